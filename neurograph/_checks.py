@@ -1,0 +1,65 @@
+"""Turning user input into clean ids, weights and vectors, or a NetworkError saying why not."""
+
+import math
+import numbers
+
+import numpy as np
+
+from .errors import NetworkError, describe
+
+
+def neuron_id(value, what="a neuron id"):
+    """A non-negative int (numpy integers accepted; bools and floats refused)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise NetworkError(f"{what} must be a non-negative integer; received {describe(value)}")
+    value = int(value)
+    if value < 0:
+        raise NetworkError(f"{what} must be a non-negative integer; received {value}")
+    return value
+
+
+def edge(value, what="an edge"):
+    """An (i, j) pair of neuron ids."""
+    if not isinstance(value, tuple) or len(value) != 2:
+        raise NetworkError(f"{what} must be a pair (i, j) of neuron ids; received {describe(value)}")
+    return neuron_id(value[0], f"i in {what} (i, j)"), neuron_id(value[1], f"j in {what} (i, j)")
+
+
+def weight(value, what="a weight"):
+    """A finite real number, as a Python float."""
+    if type(value) is float and math.isfinite(value):  # the common case, cheaply
+        return value
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise NetworkError(f"{what} must be a real number; received {describe(value)}")
+    value = float(value)
+    if not math.isfinite(value):
+        raise NetworkError(f"{what} must be finite; received {value}")
+    return value
+
+
+def vector(values, length, what):
+    """`length` finite real numbers as a list of Python floats.
+
+    A bare number is accepted where one value is expected. Strings, None, ragged
+    or nested sequences, NaN and infinities are refused.
+    """
+    try:
+        array = np.asarray(values)
+    except (ValueError, TypeError):
+        array = None
+    if array is None or array.dtype.kind not in "biuf":
+        raise NetworkError(f"{what} must be {length} real number{'s' * (length != 1)}; "
+                           f"received {describe(values)}")
+    if array.ndim == 0:
+        array = array.reshape(1)
+    if array.ndim != 1 or array.shape[0] != length:
+        raise NetworkError(f"{what} must have {length} value{'s' * (length != 1)}, one per "
+                           f"{'input' if what == 'x' else 'output'} neuron; received shape "
+                           f"{array.shape}: {describe(values)}")
+    if array.dtype.kind != "f":
+        array = array.astype(float)
+    out = array.tolist()
+    for v in out:
+        if not math.isfinite(v):
+            raise NetworkError(f"{what} must be finite; received {describe(values)}")
+    return out

@@ -1,0 +1,50 @@
+"""Every error neurograph raises about a network or its input.
+
+All of them derive from :class:`NetworkError`, itself a :class:`ValueError`, so
+``except ng.NetworkError`` catches anything neurograph refuses.
+"""
+
+__all__ = ["NetworkError", "CycleError", "UnknownNeuronError", "UnknownEdgeError"]
+
+
+class NetworkError(ValueError):
+    """A network, or the input given to it, is not what was expected.
+
+    The message says what was expected and what was received. A call that
+    raises it leaves the network exactly as it was.
+    """
+
+    # Subclasses that are also KeyErrors would otherwise print their message in quotes.
+    __str__ = BaseException.__str__
+
+
+class CycleError(NetworkError):
+    """An edge would close a directed cycle; feedforward networks must be acyclic.
+
+    Attributes
+    ----------
+    cycle : list of int
+        The neuron ids along the cycle, first id repeated at the end.
+    """
+
+    def __init__(self, message, cycle):
+        super().__init__(message)
+        self.cycle = list(cycle)
+
+
+class UnknownNeuronError(NetworkError, KeyError):
+    """No neuron has the requested id."""
+
+
+class UnknownEdgeError(NetworkError, KeyError):
+    """No edge (i, j) exists in the network."""
+
+
+def describe(value):
+    """Show a received value in an error message: its repr and, when unclear, its type."""
+    text = repr(value)
+    if len(text) > 60:
+        text = text[:57] + "..."
+    if isinstance(value, (bool, int, float, str)) or value is None:
+        return text
+    return f"{text} (a {type(value).__name__})"

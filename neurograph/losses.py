@@ -1,0 +1,159 @@
+r"""Loss functions ℓ(y, a) for one example, each with the output Δ it implies.
+
+For an output neuron k with target y_k, activation a_k = g(in_k):
+
+==============  ============================================  ===========================================
+name            ℓ                                             output Δ_k = ∂ℓ/∂in_k
+==============  ============================================  ===========================================
+squared         Σ_k (y_k − a_k)²   (seed 001, the default)    −2 (y_k − a_k) g′(in_k)
+half_squared    ½ Σ_k (y_k − a_k)²   (seeds 000, 002, 004)    −(y_k − a_k) g′(in_k)
+log             −Σ_k [y_k log a_k + (1 − y_k) log(1 − a_k)]   (a_k − y_k) / (a_k (1 − a_k)) · g′(in_k)
+==============  ============================================  ===========================================
+
+With a logistic output neuron, the log loss's Δ_k is exactly a_k − y_k, and ℓ is
+computed from in_k, so a saturated neuron (a_k rounded to 0 or 1) still gives
+finite, exact numbers.
+"""
+
+from dataclasses import dataclass
+from typing import Callable, Optional
+
+import numpy as np
+
+from . import activations
+from .errors import NetworkError, describe
+
+__all__ = ["Loss", "LOSSES", "get_loss"]
+
+
+@dataclass(frozen=True)
+class Loss:
+    """A loss ℓ for one output neuron, and the output Δ it implies.
+
+    Parameters
+    ----------
+    name : str
+        The name used in ``backward(y, loss=name)``.
+    value : callable
+        ``value(y_k, a_k, in_k, activation)``: this output's term of ℓ.
+    delta : callable
+        ``delta(y_k, a_k, in_k, activation)``: Δ_k = ∂ℓ/∂in_k for this output.
+    formula : str, optional
+        ℓ as LaTeX, for explanations.
+    check : callable, optional
+        ``check(y_k, a_k, activation)`` raises a NetworkError if the loss is
+        undefined there; it runs on every output before any Δ is written.
+
+    The callables take floats or numpy arrays (elementwise).
+
+    Examples
+    --------
+    >>> import neurograph as ng
+    >>> squared = ng.get_loss("squared")
+    >>> logistic = ng.get_activation("logistic")
+    >>> squared.value(1.0, 0.5, 0.0, logistic)
+    0.25
+    >>> squared.delta(1.0, 0.5, 0.0, logistic)   # −2 (1 − 0.5) · σ′(0) = −2 · 0.5 · 0.25
+    -0.25
+    """
+
+    name: str
+    value: Callable
+    delta: Callable
+    formula: str = ""
+    check: Optional[Callable] = None
+
+    def __repr__(self):
+        return f"Loss({self.name!r})"
+
+
+def squared(y, a, in_, activation):
+    r""":math:`(y_k - a_k)^2`."""
+    error = y - a
+    return error * error  # a float's ** 2 raises OverflowError where * gives inf
+
+
+def squared_delta(y, a, in_, activation):
+    r""":math:`\Delta_k = -2 (y_k - a_k)\, g'(in_k)`."""
+    return -2.0 * (y - a) * activation.dg(in_)
+
+
+def half_squared(y, a, in_, activation):
+    r""":math:`\tfrac12 (y_k - a_k)^2`."""
+    error = y - a
+    return 0.5 * error * error
+
+
+def half_squared_delta(y, a, in_, activation):
+    r""":math:`\delta_k = -(y_k - a_k)\, g'(in_k)`."""
+    return -(y - a) * activation.dg(in_)
+
+
+def check_log(y, a, activation):
+    """The log loss is defined for targets in [0, 1] and outputs strictly between 0 and 1."""
+    if np.any((y < 0.0) | (y > 1.0)):
+        raise NetworkError(f"the log loss needs targets y_k in [0, 1]; received {describe(y)}")
+    if activation.g is not activations.logistic and np.any((a <= 0.0) | (a >= 1.0)):
+        raise NetworkError(
+            f"the log loss needs outputs 0 < a_k < 1; received a_k = {describe(a)} from an "
+            f"output neuron with activation {activation.name!r} (use logistic output neurons)")
+
+
+def log(y, a, in_, activation):
+    r""":math:`-[y_k \log a_k + (1 - y_k) \log(1 - a_k)]`.
+
+    With a logistic output it is evaluated from :math:`in_k` as
+    :math:`y_k\,\mathrm{softplus}(-in_k) + (1 - y_k)\,\mathrm{softplus}(in_k)`.
+    """
+    if activation.g is activations.logistic:
+        return y * activations.softplus(-in_) + (1.0 - y) * activations.softplus(in_)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # 0 · log 0 counts as 0, as in the limit.
+        return -(np.where(y > 0.0, y * np.log(a), 0.0)
+                 + np.where(y < 1.0, (1.0 - y) * np.log1p(-a), 0.0))[()]
+
+
+def log_delta(y, a, in_, activation):
+    r""":math:`\Delta_k = \frac{a_k - y_k}{a_k (1 - a_k)}\, g'(in_k)`; for logistic g, :math:`a_k - y_k`."""
+    if activation.g is activations.logistic:
+        return a - y
+    return (a - y) / (a * (1.0 - a)) * activation.dg(in_)
+
+
+LOSSES = {
+    loss.name: loss
+    for loss in (
+        Loss("squared", squared, squared_delta, r"\sum_k (y_k - a_k)^2"),
+        Loss("half_squared", half_squared, half_squared_delta,
+             r"\frac{1}{2} \sum_k (y_k - a_k)^2"),
+        Loss("log", log, log_delta,
+             r"-\sum_k \left[ y_k \log a_k + (1 - y_k) \log(1 - a_k) \right]", check_log),
+    )
+}
+"""The named losses, by name."""
+
+ALIASES = {"cross_entropy": "log"}
+
+
+def get_loss(spec):
+    """Return the :class:`Loss` named by `spec`, or `spec` itself if it is one.
+
+    Raises
+    ------
+    NetworkError
+        If `spec` names no loss.
+
+    Examples
+    --------
+    >>> import neurograph as ng
+    >>> ng.get_loss("half_squared")
+    Loss('half_squared')
+    """
+    if isinstance(spec, Loss):
+        return spec
+    if isinstance(spec, str):
+        name = ALIASES.get(spec, spec)
+        if name in LOSSES:
+            return LOSSES[name]
+    known = ", ".join(sorted([*LOSSES, *ALIASES]))
+    raise NetworkError(f"unknown loss {describe(spec)}; expected a Loss or one of: {known}")
