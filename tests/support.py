@@ -1,0 +1,89 @@
+"""Shared test helpers: Hypothesis strategies for random DAG networks, and network snapshots."""
+
+from hypothesis import strategies as st
+
+import neurograph as ng
+
+SMOOTH = ("logistic", "tanh", "softplus", "identity")
+KINKED = ("relu", "leaky_relu")
+DIFFERENTIABLE = SMOOTH + KINKED
+WITH_STEPS = DIFFERENTIABLE + ("threshold",)
+
+weights = st.floats(-1.5, 1.5, allow_nan=False, allow_infinity=False)
+
+
+@st.composite
+def dags(draw, hidden_activations=DIFFERENTIABLE, output_activations=DIFFERENTIABLE,
+         max_inputs=3, max_processing=7):
+    """A random feedforward network that is not layered.
+
+    Each processing neuron draws its sources from the inputs and every earlier
+    processing neuron, so skip edges are common; ids are a random permutation,
+    so the topological order rarely follows id order; activations are mixed;
+    some outputs also feed other neurons, and the outputs come in random order.
+    """
+    n_inputs = draw(st.integers(1, max_inputs))
+    n_processing = draw(st.integers(1, max_processing))
+    ids = draw(st.permutations(range(1, n_inputs + n_processing + 1)))
+    inputs, processing = list(ids[:n_inputs]), list(ids[n_inputs:])  # processing: topological
+    edges = {}
+    for t, j in enumerate(processing):
+        sources = draw(st.lists(st.sampled_from(inputs + processing[:t]), min_size=1,
+                                max_size=4, unique=True))
+        if draw(st.booleans()):
+            sources.append(0)
+        for i in sources:
+            edges[i, j] = draw(weights)
+    sinks = {j for j in processing if not any(i == j for i, _ in edges)}
+    also_feeding = set(draw(st.lists(st.sampled_from(processing), max_size=2, unique=True)))
+    outputs = draw(st.permutations(sorted(sinks | also_feeding)))
+    activations = {j: draw(st.sampled_from(output_activations if j in outputs
+                                           else hidden_activations)) for j in processing}
+    return ng.Network.from_weights(edges, activations=activations, inputs=inputs,
+                                   outputs=list(outputs))
+
+
+@st.composite
+def dags_with_example(draw, **kwargs):
+    """(net, x, y): a random DAG and one training example for it (targets in [0, 1])."""
+    net = draw(dags(**kwargs))
+    x = draw(st.lists(st.floats(-2, 2), min_size=len(net.inputs), max_size=len(net.inputs)))
+    y = draw(st.lists(st.floats(0, 1), min_size=len(net.outputs), max_size=len(net.outputs)))
+    return net, x, y
+
+
+def kinks_are_clear(net, x, eps):
+    """True if no ReLU-like or threshold neuron sits at 0, or crosses it when any weight moves by ±eps.
+
+    Finite differences cannot match g′ across a kink or a step, where g′ is not defined.
+    """
+    kinked = [n for n in net.neurons
+              if n.activation and n.activation.name in (*KINKED, "threshold")]
+    net.forward(x)
+    if any(n.in_ == 0.0 for n in kinked):
+        return False
+    signs = [n.in_ > 0 for n in kinked]
+    clear = True
+    for edge in list(net.w):
+        w_ij = net.w[edge]
+        for step in (eps, -eps):
+            net.w[edge] = w_ij + step
+            net.forward(x)
+            clear = clear and [n.in_ > 0 for n in kinked] == signs
+        net.w[edge] = w_ij
+    return clear
+
+
+def snapshot(net):
+    """Everything about a network, as text that compares exactly (NaNs included)."""
+    edges = sorted((i, j, sorted(data.items())) for i, j, data in net.graph.edges(data=True))
+    neurons = [(n.id, n.kind, n.activation.name if n.activation else None, n.in_, n.a, n.delta)
+               for n in net.neurons]
+    return repr((edges, neurons, net.inputs, net.outputs, net._stage))
+
+
+def lecture_network():
+    """Seed 001's forward-propagation network (Lecture 07-2c), with the slide's weights."""
+    return ng.Network.from_weights(
+        {(0, 3): 5, (1, 3): 1, (2, 3): -2, (0, 4): 3, (1, 4): -4, (2, 4): 2,
+         (0, 5): -1, (3, 5): 4, (4, 5): 2})
