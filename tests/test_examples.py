@@ -1,0 +1,44 @@
+"""Every script in examples/ runs, and the lecture examples print the slides' numbers."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = sorted((ROOT / "examples").glob("*.py"))
+
+EXPECTED = {
+    "forward_propagation.py": ["in_3 = Σ w_i,3 a_i = (5)(1) + (1)(3) + (-2)(4) = 0.0000",
+                               "a_4 = σ(in_4) = 0.2689", "h(x) = a_5 = 0.8232"],
+    "sgd_iteration.py": ["y − g(in_3) = 0.4526", "g′(in_3) = 0.2478", "≈ 0.2121", "≈ 0.1449",
+                         "≈ 0.1561", "0.5474 before, 0.5862 after"],
+    "backprop_deltas.py": ["Δ_7 = −2(y − a_7) g′(in_7)", "Δ_3 = g′(in_3)(w_3,5 Δ_5 + w_3,6 Δ_6)"],
+    "skip_connections.py": ["topological order: [0, 1, 2, 7, 4, 9]"],
+}
+
+
+def run(script, *args, cwd):
+    return subprocess.run([sys.executable, str(script), *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=300)
+
+
+def test_there_are_examples():
+    assert len(EXAMPLES) >= 4
+
+
+@pytest.mark.parametrize("script", EXAMPLES, ids=lambda p: p.name)
+def test_example_runs(script, tmp_path):
+    result = run(script, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip()
+    for line in EXPECTED.get(script.name, []):
+        assert line in result.stdout
+
+
+def test_benchmark_script_runs_and_prints_its_ratios(tmp_path):
+    result = run(ROOT / "scripts" / "bench_sgd.py", "--steps", "200", "--repeats", "1",
+                 cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "neurograph Network.sgd_step" in result.stdout and "× hand loop" in result.stdout
