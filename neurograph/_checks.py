@@ -21,7 +21,8 @@ def neuron_id(value, what="a neuron id"):
 def edge(value, what="an edge"):
     """An (i, j) pair of neuron ids."""
     if not isinstance(value, tuple) or len(value) != 2:
-        raise NetworkError(f"{what} must be a pair (i, j) of neuron ids; received {describe(value)}")
+        raise NetworkError(f"{what} must be a pair (i, j) of neuron ids; "
+                           f"received {describe(value)}")
     return neuron_id(value[0], f"i in {what} (i, j)"), neuron_id(value[1], f"j in {what} (i, j)")
 
 
@@ -63,3 +64,17 @@ def vector(values, length, what):
         if not math.isfinite(v):
             raise NetworkError(f"{what} must be finite; received {describe(values)}")
     return out
+
+
+def named(spec, cls, table, aliases, what):
+    """`spec` itself if it is a `cls`, else the entry of `table` it names, directly or by alias."""
+    if isinstance(spec, cls):
+        return spec
+    if isinstance(spec, str):
+        name = aliases.get(spec, spec)
+        if name in table:
+            return table[name]
+    article = "an" if cls.__name__[0] in "AEIOU" else "a"
+    known = ", ".join(sorted([*table, *aliases]))
+    raise NetworkError(f"unknown {what} {describe(spec)}; expected {article} {cls.__name__} "
+                       f"or one of: {known}")

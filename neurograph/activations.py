@@ -25,6 +25,7 @@ from typing import Callable
 
 import numpy as np
 
+from ._checks import named
 from .errors import NetworkError, describe
 
 __all__ = ["Activation", "ACTIVATIONS", "get_activation"]
@@ -222,12 +223,4 @@ def get_activation(spec):
     >>> ng.get_activation("linear")
     Activation('identity')
     """
-    if isinstance(spec, Activation):
-        return spec
-    if isinstance(spec, str):
-        name = ALIASES.get(spec, spec)
-        if name in ACTIVATIONS:
-            return ACTIVATIONS[name]
-    known = ", ".join(sorted([*ACTIVATIONS, *ALIASES]))
-    raise NetworkError(f"unknown activation {describe(spec)}; expected an Activation "
-                       f"or one of: {known}")
+    return named(spec, Activation, ACTIVATIONS, ALIASES, "activation")

@@ -1,14 +1,14 @@
 r"""Loss functions ℓ(y, a) for one example, each with the output Δ it implies.
 
-For an output neuron k with target y_k, activation a_k = g(in_k):
+For an output neuron k with target y_k, activation a_k = g(in_k), each loss
+gives ℓ and the output Δ_k = ∂ℓ/∂in_k:
 
-==============  ============================================  ===========================================
-name            ℓ                                             output Δ_k = ∂ℓ/∂in_k
-==============  ============================================  ===========================================
-squared         Σ_k (y_k − a_k)²   (seed 001, the default)    −2 (y_k − a_k) g′(in_k)
-half_squared    ½ Σ_k (y_k − a_k)²   (seeds 000, 002, 004)    −(y_k − a_k) g′(in_k)
-log             −Σ_k [y_k log a_k + (1 − y_k) log(1 − a_k)]   (a_k − y_k) / (a_k (1 − a_k)) · g′(in_k)
-==============  ============================================  ===========================================
+- ``squared`` (seed 001, the default): ℓ = Σ_k (y_k − a_k)²,
+  Δ_k = −2 (y_k − a_k) g′(in_k)
+- ``half_squared`` (seeds 000, 002, 004): ℓ = ½ Σ_k (y_k − a_k)²,
+  Δ_k = −(y_k − a_k) g′(in_k)
+- ``log``: ℓ = −Σ_k [y_k log a_k + (1 − y_k) log(1 − a_k)],
+  Δ_k = (a_k − y_k) / (a_k (1 − a_k)) · g′(in_k)
 
 With a logistic output neuron, the log loss's Δ_k is exactly a_k − y_k, and ℓ is
 computed from in_k, so a saturated neuron (a_k rounded to 0 or 1) still gives
@@ -21,6 +21,7 @@ from typing import Callable, Optional
 import numpy as np
 
 from . import activations
+from ._checks import named
 from .errors import NetworkError, describe
 
 __all__ = ["Loss", "LOSSES", "get_loss"]
@@ -114,7 +115,10 @@ def log(y, a, in_, activation):
 
 
 def log_delta(y, a, in_, activation):
-    r""":math:`\Delta_k = \frac{a_k - y_k}{a_k (1 - a_k)}\, g'(in_k)`; for logistic g, :math:`a_k - y_k`."""
+    r""":math:`\Delta_k = \frac{a_k - y_k}{a_k (1 - a_k)}\, g'(in_k)`.
+
+    For a logistic g this is exactly :math:`a_k - y_k`, which is what is computed.
+    """
     if activation.g is activations.logistic:
         return a - y
     return (a - y) / (a * (1.0 - a)) * activation.dg(in_)
@@ -149,11 +153,4 @@ def get_loss(spec):
     >>> ng.get_loss("half_squared")
     Loss('half_squared')
     """
-    if isinstance(spec, Loss):
-        return spec
-    if isinstance(spec, str):
-        name = ALIASES.get(spec, spec)
-        if name in LOSSES:
-            return LOSSES[name]
-    known = ", ".join(sorted([*LOSSES, *ALIASES]))
-    raise NetworkError(f"unknown loss {describe(spec)}; expected a Loss or one of: {known}")
+    return named(spec, Loss, LOSSES, ALIASES, "loss")
