@@ -19,7 +19,7 @@ print(f"Forward propagation of x = {tuple(x)} through {net}\n")
 for j in net.topological_order():
     n = net.neuron(j)
     if n.kind == "bias":
-        print(f"a_0 = 1  (bias neuron)")
+        print("a_0 = 1  (bias neuron)")
     elif n.kind == "input":
         print(f"a_{j} = x_{net.inputs.index(j) + 1} = {n.a:g}")
     else:

@@ -92,7 +92,8 @@ class Network:
         else:
             inputs = _id_list(inputs, "inputs")
             graph.add_nodes_from(inputs)
-        processing = [j for j in sorted(graph) if j != 0 and j not in set(inputs)]
+        input_set = set(inputs)
+        processing = [j for j in sorted(graph) if j != 0 and j not in input_set]
         for j in inputs:
             if j == 0:
                 raise NetworkError("neuron 0 is the bias neuron and cannot be an input")
@@ -284,7 +285,8 @@ class Network:
             raise NetworkError(f"neuron {j} already exists; choose an unused id "
                                f"(the largest is {max(self._neurons)})")
         if kind not in ("hidden", "output", "input"):
-            raise NetworkError(f"kind must be 'hidden', 'output' or 'input'; received {describe(kind)}")
+            raise NetworkError(f"kind must be 'hidden', 'output' or 'input'; "
+                               f"received {describe(kind)}")
         if kind == "input":
             if activation is not None or bias not in (None, False):
                 raise NetworkError(f"input neuron {j} passes x_j on: it takes no activation and "
@@ -514,7 +516,7 @@ class GradView(WeightView):
 def _parse_weights(weights):
     """{(i, j): w_ij} from a mapping or an iterable of (i, j, w_ij), checked."""
     if isinstance(weights, Mapping):
-        items = [(key, value) for key, value in weights.items()]
+        items = list(weights.items())
     else:
         try:
             triples = list(weights)
@@ -562,7 +564,7 @@ def _id_list(ids, what):
 
 def _layer_sizes(sizes):
     try:
-        sizes = [int(_checks.neuron_id(n, "each layer size")) for n in sizes]
+        sizes = [_checks.neuron_id(n, "each layer size") for n in sizes]
     except TypeError:
         raise NetworkError(f"sizes must be a sequence of layer sizes such as [2, 2, 1]; "
                            f"received {describe(sizes)}") from None

@@ -42,8 +42,9 @@ def lecture_network_picture(path):
                                      rotate=False, bbox=box, connectionstyle=style)
     for j in G:
         n = net.neuron(j)
-        text = {"bias": "a₀ = 1", "input": f"a{chr(0x2080 + j)} = x{chr(0x2080 + j)} = {n.a:g}"}.get(
-            n.kind, f"in{chr(0x2080 + j)} = {n.in_:.2f}\na{chr(0x2080 + j)} = {n.a:.2f}")
+        sub = chr(0x2080 + j)  # j as a subscript digit
+        text = {"bias": "a₀ = 1", "input": f"a{sub} = x{sub} = {n.a:g}"}.get(
+            n.kind, f"in{sub} = {n.in_:.2f}\na{sub} = {n.a:.2f}")
         above = j == 3
         ax.annotate(text.replace("-", "−"), pos[j], xytext=(0, 24 if above else -24),
                     textcoords="offset points", ha="center", va="bottom" if above else "top",

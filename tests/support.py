@@ -53,7 +53,7 @@ def dags_with_example(draw, **kwargs):
 
 
 def kinks_are_clear(net, x, eps):
-    """True if no ReLU-like or threshold neuron sits at 0, or crosses it when any weight moves by ±eps.
+    """True if no ReLU-like or threshold neuron sits at 0, or crosses 0 when a weight moves ±eps.
 
     Finite differences cannot match g′ across a kink or a step, where g′ is not defined.
     """

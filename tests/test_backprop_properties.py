@@ -12,7 +12,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import neurograph as ng
-from support import DIFFERENTIABLE, WITH_STEPS, dags, dags_with_example, kinks_are_clear
+from support import WITH_STEPS, dags, dags_with_example, kinks_are_clear
 
 EPS = 1e-6
 
@@ -28,7 +28,8 @@ def assert_gradients_match(net, x, y, loss):
 
 
 @settings(max_examples=300, deadline=None)
-@given(dags_with_example(hidden_activations=WITH_STEPS), st.sampled_from(["squared", "half_squared"]))
+@given(dags_with_example(hidden_activations=WITH_STEPS),
+       st.sampled_from(["squared", "half_squared"]))
 def test_backprop_matches_finite_differences_for_quadratic_losses(case, loss):
     assert_gradients_match(*case, loss)
 

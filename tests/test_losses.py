@@ -27,7 +27,7 @@ def test_output_delta_is_the_derivative_of_the_loss_in_in_k(name, activation):
     h = 1e-6
     for y in (0.0, 0.3, 1.0):
         for z in (-2.0, -0.1, 0.7, 3.0):
-            def ell(t):
+            def ell(t, y=y):
                 return loss.value(y, activation.g(t), t, activation)
             numeric = (ell(z + h) - ell(z - h)) / (2 * h)
             exact = loss.delta(y, activation.g(z), z, activation)

@@ -1,4 +1,4 @@
-"""The network model: builders, numbering, views onto the weights, and growing a topology by hand."""
+"""The network model: builders, numbering, views onto the weights, growing a topology by hand."""
 
 import math
 
@@ -22,8 +22,8 @@ def test_from_weights_infers_inputs_outputs_and_kinds():
 
 
 def test_from_weights_takes_triples_overrides_and_explicit_orders():
-    net = ng.Network.from_weights([(0, 4, 0.1), (2, 4, 1.0), (1, 4, -1.0), (4, 5, 2.0), (4, 6, 3.0)],
-                                  activation="tanh", activations={5: "identity"},
+    triples = [(0, 4, 0.1), (2, 4, 1.0), (1, 4, -1.0), (4, 5, 2.0), (4, 6, 3.0)]
+    net = ng.Network.from_weights(triples, activation="tanh", activations={5: "identity"},
                                   inputs=[2, 1], outputs=[6, 5])
     assert net.inputs == [2, 1] and net.outputs == [6, 5]
     assert net.neuron(5).activation.name == "identity" and net.neuron(6).activation.name == "tanh"
@@ -142,7 +142,8 @@ def test_copy_is_independent_and_equal():
 
 
 def test_repr_names_the_parts():
-    assert repr(lecture_network()) == "Network(inputs=[1, 2], hidden=[3, 4], outputs=[5], weights=9)"
+    expected = "Network(inputs=[1, 2], hidden=[3, 4], outputs=[5], weights=9)"
+    assert repr(lecture_network()) == expected
     assert "Neuron(5, output, logistic" in repr(lecture_network().neuron(5))
 
 
