@@ -78,3 +78,13 @@ def named(spec, cls, table, aliases, what):
     known = ", ".join(sorted([*table, *aliases]))
     raise NetworkError(f"unknown {what} {describe(spec)}; expected {article} {cls.__name__} "
                        f"or one of: {known}")
+
+
+def generator(seed):
+    """A numpy Generator from an int seed, None (fresh entropy) or a Generator (used as is)."""
+    if isinstance(seed, np.random.Generator):
+        return seed
+    if seed is None or (isinstance(seed, (int, np.integer)) and not isinstance(seed, bool)):
+        return np.random.default_rng(seed)
+    raise NetworkError(f"seed must be an int, a numpy.random.Generator or None; "
+                       f"received {describe(seed)}")

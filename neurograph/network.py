@@ -1,15 +1,13 @@
 """The per-neuron network: a networkx DiGraph of neurons with weights on its edges."""
 
-import math
-from collections.abc import Mapping
-
 import networkx as nx
 import numpy as np
 
-from . import _checks, propagation
+from . import _checks, builders, propagation
 from .errors import CycleError, NetworkError, UnknownEdgeError, UnknownNeuronError, describe
 from .losses import get_loss
 from .neuron import Neuron
+from .views import GradView, WeightView
 
 __all__ = ["Network"]
 
@@ -82,51 +80,7 @@ class Network:
         CycleError
             If the edges contain a directed cycle (the message names it).
         """
-        edges = _parse_weights(weights)
-        graph = nx.DiGraph()
-        graph.add_node(0)
-        graph.add_edges_from(edges)
-        ids = sorted(graph)
-        if inputs is None:
-            inputs = [j for j in ids if j != 0 and graph.in_degree(j) == 0]
-        else:
-            inputs = _id_list(inputs, "inputs")
-            graph.add_nodes_from(inputs)
-        input_set = set(inputs)
-        processing = [j for j in sorted(graph) if j != 0 and j not in input_set]
-        for j in inputs:
-            if j == 0:
-                raise NetworkError("neuron 0 is the bias neuron and cannot be an input")
-            if graph.in_degree(j):
-                raise NetworkError(f"input neuron {j} has incoming edges "
-                                   f"{sorted(graph.in_edges(j))}; inputs receive x_j only")
-        if outputs is None:
-            outputs = [j for j in processing if graph.out_degree(j) == 0]
-        else:
-            outputs = _id_list(outputs, "outputs")
-            for k in outputs:
-                if k not in processing:
-                    raise NetworkError(f"output {k} must be a processing neuron (one with incoming "
-                                       f"edges); the processing neurons are {processing}")
-        if not outputs:
-            raise NetworkError(f"the network needs at least one output neuron; received edges "
-                               f"{sorted(edges)} with no processing neuron")
-        _raise_on_cycle(graph)
-        overrides = dict(activations or {})
-        for j in overrides:
-            if j not in processing:
-                raise NetworkError(f"activations names neuron {describe(j)}, which is not a "
-                                   f"processing neuron; the processing neurons are {processing}")
-        net = cls()
-        for j in inputs:
-            net._insert_neuron(j, "input", None)
-        for j in processing:
-            kind = "output" if j in outputs else "hidden"
-            net._insert_neuron(j, kind, overrides.get(j, activation))
-        net._inputs, net._outputs = list(inputs), list(outputs)
-        for (i, j), w_ij in edges.items():
-            net._graph.add_edge(i, j, weight=w_ij)
-        return net
+        return builders.from_weights(cls, weights, activation, activations, inputs, outputs)
 
     @classmethod
     def layered(cls, sizes, activation="logistic", output_activation=None, seed=0, epsilon=0.5):
@@ -159,21 +113,7 @@ class Network:
         >>> sorted(net.w)[:4]
         [(0, 3), (0, 4), (0, 5), (1, 3)]
         """
-        sizes = _layer_sizes(sizes)
-        epsilon = _checks.weight(epsilon, "epsilon")
-        rng = _generator(seed)
-        layers, first = [], 1
-        for size in sizes:
-            layers.append(list(range(first, first + size)))
-            first += size
-        edges = {}
-        for previous, layer in zip(layers, layers[1:]):
-            for j in layer:
-                for i in [0, *previous]:
-                    edges[i, j] = float(rng.uniform(-epsilon, epsilon))
-        overrides = {k: output_activation for k in layers[-1]} if output_activation else None
-        return cls.from_weights(edges, activation=activation, activations=overrides,
-                                inputs=layers[0], outputs=layers[-1])
+        return builders.layered(cls, sizes, activation, output_activation, seed, epsilon)
 
     # ------------------------------------------------------------------ reading
 
@@ -467,120 +407,6 @@ class Network:
             neuron.reset()
         for _, _, data in self._graph.edges(data=True):
             data.pop("grad", None)
-
-
-class WeightView(Mapping):
-    """``net.w``: w_ij by edge (i, j), readable and writable, in ascending (i, j) order."""
-
-    def __init__(self, net):
-        self._net = net
-
-    def _edge(self, key):
-        i, j = _checks.edge(key, "a weight's key")
-        try:
-            return self._net._graph.adj[i][j]
-        except KeyError:
-            raise UnknownEdgeError(f"there is no edge ({i}, {j}); add it with "
-                                   f"net.connect({i}, {j}, w)") from None
-
-    def __getitem__(self, key):
-        return self._edge(key)["weight"]
-
-    def __setitem__(self, key, value):
-        edge = self._edge(key)
-        edge["weight"] = _checks.weight(value, f"w_{key[0]},{key[1]}")
-
-    def __iter__(self):
-        return iter(sorted(self._net._graph.edges))
-
-    def __len__(self):
-        return self._net._graph.number_of_edges()
-
-    def __repr__(self):
-        return repr(dict(self))
-
-
-class GradView(WeightView):
-    """``net.grad``: ∂J/∂w_ij by edge (i, j) from the last ``backward`` (NaN before it)."""
-
-    def __getitem__(self, key):
-        return self._edge(key).get("grad", math.nan)
-
-    def __setitem__(self, key, value):
-        raise NetworkError("net.grad is read-only: backward(y) sets it")
-
-
-# ---------------------------------------------------------------- parsing helpers
-
-
-def _parse_weights(weights):
-    """{(i, j): w_ij} from a mapping or an iterable of (i, j, w_ij), checked."""
-    if isinstance(weights, Mapping):
-        items = list(weights.items())
-    else:
-        try:
-            triples = list(weights)
-        except TypeError:
-            raise NetworkError(f"weights must be a mapping {{(i, j): w}} or an iterable of "
-                               f"(i, j, w); received {describe(weights)}") from None
-        items = []
-        for triple in triples:
-            if not isinstance(triple, (tuple, list)) or len(triple) != 3:
-                raise NetworkError(f"each weight must be a triple (i, j, w); "
-                                   f"received {describe(triple)}")
-            items.append(((triple[0], triple[1]), triple[2]))
-    edges = {}
-    for key, value in items:
-        i, j = _checks.edge(tuple(key) if isinstance(key, list) else key, "a weight's key")
-        if (i, j) in edges:
-            raise NetworkError(f"edge ({i}, {j}) is given twice")
-        if i == j:
-            raise NetworkError(f"edge ({i}, {j}) is a self-loop; feedforward networks have none")
-        if j == 0:
-            raise NetworkError(f"edge ({i}, 0) enters the bias neuron 0, which has a_0 = 1 "
-                               f"and no incoming edges")
-        edges[i, j] = _checks.weight(value, f"w_{i},{j}")
-    return edges
-
-
-def _raise_on_cycle(graph):
-    try:
-        cycle_edges = nx.find_cycle(graph)
-    except nx.NetworkXNoCycle:
-        return
-    cycle = [i for i, _ in cycle_edges] + [cycle_edges[0][0]]
-    raise CycleError(f"the edges contain the cycle {' → '.join(map(str, cycle))}; "
-                     f"feedforward networks are acyclic", cycle)
-
-
-def _id_list(ids, what):
-    if isinstance(ids, (str, bytes)) or not hasattr(ids, "__iter__"):
-        raise NetworkError(f"{what} must be a sequence of neuron ids; received {describe(ids)}")
-    ids = [_checks.neuron_id(j, f"each of {what}") for j in ids]
-    if len(set(ids)) != len(ids):
-        raise NetworkError(f"{what} lists a neuron twice: {ids}")
-    return ids
-
-
-def _layer_sizes(sizes):
-    try:
-        sizes = [_checks.neuron_id(n, "each layer size") for n in sizes]
-    except TypeError:
-        raise NetworkError(f"sizes must be a sequence of layer sizes such as [2, 2, 1]; "
-                           f"received {describe(sizes)}") from None
-    if len(sizes) < 2 or min(sizes) < 1:
-        raise NetworkError(f"sizes needs at least two layers (inputs and outputs) of at least one "
-                           f"neuron each; received {sizes}")
-    return sizes
-
-
-def _generator(seed):
-    if isinstance(seed, np.random.Generator):
-        return seed
-    if seed is None or (isinstance(seed, (int, np.integer)) and not isinstance(seed, bool)):
-        return np.random.default_rng(seed)
-    raise NetworkError(f"seed must be an int, a numpy.random.Generator or None; "
-                       f"received {describe(seed)}")
 
 
 def _values(net):
