@@ -6,6 +6,7 @@ import networkx as nx
 
 from . import _checks
 from .errors import CycleError, NetworkError, describe
+from .init import initialize
 
 
 def from_weights(cls, weights, activation, activations, inputs, outputs):
@@ -57,11 +58,9 @@ def from_weights(cls, weights, activation, activations, inputs, outputs):
     return net
 
 
-def layered(cls, sizes, activation, output_activation, seed, epsilon):
+def layered(cls, sizes, activation, output_activation, seed, epsilon, init):
     """Build a layered `cls`; see :meth:`Network.layered`."""
     sizes = _layer_sizes(sizes)
-    epsilon = _checks.weight(epsilon, "epsilon")
-    rng = _checks.generator(seed)
     layers, first = [], 1
     for size in sizes:
         layers.append(list(range(first, first + size)))
@@ -70,10 +69,12 @@ def layered(cls, sizes, activation, output_activation, seed, epsilon):
     for previous, layer in zip(layers, layers[1:]):
         for j in layer:
             for i in [0, *previous]:
-                edges[i, j] = float(rng.uniform(-epsilon, epsilon))
+                edges[i, j] = 0.0
     overrides = {k: output_activation for k in layers[-1]} if output_activation else None
-    return cls.from_weights(edges, activation=activation, activations=overrides,
-                            inputs=layers[0], outputs=layers[-1])
+    net = cls.from_weights(edges, activation=activation, activations=overrides,
+                           inputs=layers[0], outputs=layers[-1])
+    initialize(net, init, seed=seed, epsilon=epsilon)
+    return net
 
 
 def _parse_weights(weights):

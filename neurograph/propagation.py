@@ -32,9 +32,13 @@ class Plan:
         edges (edge attributes of (j, k), neuron k) and its index in y if it is an output.
     edges : list of (Neuron, dict, Neuron)
         Every edge as (neuron i, edge attributes, neuron j).
+    weights, biases : list of dict
+        The attributes of the edges that training updates (all but the frozen
+        ones), from processing or input neurons and from the bias neuron 0.
     """
 
-    __slots__ = ("order", "inputs", "outputs", "forward", "backward", "edges")
+    __slots__ = ("order", "inputs", "outputs", "forward", "backward", "edges", "weights",
+                 "biases")
 
     def __init__(self, order, inputs, outputs, forward, backward, edges):
         self.order = order
@@ -43,6 +47,9 @@ class Plan:
         self.forward = forward
         self.backward = backward
         self.edges = edges
+        trainable = [(neuron_i, edge) for neuron_i, edge, _ in edges if not edge.get("frozen")]
+        self.weights = [edge for neuron_i, edge in trainable if neuron_i.kind != "bias"]
+        self.biases = [edge for neuron_i, edge in trainable if neuron_i.kind == "bias"]
 
 
 def compile_plan(graph, neurons, inputs, outputs):
@@ -120,9 +127,14 @@ def output_loss(plan, y, loss):
     return float(ell)
 
 
-def gradient_step(plan, lr, weight_decay=0.0):
-    """For each edge (i, j) ∈ A: w_ij ← w_ij − α ∂J/∂w_ij − 2αλ w_ij (seed 001's weight decay)."""
+def gradient_step(plan, lr, weight_decay=0.0, decay_bias=True):
+    """For each edge (i, j) ∈ A: w_ij ← w_ij − α ∂J/∂w_ij − 2αλ w_ij (seed 001's weight decay).
+
+    Frozen edges keep their weights; with ``decay_bias=False`` the bias edges
+    (0, j) are updated without the decay term, as seed 004 does.
+    """
     decay = 2.0 * lr * weight_decay
-    for _, edge, _ in plan.edges:
-        w_ij = edge["weight"]
-        edge["weight"] = w_ij - lr * edge["grad"] - decay * w_ij
+    for edges, decay_ij in ((plan.weights, decay), (plan.biases, decay if decay_bias else 0.0)):
+        for edge in edges:
+            w_ij = edge["weight"]
+            edge["weight"] = w_ij - lr * edge["grad"] - decay_ij * w_ij
