@@ -88,3 +88,30 @@ def generator(seed):
         return np.random.default_rng(seed)
     raise NetworkError(f"seed must be an int, a numpy.random.Generator or None; "
                        f"received {describe(seed)}")
+
+
+def matrix(values, n_cols, what):
+    """A 2-D float array of finite values, n examples × `n_cols` (any number if None).
+
+    A 1-D sequence is read as one column where one column is expected.
+    """
+    try:
+        array = np.asarray(values)
+    except (ValueError, TypeError):
+        array = None
+    if array is None or array.dtype.kind not in "biuf":
+        raise NetworkError(f"{what} must be a table of real numbers (n examples × values); "
+                           f"received {describe(values)}")
+    if array.ndim == 1 and n_cols == 1:
+        array = array[:, None]
+    expected = "" if n_cols is None else f"{n_cols} value{'s' * (n_cols != 1)} per example"
+    if array.ndim != 2 or (n_cols is not None and array.shape[1] != n_cols):
+        raise NetworkError(f"{what} must be 2-D, n examples × {expected or 'values'}; received "
+                           f"shape {array.shape}")
+    if array.shape[0] == 0:
+        raise NetworkError(f"{what} has no examples")
+    array = array.astype(float)
+    if not np.isfinite(array).all():
+        row = int(np.argwhere(~np.isfinite(array))[0, 0])
+        raise NetworkError(f"{what} must be finite; row {row} is {describe(array[row].tolist())}")
+    return array

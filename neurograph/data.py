@@ -1,0 +1,99 @@
+"""Targets and inputs as the lectures prepare them: one-hot labels, classes, min-max scaling."""
+
+import numpy as np
+
+from . import _checks
+from .errors import NetworkError, describe
+
+__all__ = ["one_hot", "classes", "MinMaxScaler"]
+
+
+def one_hot(labels, n_classes=None):
+    """One output per class: label k becomes the vector with a 1 in place k (seed 001, 07-4c).
+
+    Parameters
+    ----------
+    labels : sequence of int
+        Class labels 0, 1, …, K − 1.
+    n_classes : int, optional
+        K; default: the largest label + 1.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape (n, K), of 0.0 and 1.0.
+
+    Examples
+    --------
+    >>> import neurograph as ng
+    >>> ng.one_hot([0, 2, 1])
+    array([[1., 0., 0.],
+           [0., 0., 1.],
+           [0., 1., 0.]])
+    """
+    array = np.asarray(labels)
+    if array.ndim != 1 or array.dtype.kind not in "iub" or (array.size and array.min() < 0):
+        raise NetworkError(f"labels must be a sequence of non-negative integers; "
+                           f"received {describe(labels)}")
+    largest = int(array.max()) + 1 if array.size else 0
+    k = largest if n_classes is None else _checks.neuron_id(n_classes, "n_classes")
+    if k < largest:
+        raise NetworkError(f"n_classes must exceed every label; received n_classes = {k} "
+                           f"and a label {largest - 1}")
+    return np.eye(k)[array]
+
+
+def classes(outputs):
+    """The class each row of outputs predicts: the index of the highest output.
+
+    With a single output neuron there are two classes: 1 if a ≥ 0.5, else 0.
+    """
+    outputs = np.asarray(outputs, dtype=float)
+    if outputs.ndim == 1:
+        outputs = outputs[:, None]
+    if outputs.shape[1] == 1:
+        return (outputs[:, 0] >= 0.5).astype(int)
+    return outputs.argmax(axis=1)
+
+
+class MinMaxScaler:
+    """Rescale each input attribute to [low, high] by min-max normalisation (seed 001, 07-4a).
+
+    Fit on the training inputs, then transform training and test inputs alike.
+    A constant attribute maps to the middle of the range.
+
+    Examples
+    --------
+    >>> import neurograph as ng
+    >>> scaler = ng.MinMaxScaler().fit([[0, 10], [5, 20], [10, 40]])
+    >>> scaler.transform([[0, 10], [10, 40], [5, 20]])
+    array([[-1.        , -1.        ],
+           [ 1.        ,  1.        ],
+           [ 0.        , -0.33333333]])
+    """
+
+    def __init__(self, low=-1.0, high=1.0):
+        self.low = _checks.weight(low, "low")
+        self.high = _checks.weight(high, "high")
+        if not self.low < self.high:
+            raise NetworkError(f"low must be below high; received low = {low}, high = {high}")
+        self.minimum = self.maximum = None
+
+    def fit(self, X):
+        """Learn each attribute's minimum and maximum from X (n examples × p attributes)."""
+        X = _checks.matrix(X, None, "X")
+        self.minimum, self.maximum = X.min(axis=0), X.max(axis=0)
+        return self
+
+    def transform(self, X):
+        """X rescaled with the minimum and maximum learnt by :meth:`fit`."""
+        if self.minimum is None:
+            raise NetworkError("call fit(X) on the training inputs before transform(X)")
+        X = _checks.matrix(X, len(self.minimum), "X")
+        span = self.maximum - self.minimum
+        unit = np.divide(X - self.minimum, span, out=np.full_like(X, 0.5), where=span > 0)
+        return self.low + (self.high - self.low) * unit
+
+    def fit_transform(self, X):
+        """:meth:`fit` then :meth:`transform` on the same X."""
+        return self.fit(X).transform(X)
