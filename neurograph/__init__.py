@@ -11,12 +11,15 @@ processing neuron j computes in_j = Σ w_ij a_i and a_j = g(in_j).
 array([0.82])
 """
 
+from . import datasets
 from .activations import ACTIVATIONS, Activation, get_activation
+from .data import MinMaxScaler, classes, one_hot
 from .errors import CycleError, NetworkError, UnknownEdgeError, UnknownNeuronError
 from .gradcheck import GradCheckResult, gradcheck
 from .losses import LOSSES, Loss, get_loss
 from .network import Network
 from .neuron import Neuron
+from .training import History
 
 __version__ = "0.1.0"
 
@@ -25,15 +28,20 @@ __all__ = [
     "Activation",
     "CycleError",
     "GradCheckResult",
+    "History",
     "LOSSES",
     "Loss",
+    "MinMaxScaler",
     "Network",
     "NetworkError",
     "Neuron",
     "UnknownEdgeError",
     "UnknownNeuronError",
+    "classes",
+    "datasets",
     "get_activation",
     "get_loss",
     "gradcheck",
+    "one_hot",
     "__version__",
 ]

@@ -3,7 +3,8 @@
 import networkx as nx
 import numpy as np
 
-from . import _checks, builders, propagation
+from . import _checks, builders, init, propagation, training
+from .data import classes
 from .errors import CycleError, NetworkError, UnknownEdgeError, UnknownNeuronError, describe
 from .losses import get_loss
 from .neuron import Neuron
@@ -83,13 +84,14 @@ class Network:
         return builders.from_weights(cls, weights, activation, activations, inputs, outputs)
 
     @classmethod
-    def layered(cls, sizes, activation="logistic", output_activation=None, seed=0, epsilon=0.5):
+    def layered(cls, sizes, activation="logistic", output_activation=None, seed=0, epsilon=0.5,
+                init="uniform"):
         """A fully connected layered network numbered as the lectures number it.
 
         Inputs are 1..p, then each layer in turn, outputs last; every processing
         neuron has a bias edge from neuron 0. Initial weights are RAND(−ε, ε)
-        (seed 001's NEURALNETTRAIN), drawn edge by edge in the order
-        (0, j), (i, j) for ascending i, for ascending j.
+        (seed 001's NEURALNETTRAIN) unless `init` says otherwise, drawn edge by
+        edge in the order (0, j), (i, j) for ascending i, for ascending j.
 
         Parameters
         ----------
@@ -102,7 +104,9 @@ class Network:
         seed : int or numpy.random.Generator or None, default 0
             Where the initial weights come from.
         epsilon : float, default 0.5
-            Initial weights are uniform on [−ε, ε].
+            ε for the "uniform" and "normal" initialisations.
+        init : str or callable, default "uniform"
+            How to draw the initial weights: see :meth:`initialize`.
 
         Examples
         --------
@@ -113,7 +117,7 @@ class Network:
         >>> sorted(net.w)[:4]
         [(0, 3), (0, 4), (0, 5), (1, 3)]
         """
-        return builders.layered(cls, sizes, activation, output_activation, seed, epsilon)
+        return builders.layered(cls, sizes, activation, output_activation, seed, epsilon, init)
 
     # ------------------------------------------------------------------ reading
 
@@ -339,7 +343,7 @@ class Network:
         self._stage = "backward"
         return value
 
-    def sgd_step(self, x, y, lr, loss="squared", weight_decay=0.0):
+    def sgd_step(self, x, y, lr, loss="squared", weight_decay=0.0, decay_bias=True):
         """One stochastic gradient descent update on the example (x, y).
 
         Runs BACKPROPAGATE((x, y)) and then, for every edge,
@@ -354,6 +358,10 @@ class Network:
         loss : str or Loss, default "squared"
         weight_decay : float, default 0
             λ of the cost's λ Σ w_ij² term.
+        decay_bias : bool, default True
+            False leaves the bias edges (0, j) out of the decay, as seed 004 does.
+
+        Frozen edges (:meth:`freeze`) keep their weights.
 
         Returns
         -------
@@ -377,16 +385,126 @@ class Network:
         loss = get_loss(loss)
         lr = _checks.weight(lr, "the learning rate lr")
         weight_decay = _checks.weight(weight_decay, "weight_decay")
-        saved = _values(self) if loss.check is not None else None
+        saved = self._values() if loss.check is not None else None
         propagation.forward_propagate(plan, x)
         try:
             value = propagation.back_propagate(plan, y, loss)
         except NetworkError:
-            _restore(saved)  # the loss refused these outputs: put the last values back
+            self._restore(saved)  # the loss refused these outputs: put the last values back
             raise
-        propagation.gradient_step(plan, lr, weight_decay)
+        propagation.gradient_step(plan, lr, weight_decay, bool(decay_bias))
         self._stage = "backward"
         return value
+
+    # ----------------------------------------------------------------- training
+
+    def fit(self, X, Y, lr=0.5, epochs=100, batch_size=1, loss="squared", weight_decay=0.0,
+            decay_bias=True, dropout=0.0, shuffle=True, seed=0, validation=None,
+            error_tol=None, min_delta=None, patience=1, progress=False, engine="auto"):
+        """Train by gradient descent: NEURALNETTRAIN (seed 001) and its mini-batch variants.
+
+        Parameters
+        ----------
+        X : array_like, n × len(net.inputs)
+        Y : array_like, n × len(net.outputs)
+            Targets; with one output neuron a flat sequence will do.
+        lr : float, default 0.5
+            α.
+        epochs : int, default 100
+            The epoch limit.
+        batch_size : int or None, default 1
+            1: one update per example in a fresh random permutation each epoch
+            (NEURALNETTRAIN). k: one update per k consecutive examples of the
+            permutation, from the average of their Δ_j a_i (the last batch may be
+            smaller). None: full-batch gradient descent, one update per epoch.
+        loss : str or Loss, default "squared"
+        weight_decay : float, default 0
+            λ: every update also subtracts 2αλ w_ij (seed 001).
+        decay_bias : bool, default True
+            False leaves the bias edges out of the decay (seed 004).
+        dropout : float, default 0
+            The probability of dropping each hidden neuron for an example; the
+            survivors' outputs are scaled by 1/(1 − p). Training only.
+        shuffle : bool, default True
+            False keeps the examples in the order given.
+        seed : int or numpy.random.Generator or None, default 0
+            Drives the permutations and dropout: the same seed, the same run.
+        validation : (X_val, Y_val), optional
+            Recorded in the history after each epoch.
+        error_tol : float, optional
+            Stop once every |y_k − a_k| on the training set is below it.
+        min_delta, patience : float and int, optional
+            Stop once J(w) changes by less than `min_delta` in `patience`
+            epochs in a row.
+        progress : bool, default False
+            Show a progress bar (needs tqdm).
+        engine : {"auto", "reference"}, default "auto"
+
+        Returns
+        -------
+        History
+
+        Raises
+        ------
+        NetworkError
+            For malformed data or options (the network is left as it was), or
+            if J(w) stops being finite: the error names the epoch, carries the
+            history so far as ``.history``, and the network keeps the weights
+            from before that epoch.
+
+        Examples
+        --------
+        XOR needs a hidden layer (seed 001):
+
+        >>> import neurograph as ng
+        >>> X, Y = ng.datasets.xor()
+        >>> net = ng.Network.layered([2, 2, 1], seed=0)
+        >>> history = net.fit(X, Y, lr=2.0, epochs=2000, seed=0)
+        >>> net.classify(X).tolist()
+        [0, 1, 1, 0]
+        """
+        return training.fit(self, X, Y, lr=lr, epochs=epochs, batch_size=batch_size, loss=loss,
+                            weight_decay=weight_decay, decay_bias=decay_bias, dropout=dropout,
+                            shuffle=shuffle, seed=seed, validation=validation,
+                            error_tol=error_tol, min_delta=min_delta, patience=patience,
+                            progress=progress, engine=engine)
+
+    def predict(self, X, engine="auto"):
+        """The output activations for each example: an array n × len(net.outputs)."""
+        return training.predict(self, X, engine=engine)
+
+    def classify(self, X, engine="auto"):
+        """The class of each example: the index of its highest output (seed 001, 07-4c).
+
+        With one output neuron: 1 if a ≥ 0.5, else 0.
+        """
+        return classes(self.predict(X, engine=engine))
+
+    def initialize(self, method="uniform", seed=0, epsilon=0.5, value=0.0):
+        """Draw fresh initial weights for every edge that is not frozen.
+
+        `method` is "uniform" (RAND(−ε, ε)), "normal" (N(0, ε²)), "glorot"
+        (seed 004's √(6/(n_in + n_out + 1)) heuristic), "constant" (`value`
+        everywhere), or a callable ``method(i, j, rng)``; see :mod:`neurograph.init`.
+        """
+        init.initialize(self, method, seed=seed, epsilon=epsilon, value=value)
+
+    def freeze(self, i, j):
+        """Hold w_ij fixed: training and ``sgd_step`` leave it (``net.grad`` still has ∂J/∂w_ij)."""
+        self.w[i, j]  # the edge must exist
+        self._graph.edges[i, j]["frozen"] = True
+        self._plan = None
+
+    def unfreeze(self, i, j):
+        """Let training change w_ij again."""
+        self.w[i, j]
+        self._graph.edges[i, j].pop("frozen", None)
+        self._plan = None
+
+    @property
+    def frozen(self):
+        """The frozen edges, ascending."""
+        return sorted((i, j) for i, j, f in self._graph.edges(data="frozen") if f)
 
     # ----------------------------------------------------------------- internal
 
@@ -395,6 +513,14 @@ class Network:
             self._plan = propagation.compile_plan(self._graph, self._neurons, self._inputs,
                                                   self._outputs)
         return self._plan
+
+    def _values(self):
+        return [(n, n.in_, n.a, n.delta) for n in self._neurons.values()], self._stage
+
+    def _restore(self, saved):
+        values, self._stage = saved
+        for neuron, in_, a, delta in values:
+            neuron.in_, neuron.a, neuron.delta = in_, a, delta
 
     def _insert_neuron(self, j, kind, activation):
         self._neurons[j] = Neuron(j, kind, activation)
@@ -407,15 +533,6 @@ class Network:
             neuron.reset()
         for _, _, data in self._graph.edges(data=True):
             data.pop("grad", None)
-
-
-def _values(net):
-    return [(n, n.in_, n.a, n.delta) for n in net._neurons.values()]
-
-
-def _restore(saved):
-    for neuron, in_, a, delta in saved:
-        neuron.in_, neuron.a, neuron.delta = in_, a, delta
 
 
 def _bias_weight(bias):
