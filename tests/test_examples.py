@@ -1,5 +1,6 @@
 """Every script in examples/ runs, and the lecture examples print the slides' numbers."""
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -16,7 +17,33 @@ EXPECTED = {
                          "≈ 0.1561", "0.5474 before, 0.5862 after"],
     "backprop_deltas.py": ["Δ_7 = −2(y − a_7) g′(in_7)", "Δ_3 = g′(in_3)(w_3,5 Δ_5 + w_3,6 Δ_6)"],
     "skip_connections.py": ["topological order: [0, 1, 2, 7, 4, 9]"],
+    "xor.py": ["One hidden layer (2-2-1): [0, 1, 1, 0]"],
+    "symmetry.py": ["identical after 2000 epochs: True", "identical after 2000 epochs: False",
+                    "XOR predictions [0, 1, 1, 0]"],
+    "deep_vs_wide.py": ["2-6-1            18       7", "2-3-3-1          18       7"],
 }
+
+
+def number(pattern, text):
+    return float(re.search(pattern, text).group(1))
+
+
+def check_vanishing(out):
+    rows = re.findall(r"^(logistic|relu)\s.*\s([\d.]+)$", out, re.M)
+    ratio = {name: float(value) for name, value in rows}  # |Δ_2| / |Δ_5|
+    assert ratio["logistic"] < 0.05 and ratio["relu"] > 0.5, ratio
+
+
+def check_regression(out):
+    assert number(r"([\d.]+) after epoch 2000", out) < 0.01
+
+
+def check_digits(out):
+    assert number(r"held-out accuracy: ([\d.]+)", out) >= 0.95  # the bar issue 3 sets
+
+
+CHECKS = {"vanishing_gradients.py": check_vanishing, "regression.py": check_regression,
+          "digits.py": check_digits}
 
 
 def run(script, *args, cwd):
@@ -25,7 +52,8 @@ def run(script, *args, cwd):
 
 
 def test_there_are_examples():
-    assert len(EXAMPLES) >= 4
+    assert len(EXAMPLES) >= 10
+    assert set(EXPECTED) | set(CHECKS) <= {p.name for p in EXAMPLES}
 
 
 @pytest.mark.parametrize("script", EXAMPLES, ids=lambda p: p.name)
@@ -35,6 +63,8 @@ def test_example_runs(script, tmp_path):
     assert result.stdout.strip()
     for line in EXPECTED.get(script.name, []):
         assert line in result.stdout
+    if script.name in CHECKS:
+        CHECKS[script.name](result.stdout)
 
 
 def test_benchmark_script_runs_and_prints_its_ratios(tmp_path):
