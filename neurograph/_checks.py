@@ -44,13 +44,7 @@ def vector(values, length, what):
     A bare number is accepted where one value is expected. Strings, None, ragged
     or nested sequences, NaN and infinities are refused.
     """
-    try:
-        array = np.asarray(values)
-    except (ValueError, TypeError):
-        array = None
-    if array is None or array.dtype.kind not in "biuf":
-        raise NetworkError(f"{what} must be {length} real number{'s' * (length != 1)}; "
-                           f"received {describe(values)}")
+    array = _numbers(values, what, f"{length} real number{'s' * (length != 1)}")
     if array.ndim == 0:
         array = array.reshape(1)
     if array.ndim != 1 or array.shape[0] != length:
@@ -95,13 +89,7 @@ def matrix(values, n_cols, what):
 
     A 1-D sequence is read as one column where one column is expected.
     """
-    try:
-        array = np.asarray(values)
-    except (ValueError, TypeError):
-        array = None
-    if array is None or array.dtype.kind not in "biuf":
-        raise NetworkError(f"{what} must be a table of real numbers (n examples × values); "
-                           f"received {describe(values)}")
+    array = _numbers(values, what, "a table of real numbers (n examples × values)")
     if array.ndim == 1 and n_cols == 1:
         array = array[:, None]
     expected = "" if n_cols is None else f"{n_cols} value{'s' * (n_cols != 1)} per example"
@@ -114,4 +102,15 @@ def matrix(values, n_cols, what):
     if not np.isfinite(array).all():
         row = int(np.argwhere(~np.isfinite(array))[0, 0])
         raise NetworkError(f"{what} must be finite; row {row} is {describe(array[row].tolist())}")
+    return array
+
+
+def _numbers(values, what, expected):
+    """`values` as a numpy array of real numbers, or a NetworkError saying `expected`."""
+    try:
+        array = np.asarray(values)
+    except (ValueError, TypeError):  # ragged nesting
+        array = None
+    if array is None or array.dtype.kind not in "biuf":
+        raise NetworkError(f"{what} must be {expected}; received {describe(values)}")
     return array
