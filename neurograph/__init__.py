@@ -14,8 +14,11 @@ array([0.82])
 from . import datasets
 from .activations import ACTIVATIONS, Activation, get_activation
 from .data import MinMaxScaler, classes, one_hot
+from .explain import AnswerReport, check_answers
+from .explanation import Explanation
 from .errors import CycleError, NetworkError, UnknownEdgeError, UnknownNeuronError
 from .gradcheck import GradCheckResult, gradcheck
+from .layers import Layer
 from .losses import LOSSES, Loss, get_loss
 from .network import Network
 from .neuron import Neuron
@@ -26,9 +29,12 @@ __version__ = "0.1.0"
 __all__ = [
     "ACTIVATIONS",
     "Activation",
+    "AnswerReport",
     "CycleError",
+    "Explanation",
     "GradCheckResult",
     "History",
+    "Layer",
     "LOSSES",
     "Loss",
     "MinMaxScaler",
@@ -37,6 +43,7 @@ __all__ = [
     "Neuron",
     "UnknownEdgeError",
     "UnknownNeuronError",
+    "check_answers",
     "classes",
     "datasets",
     "get_activation",

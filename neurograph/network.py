@@ -4,6 +4,8 @@ import networkx as nx
 import numpy as np
 
 from . import _checks, builders, init, propagation, training
+from . import explain as explain_module
+from . import layers as layers_module
 from .data import classes
 from .errors import CycleError, NetworkError, UnknownEdgeError, UnknownNeuronError, describe
 from .losses import get_loss
@@ -48,6 +50,7 @@ class Network:
         self._outputs = []
         self._plan = None
         self._stage = None  # None, "forward" or "backward": what the neurons' values come from
+        self._last_loss = None  # the Loss of the last backward pass
         self._insert_neuron(0, "bias", None)
 
     # ----------------------------------------------------------------- builders
@@ -190,7 +193,7 @@ class Network:
         for i, j, data in self._graph.edges(data=True):
             twin._graph.add_edge(i, j, **data)
         twin._inputs, twin._outputs = list(self._inputs), list(self._outputs)
-        twin._stage = self._stage
+        twin._stage, twin._last_loss = self._stage, self._last_loss
         return twin
 
     def __repr__(self):
@@ -340,7 +343,7 @@ class Network:
             raise NetworkError("backward(y) needs the values of a forward pass; "
                                "call forward(x) first")
         value = propagation.back_propagate(plan, y, loss)
-        self._stage = "backward"
+        self._stage, self._last_loss = "backward", loss
         return value
 
     def sgd_step(self, x, y, lr, loss="squared", weight_decay=0.0, decay_bias=True):
@@ -393,8 +396,98 @@ class Network:
             self._restore(saved)  # the loss refused these outputs: put the last values back
             raise
         propagation.gradient_step(plan, lr, weight_decay, bool(decay_bias))
-        self._stage = "backward"
+        self._stage, self._last_loss = "backward", loss
         return value
+
+    # --------------------------------------------------------------- explaining
+
+    def explain(self, x, y=None, lr=None, loss="squared", digits=4, carry_rounded=False,
+                weight_decay=0.0, decay_bias=True):
+        """The hand-worked steps for one example, in the lecture's notation.
+
+        Forward propagation (in_j and a_j for each processing neuron in
+        topological order); with `y`, backpropagation (the output Δ in the
+        loss's own form, then each hidden Δ_j = g′(in_j) Σ_k w_jk Δ_k in reverse
+        topological order) and ∂J/∂w_ij = Δ_j a_i for each edge; with `lr`, each
+        update w_ij ← w_ij − α Δ_j a_i (− 2αλ w_ij with weight decay).
+        Explaining never changes the network.
+
+        Parameters
+        ----------
+        x, y : sequence of float
+        lr : float, optional
+            α; shows the updates.
+        loss : str or Loss, default "squared"
+        digits : int, default 4
+            Decimal places shown.
+        carry_rounded : bool, default False
+            Round each value shown and carry the rounded value into the next
+            step, as a person working by hand does.
+        weight_decay : float, default 0
+        decay_bias : bool, default True
+
+        Returns
+        -------
+        Explanation
+            ``str()`` for text, ``.to_markdown()``, ``.to_latex()``, and the
+            tables ``.neurons`` and ``.edges``.
+
+        Examples
+        --------
+        Seed 001's forward propagation, rounding as the slide does:
+
+        >>> import neurograph as ng
+        >>> net = ng.Network.from_weights({(0, 3): 5, (1, 3): 1, (2, 3): -2, (0, 4): 3,
+        ...     (1, 4): -4, (2, 4): 2, (0, 5): -1, (3, 5): 4, (4, 5): 2})
+        >>> steps = net.explain([3, 4], digits=2, carry_rounded=True)
+        >>> for step in steps.steps[-4:]:
+        ...     print(step.text(2))
+        in_4 = w_0,4·a_0 + w_1,4·a_1 + w_2,4·a_2 = 3·1 + (−4)·3 + 2·4 = −1
+        a_4 = g(in_4) = σ(−1) = 0.27
+        in_5 = w_0,5·a_0 + w_3,5·a_3 + w_4,5·a_4 = −1·1 + 4·0.5 + 2·0.27 = 1.54
+        a_5 = g(in_5) = σ(1.54) = 0.82
+        """
+        return explain_module.explain(self, x, y=y, lr=lr, loss=loss, digits=digits,
+                                      carry_rounded=carry_rounded, weight_decay=weight_decay,
+                                      decay_bias=decay_bias)
+
+    # ------------------------------------------------------------ layer notation
+
+    def layers(self):
+        """The layer notation of seeds 000, 002 and 004 for a layered network.
+
+        Returns
+        -------
+        list of Layer
+            Input layer first. Layer l has W^l (row = to, column = from, as
+            Nielsen's w^l_jk), b^l, z^l and a^l from the last forward pass, and
+            after a backward pass the per-neuron Δ and the seeds' δ^l
+            (δ = Δ for "half_squared" and "log", Δ/2 for "squared").
+
+        Raises
+        ------
+        NetworkError
+            If an edge skips a layer or the outputs are not the last layer.
+
+        Examples
+        --------
+        >>> import neurograph as ng
+        >>> net = ng.Network.from_layers([[[1.0, -2.0]], ], [[0.5]], activation="identity")
+        >>> _ = net.forward([3, 1])
+        >>> layer = net.layers()[1]
+        >>> layer.W, layer.b, layer.z
+        (array([[ 1., -2.]]), array([0.5]), array([1.5]))
+        """
+        return layers_module.layers(self)
+
+    @classmethod
+    def from_layers(cls, Ws, bs, activation="logistic", output_activation=None):
+        """Build the per-neuron network from the matrices W^2, …, W^L and vectors b^2, …, b^L.
+
+        W^l has a row per neuron of layer l and a column per neuron of layer
+        l − 1; neurons are numbered as :meth:`layered` numbers them.
+        """
+        return layers_module.from_layers(cls, Ws, bs, activation, output_activation)
 
     # ----------------------------------------------------------------- training
 

@@ -136,7 +136,7 @@ def fit(net, X, Y, lr=0.5, epochs=100, batch_size=1, loss="squared", weight_deca
             dropping.restore()
         if bar is not None:
             bar.close()
-    net._stage = "forward"
+    net._stage, net._last_loss = "forward", loss
     return history
 
 

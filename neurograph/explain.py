@@ -1,0 +1,387 @@
+"""Hand-worked steps in the lecture's notation, and checking a student's answers against them.
+
+The calculation is done here, step by step, on a private copy of the values:
+exactly as the reference engine does it (the same operations in the same
+order, so the same numbers to the last bit), or, with ``carry_rounded=True``,
+rounding every value it shows and carrying the rounded value into the next
+step, as a person working by hand does.
+"""
+
+import re
+from dataclasses import dataclass
+
+from . import _checks, activations
+from .errors import NetworkError, describe
+from .explanation import (Explanation, Step, fn, format_number, num, op, remark, round_half_up,
+                          sym)
+from .losses import get_loss
+
+__all__ = ["explain", "check_answers", "AnswerReport", "AnswerCheck"]
+
+FUNCTION_NAMES = {"logistic": "σ", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "LeakyReLU",
+                  "softplus": "softplus", "threshold": "g"}
+
+
+def explain(net, x, y=None, lr=None, loss="squared", digits=4, carry_rounded=False,
+            weight_decay=0.0, decay_bias=True):
+    """Forward propagation, backpropagation and an update, step by step; see Network.explain."""
+    plan = net._compiled()
+    x = _checks.vector(x, len(plan.inputs), "x")
+    y = None if y is None else _checks.vector(y, len(plan.outputs), "y")
+    loss = get_loss(loss)
+    digits = _checks.neuron_id(digits, "digits")
+    if lr is not None:
+        if y is None:
+            raise NetworkError("an update needs the target: pass y as well as lr")
+        lr = _checks.weight(lr, "the learning rate lr")
+    weight_decay = _checks.weight(weight_decay, "weight_decay")
+    work = _Working(digits if carry_rounded else None)
+    work.forward(plan, x)
+    headings = {"forward": f"Forward propagation, x = {_vector_text(x, digits)}"}
+    if y is not None:
+        work.backward(plan, y, loss)
+        headings["backward"] = (f"Backpropagation, y = {_vector_text(y, digits)}, "
+                                f"{loss.name} loss")
+        work.gradients(plan)
+    if lr is not None:
+        work.updates(plan, lr, weight_decay, decay_bias)
+        headings["update"] = f"Weight updates, α = {lr:g}" + (
+            f", λ = {weight_decay:g}" if weight_decay else "")
+    how = ("every value rounded to {d} decimal places and carried on, as by hand"
+           if carry_rounded else "exact values, shown to {d} decimal places")
+    return Explanation(f"Hand-worked steps ({how.format(d=digits)})", work.steps,
+                       work.neuron_rows(plan), work.edge_rows(plan), digits, carry_rounded,
+                       headings)
+
+
+class _Working:
+    """The calculation, one step at a time, with each value optionally rounded and carried."""
+
+    def __init__(self, digits):
+        self.r = (lambda v: v) if digits is None else (lambda v: round_half_up(v, digits))
+        self.steps = []
+        self.in_, self.a, self.g1, self.delta, self.grad, self.new = {}, {}, {}, {}, {}, {}
+        self.error = {}
+
+    def step(self, section, name, value, *tokens):
+        self.steps.append(Step(section, name, value, tokens))
+        return value
+
+    def forward(self, plan, x):
+        self.a[0] = self.step("forward", "a_0", 1.0, sym("a", 0), op("="), num(1.0))
+        for k, (neuron, x_k) in enumerate(zip(plan.inputs, x), start=1):
+            j = neuron.id
+            self.a[j] = self.step("forward", f"a_{j}", x_k, sym("a", j), op("="), sym("x", k),
+                                  op("="), num(x_k))
+        for neuron_j, incoming in plan.forward:
+            j, g = neuron_j.id, neuron_j.activation
+            terms = [(neuron_i.id, edge["weight"]) for neuron_i, edge in incoming]
+            # in_j = Σ_{i:(i,j)∈A} w_ij a_i
+            total = 0.0
+            for i, w_ij in terms:
+                total += w_ij * self.a[i]
+            self.in_[j] = self.r(total)
+            self.step("forward", f"in_{j}", self.in_[j], sym("in", j), op("="),
+                      *_sum([(sym("w", f"{i},{j}"), sym("a", i)) for i, _ in terms]), op("="),
+                      *_sum([(num(w_ij), num(self.a[i])) for i, w_ij in terms]), op("="),
+                      num(self.in_[j]))
+            # a_j = g(in_j)
+            self.a[j] = self.r(g.g(self.in_[j]))
+            if g.name == "identity":
+                applied = (sym("in", j),)
+            else:
+                name = FUNCTION_NAMES.get(g.name, g.name)
+                applied = (fn(name), op("("), num(self.in_[j]), op(")"))
+            self.step("forward", f"a_{j}", self.a[j], sym("a", j), op("="), fn("g"), op("("),
+                      sym("in", j), op(")"), op("="), *applied, op("="), num(self.a[j]))
+
+    def backward(self, plan, y, loss):
+        y_k = {neuron.id: value for neuron, value in zip(plan.outputs, y)}
+        if loss.check is not None:
+            for neuron in plan.outputs:
+                loss.check(y_k[neuron.id], self.a[neuron.id], neuron.activation)
+        single = len(plan.outputs) == 1
+        self._loss_value(plan, y, loss, single)
+        for neuron_j, outgoing, k in plan.backward:
+            j, g = neuron_j.id, neuron_j.activation
+            if k is not None and loss.name in ("squared", "half_squared"):
+                target = sym("y") if single else sym("y", k + 1)
+                self.error[j] = self.r(y_k[j] - self.a[j])  # the error y − a_j, then g′(in_j)
+                self.step("backward", f"y − a_{j}", self.error[j], target, op("−"), sym("a", j),
+                          op("="), num(y_k[j]), op("−"), num(self.a[j]), op("="),
+                          num(self.error[j]))
+            self.g1[j] = self._derivative(j, g)
+            parts, numbers, value = [], [], None
+            if outgoing:  # hidden: g′(in_j) Σ_{k:(j,k)∈A} w_jk Δ_k
+                total = 0.0
+                for edge, neuron_k in outgoing:
+                    total += edge["weight"] * self.delta[neuron_k.id]
+                value = self.g1[j] * total
+                parts += [sym("g′"), op("("), sym("in", j), op(")"), op("·"), op("("),
+                          *_sum([(sym("w", f"{j},{n.id}"), sym("Δ", n.id)) for _, n in outgoing]),
+                          op(")")]
+                numbers += [num(self.g1[j]), op("·"), op("("),
+                            *_sum([(num(e["weight"]), num(self.delta[n.id])) for e, n in outgoing]),
+                            op(")")]
+            if k is not None:  # output: from the loss
+                target = sym("y") if single else sym("y", k + 1)
+                term, term_parts, term_numbers = self._output_delta(j, g, y_k[j], target, loss)
+                value = term if value is None else value + term
+                joiner = [op("+")] if parts else []
+                parts += joiner + term_parts
+                numbers += joiner + term_numbers
+            if value is None:
+                value, parts, numbers = 0.0, [num(0.0)], []
+            self.delta[j] = self.r(value)
+            tail = (op("="), *numbers) if numbers else ()
+            self.step("backward", f"Δ_{j}", self.delta[j], sym("Δ", j), op("="), *parts, *tail,
+                      op("="), num(self.delta[j]))
+
+    def _derivative(self, j, g):
+        """g′(in_j), written as the lectures write it for the named activations."""
+        a_j, in_j = self.a[j], self.in_[j]
+        lhs = (sym("g′"), op("("), sym("in", j), op(")"), op("="))
+        if g.g is activations.logistic:  # g′ = g(in_j)(1 − g(in_j))
+            value = self.r(a_j * (1.0 - a_j))
+            rest = (fn("g"), op("("), sym("in", j), op(")"), op("("), num(1.0), op("−"), fn("g"),
+                    op("("), sym("in", j), op(")"), op(")"), op("="), num(a_j), op("·"),
+                    op("("), num(1.0), op("−"), num(a_j), op(")"))
+        elif g.g is activations.tanh:  # g′ = 1 − g(in_j)²
+            value = self.r(1.0 - a_j * a_j)
+            rest = (num(1.0), op("−"), fn("g"), op("("), sym("in", j), op(")"), op("²"), op("="),
+                    num(1.0), op("−"), num(a_j), op("²"))
+        elif g.g is activations.softplus:  # g′ = σ(in_j)
+            value = self.r(activations.logistic(in_j))
+            rest = (fn("σ"), op("("), num(in_j), op(")"))
+        else:
+            value = self.r(g.dg(in_j))
+            rest = (fn("g′"), op("("), num(in_j), op(")"))
+        self.step("backward", f"g′(in_{j})", value, *lhs, *rest, op("="), num(value))
+        return value
+
+    def _output_delta(self, j, g, y, target, loss):
+        """This output's Δ term from the loss: (value, symbolic tokens, numeric tokens)."""
+        a_j, g1 = self.a[j], self.g1[j]
+        if loss.name == "log" and g.g is activations.logistic:
+            return (a_j - y, [sym("a", j), op("−"), target],
+                    [num(a_j), op("−"), num(y)])
+        if loss.name in ("squared", "half_squared"):
+            error = self.error[j]
+            if loss.name == "squared":  # −2(y − a_j) g′(in_j)
+                return (-2.0 * error * g1,
+                        [num(-2.0), op("("), target, op("−"), sym("a", j), op(")"), sym("g′"),
+                         op("("), sym("in", j), op(")")],
+                        [num(-2.0), op("·"), num(error), op("·"), num(g1)])
+            return (-error * g1,  # −(y − a_j) g′(in_j)
+                    [op("−"), op("("), target, op("−"), sym("a", j), op(")"), sym("g′"), op("("),
+                     sym("in", j), op(")")],
+                    [op("−"), num(error), op("·"), num(g1)])
+        if loss.name == "log":  # (a_j − y)/(a_j(1 − a_j)) g′(in_j)
+            return ((a_j - y) / (a_j * (1.0 - a_j)) * g1,
+                    [op("("), sym("a", j), op("−"), target, op(")"), op("/"), op("("), sym("a", j),
+                     op("("), num(1.0), op("−"), sym("a", j), op(")"), op(")"), op("·"),
+                     sym("g′"), op("("), sym("in", j), op(")")],
+                    [op("("), num(a_j), op("−"), num(y), op(")"), op("/"), op("("), num(a_j),
+                     op("("), num(1.0), op("−"), num(a_j), op(")"), op(")"), op("·"), num(g1)])
+        value = loss.delta(y, a_j, self.in_[j], g)  # a user-made loss
+        return value, [sym("dl/din", j)], [num(value)]
+
+    def _loss_value(self, plan, y, loss, single):
+        """ℓ(y, h_w(x)) on this example, with its formula for the quadratic losses."""
+        total = 0.0
+        for neuron, y_k in zip(plan.outputs, y):
+            total += loss.value(y_k, self.a[neuron.id], self.in_[neuron.id], neuron.activation)
+        formula = []
+        if loss.name in ("squared", "half_squared"):
+            squares = []
+            for k, neuron in enumerate(plan.outputs):
+                target = sym("y") if single else sym("y", k + 1)
+                squares += ([op("+")] if squares else []) + [
+                    op("("), target, op("−"), sym("a", neuron.id), op(")"), op("²")]
+            half = [num(0.5), op("·")] if loss.name == "half_squared" else []
+            formula = [*half, *squares, op("=")]
+        self.step("backward", "ℓ", self.r(float(total)), sym("ℓ"), op("="), *formula,
+                  num(self.r(float(total))), remark(f"({loss.name} loss)"))
+
+    def gradients(self, plan):
+        for neuron_i, _, neuron_j in plan.edges:
+            i, j = neuron_i.id, neuron_j.id
+            self.grad[i, j] = self.r(self.delta[j] * self.a[i])  # ∂J/∂w_ij = Δ_j a_i
+            self.step("gradient", f"dJ/dw_{i},{j}", self.grad[i, j], sym("dJ/dw", f"{i},{j}"),
+                      op("="), sym("Δ", j), op("·"), sym("a", i), op("="), num(self.delta[j]),
+                      op("·"), num(self.a[i]), op("="), num(self.grad[i, j]))
+
+    def updates(self, plan, lr, weight_decay, decay_bias):
+        for neuron_i, edge, neuron_j in plan.edges:
+            i, j, w_ij = neuron_i.id, neuron_j.id, edge["weight"]
+            w = sym("w", f"{i},{j}")
+            if edge.get("frozen"):
+                self.new[i, j] = self.step("update", f"w_{i},{j}", w_ij, w, op("="), num(w_ij),
+                                           remark("(frozen: not updated)"))
+                continue
+            decay = weight_decay if (i != 0 or decay_bias) else 0.0
+            value = w_ij - lr * self.grad[i, j] - 2.0 * lr * decay * w_ij
+            symbolic = [w, op("−"), sym("α"), op("·"), sym("dJ/dw", f"{i},{j}")]
+            numbers = [num(w_ij), op("−"), num(lr), op("·"), num(self.grad[i, j])]
+            if decay:
+                symbolic += [op("−"), num(2.0), sym("α"), sym("λ"), op("·"), w]
+                numbers += [op("−"), num(2.0 * lr * decay), op("·"), num(w_ij)]
+            self.new[i, j] = self.r(value)
+            self.step("update", f"w_{i},{j}", self.new[i, j], w, op("←"), *symbolic, op("="),
+                      *numbers, op("="), num(self.new[i, j]))
+
+    def neuron_rows(self, plan):
+        return [{"j": j, "in_j": self.in_.get(j), "a_j": self.a.get(j),
+                 "g′(in_j)": self.g1.get(j), "Δ_j": self.delta.get(j)} for j in plan.order]
+
+    def edge_rows(self, plan):
+        return [{"i": n_i.id, "j": n_j.id, "w_ij": edge["weight"], "a_i": self.a[n_i.id],
+                 "Δ_j": self.delta.get(n_j.id), "∂J/∂w_ij": self.grad.get((n_i.id, n_j.id)),
+                 "new w_ij": self.new.get((n_i.id, n_j.id))} for n_i, edge, n_j in plan.edges]
+
+
+def _sum(products):
+    """Tokens of p_1·q_1 + p_2·q_2 + …"""
+    tokens = []
+    for left, right in products:
+        if tokens:
+            tokens.append(op("+"))
+        tokens += [left, op("·"), right]
+    return tokens
+
+
+def _vector_text(values, digits):
+    return "(" + ", ".join(format_number(v, digits) for v in values) + ")"
+
+
+# --------------------------------------------------------------- checking answers
+
+
+@dataclass(frozen=True)
+class AnswerCheck:
+    """One answer: the name, the value given, the right value, and the step it comes from."""
+
+    name: str
+    given: float
+    expected: float
+    correct: bool
+    step: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class AnswerReport:
+    """Every answer checked; true when all are right."""
+
+    checks: tuple
+    digits: int
+
+    @property
+    def correct(self):
+        return all(check.correct for check in self.checks)
+
+    def __bool__(self):
+        return self.correct
+
+    def __str__(self):
+        lines = []
+        for c in self.checks:
+            given = format_number(c.given, self.digits)
+            if c.correct:
+                lines.append(f"✓ {c.name} = {given}")
+            else:
+                lines.append(f"✗ {c.name} = {given}: it is {format_number(c.expected, self.digits)}"
+                             f", from {c.step}" + (f" ({c.note})" if c.note else ""))
+        right = sum(c.correct for c in self.checks)
+        return "\n".join(lines + [f"{right} of {len(self.checks)} right"])
+
+
+NAME_FORMS = [
+    (r"in_?(\d+)", "in_{0}"), (r"a_?(\d+)", "a_{0}"), (r"(?:Δ|delta|Delta)_?(\d+)", "Δ_{0}"),
+    (r"(?:dJ/dw|∂J/∂w)_?(\d+),(\d+)", "dJ/dw_{0},{1}"), (r"w_?(\d+),(\d+)", "w_{0},{1}"),
+    (r"g['′]\(in_?(\d+)\)", "g′(in_{0})"), (r"(?:ℓ|loss)", "ℓ"),
+]
+
+
+def canonical_name(name):
+    """The explanation's name for a student's name of a value ("delta_3" → "Δ_3")."""
+    text = str(name).replace(" ", "").replace("{", "").replace("}", "")
+    for pattern, form in NAME_FORMS:
+        match = re.fullmatch(pattern, text)
+        if match:
+            return form.format(*match.groups())
+    raise NetworkError(f"unknown answer name {describe(name)}; expected one of the forms in_3, "
+                       f"a_3, Δ_3 (or delta_3), g′(in_3), dJ/dw_1,3, w_1,3 (after an update "
+                       f"with lr), loss")
+
+
+def check_answers(net, x, y=None, answers=None, lr=None, loss="squared", digits=4,
+                  carry_rounded=False, weight_decay=0.0):
+    """Check a student's values, by name, against the hand-worked steps.
+
+    Parameters
+    ----------
+    net : Network
+    x, y : sequence of float
+        The example (y is needed for Δ, ∂J/∂w and updates).
+    answers : mapping
+        ``{name: value}``, names such as ``"in_3"``, ``"a_5"``, ``"Δ_3"`` or
+        ``"delta_3"``, ``"g′(in_3)"``, ``"dJ/dw_1,3"``, ``"w_1,3"`` (the weight
+        after the update; needs `lr`), ``"loss"``.
+    lr, loss, weight_decay
+        As for :meth:`Network.explain`.
+    digits : int, default 4
+        An answer is right if it rounds to the same `digits` decimal places.
+    carry_rounded : bool, default False
+        Whether the right values are exact or those of a hand calculation that
+        carries rounded intermediates.
+
+    Returns
+    -------
+    AnswerReport
+        True when every answer is right; ``str()`` lists each with, when wrong,
+        the right value and the step it comes from.
+
+    Examples
+    --------
+    >>> import neurograph as ng
+    >>> net = ng.Network.from_weights({(0, 3): 0.1, (1, 3): 0.1, (2, 3): 0.1})
+    >>> report = ng.check_answers(net, [0.4, 0.5], [1], {"in_3": 0.19, "a_3": 0.5474,
+    ...                           "w_0,3": 0.2122}, lr=0.5)
+    >>> print(report)  # doctest: +NORMALIZE_WHITESPACE
+    ✓ in_3 = 0.19
+    ✓ a_3 = 0.5474
+    ✗ w_0,3 = 0.2122: it is 0.2121, from w_0,3 ← w_0,3 − α·∂J/∂w_0,3 = 0.1 − 0.5·(−0.2243)
+      = 0.2121 (0.2122 is what carrying rounded intermediates gives: carry_rounded=True)
+    2 of 3 right
+    """
+    if not hasattr(answers, "items"):
+        raise NetworkError(f"answers must be a mapping {{name: value}}; "
+                           f"received {describe(answers)}")
+    names = {name: canonical_name(name) for name in answers}
+    needs_y = [n for n in names.values() if not n.startswith(("in_", "a_"))]
+    if needs_y and y is None:
+        raise NetworkError(f"{needs_y[0]} needs the target: pass y")
+    if any(n.startswith("w_") for n in names.values()) and lr is None:
+        raise NetworkError("w_i,j is checked after an update: pass lr")
+    kwargs = dict(loss=loss, digits=digits, weight_decay=weight_decay)
+    main = explain(net, x, y, lr, carry_rounded=carry_rounded, **kwargs)
+    other = explain(net, x, y, lr, carry_rounded=not carry_rounded, **kwargs)
+    steps = {step.name: step for step in main.steps}
+    other_values = other.values
+    checks = []
+    for name, given in answers.items():
+        key = names[name]
+        if key not in steps:
+            raise NetworkError(f"this network has no {key}")
+        given = _checks.weight(given, f"the answer for {name}")
+        step = steps[key]
+        correct = round_half_up(given, digits) == round_half_up(step.value, digits)
+        note = ""
+        alternative = other_values[key]
+        if not correct and round_half_up(given, digits) == round_half_up(alternative, digits):
+            how = "exact" if carry_rounded else "carrying rounded"
+            note = (f"{format_number(given, digits)} is what {how} intermediates gives: "
+                    f"carry_rounded={not carry_rounded}")
+        checks.append(AnswerCheck(str(name), given, step.value, correct, step.text(digits), note))
+    return AnswerReport(tuple(checks), digits)

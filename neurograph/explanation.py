@@ -1,0 +1,243 @@
+"""An explanation's steps, and how they are written: plain text, Markdown and LaTeX.
+
+Each step is one line of the hand calculation, kept as a short list of tokens —
+symbols with subscripts, numbers, operators and function names — so that one
+calculation can be written in any of the three formats.
+"""
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+__all__ = ["Explanation", "Step", "round_half_up"]
+
+SECTIONS = {"forward": "Forward propagation", "backward": "Backpropagation",
+            "gradient": "Partial derivatives ∂J/∂w_ij = Δ_j a_i", "update": "Weight updates"}
+
+LATEX_SYMBOLS = {"Δ": r"\Delta", "ℓ": r"\ell", "α": r"\alpha", "λ": r"\lambda", "σ": r"\sigma",
+                 "g′": "g'", "tanh": r"\tanh", "ReLU": r"\mathrm{ReLU}",
+                 "softplus": r"\mathrm{softplus}", "LeakyReLU": r"\mathrm{LeakyReLU}",
+                 "log": r"\log"}
+TEXT_OPS = {"+": " + ", "−": " − ", "·": "·", "=": " = ", "←": " ← ", "(": "(", ")": ")",
+            "/": "/", "²": "²"}
+LATEX_OPS = {"+": " + ", "−": " - ", "·": r" \cdot ", "=": " = ", "←": r" \leftarrow ",
+             "(": "(", ")": ")", "/": " / ", "²": "^{2}"}
+
+
+def sym(base, sub=None):
+    """A symbol such as in_3, w_{0,3} or Δ_5 (base "dJ/dw" is ∂J/∂w_{sub})."""
+    return ("sym", base, None if sub is None else str(sub))
+
+
+def num(value):
+    return ("num", value)
+
+
+def op(symbol):
+    return ("op", symbol)
+
+
+def fn(name):
+    """A function name applied to what follows, e.g. σ, tanh, g′."""
+    return ("fn", name)
+
+
+def remark(text):
+    """Words after the calculation, e.g. "(frozen)"."""
+    return ("text", text)
+
+
+def round_half_up(value, digits):
+    """`value` to `digits` decimal places, halves away from zero, as a person rounds.
+
+    A non-zero value smaller than 10^−digits keeps `digits` significant digits
+    instead of becoming 0, so a small Δ_j is still shown (and carried).
+    """
+    value = float(value)  # numpy 2 writes a numpy float's repr as np.float64(…)
+    if value == 0 or value != value or abs(value) == float("inf"):
+        return value
+    exact = Decimal(repr(value))
+    if abs(value) < 10.0 ** -digits:
+        quantum = Decimal(1).scaleb(exact.adjusted() - digits + 1)
+    else:
+        quantum = Decimal(1).scaleb(-digits)
+    return float(exact.quantize(quantum, rounding=ROUND_HALF_UP))
+
+
+def format_number(value, digits, latex=False):
+    """The number as shown: rounded half up, trailing zeros dropped, a true minus sign."""
+    shown = round_half_up(value, digits)
+    if shown == 0:
+        return "0"
+    if abs(shown) < 10.0 ** -digits:
+        mantissa, exponent = f"{shown:.{digits - 1}e}".split("e")
+        mantissa = mantissa.rstrip("0").rstrip(".")
+        text = (f"{mantissa} \\times 10^{{{int(exponent)}}}" if latex
+                else f"{mantissa}×10^{int(exponent)}")
+    else:
+        text = f"{shown:.{digits}f}".rstrip("0").rstrip(".")
+    return text.replace("-", "-" if latex else "−")
+
+
+@dataclass(frozen=True)
+class Step:
+    """One line of the calculation.
+
+    Attributes
+    ----------
+    section : {"forward", "backward", "gradient", "update"}
+    name : str
+        What the line computes, as :func:`check_answers` names it: ``"in_3"``,
+        ``"a_3"``, ``"g′(in_3)"``, ``"y − a_5"``, ``"ℓ"``, ``"Δ_3"``, ``"dJ/dw_1,3"``, ``"w_1,3"``.
+    value : float
+        Its value (carried rounded if the explanation carries rounded values).
+    tokens : tuple
+        The line itself.
+    """
+
+    section: str
+    name: str
+    value: float
+    tokens: tuple
+
+    def text(self, digits):
+        return _render(self.tokens, digits, latex=False)
+
+    def latex(self, digits):
+        return _render(self.tokens, digits, latex=True)
+
+
+def _render(tokens, digits, latex):
+    ops = LATEX_OPS if latex else TEXT_OPS
+    out, previous = [], None
+    for token in tokens:
+        kind = token[0]
+        if kind == "sym":
+            out.append(_symbol(token[1], token[2], latex))
+        elif kind == "num":
+            text = format_number(token[1], digits, latex)
+            # a negative number inside an expression goes in parentheses: 1·3 + (−2)·4
+            if text[0] in "−-" and previous is not None and previous[1] not in ("=", "←", "("):
+                text = f"({text})"
+            out.append(text)
+        elif kind == "op":
+            unary = token[1] == "−" and (previous is None or previous[1] in ("=", "←", "("))
+            out.append(("-" if latex else "−") if unary else ops[token[1]])
+        elif kind == "text":
+            words = token[1].replace(" ", r"\ ")
+            out.append(rf"\ \mathrm{{{words}}}" if latex else f" {token[1]}")
+        else:
+            name = token[1]
+            out.append(LATEX_SYMBOLS.get(name, rf"\mathrm{{{name}}}" if len(name) > 1 else name)
+                       if latex else name)
+        previous = token
+    return "".join(out)
+
+
+def _symbol(base, sub, latex):
+    if base == "dJ/dw":
+        if latex:
+            return rf"\frac{{\partial J}}{{\partial w_{{{sub}}}}}"
+        return f"∂J/∂w_{sub}"
+    if base == "dl/din":
+        if latex:
+            return rf"\frac{{\partial \ell}}{{\partial in_{{{sub}}}}}"
+        return f"∂ℓ/∂in_{sub}"
+    if latex:
+        base = LATEX_SYMBOLS.get(base, base)
+        return base if sub is None else f"{base}_{{{sub}}}"
+    return base if sub is None else f"{base}_{sub}"
+
+
+@dataclass
+class Explanation:
+    """The hand-worked steps of forward propagation, backpropagation and an update.
+
+    ``str()`` gives plain text; :meth:`to_markdown` and :meth:`to_latex` give the
+    same steps for notes and slides. :attr:`neurons` and :attr:`edges` hold the
+    per-neuron and per-edge tables as plain data.
+
+    Attributes
+    ----------
+    steps : list of Step
+    values : dict
+        Every step's value by name (e.g. ``values["a_5"]``).
+    neurons : list of dict
+        One row per neuron: ``j, in_j, a_j, g′(in_j), Δ_j`` (None where undefined).
+    edges : list of dict
+        One row per edge: ``i, j, w_ij, a_i, Δ_j, ∂J/∂w_ij, new w_ij``.
+    """
+
+    title: str
+    steps: list
+    neurons: list
+    edges: list
+    digits: int
+    carry_rounded: bool
+    headings: dict = field(default_factory=dict)
+
+    @property
+    def values(self):
+        return {step.name: step.value for step in self.steps}
+
+    def sections(self):
+        """The steps grouped by section, in order: [(heading, [steps])]."""
+        groups = []
+        for step in self.steps:
+            if not groups or groups[-1][0] != step.section:
+                groups.append((step.section, []))
+            groups[-1][1].append(step)
+        return [(self.headings.get(section, SECTIONS[section]), steps)
+                for section, steps in groups]
+
+    def __str__(self):
+        lines = [self.title]
+        for heading, steps in self.sections():
+            lines += ["", heading]
+            lines += [f"  {step.text(self.digits)}" for step in steps]
+        return "\n".join(lines)
+
+    def to_markdown(self):
+        """The steps as Markdown, each a bullet of inline math ($…$)."""
+        lines = [f"**{self.title}**"]
+        for heading, steps in self.sections():
+            lines += ["", f"*{heading}*", ""]
+            lines += [f"- ${step.latex(self.digits)}$" for step in steps]
+        return "\n".join(lines)
+
+    def to_latex(self):
+        """The steps as LaTeX for slides: one ``$…$`` line per step, sections as comments."""
+        lines = [f"% {self.title}"]
+        for heading, steps in self.sections():
+            lines.append(f"% {heading}")
+            lines += [f"${step.latex(self.digits)}$\\\\" for step in steps]
+        return "\n".join(lines)
+
+    def _repr_markdown_(self):
+        return self.to_markdown()
+
+    def _repr_latex_(self):
+        return "\n".join(f"${step.latex(self.digits)}$" for step in self.steps)
+
+    def neuron_table(self):
+        """The per-neuron table as aligned text."""
+        return _table(self.neurons, ["j", "in_j", "a_j", "g′(in_j)", "Δ_j"], self.digits)
+
+    def edge_table(self):
+        """The per-edge table as aligned text."""
+        return _table(self.edges, ["i", "j", "w_ij", "a_i", "Δ_j", "∂J/∂w_ij", "new w_ij"],
+                      self.digits)
+
+
+def _table(rows, columns, digits):
+    def cell(value):
+        if value is None:
+            return ""
+        if isinstance(value, int):
+            return str(value)
+        return format_number(value, digits)
+
+    cells = [[cell(row.get(c)) for c in columns] for row in rows]
+    widths = [max(len(c), *(len(r[k]) for r in cells)) for k, c in enumerate(columns)]
+    lines = ["  ".join(c.rjust(w) for c, w in zip(columns, widths))]
+    lines += ["  ".join(v.rjust(w) for v, w in zip(r, widths)) for r in cells]
+    return "\n".join(lines)
