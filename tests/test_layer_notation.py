@@ -101,3 +101,79 @@ def test_minibatch_rule_of_seed_002_is_the_average_of_per_example_gradients():
             for c, i in enumerate(layers[l - 1]):
                 updated = net.w[i, j] - eta / len(batch) * grads[i, j]
                 assert updated == pytest.approx(expected_W[l - 1][r, c], rel=1e-12)
+
+
+# ------------------------------------------------- net.layers() and Network.from_layers
+
+
+@pytest.mark.parametrize("loss", ["half_squared", "squared"])
+def test_layers_gives_the_seeds_matrices_and_delta_for_any_quadratic_loss(loss):
+    net = ng.Network.layered(SIZES, seed=3, epsilon=1.0)
+    x, y = [0.2, -0.7, 1.1], [1.0, 0.0]
+    W, b = matrices(net, layers_of(net))
+    a, delta, _, _ = bp(W, b, x, y, G["logistic"], DG["logistic"])
+    net.forward(x)
+    net.backward(y, loss=loss)
+    view = net.layers()
+    assert [layer.l for layer in view] == [1, 2, 3, 4]
+    assert [layer.ids for layer in view] == layers_of(net)
+    assert view[0].W is None and list(view[0].a) == x
+    for l in range(1, 4):
+        layer = view[l]
+        np.testing.assert_array_equal(layer.W, W[l])  # row = to, column = from
+        np.testing.assert_array_equal(layer.b, b[l])
+        np.testing.assert_allclose(layer.a, a[l], rtol=1e-13)
+        # δ^l is the seeds' ∂C/∂z^l with C = ½‖y − a‖², whichever loss backward used:
+        np.testing.assert_allclose(layer.delta, delta[l], rtol=1e-12)
+        factor = 2.0 if loss == "squared" else 1.0  # Δ_j = 2 δ^l_j for squared
+        np.testing.assert_allclose(layer.Delta, factor * layer.delta, rtol=1e-15)
+
+
+def test_layers_delta_for_the_log_loss_is_nielsens_cross_entropy_delta():
+    net = ng.Network.layered(SIZES, seed=3, epsilon=1.0)
+    x, y = [0.2, -0.7, 1.1], [1.0, 0.0]
+    net.forward(x)
+    net.backward(y, loss="log")
+    last = net.layers()[-1]
+    np.testing.assert_allclose(last.delta, last.a - np.array(y), rtol=1e-15)  # δ^L = a^L − y
+
+
+def test_layers_before_backward_has_no_delta():
+    net = ng.Network.layered([2, 2, 1])
+    net.forward([1, 2])
+    assert net.layers()[1].delta is None and net.layers()[1].Delta is None
+
+
+def test_from_layers_round_trip():
+    net = ng.Network.layered([3, 4, 2], activation="tanh", output_activation="identity", seed=2)
+    view = net.layers()
+    twin = ng.Network.from_layers([layer.W for layer in view[1:]],
+                                  [layer.b for layer in view[1:]], activation="tanh",
+                                  output_activation="identity")
+    assert dict(twin.w) == dict(net.w)
+    assert [n.activation and n.activation.name for n in twin.neurons] == \
+        [n.activation and n.activation.name for n in net.neurons]
+
+
+def test_from_layers_builds_seed_001s_network():
+    net = ng.Network.from_layers([[[1, -2], [-4, 2]], [[4, 2]]], [[5, 3], [-1]])
+    assert dict(net.w) == {(0, 3): 5, (1, 3): 1, (2, 3): -2, (0, 4): 3, (1, 4): -4, (2, 4): 2,
+                           (0, 5): -1, (3, 5): 4, (4, 5): 2}
+
+
+def test_layers_refuses_a_network_with_a_skip_edge():
+    net = ng.Network.layered([2, 2, 1])
+    net.connect(1, 5, 0.3)
+    with pytest.raises(ng.NetworkError, match=r"edge \(1, 5\) goes from layer 1 to layer 3"):
+        net.layers()
+
+
+@pytest.mark.parametrize("Ws, bs, says", [
+    ([[[1.0, 2.0]]], [], "one W\\^l and one b\\^l per layer"),
+    ([[[1.0, 2.0]], [[1.0, 2.0]]], [[0.0], [0.0]], r"W\^3 must be 1 × 1"),
+    ([[[1.0, 2.0]]], [[0.0, 1.0]], r"b\^2 of shape \(2,\)"),
+    ([[[1.0, np.nan]]], [[0.0]], "must be finite"),
+])
+def test_from_layers_refusals(Ws, bs, says):
+    with pytest.raises(ng.NetworkError, match=says):
+        ng.Network.from_layers(Ws, bs)
