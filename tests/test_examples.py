@@ -11,11 +11,24 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.py"))
 
 EXPECTED = {
-    "forward_propagation.py": ["in_3 = Σ w_i,3 a_i = (5)(1) + (1)(3) + (-2)(4) = 0.0000",
-                               "a_4 = σ(in_4) = 0.2689", "h(x) = a_5 = 0.8232"],
-    "sgd_iteration.py": ["y − g(in_3) = 0.4526", "g′(in_3) = 0.2478", "≈ 0.2121", "≈ 0.1449",
-                         "≈ 0.1561", "0.5474 before, 0.5862 after"],
-    "backprop_deltas.py": ["Δ_7 = −2(y − a_7) g′(in_7)", "Δ_3 = g′(in_3)(w_3,5 Δ_5 + w_3,6 Δ_6)"],
+    "forward_propagation.py": [  # the slide's rounding, then exact
+        "in_3 = w_0,3·a_0 + w_1,3·a_1 + w_2,3·a_2 = 5·1 + 1·3 + (−2)·4 = 0",
+        "a_4 = g(in_4) = σ(−1) = 0.27",
+        "in_5 = w_0,5·a_0 + w_3,5·a_3 + w_4,5·a_4 = −1·1 + 4·0.5 + 2·0.27 = 1.54",
+        "a_5 = g(in_5) = σ(1.54) = 0.82", "a_5 = g(in_5) = σ(1.5379) = 0.8232"],
+    "sgd_iteration.py": [
+        "y − a_3 = 1 − 0.5474 = 0.4526",
+        "g′(in_3) = g(in_3)(1 − g(in_3)) = 0.5474·(1 − 0.5474) = 0.2478",
+        "w_0,3 ← w_0,3 − α·∂J/∂w_0,3 = 0.1 − 0.5·(−0.2243) = 0.2122",
+        "w_1,3 ← w_1,3 − α·∂J/∂w_1,3 = 0.1 − 0.5·(−0.0897) = 0.1449",
+        "w_2,3 ← w_2,3 − α·∂J/∂w_2,3 = 0.1 − 0.5·(−0.1122) = 0.1561",
+        "0  3   0.1    1  −0.2243   −0.2243    0.2121",  # exactly, w_0,3 is 0.2121
+        "g(in_3) = 0.5862"],
+    "backprop_deltas.py": ["Δ_7 = −2(y − a_7)g′(in_7) = ",
+                           "Δ_5 = g′(in_5)·(w_5,7·Δ_7) = ", "Δ_6 = g′(in_6)·(w_6,7·Δ_7) = ",
+                           "Δ_3 = g′(in_3)·(w_3,5·Δ_5 + w_3,6·Δ_6) = "],
+    "check_homework.py": ["✗ Δ_3 = −0.03: it is −0.05, from Δ_3 = g′(in_3)·(w_3,5·Δ_5)",
+                          "exact intermediates gives: carry_rounded=False", "7 of 9 right"],
     "skip_connections.py": ["topological order: [0, 1, 2, 7, 4, 9]"],
     "xor.py": ["One hidden layer (2-2-1): [0, 1, 1, 0]"],
     "symmetry.py": ["identical after 2000 epochs: True", "identical after 2000 epochs: False",

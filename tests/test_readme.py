@@ -17,7 +17,7 @@ def test_readme_python_blocks_run():
 
 
 def test_readme_shows_what_the_main_example_prints():
-    shown = re.search(r"```text\n(Forward propagation.*?)```", README, re.S).group(1)
+    shown = re.search(r"```text\n(Hand-worked steps.*?)```", README, re.S).group(1)
     printed = subprocess.run([sys.executable, str(ROOT / "examples" / "forward_propagation.py")],
                              capture_output=True, text=True, check=True).stdout
     assert printed.strip() == shown.strip()
