@@ -22,6 +22,9 @@ from .layers import Layer
 from .losses import LOSSES, Loss, get_loss
 from .network import Network
 from .neuron import Neuron
+from .plot import network_layout, plot_network
+from .plot_training import (plot_decision_boundary, plot_deltas, plot_history,
+                            plot_neuron_outputs)
 from .training import History
 
 __version__ = "0.1.0"
@@ -49,6 +52,12 @@ __all__ = [
     "get_activation",
     "get_loss",
     "gradcheck",
+    "network_layout",
     "one_hot",
+    "plot_decision_boundary",
+    "plot_deltas",
+    "plot_history",
+    "plot_network",
+    "plot_neuron_outputs",
     "__version__",
 ]

@@ -451,6 +451,24 @@ class Network:
                                       carry_rounded=carry_rounded, weight_decay=weight_decay,
                                       decay_bias=decay_bias)
 
+    # ------------------------------------------------------------------ drawing
+
+    def plot(self, path=None, **kwargs):
+        """Draw the network; with `path`, into a PNG, SVG or PDF file chosen by its extension.
+
+        Takes the keyword arguments of :func:`neurograph.plot_network` (bias,
+        weights, values, digits, pos, title), and with `path` also ``dpi``
+        (default 110). Returns the Axes, or with `path` the path written.
+        """
+        from .plot import plot_network, save_network_picture
+        if path is None:
+            return plot_network(self, **kwargs)
+        return save_network_picture(self, path, **kwargs)
+
+    def _repr_png_(self):
+        from .plot import network_png
+        return network_png(self)
+
     # ------------------------------------------------------------ layer notation
 
     def layers(self):

@@ -1,0 +1,345 @@
+"""Drawing networks as the lectures draw them: inputs blue, processing neurons yellow.
+
+matplotlib is imported inside the functions only, so ``import neurograph`` stays
+light. The drawing functions take ``ax=None`` and return what they drew; they
+never call ``plt.show()``.
+
+Every artist carries a gid — ``neuron:j``, ``id:j``, ``edge:i,j``, ``weight:i,j``,
+``bias:j``, ``value:j`` — so a picture can be inspected, not only looked at.
+"""
+
+import math
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from .errors import NetworkError, describe
+from .explanation import format_number
+
+__all__ = ["plot_network", "network_layout", "save_network_picture", "network_png",
+           "POSITIVE", "NEGATIVE"]
+
+POSITIVE, NEGATIVE = "#0072B2", "#D55E00"  # Okabe–Ito blue and vermillion: colour-blind safe
+INPUT_COLOUR, PROCESSING_COLOUR, BIAS_COLOUR = "#9ecae1", "#fdd35c", "#d9d9d9"
+RADIUS, DX, DY = 0.24, 1.9, 1.25
+MAX_ROWS = 10  # taller columns are packed closer, and the columns spread wider
+MAX_LABELLED_EDGES = 60
+VALUE_SYMBOLS = {"a": "a", "in": "in", "delta": r"\Delta"}
+FORMATS = (".png", ".svg", ".pdf")
+
+
+def network_layout(net):
+    """Positions {j: (x, y)}: columns by topological depth, neuron 1 on top.
+
+    Inputs make the first column and outputs the last; every other neuron stands
+    one column right of its deepest source. The bias neuron 0 sits under the inputs.
+    Columns of more than ten neurons are packed closer and spread further apart,
+    so that a large network still makes a picture about as wide as it is tall.
+    """
+    depth = {}
+    for j in net.topological_order():
+        neuron = net.neuron(j)
+        if neuron.kind == "input":
+            depth[j] = 0
+        elif neuron.is_processing:
+            depth[j] = 1 + max((depth[i] for i in net.graph.predecessors(j) if i != 0), default=0)
+    last = max([depth[k] for k in net.outputs] + [1])
+    for k in net.outputs:
+        depth[k] = last
+    columns = {}
+    for j in sorted(depth):
+        columns.setdefault(depth[j], []).append(j)
+    rows = max(len(ids) for ids in columns.values())
+    dy = DY * min(1.0, MAX_ROWS / rows)
+    dx = max(DX, 0.9 * rows * dy / max(len(columns) - 1, 1))
+    pos = {}
+    for d, ids in columns.items():
+        for row, j in enumerate(ids):
+            pos[j] = (d * dx, ((len(ids) - 1) / 2 - row) * dy)
+    inputs = columns.get(0, [])
+    pos[0] = (0.0, ((len(inputs) - 1) / 2 - len(inputs)) * dy)
+    return pos
+
+
+def plot_network(net, ax=None, *, pos=None, bias="label", weights=None, values=None, digits=2,
+                 title=None):
+    """Draw `net` with its weights (and optionally its values) on a matplotlib Axes.
+
+    Parameters
+    ----------
+    net : Network
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; by default a new figure sized to the network.
+    pos : mapping, optional
+        ``{j: (x, y)}`` positions overriding :func:`network_layout` for those neurons.
+    bias : {"label", "node", "hide"}, default "label"
+        "label": neuron 0 left out, each bias weight w_0j written above neuron j
+        (the lectures usually omit these edges); "node": neuron 0 drawn with
+        its edges; "hide": neither.
+    weights : bool, optional
+        Write each weight on its edge. Default: only when the network has at most
+        60 edges, which is about as many as stay readable.
+    values : {"a", "in", "delta"}, optional
+        Write a_j, in_j or Δ_j under each neuron (after ``forward``/``backward``).
+    digits : int, default 2
+        Decimal places of the numbers written.
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import neurograph as ng
+    >>> net = ng.Network.layered([2, 2, 1], seed=0)
+    >>> ax = ng.plot_network(net)
+    >>> sorted(t.get_gid() for t in ax.texts if t.get_gid().startswith("weight"))
+    ['weight:1,3', 'weight:1,4', 'weight:2,3', 'weight:2,4', 'weight:3,5', 'weight:4,5']
+    """
+    if bias not in ("label", "node", "hide"):
+        raise NetworkError(f"bias must be 'label', 'node' or 'hide'; received {describe(bias)}")
+    if values not in (None, "a", "in", "delta"):
+        raise NetworkError(f"values must be 'a', 'in', 'delta' or None; "
+                           f"received {describe(values)}")
+    where = network_layout(net)
+    where.update(_positions(pos, net))
+    shown = [j for j in where if j != 0 or bias == "node"]
+    edges = [(i, j) for i, j in net.graph.edges if i != 0 or bias == "node"]
+    label_weights = len(edges) <= MAX_LABELLED_EDGES if weights is None else bool(weights)
+    if ax is None:
+        import matplotlib.pyplot as plt
+        _, ax = plt.subplots(figsize=_figure_size(where, shown))
+    radius = _radius(where, shown)
+    xs = [where[j][0] for j in shown]
+    ys = [where[j][1] for j in shown]
+    margin = 4 * radius
+    ax.set_xlim(min(xs) - margin, max(xs) + margin)
+    ax.set_ylim(min(ys) - margin, max(ys) + margin)
+    ax.set_aspect("equal")
+    fontsize = _font_size(ax, radius)
+    _draw_edges(ax, net, where, edges, label_weights, digits, fontsize, radius)
+    _draw_neurons(ax, net, where, shown, fontsize, radius)
+    if bias == "label" and label_weights:
+        _write_biases(ax, net, where, digits, fontsize, radius)
+    if values is not None:
+        _write_values(ax, net, where, values, digits, fontsize, radius)
+    ax.axis("off")
+    if title:
+        ax.set_title(title, fontsize=max(fontsize + 1, 10))
+    return ax
+
+
+def _positions(pos, net):
+    if pos is None:
+        return {}
+    try:
+        out = {j: (float(x), float(y)) for j, (x, y) in dict(pos).items()}
+    except (TypeError, ValueError):
+        raise NetworkError(f"pos must map neuron ids to (x, y) pairs; "
+                           f"received {describe(pos)}") from None
+    unknown = sorted(set(out) - set(net.graph))
+    if unknown:
+        raise NetworkError(f"pos names neurons {unknown} that the network does not have")
+    return out
+
+
+def _figure_size(where, shown):
+    """Inches for the picture: about 1.3 per unit of layout, at most 14 × 11."""
+    xs = [where[j][0] for j in shown]
+    ys = [where[j][1] for j in shown]
+    width, height = max(xs) - min(xs) + 2.0, max(ys) - min(ys) + 2.0
+    scale = min(1.3, 14.0 / width, 11.0 / height)
+    return max(width * scale, 4.0), max(height * scale, 2.5)
+
+
+def _radius(where, shown):
+    """Node radius: RADIUS, or less where neurons stand closer than 2.5 radii."""
+    points = np.array([where[j] for j in shown])
+    if len(points) < 2:
+        return RADIUS
+    gaps = np.hypot(*(points[:, None, :] - points[None, :, :]).transpose(2, 0, 1))
+    return float(min(RADIUS, 0.4 * gaps[gaps > 0].min()))
+
+
+def _font_size(ax, radius):
+    """A font that fits inside a node: its radius in points, capped at 11."""
+    figure_width, figure_height = ax.figure.get_size_inches()
+    box = ax.get_position()
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    points_per_unit = 72.0 * min(box.width * figure_width / (x1 - x0),
+                                 box.height * figure_height / (y1 - y0))
+    return float(min(11.0, 0.95 * radius * points_per_unit))
+
+
+def _draw_neurons(ax, net, where, shown, fontsize, radius):
+    from matplotlib.patches import Circle
+    for j in shown:
+        kind = net.neuron(j).kind
+        colour = {"bias": BIAS_COLOUR, "input": INPUT_COLOUR}.get(kind, PROCESSING_COLOUR)
+        ax.add_patch(Circle(where[j], radius, facecolor=colour, edgecolor="#333333",
+                            linewidth=min(1.1, 0.15 * fontsize), zorder=4, gid=f"neuron:{j}"))
+        if fontsize >= 5:  # ids smaller than that cannot be read
+            ax.text(*where[j], str(j), ha="center", va="center", fontsize=fontsize,
+                    fontweight="bold", zorder=5, gid=f"id:{j}")
+    if fontsize < 5:  # name each column by its ids instead
+        columns = {}
+        for j in shown:
+            columns.setdefault(round(where[j][0], 6), []).append(j)
+        for k, (x, ids) in enumerate(sorted(columns.items())):
+            ids.sort()
+            text = (f"{ids[0]}–{ids[-1]}" if ids == list(range(ids[0], ids[-1] + 1))
+                    else f"{len(ids)} neurons")
+            bottom = min(where[j][1] for j in ids)
+            ax.text(x, bottom - 3 * radius, text, ha="center", va="top", fontsize=9,
+                    zorder=5, gid=f"column:{k}")
+
+
+def _draw_edges(ax, net, where, edges, label_weights, digits, fontsize, radius):
+    from matplotlib.patches import FancyArrowPatch
+    from matplotlib.path import Path as MplPath
+    largest = max((abs(net.w[e]) for e in edges), default=1.0) or 1.0
+    crowded = len(edges) > MAX_LABELLED_EDGES
+    column = {x: k for k, x in enumerate(sorted({round(x, 6) for x, _ in where.values()}))}
+    bends, crowd = {}, []
+    for i, j in sorted(edges):
+        w_ij = net.w[i, j]
+        start, end = np.array(where[i]), np.array(where[j])
+        span = abs(column[round(end[0], 6)] - column[round(start[0], 6)])
+        control, order = _control_point(start, end, i, span, bends)
+        # leave and enter each node along the curve's tangent, just outside the circle
+        a = start + 1.08 * radius * _unit(control - start)
+        b = end + 1.2 * radius * _unit(control - end)
+        path = MplPath([a, control, b], [MplPath.MOVETO, MplPath.CURVE3, MplPath.CURVE3])
+        colour = POSITIVE if w_ij >= 0 else NEGATIVE
+        if crowded:  # thin lines, one artist for all: arrowheads would only pile up
+            t = np.linspace(0, 1, 12)[:, None]
+            crowd.append(((1 - t) ** 2 * a + 2 * (1 - t) * t * control + t ** 2 * b,
+                          0.15 + 0.75 * abs(w_ij) / largest, colour))
+        else:
+            width = 0.6 + 2.4 * abs(w_ij) / largest
+            ax.add_patch(FancyArrowPatch(path=path, arrowstyle="-|>",
+                                         mutation_scale=6 + 2 * width, linewidth=width,
+                                         color=colour, alpha=0.9, zorder=1 if i else 0,
+                                         linestyle="--" if i == 0 else "-", gid=f"edge:{i},{j}"))
+        if label_weights:
+            # labels on curves that bend alike stand at different places along them
+            t = (0.5, 0.62, 0.38)[order % 3] if _curved(control, a, b) else 0.3
+            x, y = (1 - t) ** 2 * a + 2 * (1 - t) * t * control + t ** 2 * b
+            ax.text(x, y, format_number(w_ij, digits), ha="center", va="center",
+                    fontsize=0.85 * fontsize, zorder=3, gid=f"weight:{i},{j}",
+                    bbox=dict(boxstyle="round,pad=0.12", facecolor="white", edgecolor="none",
+                              alpha=0.9))
+    if crowd:
+        from matplotlib.collections import LineCollection
+        lines, widths, colours = zip(*crowd)
+        ax.add_collection(LineCollection(lines, linewidths=widths, colors=colours, alpha=0.35,
+                                         zorder=1, gid="edges"))
+
+
+def _control_point(start, end, i, span, bends):
+    """The Bézier control point and the edge's place among those bent alike.
+
+    The midpoint for an edge between neighbouring columns; otherwise the edge is
+    bent away from the middle of the picture, further for each such edge.
+    """
+    middle = (start + end) / 2
+    if span == 1 and i != 0:
+        return middle, 0
+    direction = end - start
+    normal = np.array([-direction[1], direction[0]]) / (np.hypot(*direction) or 1.0)
+    side = 1.0 if middle[1] >= 0 else -1.0
+    if normal[1] * side < 0:
+        normal = -normal
+    key = (round(start[0], 6), round(end[0], 6), side)
+    bends[key] = bends.get(key, 0) + 1
+    height = (0.3 + 0.2 * (bends[key] - 1)) * max(span, 1) * min(DY, np.hypot(*direction) / 3)
+    return middle + normal * height, bends[key] - 1
+
+
+def _curved(control, a, b):
+    """Whether the control point lies off the chord a–b (a 2-D cross product)."""
+    (u0, u1), (v0, v1) = b - a, control - a
+    return abs(u0 * v1 - u1 * v0) > 1e-9
+
+
+def _unit(v):
+    return v / (np.hypot(*v) or 1.0)
+
+
+def _write_biases(ax, net, where, digits, fontsize, radius):
+    for j in net.graph.successors(0):
+        w = format_number(net.w[0, j], digits, latex=True)
+        x, y = where[j]
+        ax.text(x, y + 1.3 * radius, rf"$w_{{0,{j}}}={w}$", ha="center", va="bottom",
+                fontsize=0.8 * fontsize, color="#444444", zorder=5, gid=f"bias:{j}")
+
+
+def _write_values(ax, net, where, values, digits, fontsize, radius):
+    for j in where:
+        neuron = net.neuron(j)
+        value = {"a": neuron.a, "in": neuron.in_, "delta": neuron.delta}[values]
+        if j == 0 or (values != "a" and not neuron.is_processing):
+            continue
+        if math.isnan(value):
+            step = "backward(y)" if values == "delta" else "forward(x)"
+            raise NetworkError(f"values={values!r} needs the values of a pass: call {step} "
+                               f"first")
+        x, y = where[j]
+        text = rf"${VALUE_SYMBOLS[values]}_{{{j}}}={format_number(value, digits, latex=True)}$"
+        ax.text(x, y - 1.3 * radius, text, ha="center", va="top", fontsize=0.8 * fontsize,
+                zorder=5, gid=f"value:{j}")
+
+
+# ------------------------------------------------------------------ files, Jupyter
+
+
+def _figure_for(net, dpi=110, **kwargs):
+    """A matplotlib Figure (no pyplot state) with the network drawn on it."""
+    from matplotlib.figure import Figure
+    where = network_layout(net)
+    shown = [j for j in where if j != 0 or kwargs.get("bias") == "node"]
+    figure = Figure(figsize=_figure_size(where, shown), dpi=dpi)
+    plot_network(net, figure.add_subplot(), **kwargs)
+    return figure
+
+
+def save_network_picture(net, path, dpi=110, **kwargs):
+    """Draw `net` into a PNG, SVG or PDF file, chosen by the extension; see Network.plot.
+
+    The file is written whole or not at all: into a temporary file beside it,
+    then renamed.
+    """
+    path = Path(path)
+    if not path.parent.is_dir():
+        raise NetworkError(f"cannot write {str(path)!r}: the folder {str(path.parent)!r} "
+                           f"does not exist")
+    if path.suffix.lower() not in FORMATS:
+        raise NetworkError(f"the picture's file name must end in {', '.join(FORMATS)}; "
+                           f"received {str(path)!r}")
+    figure = _figure_for(net, dpi=dpi, **kwargs)
+    handle, temporary = tempfile.mkstemp(suffix=path.suffix, dir=path.parent or ".")
+    os.close(handle)
+    try:
+        figure.savefig(temporary, format=path.suffix[1:].lower(), bbox_inches="tight")
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)  # mkstemp makes it private; a picture is not
+        os.replace(temporary, path)
+    finally:
+        if os.path.exists(temporary):
+            os.remove(temporary)
+    return path
+
+
+def network_png(net):
+    """The network drawn as PNG bytes (for Jupyter)."""
+    import io
+    buffer = io.BytesIO()
+    _figure_for(net).savefig(buffer, format="png", bbox_inches="tight")
+    return buffer.getvalue()
