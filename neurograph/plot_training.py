@@ -1,0 +1,234 @@
+"""Training made visible: cost per epoch, decision boundaries, each neuron's output, |Δ_j| by depth.
+
+As in :mod:`neurograph.plot`, matplotlib is imported inside the functions, which
+take ``ax=None`` and return what they drew. None of them changes the network:
+they compute on a copy.
+"""
+
+import math
+
+import numpy as np
+
+from . import _checks, propagation
+from .data import classes
+from .errors import NetworkError, describe
+from .plot import network_layout
+
+__all__ = ["plot_history", "plot_decision_boundary", "plot_neuron_outputs", "plot_deltas"]
+
+CLASS_COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442",
+                 "#000000"]  # Okabe–Ito
+
+
+def _axes(ax, figsize=(6.0, 4.0)):
+    if ax is not None:
+        return ax
+    import matplotlib.pyplot as plt
+    return plt.subplots(figsize=figsize)[1]
+
+
+def plot_history(history, ax=None, log=False):
+    """The training cost J(w) after each epoch, and the validation cost when recorded.
+
+    Parameters
+    ----------
+    history : History
+        What :meth:`Network.fit` returned.
+    ax : matplotlib.axes.Axes, optional
+    log : bool, default False
+        A logarithmic cost axis, which shows the late epochs of a good fit.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    if not getattr(history, "loss", None):
+        raise NetworkError(f"plot_history needs a History with at least one epoch; "
+                           f"received {describe(history)}")
+    ax = _axes(ax)
+    epochs = np.arange(1, len(history.loss) + 1)
+    ax.plot(epochs, history.loss, color=CLASS_COLOURS[0], label="training", gid="loss")
+    if history.val_loss:
+        ax.plot(epochs, history.val_loss, color=CLASS_COLOURS[1], linestyle="--",
+                label="validation", gid="val_loss")
+    if log:
+        ax.set_yscale("log")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("J(w)")
+    ax.legend(frameon=False)
+    ax.spines[["top", "right"]].set_visible(False)
+    return ax
+
+
+def _two_inputs(net, what):
+    if len(net.inputs) != 2:
+        raise NetworkError(f"{what} draws the plane of two inputs; this network has "
+                           f"{len(net.inputs)} inputs {net.inputs}")
+
+
+def _grid(extent, resolution):
+    x0, x1, y0, y1 = extent
+    xs, ys = np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution)
+    return xs, ys, np.array([[x, y] for y in ys for x in xs])
+
+
+def _extent(X, extent, margin=0.25):
+    if extent is not None:
+        extent = [_checks.weight(v, "extent") for v in extent]
+        if len(extent) != 4 or extent[0] >= extent[1] or extent[2] >= extent[3]:
+            raise NetworkError(f"extent must be (x_min, x_max, y_min, y_max) with min < max; "
+                               f"received {extent}")
+        return extent
+    if X is None:
+        return [-1.0, 1.0, -1.0, 1.0]
+    low, high = X.min(axis=0), X.max(axis=0)
+    pad = margin * np.maximum(high - low, 1e-9)
+    return [low[0] - pad[0], high[0] + pad[0], low[1] - pad[1], high[1] + pad[1]]
+
+
+def plot_decision_boundary(net, X, y, ax=None, resolution=150):
+    """The classes a two-input network assigns over the plane, with the examples on top.
+
+    With one output neuron the colour is a_k (0 to 1) and the boundary a_k = 0.5;
+    with several, each region is the class of the highest output.
+
+    Parameters
+    ----------
+    net : Network
+        With two inputs.
+    X : array_like, n × 2
+    y : array_like
+        Class labels, or targets (0/1 or one-hot) read as classes.
+    ax : matplotlib.axes.Axes, optional
+    resolution : int, default 150
+        Grid points per side.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    from matplotlib.colors import ListedColormap
+    _two_inputs(net, "plot_decision_boundary")
+    X = _checks.matrix(X, 2, "X")
+    labels = np.asarray(y)
+    labels = classes(labels) if labels.ndim == 2 or labels.dtype.kind == "f" else labels
+    if len(labels) != len(X):
+        raise NetworkError(f"y must have a label per row of X; received {len(labels)} labels "
+                           f"for {len(X)} rows")
+    extent = _extent(X, None)
+    xs, ys, grid = _grid(extent, resolution)
+    outputs = net.copy().predict(grid)
+    ax = _axes(ax, (5.0, 4.5))
+    if outputs.shape[1] == 1:
+        surface = outputs[:, 0].reshape(resolution, resolution)
+        image = ax.contourf(xs, ys, surface, levels=np.linspace(0, 1, 11), cmap="RdBu_r",
+                            alpha=0.75, vmin=0, vmax=1)
+        ax.contour(xs, ys, surface, levels=[0.5], colors="black", linewidths=1.2)
+        ax.figure.colorbar(image, ax=ax, label="$h(x) = a_k$")
+    else:
+        surface = classes(outputs).reshape(resolution, resolution)
+        k = outputs.shape[1]
+        ax.contourf(xs, ys, surface, levels=np.arange(-0.5, k), alpha=0.35,
+                    cmap=ListedColormap([CLASS_COLOURS[c % 8] for c in range(k)]))
+    colours = [CLASS_COLOURS[int(c) % 8] for c in labels]
+    ax.scatter(X[:, 0], X[:, 1], c=colours, edgecolors="black", s=40, zorder=3, gid="examples")
+    ax.set_xlabel("$x_1$")
+    ax.set_ylabel("$x_2$")
+    return ax
+
+
+def plot_neuron_outputs(net, X=None, extent=None, resolution=60, neurons=None, figure=None):
+    """Each processing neuron's output a_j over the plane of two inputs (TensorFlow
+    Playground's heat maps), laid out as the network is: one column per layer.
+
+    Parameters
+    ----------
+    net : Network
+        With two inputs.
+    X : array_like, optional
+        Examples to mark on each map; they also set the extent.
+    extent : (x_min, x_max, y_min, y_max), optional
+        Default: the examples' range, or [−1, 1]².
+    resolution : int, default 60
+    neurons : sequence of int, optional
+        Which neurons; default every processing neuron.
+    figure : matplotlib.figure.Figure, optional
+
+    Returns
+    -------
+    dict
+        ``{j: Axes}``.
+    """
+    _two_inputs(net, "plot_neuron_outputs")
+    X = None if X is None else _checks.matrix(X, 2, "X")
+    twin = net.copy()
+    plan = twin._compiled()
+    chosen = [n.id for n, _ in plan.forward] if neurons is None else list(neurons)
+    for j in chosen:
+        if j not in twin.graph or not twin.neuron(j).is_processing:
+            raise NetworkError(f"neurons must be processing neurons; received {describe(j)}")
+    extent = _extent(X, extent)
+    _, _, grid = _grid(extent, resolution)
+    values = {j: np.empty(len(grid)) for j in chosen}
+    for row, x in enumerate(grid.tolist()):
+        propagation.forward_propagate(plan, x)
+        for j in chosen:
+            values[j][row] = twin.neuron(j).a
+    where = network_layout(net)
+    column_xs = sorted({where[j][0] for j in chosen})
+    columns = {x: sorted((j for j in chosen if where[j][0] == x), key=lambda j: -where[j][1])
+               for x in column_xs}
+    rows = max(len(c) for c in columns.values())
+    if figure is None:
+        import matplotlib.pyplot as plt
+        figure = plt.figure(figsize=(2.3 * len(columns), 2.2 * rows))
+    axes = {}
+    for c, x in enumerate(column_xs):
+        for r, j in enumerate(columns[x]):
+            ax = figure.add_subplot(rows, len(columns), r * len(columns) + c + 1)
+            limits = {"logistic": (0, 1), "tanh": (-1, 1), "threshold": (0, 1)}.get(
+                twin.neuron(j).activation.name, (None, None))
+            ax.imshow(values[j].reshape(resolution, resolution), origin="lower", extent=extent,
+                      cmap="RdBu_r", vmin=limits[0], vmax=limits[1], aspect="auto", gid=f"a:{j}")
+            if X is not None:
+                ax.scatter(X[:, 0], X[:, 1], s=8, c="black")
+            ax.set_title(f"$a_{{{j}}}$ ({twin.neuron(j).activation.name})", fontsize=9)
+            ax.set_xticks([])
+            ax.set_yticks([])
+            axes[j] = ax
+    return axes
+
+
+def plot_deltas(net, x, y, loss="squared", ax=None, label=None):
+    """|Δ_j| of one example by depth: how the gradient shrinks towards the inputs.
+
+    Depth is the neuron's column in :func:`network_layout` (1 = first processing
+    column). The line joins the geometric mean of |Δ_j| in each column; a
+    logarithmic scale shows vanishing gradients as a straight fall. Call it again
+    with the same `ax` and another `label` to compare networks.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    twin = net.copy()
+    twin.forward(x)
+    twin.backward(y, loss=loss)
+    where = network_layout(net)
+    column = {x: k for k, x in enumerate(sorted({where[j][0] for j in where if j != 0}))}
+    points = [(column[where[n.id][0]], abs(n.delta)) for n in twin.neurons if n.is_processing]
+    depths = sorted({d for d, _ in points})
+    means = [math.exp(np.mean([math.log(max(v, 1e-300)) for d, v in points if d == depth]))
+             for depth in depths]
+    ax = _axes(ax)
+    line, = ax.plot(depths, means, marker="o", label=label, gid=f"deltas:{label}")
+    ax.scatter([d for d, _ in points], [v for _, v in points], color=line.get_color(), s=12,
+               alpha=0.6)
+    ax.set_yscale("log")
+    ax.set_xticks(depths)
+    ax.set_xlabel("depth (column of processing neurons)")
+    ax.set_ylabel("$|\\Delta_j|$")
+    if label is not None:
+        ax.legend(frameon=False)
+    ax.spines[["top", "right"]].set_visible(False)
+    return ax
