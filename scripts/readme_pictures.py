@@ -1,64 +1,81 @@
-"""Draw the pictures the README shows, so they stay current: python scripts/readme_pictures.py
+"""Draw the pictures the README shows, so they stay current.
 
-Until neurograph has its own drawing functions, this uses networkx's drawing
-on the network's graph, in the lectures' colours (inputs blue, processing yellow).
+Run:  python scripts/readme_pictures.py [--out docs/images]
 """
 
+import argparse
 from pathlib import Path
 
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
-import networkx as nx  # noqa: E402
 
 import neurograph as ng  # noqa: E402
 
-OUT = Path(__file__).resolve().parent.parent / "docs" / "images"
+ROOT = Path(__file__).resolve().parent.parent
 
 
-def lecture_network_picture(path):
-    """Seed 001's forward-propagation example after forward([3, 4]), weights on the edges."""
+def lecture_network(out):
+    """Seed 001's forward-propagation example after forward([3, 4])."""
     net = ng.Network.from_weights(
         {(0, 3): 5, (1, 3): 1, (2, 3): -2, (0, 4): 3, (1, 4): -4, (2, 4): 2,
          (0, 5): -1, (3, 5): 4, (4, 5): 2})
     net.forward([3, 4])
-    G = net.graph
-    pos = {0: (0, -1.7), 1: (0, 0.7), 2: (0, -0.5), 3: (1.7, 0.7), 4: (1.7, -0.5), 5: (3.4, 0.1)}
-    bias = "arc3,rad=0.25"
-    fig, ax = plt.subplots(figsize=(7.2, 3.6), dpi=130)
-    colours = ["#d9d9d9" if j == 0 else "#8fbce6" if j in net.inputs else "#f7d154" for j in G]
-    nx.draw_networkx_edges(G, pos, ax=ax, edgelist=[e for e in G.edges if e[0]], width=1.4,
-                           arrowsize=14, node_size=900, edge_color="#555555")
-    nx.draw_networkx_edges(G, pos, ax=ax, edgelist=[e for e in G.edges if e[0] == 0],
-                           style="dashed", width=1.0, arrowsize=11, node_size=900,
-                           edge_color="#999999", connectionstyle=bias)
-    nx.draw_networkx_nodes(G, pos, ax=ax, node_color=colours, node_size=900, edgecolors="#333333")
-    nx.draw_networkx_labels(G, pos, ax=ax, font_size=12, font_weight="bold")
-    box = dict(boxstyle="round,pad=0.15", fc="white", ec="none")
-    for sources, style, where in (([1, 2, 3, 4], "arc3", 0.3), ([0], bias, 0.75)):
-        labels = {(i, j): f"{net.w[i, j]:g}".replace("-", "−") for i, j in G.edges if i in sources}
-        nx.draw_networkx_edge_labels(G, pos, labels, ax=ax, font_size=9, label_pos=where,
-                                     rotate=False, bbox=box, connectionstyle=style)
-    for j in G:
-        n = net.neuron(j)
-        sub = chr(0x2080 + j)  # j as a subscript digit
-        text = {"bias": "a₀ = 1", "input": f"a{sub} = x{sub} = {n.a:g}"}.get(
-            n.kind, f"in{sub} = {n.in_:.2f}\na{sub} = {n.a:.2f}")
-        above = j == 3
-        ax.annotate(text.replace("-", "−"), pos[j], xytext=(0, 24 if above else -24),
-                    textcoords="offset points", ha="center", va="bottom" if above else "top",
-                    fontsize=9)
-    ax.set_title("Seed 001's network after forward propagation of x = (3, 4): h(x) = a₅ ≈ 0.82",
-                 fontsize=10)
-    ax.margins(0.12, 0.3)
-    ax.axis("off")
-    fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
+    return net.plot(out / "lecture_network.png", values="a",
+                    title="Seed 001's network after forward propagation of x = (3, 4)")
+
+
+def skip_dag(out):
+    """A network that is not layered: skip edges, ids out of topological order, bias drawn."""
+    net = ng.Network.from_weights(
+        {(0, 7): 0.3, (1, 7): -1.1, (2, 7): 0.8, (0, 4): -0.2, (7, 4): 1.4, (2, 4): 0.5,
+         (1, 4): 0.7, (4, 8): 0.9, (0, 8): 0.2, (1, 8): 0.3, (4, 9): -0.9, (7, 9): 0.6,
+         (8, 9): 1.1, (1, 9): 1.2, (2, 9): -0.4, (0, 9): 0.1},
+        activations={7: "tanh", 4: "relu", 8: "softplus", 9: "logistic"})
+    return net.plot(out / "skip_dag.png", bias="node",
+                    title="A non-layered DAG: skip edges curve around the columns they skip")
+
+
+def xor_training(out):
+    """XOR learnt by 2-2-1: the cost per epoch, the decision boundary, each neuron's output."""
+    X, Y = ng.datasets.xor()
+    net = ng.Network.layered([2, 2, 1], seed=0)
+    history = net.fit(X, Y, lr=2.0, epochs=2000, seed=0)
+    figure, (left, right) = plt.subplots(1, 2, figsize=(10.5, 4))
+    ng.plot_history(history, ax=left, log=True)
+    left.set_title("XOR, 2-2-1, SGD with α = 2: J(w) per epoch", fontsize=10)
+    ng.plot_decision_boundary(net, X, Y, ax=right)
+    right.set_title("h(x) over the input plane; the line is h(x) = 0.5", fontsize=10)
+    figure.tight_layout()
+    figure.savefig(out / "xor_training.png", dpi=100)
+    plt.close(figure)
+    axes = ng.plot_neuron_outputs(net, X=X)
+    figure = next(iter(axes.values())).figure
+    figure.suptitle("Each neuron's output $a_j$ over the plane (hidden 3, 4; output 5)",
+                    fontsize=10)
+    figure.tight_layout()
+    figure.savefig(out / "xor_neurons.png", dpi=100)
+    plt.close(figure)
+    return out / "xor_training.png", out / "xor_neurons.png"
+
+
+def digits_network(out):
+    """The 64-30-10 network of the digits: weights too many to label, so none are."""
+    net = ng.Network.layered([64, 30, 10], init="glorot", seed=0)
+    return net.plot(out / "digits_network.png", dpi=60,
+                    title="64-30-10: the 8×8 digits network")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "images")
+    out = parser.parse_args().out
+    out.mkdir(parents=True, exist_ok=True)
+    written = [lecture_network(out), skip_dag(out), *xor_training(out), digits_network(out)]
+    for path in written:
+        print(f"wrote {path}")
 
 
 if __name__ == "__main__":
-    OUT.mkdir(parents=True, exist_ok=True)
-    lecture_network_picture(OUT / "lecture_network.png")
-    print(f"wrote {OUT / 'lecture_network.png'}")
+    main()

@@ -80,6 +80,17 @@ def test_example_runs(script, tmp_path):
         CHECKS[script.name](result.stdout)
 
 
+def test_readme_pictures_script_draws_every_picture(tmp_path):
+    result = run(ROOT / "scripts" / "readme_pictures.py", "--out", str(tmp_path), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    names = {"lecture_network.png", "skip_dag.png", "xor_training.png", "xor_neurons.png",
+             "digits_network.png"}
+    assert {p.name for p in tmp_path.iterdir()} == names
+    assert all((tmp_path / name).read_bytes().startswith(b"\x89PNG") for name in names)
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert all(f"docs/images/{name}" in readme for name in names)
+
+
 def test_benchmark_script_runs_and_prints_its_ratios(tmp_path):
     result = run(ROOT / "scripts" / "bench_sgd.py", "--steps", "200", "--repeats", "1",
                  cwd=tmp_path)
