@@ -18,6 +18,7 @@ from .explain import AnswerReport, check_answers
 from .explanation import Explanation
 from .errors import CycleError, NetworkError, UnknownEdgeError, UnknownNeuronError
 from .gradcheck import GradCheckResult, gradcheck
+from .io import load
 from .layers import Layer
 from .losses import LOSSES, Loss, get_loss
 from .network import Network
@@ -52,6 +53,7 @@ __all__ = [
     "get_activation",
     "get_loss",
     "gradcheck",
+    "load",
     "network_layout",
     "one_hot",
     "plot_decision_boundary",

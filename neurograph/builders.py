@@ -58,7 +58,7 @@ def from_weights(cls, weights, activation, activations, inputs, outputs):
     return net
 
 
-def layered(cls, sizes, activation, output_activation, seed, epsilon, init):
+def layered(cls, sizes, activation, output_activation, seed, epsilon, init, skip=False):
     """Build a layered `cls`; see :meth:`Network.layered`."""
     sizes = _layer_sizes(sizes)
     layers, first = [], 1
@@ -66,9 +66,10 @@ def layered(cls, sizes, activation, output_activation, seed, epsilon, init):
         layers.append(list(range(first, first + size)))
         first += size
     edges = {}
-    for previous, layer in zip(layers, layers[1:]):
+    for k, layer in enumerate(layers[1:], start=1):
+        sources = [i for earlier in (layers[:k] if skip else [layers[k - 1]]) for i in earlier]
         for j in layer:
-            for i in [0, *previous]:
+            for i in [0, *sources]:
                 edges[i, j] = 0.0
     overrides = {k: output_activation for k in layers[-1]} if output_activation else None
     net = cls.from_weights(edges, activation=activation, activations=overrides,

@@ -3,7 +3,7 @@
 import networkx as nx
 import numpy as np
 
-from . import _checks, builders, init, propagation, training
+from . import _checks, builders, init, io, propagation, training
 from . import explain as explain_module
 from . import layers as layers_module
 from .data import classes
@@ -88,7 +88,7 @@ class Network:
 
     @classmethod
     def layered(cls, sizes, activation="logistic", output_activation=None, seed=0, epsilon=0.5,
-                init="uniform"):
+                init="uniform", skip=False):
         """A fully connected layered network numbered as the lectures number it.
 
         Inputs are 1..p, then each layer in turn, outputs last; every processing
@@ -110,6 +110,9 @@ class Network:
             ε for the "uniform" and "normal" initialisations.
         init : str or callable, default "uniform"
             How to draw the initial weights: see :meth:`initialize`.
+        skip : bool, default False
+            Also join every neuron to every neuron of every later layer (skip
+            connections), not only to the next layer.
 
         Examples
         --------
@@ -120,7 +123,8 @@ class Network:
         >>> sorted(net.w)[:4]
         [(0, 3), (0, 4), (0, 5), (1, 3)]
         """
-        return builders.layered(cls, sizes, activation, output_activation, seed, epsilon, init)
+        return builders.layered(cls, sizes, activation, output_activation, seed, epsilon, init,
+                                skip)
 
     # ------------------------------------------------------------------ reading
 
@@ -450,6 +454,34 @@ class Network:
         return explain_module.explain(self, x, y=y, lr=lr, loss=loss, digits=digits,
                                       carry_rounded=carry_rounded, weight_decay=weight_decay,
                                       decay_bias=decay_bias)
+
+    # ------------------------------------------------------------ files, networkx
+
+    def save(self, path):
+        """Write the network to a file: JSON (.json) or an edge list (.txt, .edges, .edgelist).
+
+        The file is written whole or not at all (a temporary file, then a
+        rename), and every weight is read back by :func:`neurograph.load` exactly.
+        Returns the path.
+        """
+        return io.save(self, path)
+
+    def to_document(self):
+        """The network as plain data (what a JSON file holds); see docs/format.md."""
+        return io.to_document(self)
+
+    def to_networkx(self):
+        """A new ``networkx.DiGraph``: node attributes ``kind`` and ``activation``, edge
+        attribute ``weight`` (and ``frozen``), inputs and outputs in ``G.graph``."""
+        return io.to_networkx(self)
+
+    @classmethod
+    def from_networkx(cls, G, activation="logistic", inputs=None, outputs=None,
+                      activations=None):
+        """A network from a ``networkx.DiGraph`` whose edges carry ``weight``, checked as a
+        file is; see :func:`neurograph.io.from_networkx`."""
+        return io.from_networkx(G, activation=activation, inputs=inputs, outputs=outputs,
+                                activations=activations, network_class=cls)
 
     # ------------------------------------------------------------------ drawing
 

@@ -9,12 +9,10 @@ Every artist carries a gid — ``neuron:j``, ``id:j``, ``edge:i,j``, ``weight:i,
 """
 
 import math
-import os
-import tempfile
-from pathlib import Path
 
 import numpy as np
 
+from ._files import writable, write_atomically
 from .errors import NetworkError, describe
 from .explanation import format_number
 
@@ -315,26 +313,16 @@ def save_network_picture(net, path, dpi=110, **kwargs):
     The file is written whole or not at all: into a temporary file beside it,
     then renamed.
     """
-    path = Path(path)
-    if not path.parent.is_dir():
-        raise NetworkError(f"cannot write {str(path)!r}: the folder {str(path.parent)!r} "
-                           f"does not exist")
-    if path.suffix.lower() not in FORMATS:
-        raise NetworkError(f"the picture's file name must end in {', '.join(FORMATS)}; "
-                           f"received {str(path)!r}")
+    path = writable(path, FORMATS, "the picture's file name")
     figure = _figure_for(net, dpi=dpi, **kwargs)
-    handle, temporary = tempfile.mkstemp(suffix=path.suffix, dir=path.parent or ".")
-    os.close(handle)
-    try:
-        figure.savefig(temporary, format=path.suffix[1:].lower(), bbox_inches="tight")
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)  # mkstemp makes it private; a picture is not
-        os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.remove(temporary)
-    return path
+    return save_figure(figure, path)
+
+
+def save_figure(figure, path):
+    """Save a matplotlib figure to PNG, SVG or PDF by the extension, whole or not at all."""
+    path = writable(path, FORMATS, "the picture's file name")
+    return write_atomically(path, lambda temporary: figure.savefig(
+        temporary, format=path.suffix[1:].lower(), bbox_inches="tight"))
 
 
 def network_png(net):
