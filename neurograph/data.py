@@ -97,3 +97,48 @@ class MinMaxScaler:
     def fit_transform(self, X):
         """:meth:`fit` then :meth:`transform` on the same X."""
         return self.fit(X).transform(X)
+
+
+def read_table(path, n_inputs, n_outputs):
+    """Examples from a CSV file: each row x_1 … x_p then y_1 … y_K.
+
+    A first row that is not numbers is read as a header; blank lines and lines
+    starting with ``#`` are skipped. Returns ``(X, Y)``.
+
+    Raises
+    ------
+    NetworkError
+        Naming the file and the line that does not fit.
+    """
+    import csv
+    from pathlib import Path
+
+    path = Path(path)
+    width = n_inputs + n_outputs
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        raise NetworkError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise NetworkError(f"{path}: cannot be read as UTF-8 text ({error})") from None
+    rows = []
+    for number, cells in enumerate(csv.reader(lines), start=1):
+        cells = [cell.strip() for cell in cells]
+        if not any(cells) or cells[0].startswith("#"):
+            continue
+        try:
+            values = [float(cell) for cell in cells]
+        except ValueError:
+            if not rows and number == 1:
+                continue  # a header
+            raise NetworkError(f"{path}: line {number}: expected {width} numbers; received "
+                               f"{','.join(cells)!r}") from None
+        if len(values) != width or not all(np.isfinite(values)):
+            raise NetworkError(f"{path}: line {number}: expected {width} finite numbers "
+                               f"({n_inputs} inputs, then {n_outputs} targets); received "
+                               f"{','.join(cells)!r}")
+        rows.append(values)
+    if not rows:
+        raise NetworkError(f"{path}: no examples; expected rows of {width} numbers")
+    table = np.array(rows)
+    return table[:, :n_inputs], table[:, n_inputs:]

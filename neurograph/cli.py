@@ -1,0 +1,204 @@
+"""The ``neurograph`` command: lecture examples, new networks, explanations, pictures, training.
+
+Every error is one line on stderr naming the problem: exit status 1, or 2 for a
+command line that does not parse. No traceback (set NEUROGRAPH_DEBUG=1 to see one).
+"""
+
+import argparse
+import os
+import sys
+
+__all__ = ["main"]
+
+ACTIVATION_NAMES = ("threshold", "logistic", "sigmoid", "tanh", "relu", "leaky_relu",
+                    "softplus", "identity", "linear")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with usage errors on one line."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
+def _parser():
+    from . import __version__
+    from .lectures import EXAMPLES
+
+    parser = _Parser(prog="neurograph", description="Neural networks one neuron at a time, "
+                     "as lecture notes write them.")
+    parser.add_argument("--version", action="version", version=f"neurograph {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands.required = True
+
+    example = commands.add_parser("example", help="list or run the lecture examples",
+                                  description="Without a name, list the examples; with one, "
+                                  "run it: print its steps and write a picture.")
+    example.add_argument("name", nargs="?", choices=sorted(EXAMPLES), metavar="NAME",
+                         help=f"one of: {', '.join(EXAMPLES)}")
+    example.add_argument("--out", default=".", help="folder for the picture (default: here)")
+
+    new = commands.add_parser("new", help="write a new layered network to a file",
+                              description="A fully connected layered network numbered as the "
+                              "lectures number it; 'skip' also joins every layer to every "
+                              "later one.")
+    new.add_argument("shape", choices=("layered", "skip"))
+    new.add_argument("sizes", nargs="+", type=int, metavar="SIZE",
+                     help="neurons per layer, inputs first, e.g. 2 2 1")
+    new.add_argument("-o", "--output", required=True, help="the file (.json or .txt)")
+    new.add_argument("--seed", type=int, default=0)
+    new.add_argument("--activation", default="logistic", choices=ACTIVATION_NAMES)
+    new.add_argument("--output-activation", choices=ACTIVATION_NAMES)
+    new.add_argument("--init", default="uniform", choices=("uniform", "normal", "glorot"))
+    new.add_argument("--epsilon", type=float, default=0.5)
+
+    explain = commands.add_parser("explain", help="print the hand-worked steps for one example")
+    explain.add_argument("network", metavar="NET", help="a network file (.json or .txt)")
+    _example_arguments(explain, required_x=True)
+    explain.add_argument("--lr", type=float, help="α: also show the weight updates")
+    explain.add_argument("--digits", type=int, default=4, help="decimal places (default 4)")
+    explain.add_argument("--carry-rounded", action="store_true",
+                         help="carry each rounded value into the next step, as by hand")
+    explain.add_argument("--format", default="text", choices=("text", "markdown", "latex"))
+
+    draw = commands.add_parser("draw", help="draw a network to PNG, SVG or PDF")
+    draw.add_argument("network", metavar="NET")
+    draw.add_argument("-o", "--output", required=True, help="the picture (.png, .svg, .pdf)")
+    draw.add_argument("--values", choices=("a", "in", "delta"),
+                      help="write a_j, in_j or Δ_j under each neuron (needs --x; delta --y)")
+    _example_arguments(draw, required_x=False)
+    draw.add_argument("--bias", default="label", choices=("label", "node", "hide"))
+    draw.add_argument("--title")
+
+    train = commands.add_parser("train", help="train a network on a CSV file of examples",
+                                description="Each CSV row: the inputs x_1 … x_p, then the "
+                                "targets y_1 … y_K. A header row and # comments are allowed.")
+    train.add_argument("network", metavar="NET")
+    train.add_argument("data", metavar="DATA.csv")
+    train.add_argument("--lr", type=float, required=True, help="α")
+    train.add_argument("--epochs", type=int, required=True)
+    train.add_argument("--batch-size", default="1",
+                       help="examples per update: a number, or 'full' (default 1: SGD)")
+    train.add_argument("--loss", default="squared", choices=("squared", "half_squared", "log"))
+    train.add_argument("--weight-decay", type=float, default=0.0)
+    train.add_argument("--seed", type=int, default=0)
+    train.add_argument("-o", "--output", required=True, help="the trained network's file")
+    train.add_argument("--plot", help="also draw the cost per epoch (.png, .svg, .pdf)")
+    train.add_argument("--no-progress", action="store_true", help="no progress bar")
+    return parser
+
+
+def _example_arguments(command, required_x):
+    command.add_argument("--x", type=float, nargs="+", required=required_x, metavar="X",
+                         help="the input, one value per input neuron")
+    command.add_argument("--y", type=float, nargs="+", metavar="Y",
+                         help="the target, one value per output neuron")
+    command.add_argument("--loss", default="squared", choices=("squared", "half_squared", "log"))
+
+
+def _example(args):
+    from .lectures import EXAMPLES, run
+    if args.name is None:
+        width = max(map(len, EXAMPLES))
+        return "\n".join([f"{name:{width}}  {about}" for name, (about, _) in EXAMPLES.items()]
+                         + ["", "Run one with: neurograph example NAME"])
+    text, pictures = run(args.name, args.out)
+    return text + "\n\n" + "\n".join(f"wrote {path}" for path in pictures)
+
+
+def _new(args):
+    from .network import Network
+    net = Network.layered(args.sizes, activation=args.activation,
+                          output_activation=args.output_activation, seed=args.seed,
+                          epsilon=args.epsilon, init=args.init, skip=args.shape == "skip")
+    path = net.save(args.output)
+    return f"wrote {path}: {net}"
+
+
+def _explain(args):
+    from .io import load
+    net = load(args.network)
+    explanation = net.explain(args.x, args.y, lr=args.lr, loss=args.loss, digits=args.digits,
+                              carry_rounded=args.carry_rounded)
+    return {"text": str, "markdown": type(explanation).to_markdown,
+            "latex": type(explanation).to_latex}[args.format](explanation)
+
+
+def _draw(args):
+    from .errors import NetworkError
+    from .io import load
+    net = load(args.network)
+    if args.values is not None:
+        if args.x is None or (args.values == "delta" and args.y is None):
+            raise NetworkError(f"--values {args.values} needs --x" +
+                               (" and --y" if args.values == "delta" else ""))
+        net.forward(args.x)
+        if args.y is not None:
+            net.backward(args.y, loss=args.loss)
+    path = net.plot(args.output, values=args.values, bias=args.bias, title=args.title)
+    return f"wrote {path}"
+
+
+def _train(args):
+    from .data import read_table
+    from .errors import NetworkError
+    from .io import load
+    net = load(args.network)
+    X, Y = read_table(args.data, len(net.inputs), len(net.outputs))
+    if args.batch_size == "full":
+        batch_size = None
+    elif args.batch_size.isdigit():
+        batch_size = int(args.batch_size)
+    else:
+        raise NetworkError(f"--batch-size must be a whole number or 'full'; "
+                           f"received {args.batch_size!r}")
+    try:
+        import tqdm  # noqa: F401
+        progress = not args.no_progress
+    except ImportError:
+        progress = False
+    history = net.fit(X, Y, lr=args.lr, epochs=args.epochs, batch_size=batch_size,
+                      loss=args.loss, weight_decay=args.weight_decay, seed=args.seed,
+                      progress=progress)
+    lines = [f"trained {net} on {len(X)} examples for {history.epochs} epochs: "
+             f"J(w) {history.loss[0]:.6g} → {history.loss[-1]:.6g}"]
+    if history.accuracy:
+        lines.append(f"training accuracy {history.accuracy[-1]:.4f}")
+    lines.append(f"wrote {net.save(args.output)}")
+    if args.plot:
+        import matplotlib.pyplot as plt
+
+        from .plot import save_figure
+        from .plot_training import plot_history
+        ax = plot_history(history)
+        try:
+            lines.append(f"wrote {save_figure(ax.figure, args.plot)}")
+        finally:
+            plt.close(ax.figure)
+    return "\n".join(lines)
+
+
+COMMANDS = {"example": _example, "new": _new, "explain": _explain, "draw": _draw,
+            "train": _train}
+
+
+def main(argv=None):
+    """Run the command line; returns the exit status."""
+    os.environ.setdefault("MPLBACKEND", "Agg")  # pictures go to files; no window needed
+    args = _parser().parse_args(argv)
+    from .errors import NetworkError
+    try:
+        print(COMMANDS[args.command](args))
+    except (NetworkError, OSError, ImportError) as error:
+        if os.environ.get("NEUROGRAPH_DEBUG"):
+            raise
+        print(f"neurograph {args.command}: error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("neurograph: interrupted", file=sys.stderr)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

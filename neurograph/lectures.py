@@ -1,0 +1,124 @@
+"""The lecture examples that ``neurograph example NAME`` runs, from seed 001.
+
+Each returns the text to print and writes one picture into a folder.
+"""
+
+from pathlib import Path
+
+from .network import Network
+
+__all__ = ["EXAMPLES", "forward_network", "sgd_network", "run"]
+
+
+def forward_network():
+    """Lecture 07-2c: the 2-2-1 network of the forward-propagation example."""
+    return Network.from_weights(
+        {(0, 3): 5, (1, 3): 1, (2, 3): -2, (0, 4): 3, (1, 4): -4, (2, 4): 2,
+         (0, 5): -1, (3, 5): 4, (4, 5): 2})
+
+
+def sgd_network():
+    """Lecture 07-2a: the single logistic neuron of the example SGD iteration."""
+    return Network.from_weights({(0, 3): 0.1, (1, 3): 0.1, (2, 3): 0.1})
+
+
+def _forward(out):
+    net = forward_network()
+    text = "\n\n".join([str(net.explain([3, 4], digits=2, carry_rounded=True)),
+                        str(net.explain([3, 4], digits=4)),
+                        f"h(x) = a_5 = {net.forward([3, 4])[0]:.4f} ≈ 0.82, as on the slide"])
+    return text, [net.plot(out / "forward.png", values="a",
+                           title="Seed 001: forward propagation of x = (3, 4)")]
+
+
+def _sgd(out):
+    net = sgd_network()
+    x, y = [0.4, 0.5], [1]
+    text = "\n\n".join([
+        str(net.explain(x, y, lr=0.5, carry_rounded=True)),
+        "Exactly (not carrying rounded values):\n" + net.explain(x, y, lr=0.5).edge_table()])
+    net.forward(x)
+    picture = net.plot(out / "sgd.png", values="a", digits=4,
+                       title="Seed 001: the neuron before its SGD update")
+    net.sgd_step(x, y, lr=0.5)
+    text += f"\n\nAfter the update, g(in_3) = {net.forward(x)[0]:.4f} (the slide: 0.5862)"
+    return text, [picture]
+
+
+def _xor(out):
+    import matplotlib.pyplot as plt
+
+    from . import datasets
+    from .plot import save_figure
+    from .plot_training import plot_decision_boundary, plot_history
+    X, Y = datasets.xor()
+    single = Network.layered([2, 1], seed=0)
+    single.fit(X, Y, lr=2.0, epochs=2000)
+    net = Network.layered([2, 2, 1], seed=0)
+    history = net.fit(X, Y, lr=2.0, epochs=2000)
+    lines = [f"No hidden layer (2-1) predicts {single.classify(X).tolist()}: XOR is not "
+             f"linearly separable.",
+             f"One hidden layer (2-2-1) predicts {net.classify(X).tolist()} "
+             f"(the truth table is [0, 1, 1, 0]); J(w) = {history.loss[-1]:.5f} after "
+             f"{history.epochs} epochs."]
+    figure, (left, right) = plt.subplots(1, 2, figsize=(10.5, 4))
+    plot_history(history, ax=left, log=True)
+    plot_decision_boundary(net, X, Y, ax=right)
+    figure.tight_layout()
+    try:
+        return "\n".join(lines), [save_figure(figure, out / "xor.png")]
+    finally:
+        plt.close(figure)
+
+
+def _symmetry(out):
+    from . import datasets
+    X, Y = datasets.xor()
+    lines, pictures = [], []
+    for init in ("constant", "uniform"):
+        net = Network.layered([2, 2, 1], init=init, seed=0)
+        net.fit(X, Y, lr=2.0, epochs=2000)
+        tied = all(net.w[i, 3] == net.w[i, 4] for i in (0, 1, 2)) and net.w[3, 5] == net.w[4, 5]
+        lines.append(f"{init} initial weights: after 2000 epochs neurons 3 and 4 are "
+                     f"{'still identical' if tied else 'different'}; XOR predictions "
+                     f"{net.classify(X).tolist()}")
+        if init == "constant":
+            pictures.append(net.plot(out / "symmetry.png", title="All weights 0 at first: "
+                                     "neurons 3 and 4 stay identical"))
+    return "\n".join(lines), pictures
+
+
+def _vanishing(out):
+    import matplotlib.pyplot as plt
+
+    from .plot import save_figure
+    from .plot_training import plot_deltas
+    chain = {(j - 1, j): 1.0 for j in range(2, 8)}
+    chain.update({(0, j): 0.1 for j in range(2, 8)})
+    lines, ax = ["|Δ_j| along the chain 1 → 2 → … → 7, output first:"], None
+    for g in ("logistic", "relu"):
+        net = Network.from_weights(chain, activation=g)
+        net.forward([0.5])
+        net.backward([0.0])
+        deltas = "  ".join(f"{abs(net.neuron(j).delta):.2e}" for j in range(7, 1, -1))
+        lines.append(f"  {g:9} {deltas}")
+        ax = plot_deltas(net, [0.5], [0.0], ax=ax, label=g)
+    try:
+        return "\n".join(lines), [save_figure(ax.figure, out / "vanishing.png")]
+    finally:
+        plt.close(ax.figure)
+
+
+EXAMPLES = {
+    "forward": ("Lecture 07-2c: forward propagation of x = (3, 4), h(x) ≈ 0.82", _forward),
+    "sgd": ("Lecture 07-2a: one SGD iteration (0.2122, 0.1449, 0.1561)", _sgd),
+    "xor": ("Lecture 07-2b: a hidden layer overcomes the XOR problem", _xor),
+    "symmetry": ("Lecture 07-4a: equal initial weights stay equal", _symmetry),
+    "vanishing": ("Lecture 07-3d: vanishing gradients, logistic against ReLU", _vanishing),
+}
+"""name → (what it shows, runner(folder) → (text, pictures written))."""
+
+
+def run(name, out="."):
+    """Run example `name`: (the text it prints, the pictures it wrote into `out`)."""
+    return EXAMPLES[name][1](Path(out))
