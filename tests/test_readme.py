@@ -17,9 +17,11 @@ def test_readme_python_blocks_run(tmp_path, monkeypatch):
         exec(compile(block, "README.md", "exec"), {})
 
 
-def test_readme_shows_what_the_main_example_prints():
+def test_readme_shows_what_the_main_command_prints(tmp_path):
+    assert "```bash\nneurograph example forward\n```" in README
     shown = re.search(r"```text\n(Hand-worked steps.*?)```", README, re.S).group(1)
-    printed = subprocess.run([sys.executable, str(ROOT / "examples" / "forward_propagation.py")],
+    command = Path(sys.executable).parent / "neurograph"
+    printed = subprocess.run([str(command), "example", "forward"], cwd=tmp_path,
                              capture_output=True, text=True, check=True).stdout
     assert printed.strip() == shown.strip()
 
