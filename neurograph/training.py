@@ -19,10 +19,12 @@ from .activations import Activation
 from .data import classes
 from .errors import NetworkError, describe
 from .losses import get_loss
+from .vectorized import BatchRunner, compile_batch, quiet
 
 __all__ = ["fit", "predict", "History", "ENGINES"]
 
-ENGINES = ("auto", "reference")
+ENGINES = ("auto", "reference", "vectorized")
+AUTO_VECTORIZED_ABOVE = 300  # batch size × edges; where the engines cost about the same here
 
 
 @dataclass
@@ -76,12 +78,11 @@ def fit(net, X, Y, lr=0.5, epochs=100, batch_size=1, loss="squared", weight_deca
     if len(X) != len(Y):
         raise NetworkError(f"X and Y must have a row per example; received {len(X)} rows of X "
                            f"and {len(Y)} of Y")
-    examples = list(zip(X.tolist(), Y.tolist()))
     held_out = _validation(validation, plan)
     loss = get_loss(loss)
     lr = _positive(lr, "the learning rate lr")
     epochs = _checks.neuron_id(epochs, "epochs")
-    batch_size = len(examples) if batch_size is None else _batch_size(batch_size)
+    batch_size = len(X) if batch_size is None else _batch_size(batch_size)
     weight_decay = _at_least_zero(weight_decay, "weight_decay")
     dropout = _at_least_zero(dropout, "dropout")
     if dropout >= 1:
@@ -92,26 +93,26 @@ def fit(net, X, Y, lr=0.5, epochs=100, batch_size=1, loss="squared", weight_deca
     patience = _batch_size(patience, "patience")
     rng = _checks.generator(seed)
     bar = _progress_bar(progress, epochs)
-    dropping = _Dropout(plan, dropout, rng) if dropout else None
-    decayed = plan.weights + plan.biases if decay_bias else plan.weights
+    chosen = choose_engine(engine, plan, batch_size)
+    runner = (BatchRunner if chosen == "vectorized" else _ReferenceRunner)(
+        net, X, Y, loss, dropout, rng)
     history = History()
     before = _weights(plan), net._values()
     calm = 0
     try:
         for epoch in range(1, epochs + 1):
-            start = _weights(plan)
-            order = rng.permutation(len(examples)) if shuffle and batch_size < len(examples) \
-                else range(len(examples))
-            order = list(order)
+            start = runner.snapshot()
+            order = rng.permutation(len(X)) if shuffle and batch_size < len(X) \
+                else np.arange(len(X))
             for first in range(0, len(order), batch_size):
-                batch = [examples[e] for e in order[first:first + batch_size]]
-                _update(plan, batch, lr, loss, weight_decay, decay_bias, dropping)
-            cost, worst, outputs = _evaluate(plan, examples, loss)
-            cost += weight_decay * sum(edge["weight"] ** 2 for edge in decayed)
+                runner.update(order[first:first + batch_size], lr, weight_decay, decay_bias)
+            cost, worst, outputs = runner.evaluate(None, Y)
+            cost += weight_decay * runner.penalty(decay_bias)
             if not math.isfinite(cost):
-                _set_weights(plan, start)
+                runner.restore(start)
+                runner.finish()
                 raise _diverged(epoch, cost, history)
-            _record(history, cost, outputs, Y, held_out, plan, loss)
+            _record(history, cost, outputs, Y, held_out, runner)
             if bar is not None:
                 bar.update(1)
                 bar.set_postfix(J=f"{cost:.4g}")
@@ -123,8 +124,10 @@ def fit(net, X, Y, lr=0.5, epochs=100, batch_size=1, loss="squared", weight_deca
                 if calm >= patience:
                     history.stopped = "converged"
                     break
+        runner.finish()
     except (OverflowError, FloatingPointError) as error:
-        _set_weights(plan, start)
+        runner.restore(start)
+        runner.finish()
         raise _diverged(epoch, error, history) from None
     except NetworkError as error:
         if getattr(error, "history", None) is not history:  # not a divergence: undo everything
@@ -132,11 +135,12 @@ def fit(net, X, Y, lr=0.5, epochs=100, batch_size=1, loss="squared", weight_deca
             net._restore(before[1])
         raise
     finally:
-        if dropping is not None:
-            dropping.restore()
+        runner.close()
         if bar is not None:
             bar.close()
-    net._stage, net._last_loss = "forward", loss
+    for neuron in net.neurons:  # the neurons' values are stale now: forward(x) sets them again
+        neuron.reset()
+    net._stage, net._last_loss = None, loss
     return history
 
 
@@ -145,12 +149,58 @@ def predict(net, X, engine="auto"):
     plan = net._compiled()
     _check_engine(engine)
     X = _checks.matrix(X, len(plan.inputs), "X")
+    if choose_engine(engine, plan, len(X)) == "vectorized":
+        batch = compile_batch(net)
+        with quiet():
+            return batch.outputs_of(batch.forward(X)[1]).copy()
     outputs = np.empty((len(X), len(plan.outputs)))
     for row, x in enumerate(X.tolist()):
         propagation.forward_propagate(plan, x)
         outputs[row] = [neuron.a for neuron in plan.outputs]
     net._stage = "forward"
     return outputs
+
+
+def choose_engine(engine, plan, batch):
+    """The engine "auto" means: the batch engine once a batch is large enough to pay for its
+    per-generation overhead (measured by scripts/bench.py), else the reference engine."""
+    if engine != "auto":
+        return engine
+    return "vectorized" if batch * len(plan.edges) >= AUTO_VECTORIZED_ABOVE else "reference"
+
+
+class _ReferenceRunner:
+    """Training steps and evaluation by the reference engine, one neuron at a time."""
+
+    def __init__(self, net, X, Y, loss, dropout, rng):
+        self.plan, self.loss = net._compiled(), loss
+        self.examples = list(zip(X.tolist(), Y.tolist()))
+        self.dropping = _Dropout(self.plan, dropout, rng) if dropout else None
+
+    def update(self, indices, lr, weight_decay, decay_bias):
+        batch = [self.examples[e] for e in indices]
+        _update(self.plan, batch, lr, self.loss, weight_decay, decay_bias, self.dropping)
+
+    def evaluate(self, X, Y):
+        examples = self.examples if X is None else list(zip(X.tolist(), Y.tolist()))
+        return _evaluate(self.plan, examples, self.loss)
+
+    def penalty(self, decay_bias):
+        decayed = self.plan.weights + self.plan.biases if decay_bias else self.plan.weights
+        return sum(edge["weight"] ** 2 for edge in decayed)
+
+    def snapshot(self):
+        return _weights(self.plan)
+
+    def restore(self, weights):
+        _set_weights(self.plan, weights)
+
+    def finish(self):
+        """The weights are on the edges already."""
+
+    def close(self):
+        if self.dropping is not None:
+            self.dropping.restore()
 
 
 # ------------------------------------------------------------------ one update
@@ -229,12 +279,12 @@ def _evaluate(plan, examples, loss):
     return total / len(examples), worst, np.array(outputs)
 
 
-def _record(history, cost, outputs, Y, held_out, plan, loss):
+def _record(history, cost, outputs, Y, held_out, runner):
     history.loss.append(cost)
     if _are_classes(Y):
         history.accuracy.append(float(np.mean(classes(outputs) == classes(Y))))
     if held_out is not None:
-        cost, _, outputs = _evaluate(plan, held_out[0], loss)
+        cost, _, outputs = runner.evaluate(*held_out)
         history.val_loss.append(cost)
         if _are_classes(held_out[1]):
             history.val_accuracy.append(float(np.mean(classes(outputs) == classes(held_out[1]))))
@@ -283,7 +333,7 @@ def _validation(validation, plan):
     if len(X) != len(Y):
         raise NetworkError(f"the validation X and Y must have a row per example; received "
                            f"{len(X)} and {len(Y)} rows")
-    return list(zip(X.tolist(), Y.tolist())), Y
+    return X, Y
 
 
 def _positive(value, what):
