@@ -1,0 +1,142 @@
+"""The batch engine gives the reference engine's numbers, on random non-layered DAGs."""
+
+from contextlib import contextmanager
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import neurograph as ng
+from neurograph import training, vectorized
+from support import dags, lecture_network, snapshot
+
+RTOL = 1e-10
+
+
+@contextmanager
+def stored(layout):
+    """Every generation stored densely, or every one as an edge list."""
+    saved = vectorized.DENSE_ABOVE
+    vectorized.DENSE_ABOVE = -1.0 if layout == "dense" else 2.0
+    try:
+        yield
+    finally:
+        vectorized.DENSE_ABOVE = saved
+
+
+LAYOUTS = pytest.mark.parametrize("layout", ["dense", "sparse"])
+
+
+def data_for(net, draw, n):
+    X = np.array(draw(st.lists(st.lists(st.floats(-2, 2), min_size=len(net.inputs),
+                                        max_size=len(net.inputs)), min_size=n, max_size=n)))
+    Y = np.array(draw(st.lists(st.lists(st.floats(0, 1), min_size=len(net.outputs),
+                                        max_size=len(net.outputs)), min_size=n, max_size=n)))
+    return X, Y
+
+
+def agree(a, b):
+    np.testing.assert_allclose(a, b, rtol=RTOL, atol=1e-12)
+
+
+@LAYOUTS
+@settings(max_examples=60, deadline=None)
+@given(net=dags(output_activations=["logistic"]), data=st.data())
+def test_training_agrees_with_the_reference_engine(layout, net, data):
+    """Several epochs of shuffled mini-batches with weight decay: weights, history, predictions."""
+    with stored(layout):
+        check_training(net, data)
+
+
+def check_training(net, data):
+    X, Y = data_for(net, data.draw, data.draw(st.integers(2, 9)))
+    options = dict(lr=0.2, epochs=3, batch_size=data.draw(st.integers(1, 4)),
+                   loss=data.draw(st.sampled_from(["squared", "half_squared", "log"])),
+                   weight_decay=0.01, decay_bias=data.draw(st.booleans()),
+                   dropout=data.draw(st.sampled_from([0.0, 0.25])), seed=7, validation=(X, Y))
+    if data.draw(st.booleans()):
+        net.freeze(*sorted(net.w)[-1])
+    twin = net.copy()
+    reference = net.fit(X, Y, engine="reference", **options)
+    batch = twin.fit(X, Y, engine="vectorized", **options)
+    agree(list(twin.w.values()), list(net.w.values()))
+    agree(batch.loss, reference.loss)
+    agree(batch.val_loss, reference.val_loss)
+    agree(twin.predict(X, engine="vectorized"), net.predict(X, engine="reference"))
+    assert twin.frozen == net.frozen
+
+
+@LAYOUTS
+@settings(max_examples=60, deadline=None)
+@given(net=dags(), data=st.data())
+def test_forward_and_backward_agree_for_every_activation(layout, net, data):
+    with stored(layout):
+        engine = vectorized.compile_batch(net)
+        assert all(g.dense == (layout == "dense") for g in engine.generations if g.edges)
+    X, Y = data_for(net, data.draw, 5)
+    IN, A = engine.forward(X)
+    D = engine.backward(Y, ng.get_loss("squared"), IN, A)
+    for row, (x, y) in enumerate(zip(X, Y)):
+        net.forward(x)
+        net.backward(y)
+        for n in net.neurons:
+            if n.is_processing:
+                column = engine.column[n.id]
+                agree(IN[row, column], n.in_)
+                agree(A[row, column], n.a)
+                agree(D[row, column], n.delta)
+
+
+def test_a_forward_pass_after_vectorized_training_fills_every_neuron():
+    net = ng.Network.layered([3, 4, 2], seed=0)
+    X = np.random.default_rng(0).uniform(size=(20, 3))
+    net.fit(X, X[:, :2], epochs=2, batch_size=5, engine="vectorized")
+    out = net.forward(X[0])
+    assert not np.isnan([n.a for n in net.neurons]).any()
+    net.backward(X[0, :2])
+    assert not np.isnan([n.delta for n in net.neurons if n.is_processing]).any()
+    agree(out, net.predict(X[:1], engine="vectorized")[0])
+
+
+def test_changes_to_weights_and_structure_are_seen():
+    net = lecture_network()
+    X = np.array([[3.0, 4.0]] * 3)
+    first = net.predict(X, engine="vectorized")
+    net.w[3, 5] = 0.0
+    changed = net.predict(X, engine="vectorized")
+    assert changed[0, 0] != first[0, 0]
+    agree(changed, net.predict(X, engine="reference"))
+    net.add_neuron(6, activation="tanh")
+    net.connect(1, 6, 0.5)
+    net.connect(6, 5, 2.0)
+    agree(net.predict(X, engine="vectorized"), net.predict(X, engine="reference"))
+
+
+def test_divergence_and_refusals_behave_as_in_the_reference_engine():
+    X2 = np.linspace(-3, 3, 20)[:, None]
+    results = []
+    for engine in ("reference", "vectorized"):
+        net = ng.Network.layered([1, 3, 1], activation="identity", seed=1)
+        with pytest.raises(ng.NetworkError, match=r"diverged in epoch (\d+)") as info:
+            net.fit(X2, 5 * X2, lr=0.03, epochs=500, engine=engine)
+        results.append((str(info.value), dict(net.w)))
+    assert results[0][0] == results[1][0]
+    agree(list(results[0][1].values()), list(results[1][1].values()))
+    net = lecture_network()
+    net.forward([3, 4])
+    before = snapshot(net)
+    with pytest.raises(ng.NetworkError, match=r"targets y_k in \[0, 1\]"):
+        net.fit([[3, 4]] * 8, [[2.0]] * 8, loss="log", batch_size=4, engine="vectorized")
+    assert snapshot(net) == before
+
+
+def test_auto_picks_the_batch_engine_for_large_batches():
+    small, large = lecture_network()._compiled(), ng.Network.layered([64, 30, 10])._compiled()
+    # measured: batch size × edges ≈ 300 is where the engines cost about the same
+    assert training.choose_engine("auto", small, 1) == "reference"  # the lecture's SGD
+    assert training.choose_engine("auto", small, 64) == "vectorized"
+    assert training.choose_engine("auto", large, 1) == "vectorized"
+    assert training.choose_engine("reference", large, 1000) == "reference"
+    with pytest.raises(ng.NetworkError, match="unknown engine 'gpu'"):
+        lecture_network().predict([[3, 4]], engine="gpu")
