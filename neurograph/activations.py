@@ -110,8 +110,13 @@ def logistic(z):
         e = math.exp(z)
         return e / (1.0 + e)
     z = _array(z)
-    e = np.exp(-np.abs(z))
-    return _scalar_or_array(np.where(z >= 0.0, 1.0 / (1.0 + e), e / (1.0 + e)))
+    e = np.abs(z)
+    np.negative(e, out=e)
+    np.exp(e, out=e)  # e^(−|in_j|)
+    one_plus_e = e + 1.0
+    out = np.divide(1.0, one_plus_e)
+    np.divide(e, one_plus_e, out=out, where=z < 0.0)  # the same two divisions, in place
+    return _scalar_or_array(out)
 
 
 def logistic_derivative(z):

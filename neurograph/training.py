@@ -97,6 +97,8 @@ def fit(net, X, Y, lr=0.5, epochs=100, batch_size=1, loss="squared", weight_deca
     runner = (BatchRunner if chosen == "vectorized" else _ReferenceRunner)(
         net, X, Y, loss, dropout, rng)
     history = History()
+    labels = [classes(T) if T is not None and _are_classes(T) else None
+              for T in (Y, held_out[1] if held_out is not None else None)]
     before = _weights(plan), net._values()
     calm = 0
     try:
@@ -107,12 +109,13 @@ def fit(net, X, Y, lr=0.5, epochs=100, batch_size=1, loss="squared", weight_deca
             for first in range(0, len(order), batch_size):
                 runner.update(order[first:first + batch_size], lr, weight_decay, decay_bias)
             cost, worst, outputs = runner.evaluate(None, Y)
-            cost += weight_decay * runner.penalty(decay_bias)
+            if weight_decay:
+                cost += weight_decay * runner.penalty(decay_bias)
             if not math.isfinite(cost):
                 runner.restore(start)
                 runner.finish()
                 raise _diverged(epoch, cost, history)
-            _record(history, cost, outputs, Y, held_out, runner)
+            _record(history, cost, outputs, labels, held_out, runner)
             if bar is not None:
                 bar.update(1)
                 bar.set_postfix(J=f"{cost:.4g}")
@@ -279,15 +282,16 @@ def _evaluate(plan, examples, loss):
     return total / len(examples), worst, np.array(outputs)
 
 
-def _record(history, cost, outputs, Y, held_out, runner):
+def _record(history, cost, outputs, labels, held_out, runner):
+    """Append this epoch's cost, and accuracies where `labels` (classes, or None) allow."""
     history.loss.append(cost)
-    if _are_classes(Y):
-        history.accuracy.append(float(np.mean(classes(outputs) == classes(Y))))
+    if labels[0] is not None:
+        history.accuracy.append(float(np.mean(classes(outputs) == labels[0])))
     if held_out is not None:
         cost, _, outputs = runner.evaluate(*held_out)
         history.val_loss.append(cost)
-        if _are_classes(held_out[1]):
-            history.val_accuracy.append(float(np.mean(classes(outputs) == classes(held_out[1]))))
+        if labels[1] is not None:
+            history.val_accuracy.append(float(np.mean(classes(outputs) == labels[1])))
 
 
 def _are_classes(Y):

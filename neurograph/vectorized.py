@@ -2,12 +2,13 @@
 
 The network is compiled once per structure into topological generations: each
 generation is a set of processing neurons whose sources all come earlier, so a
-whole generation's in_j for a whole batch is one product of the sources'
+whole generation's in_j for a whole batch is one product of its sources'
 activations with a weight block — a dense matrix (BLAS) where the generation's
 edges are dense, an edge list (gather, multiply, ``np.add.reduceat``) where they
 are sparse. Backpropagation runs the generations in reverse with the transposed
-blocks. Columns are ordered bias, inputs, then each generation in turn, so that
-every generation is a contiguous slice.
+blocks. Activations are kept one block per generation (block 0: the inputs), so
+a generation fed by one whole block — every layer of a layered network — is a
+single matrix product with no copying.
 
 Weights are read from the edges at the start of every call (so any change to
 ``net.w`` is seen) and written back when training ends. Tested equal to the
@@ -16,14 +17,26 @@ reference engine to 1e-10 on random non-layered DAGs.
 
 import numpy as np
 
-from . import activations
+from . import activations, losses
 
-__all__ = ["BatchEngine", "BatchRunner", "compile_batch"]
+__all__ = ["BatchEngine", "BatchRunner", "compile_batch", "quiet"]
 
 DENSE_ABOVE = 0.1  # a generation whose edges fill more of its block than this is dense
+
+
 def quiet():
     """Like Python floats: an overflow gives inf quietly (fit reports a non-finite cost)."""
     return np.errstate(over="ignore", invalid="ignore", divide="ignore")
+
+
+def _function(g):
+    """g for arrays. The logistic is written 1/(1 + e^(−in_j)), the textbook form: where
+    e^(−in_j) overflows (in_j < −709) this gives 0, σ's value to 300 digits, in half the
+    operations of the stable form; the two differ by at most an ulp elsewhere (the tests
+    hold the engines equal to 1e-10)."""
+    if g.g is activations.logistic:
+        return lambda z: 1.0 / (1.0 + np.exp(-z))
+    return g.g
 
 
 def _derivative(g):
@@ -35,45 +48,63 @@ def _derivative(g):
     return lambda a, z: g.dg(z)
 
 
-class _Generation:
-    """One topological generation: its target columns, weights and activation groups."""
+def _output_delta(loss, g, dg, y, a, z):
+    """The loss's output Δ, with g′ taken from a as the lecture writes it: the same
+    operations as losses.py, without computing g(in) again."""
+    if loss.delta is losses.squared_delta:
+        return -2.0 * (y - a) * dg(a, z)
+    if loss.delta is losses.half_squared_delta:
+        return -(y - a) * dg(a, z)
+    return loss.delta(y, a, z, g)
 
-    def __init__(self, targets, edges, column, neurons):
-        self.start, self.stop = targets[0], targets[-1] + 1  # contiguous target columns
-        self.width = self.stop - self.start
-        self.groups = {}
-        for local, j in enumerate(neurons):
-            self.groups.setdefault(j.activation, []).append(local)
-        self.groups = [(g, _derivative(g), np.array(cols) if len(cols) < self.width
-                        else slice(None)) for g, cols in self.groups.items()]
-        self.bias_edges = [(column_j - self.start, edge) for column_i, column_j, edge in edges
-                           if column_i == 0]
-        self.edges = [(column_i, column_j - self.start, edge) for column_i, column_j, edge
-                      in edges if column_i != 0]
-        sources = sorted({i for i, _, _ in self.edges})
-        self.sources = (slice(sources[0], sources[-1] + 1)
-                        if sources and sources == list(range(sources[0], sources[-1] + 1))
-                        else np.array(sources, dtype=int))
-        n_sources = len(sources)
-        self.dense = bool(self.edges) and len(self.edges) > DENSE_ABOVE * n_sources * self.width
-        position = {i: k for k, i in enumerate(sources)}
-        if self.dense:
-            self.rows = np.array([position[i] for i, _, _ in self.edges], dtype=int)
-        else:  # edges sorted by target for the forward sums, by source for the backward ones
-            order = sorted(range(len(self.edges)), key=lambda e: self.edges[e][1])
-            self.edges = [self.edges[e] for e in order]
-            self.source_cols = np.array([i for i, _, _ in self.edges], dtype=int)
+
+class _Generation:
+    """One topological generation: its neurons, its weights, where its sources are."""
+
+    def __init__(self, members, incoming, place):
+        self.width = len(members)
+        local = {n.id: k for k, n in enumerate(members)}
+        groups = {}
+        for k, n in enumerate(members):
+            groups.setdefault(n.activation, []).append(k)
+        whole = len(groups) == 1
+        self.groups = [(g, _function(g), _derivative(g),
+                        slice(None) if whole else np.array(cols)) for g, cols in groups.items()]
+        self.outputs = []  # (g, g′(a, in), local columns, columns of Y): set by BatchEngine
+        edges = [(i, local[n.id], edge) for n in members for i, edge in incoming[n.id]]
+        self.bias_edges = [(t, edge) for i, t, edge in edges if i.id == 0]
+        self.edges = [(place[i.id], t, edge) for i, t, edge in edges if i.id != 0]
+        # the sources, in the order of the weight block's rows: by block, then column
+        self.source_list = sorted({s for s, _, _ in self.edges})
+        row = {s: r for r, s in enumerate(self.source_list)}
+        blocks = sorted({b for b, _ in self.source_list})
+        self.single = None  # (block) when the sources are one whole block, in order
+        self.pieces = [(b, np.array([c for bb, c in self.source_list if bb == b]))
+                       for b in blocks]
+        self.n_sources = len(self.source_list)
+        self.dense = (bool(self.edges)
+                      and len(self.edges) > DENSE_ABOVE * self.n_sources * self.width)
+        self.rows = np.array([row[s] for s, _, _ in self.edges], dtype=int)
         self.cols = np.array([t for _, t, _ in self.edges], dtype=int)
-        self.n_sources = n_sources
         if not self.dense and self.edges:
+            by_target = np.argsort(self.cols, kind="stable")
+            self.edges = [self.edges[e] for e in by_target]
+            self.rows, self.cols = self.rows[by_target], self.cols[by_target]
             self.targets_with_edges, self.starts = np.unique(self.cols, return_index=True)
-            self.by_source = np.argsort(self.source_cols, kind="stable")
-            self.sources_of_edges, self.source_starts = np.unique(
-                self.source_cols[self.by_source], return_index=True)
+            self.by_source = np.argsort(self.rows, kind="stable")
+            self.sources_of_edges, self.source_starts = np.unique(self.rows[self.by_source],
+                                                                  return_index=True)
         self.bias_cols = np.array([t for t, _ in self.bias_edges], dtype=int)
         self.trainable = np.array([not e.get("frozen") for _, _, e in self.edges], dtype=bool)
         self.bias_trainable = np.array([not e.get("frozen") for _, e in self.bias_edges],
                                        dtype=bool)
+
+    def set_block_sizes(self, sizes):
+        self.block_sizes = sizes
+        if len(self.pieces) == 1:
+            block, columns = self.pieces[0]
+            if np.array_equal(columns, np.arange(sizes[block])):
+                self.single = block
 
     def read_weights(self):
         """Weights from the edges into this generation's arrays."""
@@ -90,6 +121,7 @@ class _Generation:
         self.b[self.bias_cols] = [e["weight"] for _, e in self.bias_edges]
         self.b_mask = np.zeros(self.width)
         self.b_mask[self.bias_cols] = self.bias_trainable
+        self.b_full = bool(self.b_mask.all())
 
     def write_weights(self):
         values = self.W[self.rows, self.cols] if self.dense else self.w
@@ -98,36 +130,66 @@ class _Generation:
         for (_, edge), w_ij in zip(self.bias_edges, self.b[self.bias_cols].tolist()):
             edge["weight"] = w_ij
 
-    def weighted_sum(self, A):
+    def sources(self, A):
+        """The sources' activations, one column per row of the weight block."""
+        if self.single is not None:
+            return A[self.single]
+        if not self.pieces:
+            return np.zeros((A[0].shape[0], 0))
+        return np.concatenate([A[b][:, columns] for b, columns in self.pieces], axis=1)
+
+    def weighted_sum(self, source):
         """in_j for this generation's neurons, for every example: Σ_i w_ij a_i."""
         if self.dense:
-            z = A[:, self.sources] @ self.W
-        else:
-            z = np.zeros((A.shape[0], self.width))
-            if self.edges:
-                products = A[:, self.source_cols] * self.w
-                z[:, self.targets_with_edges] = np.add.reduceat(products, self.starts, axis=1)
+            return source @ self.W + self.b
+        z = np.zeros((source.shape[0], self.width))
+        if self.edges:
+            products = source[:, self.rows] * self.w
+            z[:, self.targets_with_edges] = np.add.reduceat(products, self.starts, axis=1)
         return z + self.b
 
-    def push_back(self, D, S):
-        """Add Σ_k w_jk Δ_k, over this generation's incoming edges, to the sources' sums S."""
-        if self.dense:
-            S[:, self.sources] += D @ self.W.T
-        elif self.edges:
-            products = (D[:, self.cols] * self.w)[:, self.by_source]
-            S[:, self.sources_of_edges] += np.add.reduceat(products, self.source_starts, axis=1)
+    def push_back(self, delta, S):
+        """Add Σ_k w_jk Δ_k, over this generation's incoming edges, to the sources' sums S.
 
-    def step(self, A, D, lr, batch, decay, bias_decay):
-        """w_ij ← w_ij − α (1/|B|) Σ_e Δ_j a_i − 2αλ w_ij, for the trainable edges."""
+        The inputs (block 0) need no Δ, so nothing is pushed to them.
+        """
+        if not self.edges or self.single == 0 or all(b == 0 for b, _ in self.pieces):
+            return
         if self.dense:
-            grad = A[:, self.sources].T @ D
-            change = lr * (grad / batch) + decay * self.W
+            sums = delta @ self.W.T
+        else:
+            sums = np.zeros((delta.shape[0], self.n_sources))
+            products = (delta[:, self.cols] * self.w)[:, self.by_source]
+            sums[:, self.sources_of_edges] = np.add.reduceat(products, self.source_starts, axis=1)
+        if self.single is not None:
+            if self.single in S:
+                S[self.single] += sums
+            else:
+                S[self.single] = sums
+            return
+        first = 0
+        for block, columns in self.pieces:
+            if block:
+                if block not in S:
+                    S[block] = np.zeros((delta.shape[0], self.block_sizes[block]))
+                S[block][:, columns] += sums[:, first:first + len(columns)]
+            first += len(columns)
+
+    def step(self, source, delta, lr, batch, decay, bias_decay):
+        """w_ij ← w_ij − α (1/|B|) Σ_e Δ_j a_i − 2αλ w_ij, for the trainable edges."""
+        rate = lr / batch
+        if self.dense:
+            change = (source.T @ delta) * rate
+            if decay:
+                change += decay * self.W
             self.W -= change if self.full else change * self.mask
         elif self.edges:
-            grad = np.einsum("be,be->e", A[:, self.source_cols], D[:, self.cols])
-            self.w -= (lr * (grad / batch) + decay * self.w) * self.trainable
-        grad_b = D.sum(axis=0)
-        self.b -= (lr * (grad_b / batch) + bias_decay * self.b) * self.b_mask
+            grad = np.einsum("be,be->e", source[:, self.rows], delta[:, self.cols])
+            self.w -= (grad * rate + decay * self.w) * self.trainable
+        change = delta.sum(axis=0) * rate
+        if bias_decay:
+            change += bias_decay * self.b
+        self.b -= change if self.b_full else change * self.b_mask
 
     def penalty(self, decay_bias):
         weights = self.W[self.rows, self.cols] if self.dense else self.w
@@ -138,40 +200,54 @@ class _Generation:
 
 
 class BatchEngine:
-    """A network compiled for batches; built by :func:`compile_batch`."""
+    """A network compiled for batches; built by :func:`compile_batch`.
+
+    Activations are a list of blocks: block 0 the inputs (n × p), block g + 1 the
+    outputs of generation g. :attr:`place` gives each neuron's (block, column).
+    """
 
     def __init__(self, net):
         plan = net._compiled()
         processing = [neuron for neuron, _ in plan.forward]
         level = {neuron.id: 0 for neuron in plan.inputs}
-        level[0] = 0
         for neuron, incoming in plan.forward:
             level[neuron.id] = 1 + max((level[i.id] for i, _ in incoming if i.id != 0), default=0)
-        place = {j: k for k, j in enumerate(plan.order)}
-        ordered = sorted(processing, key=lambda n: (level[n.id], place[n.id]))
-        self.column = {0: 0}
-        for k, neuron in enumerate(plan.inputs, start=1):
-            self.column[neuron.id] = k
-        for k, neuron in enumerate(ordered, start=len(plan.inputs) + 1):
-            self.column[neuron.id] = k
-        self.n_columns = len(self.column)
-        self.n_inputs = len(plan.inputs)
+        order = {j: k for k, j in enumerate(plan.order)}
+        self.place = {neuron.id: (0, k) for k, neuron in enumerate(plan.inputs)}
+        depths = sorted({level[n.id] for n in processing})
+        generations = [sorted((n for n in processing if level[n.id] == d),
+                              key=lambda n: order[n.id]) for d in depths]
+        for b, members in enumerate(generations, start=1):
+            for k, neuron in enumerate(members):
+                self.place[neuron.id] = (b, k)
         incoming = {neuron.id: edges for neuron, edges in plan.forward}
-        self.generations = []
-        for depth in sorted({level[n.id] for n in ordered}):
-            members = [n for n in ordered if level[n.id] == depth]
-            edges = [(self.column[i.id], self.column[n.id], edge) for n in members
-                     for i, edge in incoming[n.id]]
-            self.generations.append(_Generation([self.column[n.id] for n in members], edges,
-                                                self.column, members))
-        self.outputs = np.array([self.column[n.id] for n in plan.outputs], dtype=int)
-        self.output_neurons = plan.outputs
-        self.output_groups = {}
-        for k, neuron in enumerate(plan.outputs):
-            self.output_groups.setdefault(neuron.activation, []).append(k)
+        self.generations = [_Generation(members, incoming, self.place) for members in generations]
+        sizes = [len(plan.inputs)] + [len(members) for members in generations]
+        for gen in self.generations:
+            gen.set_block_sizes(sizes)
+        for b, gen in enumerate(self.generations, start=1):
+            by_activation = {}
+            for k, neuron in enumerate(plan.outputs):
+                if self.place[neuron.id][0] == b:
+                    by_activation.setdefault(neuron.activation, []).append(
+                        (self.place[neuron.id][1], k))
+            gen.outputs = [(g, _derivative(g), _index([c for c, _ in pairs], gen.width),
+                            _index([k for _, k in pairs], len(plan.outputs)))
+                           for g, pairs in by_activation.items()]
+            gen.only_outputs = (len(gen.outputs) == 1 and isinstance(gen.outputs[0][2], slice)
+                                and gen.outputs[0][2] == slice(None))
+        self.output_places = [self.place[n.id] for n in plan.outputs]
+        blocks = {b for b, _ in self.output_places}
+        last = blocks.pop() if len(blocks) == 1 else None
+        self.output_block = last if last is not None and [c for _, c in self.output_places] \
+            == list(range(sizes[last])) else None  # the outputs are one whole block, in order
         # the reference engine's dropout order: hidden neurons in topological order
-        self.hidden = np.array([self.column[n.id] for n in processing if n.kind == "hidden"],
-                               dtype=int)
+        self.hidden_places = [self.place[n.id] for n in processing if n.kind == "hidden"]
+        self.hidden_by_block = {}
+        for k, (b, column) in enumerate(self.hidden_places):
+            self.hidden_by_block.setdefault(b, ([], []))
+            self.hidden_by_block[b][0].append(k)
+            self.hidden_by_block[b][1].append(column)
 
     def read_weights(self):
         for generation in self.generations:
@@ -182,77 +258,99 @@ class BatchEngine:
             generation.write_weights()
 
     def forward(self, X, keep=None):
-        """(IN, A) for a batch: the in_j and a_j of every column, one row per example.
+        """(IN, A): lists of blocks of in_j and a_j, one row per example.
 
-        `keep` multiplies the hidden columns' outputs: dropout's 0 or 1/(1 − p), so that
-        a_j = s g(in_j) and, in :meth:`backward`, Δ_j = s g′(in_j) Σ_k w_jk Δ_k.
+        `keep` (n × hidden neurons) multiplies the hidden neurons' outputs: dropout's
+        0 or 1/(1 − p), so that a_j = s g(in_j) and Δ_j = s g′(in_j) Σ_k w_jk Δ_k.
         """
-        batch = X.shape[0]
-        A = np.empty((batch, self.n_columns))
-        IN = np.zeros((batch, self.n_columns))
-        A[:, 0] = 1.0
-        A[:, 1:1 + self.n_inputs] = X
-        self.scale = self.unscaled = None
-        if keep is not None:
-            self.scale = np.ones((batch, self.n_columns))
-            self.scale[:, self.hidden] = keep
-            self.unscaled = np.empty_like(A)  # g(in_j) before scaling, for g′
-        for gen in self.generations:
-            z = gen.weighted_sum(A)
-            IN[:, gen.start:gen.stop] = z
-            out = A[:, gen.start:gen.stop]
-            for g, _, cols in gen.groups:
-                out[:, cols] = g.g(z[:, cols])
-            if self.scale is not None:
-                self.unscaled[:, gen.start:gen.stop] = out
-                out *= self.scale[:, gen.start:gen.stop]
+        IN, A, self.sources = [None], [X], []
+        self.scale, self.unscaled = {}, {}
+        for b, gen in enumerate(self.generations, start=1):
+            source = gen.sources(A)
+            self.sources.append(source)
+            z = gen.weighted_sum(source)
+            if len(gen.groups) == 1:
+                a = gen.groups[0][1](z)
+            else:
+                a = np.empty_like(z)
+                for _, function, _, cols in gen.groups:
+                    a[:, cols] = function(z[:, cols])
+            if keep is not None and b in self.hidden_by_block:
+                which, columns = self.hidden_by_block[b]
+                scale = np.ones_like(a)
+                scale[:, columns] = keep[:, which]
+                self.scale[b], self.unscaled[b] = scale, a
+                a = a * scale
+            IN.append(z)
+            A.append(a)
         return IN, A
 
     def backward(self, Y, loss, IN, A):
-        """Δ of every column (one row per example), after :meth:`forward`."""
-        if loss.check is not None:
-            for g, ks in self.output_groups.items():
-                loss.check(Y[:, ks], A[:, self.outputs[ks]], g)
-        D = np.zeros_like(A)
-        S = np.zeros_like(A)  # Σ_k w_jk Δ_k for every column j, filled in reverse
-        for gen in reversed(self.generations):
-            cols = slice(gen.start, gen.stop)
-            z = IN[:, cols]
-            a = A[:, cols] if self.scale is None else self.unscaled[:, cols]
-            delta = D[:, cols]
-            for _, dg, local in gen.groups:
-                delta[:, local] = dg(a[:, local], z[:, local]) * S[:, cols][:, local]
-            if self.scale is not None:
-                delta *= self.scale[:, cols]
-            for g, ks in self.output_groups.items():
-                columns = self.outputs[ks]
-                inside = (columns >= gen.start) & (columns < gen.stop)
-                if inside.any():
-                    c = columns[inside]
-                    y = Y[:, np.array(ks)[inside]]
-                    D[:, c] += loss.delta(y, A[:, c], IN[:, c], g)
-            gen.push_back(D[:, cols], S)
+        """Δ as a list of blocks (block 0, the inputs, has none), after :meth:`forward`."""
+        if loss.check is not None:  # refuse before any Δ is computed
+            for k, (b, c) in enumerate(self.output_places):
+                loss.check(Y[:, k], A[b][:, c], _activation_at(self, b, c))
+        S = {}  # block → Σ_k w_jk Δ_k of its neurons (absent: no outgoing edges yet)
+        D = [None] * len(A)
+        for b in range(len(self.generations), 0, -1):
+            gen = self.generations[b - 1]
+            z, a = IN[b], self.unscaled.get(b, A[b])
+            if b not in S and gen.only_outputs:  # outputs with no outgoing edges: the loss's Δ
+                g, dg, local, ks = gen.outputs[0]
+                D[b] = _output_delta(loss, g, dg, Y[:, ks], a, z)
+                gen.push_back(D[b], S)
+                continue
+            if b not in S:  # no outgoing edges
+                delta = np.zeros_like(z)
+            elif len(gen.groups) == 1:
+                delta = gen.groups[0][2](a, z) * S[b]
+            else:
+                delta = np.empty_like(z)
+                for _, _, dg, cols in gen.groups:
+                    delta[:, cols] = dg(a[:, cols], z[:, cols]) * S[b][:, cols]
+            if b in self.scale:
+                delta *= self.scale[b]
+            for g, dg, local, ks in gen.outputs:
+                delta[:, local] += _output_delta(loss, g, dg, Y[:, ks], a[:, local], z[:, local])
+            D[b] = delta
+            gen.push_back(delta, S)
         return D
 
     def losses(self, Y, loss, IN, A):
         """ℓ of every example (a vector)."""
         total = np.zeros(Y.shape[0])
-        for g, ks in self.output_groups.items():
-            c = self.outputs[ks]
-            total += np.sum(loss.value(Y[:, ks], A[:, c], IN[:, c], g), axis=1)
+        for b, gen in enumerate(self.generations, start=1):
+            for g, _, local, ks in gen.outputs:
+                total += np.sum(loss.value(Y[:, ks], A[b][:, local], IN[b][:, local], g), axis=1)
         return total
 
-    def step(self, A, D, lr, batch, weight_decay, decay_bias):
+    def step(self, D, lr, batch, weight_decay, decay_bias):
         decay = 2.0 * lr * weight_decay
-        for gen in self.generations:
-            cols = slice(gen.start, gen.stop)
-            gen.step(A, D[:, cols], lr, batch, decay, decay if decay_bias else 0.0)
+        for gen, source, delta in zip(self.generations, self.sources, D[1:]):
+            gen.step(source, delta, lr, batch, decay, decay if decay_bias else 0.0)
 
     def penalty(self, decay_bias):
         return sum(gen.penalty(decay_bias) for gen in self.generations)
 
     def outputs_of(self, A):
-        return A[:, self.outputs]
+        if self.output_block is not None:
+            return A[self.output_block]
+        return np.column_stack([A[b][:, c] for b, c in self.output_places])
+
+
+def _activation_at(engine, b, c):
+    gen = engine.generations[b - 1]
+    for g, _, _, cols in gen.groups:
+        if isinstance(cols, slice) or c in cols:
+            return g
+    raise AssertionError("every column has an activation")
+
+
+def _index(positions, size):
+    """A slice for positions that run contiguously (no copies when indexing), else an array."""
+    if positions == list(range(positions[0], positions[-1] + 1)):
+        return slice(None) if len(positions) == size else slice(positions[0], positions[-1] + 1)
+    return np.array(positions)
 
 
 def compile_batch(net):
@@ -276,26 +374,26 @@ class BatchRunner:
     def __init__(self, net, X, Y, loss, dropout, rng):
         self.engine, self.X, self.Y, self.loss = compile_batch(net), X, Y, loss
         self.dropout, self.rng = dropout, rng
+        self.quiet = quiet()
+        self.quiet.__enter__()  # for the whole run; close() leaves it
 
     def update(self, indices, lr, weight_decay, decay_bias):
         X, Y = self.X[indices], self.Y[indices]
         keep = None
         if self.dropout:
-            drawn = self.rng.random((len(indices), len(self.engine.hidden)))
+            drawn = self.rng.random((len(indices), len(self.engine.hidden_places)))
             keep = (drawn >= self.dropout) * (1.0 / (1.0 - self.dropout))
-        with quiet():
-            IN, A = self.engine.forward(X, keep)
-            D = self.engine.backward(Y, self.loss, IN, A)
-            self.engine.step(A, D, lr, len(indices), weight_decay, decay_bias)
+        IN, A = self.engine.forward(X, keep)
+        D = self.engine.backward(Y, self.loss, IN, A)
+        self.engine.step(D, lr, len(indices), weight_decay, decay_bias)
 
     def evaluate(self, X, Y):
         """(mean ℓ, the largest |y_k − a_k|, the outputs) on X (None: the training set)."""
         X = self.X if X is None else X
-        with quiet():
-            IN, A = self.engine.forward(X)
-            outputs = self.engine.outputs_of(A)
-            return (float(np.mean(self.engine.losses(Y, self.loss, IN, A))),
-                    float(np.max(np.abs(Y - outputs))), outputs)
+        IN, A = self.engine.forward(X)
+        outputs = self.engine.outputs_of(A)
+        return (float(np.mean(self.engine.losses(Y, self.loss, IN, A))),
+                float(np.max(np.abs(Y - outputs))), outputs)
 
     def penalty(self, decay_bias):
         return self.engine.penalty(decay_bias)
@@ -316,4 +414,5 @@ class BatchRunner:
         self.engine.write_weights()
 
     def close(self):
-        """Nothing to undo: the network's activations were never swapped."""
+        """Leave the quiet floating-point mode (the activations were never swapped)."""
+        self.quiet.__exit__(None, None, None)

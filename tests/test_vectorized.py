@@ -82,10 +82,10 @@ def test_forward_and_backward_agree_for_every_activation(layout, net, data):
         net.backward(y)
         for n in net.neurons:
             if n.is_processing:
-                column = engine.column[n.id]
-                agree(IN[row, column], n.in_)
-                agree(A[row, column], n.a)
-                agree(D[row, column], n.delta)
+                block, column = engine.place[n.id]
+                agree(IN[block][row, column], n.in_)
+                agree(A[block][row, column], n.a)
+                agree(D[block][row, column], n.delta)
 
 
 def test_a_forward_pass_after_vectorized_training_fills_every_neuron():
