@@ -44,6 +44,12 @@ def vector(values, length, what):
     A bare number is accepted where one value is expected. Strings, None, ragged
     or nested sequences, NaN and infinities are refused.
     """
+    if type(values) is list and len(values) == length:  # the common case, cheaply
+        for v in values:
+            if type(v) is not float or not math.isfinite(v):
+                break
+        else:
+            return values
     array = _numbers(values, what, f"{length} real number{'s' * (length != 1)}")
     if array.ndim == 0:
         array = array.reshape(1)
