@@ -21,7 +21,10 @@ from . import activations, losses
 
 __all__ = ["BatchEngine", "BatchRunner", "compile_batch", "quiet"]
 
-DENSE_ABOVE = 0.1  # a generation whose edges fill more of its block than this is dense
+# A generation whose edges fill more than this share of its block (sources × neurons) is
+# stored dense: measured by scripts/bench.py, a BLAS product beats gathering edge by edge
+# from about 1% up, and the two are even below it.
+DENSE_ABOVE = 0.01
 
 
 def quiet():

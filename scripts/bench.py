@@ -1,0 +1,256 @@
+"""The batch engine against baselines timed in this same run; prints the README's table.
+
+1. Digits, 64-30-10 logistic, half-squared loss, mini-batches of 10, one epoch (the
+   permutation, the updates and J(w) after it): neurograph's batch engine against a
+   hand-written layered numpy loop doing the same arithmetic, and PyTorch CPU.
+2. 30 such epochs: accuracy on the held-out quarter of the digits.
+3. Random non-layered DAGs of 1,000 processing neurons with skip edges, 1,000 to
+   100,000 edges, batch 256: one forward pass, backward pass and update — time per
+   edge per example, how it grows, peak memory (tracemalloc), and PyTorch autograd.
+4. Per-example SGD on the lecture's 2-2-1 network (scripts/bench_sgd.py's figure).
+
+Run:  python scripts/bench.py [--quick]     (--quick: small sizes, for the tests)
+Each contender is timed alternately with the others, best of several runs.
+"""
+
+import argparse
+import math
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+import numpy as np
+
+import neurograph as ng
+from neurograph import vectorized
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import bench_sgd  # noqa: E402
+
+try:
+    import torch
+    torch.set_num_threads(1)
+except ImportError:
+    torch = None
+
+
+def best_of(contenders, repeats):
+    """{name: best seconds}, running the contenders in turn `repeats` times."""
+    times = {name: math.inf for name in contenders}
+    for _ in range(repeats):
+        for name, run in contenders.items():
+            start = time.perf_counter()
+            run()
+            times[name] = min(times[name], time.perf_counter() - start)
+    return times
+
+
+# ---------------------------------------------------------------------- 1, 2: digits
+
+
+def numpy_epoch(params, X, Y, rng, lr=2.0, batch=10):
+    """The same epoch written by hand in layered numpy: W^l, b^l, BP1–BP4, then J(w)."""
+    W1, b1, W2, b2 = params
+    order = rng.permutation(len(X))
+    for first in range(0, len(X), batch):
+        index = order[first:first + batch]
+        x, y = X[index], Y[index]
+        a1 = 1.0 / (1.0 + np.exp(-(x @ W1 + b1)))
+        a2 = 1.0 / (1.0 + np.exp(-(a1 @ W2 + b2)))
+        d2 = -(y - a2) * a2 * (1.0 - a2)
+        d1 = (d2 @ W2.T) * a1 * (1.0 - a1)
+        m = len(index)
+        W2 -= lr * (a1.T @ d2) / m
+        b2 -= lr * d2.sum(axis=0) / m
+        W1 -= lr * (x.T @ d1) / m
+        b1 -= lr * d1.sum(axis=0) / m
+    a2 = 1.0 / (1.0 + np.exp(-((1.0 / (1.0 + np.exp(-(X @ W1 + b1)))) @ W2 + b2)))
+    return 0.5 * np.mean(np.sum((Y - a2) ** 2, axis=1))
+
+
+def torch_epoch_runner(X, Y, lr=2.0, batch=10):
+    model = torch.nn.Sequential(torch.nn.Linear(64, 30), torch.nn.Sigmoid(),
+                                torch.nn.Linear(30, 10), torch.nn.Sigmoid()).double()
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+    X, Y = torch.from_numpy(X), torch.from_numpy(Y)
+    generator = torch.Generator().manual_seed(0)
+
+    def epoch():
+        order = torch.randperm(len(X), generator=generator)
+        for first in range(0, len(X), batch):
+            index = order[first:first + batch]
+            optimizer.zero_grad()
+            loss = 0.5 * ((Y[index] - model(X[index])) ** 2).sum(dim=1).mean()
+            loss.backward()
+            optimizer.step()
+        with torch.no_grad():
+            return float(0.5 * ((Y - model(X)) ** 2).sum(dim=1).mean())
+
+    return epoch
+
+
+def digits(repeats):
+    data = ng.datasets.digits(test_size=0.25, seed=0)
+    X, Y = data.X_train, ng.one_hot(data.y_train, 10)
+    net = ng.Network.layered([64, 30, 10], seed=0)
+    rng = np.random.default_rng(0)
+    params = [np.random.default_rng(1).uniform(-0.5, 0.5, (64, 30)), np.zeros(30),
+              np.random.default_rng(2).uniform(-0.5, 0.5, (30, 10)), np.zeros(10)]
+    contenders = {
+        "numpy": lambda: numpy_epoch(params, X, Y, rng),
+        "neurograph": lambda: net.fit(X, Y, lr=2.0, epochs=1, batch_size=10,
+                                      loss="half_squared", engine="vectorized"),
+    }
+    if torch is not None:
+        contenders["torch"] = torch_epoch_runner(X, Y)
+    times = best_of(contenders, repeats)
+    trained = ng.Network.layered([64, 30, 10], seed=0)
+    start = time.perf_counter()
+    trained.fit(X, Y, lr=2.0, epochs=30, batch_size=10, loss="half_squared", seed=0)
+    seconds = time.perf_counter() - start
+    accuracy = float(np.mean(trained.classify(data.X_test) == data.y_test))
+    return times, accuracy, seconds, len(data.y_test)
+
+
+# ------------------------------------------------------------------- 3: a large DAG
+
+
+def random_dag(fan_in, layers=10, width=100, inputs=100, seed=0):
+    """`layers` × `width` processing neurons; each takes `fan_in` random sources among
+    the inputs and every earlier neuron (so most edges skip layers), plus a bias edge."""
+    rng = np.random.default_rng(seed)
+    earlier = list(range(1, inputs + 1))
+    edges, next_id = {}, inputs + 1
+    for _ in range(layers):
+        layer = list(range(next_id, next_id + width))
+        for j in layer:
+            edges[0, j] = 0.0
+            for i in rng.choice(earlier, size=min(fan_in, len(earlier)), replace=False):
+                edges[int(i), j] = float(rng.normal(0, 1 / math.sqrt(fan_in)))
+        earlier += layer
+        next_id += width
+    return ng.Network.from_weights(edges, activation="tanh", inputs=list(range(1, inputs + 1)))
+
+
+def torch_dag_runner(net, X, Y):
+    """The same DAG in PyTorch: one dense masked weight block per generation, autograd."""
+    engine = vectorized.compile_batch(net)
+    blocks = []
+    for gen in engine.generations:
+        W = np.zeros((gen.n_sources, gen.width))
+        W[gen.rows, gen.cols] = [e["weight"] for _, _, e in gen.edges]
+        blocks.append((torch.tensor(W, requires_grad=True), torch.tensor(gen.b, requires_grad=True),
+                       gen.pieces))
+    X, Y = torch.from_numpy(X), torch.from_numpy(Y)
+    outputs = engine.output_places
+
+    def step():
+        A = [X]
+        for W, b, pieces in blocks:
+            source = torch.cat([A[block][:, torch.from_numpy(columns)]
+                                for block, columns in pieces], dim=1)
+            A.append(torch.tanh(source @ W + b))
+        out = torch.stack([A[block][:, column] for block, column in outputs], dim=1)
+        loss = 0.5 * ((Y - out) ** 2).sum(dim=1).mean()
+        loss.backward()
+        with torch.no_grad():
+            for W, b, _ in blocks:
+                W -= 0.01 * W.grad
+                b -= 0.01 * b.grad
+                W.grad = None
+                b.grad = None
+
+    return step
+
+
+def dag(fan_ins, repeats, batch=256):
+    rows = []
+    for fan_in in fan_ins:
+        net = random_dag(fan_in)
+        rng = np.random.default_rng(1)
+        X = rng.uniform(-1, 1, (batch, len(net.inputs)))
+        Y = rng.uniform(-1, 1, (batch, len(net.outputs)))
+        engine = vectorized.compile_batch(net)
+        loss = ng.get_loss("half_squared")
+
+        def step():
+            IN, A = engine.forward(X)
+            D = engine.backward(Y, loss, IN, A)
+            engine.step(D, 0.01, batch, 0.0, True)
+
+        contenders = {"neurograph": step}
+        if torch is not None:
+            contenders["torch"] = torch_dag_runner(net, X, Y)
+        times = best_of(contenders, repeats)
+        tracemalloc.start()
+        step()
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        dense = sum(g.dense for g in engine.generations)
+        times["edge lists"] = _edge_lists_only(net, X, Y, loss, batch, repeats)
+        rows.append((len(net.w), len(engine.generations), dense, times, peak))
+    return rows
+
+
+def _edge_lists_only(net, X, Y, loss, batch, repeats):
+    """The same step with every generation stored as an edge list: the linear-cost path."""
+    saved, vectorized.DENSE_ABOVE = vectorized.DENSE_ABOVE, 2.0
+    net._batch = None
+    try:
+        engine = vectorized.compile_batch(net)
+
+        def step():
+            IN, A = engine.forward(X)
+            engine.step(engine.backward(Y, loss, IN, A), 0.01, batch, 0.0, True)
+
+        return best_of({"edge lists": step}, repeats)["edge lists"]
+    finally:
+        vectorized.DENSE_ABOVE = saved
+        net._batch = None
+
+
+# ------------------------------------------------------------------------ report
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes (for the tests)")
+    quick = parser.parse_args().quick
+    repeats = 2 if quick else 15
+    print(f"Python {sys.version.split()[0]}, numpy {np.__version__}"
+          + (f", PyTorch {torch.__version__} (1 thread)" if torch else ", no PyTorch"))
+
+    times, accuracy, seconds, tested = digits(repeats)
+    print("\n1. Digits 64-30-10, logistic, half-squared, mini-batches of 10: one epoch")
+    for name in times:
+        print(f"   {name:11} {times[name] * 1e3:8.2f} ms   {times[name] / times['numpy']:5.2f} × "
+              f"hand-written numpy")
+    print(f"\n2. 30 epochs ({seconds:.2f} s): {accuracy:.1%} of the {tested} held-out digits right")
+
+    rows = dag([1, 10] if quick else [1, 10, 100], 1 if quick else 5)
+    print("\n3. Random non-layered DAG, 1,000 processing neurons with skip edges, batch 256:"
+          "\n   forward, backward and update")
+    print(f"   {'edges':>8} {'gens':>5} {'dense':>6} {'ms':>8} {'ns/edge/example':>16} "
+          f"{'peak MiB':>9} {'edge lists only: ms':>20} {'ns/edge/ex.':>12}"
+          + (f" {'PyTorch ms':>11} {'× ours':>7}" if torch else ""))
+    for edges, generations, dense, times, peak in rows:
+        ours, lists = times["neurograph"], times["edge lists"]
+        line = (f"   {edges:8,} {generations:5} {dense:6} {ours * 1e3:8.2f} "
+                f"{ours / edges / 256 * 1e9:16.2f} {peak / 2 ** 20:9.1f} {lists * 1e3:20.2f} "
+                f"{lists / edges / 256 * 1e9:12.2f}")
+        if torch is not None:
+            line += f" {times['torch'] * 1e3:11.2f} {times['torch'] / ours:7.2f}"
+        print(line)
+
+    hand, hand_w = bench_sgd.hand_written_loop()
+    ours, _ = bench_sgd.neurograph_step()
+    steps = 2000 if quick else 20000
+    micros = [bench_sgd.time_per_step(f, steps, 3 if quick else 7) for f in (hand, ours)]
+    print(f"\n4. Per-example SGD on the 2-2-1 lecture network: {micros[1]:.2f} µs per step, "
+          f"{micros[1] / micros[0]:.2f} × a hand-written loop (engine='auto' keeps the "
+          f"reference engine here)")
+
+
+if __name__ == "__main__":
+    main()
