@@ -174,7 +174,7 @@ def dag(fan_ins, repeats, batch=256):
         engine = vectorized.compile_batch(net)
         loss = ng.get_loss("half_squared")
 
-        def step():
+        def step(engine=engine, X=X, Y=Y, loss=loss):
             IN, A = engine.forward(X)
             D = engine.backward(Y, loss, IN, A)
             engine.step(D, 0.01, batch, 0.0, True)

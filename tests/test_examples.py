@@ -91,6 +91,15 @@ def test_readme_pictures_script_draws_every_picture(tmp_path):
     assert all(f"docs/images/{name}" in readme for name in names)
 
 
+def test_engine_benchmark_runs_and_prints_every_section(tmp_path):
+    result = run(ROOT / "scripts" / "bench.py", "--quick", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    for heading in ("1. Digits 64-30-10", "2. 30 epochs", "3. Random non-layered DAG",
+                    "4. Per-example SGD"):
+        assert heading in result.stdout
+    assert "× hand-written numpy" in result.stdout and "ns/edge/example" in result.stdout
+
+
 def test_benchmark_script_runs_and_prints_its_ratios(tmp_path):
     result = run(ROOT / "scripts" / "bench_sgd.py", "--steps", "200", "--repeats", "1",
                  cwd=tmp_path)
