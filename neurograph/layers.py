@@ -91,14 +91,11 @@ def layers(net):
 
 def _layer_ids(net):
     """Neuron ids by layer, or a NetworkError saying why the network is not layered."""
-    depth = {j: 1 for j in net.inputs}
-    for j in net.topological_order():
-        if net.neuron(j).is_processing:
-            sources = [i for i in net.graph.predecessors(j) if i != 0]
-            if not sources:
-                raise NetworkError(f"neuron {j} has no incoming edge from a neuron of an earlier "
-                                   f"layer, so the network is not layered")
-            depth[j] = 1 + max(depth[i] for i in sources)
+    depth = {j: d + 1 for j, d in net._compiled().depth.items()}  # the inputs are layer 1
+    for j in depth:
+        if net.neuron(j).is_processing and not any(i for i in net.graph.predecessors(j)):
+            raise NetworkError(f"neuron {j} has no incoming edge from a neuron of an earlier "
+                               f"layer, so the network is not layered")
     for i, j in net.graph.edges:
         if i != 0 and depth[j] != depth[i] + 1:
             raise NetworkError(f"the network is not layered: edge ({i}, {j}) goes from layer "

@@ -36,13 +36,7 @@ def network_layout(net):
     Columns of more than ten neurons are packed closer and spread further apart,
     so that a large network still makes a picture about as wide as it is tall.
     """
-    depth = {}
-    for j in net.topological_order():
-        neuron = net.neuron(j)
-        if neuron.kind == "input":
-            depth[j] = 0
-        elif neuron.is_processing:
-            depth[j] = 1 + max((depth[i] for i in net.graph.predecessors(j) if i != 0), default=0)
+    depth = dict(net._compiled().depth)
     last = max([depth[k] for k in net.outputs] + [1])
     for k in net.outputs:
         depth[k] = last

@@ -35,10 +35,14 @@ class Plan:
     weights, biases : list of dict
         The attributes of the edges that training updates (all but the frozen
         ones), from processing or input neurons and from the bias neuron 0.
+    depth : dict
+        ``{j: depth}``: 0 for the inputs, and for a processing neuron one more than
+        its deepest source other than the bias neuron (1 if it has none). Pictures
+        place columns by it, and the batch engine's generations are its levels.
     """
 
     __slots__ = ("order", "inputs", "outputs", "forward", "backward", "edges", "weights",
-                 "biases")
+                 "biases", "depth")
 
     def __init__(self, order, inputs, outputs, forward, backward, edges):
         self.order = order
@@ -50,6 +54,10 @@ class Plan:
         trainable = [(neuron_i, edge) for neuron_i, edge, _ in edges if not edge.get("frozen")]
         self.weights = [edge for neuron_i, edge in trainable if neuron_i.kind != "bias"]
         self.biases = [edge for neuron_i, edge in trainable if neuron_i.kind == "bias"]
+        self.depth = {neuron.id: 0 for neuron in inputs}
+        for neuron_j, incoming in forward:
+            self.depth[neuron_j.id] = 1 + max((self.depth[neuron_i.id] for neuron_i, _ in incoming
+                                               if neuron_i.kind != "bias"), default=0)
 
 
 def compile_plan(graph, neurons, inputs, outputs):

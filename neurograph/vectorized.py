@@ -212,9 +212,7 @@ class BatchEngine:
     def __init__(self, net):
         plan = net._compiled()
         processing = [neuron for neuron, _ in plan.forward]
-        level = {neuron.id: 0 for neuron in plan.inputs}
-        for neuron, incoming in plan.forward:
-            level[neuron.id] = 1 + max((level[i.id] for i, _ in incoming if i.id != 0), default=0)
+        level = plan.depth  # a generation is the neurons of one depth
         order = {j: k for k, j in enumerate(plan.order)}
         self.place = {neuron.id: (0, k) for k, neuron in enumerate(plan.inputs)}
         depths = sorted({level[n.id] for n in processing})
