@@ -44,6 +44,12 @@ class Loss:
     check : callable, optional
         ``check(y_k, a_k, activation)`` raises a NetworkError if the loss is
         undefined there; it runs on every output before any Δ is written.
+    error : callable, optional
+        ``error(y_k, a_k)``, the factor with Δ_k = error · g′(in_k) (∂ℓ/∂a_k), so
+        that a Δ can be had from a g′ already known (see :meth:`output_delta`).
+    logistic_identity : bool, default False
+        Whether `delta` has an exact form of its own for logistic outputs, which
+        :meth:`output_delta` must then use.
 
     The callables take floats or numpy arrays (elementwise).
 
@@ -63,6 +69,15 @@ class Loss:
     delta: Callable
     formula: str = ""
     check: Optional[Callable] = None
+    error: Optional[Callable] = None
+    logistic_identity: bool = False
+
+    def output_delta(self, y, a, in_, activation, g_prime):
+        """Δ_k when g′(in_k) is already known (the batch engine has it from a_k)."""
+        if self.error is None or (self.logistic_identity
+                                  and activation.g is activations.logistic):
+            return self.delta(y, a, in_, activation)
+        return self.error(y, a) * g_prime
 
     def __repr__(self):
         return f"Loss({self.name!r})"
@@ -74,9 +89,14 @@ def squared(y, a, in_, activation):
     return error * error  # a float's ** 2 raises OverflowError where * gives inf
 
 
+def squared_error(y, a):
+    r""":math:`\partial \ell / \partial a_k = -2 (y_k - a_k)`."""
+    return -2.0 * (y - a)
+
+
 def squared_delta(y, a, in_, activation):
     r""":math:`\Delta_k = -2 (y_k - a_k)\, g'(in_k)`."""
-    return -2.0 * (y - a) * activation.dg(in_)
+    return squared_error(y, a) * activation.dg(in_)
 
 
 def half_squared(y, a, in_, activation):
@@ -85,9 +105,14 @@ def half_squared(y, a, in_, activation):
     return 0.5 * error * error
 
 
+def half_squared_error(y, a):
+    r""":math:`\partial \ell / \partial a_k = -(y_k - a_k)`."""
+    return -(y - a)
+
+
 def half_squared_delta(y, a, in_, activation):
     r""":math:`\delta_k = -(y_k - a_k)\, g'(in_k)`."""
-    return -(y - a) * activation.dg(in_)
+    return half_squared_error(y, a) * activation.dg(in_)
 
 
 def check_log(y, a, activation):
@@ -121,17 +146,24 @@ def log_delta(y, a, in_, activation):
     """
     if activation.g is activations.logistic:
         return a - y
-    return (a - y) / (a * (1.0 - a)) * activation.dg(in_)
+    return log_error(y, a) * activation.dg(in_)
+
+
+def log_error(y, a):
+    r""":math:`\partial \ell / \partial a_k = \frac{a_k - y_k}{a_k (1 - a_k)}`."""
+    return (a - y) / (a * (1.0 - a))
 
 
 LOSSES = {
     loss.name: loss
     for loss in (
-        Loss("squared", squared, squared_delta, r"\sum_k (y_k - a_k)^2"),
+        Loss("squared", squared, squared_delta, r"\sum_k (y_k - a_k)^2",
+             error=squared_error),
         Loss("half_squared", half_squared, half_squared_delta,
-             r"\frac{1}{2} \sum_k (y_k - a_k)^2"),
+             r"\frac{1}{2} \sum_k (y_k - a_k)^2", error=half_squared_error),
         Loss("log", log, log_delta,
-             r"-\sum_k \left[ y_k \log a_k + (1 - y_k) \log(1 - a_k) \right]", check_log),
+             r"-\sum_k \left[ y_k \log a_k + (1 - y_k) \log(1 - a_k) \right]", check_log,
+             error=log_error, logistic_identity=True),
     )
 }
 """The named losses, by name."""

@@ -17,7 +17,7 @@ reference engine to 1e-10 on random non-layered DAGs.
 
 import numpy as np
 
-from . import activations, losses
+from . import activations
 
 __all__ = ["BatchEngine", "BatchRunner", "compile_batch", "quiet"]
 
@@ -49,16 +49,6 @@ def _derivative(g):
     if g.g is activations.tanh:
         return lambda a, z: 1.0 - a * a
     return lambda a, z: g.dg(z)
-
-
-def _output_delta(loss, g, dg, y, a, z):
-    """The loss's output Δ, with g′ taken from a as the lecture writes it: the same
-    operations as losses.py, without computing g(in) again."""
-    if loss.delta is losses.squared_delta:
-        return -2.0 * (y - a) * dg(a, z)
-    if loss.delta is losses.half_squared_delta:
-        return -(y - a) * dg(a, z)
-    return loss.delta(y, a, z, g)
 
 
 class _Generation:
@@ -298,7 +288,7 @@ class BatchEngine:
             z, a = IN[b], self.unscaled.get(b, A[b])
             if b not in S and gen.only_outputs:  # outputs with no outgoing edges: the loss's Δ
                 g, dg, local, ks = gen.outputs[0]
-                D[b] = _output_delta(loss, g, dg, Y[:, ks], a, z)
+                D[b] = loss.output_delta(Y[:, ks], a, z, g, dg(a, z))
                 gen.push_back(D[b], S)
                 continue
             if b not in S:  # no outgoing edges
@@ -312,7 +302,8 @@ class BatchEngine:
             if b in self.scale:
                 delta *= self.scale[b]
             for g, dg, local, ks in gen.outputs:
-                delta[:, local] += _output_delta(loss, g, dg, Y[:, ks], a[:, local], z[:, local])
+                delta[:, local] += loss.output_delta(Y[:, ks], a[:, local], z[:, local], g,
+                                                   dg(a[:, local], z[:, local]))
             D[b] = delta
             gen.push_back(delta, S)
         return D
