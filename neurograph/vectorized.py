@@ -36,7 +36,7 @@ def _function(g):
     """g for arrays. The logistic is written 1/(1 + e^(−in_j)), the textbook form: where
     e^(−in_j) overflows (in_j < −709) this gives 0, σ's value to 300 digits, in half the
     operations of the stable form; the two differ by at most an ulp elsewhere (the tests
-    hold the engines equal to 1e-10)."""
+    hold the engines equal to 1e-12)."""
     if g.g is activations.logistic:
         return lambda z: 1.0 / (1.0 + np.exp(-z))
     return g.g
