@@ -346,10 +346,13 @@ def _index(positions, size):
 
 
 def compile_batch(net):
-    """The network's batch engine, cached until its structure changes; weights re-read."""
+    """The network's batch engine, cached until its structure or a neuron's activation
+    changes (the engine groups neurons by g); weights are re-read at every call."""
+    plan = net._compiled()
+    key = (plan, tuple(neuron._activation for neuron, _ in plan.forward))
     cached = getattr(net, "_batch", None)
-    if cached is None or cached[0] is not net._compiled():
-        cached = (net._compiled(), BatchEngine(net))
+    if cached is None or cached[0] != key:
+        cached = (key, BatchEngine(net))
         net._batch = cached
     engine = cached[1]
     engine.read_weights()

@@ -111,6 +111,9 @@ def test_changes_to_weights_and_structure_are_seen():
     net.connect(1, 6, 0.5)
     net.connect(6, 5, 2.0)
     agree(net.predict(X, engine="vectorized"), net.predict(X, engine="reference"))
+    net.neuron(5).activation = "identity"  # not a structural change, but the engine must see it
+    agree(net.predict(X, engine="vectorized"), net.predict(X, engine="reference"))
+    assert net.predict(X, engine="vectorized")[0, 0] > 1  # identity, no longer σ
 
 
 def test_divergence_and_refusals_behave_as_in_the_reference_engine():
