@@ -120,8 +120,11 @@ def _explain(args):
     net = load(args.network)
     explanation = net.explain(args.x, args.y, lr=args.lr, loss=args.loss, digits=args.digits,
                               carry_rounded=args.carry_rounded)
-    return {"text": str, "markdown": type(explanation).to_markdown,
-            "latex": type(explanation).to_latex}[args.format](explanation)
+    if args.format == "markdown":
+        return explanation.to_markdown()
+    if args.format == "latex":
+        return explanation.to_latex()
+    return str(explanation)
 
 
 def _draw(args):

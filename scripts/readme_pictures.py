@@ -12,15 +12,14 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 import neurograph as ng  # noqa: E402
+from neurograph import lectures  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def lecture_network(out):
     """Seed 001's forward-propagation example after forward([3, 4])."""
-    net = ng.Network.from_weights(
-        {(0, 3): 5, (1, 3): 1, (2, 3): -2, (0, 4): 3, (1, 4): -4, (2, 4): 2,
-         (0, 5): -1, (3, 5): 4, (4, 5): 2})
+    net = lectures.forward_network()
     net.forward([3, 4])
     return net.plot(out / "lecture_network.png", values="a",
                     title="Seed 001's network after forward propagation of x = (3, 4)")
