@@ -87,6 +87,7 @@ def test_passing_an_axes_gives_the_same_picture():
     made = ng.plot_network(net, values=None)
     figure, given = plt.subplots(figsize=made.figure.get_size_inches())
     assert ng.plot_network(net, ax=given) is given
+    assert len(description(made)) == 5 + 5 + 7 + 7 + 3  # neurons, ids, edges, weights, biases
     assert description(given) == description(made)
 
 
