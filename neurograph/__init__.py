@@ -4,6 +4,16 @@ A network is a directed acyclic graph (a ``networkx.DiGraph``) of neurons.
 Neuron 0 is the bias neuron (a_0 = 1), input neurons pass x_j on, and every
 processing neuron j computes in_j = Σ w_ij a_i and a_j = g(in_j).
 
+The package is layered; each layer imports only from the ones above it here:
+
+- ``errors``, ``checks``: what neurograph refuses, and arguments checked once;
+- ``model``: activations, losses, neurons and edges, the structure's rules, ``Network``;
+- ``files``: the document every format shares, JSON, edge lists, networkx;
+- ``engines``: ``reference`` (the lecture's pseudo-code) and ``batch`` (numpy);
+- ``training``: NEURALNETTRAIN, runners, dropout, history, initial weights, gradcheck;
+- ``teaching``, ``drawing``: explanations and answers; pictures (matplotlib, imported when drawing);
+- ``datasets``, ``cli``.
+
 >>> import neurograph as ng
 >>> net = ng.Network.from_weights({(0, 3): 5, (1, 3): 1, (2, 3): -2, (0, 4): 3, (1, 4): -4,
 ...                                (2, 4): 2, (0, 5): -1, (3, 5): 4, (4, 5): 2})
@@ -12,29 +22,29 @@ array([0.82])
 """
 
 from . import datasets
-from .activations import ACTIVATIONS, Activation, get_activation
 from .data import MinMaxScaler, classes, one_hot
-from .explain import AnswerReport, check_answers
-from .explanation import Explanation
+from .drawing.network import network_layout, plot_network
+from .drawing.training import (plot_decision_boundary, plot_deltas, plot_history,
+                               plot_neuron_outputs)
 from .errors import CycleError, NetworkError, UnknownEdgeError, UnknownNeuronError
-from .gradcheck import GradCheckResult, gradcheck
-from .io import load
-from .layers import Layer
-from .losses import LOSSES, Loss, get_loss
-from .network import Network
-from .neuron import Neuron
-from .plot import network_layout, plot_network
-from .plot_training import (plot_decision_boundary, plot_deltas, plot_history,
-                            plot_neuron_outputs)
-from .training import History
+from .model.activations import ACTIVATIONS, Activation, get_activation
+from .model.losses import LOSSES, Loss, get_loss
+from .model.network import Network, load
+from .model.neuron import Edge, Neuron
+from .teaching.explain import AnswerReport, check_answers
+from .teaching.explanation import Explanation
+from .teaching.layers import Layer
+from .training.gradcheck import GradCheckResult, gradcheck
+from .training.history import History
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "ACTIVATIONS",
     "Activation",
     "AnswerReport",
     "CycleError",
+    "Edge",
     "Explanation",
     "GradCheckResult",
     "History",

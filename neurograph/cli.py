@@ -23,7 +23,7 @@ class _Parser(argparse.ArgumentParser):
 
 def _parser():
     from . import __version__
-    from .lectures import EXAMPLES
+    from .teaching.lectures import EXAMPLES
 
     parser = _Parser(prog="neurograph", description="Neural networks one neuron at a time, "
                      "as lecture notes write them.")
@@ -97,7 +97,7 @@ def _example_arguments(command, required_x):
 
 
 def _example(args):
-    from .lectures import EXAMPLES, run
+    from .teaching.lectures import EXAMPLES, run
     if args.name is None:
         width = max(map(len, EXAMPLES))
         return "\n".join([f"{name:{width}}  {about}" for name, (about, _) in EXAMPLES.items()]
@@ -107,7 +107,7 @@ def _example(args):
 
 
 def _new(args):
-    from .network import Network
+    from .model.network import Network
     net = Network.layered(args.sizes, activation=args.activation,
                           output_activation=args.output_activation, seed=args.seed,
                           epsilon=args.epsilon, init=args.init, skip=args.shape == "skip")
@@ -116,7 +116,7 @@ def _new(args):
 
 
 def _explain(args):
-    from .io import load
+    from .model.network import load
     net = load(args.network)
     explanation = net.explain(args.x, args.y, lr=args.lr, loss=args.loss, digits=args.digits,
                               carry_rounded=args.carry_rounded)
@@ -129,7 +129,7 @@ def _explain(args):
 
 def _draw(args):
     from .errors import NetworkError
-    from .io import load
+    from .model.network import load
     net = load(args.network)
     if args.values is not None:
         if args.x is None or (args.values == "delta" and args.y is None):
@@ -145,7 +145,7 @@ def _draw(args):
 def _train(args):
     from .data import read_table
     from .errors import NetworkError
-    from .io import load
+    from .model.network import load
     net = load(args.network)
     X, Y = read_table(args.data, len(net.inputs), len(net.outputs))
     if args.batch_size == "full":
@@ -171,8 +171,8 @@ def _train(args):
     if args.plot:
         import matplotlib.pyplot as plt
 
-        from .plot import save_figure
-        from .plot_training import plot_history
+        from .drawing.network import save_figure
+        from .drawing.training import plot_history
         ax = plot_history(history)
         try:
             lines.append(f"wrote {save_figure(ax.figure, args.plot)}")

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from . import _checks
+from . import checks
 from .errors import NetworkError, describe
 
 __all__ = ["one_hot", "classes", "MinMaxScaler"]
@@ -36,7 +36,7 @@ def one_hot(labels, n_classes=None):
         raise NetworkError(f"labels must be a sequence of non-negative integers; "
                            f"received {describe(labels)}")
     largest = int(array.max()) + 1 if array.size else 0
-    k = largest if n_classes is None else _checks.neuron_id(n_classes, "n_classes")
+    k = largest if n_classes is None else checks.neuron_id(n_classes, "n_classes")
     if k < largest:
         raise NetworkError(f"n_classes must exceed every label; received n_classes = {k} "
                            f"and a label {largest - 1}")
@@ -73,15 +73,15 @@ class MinMaxScaler:
     """
 
     def __init__(self, low=-1.0, high=1.0):
-        self.low = _checks.weight(low, "low")
-        self.high = _checks.weight(high, "high")
+        self.low = checks.weight(low, "low")
+        self.high = checks.weight(high, "high")
         if not self.low < self.high:
             raise NetworkError(f"low must be below high; received low = {low}, high = {high}")
         self.minimum = self.maximum = None
 
     def fit(self, X):
         """Learn each attribute's minimum and maximum from X (n examples × p attributes)."""
-        X = _checks.matrix(X, None, "X")
+        X = checks.matrix(X, None, "X")
         self.minimum, self.maximum = X.min(axis=0), X.max(axis=0)
         return self
 
@@ -89,7 +89,7 @@ class MinMaxScaler:
         """X rescaled with the minimum and maximum learnt by :meth:`fit`."""
         if self.minimum is None:
             raise NetworkError("call fit(X) on the training inputs before transform(X)")
-        X = _checks.matrix(X, len(self.minimum), "X")
+        X = checks.matrix(X, len(self.minimum), "X")
         span = self.maximum - self.minimum
         unit = np.divide(X - self.minimum, span, out=np.full_like(X, 0.5), where=span > 0)
         return self.low + (self.high - self.low) * unit

@@ -11,7 +11,7 @@ from collections import namedtuple
 
 import numpy as np
 
-from . import _checks
+from . import checks
 from .errors import NetworkError
 
 __all__ = ["truth_table", "xor", "and_", "or_", "nand", "digits", "Split"]
@@ -82,12 +82,12 @@ def digits(test_size=0.25, seed=0):
     except ImportError:
         raise ImportError('the digits need scikit-learn, which ships them: '
                           'pip install "neurograph[digits]"') from None
-    test_size = _checks.weight(test_size, "test_size")
+    test_size = checks.weight(test_size, "test_size")
     if not 0 < test_size < 1:
         raise NetworkError(f"test_size must be between 0 and 1; received {test_size}")
     data = load_digits()
     X, y = data.data / 16.0, data.target.astype(int)
-    rng = _checks.generator(seed)
+    rng = checks.generator(seed)
     test = np.zeros(len(y), dtype=bool)
     for label in np.unique(y):
         members = rng.permutation(np.flatnonzero(y == label))

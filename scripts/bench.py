@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 import neurograph as ng
-from neurograph import vectorized
+from neurograph.engines import batch as vectorized
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_sgd  # noqa: E402
@@ -196,7 +196,7 @@ def dag(fan_ins, repeats, batch=256):
 def _edge_lists_only(net, X, Y, loss, batch, repeats):
     """The same step with every generation stored as an edge list: the linear-cost path."""
     saved, vectorized.DENSE_ABOVE = vectorized.DENSE_ABOVE, 2.0
-    net._batch = None
+    net.cache.clear()
     try:
         engine = vectorized.compile_batch(net)
 
@@ -207,7 +207,7 @@ def _edge_lists_only(net, X, Y, loss, batch, repeats):
         return best_of({"edge lists": step}, repeats)["edge lists"]
     finally:
         vectorized.DENSE_ABOVE = saved
-        net._batch = None
+        net.cache.clear()
 
 
 # ------------------------------------------------------------------------ report

@@ -12,7 +12,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 import neurograph as ng  # noqa: E402
-from neurograph import lectures  # noqa: E402
+from neurograph.teaching import lectures  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -77,9 +77,10 @@ def kinks_are_clear(net, x, eps):
 def snapshot(net):
     """Everything about a network, as text that compares exactly (NaNs included)."""
     edges = sorted((i, j, sorted(data.items())) for i, j, data in net.graph.edges(data=True))
+    edges += [("frozen", net.frozen), ("theta", net.theta().tolist() if net.outputs else None)]
     neurons = [(n.id, n.kind, n.activation.name if n.activation else None, n.in_, n.a, n.delta)
                for n in net.neurons]
-    return repr((edges, neurons, net.inputs, net.outputs, net._stage))
+    return repr((edges, neurons, net.inputs, net.outputs, net.stage, net.last_loss))
 
 
 def lecture_network():

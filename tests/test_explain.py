@@ -192,7 +192,7 @@ def test_small_values_keep_significant_digits():
 
 @pytest.mark.parametrize("kwargs, says", [
     (dict(x=[3, 4], lr=0.5), "pass y as well as lr"),
-    (dict(x=[3, 4], digits=-1), "digits must be a non-negative integer"),
+    (dict(x=[3, 4], digits=-1), "digits must be a whole number from 0 to 17"),
     (dict(x=[3]), "x must have 2 values"),
     (dict(x=[3, 4], y=[1], loss="mse"), "unknown loss"),
 ])

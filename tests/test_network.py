@@ -37,10 +37,16 @@ def test_graph_is_a_networkx_digraph_whose_edges_carry_the_weights():
     G = net.graph
     assert isinstance(G, nx.DiGraph) and sorted(G.nodes) == [0, 1, 2, 3, 4, 5]
     assert G.edges[1, 4]["weight"] == -4.0
-    G.edges[1, 4]["weight"] = 0.5  # the edge attributes are the network's own
-    assert net.w[1, 4] == 0.5
-    with pytest.raises(nx.NetworkXError, match="Frozen"):
+    net.w[1, 4] = 0.5
+    assert G.edges[1, 4]["weight"] == 0.5  # a live view of the network's weights
+    with pytest.raises(ng.NetworkError, match="net.graph is read-only"):
+        G.edges[1, 4]["weight"] = float("nan")  # weights change through net.w, checked
+    with pytest.raises(ng.NetworkError, match="net.graph is read-only"):
         G.add_edge(5, 3)  # structure changes go through connect(), which checks them
+    assert net.w[1, 4] == 0.5 and not net.has_edge(5, 3)
+    H = G.copy()  # an ordinary, editable DiGraph
+    H.edges[1, 4]["weight"] = 7.0
+    assert net.w[1, 4] == 0.5 and H.graph == {"inputs": [1, 2], "outputs": [5]}
 
 
 def test_weight_view_reads_writes_and_is_a_mapping():

@@ -9,8 +9,8 @@ import pytest
 from matplotlib.colors import to_rgba
 
 import neurograph as ng
-from neurograph.explanation import format_number
-from neurograph.plot import NEGATIVE, POSITIVE
+from neurograph.teaching.explanation import format_number
+from neurograph.drawing.network import NEGATIVE, POSITIVE
 from support import lecture_network, snapshot
 
 matplotlib.use("Agg")

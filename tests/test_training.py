@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import neurograph as ng
-from neurograph import training
+from neurograph.training import dropout as dropout_module
 from support import snapshot
 
 RNG = np.random.default_rng(0)
@@ -108,14 +108,13 @@ def test_dropout_update_is_backprop_through_the_thinned_network():
 
 def test_dropout_drops_each_hidden_neuron_with_probability_p():
     net = ng.Network.layered([2, 50, 1], seed=0)
-    dropping = training._Dropout(net._compiled(), 0.3, np.random.default_rng(1))
+    dropping = dropout_module.Dropout(net.plan(), 0.3, np.random.default_rng(1))
     dropped = 0
     for _ in range(200):
-        dropping.draw()
-        dropped += sum(n.activation is training._Dropout.DROPPED for n in dropping.neurons)
-    dropping.restore()
+        plan = dropping.draw()
+        dropped += sum(g is dropout_module.DROPPED for _, g, _ in plan.forward)
     assert dropped / (200 * 50) == pytest.approx(0.3, abs=0.02)
-    assert all(n.activation.name == "logistic" for n in dropping.neurons)
+    assert all(g.name == "logistic" for _, g, _ in net.plan().forward)  # the network's own plan
 
 
 def test_frozen_edges_keep_their_weights_through_training_and_initialize():

@@ -8,7 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import neurograph as ng
-from neurograph import training, vectorized
+from neurograph.engines import batch as vectorized
+from neurograph.training import loop as training
 from support import dags, lecture_network, snapshot
 
 RTOL = 1e-12  # api.md: "both engines give the same numbers (to 1e-12)"
@@ -138,7 +139,7 @@ def test_divergence_and_refusals_behave_as_in_the_reference_engine():
 
 
 def test_auto_picks_the_batch_engine_for_large_batches():
-    small, large = lecture_network()._compiled(), ng.Network.layered([64, 30, 10])._compiled()
+    small, large = lecture_network().plan(), ng.Network.layered([64, 30, 10]).plan()
     # measured: batch size × edges ≈ 300 is where the engines cost about the same
     assert training.choose_engine("auto", small, 1) == "reference"  # the lecture's SGD
     assert training.choose_engine("auto", small, 64) == "vectorized"

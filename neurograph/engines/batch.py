@@ -17,9 +17,7 @@ reference engine to 1e-12 on random non-layered DAGs.
 
 import numpy as np
 
-from . import activations
-
-__all__ = ["BatchEngine", "BatchRunner", "compile_batch", "quiet"]
+__all__ = ["BatchEngine", "compile_batch", "quiet"]
 
 # A generation whose edges fill more than this share of its block (sources × neurons) is
 # stored dense: measured by scripts/bench.py, a BLAS product beats gathering edge by edge
@@ -33,33 +31,28 @@ def quiet():
 
 
 def _function(g):
-    """g for arrays. The logistic is written 1/(1 + e^(−in_j)), the textbook form: where
-    e^(−in_j) overflows (in_j < −709) this gives 0, σ's value to 300 digits, in half the
-    operations of the stable form; the two differ by at most an ulp elsewhere (the tests
-    hold the engines equal to 1e-12)."""
-    if g.g is activations.logistic:
-        return lambda z: 1.0 / (1.0 + np.exp(-z))
-    return g.g
+    """g for arrays: the activation's fast form where it has one (the logistic's textbook
+    1/(1 + e^(−in_j)), within an ulp of the stable form; the tests hold the engines equal
+    to 1e-12)."""
+    return g.fast or g.g
 
 
 def _derivative(g):
     """g′ as a function of (a, in): from a where the lecture writes it so (bitwise the same)."""
-    if g.g is activations.logistic:
-        return lambda a, z: a * (1.0 - a)
-    if g.g is activations.tanh:
-        return lambda a, z: 1.0 - a * a
+    if g.dg_from_a is not None:
+        return lambda a, z: g.dg_from_a(a)
     return lambda a, z: g.dg(z)
 
 
 class _Generation:
     """One topological generation: its neurons, its weights, where its sources are."""
 
-    def __init__(self, members, incoming, place):
+    def __init__(self, members, incoming, place, g_of):
         self.width = len(members)
         local = {n.id: k for k, n in enumerate(members)}
         groups = {}
         for k, n in enumerate(members):
-            groups.setdefault(n.activation, []).append(k)
+            groups.setdefault(g_of[n], []).append(k)
         whole = len(groups) == 1
         self.groups = [(g, _function(g), _derivative(g),
                         slice(None) if whole else np.array(cols)) for g, cols in groups.items()]
@@ -88,9 +81,8 @@ class _Generation:
             self.sources_of_edges, self.source_starts = np.unique(self.rows[self.by_source],
                                                                   return_index=True)
         self.bias_cols = np.array([t for t, _ in self.bias_edges], dtype=int)
-        self.trainable = np.array([not e.get("frozen") for _, _, e in self.edges], dtype=bool)
-        self.bias_trainable = np.array([not e.get("frozen") for _, e in self.bias_edges],
-                                       dtype=bool)
+        self.trainable = np.array([not e.frozen for _, _, e in self.edges], dtype=bool)
+        self.bias_trainable = np.array([not e.frozen for _, e in self.bias_edges], dtype=bool)
 
     def set_block_sizes(self, sizes):
         self.block_sizes = sizes
@@ -101,7 +93,7 @@ class _Generation:
 
     def read_weights(self):
         """Weights from the edges into this generation's arrays."""
-        w = np.array([e["weight"] for _, _, e in self.edges])
+        w = np.array([e.weight for _, _, e in self.edges])
         if self.dense:
             self.W = np.zeros((self.n_sources, self.width))
             self.W[self.rows, self.cols] = w
@@ -111,7 +103,7 @@ class _Generation:
         else:
             self.w = w
         self.b = np.zeros(self.width)
-        self.b[self.bias_cols] = [e["weight"] for _, e in self.bias_edges]
+        self.b[self.bias_cols] = [e.weight for _, e in self.bias_edges]
         self.b_mask = np.zeros(self.width)
         self.b_mask[self.bias_cols] = self.bias_trainable
         self.b_full = bool(self.b_mask.all())
@@ -119,9 +111,9 @@ class _Generation:
     def write_weights(self):
         values = self.W[self.rows, self.cols] if self.dense else self.w
         for (_, _, edge), w_ij in zip(self.edges, values.tolist()):
-            edge["weight"] = w_ij
+            edge.weight = w_ij
         for (_, edge), w_ij in zip(self.bias_edges, self.b[self.bias_cols].tolist()):
-            edge["weight"] = w_ij
+            edge.weight = w_ij
 
     def sources(self, A):
         """The sources' activations, one column per row of the weight block."""
@@ -199,9 +191,9 @@ class BatchEngine:
     outputs of generation g. :attr:`place` gives each neuron's (block, column).
     """
 
-    def __init__(self, net):
-        plan = net._compiled()
-        processing = [neuron for neuron, _ in plan.forward]
+    def __init__(self, plan):
+        processing = [neuron for neuron, _, _ in plan.forward]
+        g_of = {neuron: g for neuron, g, _ in plan.forward}
         level = plan.depth  # a generation is the neurons of one depth
         order = {j: k for k, j in enumerate(plan.order)}
         self.place = {neuron.id: (0, k) for k, neuron in enumerate(plan.inputs)}
@@ -211,8 +203,9 @@ class BatchEngine:
         for b, members in enumerate(generations, start=1):
             for k, neuron in enumerate(members):
                 self.place[neuron.id] = (b, k)
-        incoming = {neuron.id: edges for neuron, edges in plan.forward}
-        self.generations = [_Generation(members, incoming, self.place) for members in generations]
+        incoming = {neuron.id: edges for neuron, _, edges in plan.forward}
+        self.generations = [_Generation(members, incoming, self.place, g_of)
+                            for members in generations]
         sizes = [len(plan.inputs)] + [len(members) for members in generations]
         for gen in self.generations:
             gen.set_block_sizes(sizes)
@@ -220,7 +213,7 @@ class BatchEngine:
             by_activation = {}
             for k, neuron in enumerate(plan.outputs):
                 if self.place[neuron.id][0] == b:
-                    by_activation.setdefault(neuron.activation, []).append(
+                    by_activation.setdefault(g_of[neuron], []).append(
                         (self.place[neuron.id][1], k))
             gen.outputs = [(g, _derivative(g), _index([c for c, _ in pairs], gen.width),
                             _index([k for _, k in pairs], len(plan.outputs)))
@@ -247,6 +240,16 @@ class BatchEngine:
     def write_weights(self):
         for generation in self.generations:
             generation.write_weights()
+
+    def weights(self):
+        """A copy of every generation's weight arrays, for :meth:`set_weights`."""
+        return [(g.W.copy() if g.dense else g.w.copy(), g.b.copy()) for g in self.generations]
+
+    def set_weights(self, saved):
+        """Put back the arrays :meth:`weights` copied."""
+        for g, (w, b) in zip(self.generations, saved):
+            (g.W if g.dense else g.w)[...] = w
+            g.b[...] = b
 
     def forward(self, X, keep=None):
         """(IN, A): lists of blocks of in_j and a_j, one row per example.
@@ -346,68 +349,11 @@ def _index(positions, size):
 
 
 def compile_batch(net):
-    """The network's batch engine, cached until its structure or a neuron's activation
-    changes (the engine groups neurons by g); weights are re-read at every call."""
-    plan = net._compiled()
-    key = (plan, tuple(neuron._activation for neuron, _ in plan.forward))
-    cached = getattr(net, "_batch", None)
-    if cached is None or cached[0] != key:
-        cached = (key, BatchEngine(net))
-        net._batch = cached
-    engine = cached[1]
+    """The network's batch engine, kept in ``net.cache`` until the structure or an
+    activation changes (the network empties its cache then); weights are re-read at
+    every call."""
+    engine = net.cache.get("batch")
+    if engine is None:
+        engine = net.cache["batch"] = BatchEngine(net.plan())
     engine.read_weights()
     return engine
-
-
-class BatchRunner:
-    """Training steps and evaluation by the batch engine (see training.fit).
-
-    Dropout draws the same random numbers in the same order as the reference
-    engine: one row of len(hidden) per example, hidden neurons in topological order.
-    """
-
-    def __init__(self, net, X, Y, loss, dropout, rng):
-        self.engine, self.X, self.Y, self.loss = compile_batch(net), X, Y, loss
-        self.dropout, self.rng = dropout, rng
-        self.quiet = quiet()
-        self.quiet.__enter__()  # for the whole run; close() leaves it
-
-    def update(self, indices, lr, weight_decay, decay_bias):
-        X, Y = self.X[indices], self.Y[indices]
-        keep = None
-        if self.dropout:
-            drawn = self.rng.random((len(indices), len(self.engine.hidden_places)))
-            keep = (drawn >= self.dropout) * (1.0 / (1.0 - self.dropout))
-        IN, A = self.engine.forward(X, keep)
-        D = self.engine.backward(Y, self.loss, IN, A)
-        self.engine.step(D, lr, len(indices), weight_decay, decay_bias)
-
-    def evaluate(self, X, Y):
-        """(mean ℓ, the largest |y_k − a_k|, the outputs) on X (None: the training set)."""
-        X = self.X if X is None else X
-        IN, A = self.engine.forward(X)
-        outputs = self.engine.outputs_of(A)
-        return (float(np.mean(self.engine.losses(Y, self.loss, IN, A))),
-                float(np.max(np.abs(Y - outputs))), outputs)
-
-    def penalty(self, decay_bias):
-        return self.engine.penalty(decay_bias)
-
-    def snapshot(self):
-        return [(g.W.copy() if g.dense else g.w.copy(), g.b.copy())
-                for g in self.engine.generations]
-
-    def restore(self, saved):
-        for g, (w, b) in zip(self.engine.generations, saved):
-            if g.dense:
-                g.W[...] = w
-            else:
-                g.w[...] = w
-            g.b[...] = b
-
-    def finish(self):
-        self.engine.write_weights()
-
-    def close(self):
-        """Leave the quiet floating-point mode (the activations were never swapped)."""
-        self.quiet.__exit__(None, None, None)

@@ -9,10 +9,11 @@ import math
 
 import numpy as np
 
-from . import _checks, propagation
-from .data import classes
-from .errors import NetworkError, describe
-from .plot import network_layout
+from .. import checks
+from ..data import classes
+from ..engines import reference
+from ..errors import NetworkError, describe
+from .network import network_layout
 
 __all__ = ["plot_history", "plot_decision_boundary", "plot_neuron_outputs", "plot_deltas"]
 
@@ -74,7 +75,7 @@ def _grid(extent, resolution):
 
 def _extent(X, extent, margin=0.25):
     if extent is not None:
-        extent = [_checks.weight(v, "extent") for v in extent]
+        extent = [checks.weight(v, "extent") for v in extent]
         if len(extent) != 4 or extent[0] >= extent[1] or extent[2] >= extent[3]:
             raise NetworkError(f"extent must be (x_min, x_max, y_min, y_max) with min < max; "
                                f"received {extent}")
@@ -109,7 +110,7 @@ def plot_decision_boundary(net, X, y, ax=None, resolution=150):
     """
     from matplotlib.colors import ListedColormap
     _two_inputs(net, "plot_decision_boundary")
-    X = _checks.matrix(X, 2, "X")
+    X = checks.matrix(X, 2, "X")
     labels = np.asarray(y)
     labels = classes(labels) if labels.ndim == 2 or labels.dtype.kind == "f" else labels
     if len(labels) != len(X):
@@ -160,18 +161,18 @@ def plot_neuron_outputs(net, X=None, extent=None, resolution=60, neurons=None, f
         ``{j: Axes}``.
     """
     _two_inputs(net, "plot_neuron_outputs")
-    X = None if X is None else _checks.matrix(X, 2, "X")
+    X = None if X is None else checks.matrix(X, 2, "X")
     twin = net.copy()
-    plan = twin._compiled()
-    chosen = [n.id for n, _ in plan.forward] if neurons is None else list(neurons)
+    plan = twin.plan()
+    chosen = [n.id for n, _, _ in plan.forward] if neurons is None else list(neurons)
     for j in chosen:
-        if j not in twin.graph or not twin.neuron(j).is_processing:
+        if not (isinstance(j, int) and j in twin.graph and twin.neuron(j).is_processing):
             raise NetworkError(f"neurons must be processing neurons; received {describe(j)}")
     extent = _extent(X, extent)
     _, _, grid = _grid(extent, resolution)
     values = {j: np.empty(len(grid)) for j in chosen}
     for row, x in enumerate(grid.tolist()):
-        propagation.forward_propagate(plan, x)
+        reference.forward_propagate(plan, x)
         for j in chosen:
             values[j][row] = twin.neuron(j).a
     where = network_layout(net)
@@ -186,8 +187,8 @@ def plot_neuron_outputs(net, X=None, extent=None, resolution=60, neurons=None, f
     for c, x in enumerate(column_xs):
         for r, j in enumerate(columns[x]):
             ax = figure.add_subplot(rows, len(columns), r * len(columns) + c + 1)
-            limits = {"logistic": (0, 1), "tanh": (-1, 1), "threshold": (0, 1)}.get(
-                twin.neuron(j).activation.name, (None, None))
+            bounds = twin.neuron(j).activation.bounds  # a bounded g: colours over its range
+            limits = bounds if all(map(math.isfinite, bounds)) else (None, None)
             ax.imshow(values[j].reshape(resolution, resolution), origin="lower", extent=extent,
                       cmap="RdBu_r", vmin=limits[0], vmax=limits[1], aspect="auto", gid=f"a:{j}")
             if X is not None:

@@ -26,13 +26,10 @@ from typing import Optional
 
 import numpy as np
 
-from . import _checks
-from .errors import NetworkError, describe
+from ..errors import NetworkError
 
-__all__ = ["Layer", "layers", "from_layers", "DELTA_FACTOR"]
+__all__ = ["Layer", "layers"]
 
-DELTA_FACTOR = {"squared": 0.5, "half_squared": 1.0, "log": 1.0}
-"""δ^l_j = DELTA_FACTOR[loss] · Δ_j."""
 
 
 @dataclass(frozen=True)
@@ -69,8 +66,8 @@ class Layer:
 def layers(net):
     """The layers of `net`, input layer first; see :meth:`Network.layers`."""
     ids = _layer_ids(net)
-    factor = DELTA_FACTOR.get(getattr(net._last_loss, "name", None), 1.0)
-    backward_done = net._stage == "backward"
+    factor = 1.0 if net.last_loss is None else net.last_loss.layer_factor
+    backward_done = net.stage == "backward"
     out = []
     for l, layer in enumerate(ids, start=1):
         neurons = [net.neuron(j) for j in layer]
@@ -79,10 +76,9 @@ def layers(net):
             out.append(Layer(1, layer, None, None, None, a, None, None))
             continue
         previous = ids[l - 2]
-        W = np.array([[net.graph.edges[i, j]["weight"] if net.graph.has_edge(i, j) else 0.0
-                       for i in previous] for j in layer])
-        b = np.array([net.graph.edges[0, j]["weight"] if net.graph.has_edge(0, j) else 0.0
+        W = np.array([[net.w[i, j] if net.has_edge(i, j) else 0.0 for i in previous]
                       for j in layer])
+        b = np.array([net.w[0, j] if net.has_edge(0, j) else 0.0 for j in layer])
         Delta = np.array([n.delta for n in neurons]) if backward_done else None
         out.append(Layer(l, layer, W, b, np.array([n.in_ for n in neurons]), a, Delta,
                          None if Delta is None else factor * Delta))
@@ -91,12 +87,12 @@ def layers(net):
 
 def _layer_ids(net):
     """Neuron ids by layer, or a NetworkError saying why the network is not layered."""
-    depth = {j: d + 1 for j, d in net._compiled().depth.items()}  # the inputs are layer 1
+    depth = {j: d + 1 for j, d in net.plan().depth.items()}  # the inputs are layer 1
     for j in depth:
-        if net.neuron(j).is_processing and not any(i for i in net.graph.predecessors(j)):
+        if net.neuron(j).is_processing and not any(i for i in net.predecessors(j)):
             raise NetworkError(f"neuron {j} has no incoming edge from a neuron of an earlier "
                                f"layer, so the network is not layered")
-    for i, j in net.graph.edges:
+    for i, j in net.edges(sort=False):
         if i != 0 and depth[j] != depth[i] + 1:
             raise NetworkError(f"the network is not layered: edge ({i}, {j}) goes from layer "
                                f"{depth[i]} to layer {depth[j]}; layers() needs every edge to join "
@@ -109,38 +105,3 @@ def _layer_ids(net):
     if by_layer[-1] != net.outputs:
         by_layer[-1] = list(net.outputs)
     return by_layer
-
-
-def from_layers(cls, Ws, bs, activation, output_activation):
-    """A per-neuron network from W^2, …, W^L and b^2, …, b^L; see Network.from_layers."""
-    try:
-        Ws = [np.asarray(W, dtype=float) for W in Ws]
-        bs = [np.asarray(b, dtype=float) for b in bs]
-    except (TypeError, ValueError):
-        raise NetworkError(f"Ws and bs must be sequences of matrices and vectors of numbers; "
-                           f"received {describe(Ws)} and {describe(bs)}") from None
-    if not Ws or len(Ws) != len(bs):
-        raise NetworkError(f"from_layers needs one W^l and one b^l per layer after the inputs; "
-                           f"received {len(Ws)} matrices and {len(bs)} bias vectors")
-    sizes = [Ws[0].shape[1] if Ws[0].ndim == 2 else 0]
-    for l, (W, b) in enumerate(zip(Ws, bs), start=2):
-        if W.ndim != 2 or W.shape[1] != sizes[-1] or b.shape != (W.shape[0],):
-            raise NetworkError(f"W^{l} must be {'rows' if W.ndim != 2 else W.shape[0]} × "
-                               f"{sizes[-1]} (one column per neuron of layer {l - 1}) and b^{l} "
-                               f"must have one entry per row; received W^{l} of shape {W.shape} "
-                               f"and b^{l} of shape {b.shape}")
-        sizes.append(W.shape[0])
-    first, ids = 1, []
-    for size in sizes:
-        ids.append(list(range(first, first + size)))
-        first += size
-    edges = {}
-    for previous, layer, W, b in zip(ids, ids[1:], Ws, bs):
-        for r, j in enumerate(layer):
-            edges[0, j] = _checks.weight(float(b[r]), f"b[{r}] of neuron {j}")
-            for c, i in enumerate(previous):
-                edges[i, j] = _checks.weight(float(W[r, c]), f"W[{r}, {c}] (w_{i},{j})")
-    overrides = {k: output_activation for k in ids[-1]} if output_activation else None
-    return cls.from_weights(edges, activation=activation, activations=overrides,
-                            inputs=ids[0], outputs=ids[-1])
-

@@ -23,10 +23,12 @@ the others' initial weights.
 
 import math
 
-from . import _checks
-from .errors import NetworkError, describe
+import numpy as np
 
-__all__ = ["initialize", "METHODS"]
+from .. import checks
+from ..errors import NetworkError, describe
+
+__all__ = ["initialize", "drawer", "METHODS"]
 
 METHODS = ("uniform", "normal", "glorot", "constant")
 
@@ -56,43 +58,52 @@ def initialize(net, method="uniform", seed=0, epsilon=0.5, value=0.0):
     >>> max(abs(w) for w in net.w.values()) <= (6 / (2 + 2 + 1)) ** 0.5
     True
     """
-    draw = _drawer(net, method, epsilon, value)
-    rng = _checks.generator(seed)
-    new = {}
-    for i, j in sorted(net.graph.edges, key=lambda edge: (edge[1], edge[0])):
-        new[i, j] = _checks.weight(draw(i, j, rng), f"the initial w_{i},{j}")
-    for (i, j), w_ij in new.items():
-        edge = net.graph.edges[i, j]
-        if not edge.get("frozen"):
-            edge["weight"] = w_ij
+    draw = drawer(method, epsilon, value)
+    rng = checks.generator(seed)
+    edges = sorted(net.edges(sort=False), key=lambda edge: (edge[1], edge[0]))
+    values = draw(net, edges, rng)
+    frozen = set(net.frozen)
+    net.set_weights({edge: w_ij for edge, w_ij in zip(edges, values) if edge not in frozen})
 
 
-def _drawer(net, method, epsilon, value):
-    """A function (i, j, rng) → w_ij for `method`, after checking its parameters."""
+def drawer(method, epsilon=0.5, value=0.0):
+    """A function (net, edges, rng) → one weight per edge for `method`, its parameters checked.
+
+    The draws are made all at once, in the order of `edges`; numpy gives the same
+    numbers as drawing them one edge at a time.
+    """
     if callable(method):
-        return method
+        return lambda net, edges, rng: [checks.weight(method(i, j, rng), f"the initial w_{i},{j}")
+                                        for i, j in edges]
     if method in ("uniform", "normal"):
-        epsilon = _checks.weight(epsilon, "epsilon")
-        if epsilon < 0:
-            raise NetworkError(f"epsilon must be ≥ 0; received {epsilon}")
+        epsilon = checks.option("epsilon", epsilon)
         if method == "uniform":
-            return lambda i, j, rng: rng.uniform(-epsilon, epsilon)
-        return lambda i, j, rng: rng.normal(0.0, epsilon)
+            return lambda net, edges, rng: rng.uniform(-epsilon, epsilon, len(edges)).tolist()
+        return lambda net, edges, rng: rng.normal(0.0, epsilon, len(edges)).tolist()
     if method == "glorot":
-        radius = _glorot_radii(net.graph)
-        return lambda i, j, rng: rng.uniform(-radius[j], radius[j])
+        def glorot(net, edges, rng):
+            radius = _glorot_radii(net)
+            r = np.array([radius[j] for _, j in edges])
+            return rng.uniform(-r, r).tolist()
+        return glorot
     if method == "constant":
-        value = _checks.weight(value, "value")
-        return lambda i, j, rng: value
+        value = checks.weight(value, "value")
+        return lambda net, edges, rng: [value] * len(edges)
     raise NetworkError(f"unknown initialisation {describe(method)}; expected a callable "
                        f"(i, j, rng) → w or one of: {', '.join(METHODS)}")
 
 
-def _glorot_radii(graph):
+def _glorot_radii(net):
+    out_degree = {}
+    for i, _ in net.edges(sort=False):
+        out_degree[i] = out_degree.get(i, 0) + 1
+    sources = {}
+    for i, j in net.edges(sort=False):
+        if i != 0:
+            sources.setdefault(j, []).append(i)
     radius = {}
-    for j in graph:
-        sources = [i for i in graph.predecessors(j) if i != 0]
-        n_in = len(sources)
-        n_out = sum(graph.out_degree(i) for i in sources) / n_in if n_in else 1.0
+    for j in {j for _, j in net.edges(sort=False)}:
+        n_in = len(sources.get(j, ()))
+        n_out = sum(out_degree[i] for i in sources.get(j, ())) / n_in if n_in else 1.0
         radius[j] = math.sqrt(6.0 / (n_in + n_out + 1.0))
     return radius

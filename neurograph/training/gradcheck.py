@@ -3,9 +3,10 @@
 import math
 from dataclasses import dataclass
 
-from . import _checks, propagation
-from .errors import NetworkError
-from .losses import get_loss
+from .. import checks
+from ..engines import reference
+from ..errors import NetworkError
+from ..model.losses import get_loss
 
 __all__ = ["gradcheck", "GradCheckResult"]
 
@@ -88,32 +89,32 @@ def gradcheck(net, x, y, loss="squared", eps=1e-4):
     >>> result.max_relative_error < 1e-6
     True
     """
-    eps = _checks.weight(eps, "eps")
-    if eps <= 0:
-        raise NetworkError(f"eps must be positive; received {eps}")
-    plan = net._compiled()
-    x = _checks.vector(x, len(plan.inputs), "x")
-    y = _checks.vector(y, len(plan.outputs), "y")
+    eps = checks.option("eps", eps)
+    plan = net.plan()
+    x = checks.vector(x, len(plan.inputs), "x")
+    y = checks.vector(y, len(plan.outputs), "y")
     loss = get_loss(loss)
 
     def cost():
-        propagation.forward_propagate(plan, x)
-        return propagation.output_loss(plan, y, loss)
+        reference.forward_propagate(plan, x)
+        return reference.output_loss(plan, y, loss)
 
     numeric = {}
     for neuron_i, edge, neuron_j in plan.edges:
-        w_ij = edge["weight"]
+        w_ij = edge.weight
         try:
-            edge["weight"] = w_ij + eps
+            edge.weight = w_ij + eps
             plus = cost()
-            edge["weight"] = w_ij - eps
+            edge.weight = w_ij - eps
             minus = cost()
         finally:
-            edge["weight"] = w_ij
+            edge.weight = w_ij
         numeric[neuron_i.id, neuron_j.id] = (plus - minus) / (2 * eps)
     net.forward(x)
     net.backward(y, loss)
-    analytic = {(neuron_i.id, neuron_j.id): edge["grad"] for neuron_i, edge, neuron_j in plan.edges}
+    # ∂J/∂w_ij = Δ_j a_i
+    analytic = {(neuron_i.id, neuron_j.id): neuron_j.delta * neuron_i.a
+                for neuron_i, _, neuron_j in plan.edges}
     if not all(math.isfinite(v) for v in (*numeric.values(), *analytic.values())):
         raise NetworkError("the loss or its gradient is not finite at these weights; "
                            "gradcheck needs finite values")

@@ -10,31 +10,29 @@ step, as a person working by hand does.
 import re
 from dataclasses import dataclass
 
-from . import _checks, activations
-from .errors import NetworkError, describe
+from .. import checks
+from ..errors import NetworkError, describe
+from ..model.losses import get_loss
 from .explanation import (Explanation, Step, fn, format_number, num, op, remark, round_half_up,
                           sym)
-from .losses import get_loss
 
 __all__ = ["explain", "check_answers", "AnswerReport", "AnswerCheck"]
 
-FUNCTION_NAMES = {"logistic": "σ", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "LeakyReLU",
-                  "softplus": "softplus", "threshold": "g"}
 
 
 def explain(net, x, y=None, lr=None, loss="squared", digits=4, carry_rounded=False,
             weight_decay=0.0, decay_bias=True):
     """Forward propagation, backpropagation and an update, step by step; see Network.explain."""
-    plan = net._compiled()
-    x = _checks.vector(x, len(plan.inputs), "x")
-    y = None if y is None else _checks.vector(y, len(plan.outputs), "y")
+    plan = net.plan()
+    x = checks.vector(x, len(plan.inputs), "x")
+    y = None if y is None else checks.vector(y, len(plan.outputs), "y")
     loss = get_loss(loss)
-    digits = _checks.neuron_id(digits, "digits")
+    digits = checks.option("digits", digits)
     if lr is not None:
         if y is None:
             raise NetworkError("an update needs the target: pass y as well as lr")
-        lr = _checks.weight(lr, "the learning rate lr")
-    weight_decay = _checks.weight(weight_decay, "weight_decay")
+        lr = checks.option("lr", lr)
+    weight_decay = checks.option("weight_decay", weight_decay)
     work = _Working(digits if carry_rounded else None)
     work.forward(plan, x)
     headings = {"forward": f"Forward propagation, x = {_vector_text(x, digits)}"}
@@ -73,9 +71,9 @@ class _Working:
             j = neuron.id
             self.a[j] = self.step("forward", f"a_{j}", x_k, sym("a", j), op("="), sym("x", k),
                                   op("="), num(x_k))
-        for neuron_j, incoming in plan.forward:
-            j, g = neuron_j.id, neuron_j.activation
-            terms = [(neuron_i.id, edge["weight"]) for neuron_i, edge in incoming]
+        for neuron_j, g, incoming in plan.forward:
+            j = neuron_j.id
+            terms = [(neuron_i.id, edge.weight) for neuron_i, edge in incoming]
             # in_j = Σ_{i:(i,j)∈A} w_ij a_i
             total = 0.0
             for i, w_ij in terms:
@@ -90,7 +88,7 @@ class _Working:
             if g.name == "identity":
                 applied = (sym("in", j),)
             else:
-                name = FUNCTION_NAMES.get(g.name, g.name)
+                name = g.shown_as
                 applied = (fn(name), op("("), num(self.in_[j]), op(")"))
             self.step("forward", f"a_{j}", self.a[j], sym("a", j), op("="), fn("g"), op("("),
                       sym("in", j), op(")"), op("="), *applied, op("="), num(self.a[j]))
@@ -98,12 +96,12 @@ class _Working:
     def backward(self, plan, y, loss):
         y_k = {neuron.id: value for neuron, value in zip(plan.outputs, y)}
         if loss.check is not None:
-            for neuron in plan.outputs:
-                loss.check(y_k[neuron.id], self.a[neuron.id], neuron.activation)
+            for neuron, g in zip(plan.outputs, plan.output_activations):
+                loss.check(y_k[neuron.id], self.a[neuron.id], g)
         single = len(plan.outputs) == 1
         self._loss_value(plan, y, loss, single)
-        for neuron_j, outgoing, k in plan.backward:
-            j, g = neuron_j.id, neuron_j.activation
+        for neuron_j, g, outgoing, k in plan.backward:
+            j = neuron_j.id
             if k is not None and loss.name in ("squared", "half_squared"):
                 target = sym("y") if single else sym("y", k + 1)
                 self.error[j] = self.r(y_k[j] - self.a[j])  # the error y − a_j, then g′(in_j)
@@ -115,13 +113,13 @@ class _Working:
             if outgoing:  # hidden: g′(in_j) Σ_{k:(j,k)∈A} w_jk Δ_k
                 total = 0.0
                 for edge, neuron_k in outgoing:
-                    total += edge["weight"] * self.delta[neuron_k.id]
+                    total += edge.weight * self.delta[neuron_k.id]
                 value = self.g1[j] * total
                 parts += [sym("g′"), op("("), sym("in", j), op(")"), op("·"), op("("),
                           *_sum([(sym("w", f"{j},{n.id}"), sym("Δ", n.id)) for _, n in outgoing]),
                           op(")")]
                 numbers += [num(self.g1[j]), op("·"), op("("),
-                            *_sum([(num(e["weight"]), num(self.delta[n.id])) for e, n in outgoing]),
+                            *_sum([(num(e.weight), num(self.delta[n.id])) for e, n in outgoing]),
                             op(")")]
             if k is not None:  # output: from the loss
                 target = sym("y") if single else sym("y", k + 1)
@@ -141,17 +139,17 @@ class _Working:
         """g′(in_j), written as the lectures write it for the named activations."""
         a_j, in_j = self.a[j], self.in_[j]
         lhs = (sym("g′"), op("("), sym("in", j), op(")"), op("="))
-        if g.g is activations.logistic:  # g′ = g(in_j)(1 − g(in_j))
+        if g.dg_form == "a(1-a)":  # g′ = g(in_j)(1 − g(in_j))
             value = self.r(a_j * (1.0 - a_j))
             rest = (fn("g"), op("("), sym("in", j), op(")"), op("("), num(1.0), op("−"), fn("g"),
                     op("("), sym("in", j), op(")"), op(")"), op("="), num(a_j), op("·"),
                     op("("), num(1.0), op("−"), num(a_j), op(")"))
-        elif g.g is activations.tanh:  # g′ = 1 − g(in_j)²
+        elif g.dg_form == "1-a^2":  # g′ = 1 − g(in_j)²
             value = self.r(1.0 - a_j * a_j)
             rest = (num(1.0), op("−"), fn("g"), op("("), sym("in", j), op(")"), op("²"), op("="),
                     num(1.0), op("−"), num(a_j), op("²"))
-        elif g.g is activations.softplus:  # g′ = σ(in_j)
-            value = self.r(activations.logistic(in_j))
+        elif g.dg_form == "logistic(in)":  # g′ = σ(in_j)
+            value = self.r(g.dg(in_j))
             rest = (fn("σ"), op("("), num(in_j), op(")"))
         else:
             value = self.r(g.dg(in_j))
@@ -162,7 +160,7 @@ class _Working:
     def _output_delta(self, j, g, y, target, loss):
         """This output's Δ term from the loss: (value, symbolic tokens, numeric tokens)."""
         a_j, g1 = self.a[j], self.g1[j]
-        if loss.name == "log" and g.g is activations.logistic:
+        if g.name == loss.exact_for:
             return (a_j - y, [sym("a", j), op("−"), target],
                     [num(a_j), op("−"), num(y)])
         if loss.name in ("squared", "half_squared"):
@@ -189,8 +187,8 @@ class _Working:
     def _loss_value(self, plan, y, loss, single):
         """ℓ(y, h_w(x)) on this example, with its formula for the quadratic losses."""
         total = 0.0
-        for neuron, y_k in zip(plan.outputs, y):
-            total += loss.value(y_k, self.a[neuron.id], self.in_[neuron.id], neuron.activation)
+        for neuron, g, y_k in zip(plan.outputs, plan.output_activations, y):
+            total += loss.value(y_k, self.a[neuron.id], self.in_[neuron.id], g)
         formula = []
         if loss.name in ("squared", "half_squared"):
             squares = []
@@ -213,9 +211,9 @@ class _Working:
 
     def updates(self, plan, lr, weight_decay, decay_bias):
         for neuron_i, edge, neuron_j in plan.edges:
-            i, j, w_ij = neuron_i.id, neuron_j.id, edge["weight"]
+            i, j, w_ij = neuron_i.id, neuron_j.id, edge.weight
             w = sym("w", f"{i},{j}")
-            if edge.get("frozen"):
+            if edge.frozen:
                 self.new[i, j] = self.step("update", f"w_{i},{j}", w_ij, w, op("="), num(w_ij),
                                            remark("(frozen: not updated)"))
                 continue
@@ -235,7 +233,7 @@ class _Working:
                  "g′(in_j)": self.g1.get(j), "Δ_j": self.delta.get(j)} for j in plan.order]
 
     def edge_rows(self, plan):
-        return [{"i": n_i.id, "j": n_j.id, "w_ij": edge["weight"], "a_i": self.a[n_i.id],
+        return [{"i": n_i.id, "j": n_j.id, "w_ij": edge.weight, "a_i": self.a[n_i.id],
                  "Δ_j": self.delta.get(n_j.id), "∂J/∂w_ij": self.grad.get((n_i.id, n_j.id)),
                  "new w_ij": self.new.get((n_i.id, n_j.id))} for n_i, edge, n_j in plan.edges]
 
@@ -369,12 +367,12 @@ def check_answers(net, x, y=None, answers=None, lr=None, loss="squared", digits=
     other = explain(net, x, y, lr, carry_rounded=not carry_rounded, **kwargs)
     steps = {step.name: step for step in main.steps}
     other_values = other.values
-    checks = []
+    results = []
     for name, given in answers.items():
         key = names[name]
         if key not in steps:
             raise NetworkError(f"this network has no {key}")
-        given = _checks.weight(given, f"the answer for {name}")
+        given = checks.weight(given, f"the answer for {name}")
         step = steps[key]
         correct = round_half_up(given, digits) == round_half_up(step.value, digits)
         note = ""
@@ -383,5 +381,5 @@ def check_answers(net, x, y=None, answers=None, lr=None, loss="squared", digits=
             how = "exact" if carry_rounded else "carrying rounded"
             note = (f"{format_number(given, digits)} is what {how} intermediates gives: "
                     f"carry_rounded={not carry_rounded}")
-        checks.append(AnswerCheck(str(name), given, step.value, correct, step.text(digits), note))
-    return AnswerReport(tuple(checks), digits)
+        results.append(AnswerCheck(str(name), given, step.value, correct, step.text(digits), note))
+    return AnswerReport(tuple(results), digits)

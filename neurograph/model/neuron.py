@@ -1,11 +1,11 @@
-"""One neuron of a network: its id, kind, activation and the values propagation leaves on it."""
+"""The two parts of a network: a neuron (its id, kind, activation and values) and an edge (w_ij)."""
 
 import math
 
+from ..errors import NetworkError
 from .activations import get_activation
-from .errors import NetworkError
 
-__all__ = ["Neuron", "KINDS"]
+__all__ = ["Neuron", "Edge", "KINDS"]
 
 KINDS = ("bias", "input", "hidden", "output")
 """What a neuron can be: the bias neuron 0, an input neuron, or a processing neuron
@@ -20,6 +20,8 @@ class Neuron:
     id : int
         j, the neuron's number in the lecture's numbering.
     kind : {"bias", "input", "hidden", "output"}
+        Read-only here; ``net.set_kind(j, kind)`` turns a hidden neuron into an output
+        or back.
     activation : Activation or None
         g for processing neurons (assign a name or an :class:`Activation`);
         None for the bias and input neurons.
@@ -39,15 +41,19 @@ class Neuron:
     Neuron(2, output, logistic, in_=2, a=0.8808, delta=nan)
     """
 
-    __slots__ = ("id", "kind", "_activation", "in_", "a", "delta")
+    __slots__ = ("id", "_kind", "_activation", "_on_change", "in_", "a", "delta")
 
-    def __init__(self, id, kind, activation=None):
+    def __init__(self, id, kind, activation=None, on_change=None):
         self.id = id
-        self.kind = kind
+        self._kind = kind
         self._activation = None if kind in ("bias", "input") else get_activation(activation)
-        self.in_ = math.nan
-        self.a = 1.0 if kind == "bias" else math.nan
-        self.delta = math.nan
+        self._on_change = on_change
+        self.reset()
+
+    @property
+    def kind(self):
+        """"bias", "input", "hidden" or "output"."""
+        return self._kind
 
     @property
     def activation(self):
@@ -56,23 +62,44 @@ class Neuron:
 
     @activation.setter
     def activation(self, spec):
-        if self.kind in ("bias", "input"):
-            raise NetworkError(f"neuron {self.id} is {'the' if self.id == 0 else 'an'} {self.kind} "
-                               f"neuron and has no activation; only hidden and output neurons do")
-        self._activation = get_activation(spec)
+        if self._kind in ("bias", "input"):
+            raise NetworkError(f"neuron {self.id} is {'the' if self.id == 0 else 'an'} "
+                               f"{self._kind} neuron and has no activation; only hidden and "
+                               f"output neurons do")
+        activation = get_activation(spec)
+        if self._on_change is not None:
+            self._on_change(self, activation)  # the network checks it and forgets compiled forms
+        self._activation = activation
 
     @property
     def is_processing(self):
         """True for hidden and output neurons, which compute in_j and g(in_j)."""
-        return self.kind in ("hidden", "output")
+        return self._kind in ("hidden", "output")
 
     def reset(self):
         """Forget the values of the last forward and backward pass."""
         self.in_ = math.nan
-        self.a = 1.0 if self.kind == "bias" else math.nan
+        self.a = 1.0 if self._kind == "bias" else math.nan
         self.delta = math.nan
 
     def __repr__(self):
         g = f", {self._activation.name}" if self._activation is not None else ""
-        return (f"Neuron({self.id}, {self.kind}{g}, in_={self.in_:.4g}, a={self.a:.4g}, "
+        return (f"Neuron({self.id}, {self._kind}{g}, in_={self.in_:.4g}, a={self.a:.4g}, "
                 f"delta={self.delta:.4g})")
+
+
+class Edge:
+    """An edge (i, j) of the network: its weight w_ij, and whether training holds it fixed.
+
+    The network keeps one per edge; the engines read and write ``weight`` directly.
+    Users reach weights through ``net.w[i, j]`` and :meth:`Network.freeze`.
+    """
+
+    __slots__ = ("weight", "frozen")
+
+    def __init__(self, weight, frozen=False):
+        self.weight = weight
+        self.frozen = frozen
+
+    def __repr__(self):
+        return f"Edge(weight={self.weight!r}{', frozen' if self.frozen else ''})"

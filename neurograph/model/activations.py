@@ -20,17 +20,20 @@ identity       in_j                                         1
 """
 
 import math
+import re
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Optional
 
 import numpy as np
 
-from ._checks import named
-from .errors import NetworkError, describe
+from ..checks import named
+from ..errors import NetworkError, describe
 
-__all__ = ["Activation", "ACTIVATIONS", "get_activation"]
+__all__ = ["Activation", "ACTIVATIONS", "ALIASES", "get_activation"]
 
 LEAKY_SLOPE = 0.01
+PLAIN_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_RESERVED = set()  # the built-in names and aliases, once the table below is made
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,24 @@ class Activation:
         and a numpy array (the vectorized engine), elementwise.
     formula : str, optional
         g as LaTeX, for explanations, e.g. ``r"\frac{1}{1 + e^{-in_j}}"``.
+    symbol : str, optional
+        How explanations write g applied to a number, e.g. "σ" (default: the name).
+    dg_from_a : callable, optional
+        g′ as a function of a_j = g(in_j), where the lecture writes it so
+        (logistic: a_j(1 − a_j); tanh: 1 − a_j²). The batch engine and ``explain``
+        then take g′ from a_j, bitwise as the lecture's formula gives it.
+    dg_form : str, optional
+        Which of the lecture's forms of g′ explain writes out: "a(1-a)", "1-a^2",
+        "logistic(in)", or "" for g′(in_j) itself.
+    bounds : (float, float), default (−inf, inf)
+        The range of g: pictures scale colours by it, and a loss that needs
+        0 < a < 1 knows whether the activation keeps there.
+    fast : callable, optional
+        g for arrays in the batch engine, when a faster form agrees to an ulp.
+
+    The name must be a plain word (letters, digits, underscores), so that files
+    can hold it, and a user-made activation cannot take a built-in name: a file
+    would read it back as the built-in one.
 
     Examples
     --------
@@ -62,11 +83,20 @@ class Activation:
     g: Callable
     dg: Callable
     formula: str = ""
+    symbol: str = ""
+    dg_from_a: Optional[Callable] = None
+    dg_form: str = ""
+    bounds: tuple = (-math.inf, math.inf)
+    fast: Optional[Callable] = None
 
     def __post_init__(self):
-        if not isinstance(self.name, str) or not self.name:
-            raise NetworkError(f"an activation's name must be a non-empty string; "
+        if not isinstance(self.name, str) or not PLAIN_WORD.fullmatch(self.name):
+            raise NetworkError(f"an activation's name must be a plain word (letters, digits, "
+                               f"underscores), so that files can hold it; "
                                f"received {describe(self.name)}")
+        if self.name in _RESERVED:
+            raise NetworkError(f"{self.name!r} is the name of a built-in activation; give yours "
+                               f"another name (a file would read it back as the built-in one)")
         for part in ("g", "dg"):
             if not callable(getattr(self, part)):
                 raise NetworkError(f"activation {self.name!r}: {part} must be callable; "
@@ -74,6 +104,11 @@ class Activation:
 
     def __repr__(self):
         return f"Activation({self.name!r})"
+
+    @property
+    def shown_as(self):
+        """The symbol explanations write for g, e.g. "σ"."""
+        return self.symbol or self.name
 
 
 def _array(z):
@@ -117,6 +152,16 @@ def logistic(z):
     out = np.divide(1.0, one_plus_e)
     np.divide(e, one_plus_e, out=out, where=z < 0.0)  # the same two divisions, in place
     return _scalar_or_array(out)
+
+
+def logistic_textbook(z):
+    r"""σ for arrays as :math:`1/(1 + e^{-in_j})`, the textbook form, for the batch engine.
+
+    Where :math:`e^{-in_j}` overflows (:math:`in_j < -709`) this gives 0, σ's value to
+    300 digits, in half the operations of the stable form; the two differ by at most
+    an ulp elsewhere. The batch engine calls it with numpy's overflow warning off.
+    """
+    return 1.0 / (1.0 + np.exp(-z))
 
 
 def logistic_derivative(z):
@@ -194,19 +239,28 @@ ACTIVATIONS = {
     a.name: a
     for a in (
         Activation("threshold", threshold, threshold_derivative,
-                   r"\begin{cases} 1 & in_j \geq 0 \\ 0 & \text{otherwise} \end{cases}"),
-        Activation("logistic", logistic, logistic_derivative, r"\frac{1}{1 + e^{-in_j}}"),
-        Activation("tanh", tanh, tanh_derivative, r"\tanh(in_j)"),
-        Activation("relu", relu, relu_derivative, r"\max\{0, in_j\}"),
+                   r"\begin{cases} 1 & in_j \geq 0 \\ 0 & \text{otherwise} \end{cases}",
+                   symbol="g", bounds=(0.0, 1.0)),
+        Activation("logistic", logistic, logistic_derivative, r"\frac{1}{1 + e^{-in_j}}",
+                   symbol="σ", dg_from_a=lambda a: a * (1.0 - a), dg_form="a(1-a)",
+                   bounds=(0.0, 1.0), fast=logistic_textbook),
+        Activation("tanh", tanh, tanh_derivative, r"\tanh(in_j)", symbol="tanh",
+                   dg_from_a=lambda a: 1.0 - a * a, dg_form="1-a^2", bounds=(-1.0, 1.0)),
+        Activation("relu", relu, relu_derivative, r"\max\{0, in_j\}", symbol="ReLU",
+                   bounds=(0.0, math.inf)),
         Activation("leaky_relu", leaky_relu, leaky_relu_derivative,
-                   r"\max\{0.01\,in_j, in_j\}"),
-        Activation("softplus", softplus, logistic, r"\log(1 + e^{in_j})"),
-        Activation("identity", identity, identity_derivative, r"in_j"),
+                   r"\max\{0.01\,in_j, in_j\}", symbol="LeakyReLU"),
+        Activation("softplus", softplus, logistic, r"\log(1 + e^{in_j})", symbol="softplus",
+                   dg_form="logistic(in)", bounds=(0.0, math.inf)),
+        Activation("identity", identity, identity_derivative, r"in_j", symbol="identity"),
     )
 }
 """The named activations, by name (aliases are resolved by :func:`get_activation`)."""
 
 ALIASES = {"sigmoid": "logistic", "linear": "identity"}
+"""Other names for built-in activations."""
+
+_RESERVED.update(ACTIVATIONS, ALIASES)
 
 
 def get_activation(spec):

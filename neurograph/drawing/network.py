@@ -12,9 +12,9 @@ import math
 
 import numpy as np
 
-from ._files import writable, write_atomically
-from .errors import NetworkError, describe
-from .explanation import format_number
+from ..errors import NetworkError, describe
+from ..files.atomic import writable, write_atomically
+from ..teaching.explanation import format_number
 
 __all__ = ["plot_network", "network_layout", "save_network_picture", "network_png",
            "POSITIVE", "NEGATIVE"]
@@ -36,7 +36,7 @@ def network_layout(net):
     Columns of more than ten neurons are packed closer and spread further apart,
     so that a large network still makes a picture about as wide as it is tall.
     """
-    depth = dict(net._compiled().depth)
+    depth = dict(net.plan().depth)
     last = max([depth[k] for k in net.outputs] + [1])
     for k in net.outputs:
         depth[k] = last

@@ -20,9 +20,9 @@ from typing import Callable, Optional
 
 import numpy as np
 
+from ..checks import named
+from ..errors import NetworkError, describe
 from . import activations
-from ._checks import named
-from .errors import NetworkError, describe
 
 __all__ = ["Loss", "LOSSES", "get_loss"]
 
@@ -47,9 +47,13 @@ class Loss:
     error : callable, optional
         ``error(y_k, a_k)``, the factor with Δ_k = error · g′(in_k) (∂ℓ/∂a_k), so
         that a Δ can be had from a g′ already known (see :meth:`output_delta`).
-    logistic_identity : bool, default False
-        Whether `delta` has an exact form of its own for logistic outputs, which
+    exact_for : str, optional
+        The name of an activation for which `delta` has an exact form of its own
+        (the log loss with logistic outputs: Δ_k = a_k − y_k), which
         :meth:`output_delta` must then use.
+    layer_factor : float, default 1
+        The seeds' layer notation writes δ^l_j = layer_factor · Δ_j (½ for
+        "squared", whose seeds use the half-squared cost).
 
     The callables take floats or numpy arrays (elementwise).
 
@@ -70,12 +74,12 @@ class Loss:
     formula: str = ""
     check: Optional[Callable] = None
     error: Optional[Callable] = None
-    logistic_identity: bool = False
+    exact_for: str = ""
+    layer_factor: float = 1.0
 
     def output_delta(self, y, a, in_, activation, g_prime):
         """Δ_k when g′(in_k) is already known (the batch engine has it from a_k)."""
-        if self.error is None or (self.logistic_identity
-                                  and activation.g is activations.logistic):
+        if self.error is None or activation.name == self.exact_for:
             return self.delta(y, a, in_, activation)
         return self.error(y, a) * g_prime
 
@@ -119,7 +123,7 @@ def check_log(y, a, activation):
     """The log loss is defined for targets in [0, 1] and outputs strictly between 0 and 1."""
     if np.any((y < 0.0) | (y > 1.0)):
         raise NetworkError(f"the log loss needs targets y_k in [0, 1]; received {describe(y)}")
-    if activation.g is not activations.logistic and np.any((a <= 0.0) | (a >= 1.0)):
+    if activation.name != "logistic" and np.any((a <= 0.0) | (a >= 1.0)):
         raise NetworkError(
             f"the log loss needs outputs 0 < a_k < 1; received a_k = {describe(a)} from an "
             f"output neuron with activation {activation.name!r} (use logistic output neurons)")
@@ -131,7 +135,7 @@ def log(y, a, in_, activation):
     With a logistic output it is evaluated from :math:`in_k` as
     :math:`y_k\,\mathrm{softplus}(-in_k) + (1 - y_k)\,\mathrm{softplus}(in_k)`.
     """
-    if activation.g is activations.logistic:
+    if activation.name == "logistic":
         return y * activations.softplus(-in_) + (1.0 - y) * activations.softplus(in_)
     with np.errstate(divide="ignore", invalid="ignore"):
         # 0 · log 0 counts as 0, as in the limit.
@@ -144,7 +148,7 @@ def log_delta(y, a, in_, activation):
 
     For a logistic g this is exactly :math:`a_k - y_k`, which is what is computed.
     """
-    if activation.g is activations.logistic:
+    if activation.name == "logistic":
         return a - y
     return log_error(y, a) * activation.dg(in_)
 
@@ -158,12 +162,12 @@ LOSSES = {
     loss.name: loss
     for loss in (
         Loss("squared", squared, squared_delta, r"\sum_k (y_k - a_k)^2",
-             error=squared_error),
+             error=squared_error, layer_factor=0.5),
         Loss("half_squared", half_squared, half_squared_delta,
              r"\frac{1}{2} \sum_k (y_k - a_k)^2", error=half_squared_error),
         Loss("log", log, log_delta,
              r"-\sum_k \left[ y_k \log a_k + (1 - y_k) \log(1 - a_k) \right]", check_log,
-             error=log_error, logistic_identity=True),
+             error=log_error, exact_for="logistic"),
     )
 }
 """The named losses, by name."""

@@ -5,7 +5,7 @@ Each returns the text to print and writes one picture into a folder.
 
 from pathlib import Path
 
-from .network import Network
+from ..model.network import Network
 
 __all__ = ["EXAMPLES", "forward_network", "sgd_network", "run"]
 
@@ -48,9 +48,9 @@ def _sgd(out):
 def _xor(out):
     import matplotlib.pyplot as plt
 
-    from . import datasets
-    from .plot import save_figure
-    from .plot_training import plot_decision_boundary, plot_history
+    from .. import datasets
+    from ..drawing.network import save_figure
+    from ..drawing.training import plot_decision_boundary, plot_history
     X, Y = datasets.xor()
     single = Network.layered([2, 1], seed=0)
     single.fit(X, Y, lr=2.0, epochs=2000)
@@ -72,7 +72,7 @@ def _xor(out):
 
 
 def _symmetry(out):
-    from . import datasets
+    from .. import datasets
     X, Y = datasets.xor()
     lines, pictures = [], []
     for init in ("constant", "uniform"):
@@ -91,8 +91,8 @@ def _symmetry(out):
 def _vanishing(out):
     import matplotlib.pyplot as plt
 
-    from .plot import save_figure
-    from .plot_training import plot_deltas
+    from ..drawing.network import save_figure
+    from ..drawing.training import plot_deltas
     chain = {(j - 1, j): 1.0 for j in range(2, 8)}
     chain.update({(0, j): 0.1 for j in range(2, 8)})
     lines, ax = ["|Δ_j| along the chain 1 → 2 → … → 7, output first:"], None

@@ -1,0 +1,217 @@
+"""Turning user input into clean ids, weights, vectors and options, or a NetworkError saying why not.
+
+Every public entry point checks its arguments here, so the same bad value gets the
+same words everywhere: ids and weights (:func:`neuron_id`, :func:`weight`), examples
+(:func:`vector`, :func:`matrix`), random generators (:func:`generator`), and the
+options of fit, sgd_step, explain, gradcheck and the command line, each declared
+once in :data:`OPTIONS` and checked by :func:`option`.
+"""
+
+import math
+import numbers
+from dataclasses import dataclass
+
+import numpy as np
+
+from .errors import NetworkError, describe
+
+__all__ = ["MAX_ID", "OPTIONS", "Count", "Number", "edge", "generator", "matrix", "named",
+           "neuron_id", "option", "vector", "weight"]
+
+MAX_ID = 2 ** 31 - 1
+"""The largest neuron id: ids are 0 … 2³¹ − 1, so that every file format can hold them."""
+
+
+def neuron_id(value, what="a neuron id"):
+    """An int from 0 to :data:`MAX_ID` (numpy integers accepted; bools and floats refused)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise NetworkError(f"{what} must be an integer from 0 to {MAX_ID}; "
+                           f"received {describe(value)}")
+    value = int(value)
+    if not 0 <= value <= MAX_ID:
+        raise NetworkError(f"{what} must be an integer from 0 to {MAX_ID}; received {value}")
+    return value
+
+
+def edge(value, what="an edge"):
+    """An (i, j) pair of neuron ids (a list of two will do)."""
+    if isinstance(value, list):
+        value = tuple(value)
+    if not isinstance(value, tuple) or len(value) != 2:
+        raise NetworkError(f"{what} must be a pair (i, j) of neuron ids; "
+                           f"received {describe(value)}")
+    return neuron_id(value[0], f"i in {what} (i, j)"), neuron_id(value[1], f"j in {what} (i, j)")
+
+
+def weight(value, what="a weight"):
+    """A finite real number, as a Python float."""
+    if type(value) is float and math.isfinite(value):  # the common case, cheaply
+        return value
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise NetworkError(f"{what} must be a real number; received {describe(value)}")
+    try:
+        value = float(value)
+    except OverflowError:  # an int such as 10**400
+        raise NetworkError(f"{what} must be finite; received {describe(value)}") from None
+    if not math.isfinite(value):
+        raise NetworkError(f"{what} must be finite; received {value}")
+    return value
+
+
+def vector(values, length, what):
+    """`length` finite real numbers as a list of Python floats.
+
+    A bare number is accepted where one value is expected. Strings, None, ragged
+    or nested sequences, NaN and infinities are refused.
+    """
+    if type(values) is list and len(values) == length:  # the common case, cheaply
+        for v in values:
+            if type(v) is not float or not math.isfinite(v):
+                break
+        else:
+            return values
+    array = _numbers(values, what, f"{length} real number{'s' * (length != 1)}")
+    if array.ndim == 0:
+        array = array.reshape(1)
+    if array.ndim != 1 or array.shape[0] != length:
+        raise NetworkError(f"{what} must have {length} value{'s' * (length != 1)}, one per "
+                           f"{'input' if what == 'x' else 'output'} neuron; received shape "
+                           f"{array.shape}: {describe(values)}")
+    if array.dtype.kind != "f":
+        array = array.astype(float)
+    out = array.tolist()
+    for v in out:
+        if not math.isfinite(v):
+            raise NetworkError(f"{what} must be finite; received {describe(values)}")
+    return out
+
+
+def matrix(values, n_cols, what):
+    """A 2-D float array of finite values, n examples × `n_cols` (any number if None).
+
+    A 1-D sequence is read as one column where one column is expected.
+    """
+    array = _numbers(values, what, "a table of real numbers (n examples × values)")
+    if array.ndim == 1 and n_cols == 1:
+        array = array[:, None]
+    expected = "" if n_cols is None else f"{n_cols} value{'s' * (n_cols != 1)} per example"
+    if array.ndim != 2 or (n_cols is not None and array.shape[1] != n_cols):
+        raise NetworkError(f"{what} must be 2-D, n examples × {expected or 'values'}; received "
+                           f"shape {array.shape}")
+    if array.shape[0] == 0:
+        raise NetworkError(f"{what} has no examples")
+    array = array.astype(float)
+    if not np.isfinite(array).all():
+        row = int(np.argwhere(~np.isfinite(array))[0, 0])
+        raise NetworkError(f"{what} must be finite; row {row} is {describe(array[row].tolist())}")
+    return array
+
+
+def named(spec, cls, table, aliases, what):
+    """`spec` itself if it is a `cls`, else the entry of `table` it names, directly or by alias."""
+    if isinstance(spec, cls):
+        return spec
+    if isinstance(spec, str):
+        name = aliases.get(spec, spec)
+        if name in table:
+            return table[name]
+    article = "an" if cls.__name__[0] in "AEIOU" else "a"
+    known = ", ".join(sorted([*table, *aliases]))
+    raise NetworkError(f"unknown {what} {describe(spec)}; expected {article} {cls.__name__} "
+                       f"or one of: {known}")
+
+
+def generator(seed):
+    """A numpy Generator from a seed ≥ 0, None (fresh entropy) or a Generator (used as is)."""
+    if isinstance(seed, np.random.Generator):
+        return seed
+    if seed is None:
+        return np.random.default_rng()
+    if isinstance(seed, (int, np.integer)) and not isinstance(seed, (bool, np.bool_)):
+        if seed < 0:
+            raise NetworkError(f"seed must be ≥ 0; received {seed}")
+        return np.random.default_rng(int(seed))
+    raise NetworkError(f"seed must be an int ≥ 0, a numpy.random.Generator or None; "
+                       f"received {describe(seed)}")
+
+
+# ------------------------------------------------------------------ options
+
+
+@dataclass(frozen=True)
+class Number:
+    """A finite real option: ``above`` < value (or ``at_least`` ≤ value) and value < ``below``."""
+
+    what: str
+    above: float = -math.inf
+    at_least: float = -math.inf
+    below: float = math.inf
+    rule: str = ""
+
+    def __call__(self, value):
+        if type(value) is float and self.above < value < self.below and value >= self.at_least:
+            return value  # the common case, cheaply (NaN and ±inf fail the comparisons)
+        value = weight(value, self.what)
+        if not (value > self.above and value >= self.at_least and value < self.below):
+            raise NetworkError(f"{self.what} must be {self.rule}; received {value:g}")
+        return value
+
+
+@dataclass(frozen=True)
+class Count:
+    """A whole-number option from ``minimum`` to ``maximum``."""
+
+    what: str
+    minimum: int = 0
+    maximum: int = MAX_ID
+
+    def __call__(self, value):
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral) \
+                or not self.minimum <= value <= self.maximum:
+            raise NetworkError(f"{self.what} must be a whole number from {self.minimum} to "
+                               f"{self.maximum}; received {describe(value)}")
+        return int(value)
+
+
+OPTIONS = {
+    "lr": Number("the learning rate lr", above=0.0, rule="positive"),
+    "weight_decay": Number("weight_decay (λ)", at_least=0.0, rule="≥ 0"),
+    "dropout": Number("dropout", at_least=0.0, below=1.0,
+                      rule="a probability of dropping a hidden neuron, from 0 up to (not "
+                           "including) 1"),
+    "error_tol": Number("error_tol", above=0.0, rule="positive"),
+    "min_delta": Number("min_delta", at_least=0.0, rule="≥ 0"),
+    "eps": Number("eps (ε)", above=0.0, rule="positive"),
+    "epsilon": Number("epsilon (ε)", at_least=0.0, rule="≥ 0"),
+    "epochs": Count("epochs", minimum=1),
+    "batch_size": Count("batch_size", minimum=1),
+    "patience": Count("patience", minimum=1),
+    "digits": Count("digits", minimum=0, maximum=17),
+}
+"""What each option accepts, declared once; :func:`option` checks a value against it."""
+
+
+def option(name, value):
+    """`value` checked (and converted) as option `name` of :data:`OPTIONS` accepts it.
+
+    Examples
+    --------
+    >>> option("lr", 0.5)
+    0.5
+    >>> option("lr", -1)
+    Traceback (most recent call last):
+    ...
+    neurograph.errors.NetworkError: the learning rate lr must be positive; received -1
+    """
+    return OPTIONS[name](value)
+
+
+def _numbers(values, what, expected):
+    """`values` as a numpy array of real numbers, or a NetworkError saying `expected`."""
+    try:
+        array = np.asarray(values)
+    except (ValueError, TypeError, OverflowError):  # ragged nesting, huge ints
+        array = None
+    if array is None or array.dtype.kind not in "biuf":
+        raise NetworkError(f"{what} must be {expected}; received {describe(values)}")
+    return array

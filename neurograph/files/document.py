@@ -1,0 +1,257 @@
+"""A network as a document: plain data that JSON holds, checked field by field.
+
+The document is the one description of a network that every file format and
+networkx share: :func:`to_document` reads a network through its public interface,
+:func:`to_blueprint` checks a document's fields and turns it into a
+:class:`~neurograph.model.structure.Blueprint`, which ``Network.from_blueprint``
+checks by the structure's rules and builds. This module imports no ``Network``.
+No pickle, and nothing in a file is ever run: a user-made activation is found by
+its name in the ``activations`` given to ``load``. The formats: docs/format.md.
+"""
+
+import json
+import math
+from pathlib import Path
+
+from ..checks import MAX_ID
+from ..errors import NetworkError
+from ..model.activations import ACTIVATIONS, ALIASES, Activation
+from ..model.structure import Blueprint
+from .atomic import writable, write_atomically
+
+__all__ = ["FORMAT", "VERSION", "TEXT_SUFFIXES", "to_document", "to_blueprint", "read", "save",
+           "format_json"]
+
+FORMAT, VERSION = "neurograph", 1
+TEXT_SUFFIXES = (".txt", ".edges", ".edgelist")
+SUFFIXES = (".json", *TEXT_SUFFIXES)
+
+
+def to_document(net):
+    """The network as plain data: what a JSON file holds.
+
+    Examples
+    --------
+    >>> import neurograph as ng
+    >>> doc = ng.Network.from_weights({(0, 2): 0.5, (1, 2): -1.0}).to_document()
+    >>> doc["inputs"], doc["outputs"], doc["edges"][0]
+    ([1], [2], {'from': 0, 'to': 2, 'weight': 0.5})
+    """
+    neurons = []
+    for n in net.neurons:
+        entry = {"id": n.id, "kind": n.kind}
+        if n.activation is not None:
+            entry["activation"] = n.activation.name
+        neurons.append(entry)
+    frozen = set(net.frozen)
+    edges = []
+    for (i, j), w_ij in net.w.items():
+        edge = {"from": i, "to": j, "weight": w_ij}
+        if (i, j) in frozen:
+            edge["frozen"] = True
+        edges.append(edge)
+    return {"format": FORMAT, "version": VERSION, "neurons": neurons, "inputs": net.inputs,
+            "outputs": net.outputs, "edges": edges}
+
+
+def to_blueprint(doc, source="the network", activations=None, place_of=None):
+    """Check a document's fields and describe its network as a Blueprint.
+
+    Parameters
+    ----------
+    doc : dict
+        As :func:`to_document` makes it.
+    source : str
+        How errors name where the document came from (a file's name).
+    activations : mapping, optional
+        ``{name: Activation}`` for user-made activations named in the document.
+    place_of : callable, optional
+        Where the k-th edge stands in the source (default "edges[k]").
+
+    Raises
+    ------
+    NetworkError
+        Naming `source`, the place in the document and the problem.
+    """
+    def fail(where, message):
+        raise NetworkError(f"{source}: {where}: {message}")
+
+    if not isinstance(doc, dict):
+        fail("the top level", f"expected an object with the keys format, version, neurons, "
+                              f"inputs, outputs and edges; received {_kind(doc)}")
+    if doc.get("format") != FORMAT:
+        fail("format", f"expected {FORMAT!r}; received {_short(doc.get('format'))}")
+    if doc.get("version") != VERSION or isinstance(doc.get("version"), bool):
+        fail("version", f"expected {VERSION} (this neurograph reads version {VERSION}); "
+                        f"received {_short(doc.get('version'))}")
+    for key in ("neurons", "inputs", "outputs", "edges"):
+        if not isinstance(doc.get(key), list):
+            fail(key, f"expected a list; received {_kind(doc.get(key))}")
+    known = _known_activations(activations)
+
+    kinds, chosen = {}, {}
+    for k, entry in enumerate(doc["neurons"]):
+        where = f"neurons[{k}]"
+        if not isinstance(entry, dict):
+            fail(where, f"expected an object with id and kind; received {_kind(entry)}")
+        j = _id(entry.get("id"), f"{where}.id", fail)
+        if j in kinds or (j == 0 and 0 in chosen):
+            fail(f"{where}.id", f"neuron {j} is listed twice")
+        kind = entry.get("kind")
+        if kind not in ("bias", "input", "hidden", "output") or (kind == "bias") != (j == 0):
+            fail(f"{where}.kind", f"expected 'bias' for neuron 0, else 'input', 'hidden' or "
+                                  f"'output'; received {_short(kind)} for neuron {j}")
+        if kind in ("hidden", "output"):
+            name = entry.get("activation")
+            if not isinstance(name, str) or name not in known:
+                fail(f"{where}.activation",
+                     f"unknown activation {_short(name)} for neuron {j}; expected one of "
+                     f"{', '.join(sorted(known))} (pass a user-made one to load(activations=…))")
+            chosen[j] = known[name]
+        elif "activation" in entry:
+            fail(f"{where}.activation", f"a {kind} neuron has no activation (neuron {j})")
+        if j:
+            kinds[j] = kind
+        else:
+            chosen[0] = None  # the bias neuron is listed
+    if 0 not in chosen:
+        fail("neurons", "expected the bias neuron {\"id\": 0, \"kind\": \"bias\"}")
+    del chosen[0]
+    inputs = [_id(v, f"inputs[{k}]", fail) for k, v in enumerate(doc["inputs"])]
+    outputs = [_id(v, f"outputs[{k}]", fail) for k, v in enumerate(doc["outputs"])]
+
+    edges, frozen = {}, set()
+    for k, entry in enumerate(doc["edges"]):
+        where = f"edges[{k}]"
+        if not isinstance(entry, dict):
+            fail(where, f"expected an object with from, to and weight; received {_kind(entry)}")
+        i = _id(entry.get("from"), f"{where}.from", fail)
+        j = _id(entry.get("to"), f"{where}.to", fail)
+        w_ij = entry.get("weight")
+        if type(w_ij) is not float:
+            if isinstance(w_ij, bool) or not isinstance(w_ij, (int, float)):
+                fail(f"{where}.weight", f"expected a finite number; received {_short(w_ij)}")
+            try:
+                w_ij = float(w_ij)
+            except OverflowError:
+                fail(f"{where}.weight", f"expected a finite number; received {_short(w_ij)}")
+        if not math.isfinite(w_ij):
+            fail(f"{where}.weight", f"expected a finite number; received {w_ij}")
+        if (i, j) in edges:
+            fail(where, f"edge ({i}, {j}) is given twice")
+        edges[i, j] = w_ij
+        is_frozen = entry.get("frozen", False)
+        if is_frozen is not True and is_frozen is not False:
+            fail(f"{where}.frozen", f"expected true or false; received {_short(is_frozen)}")
+        if is_frozen:
+            frozen.add((i, j))
+    return Blueprint(edges=edges, kinds=kinds, inputs=inputs, outputs=outputs,
+                     activations=chosen, frozen=frozen, source=source,
+                     place_of=lambda edge: (place_of or "edges[{}]".format)(
+                         list(edges).index(edge)))
+
+
+def format_json(doc):
+    """The JSON text of a document: one neuron and one edge per line.
+
+    Floats are written as Python's shortest exact representation (as ``json`` does),
+    so they are read back to the last bit.
+    """
+    head = {key: value for key, value in doc.items() if key not in ("neurons", "edges")}
+    lines = ["{"]
+    lines += [f" {json.dumps(key)}: {json.dumps(value)}," for key, value in head.items()
+              if key not in ("inputs", "outputs")]
+    lines.append(' "neurons": [')
+    lines.append(",\n".join(f"  {json.dumps(n)}" for n in doc["neurons"]))
+    lines.append(" ],")
+    lines.append(f' "inputs": {json.dumps(doc["inputs"])},')
+    lines.append(f' "outputs": {json.dumps(doc["outputs"])},')
+    lines.append(' "edges": [')
+    frozen = ', "frozen": true'
+    edges = doc["edges"]
+    if edges:
+        lines.append(",\n".join(
+            f'  {{"from": {e["from"]}, "to": {e["to"]}, "weight": {float(e["weight"])!r}'
+            f'{frozen if e.get("frozen") else ""}}}' for e in edges))
+    lines.append(" ]")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def save(doc, path):
+    """Write a document as JSON (.json) or an edge list (.txt, .edges, .edgelist), atomically."""
+    path = writable(path, SUFFIXES, "a network file's name")
+    if path.suffix.lower() in TEXT_SUFFIXES:
+        from .edgelist import format_edge_list
+        text = format_edge_list(doc)
+    else:
+        text = format_json(doc)
+    return write_atomically(path, lambda temporary: Path(temporary).write_text(
+        text, encoding="utf-8"))
+
+
+def read(path):
+    """(document, source, place_of): a file read as a document, by its extension; not yet
+    checked. ``place_of(k)`` says where the k-th edge stands (for an edge list, its line)."""
+    path = Path(path)
+    source = str(path)
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise NetworkError(f"{source}: cannot tell the format: expected a name ending in "
+                           f"{', '.join(SUFFIXES)}")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise NetworkError(f"{source}: no such file") from None
+    except IsADirectoryError:
+        raise NetworkError(f"{source}: is a folder, not a file") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise NetworkError(f"{source}: cannot be read as UTF-8 text ({error})") from None
+    if suffix in TEXT_SUFFIXES:
+        from .edgelist import parse_edge_list
+        doc, lines = parse_edge_list(text, source)
+        return doc, source, lambda k: f"line {lines[k]}"
+    if not text.strip():
+        raise NetworkError(f"{source}: the file is empty; expected a JSON network")
+    try:
+        return json.loads(text, parse_constant=_refuse_constant), source, None
+    except json.JSONDecodeError as error:
+        raise NetworkError(f"{source}: not valid JSON at line {error.lineno}, column "
+                           f"{error.colno}: {error.msg}") from None
+    except RecursionError:
+        raise NetworkError(f"{source}: nested too deeply to be a network file") from None
+    except ValueError as error:
+        raise NetworkError(f"{source}: {error}") from None
+
+
+def _known_activations(activations):
+    known = dict(ACTIVATIONS)
+    known.update({alias: ACTIVATIONS[name] for alias, name in ALIASES.items()})
+    if activations is not None and not hasattr(activations, "items"):
+        raise NetworkError(f"activations must map names to Activation objects; received "
+                           f"{_kind(activations)}")
+    for name, activation in (activations or {}).items():
+        if not isinstance(activation, Activation):
+            raise NetworkError(f"activations must map names to Activation objects; "
+                               f"{_short(name)} maps to {_kind(activation)}")
+        known[name] = activation
+    return known
+
+
+def _refuse_constant(name):
+    raise ValueError(f"{name} is not a number a network can hold; weights must be finite")
+
+
+def _short(value):
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _kind(value):
+    return f"{type(value).__name__} {_short(value)}"
+
+
+def _id(value, where, fail):
+    if type(value) is int and 0 <= value <= MAX_ID:
+        return value
+    fail(where, f"expected a neuron id, an integer from 0 to {MAX_ID}; received {_short(value)}")

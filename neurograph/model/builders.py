@@ -1,0 +1,133 @@
+"""Describing networks from weight lists, layer sizes and layer matrices, as Blueprints.
+
+Each builder only reads its arguments into a :class:`~neurograph.model.structure.Blueprint`;
+:meth:`Network.from_blueprint` checks it by the one set of rules and builds it.
+"""
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from .. import checks
+from ..errors import NetworkError, describe
+from .structure import Blueprint
+
+__all__ = ["weights_blueprint", "layered_blueprint", "layers_blueprint"]
+
+MAX_EDGES = 50_000_000
+"""More edges than this do not fit in this machine's memory as neurons and edges."""
+
+
+def weights_blueprint(weights, activation="logistic", activations=None, inputs=None,
+                      outputs=None):
+    """The Blueprint of ``Network.from_weights``: exactly the edges and weights given."""
+    return Blueprint(edges=_parse_weights(weights), inputs=inputs, outputs=outputs,
+                     activation=activation, activations=_overrides(activations))
+
+
+def layered_blueprint(sizes, activation="logistic", output_activation=None, skip=False):
+    """The Blueprint of ``Network.layered`` (all weights 0): lecture numbering, bias edges."""
+    sizes = _layer_sizes(sizes)
+    layers, first = [], 1
+    for size in sizes:
+        layers.append(range(first, first + size))
+        first += size
+    count = sum(size * (1 + sum(sizes[:k] if skip else sizes[k - 1:k]))
+                for k, size in enumerate(sizes[1:], start=1))
+    if count > MAX_EDGES:
+        raise NetworkError(f"sizes {sizes} make {count:,} edges; at most {MAX_EDGES:,} fit in "
+                           f"memory")
+    edges = {}
+    for k, layer in enumerate(layers[1:], start=1):
+        sources = [i for earlier in (layers[:k] if skip else [layers[k - 1]]) for i in earlier]
+        for j in layer:
+            edges[0, j] = 0.0
+            edges.update(dict.fromkeys([(i, j) for i in sources], 0.0))
+    overrides = dict.fromkeys(layers[-1], output_activation) if output_activation else {}
+    return Blueprint(edges=edges, inputs=list(layers[0]), outputs=list(layers[-1]),
+                     activation=activation, activations=overrides)
+
+
+def layers_blueprint(Ws, bs, activation="logistic", output_activation=None):
+    """The Blueprint of ``Network.from_layers``: W^2 … W^L and b^2 … b^L, lecture numbering."""
+    try:
+        Ws = [np.asarray(W, dtype=float) for W in Ws]
+        bs = [np.asarray(b, dtype=float) for b in bs]
+    except (TypeError, ValueError, OverflowError):
+        raise NetworkError(f"Ws and bs must be sequences of matrices and vectors of numbers; "
+                           f"received {describe(Ws)} and {describe(bs)}") from None
+    if not Ws or len(Ws) != len(bs):
+        raise NetworkError(f"from_layers needs one W^l and one b^l per layer after the inputs; "
+                           f"received {len(Ws)} matrices and {len(bs)} bias vectors")
+    sizes = [Ws[0].shape[1] if Ws[0].ndim == 2 else 0]
+    for l, (W, b) in enumerate(zip(Ws, bs), start=2):
+        if W.ndim != 2 or W.shape[1] != sizes[-1] or b.shape != (W.shape[0],):
+            raise NetworkError(f"W^{l} must be {'rows' if W.ndim != 2 else W.shape[0]} × "
+                               f"{sizes[-1]} (one column per neuron of layer {l - 1}) and b^{l} "
+                               f"must have one entry per row; received W^{l} of shape {W.shape} "
+                               f"and b^{l} of shape {b.shape}")
+        sizes.append(W.shape[0])
+    first, ids = 1, []
+    for size in sizes:
+        ids.append(list(range(first, first + size)))
+        first += size
+    edges = {}
+    for previous, layer, W, b in zip(ids, ids[1:], Ws, bs):
+        for r, j in enumerate(layer):
+            edges[0, j] = checks.weight(float(b[r]), f"b[{r}] of neuron {j}")
+            for c, i in enumerate(previous):
+                edges[i, j] = checks.weight(float(W[r, c]), f"W[{r}, {c}] (w_{i},{j})")
+    overrides = dict.fromkeys(ids[-1], output_activation) if output_activation else {}
+    return Blueprint(edges=edges, inputs=ids[0], outputs=ids[-1], activation=activation,
+                     activations=overrides)
+
+
+def _parse_weights(weights):
+    """{(i, j): w_ij} from a mapping or an iterable of (i, j, w_ij), checked."""
+    if isinstance(weights, Mapping):
+        items = weights.items()
+    else:
+        if isinstance(weights, (str, bytes)) or not hasattr(weights, "__iter__"):
+            raise NetworkError(f"weights must be a mapping {{(i, j): w}} or an iterable of "
+                               f"(i, j, w); received {describe(weights)}")
+        items = map(_triple, weights)
+    edges = {}
+    for key, value in items:
+        if type(key) is tuple and len(key) == 2 and type(key[0]) is int \
+                and type(key[1]) is int and 0 <= key[0] <= checks.MAX_ID \
+                and 0 <= key[1] <= checks.MAX_ID:
+            i, j = key  # the common case, cheaply
+        else:
+            i, j = checks.edge(key, "a weight's key")
+        if (i, j) in edges:
+            raise NetworkError(f"edge ({i}, {j}) is given twice")
+        edges[i, j] = checks.weight(value, f"w_{i},{j}")
+    return edges
+
+
+def _triple(triple):
+    if not isinstance(triple, (tuple, list)) or len(triple) != 3:
+        raise NetworkError(f"each weight must be a triple (i, j, w); received {describe(triple)}")
+    return (triple[0], triple[1]), triple[2]
+
+
+def _overrides(activations):
+    if activations is None:
+        return {}
+    if not isinstance(activations, Mapping):
+        raise NetworkError(f"activations must be a mapping {{j: activation}}; "
+                           f"received {describe(activations)}")
+    return {checks.neuron_id(j, "each key of activations"): g for j, g in activations.items()}
+
+
+def _layer_sizes(sizes):
+    if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__iter__"):
+        raise NetworkError(f"sizes must be a sequence of layer sizes such as [2, 2, 1]; "
+                           f"received {describe(sizes)}")
+    sizes = [checks.neuron_id(n, "each layer size") for n in sizes]
+    if len(sizes) < 2 or min(sizes) < 1:
+        raise NetworkError(f"sizes needs at least two layers (inputs and outputs) of at least one "
+                           f"neuron each; received {sizes}")
+    if sum(sizes) > checks.MAX_ID:
+        raise NetworkError(f"sizes {sizes} need more neuron ids than there are (2³¹ − 1)")
+    return sizes

@@ -1,0 +1,883 @@
+"""The per-neuron network: neurons, and edges with weights, forming a directed acyclic graph.
+
+``Network`` holds the model — its neurons and edges, the rules they obey (through
+:mod:`neurograph.model.structure`), and one-example propagation by the reference
+engine. What users do with it beyond that (fit, explain, plot, save …) are methods
+here too; each hands the work to the layer that does it, importing a higher layer
+(training, teaching, drawing) only when called, so the model never depends on them.
+
+What other layers may use, documented below as "the engines' contract":
+:meth:`Network.plan`, :attr:`Network.cache`, :attr:`Network.stage`,
+:attr:`Network.last_loss`, :meth:`Network.values`, :meth:`Network.restore_values`,
+:meth:`Network.clear_values`, :meth:`Network.theta` and :meth:`Network.set_theta`.
+"""
+
+import numpy as np
+
+from .. import checks
+from ..engines import reference
+from ..errors import NetworkError, UnknownEdgeError, UnknownNeuronError, describe
+from ..files import document as documents
+from ..files import graphs
+from ..training import init as initial_weights
+from . import builders
+from .activations import get_activation
+from .losses import get_loss
+from .neuron import Edge, Neuron
+from .structure import Blueprint, check, closing_cycle, cycle_error, edge_fault
+from .views import GradView, GraphView, WeightView
+
+__all__ = ["Network", "load"]
+
+
+class Network:
+    """A feedforward network, one neuron at a time, in the notation of the lectures.
+
+    Neuron 0 is the bias neuron (a_0 = 1); input neuron j passes x_j on; every
+    processing neuron j computes in_j = Σ_{i:(i,j)∈A} w_ij a_i and a_j = g(in_j).
+    Any directed acyclic graph will do: layers are not required.
+
+    Build one with :meth:`from_weights` or :meth:`layered`, or start from
+    ``Network()`` (the bias neuron alone) and grow it with :meth:`add_neuron`
+    and :meth:`connect`.
+
+    Examples
+    --------
+    Seed 001's forward propagation example (Lecture 07-2c):
+
+    >>> import neurograph as ng
+    >>> net = ng.Network.from_weights(
+    ...     {(0, 3): 5, (1, 3): 1, (2, 3): -2, (0, 4): 3, (1, 4): -4, (2, 4): 2,
+    ...      (0, 5): -1, (3, 5): 4, (4, 5): 2})
+    >>> net
+    Network(inputs=[1, 2], hidden=[3, 4], outputs=[5], weights=9)
+    >>> net.forward([3, 4]).round(4)
+    array([0.8232])
+    >>> net.neuron(4).in_, round(net.neuron(4).a, 4)
+    (-1.0, 0.2689)
+    """
+
+    def __init__(self):
+        self._neurons = {}
+        self._succ, self._pred = {}, {}  # i → {j: Edge}, j → {i: Edge}
+        self._inputs, self._outputs = [], []
+        self._plan = None
+        self._stage = None  # None, "forward" or "backward": what the neurons' values come from
+        self._last_loss = None
+        self._graph = None
+        self.cache = {}
+        """Compiled forms of the network kept by the engines (by name); emptied whenever
+        the structure or an activation changes."""
+        self._insert(0, "bias", None)
+
+    # ----------------------------------------------------------------- builders
+
+    @classmethod
+    def from_weights(cls, weights, activation="logistic", activations=None, inputs=None,
+                     outputs=None):
+        """Build a network with exactly the edges and weights given.
+
+        Parameters
+        ----------
+        weights : mapping or iterable
+            ``{(i, j): w_ij}``, or an iterable of ``(i, j, w_ij)``. Lecture
+            examples list their bias edges (0, j) explicitly, and so does this.
+        activation : str or Activation, default "logistic"
+            g for every processing neuron.
+        activations : mapping, optional
+            ``{j: activation}`` overrides for single neurons, e.g. ``{5: "identity"}``.
+        inputs : sequence of int, optional
+            The input neurons in the order of x. Default: every id other than 0
+            with no incoming edge, ascending.
+        outputs : sequence of int, optional
+            The output neurons in the order of y. Default: every processing
+            neuron with no outgoing edge, ascending.
+
+        Raises
+        ------
+        NetworkError
+            For a malformed edge or weight, an edge into neuron 0 or an input, a
+            self-loop, a repeated edge, or inputs/outputs/activations that do not fit.
+        CycleError
+            If the edges contain a directed cycle (the message names it).
+        """
+        return cls.from_blueprint(builders.weights_blueprint(weights, activation, activations,
+                                                             inputs, outputs))
+
+    @classmethod
+    def layered(cls, sizes, activation="logistic", output_activation=None, seed=0, epsilon=0.5,
+                init="uniform", skip=False):
+        """A fully connected layered network numbered as the lectures number it.
+
+        Inputs are 1..p, then each layer in turn, outputs last; every processing
+        neuron has a bias edge from neuron 0. Initial weights are RAND(−ε, ε)
+        (seed 001's NEURALNETTRAIN) unless `init` says otherwise, drawn edge by
+        edge in the order (0, j), (i, j) for ascending i, for ascending j.
+
+        Parameters
+        ----------
+        sizes : sequence of int
+            Neurons per layer, inputs first, e.g. ``[2, 2, 1]``.
+        activation : str or Activation, default "logistic"
+            g for every hidden neuron (and the outputs, unless `output_activation`).
+        output_activation : str or Activation, optional
+            g for the output neurons, e.g. ``"identity"`` for regression.
+        seed : int or numpy.random.Generator or None, default 0
+            Where the initial weights come from.
+        epsilon : float, default 0.5
+            ε for the "uniform" and "normal" initialisations.
+        init : str or callable, default "uniform"
+            How to draw the initial weights: see :meth:`initialize`.
+        skip : bool, default False
+            Also join every neuron to every neuron of every later layer (skip
+            connections), not only to the next layer.
+
+        Examples
+        --------
+        >>> import neurograph as ng
+        >>> net = ng.Network.layered([2, 2, 1], seed=0)
+        >>> net.inputs, net.hidden, net.outputs
+        ([1, 2], [3, 4], [5])
+        >>> sorted(net.w)[:4]
+        [(0, 3), (0, 4), (0, 5), (1, 3)]
+        """
+        initial_weights.drawer(init, epsilon)  # refuse a bad init before building anything
+        rng = checks.generator(seed)
+        net = cls.from_blueprint(builders.layered_blueprint(sizes, activation,
+                                                            output_activation, skip))
+        initial_weights.initialize(net, init, seed=rng, epsilon=epsilon)
+        return net
+
+    @classmethod
+    def from_layers(cls, Ws, bs, activation="logistic", output_activation=None):
+        """Build the per-neuron network from the matrices W^2, …, W^L and vectors b^2, …, b^L.
+
+        W^l has a row per neuron of layer l and a column per neuron of layer
+        l − 1; neurons are numbered as :meth:`layered` numbers them.
+        """
+        return cls.from_blueprint(builders.layers_blueprint(Ws, bs, activation,
+                                                            output_activation))
+
+    @classmethod
+    def from_document(cls, doc, source="the network", activations=None, place_of=None):
+        """Build the network a document describes (what a JSON file holds; docs/format.md).
+
+        `source` and `place_of` (k → where the k-th edge stands) name the origin in errors.
+        """
+        return cls.from_blueprint(documents.to_blueprint(doc, source, activations, place_of))
+
+    @classmethod
+    def from_networkx(cls, G, activation="logistic", inputs=None, outputs=None,
+                      activations=None):
+        """A network from a ``networkx.DiGraph`` whose edges carry ``weight``.
+
+        Node attributes ``kind`` and ``activation`` are used where present; otherwise
+        kinds are inferred as :meth:`from_weights` does and `activation` is every
+        processing neuron's g. `inputs` and `outputs` (or ``G.graph["inputs"]`` and
+        ``["outputs"]``) give their order. Checked by the same rules as every way in.
+        """
+        return cls.from_blueprint(graphs.to_blueprint(G, activation, inputs, outputs,
+                                                      activations))
+
+    @classmethod
+    def from_blueprint(cls, blueprint):
+        """Check a :class:`~neurograph.model.structure.Blueprint` and build it.
+
+        Every way in ends here, so every network obeys the same rules.
+        """
+        bp = check(blueprint)
+        net = cls()
+        for j in sorted(bp.kinds):
+            net._insert(j, bp.kinds[j], bp.activations.get(j))
+        net._inputs, net._outputs = list(bp.inputs), list(bp.outputs)
+        frozen = bp.frozen
+        for (i, j), w_ij in bp.edges.items():
+            edge = Edge(w_ij, (i, j) in frozen)
+            net._succ[i][j] = edge
+            net._pred[j][i] = edge
+        return net
+
+    # ------------------------------------------------------------------ reading
+
+    @property
+    def graph(self):
+        """The network as a live, read-only ``networkx.DiGraph``.
+
+        Nodes are neuron ids (attributes ``kind``, ``activation``); edges carry
+        ``weight`` (and ``frozen``); ``G.graph`` has ``inputs`` and ``outputs``.
+        Writing through it raises a NetworkError: change weights with ``net.w``
+        and the structure with :meth:`add_neuron`, :meth:`connect`,
+        :meth:`disconnect` and :meth:`remove_neuron`. ``net.graph.copy()`` or
+        :meth:`to_networkx` give an editable copy.
+        """
+        if self._graph is None:
+            self._graph = GraphView(self._neurons, self._succ, self._pred,
+                                    lambda: self._inputs, lambda: self._outputs)
+        return self._graph
+
+    @property
+    def inputs(self):
+        """Input neuron ids, in the order of x."""
+        return list(self._inputs)
+
+    @property
+    def outputs(self):
+        """Output neuron ids, in the order of y and of ``forward``'s result."""
+        return list(self._outputs)
+
+    @property
+    def hidden(self):
+        """Hidden neuron ids (processing neurons that are not outputs), ascending."""
+        return sorted(j for j, n in self._neurons.items() if n.kind == "hidden")
+
+    @property
+    def neurons(self):
+        """Every :class:`Neuron`, by ascending id (neuron 0 first)."""
+        return [self._neurons[j] for j in sorted(self._neurons)]
+
+    def neuron(self, j):
+        """The :class:`Neuron` with id `j`."""
+        try:
+            return self._neurons[j]
+        except (KeyError, TypeError):
+            raise UnknownNeuronError(f"no neuron has id {describe(j)}; the ids are "
+                                     f"{sorted(self._neurons)[:20]}"
+                                     f"{' …' if len(self._neurons) > 20 else ''}") from None
+
+    def predecessors(self, j):
+        """The ids i with an edge (i, j), ascending."""
+        self.neuron(j)
+        return sorted(self._pred[j])
+
+    def successors(self, j):
+        """The ids k with an edge (j, k), ascending."""
+        self.neuron(j)
+        return sorted(self._succ[j])
+
+    def has_edge(self, i, j):
+        """Whether the edge (i, j) exists."""
+        return self._edge_of(i, j) is not None
+
+    def edges(self, sort=True):
+        """Every edge (i, j): ascending, or with ``sort=False`` in no set order (faster)."""
+        ids = self._edge_ids()
+        return sorted(ids) if sort else ids
+
+    def set_weights(self, weights):
+        """Set w_ij for every ``(i, j): w`` of a mapping; all are checked before any is set."""
+        checked = [(self._edge(key), checks.weight(value, f"w_{key[0]},{key[1]}"))
+                   for key, value in dict(weights).items()]
+        for edge, w_ij in checked:
+            edge.weight = w_ij
+
+    @property
+    def w(self):
+        """The weights: ``net.w[i, j]`` reads or writes w_ij (writing needs the edge to exist)."""
+        return WeightView(self._edge, self._edge_ids)
+
+    @property
+    def grad(self):
+        """∂J/∂w_ij = Δ_j a_i as ``net.grad[i, j]`` after ``backward`` (NaN before)."""
+        return GradView(self._edge, self._edge_ids, self._neurons.__getitem__,
+                        lambda: self._stage == "backward")
+
+    @property
+    def frozen(self):
+        """The frozen edges, ascending."""
+        return sorted((i, j) for i, out in self._succ.items() for j, e in out.items() if e.frozen)
+
+    def topological_order(self):
+        """Every neuron id in the topological order propagation uses.
+
+        Among the neurons ready at each step the smallest id comes first, so a
+        network numbered as the lectures number it is visited in id order.
+        """
+        return list(self.plan().order)
+
+    def copy(self):
+        """An independent copy: same neurons, activations, edges, weights and values."""
+        twin = type(self)()
+        for j, neuron in self._neurons.items():
+            if j:
+                twin._insert(j, neuron.kind, neuron.activation)
+            copy = twin._neurons[j]
+            copy.in_, copy.a, copy.delta = neuron.in_, neuron.a, neuron.delta
+        for i, out in self._succ.items():
+            for j, edge in out.items():
+                twin._succ[i][j] = twin._pred[j][i] = Edge(edge.weight, edge.frozen)
+        twin._inputs, twin._outputs = list(self._inputs), list(self._outputs)
+        twin._stage, twin._last_loss = self._stage, self._last_loss
+        return twin
+
+    def __repr__(self):
+        return (f"Network(inputs={self.inputs}, hidden={self.hidden}, outputs={self.outputs}, "
+                f"weights={len(self._edge_ids())})")
+
+    # --------------------------------------------------------- growing by hand
+
+    def add_neuron(self, j, activation=None, bias=None, kind="hidden"):
+        """Add neuron `j`.
+
+        Parameters
+        ----------
+        j : int
+            A new id, from 1 to 2³¹ − 1.
+        activation : str or Activation, optional
+            g for a hidden or output neuron (default ``"logistic"``); not allowed for an input.
+        bias : bool or float, optional
+            For a hidden or output neuron: True (the default) adds the bias edge
+            (0, j) with weight 0, a number adds it with that weight, False adds none.
+        kind : {"hidden", "output", "input"}, default "hidden"
+            An input is appended to x, an output to y.
+
+        Examples
+        --------
+        >>> import neurograph as ng
+        >>> net = ng.Network()
+        >>> net.add_neuron(1, kind="input")
+        >>> net.add_neuron(2, kind="output", bias=-1.0)
+        >>> net.connect(1, 2, 3.0)
+        >>> net.forward([1.0]).round(4)
+        array([0.8808])
+        """
+        j = checks.neuron_id(j, "the new neuron's id")
+        if j in self._neurons:
+            raise NetworkError(f"neuron {j} already exists; choose an unused id "
+                               f"(the largest is {max(self._neurons)})")
+        if kind not in ("hidden", "output", "input"):
+            raise NetworkError(f"kind must be 'hidden', 'output' or 'input'; "
+                               f"received {describe(kind)}")
+        if kind == "input":
+            if activation is not None or bias not in (None, False):
+                raise NetworkError(f"input neuron {j} passes x_j on: it takes no activation and "
+                                   f"no bias edge")
+            self._insert(j, "input", None)
+            self._inputs.append(j)
+        else:
+            bias_weight = _bias_weight(bias)
+            g = self._checked_activation("logistic" if activation is None else activation, j)
+            self._insert(j, kind, g)
+            if kind == "output":
+                self._outputs.append(j)
+            if bias_weight is not None:
+                self._succ[0][j] = self._pred[j][0] = Edge(bias_weight)
+        self._structure_changed()
+
+    def connect(self, i, j, w):
+        """Add the edge (i, j) with weight `w`.
+
+        Raises
+        ------
+        NetworkError
+            If either neuron does not exist, the edge exists already, it is a
+            self-loop, or it would enter neuron 0 or an input neuron.
+        CycleError
+            If it would close a directed cycle (the message names the cycle).
+        """
+        i, j = checks.edge((i, j), "the new edge")
+        w = checks.weight(w, f"w_{i},{j}")
+        for n in (i, j):
+            self.neuron(n)
+        fault = edge_fault(i, j, self._neurons[j].kind)
+        if fault:
+            raise NetworkError(fault)
+        if j in self._succ[i]:
+            raise NetworkError(f"edge ({i}, {j}) exists already (w_{i},{j} = "
+                               f"{self._succ[i][j].weight}); set net.w[{i}, {j}] to change it")
+        cycle = closing_cycle(lambda u: self._succ[u], i, j)
+        if cycle:
+            raise cycle_error(cycle)
+        self._succ[i][j] = self._pred[j][i] = Edge(w)
+        self._structure_changed()
+
+    def disconnect(self, i, j):
+        """Remove the edge (i, j)."""
+        i, j = checks.edge((i, j), "the edge")
+        if self._edge_of(i, j) is None:
+            raise UnknownEdgeError(f"there is no edge ({i}, {j}) to remove")
+        del self._succ[i][j], self._pred[j][i]
+        self._structure_changed()
+
+    def remove_neuron(self, j):
+        """Remove neuron `j` and every edge into or out of it (not the bias neuron 0)."""
+        neuron = self.neuron(j)
+        if neuron.kind == "bias":
+            raise NetworkError("neuron 0 is the bias neuron; it cannot be removed")
+        for i in self._pred.pop(j):
+            del self._succ[i][j]
+        for k in self._succ.pop(j):
+            del self._pred[k][j]
+        del self._neurons[j]
+        for ids in (self._inputs, self._outputs):
+            if j in ids:
+                ids.remove(j)
+        self._structure_changed()
+
+    def set_kind(self, j, kind):
+        """Make processing neuron `j` an output (appended to y) or a hidden neuron."""
+        neuron = self.neuron(j)
+        if not neuron.is_processing or kind not in ("hidden", "output"):
+            raise NetworkError(f"set_kind turns a hidden neuron into an output or back; received "
+                               f"kind {describe(kind)} for {neuron.kind} neuron {neuron.id}")
+        if kind != neuron.kind:
+            self._neurons[j] = Neuron(j, kind, neuron.activation, self._activation_changing)
+            if kind == "output":
+                self._outputs.append(j)
+            else:
+                self._outputs.remove(j)
+            self._structure_changed()
+
+    def freeze(self, i, j):
+        """Hold w_ij fixed: training and ``sgd_step`` leave it (``net.grad`` still has ∂J/∂w_ij)."""
+        self._edge((i, j)).frozen = True
+        self._structure_changed(values=False)
+
+    def unfreeze(self, i, j):
+        """Let training change w_ij again."""
+        self._edge((i, j)).frozen = False
+        self._structure_changed(values=False)
+
+    # ---------------------------------------------------------------- computing
+
+    def forward(self, x):
+        """Forward propagation of one example: set in_j and a_j of every neuron.
+
+        Parameters
+        ----------
+        x : sequence of float
+            One value per input neuron, in the order of ``net.inputs``.
+
+        Returns
+        -------
+        numpy.ndarray
+            The output activations a_k, in the order of ``net.outputs``.
+        """
+        plan = self.plan()
+        x = checks.vector(x, len(plan.inputs), "x")
+        reference.forward_propagate(plan, x)
+        self._stage = "forward"
+        return np.array([neuron.a for neuron in plan.outputs])
+
+    def backward(self, y, loss="squared"):
+        """Backpropagation after :meth:`forward`: set every Δ_j (and so ``net.grad``).
+
+        Parameters
+        ----------
+        y : sequence of float
+            One target per output neuron, in the order of ``net.outputs``.
+        loss : str or Loss, default "squared"
+            ``"squared"`` (seed 001), ``"half_squared"`` (seeds 000, 002, 004) or ``"log"``.
+
+        Returns
+        -------
+        float
+            ℓ, this example's loss.
+        """
+        plan = self.plan()
+        y = checks.vector(y, len(plan.outputs), "y")
+        loss = get_loss(loss)
+        if self._stage is None:
+            raise NetworkError("backward(y) needs the values of a forward pass; "
+                               "call forward(x) first")
+        value = reference.back_propagate(plan, y, loss)
+        self._stage, self._last_loss = "backward", loss
+        return value
+
+    def sgd_step(self, x, y, lr, loss="squared", weight_decay=0.0, decay_bias=True):
+        """One stochastic gradient descent update on the example (x, y).
+
+        Runs BACKPROPAGATE((x, y)) and then, for every edge,
+        w_ij ← w_ij − α Δ_j a_i − 2αλ w_ij.
+
+        Parameters
+        ----------
+        x, y : sequence of float
+            The example.
+        lr : float
+            α, the learning rate (positive).
+        loss : str or Loss, default "squared"
+        weight_decay : float, default 0
+            λ ≥ 0 of the cost's λ Σ w_ij² term.
+        decay_bias : bool, default True
+            False leaves the bias edges (0, j) out of the decay, as seed 004 does.
+
+        Frozen edges (:meth:`freeze`) keep their weights.
+
+        Returns
+        -------
+        float
+            ℓ on this example before the update.
+
+        Examples
+        --------
+        Seed 001's example SGD iteration (Lecture 07-2a):
+
+        >>> import neurograph as ng
+        >>> net = ng.Network.from_weights({(0, 3): 0.1, (1, 3): 0.1, (2, 3): 0.1})
+        >>> round(net.sgd_step([0.4, 0.5], [1], lr=0.5), 4)
+        0.2049
+        >>> [round(net.w[i, 3], 4) for i in (0, 1, 2)]
+        [0.2121, 0.1449, 0.1561]
+        """
+        plan = self.plan()
+        x = checks.vector(x, len(plan.inputs), "x")
+        y = checks.vector(y, len(plan.outputs), "y")
+        loss = get_loss(loss)
+        lr = checks.option("lr", lr)
+        weight_decay = checks.option("weight_decay", weight_decay)
+        saved = self.values() if loss.check is not None else None
+        reference.forward_propagate(plan, x)
+        try:
+            value = reference.back_propagate(plan, y, loss)
+        except NetworkError:
+            self.restore_values(saved)  # the loss refused these outputs: put the last values back
+            raise
+        reference.gradient_step(plan, lr, weight_decay, bool(decay_bias))
+        self._stage, self._last_loss = "backward", loss
+        return value
+
+    # ------------------------------------------------------ the engines' contract
+
+    def plan(self):
+        """The structure compiled for the reference engine (:class:`engines.reference.Plan`),
+        cached until the structure or an activation changes."""
+        if self._plan is None:
+            self._plan = reference.compile_plan(self._neurons, self._pred, self._succ,
+                                                self._inputs, self._outputs)
+        return self._plan
+
+    @property
+    def stage(self):
+        """What the neurons' values come from: None, "forward" or "backward"."""
+        return self._stage
+
+    @property
+    def last_loss(self):
+        """The :class:`Loss` of the last backward pass (None before one)."""
+        return self._last_loss
+
+    def values(self):
+        """Every neuron's in_j, a_j and Δ_j, and the stage: for :meth:`restore_values`."""
+        return ([(n, n.in_, n.a, n.delta) for n in self._neurons.values()], self._stage,
+                self._last_loss)
+
+    def restore_values(self, saved):
+        """Put back the values :meth:`values` returned."""
+        values, self._stage, self._last_loss = saved
+        for neuron, in_, a, delta in values:
+            neuron.in_, neuron.a, neuron.delta = in_, a, delta
+
+    def clear_values(self):
+        """Forget every neuron's values (NaN), e.g. after training changed the weights."""
+        self._stage = None
+        for neuron in self._neurons.values():
+            neuron.reset()
+
+    def theta(self):
+        """The trainable weights (all but the frozen ones) as one vector, in the order of
+        :meth:`theta_edges` (ascending (i, j))."""
+        return np.array([edge.weight for _, edge in self.plan().parameters])
+
+    def theta_edges(self):
+        """The edges (i, j) of :meth:`theta`, ascending."""
+        return [ij for ij, _ in self.plan().parameters]
+
+    def set_theta(self, theta):
+        """Set the trainable weights from a vector in the order of :meth:`theta_edges`."""
+        parameters = self.plan().parameters
+        theta = checks.vector(theta, len(parameters), "theta")
+        for (_, edge), w_ij in zip(parameters, theta):
+            edge.weight = w_ij
+
+    # ------------------------------------------------------------ training (training/)
+
+    def fit(self, X, Y, lr=0.5, epochs=100, batch_size=1, loss="squared", weight_decay=0.0,
+            decay_bias=True, dropout=0.0, shuffle=True, seed=0, validation=None,
+            error_tol=None, min_delta=None, patience=1, progress=False, engine="auto"):
+        """Train by gradient descent: NEURALNETTRAIN (seed 001) and its mini-batch variants.
+
+        Parameters
+        ----------
+        X : array_like, n × len(net.inputs)
+        Y : array_like, n × len(net.outputs)
+            Targets; with one output neuron a flat sequence will do.
+        lr : float, default 0.5
+            α.
+        epochs : int, default 100
+            The epoch limit (at least 1).
+        batch_size : int or None, default 1
+            1: one update per example in a fresh random permutation each epoch
+            (NEURALNETTRAIN). k: one update per k consecutive examples of the
+            permutation, from the average of their Δ_j a_i (the last batch may be
+            smaller). None: full-batch gradient descent, one update per epoch.
+        loss : str or Loss, default "squared"
+        weight_decay : float, default 0
+            λ: every update also subtracts 2αλ w_ij (seed 001).
+        decay_bias : bool, default True
+            False leaves the bias edges out of the decay (seed 004).
+        dropout : float, default 0
+            The probability of dropping each hidden neuron for an example; the
+            survivors' outputs are scaled by 1/(1 − p). Training only.
+        shuffle : bool, default True
+            False keeps the examples in the order given.
+        seed : int or numpy.random.Generator or None, default 0
+            Drives the permutations and dropout: the same seed, the same run.
+        validation : (X_val, Y_val), optional
+            Recorded in the history after each epoch.
+        error_tol : float, optional
+            Stop once every |y_k − a_k| on the training set is below it.
+        min_delta, patience : float and int, optional
+            Stop once J(w) changes by less than `min_delta` in `patience`
+            epochs in a row.
+        progress : bool, default False
+            Show a progress bar (needs tqdm).
+        engine : {"auto", "reference", "vectorized"}, default "auto"
+            Both give the same numbers (to 1e-12); "auto" picks the batch engine
+            once a batch is large enough to pay for it.
+
+        Returns
+        -------
+        History
+
+        Raises
+        ------
+        NetworkError
+            For malformed data or options (the network is left as it was), or
+            if J(w) stops being finite: the error names the epoch, carries the
+            history so far as ``.history``, and the network keeps the weights
+            from before that epoch.
+
+        After training the neurons' values are cleared (the weights changed);
+        :meth:`forward` sets them again.
+
+        Examples
+        --------
+        XOR needs a hidden layer (seed 001):
+
+        >>> import neurograph as ng
+        >>> X, Y = ng.datasets.xor()
+        >>> net = ng.Network.layered([2, 2, 1], seed=0)
+        >>> history = net.fit(X, Y, lr=2.0, epochs=2000, seed=0)
+        >>> net.classify(X).tolist()
+        [0, 1, 1, 0]
+        """
+        from ..training import loop
+        return loop.fit(self, X, Y, lr=lr, epochs=epochs, batch_size=batch_size, loss=loss,
+                        weight_decay=weight_decay, decay_bias=decay_bias, dropout=dropout,
+                        shuffle=shuffle, seed=seed, validation=validation, error_tol=error_tol,
+                        min_delta=min_delta, patience=patience, progress=progress,
+                        engine=engine)
+
+    def predict(self, X, engine="auto"):
+        """The output activations for each example: an array n × len(net.outputs).
+
+        The neurons keep the values they had (whichever engine runs).
+        """
+        from ..training import loop
+        return loop.predict(self, X, engine=engine)
+
+    def classify(self, X, engine="auto"):
+        """The class of each example: the index of its highest output (seed 001, 07-4c).
+
+        With one output neuron: 1 if a ≥ 0.5, else 0.
+        """
+        from ..data import classes
+        return classes(self.predict(X, engine=engine))
+
+    def initialize(self, method="uniform", seed=0, epsilon=0.5, value=0.0):
+        """Draw fresh initial weights for every edge that is not frozen.
+
+        `method` is "uniform" (RAND(−ε, ε)), "normal" (N(0, ε²)), "glorot"
+        (seed 004's √(6/(n_in + n_out + 1)) heuristic), "constant" (`value`
+        everywhere), or a callable ``method(i, j, rng)``; see
+        :mod:`neurograph.training.init`.
+        """
+        initial_weights.initialize(self, method, seed=seed, epsilon=epsilon, value=value)
+
+    # ------------------------------------------------------ explaining (teaching/)
+
+    def explain(self, x, y=None, lr=None, loss="squared", digits=4, carry_rounded=False,
+                weight_decay=0.0, decay_bias=True):
+        """The hand-worked steps for one example, in the lecture's notation.
+
+        Forward propagation (in_j and a_j for each processing neuron in
+        topological order); with `y`, backpropagation (the output Δ in the
+        loss's own form, then each hidden Δ_j = g′(in_j) Σ_k w_jk Δ_k in reverse
+        topological order) and ∂J/∂w_ij = Δ_j a_i for each edge; with `lr`, each
+        update w_ij ← w_ij − α Δ_j a_i (− 2αλ w_ij with weight decay).
+        Explaining never changes the network.
+
+        Parameters
+        ----------
+        x, y : sequence of float
+        lr : float, optional
+            α; shows the updates.
+        loss : str or Loss, default "squared"
+        digits : int, default 4
+            Decimal places shown.
+        carry_rounded : bool, default False
+            Round each value shown and carry the rounded value into the next
+            step, as a person working by hand does.
+        weight_decay : float, default 0
+        decay_bias : bool, default True
+
+        Returns
+        -------
+        Explanation
+            ``str()`` for text, ``.to_markdown()``, ``.to_latex()``, and the
+            tables ``.neurons`` and ``.edges``.
+
+        Examples
+        --------
+        Seed 001's forward propagation, rounding as the slide does:
+
+        >>> import neurograph as ng
+        >>> net = ng.Network.from_weights({(0, 3): 5, (1, 3): 1, (2, 3): -2, (0, 4): 3,
+        ...     (1, 4): -4, (2, 4): 2, (0, 5): -1, (3, 5): 4, (4, 5): 2})
+        >>> steps = net.explain([3, 4], digits=2, carry_rounded=True)
+        >>> for step in steps.steps[-4:]:
+        ...     print(step.text(2))
+        in_4 = w_0,4·a_0 + w_1,4·a_1 + w_2,4·a_2 = 3·1 + (−4)·3 + 2·4 = −1
+        a_4 = g(in_4) = σ(−1) = 0.27
+        in_5 = w_0,5·a_0 + w_3,5·a_3 + w_4,5·a_4 = −1·1 + 4·0.5 + 2·0.27 = 1.54
+        a_5 = g(in_5) = σ(1.54) = 0.82
+        """
+        from ..teaching import explain
+        return explain.explain(self, x, y=y, lr=lr, loss=loss, digits=digits,
+                               carry_rounded=carry_rounded, weight_decay=weight_decay,
+                               decay_bias=decay_bias)
+
+    def layers(self):
+        """The layer notation of seeds 000, 002 and 004 for a layered network.
+
+        Returns
+        -------
+        list of Layer
+            Input layer first. Layer l has W^l (row = to, column = from, as
+            Nielsen's w^l_jk), b^l, z^l and a^l from the last forward pass, and
+            after a backward pass the per-neuron Δ and the seeds' δ^l
+            (δ = Δ for "half_squared" and "log", Δ/2 for "squared").
+
+        Raises
+        ------
+        NetworkError
+            If an edge skips a layer or the outputs are not the last layer.
+
+        Examples
+        --------
+        >>> import neurograph as ng
+        >>> net = ng.Network.from_layers([[[1.0, -2.0]], ], [[0.5]], activation="identity")
+        >>> _ = net.forward([3, 1])
+        >>> layer = net.layers()[1]
+        >>> layer.W, layer.b, layer.z
+        (array([[ 1., -2.]]), array([0.5]), array([1.5]))
+        """
+        from ..teaching import layers
+        return layers.layers(self)
+
+    # ------------------------------------------------------------- files (files/)
+
+    def save(self, path):
+        """Write the network to a file: JSON (.json) or an edge list (.txt, .edges, .edgelist).
+
+        The file is written whole or not at all (a temporary file, then a
+        rename; a file replaced keeps its permissions), and :func:`neurograph.load`
+        reads it back equal, every weight to the last bit. Returns the path.
+        """
+        return documents.save(self.to_document(), path)
+
+    def to_document(self):
+        """The network as plain data (what a JSON file holds); see docs/format.md."""
+        return documents.to_document(self)
+
+    def to_networkx(self):
+        """A new, editable ``networkx.DiGraph``: node attributes ``kind`` and ``activation``,
+        edge attribute ``weight`` (and ``frozen``), inputs and outputs in ``G.graph``."""
+        return graphs.from_document(self.to_document())
+
+    # ----------------------------------------------------------- drawing (drawing/)
+
+    def plot(self, path=None, **kwargs):
+        """Draw the network; with `path`, into a PNG, SVG or PDF file chosen by its extension.
+
+        Takes the keyword arguments of :func:`neurograph.plot_network` (bias,
+        weights, values, digits, pos, title), and with `path` also ``dpi``
+        (default 110). Returns the Axes, or with `path` the path written.
+        """
+        from ..drawing import network
+        if path is None:
+            return network.plot_network(self, **kwargs)
+        return network.save_network_picture(self, path, **kwargs)
+
+    def _repr_png_(self):
+        from ..drawing import network
+        return network.network_png(self)
+
+    # ----------------------------------------------------------------- internal
+
+    def _insert(self, j, kind, activation):
+        self._neurons[j] = Neuron(j, kind, activation, self._activation_changing)
+        self._succ[j], self._pred[j] = {}, {}
+
+    def _edge_of(self, i, j):
+        out = self._succ.get(i)
+        return None if out is None else out.get(j)
+
+    def _edge_ids(self):
+        return [(i, j) for i, out in self._succ.items() for j in out]
+
+    def _edge(self, key):
+        i, j = checks.edge(key, "an edge")
+        edge = self._edge_of(i, j)
+        if edge is None:
+            raise UnknownEdgeError(f"there is no edge ({i}, {j}); add it with "
+                                   f"net.connect({i}, {j}, w)")
+        return edge
+
+    def _checked_activation(self, spec, j):
+        """`spec` as an Activation, refused if another one of this network has its name."""
+        g = get_activation(spec)
+        for neuron in self._neurons.values():
+            other = neuron.activation
+            if other is not None and other is not g and other.name == g.name \
+                    and neuron.id != j:
+                raise NetworkError(f"neuron {neuron.id} already uses a different activation "
+                                   f"named {g.name!r}; a file could not tell them apart: give "
+                                   f"them different names")
+        return g
+
+    def _activation_changing(self, neuron, activation):
+        self._checked_activation(activation, neuron.id)
+        self._structure_changed()
+
+    def _structure_changed(self, values=True):
+        self._plan = None
+        self.cache.clear()
+        if values:
+            self.clear_values()
+
+
+def load(path, activations=None):
+    """Read a network from a JSON file, or from an edge list (.txt, .edges, .edgelist).
+
+    Parameters
+    ----------
+    path : str or Path
+    activations : mapping, optional
+        ``{name: Activation}`` for user-made activations the file names.
+
+    Raises
+    ------
+    NetworkError
+        Naming the file and what is wrong in it; no network is returned.
+    """
+    doc, source, place_of = documents.read(path)
+    return Network.from_document(doc, source, activations, place_of)
+
+
+def _bias_weight(bias):
+    if bias is None or bias is True:
+        return 0.0
+    if bias is False:
+        return None
+    return checks.weight(bias, "the bias weight")

@@ -1,0 +1,317 @@
+"""The rules every network obeys, written once and used by every way in.
+
+A feedforward network is a directed acyclic graph over neuron ids 0 … 2³¹ − 1:
+neuron 0 is the bias neuron, inputs pass x_j on, and every other neuron is a
+processing neuron (hidden or output). The rules:
+
+- no self-loop, no edge into neuron 0 or an input, no edge given twice;
+- no directed cycle (tested in linear time by a topological sort; only when that
+  fails is a cycle looked for, and it is named);
+- the inputs and outputs are listed once each, the inputs without incoming
+  edges, the outputs among the processing neurons;
+- activations belong to processing neurons.
+
+Every builder — ``from_weights``, ``layered``, ``from_layers``, files, edge lists,
+``from_networkx`` — describes the network it wants as a :class:`Blueprint` and
+hands it to :func:`check`; the edits ``add_neuron`` and ``connect`` use the same
+rules one edge at a time (:func:`edge_fault`, :func:`closing_cycle`), so the same
+fault gets the same words wherever it enters.
+"""
+
+import heapq
+from dataclasses import dataclass, field
+
+from ..checks import neuron_id
+from ..errors import CycleError, NetworkError, describe
+from .activations import get_activation
+
+__all__ = ["Blueprint", "check", "edge_fault", "closing_cycle", "cycle_error", "default_inputs",
+           "default_outputs", "topological_order", "ids_text"]
+
+
+@dataclass
+class Blueprint:
+    """A network described as plain data, before it is built.
+
+    Attributes
+    ----------
+    edges : dict
+        ``{(i, j): w_ij}`` with ids and finite float weights already checked.
+    kinds : dict
+        ``{j: "input" | "hidden" | "output"}`` for every neuron but 0; filled by
+        :func:`check` from `inputs` and `outputs` when left empty.
+    inputs, outputs : list of int or None
+        In the order of x and y; None means the defaults (:func:`default_inputs`,
+        :func:`default_outputs`).
+    activation : str or Activation
+        g for processing neurons not named in `activations`.
+    activations : dict
+        ``{j: str or Activation}``.
+    frozen : set of (int, int)
+        Edges that training holds fixed.
+    source : str
+        Where the description came from, for messages ("net.json"); "" for code.
+    place_of : callable, optional
+        ``place_of((i, j))`` says where an edge stands in the source ("edges[3]").
+    """
+
+    edges: dict
+    kinds: dict = field(default_factory=dict)
+    inputs: list = None
+    outputs: list = None
+    activation: object = "logistic"
+    activations: dict = field(default_factory=dict)
+    frozen: set = field(default_factory=set)
+    source: str = ""
+    place_of: object = None
+
+    def prefix(self, edge=None, place=None):
+        """"source: place: " for a message, with what is known of either."""
+        if place is None and edge is not None and self.place_of is not None:
+            place = self.place_of(edge)
+        return "".join(f"{part}: " for part in (self.source, place) if part)
+
+    def fail(self, message, edge=None, place=None):
+        """Raise a NetworkError with `message`, prefixed by the source and the place."""
+        raise NetworkError(self.prefix(edge, place) + message)
+
+
+def check(blueprint):
+    """Check `blueprint` against every rule; fill in kinds, inputs, outputs and activations.
+
+    Returns the same Blueprint with ``kinds`` complete, ``inputs``/``outputs`` lists
+    and ``activations`` holding an :class:`Activation` for every processing neuron.
+    Runs in time linear in the edges (plus a sort of the ids).
+
+    Raises
+    ------
+    NetworkError
+        Naming the rule, the edge or neuron and, for files, the place.
+    CycleError
+        If the edges contain a directed cycle (``.cycle`` lists it).
+    """
+    bp = blueprint
+    has_in, has_out = set(), set()
+    ids = {0}
+    for (i, j) in bp.edges:
+        has_out.add(i)
+        has_in.add(j)
+        ids.add(i)
+        ids.add(j)
+    for name in ("inputs", "outputs"):
+        value = getattr(bp, name)
+        if value is not None:
+            setattr(bp, name, _id_list(value, name, bp))
+            ids.update(getattr(bp, name))
+    ids.update(bp.kinds)
+    if bp.kinds:  # a document names every neuron's kind itself
+        for (i, j) in bp.edges:
+            for end in (i, j):
+                if end and end not in bp.kinds:
+                    bp.fail(f"neuron {end} of edge ({i}, {j}) is not among the neurons",
+                            edge=(i, j))
+    named_inputs = set(bp.inputs or ())
+    for (i, j) in bp.edges:
+        message = edge_fault(i, j, bp.kinds.get(j, "input" if j in named_inputs else None))
+        if message:
+            bp.fail(message, edge=(i, j))
+    order = topological_order(ids, _successors(bp.edges), has_in)
+    if len(order) < len(ids):
+        _raise_cycle(bp, ids, order)
+    if not bp.kinds:
+        _derive_kinds(bp, ids, has_in, has_out)
+    _check_inputs_outputs(bp)
+    _resolve_activations(bp)
+    for (i, j) in bp.frozen:
+        if (i, j) not in bp.edges:
+            bp.fail(f"frozen edge ({i}, {j}) is not among the edges")
+    return bp
+
+
+def edge_fault(i, j, kind_of_j):
+    """What is wrong with an edge (i, j) into a neuron of kind `kind_of_j`, or None."""
+    if i == j:
+        return f"edge ({i}, {j}) is a self-loop; feedforward networks have none"
+    if j == 0:
+        return (f"edge ({i}, 0) enters the bias neuron 0, which has a_0 = 1 and takes no "
+                f"incoming edges")
+    if kind_of_j == "input":
+        return (f"edge ({i}, {j}) enters input neuron {j}, which passes x_{j} on and takes no "
+                f"incoming edges")
+    return None
+
+
+def closing_cycle(successors, i, j):
+    """The cycle a new edge (i, j) would close — [j, …, i, j] — or None.
+
+    `successors` maps an id to its successors. Breadth-first from j, so the cycle
+    named is a shortest one.
+    """
+    parent, frontier = {j: None}, [j]
+    while frontier:
+        next_frontier = []
+        for u in frontier:
+            for v in successors(u):
+                if v not in parent:
+                    parent[v] = u
+                    if v == i:
+                        path = [i]
+                        while parent[path[-1]] is not None:
+                            path.append(parent[path[-1]])
+                        return path[::-1] + [j]
+                    next_frontier.append(v)
+        frontier = next_frontier
+    return None
+
+
+def cycle_error(cycle, prefix=""):
+    """The CycleError for `cycle` ([c0, c1, …, c0]), naming the edge that closes it."""
+    closing = (cycle[-2], cycle[-1])
+    return CycleError(f"{prefix}edge {closing} closes the cycle {' → '.join(map(str, cycle))}; "
+                      f"feedforward networks are acyclic", cycle)
+
+
+def default_inputs(ids, has_in):
+    """The inputs when none are named: every id but 0 with no incoming edge, ascending."""
+    return sorted(j for j in ids if j != 0 and j not in has_in)
+
+
+def default_outputs(ids, inputs, has_out):
+    """The outputs when none are named: every processing neuron with no outgoing edge."""
+    inputs = set(inputs)
+    return sorted(j for j in ids if j != 0 and j not in inputs and j not in has_out)
+
+
+def topological_order(ids, successors, has_in=None):
+    """Every id in topological order, the smallest ready id first; fewer if there is a cycle.
+
+    Kahn's algorithm with a heap: O(E + V log V). A network numbered as the lectures
+    number it comes out in id order.
+    """
+    indegree = dict.fromkeys(ids, 0)
+    for u in ids:
+        for v in successors(u):
+            indegree[v] += 1
+    ready = [u for u, d in indegree.items() if d == 0]
+    heapq.heapify(ready)
+    order = []
+    while ready:
+        u = heapq.heappop(ready)
+        order.append(u)
+        for v in successors(u):
+            indegree[v] -= 1
+            if indegree[v] == 0:
+                heapq.heappush(ready, v)
+    return order
+
+
+def ids_text(ids, most=12):
+    """A list of ids for a message, shortened when long."""
+    ids = list(ids)
+    if len(ids) <= most:
+        return str(ids)
+    return f"[{', '.join(map(str, ids[:most]))}, … ({len(ids)} in all)]"
+
+
+# ---------------------------------------------------------------- the parts
+
+
+def _successors(edges):
+    succ = {}
+    for (i, j) in edges:
+        succ.setdefault(i, []).append(j)
+    empty = ()
+    return lambda u: succ.get(u, empty)
+
+
+def _raise_cycle(bp, ids, order):
+    """Name a cycle among the ids a topological sort could not reach."""
+    left = set(ids) - set(order)
+    pred = {}
+    for (i, j) in bp.edges:
+        if i in left and j in left:
+            pred.setdefault(j, []).append(i)
+    u, seen, walk = min(left), {}, []
+    while u not in seen:  # every neuron left has a predecessor left: walk back until one repeats
+        seen[u] = len(walk)
+        walk.append(u)
+        u = min(pred[u])
+    cycle = walk[seen[u]:][::-1]
+    cycle.append(cycle[0])
+    raise cycle_error(cycle, bp.prefix(edge=(cycle[-2], cycle[-1])))
+
+
+def _derive_kinds(bp, ids, has_in, has_out):
+    if bp.inputs is None:
+        bp.inputs = default_inputs(ids, has_in)
+    if bp.outputs is None:
+        bp.outputs = default_outputs(ids, bp.inputs, has_out)
+    kinds = dict.fromkeys(ids, "hidden")
+    del kinds[0]
+    kinds.update(dict.fromkeys(bp.outputs, "output"))
+    for j in bp.inputs:
+        if j == 0:
+            bp.fail("neuron 0 is the bias neuron and cannot be an input")
+        if kinds.get(j) == "output":
+            bp.fail(f"neuron {j} is listed as an input and as an output")
+        kinds[j] = "input"
+    bp.kinds = kinds
+
+
+def _check_inputs_outputs(bp):
+    for j in bp.inputs:
+        if bp.kinds.get(j) != "input":
+            bp.fail(f"inputs lists neuron {j}, which is {_kind_text(bp, j)}", place="inputs")
+    for k in bp.outputs:
+        if bp.kinds.get(k) != "output":
+            bp.fail(f"outputs lists neuron {k}, which is {_kind_text(bp, k)}; outputs are "
+                    f"processing neurons", place="outputs")
+    for name, listed, kind in (("inputs", bp.inputs, "input"), ("outputs", bp.outputs, "output")):
+        count = sum(1 for k in bp.kinds.values() if k == kind)
+        if count != len(listed):
+            missing = sorted(j for j, k in bp.kinds.items() if k == kind and j not in listed)
+            bp.fail(f"every {kind} neuron must be listed once; {ids_text(missing)} "
+                    f"{'is' if len(missing) == 1 else 'are'} missing", place=name)
+
+
+def _kind_text(bp, j):
+    if j == 0:
+        return "the bias neuron"
+    kind = bp.kinds.get(j)
+    if kind is None:
+        return "not a neuron"
+    return f"{'an' if kind == 'input' else 'a'} {kind} neuron"
+
+
+def _resolve_activations(bp):
+    overrides = bp.activations
+    for j in overrides:
+        if bp.kinds.get(j) not in ("hidden", "output"):
+            processing = sorted(k for k, kind in bp.kinds.items() if kind != "input")
+            bp.fail(f"activations names neuron {describe(j)}, which is not a processing neuron; "
+                    f"the processing neurons are {ids_text(processing)}")
+    default = get_activation(bp.activation)
+    resolved = {}
+    named = {}
+    for j, kind in bp.kinds.items():
+        if kind == "input":
+            continue
+        g = get_activation(overrides[j]) if j in overrides else default
+        other = named.setdefault(g.name, g)
+        if other is not g:
+            bp.fail(f"two different activations are both named {g.name!r} (neuron {j}); a file "
+                    f"could not tell them apart: give them different names")
+        resolved[j] = g
+    bp.activations = resolved
+
+
+def _id_list(ids, what, bp):
+    if isinstance(ids, (str, bytes)) or not hasattr(ids, "__iter__"):
+        bp.fail(f"{what} must be a sequence of neuron ids; received {describe(ids)}")
+    ids = [neuron_id(j, f"each of {what}") for j in ids]
+    seen = set()
+    for j in ids:
+        if j in seen:
+            bp.fail(f"{what} lists neuron {j} twice", place=what)
+        seen.add(j)
+    return ids

@@ -1,0 +1,179 @@
+"""Training as seed 001 teaches it: NEURALNETTRAIN, mini-batches, full batch, and stopping.
+
+NEURALNETTRAIN({(x_i, y_i)}; N = (V, A); α):
+    while stopping conditions not met:
+        create a random permutation L of {1, …, n}
+        for each i in L: run BACKPROPAGATE((x_i, y_i)); for each edge: w_ij ← w_ij − α Δ_j a_i
+
+A mini-batch B makes one update from the average (1/|B|) Σ_{e∈B} Δ_j^(e) a_i^(e)
+(Lecture 07-4b); the full batch is the mini-batch of all n examples. :func:`fit` is
+that loop; the engine that runs each update is a :class:`~.runners.Runner`.
+"""
+
+import math
+
+import numpy as np
+
+from .. import checks
+from ..engines import batch, reference
+from ..errors import NetworkError, describe
+from ..model.losses import get_loss
+from .history import History, labels_of
+from .runners import RUNNERS
+
+__all__ = ["fit", "predict", "choose_engine", "ENGINES"]
+
+ENGINES = ("auto", "reference", "vectorized")
+AUTO_VECTORIZED_ABOVE = 300  # batch size × edges; where the engines cost about the same here
+
+
+def fit(net, X, Y, lr=0.5, epochs=100, batch_size=1, loss="squared", weight_decay=0.0,
+        decay_bias=True, dropout=0.0, shuffle=True, seed=0, validation=None, error_tol=None,
+        min_delta=None, patience=1, progress=False, engine="auto"):
+    """Train `net`; see :meth:`Network.fit` for the parameters."""
+    plan = net.plan()
+    engine = _engine(engine)
+    X, Y = _examples(X, Y, plan, "")
+    held_out = None if validation is None else _validation(validation, plan)
+    loss = get_loss(loss)
+    lr, epochs = checks.option("lr", lr), checks.option("epochs", epochs)
+    batch_size = len(X) if batch_size is None else checks.option("batch_size", batch_size)
+    weight_decay = checks.option("weight_decay", weight_decay)
+    dropout = checks.option("dropout", dropout)
+    error_tol = None if error_tol is None else checks.option("error_tol", error_tol)
+    min_delta = None if min_delta is None else checks.option("min_delta", min_delta)
+    patience = checks.option("patience", patience)
+    rng = checks.generator(seed)
+    bar = _progress_bar(progress, epochs)
+    runner = RUNNERS[choose_engine(engine, plan, batch_size)](net, X, Y, loss, dropout, rng)
+    history, labels = History(), labels_of(Y)
+    before, calm = (net.theta(), net.values()), 0
+    try:
+        # while stopping conditions not met:
+        for epoch in range(1, epochs + 1):
+            start = runner.snapshot()
+            # create a random permutation L of {1, …, n} (mini-batches: consecutive runs of L)
+            order = rng.permutation(len(X)) if shuffle and batch_size < len(X) \
+                else np.arange(len(X))
+            # for each i in L: BACKPROPAGATE((x_i, y_i)), then w_ij ← w_ij − α Δ_j a_i
+            for first in range(0, len(order), batch_size):
+                runner.update(order[first:first + batch_size], lr, weight_decay, decay_bias)
+            # J(w) on the training set, with the weight decay term λ Σ w_ij²
+            cost, worst, outputs = runner.evaluate(None, Y)
+            if weight_decay:
+                cost += weight_decay * runner.penalty(decay_bias)
+            if not math.isfinite(cost):
+                runner.restore(start)
+                raise _diverged(epoch, cost, history)
+            history.record(cost, outputs, labels, _held_out(runner, held_out))
+            if bar is not None:
+                bar.update(1)
+                bar.set_postfix(J=f"{cost:.4g}")
+            # the stopping conditions
+            calm = calm + 1 if (min_delta is not None and len(history.loss) > 1
+                                and abs(history.loss[-2] - cost) < min_delta) else 0
+            if error_tol is not None and worst < error_tol:
+                history.stopped = "errors"
+            elif min_delta is not None and calm >= patience:
+                history.stopped = "converged"
+            if history.stopped != "epochs":
+                break
+    except (OverflowError, FloatingPointError) as error:
+        runner.restore(start)
+        diverged = _diverged(epoch, error, history)
+    except NetworkError as error:
+        if getattr(error, "history", None) is not history:  # not a divergence: undo everything
+            net.set_theta(before[0])
+            net.restore_values(before[1])
+            raise
+        diverged = error
+    else:
+        diverged = None
+    finally:
+        runner.close()
+        if bar is not None:
+            bar.close()
+    runner.finish()  # on the edges: the trained weights, or those from before a divergence
+    net.clear_values()  # the weights changed: forward(x) sets the neurons' values again
+    if diverged is not None:
+        raise diverged
+    return history
+
+
+def predict(net, X, engine="auto"):
+    """The output activations for each row of X; see :meth:`Network.predict`.
+
+    Whichever engine runs, the neurons keep the values they had.
+    """
+    plan = net.plan()
+    engine = _engine(engine)
+    X = checks.matrix(X, len(plan.inputs), "X")
+    if choose_engine(engine, plan, len(X)) == "vectorized":
+        engine = batch.compile_batch(net)
+        with batch.quiet():
+            return engine.outputs_of(engine.forward(X)[1]).copy()
+    saved = net.values()
+    outputs = np.empty((len(X), len(plan.outputs)))
+    for row, x in enumerate(X.tolist()):
+        reference.forward_propagate(plan, x)
+        outputs[row] = [neuron.a for neuron in plan.outputs]
+    net.restore_values(saved)
+    return outputs
+
+
+def choose_engine(engine, plan, batch_size):
+    """The engine "auto" means: the batch engine once a batch is large enough to pay for its
+    per-generation overhead (measured by scripts/bench.py), else the reference engine."""
+    if engine != "auto":
+        return engine
+    return "vectorized" if batch_size * len(plan.edges) >= AUTO_VECTORIZED_ABOVE else "reference"
+
+
+def _held_out(runner, held_out):
+    if held_out is None:
+        return None
+    X, Y, labels = held_out
+    cost, _, outputs = runner.evaluate(X, Y)
+    return cost, outputs, labels
+
+
+def _diverged(epoch, cost, history):
+    error = NetworkError(
+        f"training diverged in epoch {epoch}: J(w) = {cost}; the network keeps the weights it "
+        f"had before that epoch (try a smaller learning rate)")
+    error.history = history
+    return error
+
+
+def _engine(engine):
+    if engine not in ENGINES:
+        raise NetworkError(f"unknown engine {describe(engine)}; expected one of: "
+                           f"{', '.join(map(repr, ENGINES))}")
+    return engine
+
+
+def _examples(X, Y, plan, which):
+    X = checks.matrix(X, len(plan.inputs), f"{which}X")
+    Y = checks.matrix(Y, len(plan.outputs), f"{which}Y")
+    if len(X) != len(Y):
+        raise NetworkError(f"{which}X and {which}Y must have a row per example; received "
+                           f"{len(X)} rows of X and {len(Y)} of Y")
+    return X, Y
+
+
+def _validation(validation, plan):
+    if not isinstance(validation, (tuple, list)) or len(validation) != 2:
+        raise NetworkError(f"validation must be a pair (X_val, Y_val); "
+                           f"received {describe(validation)}")
+    X, Y = _examples(*validation, plan, "the validation ")
+    return X, Y, labels_of(Y)
+
+
+def _progress_bar(progress, epochs):
+    if not progress:
+        return None
+    try:
+        from tqdm.auto import tqdm
+    except ImportError:
+        raise ImportError('progress=True needs tqdm: pip install "neurograph[progress]"') from None
+    return tqdm(total=epochs, desc="training", unit="epoch")
