@@ -24,6 +24,8 @@ MAX_ID = 2 ** 31 - 1
 
 def neuron_id(value, what="a neuron id"):
     """An int from 0 to :data:`MAX_ID` (numpy integers accepted; bools and floats refused)."""
+    if type(value) is int and 0 <= value <= MAX_ID:  # the common case, cheaply
+        return value
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
         raise NetworkError(f"{what} must be an integer from 0 to {MAX_ID}; "
                            f"received {describe(value)}")

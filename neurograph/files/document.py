@@ -122,6 +122,13 @@ def to_blueprint(doc, source="the network", activations=None, place_of=None):
 
     edges, frozen = {}, set()
     for k, entry in enumerate(doc["edges"]):
+        if type(entry) is dict and len(entry) == 3:  # the common case, checked cheaply
+            i, j, w_ij = entry.get("from"), entry.get("to"), entry.get("weight")
+            if type(i) is int and type(j) is int and type(w_ij) is float \
+                    and 0 <= i <= MAX_ID and 0 <= j <= MAX_ID and w_ij - w_ij == 0.0 \
+                    and (i, j) not in edges:
+                edges[i, j] = w_ij
+                continue
         where = f"edges[{k}]"
         if not isinstance(entry, dict):
             fail(where, f"expected an object with from, to and weight; received {_kind(entry)}")

@@ -12,6 +12,8 @@ What other layers may use, documented below as "the engines' contract":
 :meth:`Network.clear_values`, :meth:`Network.theta` and :meth:`Network.set_theta`.
 """
 
+import math
+
 import numpy as np
 
 from .. import checks
@@ -101,8 +103,9 @@ class Network:
         CycleError
             If the edges contain a directed cycle (the message names it).
         """
-        return cls.from_blueprint(builders.weights_blueprint(weights, activation, activations,
-                                                             inputs, outputs))
+        with builders.building():
+            return cls.from_blueprint(builders.weights_blueprint(weights, activation,
+                                                                 activations, inputs, outputs))
 
     @classmethod
     def layered(cls, sizes, activation="logistic", output_activation=None, seed=0, epsilon=0.5,
@@ -143,9 +146,10 @@ class Network:
         """
         initial_weights.drawer(init, epsilon)  # refuse a bad init before building anything
         rng = checks.generator(seed)
-        net = cls.from_blueprint(builders.layered_blueprint(sizes, activation,
-                                                            output_activation, skip))
-        initial_weights.initialize(net, init, seed=rng, epsilon=epsilon)
+        with builders.building():
+            net = cls.from_blueprint(builders.layered_blueprint(sizes, activation,
+                                                                output_activation, skip))
+            initial_weights.initialize(net, init, seed=rng, epsilon=epsilon)
         return net
 
     @classmethod
@@ -185,16 +189,20 @@ class Network:
 
         Every way in ends here, so every network obeys the same rules.
         """
-        bp = check(blueprint)
+        with builders.building():
+            return cls._build(check(blueprint))
+
+    @classmethod
+    def _build(cls, bp):
         net = cls()
         for j in sorted(bp.kinds):
             net._insert(j, bp.kinds[j], bp.activations.get(j))
         net._inputs, net._outputs = list(bp.inputs), list(bp.outputs)
-        frozen = bp.frozen
+        succ, pred = net._succ, net._pred
         for (i, j), w_ij in bp.edges.items():
-            edge = Edge(w_ij, (i, j) in frozen)
-            net._succ[i][j] = edge
-            net._pred[j][i] = edge
+            succ[i][j] = pred[j][i] = Edge(w_ij)
+        for i, j in bp.frozen:
+            succ[i][j].frozen = True
         return net
 
     # ------------------------------------------------------------------ reading
@@ -273,12 +281,12 @@ class Network:
     @property
     def w(self):
         """The weights: ``net.w[i, j]`` reads or writes w_ij (writing needs the edge to exist)."""
-        return WeightView(self._edge, self._edge_ids)
+        return WeightView(self._edge, self._edge_ids, self._weight_items)
 
     @property
     def grad(self):
         """∂J/∂w_ij = Δ_j a_i as ``net.grad[i, j]`` after ``backward`` (NaN before)."""
-        return GradView(self._edge, self._edge_ids, self._neurons.__getitem__,
+        return GradView(self._edge, self._edge_ids, self._grad_items, self._neurons.__getitem__,
                         lambda: self._stage == "backward")
 
     @property
@@ -542,8 +550,9 @@ class Network:
         """The structure compiled for the reference engine (:class:`engines.reference.Plan`),
         cached until the structure or an activation changes."""
         if self._plan is None:
-            self._plan = reference.compile_plan(self._neurons, self._pred, self._succ,
-                                                self._inputs, self._outputs)
+            with builders.building():
+                self._plan = reference.compile_plan(self._neurons, self._pred, self._succ,
+                                                    self._inputs, self._outputs)
         return self._plan
 
     @property
@@ -784,7 +793,8 @@ class Network:
         rename; a file replaced keeps its permissions), and :func:`neurograph.load`
         reads it back equal, every weight to the last bit. Returns the path.
         """
-        return documents.save(self.to_document(), path)
+        with builders.building():
+            return documents.save(self.to_document(), path)
 
     def to_document(self):
         """The network as plain data (what a JSON file holds); see docs/format.md."""
@@ -826,7 +836,21 @@ class Network:
     def _edge_ids(self):
         return [(i, j) for i, out in self._succ.items() for j in out]
 
+    def _weight_items(self):
+        return sorted(((i, j), edge.weight) for i, out in self._succ.items()
+                      for j, edge in out.items())
+
+    def _grad_items(self):
+        backward_done = self._stage == "backward"
+        return [((i, j), self._neurons[j].delta * self._neurons[i].a if backward_done else
+                 math.nan) for (i, j), _ in self._weight_items()]
+
     def _edge(self, key):
+        if type(key) is tuple and len(key) == 2:  # an existing edge's key needs no more checks
+            out = self._succ.get(key[0]) if type(key[0]) is int else None
+            edge = None if out is None or type(key[1]) is not int else out.get(key[1])
+            if edge is not None:
+                return edge
         i, j = checks.edge(key, "an edge")
         edge = self._edge_of(i, j)
         if edge is None:
@@ -871,8 +895,9 @@ def load(path, activations=None):
     NetworkError
         Naming the file and what is wrong in it; no network is returned.
     """
-    doc, source, place_of = documents.read(path)
-    return Network.from_document(doc, source, activations, place_of)
+    with builders.building():
+        doc, source, place_of = documents.read(path)
+        return Network.from_document(doc, source, activations, place_of)
 
 
 def _bias_weight(bias):

@@ -91,13 +91,9 @@ def check(blueprint):
         If the edges contain a directed cycle (``.cycle`` lists it).
     """
     bp = blueprint
-    has_in, has_out = set(), set()
-    ids = {0}
-    for (i, j) in bp.edges:
-        has_out.add(i)
-        has_in.add(j)
-        ids.add(i)
-        ids.add(j)
+    has_out = {i for i, _ in bp.edges}
+    has_in = {j for _, j in bp.edges}
+    ids = {0} | has_in | has_out
     for name in ("inputs", "outputs"):
         value = getattr(bp, name)
         if value is not None:
@@ -110,11 +106,10 @@ def check(blueprint):
                 if end and end not in bp.kinds:
                     bp.fail(f"neuron {end} of edge ({i}, {j}) is not among the neurons",
                             edge=(i, j))
-    named_inputs = set(bp.inputs or ())
+    inputs = {j for j, kind in bp.kinds.items() if kind == "input"} | set(bp.inputs or ())
     for (i, j) in bp.edges:
-        message = edge_fault(i, j, bp.kinds.get(j, "input" if j in named_inputs else None))
-        if message:
-            bp.fail(message, edge=(i, j))
+        if i == j or j == 0 or j in inputs:
+            bp.fail(edge_fault(i, j, "input" if j in inputs else None), edge=(i, j))
     order = topological_order(ids, _successors(bp.edges), has_in)
     if len(order) < len(ids):
         _raise_cycle(bp, ids, order)

@@ -21,9 +21,10 @@ __all__ = ["WeightView", "GradView", "GraphView"]
 class WeightView(Mapping):
     """``net.w``: w_ij by edge (i, j), readable and writable, in ascending (i, j) order."""
 
-    def __init__(self, edge, edge_ids):
+    def __init__(self, edge, edge_ids, items):
         self._edge = edge  # (i, j) → its Edge, or an UnknownEdgeError
         self._edge_ids = edge_ids  # () → every (i, j)
+        self._items = items  # () → every ((i, j), value), ascending
 
     def __getitem__(self, key):
         return self._edge(key).weight
@@ -35,6 +36,14 @@ class WeightView(Mapping):
     def __iter__(self):
         return iter(sorted(self._edge_ids()))
 
+    def items(self):
+        """Every ((i, j), value), in ascending (i, j) order."""
+        return self._items()
+
+    def values(self):
+        """Every value, in ascending (i, j) order."""
+        return [value for _, value in self._items()]
+
     def __len__(self):
         return len(self._edge_ids())
 
@@ -45,8 +54,8 @@ class WeightView(Mapping):
 class GradView(WeightView):
     """``net.grad``: ∂J/∂w_ij = Δ_j a_i by edge (i, j), after ``backward`` (NaN before it)."""
 
-    def __init__(self, edge, edge_ids, neuron_of, backward_done):
-        super().__init__(edge, edge_ids)
+    def __init__(self, edge, edge_ids, items, neuron_of, backward_done):
+        super().__init__(edge, edge_ids, items)
         self._neuron_of = neuron_of
         self._backward_done = backward_done
 
