@@ -9,7 +9,7 @@ import pytest
 from matplotlib.colors import to_rgba
 
 import neurograph as ng
-from neurograph.teaching.explanation import format_number
+from neurograph.numbers import format_number
 from neurograph.drawing.network import NEGATIVE, POSITIVE
 from support import lecture_network, snapshot
 

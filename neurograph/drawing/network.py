@@ -14,7 +14,7 @@ import numpy as np
 
 from ..errors import NetworkError, describe
 from ..files.atomic import writable, write_atomically
-from ..teaching.explanation import format_number
+from ..numbers import format_number
 
 __all__ = ["plot_network", "network_layout", "save_network_picture", "network_png",
            "POSITIVE", "NEGATIVE"]

@@ -8,7 +8,6 @@ which the plan holds, so a change to ``net.w`` is seen at once.
 """
 
 from ..errors import NetworkError
-from ..model.structure import topological_order
 
 __all__ = ["Plan", "compile_plan", "forward_propagate", "back_propagate", "gradient_step",
            "output_loss"]
@@ -58,7 +57,7 @@ class Plan:
         self.biases = [triple for triple in trainable if triple[0].id == 0]
         self.parameters = sorted(((neuron_i.id, neuron_j.id), edge)
                                  for neuron_i, edge, neuron_j in trainable)
-        self.output_activations = self._output_activations()
+        self.output_activations = _output_activations(forward, outputs)
         self.depth = {neuron.id: 0 for neuron in inputs}
         for neuron_j, _, incoming in forward:
             self.depth[neuron_j.id] = 1 + max((self.depth[neuron_i.id] for neuron_i, _ in incoming
@@ -75,25 +74,26 @@ class Plan:
         twin.forward = [(n, replacements.get(n, g), incoming) for n, g, incoming in self.forward]
         twin.backward = [(n, replacements.get(n, g), outgoing, k)
                          for n, g, outgoing, k in self.backward]
-        twin.output_activations = twin._output_activations()
+        twin.output_activations = _output_activations(twin.forward, twin.outputs)
         return twin
 
-    def _output_activations(self):
-        """g of each output neuron, in the order of y."""
-        g_of = {neuron: g for neuron, g, _ in self.forward}
-        return [g_of[neuron] for neuron in self.outputs]
+
+def _output_activations(forward, outputs):
+    """g of each output neuron, in the order of y."""
+    g_of = {neuron: g for neuron, g, _ in forward}
+    return [g_of[neuron] for neuron in outputs]
 
 
-def compile_plan(neurons, pred, succ, inputs, outputs):
+def compile_plan(neurons, pred, succ, inputs, outputs, order):
     """Read a network's structure into a :class:`Plan`.
 
     `neurons` maps ids to Neurons, `pred[j]` and `succ[i]` map neighbours to Edges,
-    and `inputs`/`outputs` are id lists. Linear in the edges (plus the ids' sort).
+    `inputs`/`outputs` are id lists and `order` every id in topological order.
+    Linear in the edges (plus sorting each neuron's neighbours).
     """
     if not outputs:
         raise NetworkError("the network has no output neuron; add one with "
                            "add_neuron(j, kind='output')")
-    order = topological_order(neurons, lambda j: succ[j])
     processing = [neurons[j] for j in order if neurons[j].is_processing]
     y_index = {k: index for index, k in enumerate(outputs)}
     forward = [(n, n.activation, [(neurons[i], pred[n.id][i]) for i in sorted(pred[n.id])])

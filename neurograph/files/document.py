@@ -2,9 +2,9 @@
 
 The document is the one description of a network that every file format and
 networkx share: :func:`to_document` reads a network through its public interface,
-:func:`to_blueprint` checks a document's fields and turns it into a
-:class:`~neurograph.model.structure.Blueprint`, which ``Network.from_blueprint``
-checks by the structure's rules and builds. This module imports no ``Network``.
+and :func:`contents` checks a document's fields and returns its parts, from which
+``Network.from_document`` makes a Blueprint, checks it by the structure's rules and
+builds it. The files layer sits below the model: it imports nothing of it.
 No pickle, and nothing in a file is ever run: a user-made activation is found by
 its name in the ``activations`` given to ``load``. The formats: docs/format.md.
 """
@@ -15,11 +15,9 @@ from pathlib import Path
 
 from ..checks import MAX_ID
 from ..errors import NetworkError
-from ..model.activations import ACTIVATIONS, ALIASES, Activation
-from ..model.structure import Blueprint
 from .atomic import writable, write_atomically
 
-__all__ = ["FORMAT", "VERSION", "TEXT_SUFFIXES", "to_document", "to_blueprint", "read", "save",
+__all__ = ["FORMAT", "VERSION", "TEXT_SUFFIXES", "to_document", "contents", "read", "save",
            "format_json"]
 
 FORMAT, VERSION = "neurograph", 1
@@ -54,8 +52,12 @@ def to_document(net):
             "outputs": net.outputs, "edges": edges}
 
 
-def to_blueprint(doc, source="the network", activations=None, place_of=None):
-    """Check a document's fields and describe its network as a Blueprint.
+def contents(doc, source="the network", place_of=None):
+    """Check a document's fields; return its parts, as the model's Blueprint takes them.
+
+    Returns a dict: ``edges`` ({(i, j): w_ij}), ``kinds``, ``inputs``, ``outputs``,
+    ``activations`` ({j: name}), ``frozen``, ``source``, and ``place_of`` and
+    ``neuron_place``, which say where an edge or a neuron stands in the source.
 
     Parameters
     ----------
@@ -63,8 +65,6 @@ def to_blueprint(doc, source="the network", activations=None, place_of=None):
         As :func:`to_document` makes it.
     source : str
         How errors name where the document came from (a file's name).
-    activations : mapping, optional
-        ``{name: Activation}`` for user-made activations named in the document.
     place_of : callable, optional
         Where the k-th edge stands in the source (default "edges[k]").
 
@@ -87,9 +87,7 @@ def to_blueprint(doc, source="the network", activations=None, place_of=None):
     for key in ("neurons", "inputs", "outputs", "edges"):
         if not isinstance(doc.get(key), list):
             fail(key, f"expected a list; received {_kind(doc.get(key))}")
-    known = _known_activations(activations)
-
-    kinds, chosen = {}, {}
+    kinds, chosen, listed_at = {}, {}, {}
     for k, entry in enumerate(doc["neurons"]):
         where = f"neurons[{k}]"
         if not isinstance(entry, dict):
@@ -103,11 +101,11 @@ def to_blueprint(doc, source="the network", activations=None, place_of=None):
                                   f"'output'; received {_short(kind)} for neuron {j}")
         if kind in ("hidden", "output"):
             name = entry.get("activation")
-            if not isinstance(name, str) or name not in known:
-                fail(f"{where}.activation",
-                     f"unknown activation {_short(name)} for neuron {j}; expected one of "
-                     f"{', '.join(sorted(known))} (pass a user-made one to load(activations=…))")
-            chosen[j] = known[name]
+            if not isinstance(name, str):
+                fail(f"{where}.activation", f"expected the name of neuron {j}'s activation; "
+                                            f"received {_short(name)}")
+            chosen[j] = name
+            listed_at[j] = k
         elif "activation" in entry:
             fail(f"{where}.activation", f"a {kind} neuron has no activation (neuron {j})")
         if j:
@@ -152,10 +150,10 @@ def to_blueprint(doc, source="the network", activations=None, place_of=None):
             fail(f"{where}.frozen", f"expected true or false; received {_short(is_frozen)}")
         if is_frozen:
             frozen.add((i, j))
-    return Blueprint(edges=edges, kinds=kinds, inputs=inputs, outputs=outputs,
-                     activations=chosen, frozen=frozen, source=source,
-                     place_of=lambda edge: (place_of or "edges[{}]".format)(
-                         list(edges).index(edge)))
+    return dict(edges=edges, kinds=kinds, inputs=inputs, outputs=outputs, activations=chosen,
+                frozen=frozen, source=source,
+                place_of=lambda edge: (place_of or "edges[{}]".format)(list(edges).index(edge)),
+                neuron_place=lambda j: f"neurons[{listed_at[j]}].activation")
 
 
 def format_json(doc):
@@ -229,20 +227,6 @@ def read(path):
         raise NetworkError(f"{source}: nested too deeply to be a network file") from None
     except ValueError as error:
         raise NetworkError(f"{source}: {error}") from None
-
-
-def _known_activations(activations):
-    known = dict(ACTIVATIONS)
-    known.update({alias: ACTIVATIONS[name] for alias, name in ALIASES.items()})
-    if activations is not None and not hasattr(activations, "items"):
-        raise NetworkError(f"activations must map names to Activation objects; received "
-                           f"{_kind(activations)}")
-    for name, activation in (activations or {}).items():
-        if not isinstance(activation, Activation):
-            raise NetworkError(f"activations must map names to Activation objects; "
-                               f"{_short(name)} maps to {_kind(activation)}")
-        known[name] = activation
-    return known
 
 
 def _refuse_constant(name):

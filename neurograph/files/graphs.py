@@ -4,10 +4,9 @@ import networkx as nx
 
 from ..checks import neuron_id, weight
 from ..errors import NetworkError, describe
-from ..model.activations import Activation
 from . import document
 
-__all__ = ["from_document", "to_blueprint"]
+__all__ = ["from_document", "to_document"]
 
 
 def from_document(doc):
@@ -22,15 +21,16 @@ def from_document(doc):
     return G
 
 
-def to_blueprint(G, activation="logistic", inputs=None, outputs=None, activations=None):
-    """The Blueprint of a ``networkx.DiGraph`` whose edges carry ``weight``.
+def to_document(G, activation="logistic", inputs=None, outputs=None):
+    """(document, activations): a ``networkx.DiGraph`` whose edges carry ``weight``, as a
+    document, and the user-made activations its nodes hold, by name.
 
-    Node attributes ``kind`` and ``activation`` are used where present; otherwise
-    kinds are inferred as ``Network.from_weights`` does (inputs: no incoming edge;
-    outputs: no outgoing edge) and `activation` is every processing neuron's g.
-    `inputs` and `outputs` (or ``G.graph["inputs"]``/``["outputs"]``) give their order.
-    Ids and weights are checked as everywhere else (numpy integers are ids; bools are
-    neither ids nor weights).
+    Node attributes ``kind`` and ``activation`` (a name or an Activation) are used where
+    present; otherwise kinds are inferred as ``Network.from_weights`` does (inputs: no
+    incoming edge; outputs: no outgoing edge) and `activation` is every processing
+    neuron's g. `inputs` and `outputs` (or ``G.graph["inputs"]``/``["outputs"]``) give
+    their order. Ids and weights are checked as everywhere else (numpy integers are ids;
+    bools are neither ids nor weights).
     """
     if not isinstance(G, nx.DiGraph) or G.is_multigraph():
         raise NetworkError(f"from_networkx needs a networkx.DiGraph; received {describe(G)}")
@@ -47,15 +47,14 @@ def to_blueprint(G, activation="logistic", inputs=None, outputs=None, activation
             kind[j] == "output" or (kind[j] is None and G.out_degree(j) == 0)))
     outputs = [neuron_id(j, "each of outputs") for j in outputs]
     input_set, output_set = set(inputs), set(outputs)
-    neurons = [{"id": 0, "kind": "bias"}]
-    activations = dict(activations or {})
+    neurons, named = [{"id": 0, "kind": "bias"}], {}
     for j in sorted(ids - {0}):
         k = "input" if j in input_set else "output" if j in output_set else "hidden"
         entry = {"id": j, "kind": k}
         if k != "input":
             g = G.nodes[j].get("activation") or activation
-            if isinstance(g, Activation):
-                activations[g.name] = g
+            if not isinstance(g, str):  # an Activation: the model finds it by its name
+                named[g.name] = g
                 g = g.name
             entry["activation"] = g
         neurons.append(entry)
@@ -66,6 +65,6 @@ def to_blueprint(G, activation="logistic", inputs=None, outputs=None, activation
         edges.append({"from": int(i), "to": int(j),
                       "weight": weight(data["weight"], f"the weight of edge ({i}, {j})"),
                       **({"frozen": True} if data.get("frozen") else {})})
-    doc = {"format": document.FORMAT, "version": document.VERSION, "neurons": neurons, "inputs": inputs,
-           "outputs": outputs, "edges": edges}
-    return document.to_blueprint(doc, "the graph", activations)
+    doc = {"format": document.FORMAT, "version": document.VERSION, "neurons": neurons,
+           "inputs": inputs, "outputs": outputs, "edges": edges}
+    return doc, named

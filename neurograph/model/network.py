@@ -21,12 +21,13 @@ from ..engines import reference
 from ..errors import NetworkError, UnknownEdgeError, UnknownNeuronError, describe
 from ..files import document as documents
 from ..files import graphs
-from ..training import init as initial_weights
 from . import builders
-from .activations import get_activation
+from . import init as initial_weights
+from .activations import Activation, get_activation
 from .losses import get_loss
 from .neuron import Edge, Neuron
-from .structure import Blueprint, check, closing_cycle, cycle_error, edge_fault
+from .structure import (Blueprint, check, closing_cycle, cycle_error, edge_fault,
+                        topological_order)
 from .views import GradView, GraphView, WeightView
 
 __all__ = ["Network", "load"]
@@ -168,7 +169,8 @@ class Network:
 
         `source` and `place_of` (k → where the k-th edge stands) name the origin in errors.
         """
-        return cls.from_blueprint(documents.to_blueprint(doc, source, activations, place_of))
+        contents = documents.contents(doc, source, place_of)
+        return cls.from_blueprint(Blueprint(**contents, known=_known(activations)))
 
     @classmethod
     def from_networkx(cls, G, activation="logistic", inputs=None, outputs=None,
@@ -180,8 +182,8 @@ class Network:
         processing neuron's g. `inputs` and `outputs` (or ``G.graph["inputs"]`` and
         ``["outputs"]``) give their order. Checked by the same rules as every way in.
         """
-        return cls.from_blueprint(graphs.to_blueprint(G, activation, inputs, outputs,
-                                                      activations))
+        doc, named = graphs.to_document(G, activation, inputs, outputs)
+        return cls.from_document(doc, "the graph", {**named, **(activations or {})})
 
     @classmethod
     def from_blueprint(cls, blueprint):
@@ -190,20 +192,29 @@ class Network:
         Every way in ends here, so every network obeys the same rules.
         """
         with builders.building():
-            return cls._build(check(blueprint))
+            return cls()._filled(check(blueprint))
 
-    @classmethod
-    def _build(cls, bp):
-        net = cls()
+    def _filled(self, bp):
+        """This (new) network, filled with the neurons and edges of a checked Blueprint."""
         for j in sorted(bp.kinds):
-            net._insert(j, bp.kinds[j], bp.activations.get(j))
-        net._inputs, net._outputs = list(bp.inputs), list(bp.outputs)
-        succ, pred = net._succ, net._pred
+            self._insert(j, bp.kinds[j], bp.activations.get(j))
+        self._inputs, self._outputs = list(bp.inputs), list(bp.outputs)
+        succ, pred = self._succ, self._pred
         for (i, j), w_ij in bp.edges.items():
             succ[i][j] = pred[j][i] = Edge(w_ij)
         for i, j in bp.frozen:
             succ[i][j].frozen = True
-        return net
+        return self
+
+    def _blueprint(self):
+        """This network as a (checked) Blueprint."""
+        return Blueprint(edges={(i, j): edge.weight for i, out in self._succ.items()
+                                for j, edge in out.items()},
+                         kinds={j: n.kind for j, n in self._neurons.items() if j},
+                         inputs=list(self._inputs), outputs=list(self._outputs),
+                         activations={j: n.activation for j, n in self._neurons.items()
+                                      if n.activation is not None},
+                         frozen=set(self.frozen))
 
     # ------------------------------------------------------------------ reading
 
@@ -304,17 +315,10 @@ class Network:
 
     def copy(self):
         """An independent copy: same neurons, activations, edges, weights and values."""
-        twin = type(self)()
-        for j, neuron in self._neurons.items():
-            if j:
-                twin._insert(j, neuron.kind, neuron.activation)
-            copy = twin._neurons[j]
-            copy.in_, copy.a, copy.delta = neuron.in_, neuron.a, neuron.delta
-        for i, out in self._succ.items():
-            for j, edge in out.items():
-                twin._succ[i][j] = twin._pred[j][i] = Edge(edge.weight, edge.frozen)
-        twin._inputs, twin._outputs = list(self._inputs), list(self._outputs)
-        twin._stage, twin._last_loss = self._stage, self._last_loss
+        twin = type(self)()._filled(self._blueprint())
+        values, stage, last_loss = self.values()
+        twin.restore_values(([(twin.neuron(n.id), in_, a, delta) for n, in_, a, delta in values],
+                             stage, last_loss))
         return twin
 
     def __repr__(self):
@@ -551,8 +555,9 @@ class Network:
         cached until the structure or an activation changes."""
         if self._plan is None:
             with builders.building():
+                order = topological_order(self._neurons, self._succ.__getitem__)
                 self._plan = reference.compile_plan(self._neurons, self._pred, self._succ,
-                                                    self._inputs, self._outputs)
+                                                    self._inputs, self._outputs, order)
         return self._plan
 
     @property
@@ -699,7 +704,7 @@ class Network:
         `method` is "uniform" (RAND(−ε, ε)), "normal" (N(0, ε²)), "glorot"
         (seed 004's √(6/(n_in + n_out + 1)) heuristic), "constant" (`value`
         everywhere), or a callable ``method(i, j, rng)``; see
-        :mod:`neurograph.training.init`.
+        :mod:`neurograph.model.init`.
         """
         initial_weights.initialize(self, method, seed=seed, epsilon=epsilon, value=value)
 
@@ -898,6 +903,20 @@ def load(path, activations=None):
     with builders.building():
         doc, source, place_of = documents.read(path)
         return Network.from_document(doc, source, activations, place_of)
+
+
+def _known(activations):
+    """User-made activations by name, for files that name them."""
+    if activations is None:
+        return {}
+    if not hasattr(activations, "items"):
+        raise NetworkError(f"activations must map names to Activation objects; received "
+                           f"{describe(activations)}")
+    for name, g in activations.items():
+        if not isinstance(g, Activation):
+            raise NetworkError(f"activations must map names to Activation objects; "
+                               f"{name!r} maps to {describe(g)}")
+    return dict(activations)
 
 
 def _bias_weight(bias):

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from ..checks import neuron_id
 from ..errors import CycleError, NetworkError, describe
-from .activations import get_activation
+from .activations import ACTIVATIONS, ALIASES, get_activation
 
 __all__ = ["Blueprint", "check", "edge_fault", "closing_cycle", "cycle_error", "default_inputs",
            "default_outputs", "topological_order", "ids_text"]
@@ -53,6 +53,10 @@ class Blueprint:
         Where the description came from, for messages ("net.json"); "" for code.
     place_of : callable, optional
         ``place_of((i, j))`` says where an edge stands in the source ("edges[3]").
+    known : dict
+        User-made activations by name, for descriptions that name them (files).
+    neuron_place : callable, optional
+        ``neuron_place(j)`` says where neuron j's activation is named in the source.
     """
 
     edges: dict
@@ -64,6 +68,8 @@ class Blueprint:
     frozen: set = field(default_factory=set)
     source: str = ""
     place_of: object = None
+    known: dict = field(default_factory=dict)
+    neuron_place: object = None
 
     def prefix(self, edge=None, place=None):
         """"source: place: " for a message, with what is known of either."""
@@ -220,7 +226,12 @@ def _successors(edges):
 
 
 def _raise_cycle(bp, ids, order):
-    """Name a cycle among the ids a topological sort could not reach."""
+    """Name a cycle among the ids a topological sort could not reach.
+
+    It is named as ``connect`` names it: by the edge that closes it when the edges are
+    added in the order given (the cycle's edge given last), so the same fault reads the
+    same whichever way it came in.
+    """
     left = set(ids) - set(order)
     pred = {}
     for (i, j) in bp.edges:
@@ -231,7 +242,12 @@ def _raise_cycle(bp, ids, order):
         seen[u] = len(walk)
         walk.append(u)
         u = min(pred[u])
-    cycle = walk[seen[u]:][::-1]
+    cycle = walk[seen[u]:][::-1]  # forwards: cycle[k] → cycle[k + 1] → … → cycle[0]
+    position = {edge: k for k, edge in enumerate(bp.edges)}
+    steps = [(cycle[k], cycle[(k + 1) % len(cycle)]) for k in range(len(cycle))]
+    last = max(range(len(steps)), key=lambda k: position[steps[k]])
+    start = (last + 1) % len(cycle)  # begin at the closing edge's target
+    cycle = cycle[start:] + cycle[:start]
     cycle.append(cycle[0])
     raise cycle_error(cycle, bp.prefix(edge=(cycle[-2], cycle[-1])))
 
@@ -291,13 +307,27 @@ def _resolve_activations(bp):
     for j, kind in bp.kinds.items():
         if kind == "input":
             continue
-        g = get_activation(overrides[j]) if j in overrides else default
+        g = _activation(bp, overrides[j], j) if j in overrides else default
         other = named.setdefault(g.name, g)
         if other is not g:
             bp.fail(f"two different activations are both named {g.name!r} (neuron {j}); a file "
                     f"could not tell them apart: give them different names")
         resolved[j] = g
     bp.activations = resolved
+
+
+def _activation(bp, spec, j):
+    """The Activation `spec` names: a user-made one the description knows, or a built-in."""
+    if isinstance(spec, str) and spec in bp.known:
+        return bp.known[spec]
+    try:
+        return get_activation(spec)
+    except NetworkError:
+        names = ", ".join(sorted([*ACTIVATIONS, *ALIASES, *bp.known]))
+        hint = " (pass a user-made one to load(activations=…))" if bp.source else ""
+        place = bp.neuron_place(j) if bp.neuron_place is not None else None
+        bp.fail(f"unknown activation {describe(spec)} for neuron {j}; expected an Activation "
+                f"or one of: {names}{hint}", place=place)
 
 
 def _id_list(ids, what, bp):

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from .. import checks
 from ..errors import NetworkError, describe
 from ..model.losses import get_loss
-from .explanation import (Explanation, Step, fn, format_number, num, op, remark, round_half_up,
-                          sym)
+from ..numbers import format_number, round_half_up
+from .explanation import Explanation, Step, fn, num, op, remark, sym
 
 __all__ = ["explain", "check_answers", "AnswerReport", "AnswerCheck"]
 
