@@ -8,17 +8,27 @@
    100,000 edges, batch 256: one forward pass, backward pass and update — time per
    edge per example, how it grows, peak memory (tracemalloc), and PyTorch autograd.
 4. Per-example SGD on the lecture's 2-2-1 network (scripts/bench_sgd.py's figure).
+5. Building, saving and loading a random DAG of 10,000 processing neurons and 1,000,000
+   edges, and ``Network.layered([1000, 1000, 1000])``: seconds and peak resident memory,
+   each case in a fresh process, beside networkx building a plain DiGraph of the same
+   edges and json writing and reading a plain list of them.
 
 Run:  python scripts/bench.py [--quick]     (--quick: small sizes, for the tests)
 Each contender is timed alternately with the others, best of several runs.
 """
 
 import argparse
+import json
 import math
+import resource
+import subprocess
 import sys
+import tempfile
 import time
 import tracemalloc
 from pathlib import Path
+
+import networkx as nx
 
 import numpy as np
 
@@ -210,13 +220,104 @@ def _edge_lists_only(net, X, Y, loss, batch, repeats):
         net.cache.clear()
 
 
+# ------------------------------------------------------------- 5: building at scale
+
+
+def big_dag(processing, edges, inputs=1000, seed=0):
+    """{(i, j): w}: each processing neuron j draws edges/processing − 1 sources among the
+    inputs and the processing neurons before it, plus a bias edge; weights N(0, 1)."""
+    rng = np.random.default_rng(seed)
+    per = edges // processing
+    weights = {}
+    for t in range(processing):
+        j = inputs + 1 + t
+        pool = inputs + t
+        weights[0, j] = 0.1
+        sources = rng.choice(pool, size=min(per - 1, pool), replace=False) + 1
+        weights.update(zip(zip(sources.tolist(), [j] * len(sources)),
+                           rng.normal(size=len(sources)).tolist()))
+    return weights
+
+
+def peak_mib():
+    """This process's peak resident memory in MiB (Linux's VmHWM, which starts afresh in a
+    new program, unlike ru_maxrss, which can carry the forking parent's peak)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def scale_case(case, processing, edges, folder):
+    """One case in this (fresh) process: {name: seconds}, and the peak resident MiB."""
+    path = Path(folder) / "big.json"
+    times = {"imports": peak_mib()}
+    if case == "layered":
+        width = processing
+        start = time.perf_counter()
+        ng.Network.layered([width, width, width])
+        times["neurograph"] = time.perf_counter() - start
+    elif case == "from_weights":
+        weights = big_dag(processing, edges)
+        start = time.perf_counter()
+        G = nx.DiGraph()
+        G.add_weighted_edges_from((i, j, w) for (i, j), w in weights.items())
+        times["networkx"] = time.perf_counter() - start
+        del G
+        start = time.perf_counter()
+        ng.Network.from_weights(weights)
+        times["neurograph"] = time.perf_counter() - start
+    elif case == "save":
+        net = ng.Network.from_weights(big_dag(processing, edges))
+        plain = [[i, j, w] for (i, j), w in net.w.items()]
+        start = time.perf_counter()
+        (Path(folder) / "plain.json").write_text(json.dumps(plain))
+        times["json"] = time.perf_counter() - start
+        start = time.perf_counter()
+        net.save(path)
+        times["neurograph"] = time.perf_counter() - start
+    elif case == "load":
+        start = time.perf_counter()
+        json.loads((Path(folder) / "plain.json").read_text())
+        times["json"] = time.perf_counter() - start
+        start = time.perf_counter()
+        ng.load(path)
+        times["neurograph"] = time.perf_counter() - start
+    return times, peak_mib()
+
+
+def scale(quick):
+    """Run each building case in a fresh process; [(case, times, peak MiB)]."""
+    processing, edges = (200, 20_000) if quick else (10_000, 1_000_000)
+    rows = []
+    with tempfile.TemporaryDirectory() as folder:
+        for case in ("from_weights", "save", "load", "layered"):
+            size = 100 if quick and case == "layered" else 1000 if case == "layered" \
+                else processing
+            out = subprocess.run([sys.executable, __file__, "--scale-case", case, str(size),
+                                  str(edges), folder], capture_output=True, text=True, check=True)
+            times, peak = json.loads(out.stdout)
+            rows.append((case, times, peak))
+    return rows, edges
+
+
 # ------------------------------------------------------------------------ report
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes (for the tests)")
-    quick = parser.parse_args().quick
+    parser.add_argument("--scale-case", nargs=4, help=argparse.SUPPRESS)
+    arguments = parser.parse_args()
+    if arguments.scale_case:  # one case of section 5, in a process of its own
+        case, processing, edges, folder = arguments.scale_case
+        print(json.dumps(scale_case(case, int(processing), int(edges), folder)))
+        return
+    quick = arguments.quick
     repeats = 2 if quick else 15
     print(f"Python {sys.version.split()[0]}, numpy {np.__version__}"
           + (f", PyTorch {torch.__version__} (1 thread)" if torch else ", no PyTorch"))
@@ -250,6 +351,20 @@ def main():
     print(f"\n4. Per-example SGD on the 2-2-1 lecture network: {micros[1]:.2f} µs per step, "
           f"{micros[1] / micros[0]:.2f} × a hand-written loop (engine='auto' keeps the "
           f"reference engine here)")
+
+    rows, edges = scale(quick)
+    width = 100 if quick else 1000
+    print(f"\n5. Building at scale: a random DAG of {edges:,} edges; layered([{width}] * 3) "
+          f"({2 * width * width + 2 * width:,} edges); each case in a fresh process")
+    print(f"   {'case':14} {'neurograph s':>13} {'baseline':>24} {'×':>6} {'peak MiB':>9} "
+          f"{'(imports)':>10}")
+    for case, times, peak in rows:
+        imports = times.pop("imports")
+        base = [(name, t) for name, t in times.items() if name != "neurograph"]
+        shown = f"{base[0][0]} {base[0][1]:.2f} s" if base else "—"
+        ratio = f"{times['neurograph'] / base[0][1]:6.1f}" if base else "     —"
+        print(f"   {case:14} {times['neurograph']:13.2f} {shown:>24} {ratio} {peak:9.0f} "
+              f"{imports:10.0f}")
 
 
 if __name__ == "__main__":

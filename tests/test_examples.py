@@ -95,9 +95,11 @@ def test_engine_benchmark_runs_and_prints_every_section(tmp_path):
     result = run(ROOT / "scripts" / "bench.py", "--quick", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     for heading in ("1. Digits 64-30-10", "2. 30 epochs", "3. Random non-layered DAG",
-                    "4. Per-example SGD"):
+                    "4. Per-example SGD", "5. Building at scale"):
         assert heading in result.stdout
     assert "× hand-written numpy" in result.stdout and "ns/edge/example" in result.stdout
+    for case in ("from_weights", "save", "load", "layered"):
+        assert f"   {case} " in result.stdout
 
 
 def test_benchmark_script_runs_and_prints_its_ratios(tmp_path):

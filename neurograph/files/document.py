@@ -107,7 +107,8 @@ def contents(doc, source="the network", place_of=None):
             chosen[j] = name
             listed_at[j] = k
         elif "activation" in entry:
-            fail(f"{where}.activation", f"a {kind} neuron has no activation (neuron {j})")
+            fail(f"{where}.activation", f"{'the bias' if j == 0 else 'an input'} neuron has no "
+                                        f"activation (neuron {j})")
         if j:
             kinds[j] = kind
         else:

@@ -37,9 +37,9 @@ class Blueprint:
     ----------
     edges : dict
         ``{(i, j): w_ij}`` with ids and finite float weights already checked.
-    kinds : dict
-        ``{j: "input" | "hidden" | "output"}`` for every neuron but 0; filled by
-        :func:`check` from `inputs` and `outputs` when left empty.
+    kinds : dict or None
+        ``{j: "input" | "hidden" | "output"}`` for every neuron but 0 (a document names
+        them all); None: :func:`check` derives them from `inputs` and `outputs`.
     inputs, outputs : list of int or None
         In the order of x and y; None means the defaults (:func:`default_inputs`,
         :func:`default_outputs`).
@@ -60,7 +60,7 @@ class Blueprint:
     """
 
     edges: dict
-    kinds: dict = field(default_factory=dict)
+    kinds: dict = None
     inputs: list = None
     outputs: list = None
     activation: object = "logistic"
@@ -105,21 +105,22 @@ def check(blueprint):
         if value is not None:
             setattr(bp, name, _id_list(value, name, bp))
             ids.update(getattr(bp, name))
-    ids.update(bp.kinds)
-    if bp.kinds:  # a document names every neuron's kind itself
+    if bp.kinds is not None:  # a document names every neuron's kind itself
+        ids.update(bp.kinds)
         for (i, j) in bp.edges:
             for end in (i, j):
                 if end and end not in bp.kinds:
                     bp.fail(f"neuron {end} of edge ({i}, {j}) is not among the neurons",
                             edge=(i, j))
-    inputs = {j for j, kind in bp.kinds.items() if kind == "input"} | set(bp.inputs or ())
+    inputs = set(bp.inputs or ())
+    inputs.update(j for j, kind in (bp.kinds or {}).items() if kind == "input")
     for (i, j) in bp.edges:
         if i == j or j == 0 or j in inputs:
             bp.fail(edge_fault(i, j, "input" if j in inputs else None), edge=(i, j))
-    order = topological_order(ids, _successors(bp.edges), has_in)
+    order = topological_order(ids, _successors(bp.edges))
     if len(order) < len(ids):
         _raise_cycle(bp, ids, order)
-    if not bp.kinds:
+    if bp.kinds is None:
         _derive_kinds(bp, ids, has_in, has_out)
     _check_inputs_outputs(bp)
     _resolve_activations(bp)
@@ -183,7 +184,7 @@ def default_outputs(ids, inputs, has_out):
     return sorted(j for j in ids if j != 0 and j not in inputs and j not in has_out)
 
 
-def topological_order(ids, successors, has_in=None):
+def topological_order(ids, successors):
     """Every id in topological order, the smallest ready id first; fewer if there is a cycle.
 
     Kahn's algorithm with a heap: O(E + V log V). A network numbered as the lectures
