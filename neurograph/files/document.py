@@ -52,7 +52,7 @@ def to_document(net):
             "outputs": net.outputs, "edges": edges}
 
 
-def contents(doc, source="the network", place_of=None):
+def contents(doc, source="the network"):
     """Check a document's fields; return its parts, as the model's Blueprint takes them.
 
     Returns a dict: ``edges`` ({(i, j): w_ij}), ``kinds``, ``inputs``, ``outputs``,
@@ -65,8 +65,6 @@ def contents(doc, source="the network", place_of=None):
         As :func:`to_document` makes it.
     source : str
         How errors name where the document came from (a file's name).
-    place_of : callable, optional
-        Where the k-th edge stands in the source (default "edges[k]").
 
     Raises
     ------
@@ -153,7 +151,7 @@ def contents(doc, source="the network", place_of=None):
             frozen.add((i, j))
     return dict(edges=edges, kinds=kinds, inputs=inputs, outputs=outputs, activations=chosen,
                 frozen=frozen, source=source,
-                place_of=lambda edge: (place_of or "edges[{}]".format)(list(edges).index(edge)),
+                place_of=lambda edge: f"edges[{list(edges).index(edge)}]",
                 neuron_place=lambda j: f"neurons[{listed_at[j]}].activation")
 
 
@@ -197,8 +195,8 @@ def save(doc, path):
 
 
 def read(path):
-    """(document, source, place_of): a file read as a document, by its extension; not yet
-    checked. ``place_of(k)`` says where the k-th edge stands (for an edge list, its line)."""
+    """The :func:`contents` of a network file (JSON or an edge list, by its extension),
+    its fields checked; the model checks the rest."""
     path = Path(path)
     source = str(path)
     suffix = path.suffix.lower()
@@ -214,13 +212,12 @@ def read(path):
     except (OSError, UnicodeDecodeError) as error:
         raise NetworkError(f"{source}: cannot be read as UTF-8 text ({error})") from None
     if suffix in TEXT_SUFFIXES:
-        from .edgelist import parse_edge_list
-        doc, lines = parse_edge_list(text, source)
-        return doc, source, lambda k: f"line {lines[k]}"
+        from .edgelist import contents as edge_list_contents
+        return edge_list_contents(text, source)
     if not text.strip():
         raise NetworkError(f"{source}: the file is empty; expected a JSON network")
     try:
-        return json.loads(text, parse_constant=_refuse_constant), source, None
+        doc = json.loads(text, parse_constant=_refuse_constant)
     except json.JSONDecodeError as error:
         raise NetworkError(f"{source}: not valid JSON at line {error.lineno}, column "
                            f"{error.colno}: {error.msg}") from None
@@ -228,6 +225,7 @@ def read(path):
         raise NetworkError(f"{source}: nested too deeply to be a network file") from None
     except ValueError as error:
         raise NetworkError(f"{source}: {error}") from None
+    return contents(doc, source)
 
 
 def _refuse_constant(name):

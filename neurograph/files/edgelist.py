@@ -15,8 +15,8 @@
 
 Without ``inputs``, the inputs are the ids other than 0 with no incoming edge;
 without ``outputs``, the processing neurons with no outgoing edge (as
-:meth:`Network.from_weights` decides them). The text becomes a document (see
-:mod:`neurograph.files.document`) and is checked as every network is.
+:meth:`Network.from_weights` decides them). The model checks what the text describes
+by the same rules as every network.
 """
 
 import math
@@ -24,17 +24,20 @@ from collections import Counter
 
 from ..checks import MAX_ID
 from ..errors import NetworkError
-from .document import FORMAT, VERSION
 
-__all__ = ["parse_edge_list", "format_edge_list"]
+__all__ = ["contents", "format_edge_list"]
 
 
 class _LineError(ValueError):
     """What is wrong with one line; the caller adds the line's number."""
 
 
-def parse_edge_list(text, source="the edge list"):
-    """(document, lines): the document an edge list describes, and each edge's line number."""
+def contents(text, source="the edge list"):
+    """The parts of the network an edge list describes, as the model's Blueprint takes them.
+
+    Kinds, inputs and outputs the text leaves out are left for the model's one set of
+    defaults (inputs: no incoming edge; outputs: no outgoing edge).
+    """
     state = {"default": "logistic", "overrides": {}, "inputs": None, "outputs": None,
              "hidden": [], "edges": {}, "frozen": set()}
     for number, raw in enumerate(text.splitlines(), start=1):
@@ -45,7 +48,15 @@ def parse_edge_list(text, source="the edge list"):
             except _LineError as error:
                 raise NetworkError(f"{source}: line {number}: {error}: "
                                    f"{raw.strip()[:60]!r}") from None
-    return _document(state, source), [number for number, _ in state["edges"].values()]
+    edges = state["edges"]
+    if not edges and state["inputs"] is None and state["outputs"] is None \
+            and not state["hidden"]:
+        raise NetworkError(f"{source}: no edges; expected lines 'i j w'")
+    return dict(edges={edge: w for edge, (_, w) in edges.items()},
+                hints=dict.fromkeys(state["hidden"], "hidden"), inputs=state["inputs"],
+                outputs=state["outputs"], activation=state["default"],
+                activations=state["overrides"], frozen=state["frozen"], source=source,
+                place_of=lambda edge: f"line {edges[edge][0]}")
 
 
 def _read_line(words, number, state):
@@ -89,45 +100,8 @@ def _integer(word):
     return int(word)
 
 
-def _document(state, source):
-    edges, inputs, outputs = state["edges"], state["inputs"], state["outputs"]
-    default, overrides, frozen = state["default"], state["overrides"], state["frozen"]
-    if not edges and inputs is None and outputs is None and not state["hidden"]:
-        raise NetworkError(f"{source}: no edges; expected lines 'i j w'")
-    ids = {0, *state["hidden"], *(inputs or ()), *(outputs or ())}
-    has_in, has_out = set(), set()
-    for i, j in edges:
-        ids.update((i, j))
-        has_in.add(j)
-        has_out.add(i)
-    hidden = set(state["hidden"])
-    if inputs is None:
-        inputs = sorted(j for j in ids if j != 0 and j not in has_in and j not in hidden)
-    if outputs is None:
-        outputs = sorted(j for j in ids if j != 0 and j not in inputs and j not in has_out
-                         and j not in hidden)
-    input_set, output_set = set(inputs), set(outputs)
-    neurons = [{"id": 0, "kind": "bias"}]
-    for j in sorted(ids - {0}):
-        kind = "input" if j in input_set else "output" if j in output_set else "hidden"
-        neurons.append({"id": j, "kind": kind} if kind == "input" else
-                       {"id": j, "kind": kind, "activation": overrides.get(j, default)})
-    for j in set(overrides) - {n["id"] for n in neurons if "activation" in n}:
-        raise NetworkError(f"{source}: 'activation {j} …' names neuron {j}, which is not a "
-                           f"processing neuron")
-    missing = frozen - set(edges)
-    if missing:
-        raise NetworkError(f"{source}: 'frozen' names edges that are not listed: "
-                           f"{sorted(missing)[:5]}")
-    return {"format": FORMAT, "version": VERSION, "neurons": neurons, "inputs": inputs,
-            "outputs": outputs,
-            "edges": [{"from": i, "to": j, "weight": w,
-                       **({"frozen": True} if (i, j) in frozen else {})}
-                      for (i, j), (_, w) in edges.items()]}
-
-
 def format_edge_list(doc):
-    """The edge list of a document, read back exactly by :func:`parse_edge_list`."""
+    """The edge list of a document, read back exactly by :func:`contents`."""
     names = {n["id"]: n["activation"] for n in doc["neurons"] if "activation" in n}
     default = Counter(names.values()).most_common(1)[0][0] if names else "logistic"
     hidden = [n["id"] for n in doc["neurons"] if n["kind"] == "hidden"]

@@ -164,12 +164,13 @@ class Network:
                                                             output_activation))
 
     @classmethod
-    def from_document(cls, doc, source="the network", activations=None, place_of=None):
+    def from_document(cls, doc, source="the network", activations=None):
         """Build the network a document describes (what a JSON file holds; docs/format.md).
 
-        `source` and `place_of` (k → where the k-th edge stands) name the origin in errors.
+        `source` names the origin in errors; `activations` maps names to user-made
+        activations the document names.
         """
-        contents = documents.contents(doc, source, place_of)
+        contents = documents.contents(doc, source)
         return cls.from_blueprint(Blueprint(**contents, known=_known(activations)))
 
     @classmethod
@@ -182,8 +183,8 @@ class Network:
         processing neuron's g. `inputs` and `outputs` (or ``G.graph["inputs"]`` and
         ``["outputs"]``) give their order. Checked by the same rules as every way in.
         """
-        doc, named = graphs.to_document(G, activation, inputs, outputs)
-        return cls.from_document(doc, "the graph", {**named, **(activations or {})})
+        contents = graphs.contents(G, activation, inputs, outputs)
+        return cls.from_blueprint(Blueprint(**contents, known=_known(activations)))
 
     @classmethod
     def from_blueprint(cls, blueprint):
@@ -901,8 +902,8 @@ def load(path, activations=None):
         Naming the file and what is wrong in it; no network is returned.
     """
     with builders.building():
-        doc, source, place_of = documents.read(path)
-        return Network.from_document(doc, source, activations, place_of)
+        contents = documents.read(path)
+        return Network.from_blueprint(Blueprint(**contents, known=_known(activations)))
 
 
 def _known(activations):

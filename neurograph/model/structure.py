@@ -39,7 +39,10 @@ class Blueprint:
         ``{(i, j): w_ij}`` with ids and finite float weights already checked.
     kinds : dict or None
         ``{j: "input" | "hidden" | "output"}`` for every neuron but 0 (a document names
-        them all); None: :func:`check` derives them from `inputs` and `outputs`.
+        them all); None: :func:`check` derives them from `inputs`, `outputs` and `hints`.
+    hints : dict
+        Kinds known for some neurons only (an edge list's ``hidden`` line, a graph's node
+        attributes); the defaults fill in the rest.
     inputs, outputs : list of int or None
         In the order of x and y; None means the defaults (:func:`default_inputs`,
         :func:`default_outputs`).
@@ -61,6 +64,7 @@ class Blueprint:
 
     edges: dict
     kinds: dict = None
+    hints: dict = field(default_factory=dict)
     inputs: list = None
     outputs: list = None
     activation: object = "logistic"
@@ -113,7 +117,7 @@ def check(blueprint):
                     bp.fail(f"neuron {end} of edge ({i}, {j}) is not among the neurons",
                             edge=(i, j))
     inputs = set(bp.inputs or ())
-    inputs.update(j for j, kind in (bp.kinds or {}).items() if kind == "input")
+    inputs.update(j for j, kind in (bp.kinds or bp.hints).items() if kind == "input")
     for (i, j) in bp.edges:
         if i == j or j == 0 or j in inputs:
             bp.fail(edge_fault(i, j, "input" if j in inputs else None), edge=(i, j))
@@ -173,15 +177,20 @@ def cycle_error(cycle, prefix=""):
                       f"feedforward networks are acyclic", cycle)
 
 
-def default_inputs(ids, has_in):
-    """The inputs when none are named: every id but 0 with no incoming edge, ascending."""
-    return sorted(j for j in ids if j != 0 and j not in has_in)
+def default_inputs(ids, has_in, hints=None):
+    """The inputs when none are named: every id but 0 with no incoming edge, ascending
+    (or hinted to be an input; never one hinted to be something else)."""
+    hints = hints or {}
+    return sorted(j for j in ids if j != 0 and hints.get(j, "input" if j not in has_in else "")
+                  == "input")
 
 
-def default_outputs(ids, inputs, has_out):
-    """The outputs when none are named: every processing neuron with no outgoing edge."""
-    inputs = set(inputs)
-    return sorted(j for j in ids if j != 0 and j not in inputs and j not in has_out)
+def default_outputs(ids, inputs, has_out, hints=None):
+    """The outputs when none are named: every processing neuron with no outgoing edge,
+    ascending (or hinted to be an output; never one hinted to be hidden)."""
+    hints, inputs = hints or {}, set(inputs)
+    return sorted(j for j in ids if j != 0 and j not in inputs and
+                  hints.get(j, "output" if j not in has_out else "") == "output")
 
 
 def topological_order(ids, successors):
@@ -254,19 +263,32 @@ def _raise_cycle(bp, ids, order):
 
 
 def _derive_kinds(bp, ids, has_in, has_out):
+    hints = {j: kind for j, kind in bp.hints.items() if j}
+    for j, kind in hints.items():
+        if kind not in ("input", "hidden", "output"):
+            bp.fail(f"neuron {j}'s kind must be 'input', 'hidden' or 'output'; received "
+                    f"{describe(kind)}")
+    ids = ids | set(hints)
     if bp.inputs is None:
-        bp.inputs = default_inputs(ids, has_in)
+        bp.inputs = default_inputs(ids, has_in, hints)
     if bp.outputs is None:
-        bp.outputs = default_outputs(ids, bp.inputs, has_out)
+        bp.outputs = default_outputs(ids, bp.inputs, has_out, hints)
     kinds = dict.fromkeys(ids, "hidden")
     del kinds[0]
+    kinds.update(hints)
     kinds.update(dict.fromkeys(bp.outputs, "output"))
     for j in bp.inputs:
         if j == 0:
             bp.fail("neuron 0 is the bias neuron and cannot be an input")
-        if kinds.get(j) == "output":
+        if j in bp.outputs:
             bp.fail(f"neuron {j} is listed as an input and as an output")
+        if hints.get(j, "input") != "input":
+            bp.fail(f"inputs lists neuron {j}, which is a {hints[j]} neuron", place="inputs")
         kinds[j] = "input"
+    for k in bp.outputs:
+        if hints.get(k, "output") != "output":
+            bp.fail(f"outputs lists neuron {k}, which is {_kind_text(bp, k, hints)}; outputs "
+                    f"are processing neurons", place="outputs")
     bp.kinds = kinds
 
 
@@ -286,10 +308,10 @@ def _check_inputs_outputs(bp):
                     f"{'is' if len(missing) == 1 else 'are'} missing", place=name)
 
 
-def _kind_text(bp, j):
+def _kind_text(bp, j, kinds=None):
     if j == 0:
         return "the bias neuron"
-    kind = bp.kinds.get(j)
+    kind = (bp.kinds if kinds is None else kinds).get(j)
     if kind is None:
         return "not a neuron"
     return f"{'an' if kind == 'input' else 'a'} {kind} neuron"
