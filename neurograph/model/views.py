@@ -114,44 +114,30 @@ class _EdgeData(_ReadOnly):
         return dict(self)
 
 
-class _Neighbours(_ReadOnly):
-    """The neighbours of one neuron (successors or predecessors), each with its edge data."""
+class _Shown(_ReadOnly):
+    """A read-only mapping that shows each value of another mapping through `show`."""
 
-    __slots__ = ("_edges",)
+    __slots__ = ("_mapping", "_show")
 
-    def __init__(self, edges):
-        self._edges = edges
+    def __init__(self, mapping, show):
+        self._mapping, self._show = mapping, show
 
-    def __getitem__(self, k):
-        return _EdgeData(self._edges[k])
-
-    def __iter__(self):
-        return iter(self._edges)
-
-    def __len__(self):
-        return len(self._edges)
-
-    def __contains__(self, k):
-        return k in self._edges
-
-
-class _Adjacency(_ReadOnly):
-    __slots__ = ("_adjacency",)
-
-    def __init__(self, adjacency):
-        self._adjacency = adjacency
-
-    def __getitem__(self, j):
-        return _Neighbours(self._adjacency[j])
+    def __getitem__(self, key):
+        return self._show(self._mapping[key])
 
     def __iter__(self):
-        return iter(self._adjacency)
+        return iter(self._mapping)
 
     def __len__(self):
-        return len(self._adjacency)
+        return len(self._mapping)
 
-    def __contains__(self, j):
-        return j in self._adjacency
+    def __contains__(self, key):
+        return key in self._mapping
+
+
+def _neighbours(edges):
+    """A neuron's neighbours (successors or predecessors), each with its edge's data."""
+    return _Shown(edges, _EdgeData)
 
 
 class _NodeData(_ReadOnly):
@@ -177,11 +163,6 @@ class _NodeData(_ReadOnly):
 
     def copy(self):
         return dict(self)
-
-
-class _Nodes(_Adjacency):
-    def __getitem__(self, j):
-        return _NodeData(self._adjacency[j])
 
 
 class _GraphData(_ReadOnly):
@@ -219,9 +200,9 @@ class GraphView(nx.DiGraph):
             super().__init__()
             return
         self.graph = _GraphData(inputs, outputs)
-        self._node = _Nodes(neurons)
-        self._adj = _Adjacency(succ)
-        self._pred = _Adjacency(pred)
+        self._node = _Shown(neurons, _NodeData)
+        self._adj = _Shown(succ, _neighbours)
+        self._pred = _Shown(pred, _neighbours)
         self.__networkx_cache__ = {}
 
     add_node = add_nodes_from = remove_node = remove_nodes_from = _refuse
