@@ -38,11 +38,17 @@ from neurograph.engines import batch as vectorized
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_sgd  # noqa: E402
 
-try:
-    import torch
-    torch.set_num_threads(1)
-except ImportError:
-    torch = None
+torch = None  # imported by main(), not by section 5's processes, whose memory is measured
+
+
+def import_torch():
+    """PyTorch with one thread, or None where it is not installed."""
+    try:
+        import torch as module
+    except ImportError:
+        return None
+    module.set_num_threads(1)
+    return module
 
 
 def best_of(contenders, repeats):
@@ -149,7 +155,7 @@ def torch_dag_runner(net, X, Y):
     blocks = []
     for gen in engine.generations:
         W = np.zeros((gen.n_sources, gen.width))
-        W[gen.rows, gen.cols] = [e["weight"] for _, _, e in gen.edges]
+        W[gen.rows, gen.cols] = [e.weight for _, _, e in gen.edges]
         blocks.append((torch.tensor(W, requires_grad=True), torch.tensor(gen.b, requires_grad=True),
                        gen.pieces))
     X, Y = torch.from_numpy(X), torch.from_numpy(Y)
@@ -318,6 +324,8 @@ def main():
         print(json.dumps(scale_case(case, int(processing), int(edges), folder)))
         return
     quick = arguments.quick
+    global torch
+    torch = import_torch()
     repeats = 2 if quick else 15
     print(f"Python {sys.version.split()[0]}, numpy {np.__version__}"
           + (f", PyTorch {torch.__version__} (1 thread)" if torch else ", no PyTorch"))

@@ -94,7 +94,7 @@ def test_writes_through_net_graph_never_reach_the_network():
 
 def test_a_neurons_kind_changes_only_through_the_network():
     net = lecture_network()
-    with pytest.raises(AttributeError):
+    with pytest.raises(ng.NetworkError, match=r"use net.set_kind\(3, 'output'\)"):
         net.neuron(3).kind = "output"
     net.set_kind(3, "output")
     assert net.outputs == [5, 3] and net.neuron(3).kind == "output"

@@ -55,6 +55,11 @@ class Neuron:
         """"bias", "input", "hidden" or "output"."""
         return self._kind
 
+    @kind.setter
+    def kind(self, kind):
+        raise NetworkError(f"a neuron's kind is the network's to change: use "
+                           f"net.set_kind({self.id}, {kind!r})")
+
     @property
     def activation(self):
         """g, the neuron's :class:`Activation` (None for the bias and input neurons)."""
