@@ -2,6 +2,8 @@
 
 Every error is one line on stderr naming the problem: exit status 1, or 2 for a
 command line that does not parse. No traceback (set NEUROGRAPH_DEBUG=1 to see one).
+Every file a command will write is checked before any work is done, and no command
+leaves a file half-written. Negative numbers (``--x -1e-3 -inf``) are values, not options.
 """
 
 import argparse
@@ -46,11 +48,16 @@ def _parser():
     new.add_argument("sizes", nargs="+", type=int, metavar="SIZE",
                      help="neurons per layer, inputs first, e.g. 2 2 1")
     new.add_argument("-o", "--output", required=True, help="the file (.json or .txt)")
-    new.add_argument("--seed", type=int, default=0)
-    new.add_argument("--activation", default="logistic", choices=ACTIVATION_NAMES)
-    new.add_argument("--output-activation", choices=ACTIVATION_NAMES)
-    new.add_argument("--init", default="uniform", choices=("uniform", "normal", "glorot"))
-    new.add_argument("--epsilon", type=float, default=0.5)
+    new.add_argument("--seed", type=int, default=0,
+                     help="where the initial weights come from (default 0)")
+    new.add_argument("--activation", default="logistic", choices=ACTIVATION_NAMES,
+                     help="g of every processing neuron (default logistic)")
+    new.add_argument("--output-activation", choices=ACTIVATION_NAMES,
+                     help="g of the output neurons (default: --activation)")
+    new.add_argument("--init", default="uniform", choices=("uniform", "normal", "glorot"),
+                     help="how the initial weights are drawn (default uniform on [-ε, ε])")
+    new.add_argument("--epsilon", type=float, default=0.5,
+                     help="ε for --init uniform and normal (default 0.5)")
 
     explain = commands.add_parser("explain", help="print the hand-worked steps for one example")
     explain.add_argument("network", metavar="NET", help="a network file (.json or .txt)")
@@ -62,29 +69,35 @@ def _parser():
     explain.add_argument("--format", default="text", choices=("text", "markdown", "latex"))
 
     draw = commands.add_parser("draw", help="draw a network to PNG, SVG or PDF")
-    draw.add_argument("network", metavar="NET")
+    draw.add_argument("network", metavar="NET", help="a network file (.json or .txt)")
     draw.add_argument("-o", "--output", required=True, help="the picture (.png, .svg, .pdf)")
     draw.add_argument("--values", choices=("a", "in", "delta"),
                       help="write a_j, in_j or Δ_j under each neuron (needs --x; delta --y)")
     _example_arguments(draw, required_x=False)
-    draw.add_argument("--bias", default="label", choices=("label", "node", "hide"))
-    draw.add_argument("--title")
+    draw.add_argument("--bias", default="label", choices=("label", "node", "hide"),
+                      help="write w_0j above neuron j (label), draw neuron 0 (node) or hide it")
+    draw.add_argument("--title", help="a title (matplotlib's $…$ mathtext allowed)")
 
     train = commands.add_parser("train", help="train a network on a CSV file of examples",
                                 description="Each CSV row: the inputs x_1 … x_p, then the "
                                 "targets y_1 … y_K. A header row and # comments are allowed.")
-    train.add_argument("network", metavar="NET")
-    train.add_argument("data", metavar="DATA.csv")
-    train.add_argument("--lr", type=float, required=True, help="α")
-    train.add_argument("--epochs", type=int, required=True)
+    train.add_argument("network", metavar="NET", help="a network file (.json or .txt)")
+    train.add_argument("data", metavar="DATA.csv",
+                       help="one example per row: the inputs, then the targets")
+    train.add_argument("--lr", type=float, required=True, help="α, the learning rate")
+    train.add_argument("--epochs", type=int, required=True, help="how many epochs (at least 1)")
     train.add_argument("--batch-size", default="1",
                        help="examples per update: a number, or 'full' (default 1: SGD)")
-    train.add_argument("--loss", default="squared", choices=("squared", "half_squared", "log"))
-    train.add_argument("--weight-decay", type=float, default=0.0)
-    train.add_argument("--seed", type=int, default=0)
+    train.add_argument("--loss", default="squared", choices=("squared", "half_squared", "log"),
+                       help="the loss ℓ (default squared, seed 001's)")
+    train.add_argument("--weight-decay", type=float, default=0.0,
+                       help="λ of the cost's λ Σ w² (default 0)")
+    train.add_argument("--seed", type=int, default=0,
+                       help="drives the permutation of the examples (default 0)")
     train.add_argument("-o", "--output", required=True, help="the trained network's file")
     train.add_argument("--plot", help="also draw the cost per epoch (.png, .svg, .pdf)")
-    train.add_argument("--no-progress", action="store_true", help="no progress bar")
+    train.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                       help="a progress bar (default: only when stderr is a terminal)")
     return parser
 
 
@@ -93,7 +106,8 @@ def _example_arguments(command, required_x):
                          help="the input, one value per input neuron")
     command.add_argument("--y", type=float, nargs="+", metavar="Y",
                          help="the target, one value per output neuron")
-    command.add_argument("--loss", default="squared", choices=("squared", "half_squared", "log"))
+    command.add_argument("--loss", default="squared", choices=("squared", "half_squared", "log"),
+                         help="the loss ℓ for Δ (default squared)")
 
 
 def _example(args):
@@ -108,11 +122,12 @@ def _example(args):
 
 def _new(args):
     from .model.network import Network
+    _will_write(args.output, "network")
     net = Network.layered(args.sizes, activation=args.activation,
                           output_activation=args.output_activation, seed=args.seed,
                           epsilon=args.epsilon, init=args.init, skip=args.shape == "skip")
     path = net.save(args.output)
-    return f"wrote {path}: {net}"
+    return f"wrote {path}: {net.summary()}"
 
 
 def _explain(args):
@@ -130,6 +145,7 @@ def _explain(args):
 def _draw(args):
     from .errors import NetworkError
     from .model.network import load
+    _will_write(args.output, "picture")
     net = load(args.network)
     if args.values is not None:
         if args.x is None or (args.values == "delta" and args.y is None):
@@ -146,6 +162,9 @@ def _train(args):
     from .data import read_table
     from .errors import NetworkError
     from .model.network import load
+    _will_write(args.output, "network")
+    if args.plot:
+        _will_write(args.plot, "picture")
     net = load(args.network)
     X, Y = read_table(args.data, len(net.inputs), len(net.outputs))
     if args.batch_size == "full":
@@ -155,15 +174,16 @@ def _train(args):
     else:
         raise NetworkError(f"--batch-size must be a whole number or 'full'; "
                            f"received {args.batch_size!r}")
-    try:
-        import tqdm  # noqa: F401
-        progress = not args.no_progress
-    except ImportError:
-        progress = False
+    progress = sys.stderr.isatty() if args.progress is None else args.progress
+    if progress:
+        try:
+            import tqdm  # noqa: F401
+        except ImportError:
+            progress = False
     history = net.fit(X, Y, lr=args.lr, epochs=args.epochs, batch_size=batch_size,
                       loss=args.loss, weight_decay=args.weight_decay, seed=args.seed,
                       progress=progress)
-    lines = [f"trained {net} on {len(X)} examples for {history.epochs} epochs: "
+    lines = [f"trained {net.summary()} on {len(X)} examples for {history.epochs} epochs: "
              f"J(w) {history.loss[0]:.6g} → {history.loss[-1]:.6g}"]
     if history.accuracy:
         lines.append(f"training accuracy {history.accuracy[-1]:.4f}")
@@ -181,6 +201,33 @@ def _train(args):
     return "\n".join(lines)
 
 
+def _will_write(path, what):
+    """Refuse, before any work, a file this command could not write."""
+    from .drawing.network import FORMATS
+    from .files.atomic import writable
+    from .files.document import SUFFIXES
+    if what == "network":
+        writable(path, SUFFIXES, "a network file's name")
+    else:
+        writable(path, FORMATS, "the picture's file name")
+
+
+def _values(argv):
+    """The command line with negative numbers marked as values: argparse would read
+    ``-1e-3`` or ``-inf`` as options. A leading space keeps them numbers to float()."""
+    out = []
+    for word in argv:
+        if word.startswith("-") and not word.startswith("--"):
+            try:
+                float(word)
+            except ValueError:
+                pass
+            else:
+                word = " " + word
+        out.append(word)
+    return out
+
+
 COMMANDS = {"example": _example, "new": _new, "explain": _explain, "draw": _draw,
             "train": _train}
 
@@ -188,7 +235,7 @@ COMMANDS = {"example": _example, "new": _new, "explain": _explain, "draw": _draw
 def main(argv=None):
     """Run the command line; returns the exit status."""
     os.environ.setdefault("MPLBACKEND", "Agg")  # pictures go to files; no window needed
-    args = _parser().parse_args(argv)
+    args = _parser().parse_args(_values(sys.argv[1:] if argv is None else argv))
     from .errors import NetworkError
     try:
         print(COMMANDS[args.command](args))

@@ -3,7 +3,7 @@
 import numpy as np
 
 from . import checks
-from .errors import NetworkError, describe
+from .errors import NetworkError, describe, excerpt
 
 __all__ = ["one_hot", "classes", "MinMaxScaler"]
 
@@ -122,7 +122,17 @@ def read_table(path, n_inputs, n_outputs):
     except (OSError, UnicodeDecodeError) as error:
         raise NetworkError(f"{path}: cannot be read as UTF-8 text ({error})") from None
     rows = []
-    for number, cells in enumerate(csv.reader(lines), start=1):
+    reader = csv.reader(lines)
+    number = 0
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as error:  # a field too long, a stray quote …
+            raise NetworkError(f"{path}: line {reader.line_num}: not a CSV row ({error})") \
+                from None
+        number = reader.line_num
         cells = [cell.strip() for cell in cells]
         if not any(cells) or cells[0].startswith("#"):
             continue
@@ -132,11 +142,11 @@ def read_table(path, n_inputs, n_outputs):
             if not rows and number == 1:
                 continue  # a header
             raise NetworkError(f"{path}: line {number}: expected {width} numbers; received "
-                               f"{','.join(cells)!r}") from None
+                               f"{excerpt(','.join(cells))!r}") from None
         if len(values) != width or not all(np.isfinite(values)):
             raise NetworkError(f"{path}: line {number}: expected {width} finite numbers "
                                f"({n_inputs} inputs, then {n_outputs} targets); received "
-                               f"{','.join(cells)!r}")
+                               f"{excerpt(','.join(cells))!r}")
         rows.append(values)
     if not rows:
         raise NetworkError(f"{path}: no examples; expected rows of {width} numbers")

@@ -4,7 +4,8 @@ All of them derive from :class:`NetworkError`, itself a :class:`ValueError`, so
 ``except ng.NetworkError`` catches anything neurograph refuses.
 """
 
-__all__ = ["NetworkError", "CycleError", "UnknownNeuronError", "UnknownEdgeError"]
+__all__ = ["NetworkError", "CycleError", "UnknownNeuronError", "UnknownEdgeError", "describe",
+           "excerpt"]
 
 
 class NetworkError(ValueError):
@@ -40,11 +41,19 @@ class UnknownEdgeError(NetworkError, KeyError):
     """No edge (i, j) exists in the network."""
 
 
+def excerpt(text, most=60):
+    """`text` cut to `most` characters for a message (a received file line or value can be
+    megabytes long; an error quotes only its start)."""
+    text = str(text)
+    return text if len(text) <= most else text[:most - 3] + "..."
+
+
 def describe(value):
-    """Show a received value in an error message: its repr and, when unclear, its type."""
-    text = repr(value)
-    if len(text) > 60:
-        text = text[:57] + "..."
+    """Show a received value in an error message: its repr, shortened, and, when unclear,
+    its type."""
+    if isinstance(value, str) and len(value) > 200:
+        value = value[:200]  # never repr a huge string whole
+    text = excerpt(repr(value))
     if isinstance(value, (bool, int, float, str)) or value is None:
         return text
     return f"{text} (a {type(value).__name__})"

@@ -1,40 +1,69 @@
 """How neurograph writes numbers: rounded half up as a person rounds, with a true minus sign.
 
-Explanations, answer checking and pictures all show numbers through these two functions.
+Explanations, answer checking, pictures and the command line all show numbers through
+:func:`format_number`, one rule for every size: ordinary values with `digits` decimal
+places; values too small to show that way (below 10^−digits) and values of 10^15 or
+more in scientific notation with `digits` decimals in the mantissa; NaN and ±∞ by name.
 """
 
-from decimal import ROUND_HALF_UP, Decimal
+import math
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 
-__all__ = ["round_half_up", "format_number"]
+__all__ = ["round_half_up", "format_number", "LARGE"]
+
+LARGE = 1e15
+"""From here on numbers are written in scientific notation (beyond it a float's digits are
+no longer all meaningful to a person)."""
 
 
 def round_half_up(value, digits):
     """`value` to `digits` decimal places, halves away from zero, as a person rounds.
 
     A non-zero value smaller than 10^−digits keeps `digits` significant digits
-    instead of becoming 0, so a small Δ_j is still shown (and carried).
+    instead of becoming 0, so a small Δ_j is still shown (and carried); a value of
+    :data:`LARGE` or more keeps digits + 1 significant digits. NaN and ±∞ stay as they are.
     """
     value = float(value)  # numpy 2 writes a numpy float's repr as np.float64(…)
-    if value == 0 or value != value or abs(value) == float("inf"):
+    if value == 0 or not math.isfinite(value):
         return value
     exact = Decimal(repr(value))
-    if abs(value) < 10.0 ** -digits:
-        quantum = Decimal(1).scaleb(exact.adjusted() - digits + 1)
+    if abs(value) < 10.0 ** -digits or abs(value) >= LARGE:
+        quantum = Decimal(1).scaleb(exact.adjusted() - digits + (1 if abs(value) < 1 else 0))
     else:
         quantum = Decimal(1).scaleb(-digits)
-    return float(exact.quantize(quantum, rounding=ROUND_HALF_UP))
+    with localcontext() as context:
+        context.prec = 400  # enough for any float at any number of decimal places
+        return float(exact.quantize(quantum, rounding=ROUND_HALF_UP))
 
 
 def format_number(value, digits, latex=False):
-    """The number as shown: rounded half up, trailing zeros dropped, a true minus sign."""
+    """The number as shown: rounded half up, trailing zeros dropped, a true minus sign.
+
+    Examples
+    --------
+    >>> format_number(0.21215, 4), format_number(-3.0, 2), format_number(1.23456e24, 2)
+    ('0.2122', '−3', '1.23×10^24')
+    >>> format_number(float("nan"), 2), format_number(float("-inf"), 2, latex=True)
+    ('NaN', '-\\\\infty')
+    """
     shown = round_half_up(value, digits)
+    if shown != shown:
+        return r"\mathrm{NaN}" if latex else "NaN"
+    if math.isinf(shown):
+        text = r"\infty" if latex else "∞"
+        return ("-" if latex else "−") + text if shown < 0 else text
     if shown == 0:
         return "0"
-    if abs(shown) < 10.0 ** -digits:
-        mantissa, exponent = f"{shown:.{digits - 1}e}".split("e")
-        mantissa = mantissa.rstrip("0").rstrip(".")
+    exact = Decimal(repr(shown))  # the shortest decimal that is this float, not its binary tail
+    if abs(shown) < 10.0 ** -digits or abs(shown) >= LARGE:
+        places = digits - 1 if abs(shown) < 1 else digits
+        mantissa, exponent = format(exact, f".{max(places, 0)}e").split("e")
+        if "." in mantissa:
+            mantissa = mantissa.rstrip("0").rstrip(".")
         text = (f"{mantissa} \\times 10^{{{int(exponent)}}}" if latex
                 else f"{mantissa}×10^{int(exponent)}")
     else:
-        text = f"{shown:.{digits}f}".rstrip("0").rstrip(".")
+        text = format(exact, f".{digits}f")
+        if "." in text:
+            text = text.rstrip("0").rstrip(".")
     return text.replace("-", "-" if latex else "−")

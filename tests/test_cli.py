@@ -1,5 +1,6 @@
 """The `neurograph` command, run as users run it: the installed console script, in a subprocess."""
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -88,12 +89,35 @@ def test_new_explain_draw_train(tmp_path):
     assert (tmp_path / "curve.png").read_bytes().startswith(b"\x89PNG")
 
 
-def test_train_shows_a_progress_bar(tmp_path):
+def test_train_shows_a_progress_bar_on_a_terminal_or_when_asked(tmp_path):
     neurograph("new", "layered", 2, 1, "-o", "net.json", cwd=tmp_path)
     (tmp_path / "or.csv").write_text("0,0,0\n0,1,1\n1,0,1\n1,1,1\n")
-    result = neurograph("train", "net.json", "or.csv", "--lr", 1, "--epochs", 3, "-o", "t.json",
-                        cwd=tmp_path)
-    assert "training" in result.stderr and "3/3" in result.stderr
+    train = ("train", "net.json", "or.csv", "--lr", 1, "--epochs", 3, "-o", "t.json")
+    assert neurograph(*train, cwd=tmp_path).stderr == ""  # a pipe: no bar unless asked
+    asked = neurograph(*train, "--progress", cwd=tmp_path)
+    assert "training" in asked.stderr and "3/3" in asked.stderr
+    # on a terminal the bar is on by default
+    import fcntl
+    import pty
+    import struct
+    import termios
+    command = [str(Path(sys.executable).parent / "neurograph"), *map(str, train)]
+    output = []
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: run the command on an 80-column pseudo-terminal
+        fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+        os.chdir(tmp_path)
+        os.execv(command[0], command)
+    while True:
+        try:
+            chunk = os.read(fd, 1024)
+        except OSError:
+            break
+        if not chunk:
+            break
+        output.append(chunk)
+    os.waitpid(pid, 0)
+    assert b"3/3" in b"".join(output)
 
 
 def test_errors_are_one_line_and_write_nothing(tmp_path):

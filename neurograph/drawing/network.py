@@ -304,8 +304,7 @@ def _figure_for(net, dpi=110, **kwargs):
 def save_network_picture(net, path, dpi=110, **kwargs):
     """Draw `net` into a PNG, SVG or PDF file, chosen by the extension; see Network.plot.
 
-    The file is written whole or not at all: into a temporary file beside it,
-    then renamed.
+    The file is written whole or not at all (see :mod:`neurograph.files.atomic`).
     """
     path = writable(path, FORMATS, "the picture's file name")
     figure = _figure_for(net, dpi=dpi, **kwargs)
@@ -315,8 +314,8 @@ def save_network_picture(net, path, dpi=110, **kwargs):
 def save_figure(figure, path):
     """Save a matplotlib figure to PNG, SVG or PDF by the extension, whole or not at all."""
     path = writable(path, FORMATS, "the picture's file name")
-    return write_atomically(path, lambda temporary: figure.savefig(
-        temporary, format=path.suffix[1:].lower(), bbox_inches="tight"))
+    return write_atomically(path, lambda handle: figure.savefig(
+        handle, format=path.suffix[1:].lower(), bbox_inches="tight"))
 
 
 def network_png(net):

@@ -320,7 +320,7 @@ class BatchEngine:
         return total
 
     def step(self, D, lr, batch, weight_decay, decay_bias):
-        decay = 2.0 * lr * weight_decay
+        decay = 2.0 * (lr * weight_decay)
         for gen, source, delta in zip(self.generations, self.sources, D[1:]):
             gen.step(source, delta, lr, batch, decay, decay if decay_bias else 0.0)
 

@@ -164,7 +164,7 @@ def gradient_step(plan, lr, weight_decay=0.0, decay_bias=True):
     Frozen edges keep their weights; with ``decay_bias=False`` the bias edges
     (0, j) are updated without the decay term, as seed 004 does.
     """
-    decay = 2.0 * lr * weight_decay
+    decay = 2.0 * (lr * weight_decay)  # (2α)λ would be ∞·0 = NaN for α near the largest float
     for edges, decay_ij in ((plan.weights, decay), (plan.biases, decay if decay_bias else 0.0)):
         for neuron_i, edge, neuron_j in edges:
             w_ij = edge.weight

@@ -190,8 +190,8 @@ def save(doc, path):
         text = format_edge_list(doc)
     else:
         text = format_json(doc)
-    return write_atomically(path, lambda temporary: Path(temporary).write_text(
-        text, encoding="utf-8"))
+    data = text.encode("utf-8")
+    return write_atomically(path, lambda handle: handle.write(data))
 
 
 def read(path):

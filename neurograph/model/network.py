@@ -26,7 +26,7 @@ from . import init as initial_weights
 from .activations import Activation, get_activation
 from .losses import get_loss
 from .neuron import Edge, Neuron
-from .structure import (Blueprint, check, closing_cycle, cycle_error, edge_fault,
+from .structure import (Blueprint, check, closing_cycle, cycle_error, edge_fault, ids_text,
                         topological_order)
 from .views import GradView, GraphView, WeightView
 
@@ -323,8 +323,22 @@ class Network:
         return twin
 
     def __repr__(self):
-        return (f"Network(inputs={self.inputs}, hidden={self.hidden}, outputs={self.outputs}, "
-                f"weights={len(self._edge_ids())})")
+        return (f"Network(inputs={ids_text(self.inputs)}, hidden={ids_text(self.hidden)}, "
+                f"outputs={ids_text(self.outputs)}, weights={len(self._edge_ids())})")
+
+    def summary(self):
+        """One line: how many inputs, hidden and output neurons and weights.
+
+        >>> import neurograph as ng
+        >>> ng.Network.layered([64, 30, 10]).summary()
+        '64 inputs, 30 hidden, 10 outputs, 2,260 weights'
+        """
+        counts = [(len(self._inputs), "input"), (len(self.hidden), "hidden"),
+                  (len(self._outputs), "output")]
+        parts = [f"{n:,} {word}{'s' if n != 1 and word != 'hidden' else ''}"
+                 for n, word in counts]
+        edges = len(self._edge_ids())
+        return f"{', '.join(parts)}, {edges:,} weight{'s' if edges != 1 else ''}"
 
     # --------------------------------------------------------- growing by hand
 

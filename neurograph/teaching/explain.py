@@ -218,12 +218,12 @@ class _Working:
                                            remark("(frozen: not updated)"))
                 continue
             decay = weight_decay if (i != 0 or decay_bias) else 0.0
-            value = w_ij - lr * self.grad[i, j] - 2.0 * lr * decay * w_ij
+            value = w_ij - lr * self.grad[i, j] - 2.0 * (lr * decay) * w_ij
             symbolic = [w, op("−"), sym("α"), op("·"), sym("dJ/dw", f"{i},{j}")]
             numbers = [num(w_ij), op("−"), num(lr), op("·"), num(self.grad[i, j])]
             if decay:
                 symbolic += [op("−"), num(2.0), sym("α"), sym("λ"), op("·"), w]
-                numbers += [op("−"), num(2.0 * lr * decay), op("·"), num(w_ij)]
+                numbers += [op("−"), num(2.0 * (lr * decay)), op("·"), num(w_ij)]
             self.new[i, j] = self.r(value)
             self.step("update", f"w_{i},{j}", self.new[i, j], w, op("←"), *symbolic, op("="),
                       *numbers, op("="), num(self.new[i, j]))

@@ -61,7 +61,7 @@ class ReferenceRunner:
             total = [t + neuron_j.delta * neuron_i.a
                      for t, (neuron_i, _, neuron_j) in zip(total, plan.edges)]
         average = {edge: t / len(indices) for t, (_, edge, _) in zip(total, plan.edges)}
-        decay = 2.0 * lr * weight_decay
+        decay = 2.0 * (lr * weight_decay)
         for edges, decay_ij in ((plan.weights, decay), (plan.biases, decay if decay_bias else 0.0)):
             for _, edge, _ in edges:
                 w_ij = edge.weight
