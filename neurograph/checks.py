@@ -15,7 +15,7 @@ import numpy as np
 
 from .errors import NetworkError, describe
 
-__all__ = ["MAX_ID", "OPTIONS", "Count", "Number", "edge", "generator", "matrix", "named",
+__all__ = ["MAX_ID", "OPTIONS", "Count", "Number", "edge", "flag", "generator", "matrix", "named",
            "neuron_id", "option", "vector", "weight"]
 
 MAX_ID = 2 ** 31 - 1
@@ -121,6 +121,13 @@ def named(spec, cls, table, aliases, what):
     known = ", ".join(sorted([*table, *aliases]))
     raise NetworkError(f"unknown {what} {describe(spec)}; expected {article} {cls.__name__} "
                        f"or one of: {known}")
+
+
+def flag(value, what):
+    """A real boolean (numpy's too); strings such as "no" are refused, not taken as true."""
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    raise NetworkError(f"{what} must be True or False; received {describe(value)}")
 
 
 def generator(seed):

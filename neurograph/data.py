@@ -102,8 +102,8 @@ class MinMaxScaler:
 def read_table(path, n_inputs, n_outputs):
     """Examples from a CSV file: each row x_1 … x_p then y_1 … y_K.
 
-    A first row that is not numbers is read as a header; blank lines and lines
-    starting with ``#`` are skipped. Returns ``(X, Y)``.
+    Blank lines and lines starting with ``#`` are skipped; the first other row, if it
+    is not numbers, is a header. Returns ``(X, Y)``.
 
     Raises
     ------
@@ -123,7 +123,7 @@ def read_table(path, n_inputs, n_outputs):
         raise NetworkError(f"{path}: cannot be read as UTF-8 text ({error})") from None
     rows = []
     reader = csv.reader(lines)
-    number = 0
+    number, header_allowed = 0, True
     while True:
         try:
             cells = next(reader)
@@ -136,11 +136,12 @@ def read_table(path, n_inputs, n_outputs):
         cells = [cell.strip() for cell in cells]
         if not any(cells) or cells[0].startswith("#"):
             continue
+        first, header_allowed = header_allowed, False
         try:
             values = [float(cell) for cell in cells]
         except ValueError:
-            if not rows and number == 1:
-                continue  # a header
+            if first:
+                continue  # a header: the first row that is not blank or a comment
             raise NetworkError(f"{path}: line {number}: expected {width} numbers; received "
                                f"{excerpt(','.join(cells))!r}") from None
         if len(values) != width or not all(np.isfinite(values)):

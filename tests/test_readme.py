@@ -30,3 +30,25 @@ def test_readme_commands_are_the_ones_ci_runs():
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     for command in ('pip install -e ".[test]"', "python -m pytest"):
         assert command in README and command in ci
+
+
+def test_readme_shell_commands_run_as_written(tmp_path):
+    """Every line of the README's shell blocks, run in order in a fresh folder that holds the
+    files the README points to (the example data); set-up and the test command excepted."""
+    import shutil
+    shutil.copytree(ROOT / "examples" / "data", tmp_path / "examples" / "data")
+    bin_folder = str(Path(sys.executable).parent)
+    ran = 0
+    for block in re.findall(r"```bash\n(.*?)```", README, re.S):
+        for line in block.splitlines():
+            command = line.split("  #")[0].strip()
+            if not command.startswith("neurograph"):
+                continue  # the set-up and the tests run in CI itself
+            result = subprocess.run(command, shell=True, cwd=tmp_path, capture_output=True,
+                                    text=True, env={"PATH": bin_folder, "HOME": str(tmp_path),
+                                                    "MPLBACKEND": "Agg"})
+            assert result.returncode == 0, (command, result.stderr)
+            ran += 1
+    assert ran >= 6
+    for written in ("net.json", "net.png", "trained.json", "curve.png", "forward.png"):
+        assert (tmp_path / written).stat().st_size > 0, written

@@ -28,6 +28,11 @@ VALUE_SYMBOLS = {"a": "a", "in": "in", "delta": r"\Delta"}
 FORMATS = (".png", ".svg", ".pdf")
 
 
+MAX_DRAWN_NEURONS = 5_000
+MAX_DRAWN_EDGES = 200_000
+"""Beyond these a picture is neither legible nor quick to draw: plot_network refuses."""
+
+
 def network_layout(net):
     """Positions {j: (x, y)}: columns by topological depth, neuron 1 on top.
 
@@ -98,10 +103,14 @@ def plot_network(net, ax=None, *, pos=None, bias="label", weights=None, values=N
     if values not in (None, "a", "in", "delta"):
         raise NetworkError(f"values must be 'a', 'in', 'delta' or None; "
                            f"received {describe(values)}")
+    if len(net.neurons) > MAX_DRAWN_NEURONS or len(net.w) > MAX_DRAWN_EDGES:
+        raise NetworkError(f"the network has {len(net.neurons):,} neurons and {len(net.w):,} "
+                           f"weights: too many to draw legibly (at most {MAX_DRAWN_NEURONS:,} and "
+                           f"{MAX_DRAWN_EDGES:,}); draw a smaller part of it")
     where = network_layout(net)
     where.update(_positions(pos, net))
     shown = [j for j in where if j != 0 or bias == "node"]
-    edges = [(i, j) for i, j in net.graph.edges if i != 0 or bias == "node"]
+    edges = [(i, j) for i, j in net.edges(sort=False) if i != 0 or bias == "node"]
     label_weights = len(edges) <= MAX_LABELLED_EDGES if weights is None else bool(weights)
     if ax is None:
         import matplotlib.pyplot as plt
@@ -122,8 +131,24 @@ def plot_network(net, ax=None, *, pos=None, bias="label", weights=None, values=N
         _write_values(ax, net, where, values, digits, fontsize, radius)
     ax.axis("off")
     if title:
-        ax.set_title(title, fontsize=max(fontsize + 1, 10))
+        ax.set_title(_checked_title(title), fontsize=max(fontsize + 1, 10))
     return ax
+
+
+def _checked_title(title):
+    """`title`, if matplotlib can set it: plain text, or mathtext between $ signs."""
+    if not isinstance(title, str):
+        raise NetworkError(f"title must be text; received {describe(title)}")
+    from matplotlib import cbook
+    from matplotlib.mathtext import MathTextParser
+    if cbook.is_math_text(title):
+        try:
+            MathTextParser("path").parse(title)
+        except ValueError as error:
+            first = str(error).strip().splitlines()[-1] if str(error).strip() else "a parse error"
+            raise NetworkError(f"the title {describe(title)} is not valid mathtext ({first}); "
+                               f"write \\$ for a dollar sign") from None
+    return title
 
 
 def _positions(pos, net):
@@ -150,12 +175,26 @@ def _figure_size(where, shown):
 
 
 def _radius(where, shown):
-    """Node radius: RADIUS, or less where neurons stand closer than 2.5 radii."""
-    points = np.array([where[j] for j in shown])
-    if len(points) < 2:
-        return RADIUS
-    gaps = np.hypot(*(points[:, None, :] - points[None, :, :]).transpose(2, 0, 1))
-    return float(min(RADIUS, 0.4 * gaps[gaps > 0].min()))
+    """Node radius: RADIUS, or less where neurons stand closer than 2.5 radii.
+
+    The closest pair is found in a grid of cells as wide as RADIUS / 0.4: only pairs
+    in neighbouring cells can be that close, so time and memory grow with the neurons.
+    """
+    cell = RADIUS / 0.4
+    grid = {}
+    for j in shown:
+        x, y = where[j]
+        grid.setdefault((math.floor(x / cell), math.floor(y / cell)), []).append((x, y))
+    closest = math.inf
+    for (cx, cy), points in grid.items():
+        near = [p for dx in (-1, 0, 1) for dy in (-1, 0, 1)
+                for p in grid.get((cx + dx, cy + dy), ())]
+        for x, y in points:
+            for u, v in near:
+                gap = math.hypot(x - u, y - v)
+                if 0 < gap < closest:
+                    closest = gap
+    return float(min(RADIUS, 0.4 * closest))
 
 
 def _font_size(ax, radius):

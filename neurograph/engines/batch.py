@@ -15,6 +15,8 @@ Weights are read from the edges at the start of every call (so any change to
 reference engine to 1e-12 on random non-layered DAGs.
 """
 
+import math
+
 import numpy as np
 
 __all__ = ["BatchEngine", "compile_batch", "quiet"]
@@ -244,6 +246,17 @@ class BatchEngine:
     def weights(self):
         """A copy of every generation's weight arrays, for :meth:`set_weights`."""
         return [(g.W.copy() if g.dense else g.w.copy(), g.b.copy()) for g in self.generations]
+
+    def largest_weight(self):
+        """max |w_ij| over every edge (NaN if any weight is NaN)."""
+        largest = 0.0
+        for g in self.generations:
+            for values in ((g.W[g.rows, g.cols] if g.dense else g.w), g.b[g.bias_cols]):
+                if values.size:
+                    largest = max(largest, float(np.max(np.abs(values))))
+                    if np.isnan(values).any():
+                        return math.nan
+        return largest
 
     def set_weights(self, saved):
         """Put back the arrays :meth:`weights` copied."""

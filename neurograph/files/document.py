@@ -223,9 +223,20 @@ def read(path):
                            f"{error.colno}: {error.msg}") from None
     except RecursionError:
         raise NetworkError(f"{source}: nested too deeply to be a network file") from None
-    except ValueError as error:
-        raise NetworkError(f"{source}: {error}") from None
+    except ValueError as error:  # NaN or Infinity: say where, as for every other fault
+        raise NetworkError(f"{source}: {_where_constant(text)}{error}") from None
     return contents(doc, source)
+
+
+def _where_constant(text):
+    """"line L, column C: " of the first bare NaN or Infinity outside a string, or ""."""
+    import re
+    for match in re.finditer(r'"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)', text):
+        if match.group(1):
+            line = text.count("\n", 0, match.start()) + 1
+            column = match.start() - text.rfind("\n", 0, match.start())
+            return f"line {line}, column {column}: "
+    return ""
 
 
 def _refuse_constant(name):

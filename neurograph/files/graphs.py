@@ -2,7 +2,7 @@
 
 import networkx as nx
 
-from ..checks import neuron_id, weight
+from ..checks import flag, neuron_id, weight
 from ..errors import NetworkError, describe
 
 __all__ = ["from_document", "contents"]
@@ -46,7 +46,7 @@ def contents(G, activation="logistic", inputs=None, outputs=None):
         if "weight" not in data:
             raise NetworkError(f"edge ({i}, {j}) of the graph has no 'weight' attribute")
         edges[ids[i], ids[j]] = weight(data["weight"], f"the weight of edge ({i}, {j})")
-        if data.get("frozen"):
+        if flag(data.get("frozen", False), f"the 'frozen' attribute of edge ({i}, {j})"):
             frozen.add((ids[i], ids[j]))
     order = list(edges)
     return dict(edges=edges, hints=hints, inputs=inputs, outputs=outputs, activation=activation,

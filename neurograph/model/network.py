@@ -481,9 +481,14 @@ class Network:
         """
         plan = self.plan()
         x = checks.vector(x, len(plan.inputs), "x")
+        saved = self.values()
         reference.forward_propagate(plan, x)
+        out = np.array([neuron.a for neuron in plan.outputs])
+        if np.isnan(out).any():
+            self.restore_values(saved)
+            raise NetworkError(not_a_number(x))
         self._stage = "forward"
-        return np.array([neuron.a for neuron in plan.outputs])
+        return out
 
     def backward(self, y, loss="squared"):
         """Backpropagation after :meth:`forward`: set every Δ_j (and so ``net.grad``).
@@ -552,6 +557,8 @@ class Network:
         loss = get_loss(loss)
         lr = checks.option("lr", lr)
         weight_decay = checks.option("weight_decay", weight_decay)
+        if decay_bias is not True:
+            decay_bias = checks.flag(decay_bias, "decay_bias")
         saved = self.values() if loss.check is not None else None
         reference.forward_propagate(plan, x)
         try:
@@ -559,7 +566,7 @@ class Network:
         except NetworkError:
             self.restore_values(saved)  # the loss refused these outputs: put the last values back
             raise
-        reference.gradient_step(plan, lr, weight_decay, bool(decay_bias))
+        reference.gradient_step(plan, lr, weight_decay, decay_bias)
         self._stage, self._last_loss = "backward", loss
         return value
 
@@ -932,6 +939,13 @@ def _known(activations):
             raise NetworkError(f"activations must map names to Activation objects; "
                                f"{name!r} maps to {describe(g)}")
     return dict(activations)
+
+
+def not_a_number(x):
+    """The words for outputs that came out NaN (both engines say them)."""
+    return (f"an output is not a number (NaN) for x = {describe(x)}: a sum in_j overflowed "
+            f"(∞ − ∞); the inputs or weights are too large (sums that overflow one way give ±∞, "
+            f"which is kept)")
 
 
 def _bias_weight(bias):

@@ -28,6 +28,8 @@ def explain(net, x, y=None, lr=None, loss="squared", digits=4, carry_rounded=Fal
     y = None if y is None else checks.vector(y, len(plan.outputs), "y")
     loss = get_loss(loss)
     digits = checks.option("digits", digits)
+    carry_rounded = checks.flag(carry_rounded, "carry_rounded")
+    decay_bias = checks.flag(decay_bias, "decay_bias")
     if lr is not None:
         if y is None:
             raise NetworkError("an update needs the target: pass y as well as lr")

@@ -93,14 +93,14 @@ def _vanishing(out):
 
     from ..drawing.network import save_figure
     from ..drawing.training import plot_deltas
-    chain = {(j - 1, j): 1.0 for j in range(2, 8)}
-    chain.update({(0, j): 0.1 for j in range(2, 8)})
-    lines, ax = ["|Δ_j| along the chain 1 → 2 → … → 7, output first:"], None
+    chain = {(j - 1, j): 1.0 for j in range(2, 6)}  # the lecture's 5-neuron chain
+    chain.update({(0, j): 0.1 for j in range(2, 6)})
+    lines, ax = ["|Δ_j| along the chain 1 → 2 → 3 → 4 → 5, output first:"], None
     for g in ("logistic", "relu"):
         net = Network.from_weights(chain, activation=g)
         net.forward([0.5])
         net.backward([0.0])
-        deltas = "  ".join(f"{abs(net.neuron(j).delta):.2e}" for j in range(7, 1, -1))
+        deltas = "  ".join(f"{abs(net.neuron(j).delta):.2e}" for j in range(5, 1, -1))
         lines.append(f"  {g:9} {deltas}")
         ax = plot_deltas(net, [0.5], [0.0], ax=ax, label=g)
     try:
@@ -114,7 +114,8 @@ EXAMPLES = {
     "sgd": ("Lecture 07-2a: one SGD iteration (0.2122, 0.1449, 0.1561)", _sgd),
     "xor": ("Lecture 07-2b: a hidden layer overcomes the XOR problem", _xor),
     "symmetry": ("Lecture 07-4a: equal initial weights stay equal", _symmetry),
-    "vanishing": ("Lecture 07-3d: vanishing gradients, logistic against ReLU", _vanishing),
+    "vanishing": ("Lecture 07-3d: vanishing gradients in the 5-neuron chain, logistic against "
+                  "ReLU", _vanishing),
 }
 """name → (what it shows, runner(folder) → (text, pictures written))."""
 

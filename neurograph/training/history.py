@@ -25,8 +25,9 @@ class History:
         The mean loss and the accuracy on the validation data, when given.
     stopped : str
         "epochs" (the epoch limit), "errors" (every |y_k − a_k| below
-        ``error_tol``) or "converged" (J changed by less than ``min_delta`` for
-        ``patience`` epochs in a row).
+        ``error_tol``), "converged" (J changed by less than ``min_delta`` for
+        ``patience`` epochs in a row) or "diverged" (J(w) stopped being finite, or a
+        weight left ±1e100: fit raised, and this history is the error's ``.history``).
     """
 
     loss: list = field(default_factory=list)

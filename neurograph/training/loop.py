@@ -18,12 +18,16 @@ from .. import checks
 from ..engines import batch, reference
 from ..errors import NetworkError, describe
 from ..model.losses import get_loss
+from ..model.network import not_a_number
 from .history import History, labels_of
 from .runners import RUNNERS
 
-__all__ = ["fit", "predict", "choose_engine", "ENGINES"]
+__all__ = ["fit", "predict", "choose_engine", "ENGINES", "WEIGHT_LIMIT"]
 
 ENGINES = ("auto", "reference", "vectorized")
+WEIGHT_LIMIT = 1e100
+"""Training has diverged once a weight leaves ±WEIGHT_LIMIT, even while J(w) stays finite (a
+saturated logistic network's J can sit still while its weights explode)."""
 AUTO_VECTORIZED_ABOVE = 300  # batch size × edges; where the engines cost about the same here
 
 
@@ -43,6 +47,8 @@ def fit(net, X, Y, lr=0.5, epochs=100, batch_size=1, loss="squared", weight_deca
     error_tol = None if error_tol is None else checks.option("error_tol", error_tol)
     min_delta = None if min_delta is None else checks.option("min_delta", min_delta)
     patience = checks.option("patience", patience)
+    decay_bias, shuffle = checks.flag(decay_bias, "decay_bias"), checks.flag(shuffle, "shuffle")
+    progress = checks.flag(progress, "progress")
     rng = checks.generator(seed)
     bar = _progress_bar(progress, epochs)
     runner = RUNNERS[choose_engine(engine, plan, batch_size)](net, X, Y, loss, dropout, rng)
@@ -62,9 +68,12 @@ def fit(net, X, Y, lr=0.5, epochs=100, batch_size=1, loss="squared", weight_deca
             cost, worst, outputs = runner.evaluate(None, Y)
             if weight_decay:
                 cost += weight_decay * runner.penalty(decay_bias)
-            if not math.isfinite(cost):
+            largest = runner.largest_weight()
+            if not math.isfinite(cost) or not largest <= WEIGHT_LIMIT:
                 runner.restore(start)
-                raise _diverged(epoch, cost, history)
+                raise _diverged(epoch, "J(w) is no longer a finite number" if not
+                                math.isfinite(cost) else f"a weight reached {largest:.3g}, "
+                                f"beyond ±{WEIGHT_LIMIT:g}", history)
             history.record(cost, outputs, labels, _held_out(runner, held_out))
             if bar is not None:
                 bar.update(1)
@@ -80,7 +89,7 @@ def fit(net, X, Y, lr=0.5, epochs=100, batch_size=1, loss="squared", weight_deca
                 break
     except (OverflowError, FloatingPointError) as error:
         runner.restore(start)
-        diverged = _diverged(epoch, error, history)
+        diverged = _diverged(epoch, f"an overflow ({error})", history)
     except NetworkError as error:
         if getattr(error, "history", None) is not history:  # not a divergence: undo everything
             net.set_theta(before[0])
@@ -111,13 +120,17 @@ def predict(net, X, engine="auto"):
     if choose_engine(engine, plan, len(X)) == "vectorized":
         engine = batch.compile_batch(net)
         with batch.quiet():
-            return engine.outputs_of(engine.forward(X)[1]).copy()
-    saved = net.values()
-    outputs = np.empty((len(X), len(plan.outputs)))
-    for row, x in enumerate(X.tolist()):
-        reference.forward_propagate(plan, x)
-        outputs[row] = [neuron.a for neuron in plan.outputs]
-    net.restore_values(saved)
+            outputs = engine.outputs_of(engine.forward(X)[1]).copy()
+    else:
+        saved = net.values()
+        outputs = np.empty((len(X), len(plan.outputs)))
+        for row, x in enumerate(X.tolist()):
+            reference.forward_propagate(plan, x)
+            outputs[row] = [neuron.a for neuron in plan.outputs]
+        net.restore_values(saved)
+    bad = np.isnan(outputs).any(axis=1)
+    if bad.any():
+        raise NetworkError(not_a_number(X[int(np.argmax(bad))].tolist()))
     return outputs
 
 
@@ -137,10 +150,11 @@ def _held_out(runner, held_out):
     return cost, outputs, labels
 
 
-def _diverged(epoch, cost, history):
+def _diverged(epoch, what, history):
+    history.stopped = "diverged"
     error = NetworkError(
-        f"training diverged in epoch {epoch}: J(w) = {cost}; the network keeps the weights it "
-        f"had before that epoch (try a smaller learning rate)")
+        f"training diverged in epoch {epoch}: {what}; the network keeps the weights it had "
+        f"before that epoch (try a smaller learning rate)")
     error.history = history
     return error
 

@@ -5,6 +5,7 @@ runner that makes the updates and evaluates J(w) its own way. Both give the same
 numbers to 1e-12.
 """
 
+import math
 from typing import Protocol
 
 import numpy as np
@@ -26,6 +27,9 @@ class Runner(Protocol):
 
     def penalty(self, decay_bias):
         """Σ w_ij² over the decayed edges."""
+
+    def largest_weight(self):
+        """max |w_ij| (NaN if a weight is NaN)."""
 
     def snapshot(self):
         """The weights now, for :meth:`restore`."""
@@ -88,6 +92,10 @@ class ReferenceRunner:
         decayed = self.plan.weights + self.plan.biases if decay_bias else self.plan.weights
         return sum(edge.weight ** 2 for _, edge, _ in decayed)
 
+    def largest_weight(self):
+        weights = [abs(edge.weight) for _, edge, _ in self.plan.edges]
+        return max(weights, default=0.0) if sum(weights) == sum(weights) else math.nan
+
     def snapshot(self):
         return [edge.weight for _, edge, _ in self.plan.edges]
 
@@ -133,6 +141,9 @@ class BatchRunner:
 
     def penalty(self, decay_bias):
         return self.engine.penalty(decay_bias)
+
+    def largest_weight(self):
+        return self.engine.largest_weight()
 
     def snapshot(self):
         return self.engine.weights()
