@@ -26,7 +26,8 @@ from .data import MinMaxScaler, classes, one_hot
 from .drawing.network import network_layout, plot_network
 from .drawing.training import (plot_decision_boundary, plot_deltas, plot_history,
                                plot_neuron_outputs)
-from .errors import CycleError, NetworkError, UnknownEdgeError, UnknownNeuronError
+from .errors import (CycleError, DivergedError, NetworkError, UnknownEdgeError,
+                     UnknownNeuronError)
 from .model.activations import ACTIVATIONS, Activation, get_activation
 from .model.losses import LOSSES, Loss, get_loss
 from .model.network import Network, load
@@ -44,6 +45,7 @@ __all__ = [
     "Activation",
     "AnswerReport",
     "CycleError",
+    "DivergedError",
     "Edge",
     "Explanation",
     "GradCheckResult",

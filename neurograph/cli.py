@@ -10,7 +10,7 @@ import argparse
 import os
 import sys
 
-__all__ = ["main"]
+__all__ = ["main", "parser"]
 
 ACTIVATION_NAMES = ("threshold", "logistic", "sigmoid", "tanh", "relu", "leaky_relu",
                     "softplus", "identity", "linear")
@@ -23,14 +23,15 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
 
 
-def _parser():
+def parser():
+    """The command line's argparse parser (every option with its help text)."""
     from . import __version__
     from .teaching.lectures import EXAMPLES
 
-    parser = _Parser(prog="neurograph", description="Neural networks one neuron at a time, "
+    top = _Parser(prog="neurograph", description="Neural networks one neuron at a time, "
                      "as lecture notes write them.")
-    parser.add_argument("--version", action="version", version=f"neurograph {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    top.add_argument("--version", action="version", version=f"neurograph {__version__}")
+    commands = top.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     commands.required = True
 
     example = commands.add_parser("example", help="list or run the lecture examples",
@@ -44,7 +45,8 @@ def _parser():
                               description="A fully connected layered network numbered as the "
                               "lectures number it; 'skip' also joins every layer to every "
                               "later one.")
-    new.add_argument("shape", choices=("layered", "skip"))
+    new.add_argument("shape", choices=("layered", "skip"),
+                     help="layered: each layer joined to the next; skip: to every later one")
     new.add_argument("sizes", nargs="+", type=int, metavar="SIZE",
                      help="neurons per layer, inputs first, e.g. 2 2 1")
     new.add_argument("-o", "--output", required=True, help="the file (.json or .txt)")
@@ -66,7 +68,8 @@ def _parser():
     explain.add_argument("--digits", type=int, default=4, help="decimal places (default 4)")
     explain.add_argument("--carry-rounded", action="store_true",
                          help="carry each rounded value into the next step, as by hand")
-    explain.add_argument("--format", default="text", choices=("text", "markdown", "latex"))
+    explain.add_argument("--format", default="text", choices=("text", "markdown", "latex"),
+                         help="plain text (default), Markdown with math, or LaTeX lines")
 
     draw = commands.add_parser("draw", help="draw a network to PNG, SVG or PDF")
     draw.add_argument("network", metavar="NET", help="a network file (.json or .txt)")
@@ -98,7 +101,7 @@ def _parser():
     train.add_argument("--plot", help="also draw the cost per epoch (.png, .svg, .pdf)")
     train.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                        help="a progress bar (default: only when stderr is a terminal)")
-    return parser
+    return top
 
 
 def _example_arguments(command, required_x):
@@ -235,7 +238,7 @@ COMMANDS = {"example": _example, "new": _new, "explain": _explain, "draw": _draw
 def main(argv=None):
     """Run the command line; returns the exit status."""
     os.environ.setdefault("MPLBACKEND", "Agg")  # pictures go to files; no window needed
-    args = _parser().parse_args(_values(sys.argv[1:] if argv is None else argv))
+    args = parser().parse_args(_values(sys.argv[1:] if argv is None else argv))
     from .errors import NetworkError
     try:
         print(COMMANDS[args.command](args))

@@ -4,8 +4,8 @@ All of them derive from :class:`NetworkError`, itself a :class:`ValueError`, so
 ``except ng.NetworkError`` catches anything neurograph refuses.
 """
 
-__all__ = ["NetworkError", "CycleError", "UnknownNeuronError", "UnknownEdgeError", "describe",
-           "excerpt"]
+__all__ = ["NetworkError", "CycleError", "DivergedError", "UnknownNeuronError",
+           "UnknownEdgeError", "describe", "excerpt"]
 
 
 class NetworkError(ValueError):
@@ -31,6 +31,12 @@ class CycleError(NetworkError):
     def __init__(self, message, cycle):
         super().__init__(message)
         self.cycle = list(cycle)
+
+
+class DivergedError(NetworkError):
+    """Training left the numbers a network can hold: an update would make a weight NaN or take
+    it beyond ±1e100, or J(w) stopped being finite. The weights are left as they were before
+    the step (``sgd_step``) or the epoch (``fit``, which attaches its ``.history``)."""
 
 
 class UnknownNeuronError(NetworkError, KeyError):

@@ -194,6 +194,7 @@ class BatchEngine:
     """
 
     def __init__(self, plan):
+        self.order = plan.order
         processing = [neuron for neuron, _, _ in plan.forward]
         g_of = {neuron: g for neuron, g, _ in plan.forward}
         level = plan.depth  # a generation is the neurons of one depth
@@ -291,6 +292,28 @@ class BatchEngine:
             IN.append(z)
             A.append(a)
         return IN, A
+
+    def first_overflow(self, IN):
+        """(example, neuron id) of the first sum in_j that overflowed (±∞ or NaN), or None.
+
+        Examples are searched in order, and within one the neurons in topological order,
+        as the reference engine meets them.
+        """
+        bad = None
+        for b, z in enumerate(IN[1:], start=1):
+            rows = ~np.isfinite(z).all(axis=1)
+            if rows.any():
+                row = int(np.argmax(rows))
+                if bad is None or row < bad[0]:
+                    bad = (row, b)
+        if bad is None:
+            return None
+        row, _ = bad
+        ids = {place: j for j, place in self.place.items()}
+        columns = [(ids[(b, c)], b, c) for b, z in enumerate(IN[1:], start=1)
+                   for c in range(z.shape[1]) if not np.isfinite(z[row, c])]
+        order = {j: k for k, j in enumerate(self.order)}
+        return row, min(columns, key=lambda item: order[item[0]])[0]
 
     def backward(self, Y, loss, IN, A):
         """Δ as a list of blocks (block 0, the inputs, has none), after :meth:`forward`."""

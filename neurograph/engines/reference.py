@@ -7,10 +7,14 @@ an activation changes); the weights live on the network's :class:`Edge` objects,
 which the plan holds, so a change to ``net.w`` is seen at once.
 """
 
-from ..errors import NetworkError
+from ..errors import DivergedError, NetworkError
 
 __all__ = ["Plan", "compile_plan", "forward_propagate", "back_propagate", "gradient_step",
-           "output_loss"]
+           "output_loss", "WEIGHT_LIMIT"]
+
+WEIGHT_LIMIT = 1e100
+"""No update may make a weight NaN or take it beyond ±WEIGHT_LIMIT: such a step is undone
+and refused (a network that needs such weights has diverged)."""
 
 
 class Plan:
@@ -42,7 +46,7 @@ class Plan:
     """
 
     __slots__ = ("order", "inputs", "outputs", "forward", "backward", "edges", "weights",
-                 "biases", "parameters", "depth", "output_activations")
+                 "biases", "trainable", "parameters", "depth", "output_activations")
 
     def __init__(self, order, inputs, outputs, forward, backward):
         self.order = order
@@ -55,6 +59,7 @@ class Plan:
         trainable = [triple for triple in self.edges if not triple[1].frozen]
         self.weights = [triple for triple in trainable if triple[0].id != 0]
         self.biases = [triple for triple in trainable if triple[0].id == 0]
+        self.trainable = self.weights + self.biases
         self.parameters = sorted(((neuron_i.id, neuron_j.id), edge)
                                  for neuron_i, edge, neuron_j in trainable)
         self.output_activations = _output_activations(forward, outputs)
@@ -162,12 +167,29 @@ def gradient_step(plan, lr, weight_decay=0.0, decay_bias=True):
     """For each edge (i, j) ∈ A: w_ij ← w_ij − α Δ_j a_i − 2αλ w_ij (seed 001's weight decay).
 
     Frozen edges keep their weights; with ``decay_bias=False`` the bias edges
-    (0, j) are updated without the decay term, as seed 004 does.
+    (0, j) are updated without the decay term, as seed 004 does. A step that would make a
+    weight NaN or take it beyond ±:data:`WEIGHT_LIMIT` is undone and refused (DivergedError).
     """
     decay = 2.0 * (lr * weight_decay)  # (2α)λ would be ∞·0 = NaN for α near the largest float
+    within = True
     for edges, decay_ij in ((plan.weights, decay), (plan.biases, decay if decay_bias else 0.0)):
         for neuron_i, edge, neuron_j in edges:
-            w_ij = edge.weight
+            edge.previous = w_ij = edge.weight
             # ∂J/∂w_ij = Δ_j a_i
-            edge.weight = w_ij - lr * (neuron_j.delta * neuron_i.a) - decay_ij * w_ij
+            edge.weight = w_ij = w_ij - lr * (neuron_j.delta * neuron_i.a) - decay_ij * w_ij
+            if not -WEIGHT_LIMIT <= w_ij <= WEIGHT_LIMIT:  # NaN fails both comparisons
+                within = False
+    if not within:
+        _undo(plan)
+
+
+def _undo(plan):
+    """Put back the weights a refused step replaced, and say which weight it would have broken."""
+    broken = next((neuron_i.id, neuron_j.id, edge.weight) for neuron_i, edge, neuron_j
+                  in plan.trainable if not -WEIGHT_LIMIT <= edge.weight <= WEIGHT_LIMIT)
+    for _, edge, _ in plan.trainable:
+        edge.weight = edge.previous
+    i, j, w_ij = broken
+    raise DivergedError(f"this update would make w_{i},{j} = {w_ij:g}, beyond ±{WEIGHT_LIMIT:g}; "
+                        f"the weights were left as they were (try a smaller learning rate)")
 

@@ -483,12 +483,12 @@ class Network:
         x = checks.vector(x, len(plan.inputs), "x")
         saved = self.values()
         reference.forward_propagate(plan, x)
-        out = np.array([neuron.a for neuron in plan.outputs])
-        if np.isnan(out).any():
+        overflowed = first_overflow(plan)
+        if overflowed is not None:
             self.restore_values(saved)
-            raise NetworkError(not_a_number(x))
+            raise NetworkError(overflow_message(x, overflowed))
         self._stage = "forward"
-        return out
+        return np.array([neuron.a for neuron in plan.outputs])
 
     def backward(self, y, loss="squared"):
         """Backpropagation after :meth:`forward`: set every Δ_j (and so ``net.grad``).
@@ -533,7 +533,9 @@ class Network:
         decay_bias : bool, default True
             False leaves the bias edges (0, j) out of the decay, as seed 004 does.
 
-        Frozen edges (:meth:`freeze`) keep their weights.
+        Frozen edges (:meth:`freeze`) keep their weights. A step that would make a weight
+        NaN or take it beyond ±1e100 raises :class:`DivergedError` with the weights as they
+        were (the neurons then hold this example's forward and backward pass).
 
         Returns
         -------
@@ -566,7 +568,7 @@ class Network:
         except NetworkError:
             self.restore_values(saved)  # the loss refused these outputs: put the last values back
             raise
-        reference.gradient_step(plan, lr, weight_decay, decay_bias)
+        reference.gradient_step(plan, lr, weight_decay, decay_bias)  # DivergedError: undone
         self._stage, self._last_loss = "backward", loss
         return value
 
@@ -941,11 +943,17 @@ def _known(activations):
     return dict(activations)
 
 
-def not_a_number(x):
-    """The words for outputs that came out NaN (both engines say them)."""
-    return (f"an output is not a number (NaN) for x = {describe(x)}: a sum in_j overflowed "
-            f"(∞ − ∞); the inputs or weights are too large (sums that overflow one way give ±∞, "
-            f"which is kept)")
+def first_overflow(plan):
+    """The first neuron whose sum in_j overflowed (±∞ or NaN) in the last forward pass, or None."""
+    if math.isfinite(sum(neuron.in_ for neuron, _, _ in plan.forward)):
+        return None  # (a finite sum means every term is finite)
+    return next((n.id for n, _, _ in plan.forward if not math.isfinite(n.in_)), None)
+
+
+def overflow_message(x, j):
+    """The words both engines use for an example whose sums overflow."""
+    return (f"for x = {describe(x)} the sum in_{j} overflowed (it is ±∞ or not a number): the "
+            f"inputs or weights are too large for floating point")
 
 
 def _bias_weight(bias):

@@ -96,15 +96,17 @@ class Neuron:
 class Edge:
     """An edge (i, j) of the network: its weight w_ij, and whether training holds it fixed.
 
-    The network keeps one per edge; the engines read and write ``weight`` directly.
+    The network keeps one per edge; the engines read and write ``weight`` directly, and an
+    update step keeps the weight it replaced in ``previous``, to undo a refused step.
     Users reach weights through ``net.w[i, j]`` and :meth:`Network.freeze`.
     """
 
-    __slots__ = ("weight", "frozen")
+    __slots__ = ("weight", "frozen", "previous")
 
     def __init__(self, weight, frozen=False):
         self.weight = weight
         self.frozen = frozen
+        self.previous = weight
 
     def __repr__(self):
         return f"Edge(weight={self.weight!r}{', frozen' if self.frozen else ''})"

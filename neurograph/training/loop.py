@@ -16,16 +16,16 @@ import numpy as np
 
 from .. import checks
 from ..engines import batch, reference
-from ..errors import NetworkError, describe
+from ..errors import DivergedError, NetworkError, describe
 from ..model.losses import get_loss
-from ..model.network import not_a_number
+from ..model.network import first_overflow, overflow_message
 from .history import History, labels_of
 from .runners import RUNNERS
 
 __all__ = ["fit", "predict", "choose_engine", "ENGINES", "WEIGHT_LIMIT"]
 
 ENGINES = ("auto", "reference", "vectorized")
-WEIGHT_LIMIT = 1e100
+WEIGHT_LIMIT = reference.WEIGHT_LIMIT
 """Training has diverged once a weight leaves ±WEIGHT_LIMIT, even while J(w) stays finite (a
 saturated logistic network's J can sit still while its weights explode)."""
 AUTO_VECTORIZED_ABOVE = 300  # batch size × edges; where the engines cost about the same here
@@ -68,12 +68,9 @@ def fit(net, X, Y, lr=0.5, epochs=100, batch_size=1, loss="squared", weight_deca
             cost, worst, outputs = runner.evaluate(None, Y)
             if weight_decay:
                 cost += weight_decay * runner.penalty(decay_bias)
-            largest = runner.largest_weight()
-            if not math.isfinite(cost) or not largest <= WEIGHT_LIMIT:
+            if not math.isfinite(cost) or not runner.largest_weight() <= WEIGHT_LIMIT:
                 runner.restore(start)
-                raise _diverged(epoch, "J(w) is no longer a finite number" if not
-                                math.isfinite(cost) else f"a weight reached {largest:.3g}, "
-                                f"beyond ±{WEIGHT_LIMIT:g}", history)
+                raise _diverged(epoch, history)
             history.record(cost, outputs, labels, _held_out(runner, held_out))
             if bar is not None:
                 bar.update(1)
@@ -87,9 +84,14 @@ def fit(net, X, Y, lr=0.5, epochs=100, batch_size=1, loss="squared", weight_deca
                 history.stopped = "converged"
             if history.stopped != "epochs":
                 break
-    except (OverflowError, FloatingPointError) as error:
+    except (OverflowError, FloatingPointError):
         runner.restore(start)
-        diverged = _diverged(epoch, f"an overflow ({error})", history)
+        diverged = _diverged(epoch, history)
+    except DivergedError as error:  # an update step refused to leave the numbers
+        if getattr(error, "history", None) is not history:
+            runner.restore(start)
+            error = _diverged(epoch, history)
+        diverged = error
     except NetworkError as error:
         if getattr(error, "history", None) is not history:  # not a divergence: undo everything
             net.set_theta(before[0])
@@ -120,17 +122,23 @@ def predict(net, X, engine="auto"):
     if choose_engine(engine, plan, len(X)) == "vectorized":
         engine = batch.compile_batch(net)
         with batch.quiet():
-            outputs = engine.outputs_of(engine.forward(X)[1]).copy()
-    else:
-        saved = net.values()
-        outputs = np.empty((len(X), len(plan.outputs)))
+            IN, A = engine.forward(X)
+        overflow = engine.first_overflow(IN)
+        if overflow is not None:
+            row, j = overflow
+            raise NetworkError(overflow_message(X[row].tolist(), j))
+        return engine.outputs_of(A).copy()
+    saved = net.values()
+    outputs = np.empty((len(X), len(plan.outputs)))
+    try:
         for row, x in enumerate(X.tolist()):
             reference.forward_propagate(plan, x)
+            overflowed = first_overflow(plan)
+            if overflowed is not None:
+                raise NetworkError(overflow_message(x, overflowed))
             outputs[row] = [neuron.a for neuron in plan.outputs]
+    finally:
         net.restore_values(saved)
-    bad = np.isnan(outputs).any(axis=1)
-    if bad.any():
-        raise NetworkError(not_a_number(X[int(np.argmax(bad))].tolist()))
     return outputs
 
 
@@ -150,11 +158,14 @@ def _held_out(runner, held_out):
     return cost, outputs, labels
 
 
-def _diverged(epoch, what, history):
+def _diverged(epoch, history):
+    """One error for a divergence however it showed (J not finite, a weight beyond the limit,
+    a refused step): the engines notice it differently, and must say the same."""
     history.stopped = "diverged"
-    error = NetworkError(
-        f"training diverged in epoch {epoch}: {what}; the network keeps the weights it had "
-        f"before that epoch (try a smaller learning rate)")
+    error = DivergedError(
+        f"training diverged in epoch {epoch}: J(w) or a weight left the finite numbers "
+        f"(weights stay within ±{WEIGHT_LIMIT:g}); the network keeps the weights it had before "
+        f"that epoch (try a smaller learning rate)")
     error.history = history
     return error
 
