@@ -2,9 +2,9 @@
 
 The student worked x = (3, 4), y = 1, α = 0.5 by hand to two decimal places,
 carrying rounded values (carry_rounded=True), made one slip in Δ_3, and for
-w_3,5 wrote the value exact intermediates give. check_answers says which values
-are off, what they should be, the step each comes from, and when a value is
-right under the other rounding convention.
+w_3,5 wrote the value exact intermediates give — which is right too, and said so.
+check_answers says which values are off, what they should be, and the step each
+comes from, written so that it adds up as shown.
 """
 
 import neurograph as ng

@@ -28,7 +28,7 @@ EXPECTED = {
                            "Δ_5 = g′(in_5)·(w_5,7·Δ_7) = ", "Δ_6 = g′(in_6)·(w_6,7·Δ_7) = ",
                            "Δ_3 = g′(in_3)·(w_3,5·Δ_5 + w_3,6·Δ_6) = "],
     "check_homework.py": ["✗ Δ_3 = −0.03: it is −0.05, from Δ_3 = g′(in_3)·(w_3,5·Δ_5)",
-                          "exact intermediates gives: carry_rounded=False", "7 of 9 right"],
+                          "✓ w_3,5 = 4.01 (right with exact intermediates)", "8 of 9 right"],
     "skip_connections.py": ["topological order: [0, 1, 2, 7, 4, 9]"],
     "xor.py": ["One hidden layer (2-2-1): [0, 1, 1, 0]"],
     "symmetry.py": ["identical after 2000 epochs: True", "identical after 2000 epochs: False",

@@ -225,10 +225,23 @@ def test_check_answers_says_the_right_value_and_where_it_comes_from():
 
 
 def test_check_answers_knows_the_slides_rounding():
+    # the slide's 0.2122 carries the rounded 0.4526 and 0.2478; exactly it is 0.2121454…
     args = (sgd_neuron(), [0.4, 0.5], [1], {"w_0,3": 0.2122})
-    assert not ng.check_answers(*args, lr=0.5)
-    assert "carry_rounded=True" in str(ng.check_answers(*args, lr=0.5))
+    report = ng.check_answers(*args, lr=0.5)
+    assert report and str(report).startswith(
+        "✓ w_0,3 = 0.2122 (right when the rounded values are carried, as by hand)")
     assert ng.check_answers(*args, lr=0.5, carry_rounded=True)
+    exact = ng.check_answers(sgd_neuron(), [0.4, 0.5], [1], {"w_0,3": 0.2121}, lr=0.5,
+                             carry_rounded=True)
+    assert exact and "right with exact intermediates" in str(exact)
+
+
+def test_a_wrong_answer_is_shown_a_step_that_adds_up_as_written():
+    report = ng.check_answers(sgd_neuron(), [0.4, 0.5], [1], {"w_0,3": 0.3}, lr=0.5)
+    text = str(report)
+    assert not report
+    assert "from w_0,3 ← w_0,3 − α·∂J/∂w_0,3 = 0.1 − 0.5·(−0.2243) = 0.2122" in text
+    assert "(exactly 0.2121; carrying the rounded values shown, 0.2122)" in text
 
 
 @pytest.mark.parametrize("answers, kwargs, says", [

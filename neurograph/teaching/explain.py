@@ -288,7 +288,7 @@ class AnswerReport:
         for c in self.checks:
             given = format_number(c.given, self.digits)
             if c.correct:
-                lines.append(f"✓ {c.name} = {given}")
+                lines.append(f"✓ {c.name} = {given}" + (f" ({c.note})" if c.note else ""))
             else:
                 lines.append(f"✗ {c.name} = {given}: it is {format_number(c.expected, self.digits)}"
                              f", from {c.step}" + (f" ({c.note})" if c.note else ""))
@@ -351,9 +351,8 @@ def check_answers(net, x, y=None, answers=None, lr=None, loss="squared", digits=
     >>> print(report)  # doctest: +NORMALIZE_WHITESPACE
     ✓ in_3 = 0.19
     ✓ a_3 = 0.5474
-    ✗ w_0,3 = 0.2122: it is 0.2121, from w_0,3 ← w_0,3 − α·∂J/∂w_0,3 = 0.1 − 0.5·(−0.2243)
-      = 0.2121 (0.2122 is what carrying rounded intermediates gives: carry_rounded=True)
-    2 of 3 right
+    ✓ w_0,3 = 0.2122 (right when the rounded values are carried, as by hand)
+    3 of 3 right
     """
     if not hasattr(answers, "items"):
         raise NetworkError(f"answers must be a mapping {{name: value}}; "
@@ -365,23 +364,27 @@ def check_answers(net, x, y=None, answers=None, lr=None, loss="squared", digits=
     if any(n.startswith("w_") for n in names.values()) and lr is None:
         raise NetworkError("w_i,j is checked after an update: pass lr")
     kwargs = dict(loss=loss, digits=digits, weight_decay=weight_decay)
-    main = explain(net, x, y, lr, carry_rounded=carry_rounded, **kwargs)
-    other = explain(net, x, y, lr, carry_rounded=not carry_rounded, **kwargs)
-    steps = {step.name: step for step in main.steps}
-    other_values = other.values
+    exact = explain(net, x, y, lr, carry_rounded=False, **kwargs).values
+    by_hand = explain(net, x, y, lr, carry_rounded=True, **kwargs)
+    shown = {step.name: step for step in by_hand.steps}  # every number as used: adds up
     results = []
     for name, given in answers.items():
         key = names[name]
-        if key not in steps:
+        if key not in shown:
             raise NetworkError(f"this network has no {key}")
         given = checks.weight(given, f"the answer for {name}")
-        step = steps[key]
-        correct = round_half_up(given, digits) == round_half_up(step.value, digits)
+        rounded = round_half_up(given, digits)
+        carried = shown[key].value
+        primary, other = (carried, exact[key]) if carry_rounded else (exact[key], carried)
+        correct = rounded in (round_half_up(primary, digits), round_half_up(other, digits))
         note = ""
-        alternative = other_values[key]
-        if not correct and round_half_up(given, digits) == round_half_up(alternative, digits):
-            how = "exact" if carry_rounded else "carrying rounded"
-            note = (f"{format_number(given, digits)} is what {how} intermediates gives: "
-                    f"carry_rounded={not carry_rounded}")
-        results.append(AnswerCheck(str(name), given, step.value, correct, step.text(digits), note))
+        if round_half_up(primary, digits) != round_half_up(other, digits):
+            if correct and rounded != round_half_up(primary, digits):
+                note = ("right with exact intermediates" if carry_rounded else
+                        "right when the rounded values are carried, as by hand")
+            elif not correct:
+                note = (f"exactly {format_number(exact[key], digits)}; carrying the rounded "
+                        f"values shown, {format_number(carried, digits)}")
+        results.append(AnswerCheck(str(name), given, primary, correct,
+                                   shown[key].text(digits), note))
     return AnswerReport(tuple(results), digits)
