@@ -293,3 +293,26 @@ def test_mutated_files_load_or_raise_a_network_error(data, tmp_path_factory):
             again = folder / f"again{Path(name).suffix}"
             net.save(again)
             assert ng.load(again).to_document() == net.to_document()
+
+
+def test_file_faults_name_their_place(tmp_path):
+    net = lecture_network()
+    text = net.save(tmp_path / "net.json").read_text()
+    (tmp_path / "nan.json").write_text(text.replace('"weight": 5.0', '"weight": NaN'))
+    with pytest.raises(ng.NetworkError, match=r"nan.json: line \d+, column \d+: NaN is not a "
+                                              r"number a network can hold"):
+        ng.load(tmp_path / "nan.json")
+    (tmp_path / "net.txt").write_text("0 3 5\n1 3 1\n# a comment\n3 3 1\n")
+    with pytest.raises(ng.NetworkError, match=r"net.txt: line 4: edge \(3, 3\) is a self-loop"):
+        ng.load(tmp_path / "net.txt")
+
+
+def test_a_graphs_frozen_attribute_must_be_a_real_boolean():
+    import networkx as nx
+    G = nx.DiGraph()
+    G.add_edge(1, 2, weight=0.5, frozen="false")
+    with pytest.raises(ng.NetworkError, match="'frozen' attribute of edge \\(1, 2\\) must be "
+                                              "True or False; received 'false'"):
+        ng.Network.from_networkx(G)
+    G.edges[1, 2]["frozen"] = False
+    assert ng.Network.from_networkx(G).frozen == []
