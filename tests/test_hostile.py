@@ -7,7 +7,6 @@ is killed mid-save, and the file readers are fuzzed with mutated valid files.
 """
 
 import json
-import math
 import os
 import signal
 import stat

@@ -7,7 +7,7 @@ calculation can be written in any of the three formats.
 
 from dataclasses import dataclass, field
 
-from ..numbers import format_number, round_half_up
+from ..numbers import format_number
 
 __all__ = ["Explanation", "Step"]
 
