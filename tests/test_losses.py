@@ -11,9 +11,9 @@ LOGISTIC = ng.get_activation("logistic")
 TANH = ng.get_activation("tanh")
 
 
-def test_the_table_has_the_three_losses():
-    assert set(ng.LOSSES) == {"squared", "half_squared", "log"}
-    assert ng.get_loss("cross_entropy") is ng.LOSSES["log"]
+def test_the_table_has_the_four_losses():
+    assert set(ng.LOSSES) == {"squared", "half_squared", "log", "cross_entropy"}
+    assert ng.get_loss("cross_entropy") is not ng.LOSSES["log"]  # categorical since 0.2.0
 
 
 @pytest.mark.parametrize("name", ["squared", "half_squared", "log"])

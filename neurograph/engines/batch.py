@@ -19,6 +19,8 @@ import math
 
 import numpy as np
 
+from ..errors import NetworkError
+
 __all__ = ["BatchEngine", "compile_batch", "quiet"]
 
 # A generation whose edges fill more than this share of its block (sources × neurons) is
@@ -224,6 +226,9 @@ class BatchEngine:
             gen.only_outputs = (len(gen.outputs) == 1 and isinstance(gen.outputs[0][2], slice)
                                 and gen.outputs[0][2] == slice(None))
         self.output_places = [self.place[n.id] for n in plan.outputs]
+        # the softmax outputs: their places and their columns of Y
+        self.group = [self.place[neuron.id] for neuron, _ in plan.group]
+        self.group_ks = np.array([k for _, k in plan.group], dtype=int)
         blocks = {b for b, _ in self.output_places}
         last = blocks.pop() if len(blocks) == 1 else None
         self.output_block = last if last is not None and [c for _, c in self.output_places] \
@@ -291,7 +296,30 @@ class BatchEngine:
                 a = a * scale
             IN.append(z)
             A.append(a)
+        if self.group:  # the softmax outputs, together: a_k = e^{in_k} / Σ_m e^{in_m}
+            Z = np.column_stack([IN[b][:, c] for b, c in self.group])
+            E = np.exp(Z - Z.max(axis=1, keepdims=True))
+            G = E / E.sum(axis=1, keepdims=True)
+            for m, (b, c) in enumerate(self.group):
+                A[b][:, c] = G[:, m]
         return IN, A
+
+    def group_deltas(self, Y, loss, A):
+        """Δ of the softmax outputs (n × outputs, their columns filled): a_k (∂ℓ/∂a_k −
+        Σ_m a_m ∂ℓ/∂a_m), for cross-entropy a_k Σ_m y_m − y_k."""
+        G = np.column_stack([A[b][:, c] for b, c in self.group])
+        y = Y[:, self.group_ks]
+        if loss.exact_for == "softmax":
+            deltas = G * y.sum(axis=1, keepdims=True) - y
+        else:
+            if loss.error is None:
+                raise NetworkError(f"loss {loss.name!r} gives no ∂ℓ/∂a_k, which softmax "
+                                   f"outputs need")
+            e = loss.error(y, G)
+            deltas = G * (e - np.sum(G * e, axis=1, keepdims=True))
+        out = np.zeros_like(Y)
+        out[:, self.group_ks] = deltas
+        return out
 
     def first_overflow(self, IN):
         """(example, neuron id) of the first sum in_j that overflowed (±∞ or NaN), or None.
@@ -322,12 +350,14 @@ class BatchEngine:
                 loss.check(Y[:, k], A[b][:, c], _activation_at(self, b, c))
         S = {}  # block → Σ_k w_jk Δ_k of its neurons (absent: no outgoing edges yet)
         D = [None] * len(A)
+        grouped = self.group_deltas(Y, loss, A) if self.group else None
         for b in range(len(self.generations), 0, -1):
             gen = self.generations[b - 1]
             z, a = IN[b], self.unscaled.get(b, A[b])
             if b not in S and gen.only_outputs:  # outputs with no outgoing edges: the loss's Δ
                 g, dg, local, ks = gen.outputs[0]
-                D[b] = loss.output_delta(Y[:, ks], a, z, g, dg(a, z))
+                D[b] = grouped[:, ks] if g.group else loss.output_delta(Y[:, ks], a, z, g,
+                                                                        dg(a, z))
                 gen.push_back(D[b], S)
                 continue
             if b not in S:  # no outgoing edges
@@ -341,8 +371,11 @@ class BatchEngine:
             if b in self.scale:
                 delta *= self.scale[b]
             for g, dg, local, ks in gen.outputs:
-                delta[:, local] += loss.output_delta(Y[:, ks], a[:, local], z[:, local], g,
-                                                   dg(a[:, local], z[:, local]))
+                if g.group:  # softmax outputs feed nothing: their Δ is the group's
+                    delta[:, local] = grouped[:, ks]
+                else:
+                    delta[:, local] += loss.output_delta(Y[:, ks], a[:, local], z[:, local], g,
+                                                         dg(a[:, local], z[:, local]))
             D[b] = delta
             gen.push_back(delta, S)
         return D
@@ -350,9 +383,17 @@ class BatchEngine:
     def losses(self, Y, loss, IN, A):
         """ℓ of every example (a vector)."""
         total = np.zeros(Y.shape[0])
+        exact_group = bool(self.group) and loss.exact_for == "softmax"
         for b, gen in enumerate(self.generations, start=1):
             for g, _, local, ks in gen.outputs:
-                total += np.sum(loss.value(Y[:, ks], A[b][:, local], IN[b][:, local], g), axis=1)
+                if not (g.group and exact_group):
+                    total += np.sum(loss.value(Y[:, ks], A[b][:, local], IN[b][:, local], g),
+                                    axis=1)
+        if exact_group:  # −Σ_k y_k log a_k, from in_k: exact when saturated
+            Z = np.column_stack([IN[b][:, c] for b, c in self.group])
+            top = Z.max(axis=1, keepdims=True)
+            log_total = top + np.log(np.exp(Z - top).sum(axis=1, keepdims=True))
+            total -= np.sum(Y[:, self.group_ks] * (Z - log_total), axis=1)
         return total
 
     def step(self, D, lr, batch, weight_decay, decay_bias):

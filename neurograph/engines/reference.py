@@ -7,6 +7,8 @@ an activation changes); the weights live on the network's :class:`Edge` objects,
 which the plan holds, so a change to ``net.w`` is seen at once.
 """
 
+import math
+
 from ..errors import DivergedError, NetworkError
 
 __all__ = ["Plan", "compile_plan", "forward_propagate", "back_propagate", "gradient_step",
@@ -31,7 +33,10 @@ class Plan:
         edges (neuron i, edge (i, j)) by ascending i, as the lecture sums them.
     backward : list of (Neuron, Activation, list of (Edge, Neuron), int or None)
         Each processing neuron j in reverse topological order, with g, its outgoing
-        edges (edge (j, k), neuron k) and its index in y if it is an output.
+        edges (edge (j, k), neuron k) and its index in y if it is an output — except the
+        output group's neurons, whose Δ the group step sets.
+    group : list of (Neuron, int)
+        The output neurons of a group activation (softmax), with their index in y.
     edges : list of (Neuron, Edge, Neuron)
         Every edge as (neuron i, edge, neuron j), in the order of `forward`.
     weights, biases : list of (Neuron, Edge, Neuron)
@@ -46,7 +51,7 @@ class Plan:
     """
 
     __slots__ = ("order", "inputs", "outputs", "forward", "backward", "edges", "weights",
-                 "biases", "trainable", "parameters", "depth", "output_activations")
+                 "biases", "trainable", "parameters", "depth", "output_activations", "group")
 
     def __init__(self, order, inputs, outputs, forward, backward):
         self.order = order
@@ -63,6 +68,10 @@ class Plan:
         self.parameters = sorted(((neuron_i.id, neuron_j.id), edge)
                                  for neuron_i, edge, neuron_j in trainable)
         self.output_activations = _output_activations(forward, outputs)
+        self.group = [(neuron, k) for k, (neuron, g) in
+                      enumerate(zip(outputs, self.output_activations)) if g.group]
+        if self.group:
+            self.backward = [entry for entry in backward if not entry[1].group]
         self.depth = {neuron.id: 0 for neuron in inputs}
         for neuron_j, _, incoming in forward:
             self.depth[neuron_j.id] = 1 + max((self.depth[neuron_i.id] for neuron_i, _ in incoming
@@ -80,6 +89,8 @@ class Plan:
         twin.backward = [(n, replacements.get(n, g), outgoing, k)
                          for n, g, outgoing, k in self.backward]
         twin.output_activations = _output_activations(twin.forward, twin.outputs)
+        if twin.group:
+            twin.backward = [entry for entry in twin.backward if not entry[1].group]
         return twin
 
 
@@ -126,6 +137,18 @@ def forward_propagate(plan, x):
         neuron_j.in_ = in_j
         # a_j ← g(in_j)
         neuron_j.a = g.g(in_j)
+    # the softmax outputs, together: a_k ← e^{in_k} / Σ_m e^{in_m}
+    if plan.group:
+        group_activations([neuron for neuron, _ in plan.group])
+
+
+def group_activations(group):
+    """a_k = e^{in_k − M} / Σ_m e^{in_m − M}, M = max_m in_m: no exponential overflows."""
+    top = max(neuron.in_ for neuron in group)
+    e = [math.exp(neuron.in_ - top) for neuron in group]
+    total = sum(e)
+    for neuron, e_k in zip(group, e):
+        neuron.a = e_k / total
 
 
 def back_propagate(plan, y, loss):
@@ -138,6 +161,9 @@ def back_propagate(plan, y, loss):
     if loss.check is not None:  # refuse before any Δ is written
         for y_k, neuron_k, g in zip(y, plan.outputs, plan.output_activations):
             loss.check(y_k, neuron_k.a, g)
+    # the softmax outputs: Δ_k ← a_k (∂ℓ/∂a_k − Σ_m a_m ∂ℓ/∂a_m); for cross-entropy a_k − y_k
+    if plan.group:
+        group_deltas(plan.group, y, loss)
     # for each processing neuron j, in reverse topological order, do
     for neuron_j, g, outgoing, k in plan.backward:
         in_j = neuron_j.in_
@@ -155,11 +181,31 @@ def back_propagate(plan, y, loss):
     return output_loss(plan, y, loss)
 
 
+def group_deltas(group, y, loss):
+    """Δ_k of the softmax outputs, through the whole Jacobian ∂a_m/∂in_k = a_m (δ_mk − a_k)."""
+    if loss.exact_for == "softmax":  # cross-entropy: Δ_k = a_k Σ_m y_m − y_k, exactly
+        total_y = sum(y[k] for _, k in group)
+        for neuron, k in group:
+            neuron.delta = neuron.a * total_y - y[k]
+        return
+    if loss.error is None:
+        raise NetworkError(f"loss {loss.name!r} gives no ∂ℓ/∂a_k, which softmax outputs need")
+    errors = [loss.error(y[k], neuron.a) for neuron, k in group]
+    weighted = sum(neuron.a * e_k for (neuron, _), e_k in zip(group, errors))
+    for (neuron, _), e_k in zip(group, errors):
+        neuron.delta = neuron.a * (e_k - weighted)
+
+
 def output_loss(plan, y, loss):
     """ℓ(y, h_w(x)) from the output neurons' current values."""
     ell = 0.0
     for y_k, neuron_k, g in zip(y, plan.outputs, plan.output_activations):
-        ell += loss.value(y_k, neuron_k.a, neuron_k.in_, g)
+        if not (g.group and loss.exact_for == "softmax"):
+            ell += loss.value(y_k, neuron_k.a, neuron_k.in_, g)
+    if plan.group and loss.exact_for == "softmax":  # −Σ_k y_k log a_k, from in_k: exact
+        top = max(neuron.in_ for neuron, _ in plan.group)
+        log_total = top + math.log(sum(math.exp(neuron.in_ - top) for neuron, _ in plan.group))
+        ell -= sum(y[k] * (neuron.in_ - log_total) for neuron, k in plan.group)
     return float(ell)
 
 

@@ -63,6 +63,11 @@ class Activation:
         0 < a < 1 knows whether the activation keeps there.
     fast : callable, optional
         g for arrays in the batch engine, when a faster form agrees to an ulp.
+    group : bool, default False
+        g is not neuron by neuron: all the network's output neurons with this activation
+        form one group, each a_k computed from every in_m of the group (softmax). Such
+        neurons are outputs that feed no other neuron; the engines compute the group's
+        a and Δ together.
 
     The name must be a plain word (letters, digits, underscores), so that files
     can hold it, and a user-made activation cannot take a built-in name: a file
@@ -88,6 +93,7 @@ class Activation:
     dg_form: str = ""
     bounds: tuple = (-math.inf, math.inf)
     fast: Optional[Callable] = None
+    group: bool = False
 
     def __post_init__(self):
         if not isinstance(self.name, str) or not PLAIN_WORD.fullmatch(self.name):
@@ -221,6 +227,25 @@ def softplus(z):
     return _scalar_or_array(np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z))))
 
 
+def softmax(z):
+    r"""Softmax over the last axis: :math:`a_k = e^{in_k} / \sum_m e^{in_m}`, computed as
+    :math:`e^{in_k - M} / \sum_m e^{in_m - M}` with :math:`M = \max_m in_m`, so that no
+    exponential overflows (stable at :math:`in_k = \pm 1000`). A single number is a group
+    of one: 1."""
+    if isinstance(z, float):
+        return 1.0
+    z = _array(z)
+    e = np.exp(z - np.max(z, axis=-1, keepdims=True))
+    return _scalar_or_array(e / np.sum(e, axis=-1, keepdims=True))
+
+
+def softmax_derivative(z):
+    r"""The diagonal of the softmax Jacobian, :math:`a_k (1 - a_k)`; the engines use the whole
+    Jacobian :math:`\partial a_k / \partial in_m = a_k (\delta_{km} - a_m)` for the group."""
+    a = softmax(z)
+    return a * (1.0 - a)
+
+
 def identity(z):
     r"""Identity :math:`g(in_j) = in_j` (a linear output neuron, for regression)."""
     if isinstance(z, float):
@@ -253,6 +278,9 @@ ACTIVATIONS = {
         Activation("softplus", softplus, logistic, r"\log(1 + e^{in_j})", symbol="softplus",
                    dg_form="logistic(in)", bounds=(0.0, math.inf)),
         Activation("identity", identity, identity_derivative, r"in_j", symbol="identity"),
+        Activation("softmax", softmax, softmax_derivative,
+                   r"\frac{e^{in_k}}{\sum_m e^{in_m}}", symbol="softmax", bounds=(0.0, 1.0),
+                   group=True),
     )
 }
 """The named activations, by name (aliases are resolved by :func:`get_activation`)."""

@@ -158,6 +158,40 @@ def log_error(y, a):
     return (a - y) / (a * (1.0 - a))
 
 
+def check_cross_entropy(y, a, activation):
+    """Categorical cross-entropy needs targets y_k ≥ 0 (one-hot, or probabilities), and
+    outputs a_k > 0 wherever y_k > 0 (softmax outputs, computed from in_k, always qualify)."""
+    y, a = np.asarray(y), np.asarray(a)
+    if np.any(y < 0.0):
+        raise NetworkError(f"the cross-entropy loss needs targets y_k ≥ 0; received {describe(y)}")
+    if not activation.group and np.any((y > 0.0) & (a <= 0.0)):
+        raise NetworkError(f"the cross-entropy loss needs outputs a_k > 0 where y_k > 0 (log a_k); "
+                           f"received a_k = {describe(a.tolist())} from an output neuron with "
+                           f"activation "
+                           f"{activation.name!r} (use softmax outputs)")
+
+
+def cross_entropy(y, a, in_, activation):
+    r""":math:`-y_k \log a_k` (0 where y_k = 0). With softmax outputs the engines use the
+    group's :math:`-\sum_k y_k (in_k - \log \sum_m e^{in_m})`, exact when saturated."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return (-np.where(y > 0.0, y * np.log(a), 0.0))[()]
+
+
+def cross_entropy_error(y, a):
+    r""":math:`\partial \ell / \partial a_k = -y_k / a_k` (0 where y_k = 0)."""
+    if isinstance(a, float):
+        return 0.0 if y == 0.0 else -y / a
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(y > 0.0, -y / a, 0.0)
+
+
+def cross_entropy_delta(y, a, in_, activation):
+    r""":math:`\Delta_k = -\frac{y_k}{a_k} g'(in_k)` for an output that is not softmax (with
+    softmax outputs the group's Δ_k is :math:`a_k \sum_m y_m - y_k`: a_k − y_k for one-hot y)."""
+    return cross_entropy_error(y, a) * activation.dg(in_)
+
+
 LOSSES = {
     loss.name: loss
     for loss in (
@@ -168,11 +202,13 @@ LOSSES = {
         Loss("log", log, log_delta,
              r"-\sum_k \left[ y_k \log a_k + (1 - y_k) \log(1 - a_k) \right]", check_log,
              error=log_error, exact_for="logistic"),
+        Loss("cross_entropy", cross_entropy, cross_entropy_delta, r"-\sum_k y_k \log a_k",
+             check_cross_entropy, error=cross_entropy_error, exact_for="softmax"),
     )
 }
 """The named losses, by name."""
 
-ALIASES = {"cross_entropy": "log"}
+ALIASES = {}
 
 
 def get_loss(spec):

@@ -26,8 +26,8 @@ from . import init as initial_weights
 from .activations import Activation, get_activation
 from .losses import get_loss
 from .neuron import Edge, Neuron
-from .structure import (Blueprint, check, closing_cycle, cycle_error, edge_fault, ids_text,
-                        topological_order)
+from .structure import (Blueprint, check, closing_cycle, cycle_error, edge_fault, group_fault,
+                        ids_text, topological_order)
 from .views import GradView, GraphView, WeightView
 
 __all__ = ["Network", "load"]
@@ -383,6 +383,9 @@ class Network:
         else:
             bias_weight = _bias_weight(bias)
             g = self._checked_activation("logistic" if activation is None else activation, j)
+            fault = group_fault(j, kind, g, False)
+            if fault:
+                raise NetworkError(fault)
             self._insert(j, kind, g)
             if kind == "output":
                 self._outputs.append(j)
@@ -405,7 +408,9 @@ class Network:
         w = checks.weight(w, f"w_{i},{j}")
         for n in (i, j):
             self.neuron(n)
-        fault = edge_fault(i, j, self._neurons[j].kind)
+        source = self._neurons[i]
+        fault = edge_fault(i, j, self._neurons[j].kind) or (
+            source.activation is not None and group_fault(i, source.kind, source.activation, True))
         if fault:
             raise NetworkError(fault)
         if j in self._succ[i]:
@@ -447,6 +452,9 @@ class Network:
             raise NetworkError(f"set_kind turns a hidden neuron into an output or back; received "
                                f"kind {describe(kind)} for {neuron.kind} neuron {neuron.id}")
         if kind != neuron.kind:
+            fault = group_fault(j, kind, neuron.activation, bool(self._succ[j]))
+            if fault:
+                raise NetworkError(fault)
             self._neurons[j] = Neuron(j, kind, neuron.activation, self._activation_changing)
             if kind == "output":
                 self._outputs.append(j)
@@ -901,6 +909,9 @@ class Network:
 
     def _activation_changing(self, neuron, activation):
         self._checked_activation(activation, neuron.id)
+        fault = group_fault(neuron.id, neuron.kind, activation, bool(self._succ[neuron.id]))
+        if fault:
+            raise NetworkError(fault)
         self._structure_changed()
 
     def _structure_changed(self, values=True):

@@ -9,7 +9,8 @@ processing neuron (hidden or output). The rules:
   fails is a cycle looked for, and it is named);
 - the inputs and outputs are listed once each, the inputs without incoming
   edges, the outputs among the processing neurons;
-- activations belong to processing neurons.
+- activations belong to processing neurons; a group activation (softmax) belongs to
+  output neurons that feed no other neuron.
 
 Every builder — ``from_weights``, ``layered``, ``from_layers``, files, edge lists,
 ``from_networkx`` — describes the network it wants as a :class:`Blueprint` and
@@ -25,8 +26,8 @@ from ..checks import neuron_id
 from ..errors import CycleError, NetworkError, describe
 from .activations import ACTIVATIONS, ALIASES, get_activation
 
-__all__ = ["Blueprint", "check", "edge_fault", "closing_cycle", "cycle_error", "default_inputs",
-           "default_outputs", "topological_order", "ids_text"]
+__all__ = ["Blueprint", "check", "edge_fault", "group_fault", "closing_cycle", "cycle_error",
+           "default_inputs", "default_outputs", "topological_order", "ids_text"]
 
 
 @dataclass
@@ -127,7 +128,7 @@ def check(blueprint):
     if bp.kinds is None:
         _derive_kinds(bp, ids, has_in, has_out)
     _check_inputs_outputs(bp)
-    _resolve_activations(bp)
+    _resolve_activations(bp, has_out)
     for (i, j) in bp.frozen:
         if (i, j) not in bp.edges:
             bp.fail(f"frozen edge ({i}, {j}) is not among the edges")
@@ -144,6 +145,20 @@ def edge_fault(i, j, kind_of_j):
     if kind_of_j == "input":
         return (f"edge ({i}, {j}) enters input neuron {j}, which passes x_{j} on and takes no "
                 f"incoming edges")
+    return None
+
+
+def group_fault(j, kind, activation, feeds):
+    """What is wrong with neuron j having `activation`, or None: a group activation
+    (softmax) needs an output neuron that feeds no other neuron (`feeds`: whether it does)."""
+    if not activation.group:
+        return None
+    if kind != "output":
+        return (f"neuron {j} is a {kind} neuron: {activation.name} is for output neurons only "
+                f"(all of them form one group)")
+    if feeds:
+        return (f"output neuron {j} feeds other neurons: a {activation.name} output cannot, "
+                f"since its a_{j} depends on the whole group")
     return None
 
 
@@ -317,7 +332,7 @@ def _kind_text(bp, j, kinds=None):
     return f"{'an' if kind == 'input' else 'a'} {kind} neuron"
 
 
-def _resolve_activations(bp):
+def _resolve_activations(bp, has_out):
     overrides = bp.activations
     for j in overrides:
         if bp.kinds.get(j) not in ("hidden", "output"):
@@ -331,6 +346,9 @@ def _resolve_activations(bp):
         if kind == "input":
             continue
         g = _activation(bp, overrides[j], j) if j in overrides else default
+        fault = group_fault(j, kind, g, j in has_out)
+        if fault:
+            bp.fail(fault)
         other = named.setdefault(g.name, g)
         if other is not g:
             bp.fail(f"two different activations are both named {g.name!r} (neuron {j}); a file "

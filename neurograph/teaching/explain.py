@@ -7,6 +7,7 @@ rounding every value it shows and carrying the rounded value into the next
 step, as a person working by hand does.
 """
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -85,6 +86,8 @@ class _Working:
                       *_sum([(sym("w", f"{i},{j}"), sym("a", i)) for i, _ in terms]), op("="),
                       *_sum([(num(w_ij), num(self.a[i])) for i, w_ij in terms]), op("="),
                       num(self.in_[j]))
+            if g.group:
+                continue  # softmax: a_j once every in_m of the group is known
             # a_j = g(in_j)
             self.a[j] = self.r(g.g(self.in_[j]))
             if g.name == "identity":
@@ -95,6 +98,55 @@ class _Working:
             self.step("forward", f"a_{j}", self.a[j], sym("a", j), op("="), fn("g"), op("("),
                       sym("in", j), op(")"), op("="), *applied, op("="), num(self.a[j]))
 
+        if plan.group:
+            self._group_forward([neuron.id for neuron, _ in plan.group])
+
+    def _group_forward(self, group):
+        """a_k = exp(in_k) / Σ_m exp(in_m), computed as the engine does (shifted by the max)."""
+        top = max(self.in_[m] for m in group)
+        e = [math.exp(self.in_[m] - top) for m in group]
+        total = sum(e)
+        symbols = [t for m in group for t in ([op("+")] if m != group[0] else [])
+                   + [fn("exp"), op("("), sym("in", m), op(")")]]
+        numbers = [t for m in group for t in ([op("+")] if m != group[0] else [])
+                   + [fn("exp"), op("("), num(self.in_[m]), op(")")]]
+        for m, e_m in zip(group, e):
+            self.a[m] = self.r(e_m / total)
+            self.step("forward", f"a_{m}", self.a[m], sym("a", m), op("="), fn("exp"), op("("),
+                      sym("in", m), op(")"), op("/"), op("("), *symbols, op(")"), op("="),
+                      fn("exp"), op("("), num(self.in_[m]), op(")"), op("/"), op("("), *numbers,
+                      op(")"), op("="), num(self.a[m]))
+
+    def _group_backward(self, plan, y, loss):
+        """Δ_k of the softmax outputs, through the whole Jacobian; a_k − y_k for cross-entropy."""
+        group = [(neuron.id, k) for neuron, k in plan.group]
+        single = len(plan.outputs) == 1
+        target = {m: sym("y") if single else sym("y", k + 1) for m, k in group}
+        if loss.exact_for == "softmax":
+            total_y = sum(y[k] for _, k in group)
+            for m, k in group:
+                self.delta[m] = self.r(self.a[m] * total_y - y[k])
+                if total_y == 1.0:  # one-hot (or probability) targets: a_k − y_k
+                    self.step("backward", f"Δ_{m}", self.delta[m], sym("Δ", m), op("="),
+                              sym("a", m), op("−"), target[m], op("="), num(self.a[m]), op("−"),
+                              num(y[k]), op("="), num(self.delta[m]),
+                              remark("(softmax with cross-entropy)"))
+                else:
+                    self.step("backward", f"Δ_{m}", self.delta[m], sym("Δ", m), op("="),
+                              sym("a", m), op("·"), sym("Σy"), op("−"), target[m], op("="),
+                              num(self.a[m]), op("·"), num(total_y), op("−"), num(y[k]),
+                              op("="), num(self.delta[m]), remark("(softmax with cross-entropy)"))
+            return
+        errors = {m: loss.error(y[k], self.a[m]) for m, k in group}
+        weighted = sum(self.a[m] * errors[m] for m, _ in group)
+        for m, _ in group:
+            self.delta[m] = self.r(self.a[m] * (errors[m] - weighted))
+            self.step("backward", f"Δ_{m}", self.delta[m], sym("Δ", m), op("="), sym("a", m),
+                      op("·"), op("("), sym("dl/da", m), op("−"), sym("Σ a dl/da"), op(")"),
+                      op("="), num(self.a[m]), op("·"), op("("), num(errors[m]), op("−"),
+                      num(weighted), op(")"), op("="), num(self.delta[m]),
+                      remark("(softmax: the whole Jacobian)"))
+
     def backward(self, plan, y, loss):
         y_k = {neuron.id: value for neuron, value in zip(plan.outputs, y)}
         if loss.check is not None:
@@ -102,6 +154,8 @@ class _Working:
                 loss.check(y_k[neuron.id], self.a[neuron.id], g)
         single = len(plan.outputs) == 1
         self._loss_value(plan, y, loss, single)
+        if plan.group:
+            self._group_backward(plan, y, loss)
         for neuron_j, g, outgoing, k in plan.backward:
             j = neuron_j.id
             if k is not None and loss.name in ("squared", "half_squared"):
@@ -189,8 +243,15 @@ class _Working:
     def _loss_value(self, plan, y, loss, single):
         """ℓ(y, h_w(x)) on this example, with its formula for the quadratic losses."""
         total = 0.0
+        exact_group = bool(plan.group) and loss.exact_for == "softmax"
         for neuron, g, y_k in zip(plan.outputs, plan.output_activations, y):
-            total += loss.value(y_k, self.a[neuron.id], self.in_[neuron.id], g)
+            if not (g.group and exact_group):
+                total += loss.value(y_k, self.a[neuron.id], self.in_[neuron.id], g)
+        if exact_group:  # −Σ_k y_k log a_k from in_k, as the engine computes it
+            group = [(neuron.id, k) for neuron, k in plan.group]
+            top = max(self.in_[m] for m, _ in group)
+            log_total = top + math.log(sum(math.exp(self.in_[m] - top) for m, _ in group))
+            total -= sum(y[k] * (self.in_[m] - log_total) for m, k in group)
         formula = []
         if loss.name in ("squared", "half_squared"):
             squares = []

@@ -15,6 +15,7 @@ SECTIONS = {"forward": "Forward propagation", "backward": "Backpropagation",
             "gradient": "Partial derivatives ∂J/∂w_ij = Δ_j a_i", "update": "Weight updates"}
 
 LATEX_SYMBOLS = {"Δ": r"\Delta", "ℓ": r"\ell", "α": r"\alpha", "λ": r"\lambda", "σ": r"\sigma",
+                 "exp": r"\exp",
                  "g′": "g'", "tanh": r"\tanh", "ReLU": r"\mathrm{ReLU}",
                  "softplus": r"\mathrm{softplus}", "LeakyReLU": r"\mathrm{LeakyReLU}",
                  "log": r"\log"}
@@ -111,6 +112,16 @@ def _symbol(base, sub, latex):
         if latex:
             return rf"\frac{{\partial \ell}}{{\partial in_{{{sub}}}}}"
         return f"∂ℓ/∂in_{sub}"
+    if base == "dl/da":
+        if latex:
+            return rf"\frac{{\partial \ell}}{{\partial a_{{{sub}}}}}"
+        return f"∂ℓ/∂a_{sub}"
+    if base == "Σ a dl/da":
+        if latex:
+            return r"\sum_m a_m \frac{\partial \ell}{\partial a_m}"
+        return "Σ_m a_m·∂ℓ/∂a_m"
+    if base == "Σy":
+        return r"\sum_m y_m" if latex else "Σ_m y_m"
     if latex:
         base = LATEX_SYMBOLS.get(base, base)
         return base if sub is None else f"{base}_{{{sub}}}"
