@@ -14,6 +14,7 @@ __all__ = ["main", "parser"]
 
 ACTIVATION_NAMES = ("threshold", "logistic", "sigmoid", "tanh", "relu", "leaky_relu",
                     "softplus", "identity", "linear")
+LOSS_NAMES = ("squared", "half_squared", "log", "cross_entropy")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -54,7 +55,7 @@ def parser():
                      help="where the initial weights come from (default 0)")
     new.add_argument("--activation", default="logistic", choices=ACTIVATION_NAMES,
                      help="g of every processing neuron (default logistic)")
-    new.add_argument("--output-activation", choices=ACTIVATION_NAMES,
+    new.add_argument("--output-activation", choices=(*ACTIVATION_NAMES, "softmax"),
                      help="g of the output neurons (default: --activation)")
     new.add_argument("--init", default="uniform", choices=("uniform", "normal", "glorot"),
                      help="how the initial weights are drawn (default uniform on [-ε, ε])")
@@ -91,7 +92,7 @@ def parser():
     train.add_argument("--epochs", type=int, required=True, help="how many epochs (at least 1)")
     train.add_argument("--batch-size", default="1",
                        help="examples per update: a number, or 'full' (default 1: SGD)")
-    train.add_argument("--loss", default="squared", choices=("squared", "half_squared", "log"),
+    train.add_argument("--loss", default="squared", choices=LOSS_NAMES,
                        help="the loss ℓ (default squared, seed 001's)")
     train.add_argument("--weight-decay", type=float, default=0.0,
                        help="λ of the cost's λ Σ w² (default 0)")
@@ -109,7 +110,7 @@ def _example_arguments(command, required_x):
                          help="the input, one value per input neuron")
     command.add_argument("--y", type=float, nargs="+", metavar="Y",
                          help="the target, one value per output neuron")
-    command.add_argument("--loss", default="squared", choices=("squared", "half_squared", "log"),
+    command.add_argument("--loss", default="squared", choices=LOSS_NAMES,
                          help="the loss ℓ for Δ (default squared)")
 
 
