@@ -67,8 +67,9 @@ def test_backprop_through_softmax_matches_finite_differences(example, loss):
                if n.activation))  # kinks: finite differences cannot follow them
     try:
         result = ng.gradcheck(net, x, y, loss=loss, eps=1e-6)
-    except ng.NetworkError as refusal:  # log a_k of a non-softmax output at a_k ≤ 0
-        assert loss == "cross_entropy" and "needs outputs a_k > 0" in str(refusal)
+    except ng.NetworkError as refusal:  # log a_k of a non-softmax output at (or a step from)
+        assert loss == "cross_entropy" and (  # a_k ≤ 0: outside the loss's domain
+            "needs outputs a_k > 0" in str(refusal) or "not finite" in str(refusal))
         return
     assert result.allclose(rtol=1e-5, atol=1e-7), result
 
@@ -188,3 +189,24 @@ def test_digits_with_softmax_and_cross_entropy_learn():
     history = net.fit(X, Y, lr=0.1, epochs=8, batch_size=10, loss="cross_entropy", seed=0)
     assert history.loss[-1] < history.loss[0]
     assert np.mean(net.classify(X_test) == test_labels) > 0.9
+
+
+def test_the_softmax_group_is_drawn_as_one():
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    net = ng.Network.layered([2, 3, 3], output_activation="softmax", seed=0)
+    ax = ng.plot_network(net)
+    try:
+        box = [p for p in ax.patches if p.get_gid() == "group:softmax"]
+        label = [t for t in ax.texts if t.get_gid() == "group-label:softmax"]
+        assert len(box) == 1 and label[0].get_text() == "softmax"
+        where = ng.network_layout(net)
+        x0, y0 = box[0].get_x(), box[0].get_y()
+        x1, y1 = x0 + box[0].get_width(), y0 + box[0].get_height()
+        inside = {j for j, (x, y) in where.items() if x0 < x < x1 and y0 < y < y1}
+        assert inside == set(net.outputs)  # the group, and nothing else
+        plain = ng.plot_network(ng.Network.layered([2, 3, 3], seed=0))
+        assert not [p for p in plain.patches if str(p.get_gid()).startswith("group:")]
+    finally:
+        plt.close("all")

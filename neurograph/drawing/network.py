@@ -125,6 +125,7 @@ def plot_network(net, ax=None, *, pos=None, bias="label", weights=None, values=N
     fontsize = _font_size(ax, radius)
     _draw_edges(ax, net, where, edges, label_weights, digits, fontsize, radius)
     _draw_neurons(ax, net, where, shown, fontsize, radius)
+    _mark_groups(ax, net, where, fontsize, radius)
     if bias == "label" and label_weights:
         _write_biases(ax, net, where, digits, fontsize, radius)
     if values is not None:
@@ -206,6 +207,27 @@ def _font_size(ax, radius):
     points_per_unit = 72.0 * min(box.width * figure_width / (x1 - x0),
                                  box.height * figure_height / (y1 - y0))
     return float(min(11.0, 0.95 * radius * points_per_unit))
+
+
+def _mark_groups(ax, net, where, fontsize, radius):
+    """A dashed box around the neurons of a group activation (softmax), named below it."""
+    from matplotlib.patches import FancyBboxPatch
+    groups = {}
+    for j in net.outputs:
+        g = net.neuron(j).activation
+        if g.group:
+            groups.setdefault(g.name, []).append(j)
+    for name, members in groups.items():
+        xs = [where[j][0] for j in members]
+        ys = [where[j][1] for j in members]
+        pad, tall = 1.6 * radius, 2.9 * radius  # room for the labels above and below a neuron
+        ax.add_patch(FancyBboxPatch((min(xs) - pad, min(ys) - tall), max(xs) - min(xs) + 2 * pad,
+                                    max(ys) - min(ys) + 2 * tall,
+                                    boxstyle=f"round,pad=0,rounding_size={radius}", fill=False,
+                                    linestyle="--", edgecolor="#555555", linewidth=0.9,
+                                    zorder=3, gid=f"group:{name}"))
+        ax.text(sum(xs) / len(xs), min(ys) - tall - 0.4 * radius, name, ha="center", va="top",
+                fontsize=max(fontsize, 8), style="italic", zorder=5, gid=f"group-label:{name}")
 
 
 def _draw_neurons(ax, net, where, shown, fontsize, radius):
