@@ -103,25 +103,23 @@ def _render(tokens, digits, latex):
     return "".join(out)
 
 
+PARTIALS = {"dJ/dw": ("J", "J", "w"), "dl/din": ("ℓ", r"\ell", "in"),
+            "dl/da": ("ℓ", r"\ell", "a")}
+"""Symbol bases written as partial derivatives: (text numerator, LaTeX numerator, variable)."""
+
+SUMS = {"Σ a dl/da": ("Σ_m a_m·∂ℓ/∂a_m", r"\sum_m a_m \frac{\partial \ell}{\partial a_m}"),
+        "Σy": ("Σ_m y_m", r"\sum_m y_m")}
+"""Symbols that are sums over the output group: (text, LaTeX)."""
+
+
 def _symbol(base, sub, latex):
-    if base == "dJ/dw":
+    if base in PARTIALS:  # ∂J/∂w_{0,3}, ∂ℓ/∂in_5, ∂ℓ/∂a_5
+        text, tex, variable = PARTIALS[base]
         if latex:
-            return rf"\frac{{\partial J}}{{\partial w_{{{sub}}}}}"
-        return f"∂J/∂w_{sub}"
-    if base == "dl/din":
-        if latex:
-            return rf"\frac{{\partial \ell}}{{\partial in_{{{sub}}}}}"
-        return f"∂ℓ/∂in_{sub}"
-    if base == "dl/da":
-        if latex:
-            return rf"\frac{{\partial \ell}}{{\partial a_{{{sub}}}}}"
-        return f"∂ℓ/∂a_{sub}"
-    if base == "Σ a dl/da":
-        if latex:
-            return r"\sum_m a_m \frac{\partial \ell}{\partial a_m}"
-        return "Σ_m a_m·∂ℓ/∂a_m"
-    if base == "Σy":
-        return r"\sum_m y_m" if latex else "Σ_m y_m"
+            return rf"\frac{{\partial {tex}}}{{\partial {variable}_{{{sub}}}}}"
+        return f"∂{text}/∂{variable}_{sub}"
+    if base in SUMS:
+        return SUMS[base][1 if latex else 0]
     if latex:
         base = LATEX_SYMBOLS.get(base, base)
         return base if sub is None else f"{base}_{{{sub}}}"
