@@ -98,6 +98,7 @@ def test_engine_benchmark_runs_and_prints_every_section(tmp_path):
                     "4. Per-example SGD", "5. Building at scale"):
         assert heading in result.stdout
     assert "× hand-written numpy" in result.stdout and "ns/edge/example" in result.stdout
+    assert "with softmax outputs and cross-entropy" in result.stdout
     for case in ("from_weights", "save", "load", "layered"):
         assert f"   {case} " in result.stdout
 

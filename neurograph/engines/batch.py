@@ -229,6 +229,16 @@ class BatchEngine:
         # the softmax outputs: their places and their columns of Y
         self.group = [self.place[neuron.id] for neuron, _ in plan.group]
         self.group_ks = np.array([k for _, k in plan.group], dtype=int)
+        # the group is often one whole generation, in order (a layer): then that generation's
+        # own softmax is the group's, and its block is read directly
+        blocks = {b for b, _ in self.group}
+        self.group_block = None
+        if len(blocks) == 1:
+            b = next(iter(blocks))
+            if [c for _, c in self.group] == list(range(sizes[b])):
+                self.group_block = b
+        # … and often all the outputs, in the order of y: then Y's columns are the group's
+        self.group_is_y = self.group_ks.tolist() == list(range(len(plan.outputs)))
         blocks = {b for b, _ in self.output_places}
         last = blocks.pop() if len(blocks) == 1 else None
         self.output_block = last if last is not None and [c for _, c in self.output_places] \
@@ -296,7 +306,7 @@ class BatchEngine:
                 a = a * scale
             IN.append(z)
             A.append(a)
-        if self.group:  # the softmax outputs, together: a_k = e^{in_k} / Σ_m e^{in_m}
+        if self.group and self.group_block is None:  # the softmax outputs, together
             Z = np.column_stack([IN[b][:, c] for b, c in self.group])
             E = np.exp(Z - Z.max(axis=1, keepdims=True))
             G = E / E.sum(axis=1, keepdims=True)
@@ -307,8 +317,11 @@ class BatchEngine:
     def group_deltas(self, Y, loss, A):
         """Δ of the softmax outputs (n × outputs, their columns filled): a_k (∂ℓ/∂a_k −
         Σ_m a_m ∂ℓ/∂a_m), for cross-entropy a_k Σ_m y_m − y_k."""
-        G = np.column_stack([A[b][:, c] for b, c in self.group])
-        y = Y[:, self.group_ks]
+        if self.group_block is not None:
+            G = A[self.group_block]
+        else:
+            G = np.column_stack([A[b][:, c] for b, c in self.group])
+        y = Y if self.group_is_y else Y[:, self.group_ks]
         if loss.exact_for == "softmax":
             deltas = G * y.sum(axis=1, keepdims=True) - y
         else:
@@ -317,6 +330,8 @@ class BatchEngine:
                                    f"outputs need")
             e = loss.error(y, G)
             deltas = G * (e - np.sum(G * e, axis=1, keepdims=True))
+        if self.group_is_y:
+            return deltas
         out = np.zeros_like(Y)
         out[:, self.group_ks] = deltas
         return out
@@ -346,8 +361,9 @@ class BatchEngine:
     def backward(self, Y, loss, IN, A):
         """Δ as a list of blocks (block 0, the inputs, has none), after :meth:`forward`."""
         if loss.check is not None:  # refuse before any Δ is computed
-            for k, (b, c) in enumerate(self.output_places):
-                loss.check(Y[:, k], A[b][:, c], _activation_at(self, b, c))
+            for b, gen in enumerate(self.generations, start=1):
+                for g, _, local, ks in gen.outputs:
+                    loss.check(Y[:, ks], A[b][:, local], g)
         S = {}  # block → Σ_k w_jk Δ_k of its neurons (absent: no outgoing edges yet)
         D = [None] * len(A)
         grouped = self.group_deltas(Y, loss, A) if self.group else None
@@ -390,7 +406,8 @@ class BatchEngine:
                     total += np.sum(loss.value(Y[:, ks], A[b][:, local], IN[b][:, local], g),
                                     axis=1)
         if exact_group:  # −Σ_k y_k log a_k, from in_k: exact when saturated
-            Z = np.column_stack([IN[b][:, c] for b, c in self.group])
+            Z = IN[self.group_block] if self.group_block is not None else \
+                np.column_stack([IN[b][:, c] for b, c in self.group])
             top = Z.max(axis=1, keepdims=True)
             log_total = top + np.log(np.exp(Z - top).sum(axis=1, keepdims=True))
             total -= np.sum(Y[:, self.group_ks] * (Z - log_total), axis=1)
@@ -408,14 +425,6 @@ class BatchEngine:
         if self.output_block is not None:
             return A[self.output_block]
         return np.column_stack([A[b][:, c] for b, c in self.output_places])
-
-
-def _activation_at(engine, b, c):
-    gen = engine.generations[b - 1]
-    for g, _, _, cols in gen.groups:
-        if isinstance(cols, slice) or c in cols:
-            return g
-    raise AssertionError("every column has an activation")
 
 
 def _index(positions, size):

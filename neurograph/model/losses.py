@@ -162,7 +162,7 @@ def check_cross_entropy(y, a, activation):
     """Categorical cross-entropy needs targets y_k ≥ 0 (one-hot, or probabilities), and
     outputs a_k > 0 wherever y_k > 0 (softmax outputs, computed from in_k, always qualify)."""
     y, a = np.asarray(y), np.asarray(a)
-    if np.any(y < 0.0):
+    if (y < 0.0).any():
         raise NetworkError(f"the cross-entropy loss needs targets y_k ≥ 0; received {describe(y)}")
     if not activation.group and np.any((y > 0.0) & (a <= 0.0)):
         raise NetworkError(f"the cross-entropy loss needs outputs a_k > 0 where y_k > 0 (log a_k); "
