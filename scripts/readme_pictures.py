@@ -66,12 +66,24 @@ def digits_network(out):
                     title="64-30-10: the 8×8 digits network")
 
 
+def nand_adder(out):
+    """Seed 002's two-bit adder from NAND perceptrons (examples/perceptron_adder.py)."""
+    adder = ng.Network.from_weights(
+        {(0, 3): 3.0, (1, 3): -2.0, (2, 3): -2.0, (0, 4): 3.0, (1, 4): -2.0, (3, 4): -2.0,
+         (0, 5): 3.0, (2, 5): -2.0, (3, 5): -2.0, (0, 6): 3.0, (4, 6): -2.0, (5, 6): -2.0,
+         (0, 7): 3.0, (3, 7): -4.0}, activation="threshold", outputs=[6, 7])
+    where = ng.network_layout(adder)
+    return adder.plot(out / "nand_adder.png", pos={7: (where[7][0], where[5][1] - 1.6)},
+                      title="Two bits added with NAND perceptrons: sum (6) and carry (7)")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "images")
     out = parser.parse_args().out
     out.mkdir(parents=True, exist_ok=True)
-    written = [lecture_network(out), skip_dag(out), *xor_training(out), digits_network(out)]
+    written = [lecture_network(out), skip_dag(out), *xor_training(out), digits_network(out),
+               nand_adder(out)]
     for path in written:
         print(f"wrote {path}")
 

@@ -30,6 +30,9 @@ EXPECTED = {
     "check_homework.py": ["✗ Δ_3 = −0.03: it is −0.05, from Δ_3 = g′(in_3)·(w_3,5·Δ_5)",
                           "✓ w_3,5 = 4.01 (right with exact intermediates)", "8 of 9 right"],
     "skip_connections.py": ["topological order: [0, 1, 2, 7, 4, 9]"],
+    "perceptron_adder.py": [" 1   1  |  0    1   |  2", "every sum right",
+                            "the perceptron rule learns NAND in 5 epochs",
+                            "(stopped: epochs) — not linearly separable"],
     "xor.py": ["One hidden layer (2-2-1): [0, 1, 1, 0]"],
     "symmetry.py": ["identical after 2000 epochs: True", "identical after 2000 epochs: False",
                     "XOR predictions [0, 1, 1, 0]"],
@@ -84,7 +87,7 @@ def test_readme_pictures_script_draws_every_picture(tmp_path):
     result = run(ROOT / "scripts" / "readme_pictures.py", "--out", str(tmp_path), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     names = {"lecture_network.png", "skip_dag.png", "xor_training.png", "xor_neurons.png",
-             "digits_network.png"}
+             "digits_network.png", "nand_adder.png"}
     assert {p.name for p in tmp_path.iterdir()} == names
     assert all((tmp_path / name).read_bytes().startswith(b"\x89PNG") for name in names)
     readme = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -639,7 +639,8 @@ class Network:
 
     def fit(self, X, Y, lr=0.5, epochs=100, batch_size=1, loss="squared", weight_decay=0.0,
             decay_bias=True, dropout=0.0, shuffle=True, seed=0, validation=None,
-            error_tol=None, min_delta=None, patience=1, progress=False, engine="auto"):
+            error_tol=None, min_delta=None, patience=1, progress=False, engine="auto",
+            rule="gradient"):
         """Train by gradient descent: NEURALNETTRAIN (seed 001) and its mini-batch variants.
 
         Parameters
@@ -680,6 +681,11 @@ class Network:
         engine : {"auto", "reference", "vectorized"}, default "auto"
             Both give the same numbers (to 1e-12); "auto" picks the batch engine
             once a batch is large enough to pay for it.
+        rule : {"gradient", "perceptron"}, default "gradient"
+            "perceptron": Rosenblatt's rule, w_ij ← w_ij + α (y_j − a_j) a_i, one
+            example at a time (see :meth:`perceptron_step`), for threshold outputs fed
+            by inputs only; it stops after an epoch without mistakes ("errors") or at
+            the epoch limit ("epochs": not separated, e.g. XOR).
 
         Returns
         -------
@@ -712,7 +718,32 @@ class Network:
                         weight_decay=weight_decay, decay_bias=decay_bias, dropout=dropout,
                         shuffle=shuffle, seed=seed, validation=validation, error_tol=error_tol,
                         min_delta=min_delta, patience=patience, progress=progress,
-                        engine=engine)
+                        engine=engine, rule=rule)
+
+    def perceptron_step(self, x, y, lr=1.0):
+        """Rosenblatt's perceptron rule on one example: w_ij ← w_ij + α (y_j − a_j) a_i.
+
+        For threshold outputs fed by inputs only (anything else is a NetworkError and
+        changes nothing). Returns how many outputs were wrong before the update.
+
+        Examples
+        --------
+        >>> import neurograph as ng
+        >>> net = ng.Network.from_weights({(0, 3): 0.0, (1, 3): 0.0, (2, 3): 0.0},
+        ...                               activation="threshold")
+        >>> net.perceptron_step([1, 1], [0], lr=1.0)   # a_3 = 1 (in_3 = 0 ≥ 0), y = 0
+        1
+        >>> dict(net.w)
+        {(0, 3): -1.0, (1, 3): -1.0, (2, 3): -1.0}
+        """
+        from ..training import perceptron
+        plan = perceptron.check_network(self)
+        x = checks.vector(x, len(plan.inputs), "x")
+        y = checks.vector(y, len(plan.outputs), "y")
+        lr = checks.option("lr", lr)
+        wrong = perceptron.perceptron_step(plan, x, y, lr)
+        self._stage = "forward"
+        return wrong
 
     def predict(self, X, engine="auto"):
         """The output activations for each example: an array n × len(net.outputs).

@@ -23,6 +23,9 @@ class History:
         classes (0/1 or one-hot); empty otherwise.
     val_loss, val_accuracy : list of float
         The mean loss and the accuracy on the validation data, when given.
+    mistakes : list of int
+        With ``rule="perceptron"``: how many examples each epoch corrected (``loss`` is
+        then the share misclassified after the epoch).
     stopped : str
         "epochs" (the epoch limit), "errors" (every |y_k − a_k| below
         ``error_tol``), "converged" (J changed by less than ``min_delta`` for
@@ -34,6 +37,7 @@ class History:
     accuracy: list = field(default_factory=list)
     val_loss: list = field(default_factory=list)
     val_accuracy: list = field(default_factory=list)
+    mistakes: list = field(default_factory=list)
     stopped: str = "epochs"
 
     @property

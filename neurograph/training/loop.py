@@ -19,6 +19,7 @@ from ..engines import batch, reference
 from ..errors import DivergedError, NetworkError, describe
 from ..model.losses import get_loss
 from ..model.network import first_overflow, overflow_message
+from . import perceptron
 from .history import History, labels_of
 from .runners import RUNNERS
 
@@ -31,10 +32,16 @@ saturated logistic network's J can sit still while its weights explode)."""
 AUTO_VECTORIZED_ABOVE = 300  # batch size × edges; where the engines cost about the same here
 
 
+RULES = ("gradient", "perceptron")
+
+
 def fit(net, X, Y, lr=0.5, epochs=100, batch_size=1, loss="squared", weight_decay=0.0,
         decay_bias=True, dropout=0.0, shuffle=True, seed=0, validation=None, error_tol=None,
-        min_delta=None, patience=1, progress=False, engine="auto"):
+        min_delta=None, patience=1, progress=False, engine="auto", rule="gradient"):
     """Train `net`; see :meth:`Network.fit` for the parameters."""
+    if rule not in RULES:
+        raise NetworkError(f"unknown rule {describe(rule)}; expected one of: "
+                           f"{', '.join(map(repr, RULES))}")
     plan = net.plan()
     engine = _engine(engine)
     X, Y = _examples(X, Y, plan, "")
@@ -50,6 +57,14 @@ def fit(net, X, Y, lr=0.5, epochs=100, batch_size=1, loss="squared", weight_deca
     decay_bias, shuffle = checks.flag(decay_bias, "decay_bias"), checks.flag(shuffle, "shuffle")
     progress = checks.flag(progress, "progress")
     rng = checks.generator(seed)
+    if rule == "perceptron":
+        perceptron.check_network(net)  # before anything changes
+        bar = _progress_bar(progress, epochs)
+        try:
+            return perceptron.train(net, X, Y, lr, epochs, shuffle, rng, bar)
+        finally:
+            if bar is not None:
+                bar.close()
     bar = _progress_bar(progress, epochs)
     runner = RUNNERS[choose_engine(engine, plan, batch_size)](net, X, Y, loss, dropout, rng)
     history, labels = History(), labels_of(Y)
