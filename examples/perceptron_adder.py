@@ -13,14 +13,9 @@ import itertools
 import sys
 
 import neurograph as ng
+from neurograph.teaching import lectures
 
-adder = ng.Network.from_weights(
-    {(0, 3): 3.0, (1, 3): -2.0, (2, 3): -2.0,
-     (0, 4): 3.0, (1, 4): -2.0, (3, 4): -2.0,
-     (0, 5): 3.0, (2, 5): -2.0, (3, 5): -2.0,
-     (0, 6): 3.0, (4, 6): -2.0, (5, 6): -2.0,
-     (0, 7): 3.0, (3, 7): -4.0},
-    activation="threshold", outputs=[6, 7])
+adder = lectures.nand_adder()
 
 print("x_1 x_2 | sum carry | x_1 + x_2")
 for x1, x2 in itertools.product((0, 1), repeat=2):
@@ -38,7 +33,6 @@ X, Y = ng.datasets.xor()
 history = single.fit(X, Y, lr=1.0, epochs=50, rule="perceptron")
 print(f"XOR: {history.epochs} epochs, still {history.mistakes[-1]} mistakes in the last one "
       f"(stopped: {history.stopped}) — not linearly separable")
-where = ng.network_layout(adder)  # the carry neuron lower, so edge (3, 7) clears neuron 5
-adder.plot("nand_adder.png", pos={7: (where[7][0], where[5][1] - 1.6)},
+adder.plot("nand_adder.png", pos=lectures.nand_adder_layout(adder),
            title="Two bits added with NAND perceptrons (seed 002)")
 print("wrote nand_adder.png")

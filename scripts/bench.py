@@ -65,45 +65,37 @@ def best_of(contenders, repeats):
 # ---------------------------------------------------------------------- 1, 2: digits
 
 
-def numpy_epoch(params, X, Y, rng, lr=2.0, batch=10):
-    """The same epoch written by hand in layered numpy: W^l, b^l, BP1–BP4, then J(w)."""
-    W1, b1, W2, b2 = params
-    order = rng.permutation(len(X))
-    for first in range(0, len(X), batch):
-        index = order[first:first + batch]
-        x, y = X[index], Y[index]
-        a1 = 1.0 / (1.0 + np.exp(-(x @ W1 + b1)))
-        a2 = 1.0 / (1.0 + np.exp(-(a1 @ W2 + b2)))
-        d2 = -(y - a2) * a2 * (1.0 - a2)
-        d1 = (d2 @ W2.T) * a1 * (1.0 - a1)
-        m = len(index)
-        W2 -= lr * (a1.T @ d2) / m
-        b2 -= lr * d2.sum(axis=0) / m
-        W1 -= lr * (x.T @ d1) / m
-        b1 -= lr * d1.sum(axis=0) / m
-    a2 = 1.0 / (1.0 + np.exp(-((1.0 / (1.0 + np.exp(-(X @ W1 + b1)))) @ W2 + b2)))
-    return 0.5 * np.mean(np.sum((Y - a2) ** 2, axis=1))
+def numpy_epoch(params, X, Y, rng, lr=2.0, batch=10, softmax=False):
+    """The same epoch written by hand in layered numpy: W^l, b^l, BP1–BP4, then J(w).
 
-
-def numpy_softmax_epoch(params, X, Y, rng, lr=0.5, batch=10):
-    """The same epoch with softmax outputs and cross-entropy, by hand: δ² = a² − y."""
+    Logistic outputs with the half-squared cost, or (softmax=True) softmax outputs with
+    cross-entropy, where δ^L = a^L − y.
+    """
     W1, b1, W2, b2 = params
-    order = rng.permutation(len(X))
-    for first in range(0, len(X), batch):
-        index = order[first:first + batch]
-        x, y = X[index], Y[index]
-        a1 = 1.0 / (1.0 + np.exp(-(x @ W1 + b1)))
+
+    def outputs(a1):
         z2 = a1 @ W2 + b2
+        if not softmax:
+            return z2, 1.0 / (1.0 + np.exp(-z2))
         e = np.exp(z2 - z2.max(axis=1, keepdims=True))
-        a2 = e / e.sum(axis=1, keepdims=True)
-        d2 = a2 - y
+        return z2, e / e.sum(axis=1, keepdims=True)
+
+    order = rng.permutation(len(X))
+    for first in range(0, len(X), batch):
+        index = order[first:first + batch]
+        x, y = X[index], Y[index]
+        a1 = 1.0 / (1.0 + np.exp(-(x @ W1 + b1)))
+        _, a2 = outputs(a1)
+        d2 = a2 - y if softmax else -(y - a2) * a2 * (1.0 - a2)
         d1 = (d2 @ W2.T) * a1 * (1.0 - a1)
         m = len(index)
         W2 -= lr * (a1.T @ d2) / m
         b2 -= lr * d2.sum(axis=0) / m
         W1 -= lr * (x.T @ d1) / m
         b1 -= lr * d1.sum(axis=0) / m
-    z2 = (1.0 / (1.0 + np.exp(-(X @ W1 + b1)))) @ W2 + b2
+    z2, a2 = outputs(1.0 / (1.0 + np.exp(-(X @ W1 + b1))))
+    if not softmax:
+        return 0.5 * np.mean(np.sum((Y - a2) ** 2, axis=1))
     top = z2.max(axis=1, keepdims=True)
     log_total = top + np.log(np.exp(z2 - top).sum(axis=1, keepdims=True))
     return float(-np.mean(np.sum(Y * (z2 - log_total), axis=1)))
@@ -148,7 +140,7 @@ def digits(repeats):
     softmax_net = ng.Network.layered([64, 30, 10], output_activation="softmax", seed=0)
     softmax_params = [p.copy() for p in params]
     times.update({f"{name} (softmax)": t for name, t in best_of({
-        "numpy": lambda: numpy_softmax_epoch(softmax_params, X, Y, rng),
+        "numpy": lambda: numpy_epoch(softmax_params, X, Y, rng, lr=0.5, softmax=True),
         "neurograph": lambda: softmax_net.fit(X, Y, lr=0.5, epochs=1, batch_size=10,
                                               loss="cross_entropy", engine="vectorized"),
     }, repeats).items()})

@@ -68,12 +68,8 @@ def digits_network(out):
 
 def nand_adder(out):
     """Seed 002's two-bit adder from NAND perceptrons (examples/perceptron_adder.py)."""
-    adder = ng.Network.from_weights(
-        {(0, 3): 3.0, (1, 3): -2.0, (2, 3): -2.0, (0, 4): 3.0, (1, 4): -2.0, (3, 4): -2.0,
-         (0, 5): 3.0, (2, 5): -2.0, (3, 5): -2.0, (0, 6): 3.0, (4, 6): -2.0, (5, 6): -2.0,
-         (0, 7): 3.0, (3, 7): -4.0}, activation="threshold", outputs=[6, 7])
-    where = ng.network_layout(adder)
-    return adder.plot(out / "nand_adder.png", pos={7: (where[7][0], where[5][1] - 1.6)},
+    adder = lectures.nand_adder()
+    return adder.plot(out / "nand_adder.png", pos=lectures.nand_adder_layout(adder),
                       title="Two bits added with NAND perceptrons: sum (6) and carry (7)")
 
 

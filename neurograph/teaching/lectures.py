@@ -88,6 +88,26 @@ def _symmetry(out):
     return "\n".join(lines), pictures
 
 
+def nand_adder():
+    """Seed 002 (Nielsen, ch. 1): two bits added by NAND perceptrons (w = −2, −2, bias 3).
+
+    n_3 = NAND(x_1, x_2); n_4 = NAND(x_1, n_3); n_5 = NAND(x_2, n_3); the sum
+    n_6 = NAND(n_4, n_5) = x_1 XOR x_2; the carry n_7 = NAND(n_3, n_3) = x_1 AND x_2 (n_3
+    feeds it twice: one edge of weight −4). Outputs [6, 7]: the sum, then the carry.
+    """
+    return Network.from_weights(
+        {(0, 3): 3.0, (1, 3): -2.0, (2, 3): -2.0, (0, 4): 3.0, (1, 4): -2.0, (3, 4): -2.0,
+         (0, 5): 3.0, (2, 5): -2.0, (3, 5): -2.0, (0, 6): 3.0, (4, 6): -2.0, (5, 6): -2.0,
+         (0, 7): 3.0, (3, 7): -4.0}, activation="threshold", outputs=[6, 7])
+
+
+def nand_adder_layout(adder):
+    """Positions for drawing the adder: the carry below the rest, so edge (3, 7) clears n_5."""
+    from ..drawing.network import network_layout
+    where = network_layout(adder)
+    return {7: (where[7][0], where[5][1] - 1.6)}
+
+
 def _vanishing(out):
     import matplotlib.pyplot as plt
 
