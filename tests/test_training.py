@@ -112,9 +112,9 @@ def test_dropout_drops_each_hidden_neuron_with_probability_p():
     dropped = 0
     for _ in range(200):
         plan = dropping.draw()
-        dropped += sum(g is dropout_module.DROPPED for _, g, _ in plan.forward)
+        dropped += sum(g is dropout_module.DROPPED for _, g, *_ in plan.forward)
     assert dropped / (200 * 50) == pytest.approx(0.3, abs=0.02)
-    assert all(g.name == "logistic" for _, g, _ in net.plan().forward)  # the network's own plan
+    assert all(g.name == "logistic" for _, g, *_ in net.plan().forward)  # the network's own plan
 
 
 def test_frozen_edges_keep_their_weights_through_training_and_initialize():

@@ -164,7 +164,7 @@ def plot_neuron_outputs(net, X=None, extent=None, resolution=60, neurons=None, f
     X = None if X is None else checks.matrix(X, 2, "X")
     twin = net.copy()
     plan = twin.plan()
-    chosen = [n.id for n, _, _ in plan.forward] if neurons is None else list(neurons)
+    chosen = [n.id for n, *_ in plan.forward] if neurons is None else list(neurons)
     for j in chosen:
         if not (isinstance(j, int) and j in twin.graph and twin.neuron(j).is_processing):
             raise NetworkError(f"neurons must be processing neurons; received {describe(j)}")

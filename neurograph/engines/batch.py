@@ -197,8 +197,8 @@ class BatchEngine:
 
     def __init__(self, plan):
         self.order = plan.order
-        processing = [neuron for neuron, _, _ in plan.forward]
-        g_of = {neuron: g for neuron, g, _ in plan.forward}
+        processing = [neuron for neuron, *_ in plan.forward]
+        g_of = {neuron: g for neuron, g, *_ in plan.forward}
         level = plan.depth  # a generation is the neurons of one depth
         order = {j: k for k, j in enumerate(plan.order)}
         self.place = {neuron.id: (0, k) for k, neuron in enumerate(plan.inputs)}
@@ -208,7 +208,7 @@ class BatchEngine:
         for b, members in enumerate(generations, start=1):
             for k, neuron in enumerate(members):
                 self.place[neuron.id] = (b, k)
-        incoming = {neuron.id: edges for neuron, _, edges in plan.forward}
+        incoming = {neuron.id: edges for neuron, _, edges, *_ in plan.forward}
         self.generations = [_Generation(members, incoming, self.place, g_of)
                             for members in generations]
         sizes = [len(plan.inputs)] + [len(members) for members in generations]

@@ -26,54 +26,92 @@ class Plan:
     ----------
     order : list of int
         Every neuron id in topological order (the smallest ready id first).
+    bias : Neuron
+        Neuron 0.
     inputs, outputs : list of Neuron
         In the order of x and y.
-    forward : list of (Neuron, Activation, list of (Neuron, Edge))
-        Each processing neuron j in topological order, with g and its incoming
-        edges (neuron i, edge (i, j)) by ascending i, as the lecture sums them.
-    backward : list of (Neuron, Activation, list of (Edge, Neuron), int or None)
-        Each processing neuron j in reverse topological order, with g, its outgoing
-        edges (edge (j, k), neuron k) and its index in y if it is an output — except the
-        output group's neurons, whose Δ the group step sets.
+    forward : list of (Neuron, Activation, list of (Neuron, Edge), str or None, BatchNorm or None)
+        Each processing neuron j in topological order, with g, its incoming edges
+        (neuron i, edge (i, j)) by ascending i, as the lecture sums them, its aggregation
+        ("max" or "product"; None for the sum) and its batch normalization.
+    backward : list of (Neuron, Activation, list of (Edge, Neuron), list of (Edge, Neuron, int),
+               int or None, BatchNorm or None)
+        Each processing neuron j in reverse topological order, with g, its outgoing edges
+        (edge (j, k), neuron k) into sum neurons, those into max/product neurons with j's
+        place among k's terms, its index in y if it is an output, and its batch
+        normalization — except the output group's neurons, whose Δ the group step sets.
     group : list of (Neuron, int)
         The output neurons of a group activation (softmax), with their index in y.
     edges : list of (Neuron, Edge, Neuron)
         Every edge as (neuron i, edge, neuron j), in the order of `forward`.
     weights, biases : list of (Neuron, Edge, Neuron)
-        The edges training updates (all but the frozen ones), from processing or
-        input neurons and from the bias neuron 0.
+        The trainable (not frozen) edges into sum neurons that share their weight with no
+        other edge, from processing or input neurons and from the bias neuron 0: what
+        an update step changes edge by edge.
+    shared : list of (Edge, list of (Neuron, Neuron, int or None), bool)
+        The other trainable weights — tied groups, and edges into max/product neurons —
+        with the (neuron i, neuron j, place among j's terms or None) of each edge that uses
+        it, and whether it is decayed as a bias (every member a bias edge).
+    trainable : list of (Neuron, Edge, Neuron)
+        Every edge that is not frozen.
     parameters : list of ((int, int), Edge)
-        The trainable edges in ascending (i, j): the order of ``net.theta()``.
+        The trainable weights, one per tied group, in ascending (i, j) of each one's first
+        edge: the order of ``net.theta()`` (batch-normalization parameters follow them).
+    norms : list of (Neuron, BatchNorm)
+        The batch-normalized neurons, ascending; θ ends with γ_j, β_j of each.
+    slopes : dict
+        ``{neuron j: [c_ij, …]}``: ∂in_j/∂(w_ij a_i) of each term of a max/product neuron,
+        set by the last forward pass.
     depth : dict
         ``{j: depth}``: 0 for the inputs, and for a processing neuron one more than
         its deepest source other than the bias neuron (1 if it has none). Pictures
         place columns by it, and the batch engine's generations are its levels.
     """
 
-    __slots__ = ("order", "inputs", "outputs", "forward", "backward", "edges", "weights",
-                 "biases", "trainable", "parameters", "depth", "output_activations", "group")
+    __slots__ = ("order", "bias", "inputs", "outputs", "forward", "backward", "edges", "weights",
+                 "biases", "trainable", "shared", "parameters", "norms", "slopes", "depth",
+                 "output_activations", "group")
 
-    def __init__(self, order, inputs, outputs, forward, backward):
-        self.order = order
+    def __init__(self, order, bias, inputs, outputs, forward, backward, tied=frozenset()):
+        self.order, self.bias = order, bias
         self.inputs = inputs
         self.outputs = outputs
         self.forward = forward
         self.backward = backward
-        self.edges = [(neuron_i, edge, neuron_j) for neuron_j, _, incoming in forward
+        self.edges = [(neuron_i, edge, neuron_j) for neuron_j, _, incoming, _, _ in forward
                       for neuron_i, edge in incoming]
-        trainable = [triple for triple in self.edges if not triple[1].frozen]
-        self.weights = [triple for triple in trainable if triple[0].id != 0]
-        self.biases = [triple for triple in trainable if triple[0].id == 0]
-        self.trainable = self.weights + self.biases
-        self.parameters = sorted(((neuron_i.id, neuron_j.id), edge)
-                                 for neuron_i, edge, neuron_j in trainable)
+        self.trainable = [triple for triple in self.edges if not triple[1].frozen]
+        gated = {neuron_j: {neuron_i: pos for pos, (neuron_i, _) in enumerate(incoming)}
+                 for neuron_j, _, incoming, combine, _ in forward if combine is not None}
+        members = {}  # a tied or gated weight → every (neuron i, neuron j, place) that uses it
+        if tied or gated:
+            for neuron_i, edge, neuron_j in self.trainable:
+                if edge in tied or neuron_j in gated:
+                    place = gated[neuron_j][neuron_i] if neuron_j in gated else None
+                    members.setdefault(edge, []).append((neuron_i, neuron_j, place))
+        plain = [triple for triple in self.trainable if triple[1] not in members] \
+            if members else self.trainable
+        self.weights = [triple for triple in plain if triple[0].id != 0]
+        self.biases = [triple for triple in plain if triple[0].id == 0]
+        self.shared = [(edge, uses, all(n_i.id == 0 for n_i, _, _ in uses))
+                       for edge, uses in members.items()]
+        parameters = sorted(((neuron_i.id, neuron_j.id), edge)
+                            for neuron_i, edge, neuron_j in self.trainable)
+        if tied:  # a tied group is one parameter, named by its first edge
+            seen = set()
+            parameters = [(key, edge) for key, edge in parameters
+                          if edge not in seen and not seen.add(edge)]
+        self.parameters = parameters
+        self.norms = sorted(((neuron, norm) for neuron, _, _, _, norm in forward
+                             if norm is not None), key=lambda pair: pair[0].id)
+        self.slopes = {}
         self.output_activations = _output_activations(forward, outputs)
         self.group = [(neuron, k) for k, (neuron, g) in
                       enumerate(zip(outputs, self.output_activations)) if g.group]
         if self.group:
             self.backward = [entry for entry in backward if not entry[1].group]
         self.depth = {neuron.id: 0 for neuron in inputs}
-        for neuron_j, _, incoming in forward:
+        for neuron_j, _, incoming, _, _ in forward:
             self.depth[neuron_j.id] = 1 + max((self.depth[neuron_i.id] for neuron_i, _ in incoming
                                                if neuron_i.id != 0), default=0)
 
@@ -85,58 +123,84 @@ class Plan:
         twin = Plan.__new__(Plan)
         for name in self.__slots__:
             setattr(twin, name, getattr(self, name))
-        twin.forward = [(n, replacements.get(n, g), incoming) for n, g, incoming in self.forward]
-        twin.backward = [(n, replacements.get(n, g), outgoing, k)
-                         for n, g, outgoing, k in self.backward]
+        twin.forward = [(n, replacements.get(n, g), *rest) for n, g, *rest in self.forward]
+        twin.backward = [(n, replacements.get(n, g), *rest) for n, g, *rest in self.backward]
         twin.output_activations = _output_activations(twin.forward, twin.outputs)
         if twin.group:
             twin.backward = [entry for entry in twin.backward if not entry[1].group]
         return twin
 
+    @property
+    def plain(self):
+        """True when every weight is a plain sum term of its own (no ties, no max/product
+        neurons) and no neuron is batch-normalized: the lecture's network exactly."""
+        return not self.shared and not self.norms and not any(
+            combine for _, _, _, combine, _ in self.forward)
+
 
 def _output_activations(forward, outputs):
     """g of each output neuron, in the order of y."""
-    g_of = {neuron: g for neuron, g, _ in forward}
+    g_of = {neuron: g for neuron, g, *_ in forward}
     return [g_of[neuron] for neuron in outputs]
 
 
-def compile_plan(neurons, pred, succ, inputs, outputs, order):
+def compile_plan(neurons, pred, succ, inputs, outputs, order, tied=frozenset()):
     """Read a network's structure into a :class:`Plan`.
 
-    `neurons` maps ids to Neurons, `pred[j]` and `succ[i]` map neighbours to Edges,
-    `inputs`/`outputs` are id lists and `order` every id in topological order.
-    Linear in the edges (plus sorting each neuron's neighbours).
+    `neurons` maps ids to Neurons, `pred[j]` and `succ[i]` map neighbours to Edges
+    (tied edges share one Edge), `inputs`/`outputs` are id lists and `order` every id
+    in topological order. Linear in the edges (plus sorting each neuron's neighbours).
+    `tied` holds the Edges that tied groups share.
     """
     if not outputs:
         raise NetworkError("the network has no output neuron; add one with "
                            "add_neuron(j, kind='output')")
     processing = [neurons[j] for j in order if neurons[j].is_processing]
     y_index = {k: index for index, k in enumerate(outputs)}
-    forward = [(n, n.activation, [(neurons[i], pred[n.id][i]) for i in sorted(pred[n.id])])
-               for n in processing]
-    backward = [(n, n.activation, [(succ[n.id][k], neurons[k]) for k in sorted(succ[n.id])],
-                 y_index.get(n.id)) for n in reversed(processing)]
-    return Plan(order, [neurons[j] for j in inputs], [neurons[k] for k in outputs],
-                forward, backward)
+    forward = [(n, n.activation, [(neurons[i], pred[n.id][i]) for i in sorted(pred[n.id])],
+                None if n.aggregation == "sum" else n.aggregation, n.norm) for n in processing]
+    place = {n.id: {i: pos for pos, i in enumerate(sorted(pred[n.id]))} for n in processing
+             if n.aggregation != "sum"}  # i's place among a max/product neuron's terms
+    backward = []
+    for n in reversed(processing):
+        outgoing, gated = [], []
+        for k in sorted(succ[n.id]):
+            if k in place:
+                gated.append((succ[n.id][k], neurons[k], place[k][n.id]))
+            else:
+                outgoing.append((succ[n.id][k], neurons[k]))
+        backward.append((n, n.activation, outgoing, gated, y_index.get(n.id), n.norm))
+    return Plan(order, neurons[0], [neurons[j] for j in inputs], [neurons[k] for k in outputs],
+                forward, backward, tied)
 
 
 def forward_propagate(plan, x):
     """FORWARDPROPAGATE(x; N = (V, A); w): set in_j and a_j of every neuron.
 
-    `x` is a validated list of floats, one per input neuron.
+    `x` is a validated list of floats, one per input neuron. A batch-normalized neuron's
+    a_j is â_j, normalized with its running statistics (:func:`batch_pass` trains them).
     """
     # for each neuron j in the input layer do: a_j ← x_j   (a_0 = 1 always)
     for neuron_j, x_j in zip(plan.inputs, x):
         neuron_j.a = x_j
     # for each processing neuron j, in topological order, do
-    for neuron_j, g, incoming in plan.forward:
-        # in_j ← Σ_{i:(i,j)∈A} w_ij a_i
-        in_j = 0.0
-        for neuron_i, edge in incoming:
-            in_j += edge.weight * neuron_i.a
+    for neuron_j, g, incoming, combine, norm in plan.forward:
+        if combine is None:
+            # in_j ← Σ_{i:(i,j)∈A} w_ij a_i
+            in_j = 0.0
+            for neuron_i, edge in incoming:
+                in_j += edge.weight * neuron_i.a
+        else:
+            # in_j ← max_i w_ij a_i  or  Π_i w_ij a_i, remembering ∂in_j/∂(w_ij a_i)
+            terms = [edge.weight * neuron_i.a for neuron_i, edge in incoming]
+            in_j = combine.combine(terms)
+            plan.slopes[neuron_j] = combine.slopes(terms)
         neuron_j.in_ = in_j
         # a_j ← g(in_j)
         neuron_j.a = g.g(in_j)
+        # batch norm: a_j ← γ_j (a_j − μ̂_j)/√(ε + σ̂_j²) + β_j
+        if norm is not None:
+            neuron_j.a = norm.infer(neuron_j.a)
     # the softmax outputs, together: a_k ← e^{in_k} / Σ_m e^{in_m}
     if plan.group:
         group_activations([neuron for neuron, _ in plan.group])
@@ -165,14 +229,20 @@ def back_propagate(plan, y, loss):
     if plan.group:
         group_deltas(plan.group, y, loss)
     # for each processing neuron j, in reverse topological order, do
-    for neuron_j, g, outgoing, k in plan.backward:
+    for neuron_j, g, outgoing, gated, k, norm in plan.backward:
         in_j = neuron_j.in_
         # hidden: Δ_j ← g′(in_j) Σ_{k:(j,k)∈A} w_jk Δ_k
         delta_j = 0.0
-        if outgoing:
+        if outgoing or gated:
             total = 0.0
             for edge, neuron_k in outgoing:
                 total += edge.weight * neuron_k.delta
+            # into a max/product neuron k, the term's slope ∂in_k/∂(w_jk a_j) joins the product
+            for edge, neuron_k, place in gated:
+                total += edge.weight * plan.slopes[neuron_k][place] * neuron_k.delta
+            # batch norm (running statistics): ∂â_j/∂a_j = γ_j/√(ε + σ̂_j²)
+            if norm is not None:
+                total *= norm.scale()
             delta_j = g.dg(in_j) * total
         # output: Δ_j ← the loss's output Δ; for squared loss, g′(in_j) · (−2(y_j − a_j))
         if k is not None:
@@ -209,12 +279,19 @@ def output_loss(plan, y, loss):
     return float(ell)
 
 
+def term_slope(plan, neuron_j, place):
+    """c_ij = ∂in_j/∂(w_ij a_i) of the term at `place` of neuron j (1 for a sum's terms)."""
+    return 1.0 if place is None else plan.slopes[neuron_j][place]
+
+
 def gradient_step(plan, lr, weight_decay=0.0, decay_bias=True):
     """For each edge (i, j) ∈ A: w_ij ← w_ij − α Δ_j a_i − 2αλ w_ij (seed 001's weight decay).
 
     Frozen edges keep their weights; with ``decay_bias=False`` the bias edges
-    (0, j) are updated without the decay term, as seed 004 does. A step that would make a
-    weight NaN or take it beyond ±:data:`WEIGHT_LIMIT` is undone and refused (DivergedError).
+    (0, j) are updated without the decay term, as seed 004 does. A weight shared by a
+    tied group moves once, by the sum of its edges' Δ_j a_i; an edge into a max/product
+    neuron's Δ_j a_i carries the slope c_ij. A step that would make a weight NaN or take it
+    beyond ±:data:`WEIGHT_LIMIT` is undone and refused (DivergedError).
     """
     decay = 2.0 * (lr * weight_decay)  # (2α)λ would be ∞·0 = NaN for α near the largest float
     within = True
@@ -225,15 +302,46 @@ def gradient_step(plan, lr, weight_decay=0.0, decay_bias=True):
             edge.weight = w_ij = w_ij - lr * (neuron_j.delta * neuron_i.a) - decay_ij * w_ij
             if not -WEIGHT_LIMIT <= w_ij <= WEIGHT_LIMIT:  # NaN fails both comparisons
                 within = False
+    for edge, uses, is_bias in plan.shared:
+        # ∂J/∂w = Σ over the edges that use w of Δ_j a_i c_ij
+        grad = 0.0
+        for neuron_i, neuron_j, place in uses:
+            grad += neuron_j.delta * neuron_i.a * term_slope(plan, neuron_j, place)
+        decay_w = 0.0 if is_bias and not decay_bias else decay
+        edge.previous = w = edge.weight
+        edge.weight = w = w - lr * grad - decay_w * w
+        if not -WEIGHT_LIMIT <= w <= WEIGHT_LIMIT:
+            within = False
     if not within:
         _undo(plan)
+
+
+def gradient(plan):
+    """∂ℓ/∂θ from one example's forward and backward pass: for each weight of ``net.theta()``,
+    Σ over the edges that use it of Δ_j a_i c_ij (a list, in θ's order, without γ and β)."""
+    index = {edge: p for p, (_, edge) in enumerate(plan.parameters)}
+    grad = [0.0] * len(plan.parameters)
+    for neuron_i, edge, neuron_j in plan.trainable:
+        term = neuron_j.delta * neuron_i.a
+        if neuron_j in plan.slopes:
+            term *= plan.slopes[neuron_j][_place(plan, neuron_i, neuron_j)]
+        grad[index[edge]] += term
+    return grad
+
+
+def _place(plan, neuron_i, neuron_j):
+    """i's place among the terms of max/product neuron j."""
+    for neuron, _, incoming, _, _ in plan.forward:
+        if neuron is neuron_j:
+            return next(pos for pos, (n, _) in enumerate(incoming) if n is neuron_i)
+    raise KeyError(neuron_j.id)
 
 
 def _undo(plan):
     """Put back the weights a refused step replaced, and say which weight it would have broken."""
     broken = next((neuron_i.id, neuron_j.id, edge.weight) for neuron_i, edge, neuron_j
                   in plan.trainable if not -WEIGHT_LIMIT <= edge.weight <= WEIGHT_LIMIT)
-    for _, edge, _ in plan.trainable:
+    for edge in {edge for _, edge, _ in plan.trainable}:
         edge.weight = edge.previous
     i, j, w_ij = broken
     raise DivergedError(f"this update would make w_{i},{j} = {w_ij:g}, beyond ±{WEIGHT_LIMIT:g}; "

@@ -24,10 +24,12 @@ from ..files import graphs
 from . import builders
 from . import init as initial_weights
 from .activations import Activation, get_activation
+from .aggregations import get_aggregation
 from .losses import get_loss
 from .neuron import Edge, Neuron
+from .normalization import BatchNorm
 from .structure import (Blueprint, check, closing_cycle, cycle_error, edge_fault, group_fault,
-                        ids_text, topological_order)
+                        ids_text, norm_fault, tie_fault_or_group, topological_order)
 from .views import GradView, GraphView, WeightView
 
 __all__ = ["Network", "load"]
@@ -71,6 +73,7 @@ class Network:
         self.cache = {}
         """Compiled forms of the network kept by the engines (by name); emptied whenever
         the structure or an activation changes."""
+        self._ties = []  # the tied groups: sorted lists of (i, j) sharing one Edge
         self._insert(0, "bias", None)
 
     # ----------------------------------------------------------------- builders
@@ -198,14 +201,25 @@ class Network:
     def _filled(self, bp):
         """This (new) network, filled with the neurons and edges of a checked Blueprint."""
         for j in sorted(bp.kinds):
-            self._insert(j, bp.kinds[j], bp.activations.get(j))
+            norm = bp.norms.get(j)
+            self._insert(j, bp.kinds[j], bp.activations.get(j), bp.aggregations.get(j, "sum"),
+                         None if norm is None else BatchNorm(**norm.state()))
         self._inputs, self._outputs = list(bp.inputs), list(bp.outputs)
         succ, pred = self._succ, self._pred
         for (i, j), w_ij in bp.edges.items():
             succ[i][j] = pred[j][i] = Edge(w_ij)
         for i, j in bp.frozen:
             succ[i][j].frozen = True
+        for group in bp.ties:
+            self._share(group)
         return self
+
+    def _share(self, group):
+        """Make the edges of `group` (sorted keys) share the first one's Edge."""
+        shared = self._succ[group[0][0]][group[0][1]]
+        for i, j in group[1:]:
+            self._succ[i][j] = self._pred[j][i] = shared
+        self._ties.append(list(group))
 
     def _blueprint(self):
         """This network as a (checked) Blueprint."""
@@ -215,7 +229,12 @@ class Network:
                          inputs=list(self._inputs), outputs=list(self._outputs),
                          activations={j: n.activation for j, n in self._neurons.items()
                                       if n.activation is not None},
-                         frozen=set(self.frozen))
+                         frozen=set(self.frozen),
+                         aggregations={j: n.aggregation for j, n in self._neurons.items()
+                                       if n.aggregation not in (None, "sum")},
+                         norms={j: BatchNorm(**n.norm.state()) for j, n in self._neurons.items()
+                                if n.norm is not None},
+                         ties=[list(group) for group in self._ties])
 
     # ------------------------------------------------------------------ reading
 
@@ -297,9 +316,12 @@ class Network:
 
     @property
     def grad(self):
-        """∂J/∂w_ij = Δ_j a_i as ``net.grad[i, j]`` after ``backward`` (NaN before)."""
-        return GradView(self._edge, self._edge_ids, self._grad_items, self._neurons.__getitem__,
-                        lambda: self._stage == "backward")
+        """∂J/∂w_ij = Δ_j a_i as ``net.grad[i, j]`` after ``backward`` (NaN before).
+
+        Into a max or product neuron it is Δ_j a_i c_ij with the term's slope
+        c_ij = ∂in_j/∂(w_ij a_i); for a tied edge it is that edge's own term (the shared
+        weight's gradient is the sum over its group)."""
+        return GradView(self._edge, self._edge_ids, self._grad_items)
 
     @property
     def frozen(self):
@@ -342,7 +364,7 @@ class Network:
 
     # --------------------------------------------------------- growing by hand
 
-    def add_neuron(self, j, activation=None, bias=None, kind="hidden"):
+    def add_neuron(self, j, activation=None, bias=None, kind="hidden", aggregation="sum"):
         """Add neuron `j`.
 
         Parameters
@@ -356,6 +378,9 @@ class Network:
             (0, j) with weight 0, a number adds it with that weight, False adds none.
         kind : {"hidden", "output", "input"}, default "hidden"
             An input is appended to x, an output to y.
+        aggregation : {"sum", "max", "product"}, default "sum"
+            How in_j combines the terms w_ij a_i (the bias edge is one of them): the
+            lectures' Σ, seed 003's maxout max, or Π. See :meth:`set_aggregation`.
 
         Examples
         --------
@@ -375,9 +400,9 @@ class Network:
             raise NetworkError(f"kind must be 'hidden', 'output' or 'input'; "
                                f"received {describe(kind)}")
         if kind == "input":
-            if activation is not None or bias not in (None, False):
-                raise NetworkError(f"input neuron {j} passes x_j on: it takes no activation and "
-                                   f"no bias edge")
+            if activation is not None or bias not in (None, False) or aggregation != "sum":
+                raise NetworkError(f"input neuron {j} passes x_j on: it takes no activation, "
+                                   f"no aggregation and no bias edge")
             self._insert(j, "input", None)
             self._inputs.append(j)
         else:
@@ -386,7 +411,7 @@ class Network:
             fault = group_fault(j, kind, g, False)
             if fault:
                 raise NetworkError(fault)
-            self._insert(j, kind, g)
+            self._insert(j, kind, g, get_aggregation(aggregation, j))
             if kind == "output":
                 self._outputs.append(j)
             if bias_weight is not None:
@@ -427,6 +452,7 @@ class Network:
         i, j = checks.edge((i, j), "the edge")
         if self._edge_of(i, j) is None:
             raise UnknownEdgeError(f"there is no edge ({i}, {j}) to remove")
+        self._forget_ties({(i, j)})
         del self._succ[i][j], self._pred[j][i]
         self._structure_changed()
 
@@ -435,6 +461,7 @@ class Network:
         neuron = self.neuron(j)
         if neuron.kind == "bias":
             raise NetworkError("neuron 0 is the bias neuron; it cannot be removed")
+        self._forget_ties({(i, j) for i in self._pred[j]} | {(j, k) for k in self._succ[j]})
         for i in self._pred.pop(j):
             del self._succ[i][j]
         for k in self._succ.pop(j):
@@ -455,7 +482,11 @@ class Network:
             fault = group_fault(j, kind, neuron.activation, bool(self._succ[j]))
             if fault:
                 raise NetworkError(fault)
-            self._neurons[j] = Neuron(j, kind, neuron.activation, self._activation_changing)
+            if neuron.norm is not None:
+                raise NetworkError(norm_fault(j, kind) + f"; remove it first with "
+                                                         f"net.remove_batch_norm({j})")
+            self._neurons[j] = Neuron(j, kind, neuron.activation, self._neuron_changing,
+                                      neuron.aggregation)
             if kind == "output":
                 self._outputs.append(j)
             else:
@@ -463,14 +494,110 @@ class Network:
             self._structure_changed()
 
     def freeze(self, i, j):
-        """Hold w_ij fixed: training and ``sgd_step`` leave it (``net.grad`` still has ∂J/∂w_ij)."""
+        """Hold w_ij fixed: training and ``sgd_step`` leave it (``net.grad`` still has ∂J/∂w_ij).
+
+        A tied edge shares its weight with its group, so the whole group is frozen."""
         self._edge((i, j)).frozen = True
         self._structure_changed(values=False)
 
     def unfreeze(self, i, j):
-        """Let training change w_ij again."""
+        """Let training change w_ij again (a tied edge's whole group)."""
         self._edge((i, j)).frozen = False
         self._structure_changed(values=False)
+
+    def set_aggregation(self, j, aggregation):
+        """How processing neuron `j` combines its terms w_ij a_i into in_j.
+
+        ``"sum"`` (the lectures' Σ), ``"max"`` (in_j = max_i w_ij a_i: seed 003's maxout
+        is a max neuron without a bias edge over linear neurons; Δ_j reaches only the
+        arg-max edge, the lowest i among equal maxima) or ``"product"``
+        (in_j = Π_i w_ij a_i). The bias edge, when there is one, is one of the terms.
+
+        Examples
+        --------
+        >>> import neurograph as ng
+        >>> net = ng.Network.from_weights({(1, 3): 2.0, (2, 3): -1.0}, activation="identity")
+        >>> net.set_aggregation(3, "max")
+        >>> net.forward([1.0, -4.0]).tolist()     # max(2·1, (−1)·(−4))
+        [4.0]
+        """
+        self.neuron(j).aggregation = aggregation
+
+    def add_batch_norm(self, j, gamma=1.0, beta=0.0, eps=1e-5, momentum=0.1):
+        """Batch-normalize hidden neuron `j`'s output (seed 001, Lecture 07-5b).
+
+        Its successors then see â_j = γ_j (a_j − μ_B)/√(ε + σ_B²) + β_j: in training
+        (``fit`` with ``batch_size`` ≥ 2, :meth:`cost_and_grad`), μ_B and σ_B² are the mean
+        and variance of a_j over the batch, and γ_j and β_j are trained with the weights;
+        :meth:`forward` and :meth:`predict` use running averages of them,
+        μ̂ ← (1 − m) μ̂ + m μ_B (m = `momentum`), starting from μ̂ = 0, σ̂² = 1.
+
+        Examples
+        --------
+        >>> import neurograph as ng
+        >>> net = ng.Network.layered([2, 3, 1], seed=0)
+        >>> net.add_batch_norm(3, gamma=1.5, beta=0.1)
+        >>> net.neuron(3).gamma, net.neuron(3).beta
+        (1.5, 0.1)
+        """
+        self.neuron(j).norm = BatchNorm(gamma=gamma, beta=beta, eps=eps, momentum=momentum)
+
+    def remove_batch_norm(self, j):
+        """Stop normalizing neuron `j`'s output."""
+        neuron = self.neuron(j)
+        if neuron.norm is None:
+            raise NetworkError(f"neuron {j} has no batch normalization to remove")
+        neuron.norm = None
+
+    def tie(self, edges):
+        """Make the edges share one weight (seed 003: convolution ties weights).
+
+        Parameters
+        ----------
+        edges : sequence of (i, j)
+            At least two existing edges, in no tie yet, all frozen or none. They take the
+            weight of the first in ascending (i, j). From then on ``net.w[i, j]`` of any of
+            them reads and writes the one weight, training moves it by the sum of their
+            Δ_j a_i, and :meth:`theta` holds it once.
+
+        Examples
+        --------
+        >>> import neurograph as ng
+        >>> net = ng.Network.from_weights({(1, 3): 0.5, (2, 3): -1.0}, activation="identity")
+        >>> net.tie([(1, 3), (2, 3)])
+        >>> net.w[2, 3]
+        0.5
+        >>> net.w[2, 3] = 2.0
+        >>> net.w[1, 3], net.ties
+        (2.0, [[(1, 3), (2, 3)]])
+        """
+        if isinstance(edges, (str, bytes)) or not hasattr(edges, "__iter__"):
+            raise NetworkError(f"tie takes a list of edges (i, j); received {describe(edges)}")
+        group = tie_fault_or_group(list(edges), lambda key: self._edge_of(*key) is not None,
+                                   lambda key: self._edge(key).frozen, lambda key: 0.0, _refuse)
+        tied = {key for members in self._ties for key in members}
+        already = [key for key in group if key in tied]
+        if already:
+            raise NetworkError(f"edge {already[0]} is tied already; untie it first with "
+                               f"net.untie({already[0]})")
+        self._share(group)
+        self._structure_changed(values=False)
+
+    def untie(self, edge):
+        """Give the edges of `edge`'s tied group a weight each again (all keep its value)."""
+        key = checks.edge(edge, "the edge")
+        self._edge(key)
+        group = next((members for members in self._ties if key in members), None)
+        if group is None:
+            raise NetworkError(f"edge {key} is not tied")
+        self._ties.remove(group)
+        self._separate(group)
+        self._structure_changed(values=False)
+
+    @property
+    def ties(self):
+        """The tied groups: lists of the edges (i, j) that share one weight, ascending."""
+        return sorted([list(members) for members in self._ties])
 
     # ---------------------------------------------------------------- computing
 
@@ -588,8 +715,9 @@ class Network:
         if self._plan is None:
             with builders.building():
                 order = topological_order(self._neurons, self._succ.__getitem__)
+                tied = {self._succ[i][j] for (i, j), *_ in self._ties}
                 self._plan = reference.compile_plan(self._neurons, self._pred, self._succ,
-                                                    self._inputs, self._outputs, order)
+                                                    self._inputs, self._outputs, order, tied)
         return self._plan
 
     @property
@@ -620,20 +748,42 @@ class Network:
             neuron.reset()
 
     def theta(self):
-        """The trainable weights (all but the frozen ones) as one vector, in the order of
-        :meth:`theta_edges` (ascending (i, j))."""
-        return np.array([edge.weight for _, edge in self.plan().parameters])
+        """The trainable parameters as one vector θ, in the order of :meth:`theta_edges`.
+
+        The weights that are not frozen, one per tied group, in ascending (i, j); then
+        γ_j and β_j of each batch-normalized neuron, ascending j.
+
+        Examples
+        --------
+        >>> import neurograph as ng
+        >>> net = ng.Network.from_weights({(0, 2): 0.5, (1, 2): -1.0})
+        >>> net.theta(), net.theta_edges()
+        (array([ 0.5, -1. ]), [(0, 2), (1, 2)])
+        """
+        plan = self.plan()
+        return np.array([edge.weight for _, edge in plan.parameters]
+                        + [value for _, norm in plan.norms for value in (norm.gamma, norm.beta)])
 
     def theta_edges(self):
-        """The edges (i, j) of :meth:`theta`, ascending."""
-        return [ij for ij, _ in self.plan().parameters]
+        """What each entry of :meth:`theta` is: an edge (i, j) (a tied group's first edge),
+        then ``("gamma", j)`` and ``("beta", j)`` for each batch-normalized neuron j."""
+        plan = self.plan()
+        return [ij for ij, _ in plan.parameters] + [
+            (name, neuron.id) for neuron, _ in plan.norms for name in ("gamma", "beta")]
 
     def set_theta(self, theta):
-        """Set the trainable weights from a vector in the order of :meth:`theta_edges`."""
-        parameters = self.plan().parameters
-        theta = checks.vector(theta, len(parameters), "theta")
-        for (_, edge), w_ij in zip(parameters, theta):
-            edge.weight = w_ij
+        """Set the trainable parameters from a vector in the order of :meth:`theta_edges`.
+
+        The whole vector is checked (its length, every entry finite) before anything is set.
+        """
+        plan = self.plan()
+        size = len(plan.parameters) + 2 * len(plan.norms)
+        theta = checks.vector(theta, size, "theta")
+        for (_, edge), w in zip(plan.parameters, theta):
+            edge.weight = w
+        rest = theta[len(plan.parameters):]
+        for (_, norm), gamma, beta in zip(plan.norms, rest[::2], rest[1::2]):
+            norm.gamma, norm.beta = gamma, beta
 
     # ------------------------------------------------------------ training (training/)
 
@@ -893,9 +1043,31 @@ class Network:
 
     # ----------------------------------------------------------------- internal
 
-    def _insert(self, j, kind, activation):
-        self._neurons[j] = Neuron(j, kind, activation, self._activation_changing)
+    def _insert(self, j, kind, activation, aggregation="sum", norm=None):
+        self._neurons[j] = Neuron(j, kind, activation, self._neuron_changing, aggregation, norm)
         self._succ[j], self._pred[j] = {}, {}
+
+    def _separate(self, group):
+        """Give each edge of `group` an Edge of its own, with the shared value."""
+        for i, j in group:
+            shared = self._succ[i][j]
+            edge = Edge(shared.weight, shared.frozen)
+            self._succ[i][j] = self._pred[j][i] = edge
+
+    def _forget_ties(self, keys):
+        """Take the edges `keys` (about to be removed) out of their tied groups."""
+        if not self._ties or not keys:
+            return
+        kept = []
+        for members in self._ties:
+            left = [key for key in members if key not in keys]
+            if len(left) == len(members):
+                kept.append(members)
+            elif len(left) >= 2:
+                kept.append(left)
+            else:
+                self._separate(left)
+        self._ties = kept
 
     def _edge_of(self, i, j):
         out = self._succ.get(i)
@@ -909,9 +1081,16 @@ class Network:
                       for j, edge in out.items())
 
     def _grad_items(self):
-        backward_done = self._stage == "backward"
-        return [((i, j), self._neurons[j].delta * self._neurons[i].a if backward_done else
-                 math.nan) for (i, j), _ in self._weight_items()]
+        if self._stage != "backward":
+            return [((i, j), math.nan) for (i, j), _ in self._weight_items()]
+        plan = self.plan()
+        slope = {}  # the slope c_ij of each term of a max/product neuron
+        for neuron_j, _, incoming, combine, _ in plan.forward:
+            if combine is not None:
+                for neuron_i, c_ij in zip((n for n, _ in incoming), plan.slopes[neuron_j]):
+                    slope[neuron_i.id, neuron_j.id] = c_ij
+        return [((i, j), self._neurons[j].delta * self._neurons[i].a * slope.get((i, j), 1.0))
+                for (i, j), _ in self._weight_items()]
 
     def _edge(self, key):
         if type(key) is tuple and len(key) == 2:  # an existing edge's key needs no more checks
@@ -938,9 +1117,13 @@ class Network:
                                    f"them different names")
         return g
 
-    def _activation_changing(self, neuron, activation):
-        self._checked_activation(activation, neuron.id)
-        fault = group_fault(neuron.id, neuron.kind, activation, bool(self._succ[neuron.id]))
+    def _neuron_changing(self, neuron, what, value):
+        """A neuron's activation, aggregation or batch norm is about to change: check it."""
+        if what == "activation":
+            self._checked_activation(value, neuron.id)
+            fault = group_fault(neuron.id, neuron.kind, value, bool(self._succ[neuron.id]))
+        else:
+            fault = norm_fault(neuron.id, neuron.kind) if what == "norm" and value else None
         if fault:
             raise NetworkError(fault)
         self._structure_changed()
@@ -987,15 +1170,19 @@ def _known(activations):
 
 def first_overflow(plan):
     """The first neuron whose sum in_j overflowed (±∞ or NaN) in the last forward pass, or None."""
-    if math.isfinite(sum(neuron.in_ for neuron, _, _ in plan.forward)):
+    if math.isfinite(sum(neuron.in_ for neuron, *_ in plan.forward)):
         return None  # (a finite sum means every term is finite)
-    return next((n.id for n, _, _ in plan.forward if not math.isfinite(n.in_)), None)
+    return next((n.id for n, *_ in plan.forward if not math.isfinite(n.in_)), None)
 
 
 def overflow_message(x, j):
     """The words both engines use for an example whose sums overflow."""
     return (f"for x = {describe(x)} the sum in_{j} overflowed (it is ±∞ or not a number): the "
             f"inputs or weights are too large for floating point")
+
+
+def _refuse(message):
+    raise NetworkError(message)
 
 
 def _bias_weight(bias):

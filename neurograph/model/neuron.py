@@ -2,8 +2,11 @@
 
 import math
 
+from .. import checks
 from ..errors import NetworkError
 from .activations import get_activation
+from .aggregations import get_aggregation
+from .normalization import BatchNorm
 
 __all__ = ["Neuron", "Edge", "KINDS"]
 
@@ -31,6 +34,13 @@ class Neuron:
         a_j: 1 for the bias neuron, x_j for inputs, g(in_j) otherwise (NaN until ``forward``).
     delta : float
         Δ_j = ∂J/∂in_j, set by ``backward`` (NaN until then, and for the bias and inputs).
+    aggregation : Aggregation or None
+        How in_j combines the terms w_ij a_i: "sum", "max" or "product" (a ``str``; see
+        :mod:`neurograph.model.aggregations`); change it with
+        ``net.set_aggregation(j, name)``. None for the bias and inputs.
+    norm : BatchNorm or None
+        The neuron's batch normalization (``net.add_batch_norm(j)``), else None; then
+        ``gamma`` and ``beta`` read and write γ_j and β_j.
 
     Examples
     --------
@@ -41,14 +51,71 @@ class Neuron:
     Neuron(2, output, logistic, in_=2, a=0.8808, delta=nan)
     """
 
-    __slots__ = ("id", "_kind", "_activation", "_on_change", "in_", "a", "delta")
+    __slots__ = ("id", "_kind", "_activation", "_on_change", "in_", "a", "delta", "_aggregation",
+                 "_norm")
 
-    def __init__(self, id, kind, activation=None, on_change=None):
+    def __init__(self, id, kind, activation=None, on_change=None, aggregation="sum", norm=None):
         self.id = id
         self._kind = kind
-        self._activation = None if kind in ("bias", "input") else get_activation(activation)
+        processing = kind not in ("bias", "input")
+        self._activation = get_activation(activation) if processing else None
         self._on_change = on_change
+        self._aggregation = get_aggregation(aggregation, id) if processing else None
+        self._norm = norm
         self.reset()
+
+    @property
+    def aggregation(self):
+        """How in_j combines w_ij a_i: "sum", "max" or "product" (None for the bias and inputs)."""
+        return self._aggregation
+
+    @aggregation.setter
+    def aggregation(self, name):
+        if self._aggregation is None:
+            raise NetworkError(f"neuron {self.id} is {'the' if self.id == 0 else 'an'} "
+                               f"{self._kind} neuron; only hidden and output neurons aggregate")
+        aggregation = get_aggregation(name, self.id)
+        if self._on_change is not None:
+            self._on_change(self, "aggregation", aggregation)
+        self._aggregation = aggregation
+
+    @property
+    def norm(self):
+        """The neuron's :class:`~neurograph.model.normalization.BatchNorm`, or None."""
+        return self._norm
+
+    @norm.setter
+    def norm(self, norm):
+        if norm is not None and not isinstance(norm, BatchNorm):
+            raise NetworkError(f"a neuron's norm is a BatchNorm or None; received "
+                               f"{type(norm).__name__}")
+        if self._on_change is not None:
+            self._on_change(self, "norm", norm)
+        self._norm = norm
+
+    @property
+    def gamma(self):
+        """γ_j of the neuron's batch normalization (a NetworkError if it has none)."""
+        return self._batch_norm().gamma
+
+    @gamma.setter
+    def gamma(self, value):
+        self._batch_norm().gamma = checks.weight(value, f"γ_{self.id}")
+
+    @property
+    def beta(self):
+        """β_j of the neuron's batch normalization (a NetworkError if it has none)."""
+        return self._batch_norm().beta
+
+    @beta.setter
+    def beta(self, value):
+        self._batch_norm().beta = checks.weight(value, f"β_{self.id}")
+
+    def _batch_norm(self):
+        if self.norm is None:
+            raise NetworkError(f"neuron {self.id} has no batch normalization; add it with "
+                               f"net.add_batch_norm({self.id})")
+        return self.norm
 
     @property
     def kind(self):
@@ -72,8 +139,8 @@ class Neuron:
                                f"{self._kind} neuron and has no activation; only hidden and "
                                f"output neurons do")
         activation = get_activation(spec)
-        if self._on_change is not None:
-            self._on_change(self, activation)  # the network checks it and forgets compiled forms
+        if self._on_change is not None:  # the network checks it and forgets compiled forms
+            self._on_change(self, "activation", activation)
         self._activation = activation
 
     @property
@@ -89,6 +156,10 @@ class Neuron:
 
     def __repr__(self):
         g = f", {self._activation.name}" if self._activation is not None else ""
+        if self.aggregation not in (None, "sum"):
+            g += f", {self.aggregation}"
+        if self.norm is not None:
+            g += ", batch norm"
         return (f"Neuron({self.id}, {self._kind}{g}, in_={self.in_:.4g}, a={self.a:.4g}, "
                 f"delta={self.delta:.4g})")
 

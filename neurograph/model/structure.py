@@ -22,11 +22,14 @@ fault gets the same words wherever it enters.
 import heapq
 from dataclasses import dataclass, field
 
+from ..checks import edge as edge_key
 from ..checks import neuron_id
 from ..errors import CycleError, NetworkError, describe
 from .activations import ACTIVATIONS, ALIASES, get_activation
+from .aggregations import get_aggregation
+from .normalization import BatchNorm
 
-__all__ = ["Blueprint", "check", "edge_fault", "group_fault", "closing_cycle", "cycle_error",
+__all__ = ["Blueprint", "check", "edge_fault", "group_fault", "norm_fault", "tie_fault_or_group", "closing_cycle", "cycle_error",
            "default_inputs", "default_outputs", "topological_order", "ids_text"]
 
 
@@ -61,6 +64,14 @@ class Blueprint:
         User-made activations by name, for descriptions that name them (files).
     neuron_place : callable, optional
         ``neuron_place(j)`` says where neuron j's activation is named in the source.
+    aggregations : dict
+        ``{j: "sum" | "max" | "product"}`` for processing neurons (default "sum").
+    norms : dict
+        ``{j: {"gamma": …, "beta": …, …}}``: the batch-normalized hidden neurons
+        (:class:`~neurograph.model.normalization.BatchNorm`'s fields).
+    ties : list of list of (int, int)
+        Groups of edges that share one weight (each group ≥ 2 edges, an edge in one
+        group at most, equal weights, all frozen or none).
     """
 
     edges: dict
@@ -75,6 +86,9 @@ class Blueprint:
     place_of: object = None
     known: dict = field(default_factory=dict)
     neuron_place: object = None
+    aggregations: dict = field(default_factory=dict)
+    norms: dict = field(default_factory=dict)
+    ties: list = field(default_factory=list)
 
     def prefix(self, edge=None, place=None):
         """"source: place: " for a message, with what is known of either."""
@@ -132,7 +146,80 @@ def check(blueprint):
     for (i, j) in bp.frozen:
         if (i, j) not in bp.edges:
             bp.fail(f"frozen edge ({i}, {j}) is not among the edges")
+    _check_aggregations(bp)
+    _check_norms(bp)
+    bp.ties = [tie_fault_or_group(group, bp.edges.__contains__, bp.frozen.__contains__,
+                                  bp.edges.__getitem__, bp.fail, k)
+               for k, group in enumerate(bp.ties)]
+    tied = set()
+    for group in bp.ties:
+        for key in group:
+            if key in tied:
+                bp.fail(f"edge {key} is in two tied groups; an edge shares one weight at most")
+            tied.add(key)
     return bp
+
+
+def norm_fault(j, kind):
+    """What is wrong with batch-normalizing neuron j of `kind`, or None."""
+    if kind != "hidden":
+        what = {"output": "an output", "input": "an input", "bias": "the bias"}.get(kind, "not a")
+        return (f"neuron {j} is {what} neuron: batch normalization normalizes a hidden "
+                f"neuron's output before the next neurons use it")
+    return None
+
+
+def tie_fault_or_group(group, exists, frozen, weight, fail, k=None):
+    """A tied group checked — a sorted list of at least two distinct existing edges, all frozen
+    or none, with one weight — or `fail` called with what is wrong."""
+    where = "" if k is None else f"ties[{k}]: "
+    if isinstance(group, (str, bytes)) or not hasattr(group, "__iter__"):
+        fail(f"{where}a tie is a list of edges (i, j); received {describe(group)}")
+    keys = []
+    for key in group:
+        key = edge_key(key, "each tied edge")
+        if not exists(key):
+            fail(f"{where}edge {key} does not exist, so it cannot be tied")
+        if key in keys:
+            fail(f"{where}edge {key} is listed twice")
+        keys.append(key)
+    if len(keys) < 2:
+        fail(f"{where}a tie needs at least two edges; received {len(keys)}")
+    keys.sort()
+    states = {frozen(key) for key in keys}
+    if len(states) > 1:
+        fail(f"{where}the edges {keys[:6]} mix frozen and free edges; freeze or unfreeze them "
+             f"all first")
+    values = {weight(key) for key in keys}
+    if len(values) > 1:
+        fail(f"{where}tied edges share one weight, but {keys[:6]} have different weights")
+    return keys
+
+
+def _check_aggregations(bp):
+    for j, name in bp.aggregations.items():
+        if bp.kinds.get(j) not in ("hidden", "output"):
+            bp.fail(f"aggregations names neuron {describe(j)}, which is not a processing neuron")
+        bp.aggregations[j] = get_aggregation(name, j)
+
+
+def _check_norms(bp):
+    for j, state in bp.norms.items():
+        fault = norm_fault(j, bp.kinds.get(j))
+        if fault:
+            bp.fail(fault)
+        if isinstance(state, BatchNorm):
+            continue
+        if not isinstance(state, dict):
+            bp.fail(f"neuron {j}'s batch norm must be given by its numbers; received "
+                    f"{describe(state)}")
+        try:
+            bp.norms[j] = BatchNorm(**state)
+        except TypeError:
+            bp.fail(f"neuron {j}'s batch norm takes {', '.join(BatchNorm.__slots__)}; received "
+                    f"{', '.join(map(str, state))}")
+        except NetworkError as error:
+            bp.fail(f"neuron {j}'s batch norm: {error}")
 
 
 def edge_fault(i, j, kind_of_j):

@@ -7,7 +7,6 @@ algorithms, but nothing written through it can reach the network: every write
 raises a NetworkError naming the method that does it properly.
 """
 
-import math
 from collections.abc import Mapping
 
 import networkx as nx
@@ -54,17 +53,10 @@ class WeightView(Mapping):
 class GradView(WeightView):
     """``net.grad``: ∂J/∂w_ij = Δ_j a_i by edge (i, j), after ``backward`` (NaN before it)."""
 
-    def __init__(self, edge, edge_ids, items, neuron_of, backward_done):
-        super().__init__(edge, edge_ids, items)
-        self._neuron_of = neuron_of
-        self._backward_done = backward_done
-
     def __getitem__(self, key):
         i, j = checks.edge(key, "a gradient's key")
         self._edge((i, j))  # it must exist
-        if not self._backward_done():
-            return math.nan
-        return self._neuron_of(j).delta * self._neuron_of(i).a
+        return dict(self._items())[i, j]
 
     def __setitem__(self, key, value):
         raise NetworkError("net.grad is read-only: backward(y) sets it")

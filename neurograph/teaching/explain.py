@@ -74,7 +74,7 @@ class _Working:
             j = neuron.id
             self.a[j] = self.step("forward", f"a_{j}", x_k, sym("a", j), op("="), sym("x", k),
                                   op("="), num(x_k))
-        for neuron_j, g, incoming in plan.forward:
+        for neuron_j, g, incoming, combine, norm in plan.forward:
             j = neuron_j.id
             terms = [(neuron_i.id, edge.weight) for neuron_i, edge in incoming]
             # in_j = Σ_{i:(i,j)∈A} w_ij a_i
@@ -156,7 +156,7 @@ class _Working:
         self._loss_value(plan, y, loss, single)
         if plan.group:
             self._group_backward(plan, y, loss)
-        for neuron_j, g, outgoing, k in plan.backward:
+        for neuron_j, g, outgoing, gated, k, norm in plan.backward:
             j = neuron_j.id
             if k is not None and loss.name in ("squared", "half_squared"):
                 target = sym("y") if single else sym("y", k + 1)

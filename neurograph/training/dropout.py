@@ -20,9 +20,9 @@ class Dropout:
 
     def __init__(self, plan, rate, rng):
         self.plan, self.rate, self.rng = plan, rate, rng
-        self.neurons = [neuron for neuron, _, _ in plan.forward if neuron.kind == "hidden"]
+        self.neurons = [neuron for neuron, *_ in plan.forward if neuron.kind == "hidden"]
         scale = 1.0 / (1.0 - rate)
-        self.kept = [_scaled(g, scale) for neuron, g, _ in plan.forward
+        self.kept = [_scaled(g, scale) for neuron, g, *_ in plan.forward
                      if neuron.kind == "hidden"]
 
     def draw(self):

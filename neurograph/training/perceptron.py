@@ -22,7 +22,7 @@ __all__ = ["check_network", "perceptron_step", "train"]
 def check_network(net):
     """Refuse a network the perceptron rule does not apply to."""
     plan = net.plan()
-    for neuron, g, incoming in plan.forward:
+    for neuron, g, incoming, *_ in plan.forward:
         if neuron.kind != "output":
             raise NetworkError(f"the perceptron rule needs threshold outputs fed by inputs only; "
                                f"neuron {neuron.id} is a hidden neuron (train it by "
@@ -43,7 +43,7 @@ def perceptron_step(plan, x, y, lr):
     into each output j. Returns how many outputs were wrong."""
     reference.forward_propagate(plan, x)
     wrong = 0
-    for (neuron_j, _, incoming), y_j in zip(plan.forward, _targets(plan, y)):
+    for (neuron_j, _, incoming, *_), y_j in zip(plan.forward, _targets(plan, y)):
         error = y_j - neuron_j.a
         if error:
             wrong += 1
@@ -86,5 +86,5 @@ def _outputs(plan, x):
 def _targets(plan, y):
     """y in the order of plan.forward (the outputs' topological order)."""
     index = {neuron: k for k, neuron in enumerate(plan.outputs)}
-    return [y[index[neuron]] for neuron, _, _ in plan.forward]
+    return [y[index[neuron]] for neuron, *_ in plan.forward]
 
