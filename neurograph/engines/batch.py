@@ -49,9 +49,14 @@ def _derivative(g):
 
 
 class _Generation:
-    """One topological generation: its neurons, its weights, where its sources are."""
+    """One topological generation: its neurons, its weights, where its sources are.
 
-    def __init__(self, members, incoming, place, g_of):
+    Sum neurons' edges form the weight block (dense or an edge list) and the bias vector;
+    each max/product neuron keeps its terms apart (:class:`_Gated`); batch-normalized
+    neurons are listed with their BatchNorm.
+    """
+
+    def __init__(self, members, incoming, place, g_of, aggregation_of, norm_of):
         self.width = len(members)
         local = {n.id: k for k, n in enumerate(members)}
         groups = {}
@@ -61,12 +66,22 @@ class _Generation:
         self.groups = [(g, _function(g), _derivative(g),
                         slice(None) if whole else np.array(cols)) for g, cols in groups.items()]
         self.outputs = []  # (g, g′(a, in), local columns, columns of Y): set by BatchEngine
-        edges = [(i, local[n.id], edge) for n in members for i, edge in incoming[n.id]]
+        gated = {n.id for n in members if aggregation_of[n] is not None}
+        edges = [(i, local[n.id], edge) for n in members if n.id not in gated
+                 for i, edge in incoming[n.id]]
         self.bias_edges = [(t, edge) for i, t, edge in edges if i.id == 0]
         self.edges = [(place[i.id], t, edge) for i, t, edge in edges if i.id != 0]
         # the sources, in the order of the weight block's rows: by block, then column
-        self.source_list = sorted({s for s, _, _ in self.edges})
+        sources = {s for s, _, _ in self.edges}
+        sources.update(place[i.id] for n in members if n.id in gated
+                       for i, _ in incoming[n.id] if i.id != 0)
+        self.source_list = sorted(sources)
         row = {s: r for r, s in enumerate(self.source_list)}
+        self.gated = [_Gated(local[n.id], aggregation_of[n], incoming[n.id], place, row)
+                      for n in members if n.id in gated]
+        norms = [(local[n.id], norm_of[n]) for n in members if norm_of[n] is not None]
+        self.norm_cols = np.array([c for c, _ in norms], dtype=int)
+        self.norms = [norm for _, norm in norms]
         blocks = sorted({b for b, _ in self.source_list})
         self.single = None  # (block) when the sources are one whole block, in order
         self.pieces = [(b, np.array([c for bb, c in self.source_list if bb == b]))
@@ -87,6 +102,42 @@ class _Generation:
         self.bias_cols = np.array([t for t, _ in self.bias_edges], dtype=int)
         self.trainable = np.array([not e.frozen for _, _, e in self.edges], dtype=bool)
         self.bias_trainable = np.array([not e.frozen for _, e in self.bias_edges], dtype=bool)
+
+    def slot_edges(self):
+        """Every Edge of this generation, in the order of :meth:`slot_values`."""
+        return ([e for _, _, e in self.edges] + [e for _, e in self.bias_edges]
+                + [e for gated in self.gated for e in gated.edges])
+
+    def slot_values(self):
+        """Every edge's weight as held in the arrays, in the order of :meth:`slot_edges`."""
+        parts = [self.W[self.rows, self.cols] if self.dense else self.w, self.b[self.bias_cols]]
+        parts += [gated.w for gated in self.gated]
+        return np.concatenate(parts) if parts else np.zeros(0)
+
+    def set_slot_values(self, values):
+        """Put weights (in the order of :meth:`slot_edges`) into the arrays."""
+        n, m = len(self.edges), len(self.bias_edges)
+        if self.dense:
+            self.W[self.rows, self.cols] = values[:n]
+        else:
+            self.w[...] = values[:n]
+        self.b[self.bias_cols] = values[n:n + m]
+        first = n + m
+        for gated in self.gated:
+            gated.w[...] = values[first:first + len(gated.w)]
+            first += len(gated.w)
+
+    def slot_gradients(self, source, delta):
+        """Σ over the batch of each edge's Δ_j a_i c_ij, in the order of :meth:`slot_edges`."""
+        if self.dense:
+            grad = (source.T @ delta)[self.rows, self.cols]
+        elif self.edges:
+            grad = np.einsum("be,be->e", source[:, self.rows], delta[:, self.cols])
+        else:
+            grad = np.zeros(0)
+        parts = [grad, delta.sum(axis=0)[self.bias_cols]]
+        parts += [gated.gradients(source, delta) for gated in self.gated]
+        return np.concatenate(parts)
 
     def set_block_sizes(self, sizes):
         self.block_sizes = sizes
@@ -111,13 +162,16 @@ class _Generation:
         self.b_mask = np.zeros(self.width)
         self.b_mask[self.bias_cols] = self.bias_trainable
         self.b_full = bool(self.b_mask.all())
+        for gated in self.gated:
+            gated.w = np.array([e.weight for e in gated.edges])
+        self.gamma = np.array([norm.gamma for norm in self.norms])
+        self.beta = np.array([norm.beta for norm in self.norms])
 
     def write_weights(self):
-        values = self.W[self.rows, self.cols] if self.dense else self.w
-        for (_, _, edge), w_ij in zip(self.edges, values.tolist()):
+        for edge, w_ij in zip(self.slot_edges(), self.slot_values().tolist()):
             edge.weight = w_ij
-        for (_, edge), w_ij in zip(self.bias_edges, self.b[self.bias_cols].tolist()):
-            edge.weight = w_ij
+        for norm, gamma, beta in zip(self.norms, self.gamma.tolist(), self.beta.tolist()):
+            norm.gamma, norm.beta = gamma, beta
 
     def sources(self, A):
         """The sources' activations, one column per row of the weight block."""
@@ -135,21 +189,28 @@ class _Generation:
         if self.edges:
             products = source[:, self.rows] * self.w
             z[:, self.targets_with_edges] = np.add.reduceat(products, self.starts, axis=1)
-        return z + self.b
+        z += self.b
+        for gated in self.gated:  # max/product neurons: in_j = max or Π of w_ij a_i
+            z[:, gated.column] = gated.combine(source)
+        return z
 
     def push_back(self, delta, S):
         """Add Σ_k w_jk Δ_k, over this generation's incoming edges, to the sources' sums S.
 
         The inputs (block 0) need no Δ, so nothing is pushed to them.
         """
-        if not self.edges or self.single == 0 or all(b == 0 for b, _ in self.pieces):
+        if not self.source_list or self.single == 0 or all(b == 0 for b, _ in self.pieces):
             return
         if self.dense:
             sums = delta @ self.W.T
         else:
             sums = np.zeros((delta.shape[0], self.n_sources))
-            products = (delta[:, self.cols] * self.w)[:, self.by_source]
-            sums[:, self.sources_of_edges] = np.add.reduceat(products, self.source_starts, axis=1)
+            if self.edges:
+                products = (delta[:, self.cols] * self.w)[:, self.by_source]
+                sums[:, self.sources_of_edges] = np.add.reduceat(products, self.source_starts,
+                                                                 axis=1)
+        for gated in self.gated:  # w_jk c_jk Δ_k into a max/product neuron k
+            gated.push_back(delta, sums)
         if self.single is not None:
             if self.single in S:
                 S[self.single] += sums
@@ -188,6 +249,36 @@ class _Generation:
         return total
 
 
+class _Gated:
+    """A max or product neuron of a generation, its terms w_ij a_i kept apart."""
+
+    def __init__(self, column, aggregation, incoming, place, row):
+        self.column, self.aggregation = column, aggregation
+        self.edges = [edge for _, edge in incoming]  # ascending i: the bias edge first
+        self.has_bias = bool(incoming) and incoming[0][0].id == 0
+        self.rows = np.array([row[place[i.id]] for i, _ in incoming if i.id != 0], dtype=int)
+
+    def terms_inputs(self, source):
+        """a_i of each term, one row per example (a_0 = 1 for the bias edge)."""
+        a = source[:, self.rows]
+        return np.column_stack([np.ones(len(source)), a]) if self.has_bias else a
+
+    def combine(self, source):
+        """in_j for every example; keeps each term's a_i and slope c_ij for the backward pass."""
+        self.a = self.terms_inputs(source)
+        T = self.w * self.a
+        self.C = self.aggregation.slopes_rows(T)
+        return self.aggregation.combine_rows(T)
+
+    def gradients(self, source, delta):
+        """Σ over the batch of Δ_j a_i c_ij for each term."""
+        return np.einsum("n,nd->d", delta[:, self.column], self.a * self.C)
+
+    def push_back(self, delta, sums):
+        start = 1 if self.has_bias else 0
+        sums[:, self.rows] += delta[:, [self.column]] * (self.w[start:] * self.C[:, start:])
+
+
 class BatchEngine:
     """A network compiled for batches; built by :func:`compile_batch`.
 
@@ -209,8 +300,12 @@ class BatchEngine:
             for k, neuron in enumerate(members):
                 self.place[neuron.id] = (b, k)
         incoming = {neuron.id: edges for neuron, _, edges, *_ in plan.forward}
-        self.generations = [_Generation(members, incoming, self.place, g_of)
-                            for members in generations]
+        aggregation_of = {neuron: combine for neuron, _, _, combine, _ in plan.forward}
+        norm_of = {neuron: norm for neuron, _, _, _, norm in plan.forward}
+        self.generations = [_Generation(members, incoming, self.place, g_of, aggregation_of,
+                                        norm_of) for members in generations]
+        self.plain = plan.plain
+        self._theta_slots(plan)
         sizes = [len(plan.inputs)] + [len(members) for members in generations]
         for gen in self.generations:
             gen.set_block_sizes(sizes)
@@ -251,6 +346,56 @@ class BatchEngine:
             self.hidden_by_block[b][0].append(k)
             self.hidden_by_block[b][1].append(column)
 
+    def _theta_slots(self, plan):
+        """Where each entry of θ (``net.theta()``) lives in the generations' arrays."""
+        index = {edge: p for p, (_, edge) in enumerate(plan.parameters)}
+        first = len(plan.parameters)
+        norm_index = {id(norm): first + 2 * k for k, (_, norm) in enumerate(plan.norms)}
+        self.theta_size = first + 2 * len(plan.norms)
+        self.slots = []  # per generation: (θ index of each slot edge, which are trainable)
+        for gen in self.generations:
+            slot = np.array([index.get(edge, -1) for edge in gen.slot_edges()], dtype=int)
+            gen.norm_index = np.array([norm_index[id(norm)] for norm in gen.norms], dtype=int)
+            self.slots.append((slot, slot >= 0))
+
+    def theta(self):
+        """θ from the arrays, in the order of ``net.theta()``."""
+        theta = np.zeros(self.theta_size)
+        for gen, (slot, trainable) in zip(self.generations, self.slots):
+            theta[slot[trainable]] = gen.slot_values()[trainable]
+            theta[gen.norm_index] = gen.gamma
+            theta[gen.norm_index + 1] = gen.beta
+        return theta
+
+    def set_theta(self, theta):
+        """Put θ into the arrays (a tied weight into every edge of its group)."""
+        for gen, (slot, trainable) in zip(self.generations, self.slots):
+            values = gen.slot_values()
+            values[trainable] = theta[slot[trainable]]
+            gen.set_slot_values(values)
+            gen.gamma = theta[gen.norm_index]
+            gen.beta = theta[gen.norm_index + 1]
+
+    def gradient(self, D):
+        """Σ over the batch of ∂ℓ/∂θ, after :meth:`backward`: each weight's Σ Δ_j a_i c_ij over
+        the edges that use it, and each batch norm's ∂/∂γ_j and ∂/∂β_j."""
+        grad = np.zeros(self.theta_size)
+        for gen, (slot, trainable), source, delta in zip(self.generations, self.slots,
+                                                          self.sources, D[1:]):
+            terms = gen.slot_gradients(source, delta)
+            grad += np.bincount(slot[trainable], weights=terms[trainable],
+                                minlength=self.theta_size)
+            if gen.norms:
+                grad[gen.norm_index] += gen.dgamma
+                grad[gen.norm_index + 1] += gen.dbeta
+        return grad
+
+    def remember(self):
+        """Fold the last training forward pass's batch statistics into the running averages."""
+        for gen, mean, var in self.batch_stats:
+            for norm, m, v in zip(gen.norms, mean.tolist(), var.tolist()):
+                norm.remember(m, v)
+
     def read_weights(self):
         for generation in self.generations:
             generation.read_weights()
@@ -261,13 +406,15 @@ class BatchEngine:
 
     def weights(self):
         """A copy of every generation's weight arrays, for :meth:`set_weights`."""
-        return [(g.W.copy() if g.dense else g.w.copy(), g.b.copy()) for g in self.generations]
+        return [(g.W.copy() if g.dense else g.w.copy(), g.b.copy(),
+                 [gated.w.copy() for gated in g.gated], g.gamma.copy(), g.beta.copy())
+                for g in self.generations]
 
     def largest_weight(self):
         """max |w_ij| over every edge (NaN if any weight is NaN)."""
         largest = 0.0
         for g in self.generations:
-            for values in ((g.W[g.rows, g.cols] if g.dense else g.w), g.b[g.bias_cols]):
+            for values in (g.slot_values(), g.gamma, g.beta):
                 if values.size:
                     largest = max(largest, float(np.max(np.abs(values))))
                     if np.isnan(values).any():
@@ -276,18 +423,24 @@ class BatchEngine:
 
     def set_weights(self, saved):
         """Put back the arrays :meth:`weights` copied."""
-        for g, (w, b) in zip(self.generations, saved):
+        for g, (w, b, gated_w, gamma, beta) in zip(self.generations, saved):
             (g.W if g.dense else g.w)[...] = w
             g.b[...] = b
+            for gated, values in zip(g.gated, gated_w):
+                gated.w[...] = values
+            g.gamma, g.beta = gamma.copy(), beta.copy()
 
-    def forward(self, X, keep=None):
+    def forward(self, X, keep=None, train=False):
         """(IN, A): lists of blocks of in_j and a_j, one row per example.
 
         `keep` (n × hidden neurons) multiplies the hidden neurons' outputs: dropout's
         0 or 1/(1 − p), so that a_j = s g(in_j) and Δ_j = s g′(in_j) Σ_k w_jk Δ_k.
+        Batch-normalized neurons use the batch's statistics with `train` (kept for
+        :meth:`remember`), else their running averages.
         """
         IN, A, self.sources = [None], [X], []
-        self.scale, self.unscaled = {}, {}
+        self.scale, self.unscaled, self.raw, self.batch_stats = {}, {}, {}, []
+        self.trained = train
         for b, gen in enumerate(self.generations, start=1):
             source = gen.sources(A)
             self.sources.append(source)
@@ -298,6 +451,8 @@ class BatchEngine:
                 a = np.empty_like(z)
                 for _, function, _, cols in gen.groups:
                     a[:, cols] = function(z[:, cols])
+            if gen.norms:
+                a = self._normalize(gen, b, a, train)
             if keep is not None and b in self.hidden_by_block:
                 which, columns = self.hidden_by_block[b]
                 scale = np.ones_like(a)
@@ -313,6 +468,32 @@ class BatchEngine:
             for m, (b, c) in enumerate(self.group):
                 A[b][:, c] = G[:, m]
         return IN, A
+
+    def _normalize(self, gen, b, a, train):
+        """â_j = γ_j (a_j − μ)/√(ε + σ²) + β_j for the generation's batch-normalized columns."""
+        self.raw[b] = a
+        a, raw = a.copy(), a[:, gen.norm_cols]
+        eps = np.array([norm.eps for norm in gen.norms])
+        if train:  # the batch's mean and (biased) variance
+            mean = raw.mean(axis=0)
+            var = ((raw - mean) ** 2).mean(axis=0)
+            gen.s = np.sqrt(eps + var)
+            gen.xhat = (raw - mean) / gen.s
+            a[:, gen.norm_cols] = gen.gamma * gen.xhat + gen.beta
+            self.batch_stats.append((gen, mean, var))
+        else:
+            mean = np.array([norm.running_mean for norm in gen.norms])
+            var = np.array([norm.running_var for norm in gen.norms])
+            a[:, gen.norm_cols] = gen.gamma * (raw - mean) / np.sqrt(eps + var) + gen.beta
+        return a
+
+    @staticmethod
+    def _denormalize(gen, dy):
+        """∂J/∂a_j from ∂J/∂â_j through the batch statistics; keeps ∂J/∂γ_j and ∂J/∂β_j."""
+        gen.dgamma = (dy * gen.xhat).sum(axis=0)
+        gen.dbeta = dy.sum(axis=0)
+        dxhat = dy * gen.gamma
+        return (dxhat - dxhat.mean(axis=0) - gen.xhat * (dxhat * gen.xhat).mean(axis=0)) / gen.s
 
     def group_deltas(self, Y, loss, A):
         """Δ of the softmax outputs (n × outputs, their columns filled): a_k (∂ℓ/∂a_k −
@@ -367,9 +548,17 @@ class BatchEngine:
         S = {}  # block → Σ_k w_jk Δ_k of its neurons (absent: no outgoing edges yet)
         D = [None] * len(A)
         grouped = self.group_deltas(Y, loss, A) if self.group else None
+        if self.raw and not self.trained:
+            raise NetworkError("backpropagation through batch normalization needs a training "
+                               "forward pass (batch statistics)")
         for b in range(len(self.generations), 0, -1):
             gen = self.generations[b - 1]
-            z, a = IN[b], self.unscaled.get(b, A[b])
+            z, a = IN[b], self.raw.get(b, self.unscaled.get(b, A[b]))
+            if gen.norms:
+                if b in S:
+                    S[b][:, gen.norm_cols] = self._denormalize(gen, S[b][:, gen.norm_cols])
+                else:
+                    gen.dgamma = gen.dbeta = np.zeros(len(gen.norms))
             if b not in S and gen.only_outputs:  # outputs with no outgoing edges: the loss's Δ
                 g, dg, local, ks = gen.outputs[0]
                 D[b] = grouped[:, ks] if g.group else loss.output_delta(Y[:, ks], a, z, g,

@@ -12,7 +12,7 @@ import math
 from ..errors import DivergedError, NetworkError
 
 __all__ = ["Plan", "compile_plan", "forward_propagate", "back_propagate", "gradient_step",
-           "output_loss", "WEIGHT_LIMIT"]
+           "gradient", "batch_pass", "output_loss", "example_loss", "WEIGHT_LIMIT"]
 
 WEIGHT_LIMIT = 1e100
 """No update may make a weight NaN or take it beyond ±WEIGHT_LIMIT: such a step is undone
@@ -253,30 +253,159 @@ def back_propagate(plan, y, loss):
 
 def group_deltas(group, y, loss):
     """Δ_k of the softmax outputs, through the whole Jacobian ∂a_m/∂in_k = a_m (δ_mk − a_k)."""
-    if loss.exact_for == "softmax":  # cross-entropy: Δ_k = a_k Σ_m y_m − y_k, exactly
-        total_y = sum(y[k] for _, k in group)
-        for neuron, k in group:
-            neuron.delta = neuron.a * total_y - y[k]
-        return
+    values = _group_delta_values([neuron.a for neuron, _ in group], [y[k] for _, k in group],
+                                 loss)
+    for (neuron, _), delta in zip(group, values):
+        neuron.delta = delta
+
+
+def _group_delta_values(a, y, loss):
+    """Δ_k = a_k (∂ℓ/∂a_k − Σ_m a_m ∂ℓ/∂a_m) of a softmax group's a_k (targets y_k);
+    for cross-entropy exactly a_k Σ_m y_m − y_k."""
+    if loss.exact_for == "softmax":
+        total_y = sum(y)
+        return [a_k * total_y - y_k for a_k, y_k in zip(a, y)]
     if loss.error is None:
         raise NetworkError(f"loss {loss.name!r} gives no ∂ℓ/∂a_k, which softmax outputs need")
-    errors = [loss.error(y[k], neuron.a) for neuron, k in group]
-    weighted = sum(neuron.a * e_k for (neuron, _), e_k in zip(group, errors))
-    for (neuron, _), e_k in zip(group, errors):
-        neuron.delta = neuron.a * (e_k - weighted)
+    errors = [loss.error(y_k, a_k) for y_k, a_k in zip(y, a)]
+    weighted = sum(a_k * e_k for a_k, e_k in zip(a, errors))
+    return [a_k * (e_k - weighted) for a_k, e_k in zip(a, errors)]
 
 
 def output_loss(plan, y, loss):
     """ℓ(y, h_w(x)) from the output neurons' current values."""
+    return example_loss(plan, y, loss, [n.a for n in plan.outputs], [n.in_ for n in plan.outputs])
+
+
+def example_loss(plan, y, loss, a, in_):
+    """ℓ(y, h_w(x)) from the outputs' a_k and in_k (lists in the order of y)."""
     ell = 0.0
-    for y_k, neuron_k, g in zip(y, plan.outputs, plan.output_activations):
-        if not (g.group and loss.exact_for == "softmax"):
-            ell += loss.value(y_k, neuron_k.a, neuron_k.in_, g)
-    if plan.group and loss.exact_for == "softmax":  # −Σ_k y_k log a_k, from in_k: exact
-        top = max(neuron.in_ for neuron, _ in plan.group)
-        log_total = top + math.log(sum(math.exp(neuron.in_ - top) for neuron, _ in plan.group))
-        ell -= sum(y[k] * (neuron.in_ - log_total) for neuron, k in plan.group)
+    exact_group = plan.group and loss.exact_for == "softmax"
+    for y_k, a_k, in_k, g in zip(y, a, in_, plan.output_activations):
+        if not (g.group and exact_group):
+            ell += loss.value(y_k, a_k, in_k, g)
+    if exact_group:  # −Σ_k y_k log a_k, from in_k: exact
+        group_in = [in_[k] for _, k in plan.group]
+        top = max(group_in)
+        log_total = top + math.log(sum(math.exp(in_k - top) for in_k in group_in))
+        ell -= sum(y[k] * (in_k - log_total) for (_, k), in_k in zip(plan.group, group_in))
     return float(ell)
+
+
+def batch_pass(plan, X, Y, loss, train=True):
+    """BACKPROPAGATE for a whole mini-batch B, neuron by neuron: batch normalization needs
+    a_j^(e) of every example e ∈ B before any successor of j can go on.
+
+    `X` and `Y` are lists of examples. With `train`, a batch-normalized neuron uses
+    B's mean and variance (and Δ flows through them); otherwise its running averages.
+    Returns (Σ_e ℓ_e, Σ_e ∂ℓ_e/∂θ as a list in the order of ``net.theta()``, the batch
+    statistics [(BatchNorm, μ_B, σ_B²)] for the caller to remember). The neurons' own
+    values are not touched.
+    """
+    n = len(X)
+    a = {plan.bias: [1.0] * n}
+    for k, neuron in enumerate(plan.inputs):
+        a[neuron] = [x[k] for x in X]
+    in_, slopes, normalized, stats = {}, {}, {}, []
+    # for each processing neuron j, in topological order: for each example e ∈ B
+    for neuron_j, g, incoming, combine, norm in plan.forward:
+        sums = []
+        for e in range(n):
+            if combine is None:
+                # in_j ← Σ_{i:(i,j)∈A} w_ij a_i
+                in_j = 0.0
+                for neuron_i, edge in incoming:
+                    in_j += edge.weight * a[neuron_i][e]
+            else:
+                terms = [edge.weight * a[neuron_i][e] for neuron_i, edge in incoming]
+                in_j = combine.combine(terms)
+                slopes.setdefault(neuron_j, []).append(combine.slopes(terms))
+            sums.append(in_j)
+        # a_j ← g(in_j)
+        outs = [g.g(in_j) for in_j in sums]
+        if norm is not None and train:
+            # â_j ← γ_j (a_j − μ_B)/√(ε + σ_B²) + β_j, μ_B and σ_B² over the batch
+            mean = sum(outs) / n
+            var = sum((a_j - mean) ** 2 for a_j in outs) / n
+            s = math.sqrt(norm.eps + var)
+            xhat = [(a_j - mean) / s for a_j in outs]
+            outs = [norm.gamma * xhat_e + norm.beta for xhat_e in xhat]
+            normalized[neuron_j] = (xhat, s)
+            stats.append((norm, mean, var))
+        elif norm is not None:  # the running statistics
+            s = math.sqrt(norm.eps + norm.running_var)
+            normalized[neuron_j] = ([(a_j - norm.running_mean) / s for a_j in outs], s)
+            outs = [norm.infer(a_j) for a_j in outs]
+        in_[neuron_j], a[neuron_j] = sums, outs
+    group = [neuron for neuron, _ in plan.group]
+    for e in range(n):  # the softmax outputs, together
+        top = max((in_[m][e] for m in group), default=0.0)
+        exps = [math.exp(in_[m][e] - top) for m in group]
+        for m, exp_m in zip(group, exps):
+            a[m][e] = exp_m / sum(exps)
+    ell = 0.0
+    for e, y in enumerate(Y):
+        outputs = [a[neuron][e] for neuron in plan.outputs]
+        if loss.check is not None:
+            for y_k, a_k, g in zip(y, outputs, plan.output_activations):
+                loss.check(y_k, a_k, g)
+        ell += example_loss(plan, y, loss, outputs, [in_[neuron][e] for neuron in plan.outputs])
+
+    delta, norm_grads = {}, {}
+    for e, y in enumerate(Y):  # Δ_k of the softmax outputs
+        for m, d in zip(group, _group_delta_values([a[m][e] for m in group],
+                                                   [y[k] for _, k in plan.group], loss)):
+            delta.setdefault(m, []).append(d)
+    # for each processing neuron j, in reverse topological order: for each example e ∈ B
+    for neuron_j, g, outgoing, gated, k, norm in plan.backward:
+        # ∂J/∂a_j: Σ_{k:(j,k)∈A} w_jk c_jk Δ_k
+        totals = []
+        for e in range(n):
+            total = 0.0
+            for edge, neuron_k in outgoing:
+                total += edge.weight * delta[neuron_k][e]
+            for edge, neuron_k, place in gated:
+                total += edge.weight * slopes[neuron_k][e][place] * delta[neuron_k][e]
+            totals.append(total)
+        if norm is not None:
+            xhat, s = normalized[neuron_j]
+            # ∂J/∂γ_j = Σ_e ∂J/∂â_j^(e) x̂_j^(e), ∂J/∂β_j = Σ_e ∂J/∂â_j^(e)
+            norm_grads[neuron_j] = (sum(t * x for t, x in zip(totals, xhat)), sum(totals))
+        if norm is not None and train:  # through â_j's batch statistics            dxhat = [t * norm.gamma for t in totals]
+            # ∂J/∂a_j^(e) = (∂J/∂x̂^(e) − mean_B ∂J/∂x̂ − x̂^(e) mean_B(∂J/∂x̂ · x̂)) / √(ε + σ_B²)
+            mean_dxhat = sum(dxhat) / n
+            mean_dxhat_xhat = sum(d * x for d, x in zip(dxhat, xhat)) / n
+            totals = [(d - mean_dxhat - x * mean_dxhat_xhat) / s for d, x in zip(dxhat, xhat)]
+        elif norm is not None:
+            totals = [t * norm.scale() for t in totals]
+        # Δ_j ← g′(in_j) Σ_k w_jk Δ_k  (+ the loss's output Δ)
+        deltas = []
+        for e in range(n):
+            delta_j = g.dg(in_[neuron_j][e]) * totals[e] if (outgoing or gated) else 0.0
+            if k is not None:
+                delta_j += loss.delta(Y[e][k], a[neuron_j][e], in_[neuron_j][e], g)
+            deltas.append(delta_j)
+        delta[neuron_j] = deltas
+
+    # ∂J/∂w_ij = Σ_e Δ_j a_i c_ij, summed over the edges that share w
+    index = {edge: p for p, (_, edge) in enumerate(plan.parameters)}
+    place = {neuron_j: {neuron_i: pos for pos, (neuron_i, _) in enumerate(incoming)}
+             for neuron_j, _, incoming, combine, _ in plan.forward if combine is not None}
+    grad = [0.0] * (len(plan.parameters) + 2 * len(plan.norms))
+    for neuron_i, edge, neuron_j in plan.trainable:
+        total = 0.0
+        if neuron_j in place:
+            pos = place[neuron_j][neuron_i]
+            for e in range(n):
+                total += delta[neuron_j][e] * a[neuron_i][e] * slopes[neuron_j][e][pos]
+        else:
+            for e in range(n):
+                total += delta[neuron_j][e] * a[neuron_i][e]
+        grad[index[edge]] += total
+    first = len(plan.parameters)
+    for k, (neuron, _) in enumerate(plan.norms):
+        grad[first + 2 * k], grad[first + 2 * k + 1] = norm_grads.get(neuron, (0.0, 0.0))
+    return ell, grad, stats
 
 
 def term_slope(plan, neuron_j, place):

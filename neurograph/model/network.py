@@ -689,6 +689,10 @@ class Network:
         [0.2121, 0.1449, 0.1561]
         """
         plan = self.plan()
+        if plan.norms:
+            raise NetworkError(f"neurons {[n.id for n, _ in plan.norms]} are batch-normalized: "
+                               f"training needs mini-batches of at least 2 examples, not one; "
+                               f"use fit(X, Y, batch_size=…) with a batch_size of 2 or more")
         x = checks.vector(x, len(plan.inputs), "x")
         y = checks.vector(y, len(plan.outputs), "y")
         loss = get_loss(loss)
@@ -790,7 +794,7 @@ class Network:
     def fit(self, X, Y, lr=0.5, epochs=100, batch_size=1, loss="squared", weight_decay=0.0,
             decay_bias=True, dropout=0.0, shuffle=True, seed=0, validation=None,
             error_tol=None, min_delta=None, patience=1, progress=False, engine="auto",
-            rule="gradient"):
+            rule="gradient", optimizer="sgd"):
         """Train by gradient descent: NEURALNETTRAIN (seed 001) and its mini-batch variants.
 
         Parameters
@@ -836,6 +840,16 @@ class Network:
             example at a time (see :meth:`perceptron_step`), for threshold outputs fed
             by inputs only; it stops after an epoch without mistakes ("errors") or at
             the epoch limit ("epochs": not separated, e.g. XOR).
+        optimizer : {"sgd", "momentum", "adam", "lbfgs", "cg"}, default "sgd"
+            How a gradient becomes a step (:mod:`neurograph.training.optimizers`):
+            "sgd" is w_ij ← w_ij − α ∂J/∂w_ij; "momentum" (μ = 0.9) and "adam" keep a
+            running state; "lbfgs" and "cg" (seed 004, scipy) minimize the full-batch
+            J(θ) of :meth:`cost_and_grad`, `epochs` being their iteration limit and the
+            history one entry per iteration (they ignore `lr` and `batch_size`).
+
+        Batch-normalized neurons (:meth:`add_batch_norm`) need ``batch_size`` ≥ 2 (a last
+        batch of one joins the one before); γ_j and β_j train with the weights, and
+        each training batch updates the running averages.
 
         Returns
         -------
@@ -868,7 +882,65 @@ class Network:
                         weight_decay=weight_decay, decay_bias=decay_bias, dropout=dropout,
                         shuffle=shuffle, seed=seed, validation=validation, error_tol=error_tol,
                         min_delta=min_delta, patience=patience, progress=progress,
-                        engine=engine, rule=rule)
+                        engine=engine, rule=rule, optimizer=optimizer)
+
+    def cost_and_grad(self, theta, X, Y, loss="squared", weight_decay=0.0, decay_bias=True,
+                      sparsity=None, engine="auto"):
+        """J(θ) and ∇J(θ) on the whole data set: what scipy.optimize.minimize wants (seed 004).
+
+        J(θ) = (1/n) Σ_e ℓ(y^(e), h_θ(x^(e))) + λ Σ w_ij² over the decayed weights (the
+        seeds' λ/2 form is ``weight_decay=λ/2``); θ is in the order of :meth:`theta_edges`,
+        and batch normalization takes its statistics over the n examples. The network's
+        own parameters are left as they were.
+
+        Parameters
+        ----------
+        theta : array_like
+            A value for every entry of :meth:`theta`.
+        X, Y : array_like
+            The examples.
+        loss : str or Loss, default "squared"
+        weight_decay : float, default 0
+        decay_bias : bool, default True
+        sparsity : None
+            Reserved for the sparse autoencoder's KL penalty (not in this version).
+        engine : {"auto", "reference", "vectorized"}, default "auto"
+
+        Returns
+        -------
+        (float, numpy.ndarray)
+            J(θ) and ∇J(θ).
+
+        Examples
+        --------
+        Seed 004's gradient checking: (J(θ + ε e_i) − J(θ − ε e_i)) / 2ε with EPSILON = 10⁻⁴
+        against ∂J/∂θ_i, to at least 4 significant digits:
+
+        >>> import numpy as np
+        >>> import neurograph as ng
+        >>> net = ng.Network.layered([3, 4, 3], seed=1)
+        >>> X = np.random.default_rng(0).random((5, 3))
+        >>> theta = net.theta()
+        >>> J, grad = net.cost_and_grad(theta, X, X, loss="half_squared", weight_decay=5e-5)
+        >>> EPSILON = 1e-4
+        >>> numeric = np.zeros_like(theta)
+        >>> for i in range(len(theta)):
+        ...     e_i = np.zeros_like(theta)
+        ...     e_i[i] = 1.0
+        ...     plus, _ = net.cost_and_grad(theta + EPSILON * e_i, X, X, loss="half_squared",
+        ...                                 weight_decay=5e-5)
+        ...     minus, _ = net.cost_and_grad(theta - EPSILON * e_i, X, X, loss="half_squared",
+        ...                                  weight_decay=5e-5)
+        ...     numeric[i] = (plus - minus) / (2 * EPSILON)
+        >>> bool(np.max(np.abs(numeric - grad) / np.maximum(np.abs(grad), 1e-8)) < 1e-4)
+        True
+
+        With scipy: ``scipy.optimize.minimize(net.cost_and_grad, net.theta(), args=(X, Y),
+        jac=True, method="L-BFGS-B")``, then ``net.set_theta(result.x)``.
+        """
+        from ..training import objective
+        return objective.cost_and_grad(self, theta, X, Y, loss=loss, weight_decay=weight_decay,
+                                       decay_bias=decay_bias, sparsity=sparsity, engine=engine)
 
     def perceptron_step(self, x, y, lr=1.0):
         """Rosenblatt's perceptron rule on one example: w_ij ← w_ij + α (y_j − a_j) a_i.

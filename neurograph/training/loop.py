@@ -11,6 +11,7 @@ that loop; the engine that runs each update is a :class:`~.runners.Runner`.
 """
 
 import math
+import warnings
 
 import numpy as np
 
@@ -19,11 +20,11 @@ from ..engines import batch, reference
 from ..errors import DivergedError, NetworkError, describe
 from ..model.losses import get_loss
 from ..model.network import first_overflow, overflow_message
-from . import perceptron
+from . import optimizers, perceptron, runners
 from .history import History, labels_of
 from .runners import RUNNERS
 
-__all__ = ["fit", "predict", "choose_engine", "ENGINES", "WEIGHT_LIMIT"]
+__all__ = ["fit", "predict", "choose_engine", "check_engine", "examples", "ENGINES", "WEIGHT_LIMIT"]
 
 ENGINES = ("auto", "reference", "vectorized")
 WEIGHT_LIMIT = reference.WEIGHT_LIMIT
@@ -37,14 +38,19 @@ RULES = ("gradient", "perceptron")
 
 def fit(net, X, Y, lr=0.5, epochs=100, batch_size=1, loss="squared", weight_decay=0.0,
         decay_bias=True, dropout=0.0, shuffle=True, seed=0, validation=None, error_tol=None,
-        min_delta=None, patience=1, progress=False, engine="auto", rule="gradient"):
+        min_delta=None, patience=1, progress=False, engine="auto", rule="gradient",
+        optimizer="sgd"):
     """Train `net`; see :meth:`Network.fit` for the parameters."""
     if rule not in RULES:
         raise NetworkError(f"unknown rule {describe(rule)}; expected one of: "
                            f"{', '.join(map(repr, RULES))}")
+    optimizer = optimizers.check_optimizer(optimizer)
+    if rule == "perceptron" and optimizer != "sgd":
+        raise NetworkError(f"the perceptron rule is its own update; it takes no optimizer "
+                           f"(received optimizer={optimizer!r})")
     plan = net.plan()
-    engine = _engine(engine)
-    X, Y = _examples(X, Y, plan, "")
+    engine = check_engine(engine)
+    X, Y = examples(X, Y, plan, "")
     held_out = None if validation is None else _validation(validation, plan)
     loss = get_loss(loss)
     lr, epochs = checks.option("lr", lr), checks.option("epochs", epochs)
@@ -57,6 +63,15 @@ def fit(net, X, Y, lr=0.5, epochs=100, batch_size=1, loss="squared", weight_deca
     decay_bias, shuffle = checks.flag(decay_bias, "decay_bias"), checks.flag(shuffle, "shuffle")
     progress = checks.flag(progress, "progress")
     rng = checks.generator(seed)
+    full_batch = optimizer in optimizers.SCIPY_METHODS
+    if full_batch:
+        batch_size = len(X)
+    if plan.norms:
+        _check_batch_norm(plan, batch_size, len(X), dropout)
+    if full_batch and dropout:
+        raise NetworkError(f"optimizer={optimizer!r} minimizes one fixed J(θ); dropout draws a "
+                           f"different network each time: use optimizer='sgd', 'momentum' or "
+                           f"'adam' with dropout")
     if rule == "perceptron":
         perceptron.check_network(net)  # before anything changes
         bar = _progress_bar(progress, epochs)
@@ -65,10 +80,16 @@ def fit(net, X, Y, lr=0.5, epochs=100, batch_size=1, loss="squared", weight_deca
         finally:
             if bar is not None:
                 bar.close()
+    minimize = optimizers.scipy_minimize() if full_batch else None  # scipy there, or say so
     bar = _progress_bar(progress, epochs)
-    runner = RUNNERS[choose_engine(engine, plan, batch_size)](net, X, Y, loss, dropout, rng)
+    runner = RUNNERS[choose_engine(engine, plan, batch_size)](
+        net, X, Y, loss, dropout, rng, None if full_batch else optimizers.make_optimizer(optimizer))
     history, labels = History(), labels_of(Y)
     before, calm = (net.theta(), net.values()), 0
+    if full_batch:
+        return _fit_scipy(net, runner, minimize, optimizers.SCIPY_METHODS[optimizer], Y, epochs,
+                          weight_decay, decay_bias, history, labels, held_out, error_tol,
+                          min_delta, patience, bar)
     try:
         # while stopping conditions not met:
         for epoch in range(1, epochs + 1):
@@ -77,8 +98,8 @@ def fit(net, X, Y, lr=0.5, epochs=100, batch_size=1, loss="squared", weight_deca
             order = rng.permutation(len(X)) if shuffle and batch_size < len(X) \
                 else np.arange(len(X))
             # for each i in L: BACKPROPAGATE((x_i, y_i)), then w_ij ← w_ij − α Δ_j a_i
-            for first in range(0, len(order), batch_size):
-                runner.update(order[first:first + batch_size], lr, weight_decay, decay_bias)
+            for batch in _batches(order, batch_size, merge_single=bool(plan.norms)):
+                runner.update(batch, lr, weight_decay, decay_bias)
             # J(w) on the training set, with the weight decay term λ Σ w_ij²
             cost, worst, outputs = runner.evaluate(None, Y)
             if weight_decay:
@@ -126,13 +147,99 @@ def fit(net, X, Y, lr=0.5, epochs=100, batch_size=1, loss="squared", weight_deca
     return history
 
 
+def _batches(order, batch_size, merge_single):
+    """Consecutive runs of `order`, `batch_size` long (the last may be shorter; with batch
+    normalization a last batch of one joins the one before: a batch's variance needs two)."""
+    starts = list(range(0, len(order), batch_size))
+    if merge_single and len(starts) > 1 and len(order) - starts[-1] == 1:
+        starts.pop()
+    ends = starts[1:] + [len(order)]
+    return [order[first:end] for first, end in zip(starts, ends)]
+
+
+def _check_batch_norm(plan, batch_size, n, dropout):
+    """Batch normalization trains on mini-batches of at least two examples, without dropout."""
+    ids = [neuron.id for neuron, _ in plan.norms]
+    if batch_size < 2 or n < 2:
+        raise NetworkError(f"neurons {ids} are batch-normalized: training needs mini-batches of "
+                           f"at least 2 examples (μ_B and σ_B² are taken over the batch); "
+                           f"received batch_size={batch_size} with {n} example(s)")
+    if dropout:
+        raise NetworkError(f"neurons {ids} are batch-normalized: dropout and batch "
+                           f"normalization together are not supported; use one of them")
+
+
+def _fit_scipy(net, runner, minimize, method, Y, epochs, weight_decay, decay_bias, history,
+               labels, held_out, error_tol, min_delta, patience, bar):
+    """L-BFGS or conjugate gradient on the full-batch J(θ): one history entry per iteration."""
+    mask = runners.decayed(net.plan(), decay_bias)
+    start = runner.theta()
+    norms = bool(net.plan().norms)
+
+    def cost_and_grad(theta):
+        runner.set_theta(theta)
+        cost, grad = runner.cost_and_gradient()
+        if weight_decay:
+            cost += weight_decay * float(np.sum(theta[mask] ** 2))
+            grad = grad + 2.0 * weight_decay * mask * theta
+        if not math.isfinite(cost):
+            return math.inf, np.zeros_like(theta)
+        return cost, grad
+
+    calm = [0]
+
+    def after_iteration(theta):
+        runner.set_theta(theta)
+        if norms:  # the running averages follow the full batch's statistics
+            runner.cost_and_gradient(remember=True)
+        cost, worst, outputs = runner.evaluate(None, Y)
+        if weight_decay:
+            cost += weight_decay * runner.penalty(decay_bias)
+        history.record(cost, outputs, labels, _held_out(runner, held_out))
+        if bar is not None:
+            bar.update(1)
+            bar.set_postfix(J=f"{cost:.4g}")
+        calm[0] = calm[0] + 1 if (min_delta is not None and len(history.loss) > 1
+                                  and abs(history.loss[-2] - cost) < min_delta) else 0
+        if error_tol is not None and worst < error_tol:
+            history.stopped = "errors"
+        elif min_delta is not None and calm[0] >= patience:
+            history.stopped = "converged"
+        if history.stopped != "epochs":
+            raise StopIteration
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            result = minimize(cost_and_grad, start, jac=True, method=method,
+                              callback=after_iteration, options={"maxiter": epochs})
+        final = result.x
+        if history.stopped == "epochs" and result.nit < epochs:
+            history.stopped = "converged"  # scipy's own convergence test
+        if history.loss and not math.isfinite(history.loss[-1]):
+            raise _diverged(len(history.loss), history)
+    except BaseException:
+        runner.set_theta(start)
+        runner.finish()
+        net.clear_values()
+        raise
+    finally:
+        runner.close()
+        if bar is not None:
+            bar.close()
+    runner.set_theta(final)
+    runner.finish()
+    net.clear_values()
+    return history
+
+
 def predict(net, X, engine="auto"):
     """The output activations for each row of X; see :meth:`Network.predict`.
 
     Whichever engine runs, the neurons keep the values they had.
     """
     plan = net.plan()
-    engine = _engine(engine)
+    engine = check_engine(engine)
     X = checks.matrix(X, len(plan.inputs), "X")
     if choose_engine(engine, plan, len(X)) == "vectorized":
         engine = batch.compile_batch(net)
@@ -185,14 +292,14 @@ def _diverged(epoch, history):
     return error
 
 
-def _engine(engine):
+def check_engine(engine):
     if engine not in ENGINES:
         raise NetworkError(f"unknown engine {describe(engine)}; expected one of: "
                            f"{', '.join(map(repr, ENGINES))}")
     return engine
 
 
-def _examples(X, Y, plan, which):
+def examples(X, Y, plan, which=""):
     X = checks.matrix(X, len(plan.inputs), f"{which}X")
     Y = checks.matrix(Y, len(plan.outputs), f"{which}Y")
     if len(X) != len(Y):
@@ -205,7 +312,7 @@ def _validation(validation, plan):
     if not isinstance(validation, (tuple, list)) or len(validation) != 2:
         raise NetworkError(f"validation must be a pair (X_val, Y_val); "
                            f"received {describe(validation)}")
-    X, Y = _examples(*validation, plan, "the validation ")
+    X, Y = examples(*validation, plan, "the validation ")
     return X, Y, labels_of(Y)
 
 

@@ -11,7 +11,9 @@ from typing import Protocol
 import numpy as np
 
 from ..engines import batch, reference
+from ..errors import DivergedError
 from .dropout import Dropout
+from .optimizers import SGD
 
 __all__ = ["Runner", "ReferenceRunner", "BatchRunner", "RUNNERS"]
 
@@ -21,6 +23,16 @@ class Runner(Protocol):
 
     def update(self, indices, lr, weight_decay, decay_bias):
         """One gradient step from the examples `indices` (their average Δ_j a_i)."""
+
+    def cost_and_gradient(self, indices=None, remember=False):
+        """(mean ℓ, mean ∂ℓ/∂θ as an array) over the examples `indices` (None: all), with
+        batch statistics; `remember` folds them into the running averages."""
+
+    def theta(self):
+        """θ as the engine holds it now."""
+
+    def set_theta(self, theta):
+        """Put θ into the engine."""
 
     def evaluate(self, X, Y):
         """(mean ℓ, the largest |y_k − a_k|, the outputs) on X (None: the training set)."""
@@ -44,15 +56,73 @@ class Runner(Protocol):
         """Undo whatever the run set up (always called)."""
 
 
-class ReferenceRunner:
+def decayed(plan, decay_bias):
+    """Which entries of θ weight decay reaches (a boolean array): every weight, except the
+    bias edges' without `decay_bias` (a tied group counts as a bias when all its edges
+    are), and never γ or β."""
+    bias_of = {edge: is_bias for edge, _, is_bias in plan.shared}
+    mask = [decay_bias or not bias_of.get(edge, key[0] == 0) for key, edge in plan.parameters]
+    return np.array(mask + [False] * (2 * len(plan.norms)), dtype=bool)
+
+
+class _Stepper:
+    """The update every runner shares when it is not plain SGD on a plain network:
+    θ ← the optimizer's step on (1/|B|) Σ ∂ℓ/∂θ + 2λθ, refused beyond ±WEIGHT_LIMIT."""
+
+    def step_theta(self, indices, lr, weight_decay, decay_bias):
+        _, grad = self.cost_and_gradient(indices, remember=True)
+        theta = self.theta()
+        if weight_decay:
+            grad = grad + 2.0 * weight_decay * decayed(self.plan, decay_bias) * theta
+        new = self.optimizer.step(theta, grad, lr)
+        if not np.all(np.abs(new) <= reference.WEIGHT_LIMIT):
+            raise DivergedError("this update would take a parameter beyond ±1e100 or make it "
+                                "NaN; the weights were left as they were")
+        self.set_theta(new)
+
+
+class ReferenceRunner(_Stepper):
     """Training steps and evaluation by the reference engine, one neuron at a time."""
 
-    def __init__(self, net, X, Y, loss, dropout, rng):
+    def __init__(self, net, X, Y, loss, dropout, rng, optimizer=None):
         self.plan, self.loss = net.plan(), loss
         self.examples = list(zip(X.tolist(), Y.tolist()))
         self.dropout = Dropout(self.plan, dropout, rng) if dropout else None
+        self.optimizer = optimizer
+        self.fused = isinstance(optimizer, SGD) and self.plan.plain
+
+    def theta(self):
+        return np.array([edge.weight for _, edge in self.plan.parameters]
+                        + [v for _, norm in self.plan.norms for v in (norm.gamma, norm.beta)])
+
+    def set_theta(self, theta):
+        values = theta.tolist()
+        for (_, edge), w in zip(self.plan.parameters, values):
+            edge.weight = w
+        rest = values[len(self.plan.parameters):]
+        for (_, norm), gamma, beta in zip(self.plan.norms, rest[::2], rest[1::2]):
+            norm.gamma, norm.beta = gamma, beta
+
+    def cost_and_gradient(self, indices=None, remember=False):
+        chosen = self.examples if indices is None else [self.examples[e] for e in indices]
+        plan = self.plan
+        if plan.norms:  # batch normalization: the whole batch, neuron by neuron
+            X, Y = [x for x, _ in chosen], [y for _, y in chosen]
+            total, grad, stats = reference.batch_pass(plan, X, Y, self.loss, train=True)
+            if remember:
+                for norm, mean, var in stats:
+                    norm.remember(mean, var)
+        else:  # one example at a time, summing each one's ∂ℓ/∂θ
+            total, grad = 0.0, np.zeros(len(plan.parameters))
+            for x, y in chosen:
+                total += self._backpropagate(x, y)
+                grad += reference.gradient(plan)
+        return total / len(chosen), np.asarray(grad) / len(chosen)
 
     def update(self, indices, lr, weight_decay, decay_bias):
+        if not self.fused:
+            self.step_theta(indices, lr, weight_decay, decay_bias)
+            return
         plan = self.plan
         if len(indices) == 1:  # plain SGD: w_ij ← w_ij − α Δ_j a_i
             self._backpropagate(*self.examples[indices[0]])
@@ -74,7 +144,7 @@ class ReferenceRunner:
     def _backpropagate(self, x, y):
         plan = self.plan if self.dropout is None else self.dropout.draw()
         reference.forward_propagate(plan, x)
-        reference.back_propagate(plan, y, self.loss)
+        return reference.back_propagate(plan, y, self.loss)
 
     def evaluate(self, X, Y):
         plan, loss = self.plan, self.loss
@@ -89,19 +159,20 @@ class ReferenceRunner:
         return total / len(examples), worst, np.array(outputs)
 
     def penalty(self, decay_bias):
-        decayed = self.plan.weights + self.plan.biases if decay_bias else self.plan.weights
-        return sum(edge.weight ** 2 for _, edge, _ in decayed)
+        if not self.fused:
+            return float(np.sum(self.theta()[decayed(self.plan, decay_bias)] ** 2))
+        chosen = self.plan.weights + self.plan.biases if decay_bias else self.plan.weights
+        return sum(edge.weight ** 2 for _, edge, _ in chosen)
 
     def largest_weight(self):
         weights = [abs(edge.weight) for _, edge, _ in self.plan.edges]
         return max(weights, default=0.0) if sum(weights) == sum(weights) else math.nan
 
     def snapshot(self):
-        return [edge.weight for _, edge, _ in self.plan.edges]
+        return self.theta()
 
     def restore(self, saved):
-        for (_, edge, _), w_ij in zip(self.plan.edges, saved):
-            edge.weight = w_ij
+        self.set_theta(saved)
 
     def finish(self):
         """The weights are on the edges already."""
@@ -110,26 +181,49 @@ class ReferenceRunner:
         """Nothing to undo: dropout works on plans of its own."""
 
 
-class BatchRunner:
+class BatchRunner(_Stepper):
     """Training steps and evaluation by the batch engine, a mini-batch at a time.
 
     Dropout draws the same random numbers in the same order as the reference runner.
     """
 
-    def __init__(self, net, X, Y, loss, dropout, rng):
+    def __init__(self, net, X, Y, loss, dropout, rng, optimizer=None):
         self.engine, self.X, self.Y, self.loss = batch.compile_batch(net), X, Y, loss
+        self.plan = net.plan()
         self.dropout, self.rng = dropout, rng
+        self.optimizer = optimizer
+        self.fused = isinstance(optimizer, SGD) and self.engine.plain
         self.quiet = batch.quiet()
         self.quiet.__enter__()  # for the whole run; close() leaves it
 
-    def update(self, indices, lr, weight_decay, decay_bias):
-        X, Y = self.X[indices], self.Y[indices]
+    def theta(self):
+        return self.engine.theta()
+
+    def set_theta(self, theta):
+        self.engine.set_theta(theta)
+
+    def _propagate(self, indices, train):
+        X, Y = (self.X, self.Y) if indices is None else (self.X[indices], self.Y[indices])
         keep = None
         if self.dropout:
-            drawn = self.rng.random((len(indices), len(self.engine.hidden_places)))
+            drawn = self.rng.random((len(X), len(self.engine.hidden_places)))
             keep = (drawn >= self.dropout) * (1.0 / (1.0 - self.dropout))
-        IN, A = self.engine.forward(X, keep)
-        D = self.engine.backward(Y, self.loss, IN, A)
+        IN, A = self.engine.forward(X, keep, train=train)
+        return Y, IN, A, self.engine.backward(Y, self.loss, IN, A)
+
+    def cost_and_gradient(self, indices=None, remember=False):
+        Y, IN, A, D = self._propagate(indices, train=True)
+        if remember:
+            self.engine.remember()
+        n = len(Y)
+        return float(np.sum(self.engine.losses(Y, self.loss, IN, A))) / n, \
+            self.engine.gradient(D) / n
+
+    def update(self, indices, lr, weight_decay, decay_bias):
+        if not self.fused:
+            self.step_theta(indices, lr, weight_decay, decay_bias)
+            return
+        _, _, _, D = self._propagate(indices, train=False)
         self.engine.step(D, lr, len(indices), weight_decay, decay_bias)
 
     def evaluate(self, X, Y):
@@ -140,6 +234,8 @@ class BatchRunner:
                 float(np.max(np.abs(Y - outputs))), outputs)
 
     def penalty(self, decay_bias):
+        if not self.fused:
+            return float(np.sum(self.theta()[decayed(self.plan, decay_bias)] ** 2))
         return self.engine.penalty(decay_bias)
 
     def largest_weight(self):
