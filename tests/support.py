@@ -88,3 +88,56 @@ def lecture_network():
     return ng.Network.from_weights(
         {(0, 3): 5, (1, 3): 1, (2, 3): -2, (0, 4): 3, (1, 4): -4, (2, 4): 2,
          (0, 5): -1, (3, 5): 4, (4, 5): 2})
+
+
+@st.composite
+def rich_dags(draw, aggregations=True, norms=True, ties=True):
+    """A random DAG (:func:`dags`, smooth activations) with the other lectures' parts: some
+    processing neurons "max" or "product", some hidden neurons batch-normalized (random γ, β
+    and running statistics), and some edges tied in groups."""
+    net = draw(dags(hidden_activations=SMOOTH, output_activations=SMOOTH))
+    processing = net.hidden + net.outputs
+    if aggregations:
+        for j in draw(st.lists(st.sampled_from(processing), max_size=3, unique=True)):
+            net.set_aggregation(j, draw(st.sampled_from(["max", "product"])))
+    if norms and net.hidden:
+        for j in draw(st.lists(st.sampled_from(net.hidden), max_size=2, unique=True)):
+            net.add_batch_norm(j, gamma=draw(st.floats(0.5, 1.5)), beta=draw(st.floats(-1, 1)))
+            norm = net.neuron(j).norm
+            norm.running_mean = draw(st.floats(-0.5, 0.5))
+            norm.running_var = draw(st.floats(0.2, 2.0))
+    if ties and len(net.w) >= 2:
+        edges = draw(st.permutations(list(net.w)))
+        size = draw(st.integers(0, min(4, len(edges))))
+        if size >= 2:
+            net.tie(edges[:size])
+    return net
+
+
+@st.composite
+def rich_dags_with_batch(draw, n=(2, 5), **kwargs):
+    """(net, X, Y): a :func:`rich_dags` network and a batch of examples for it."""
+    net = draw(rich_dags(**kwargs))
+    rows = draw(st.integers(*n))
+    values = st.floats(-2, 2)
+    X = [draw(st.lists(values, min_size=len(net.inputs), max_size=len(net.inputs)))
+         for _ in range(rows)]
+    Y = [draw(st.lists(st.floats(0, 1), min_size=len(net.outputs), max_size=len(net.outputs)))
+         for _ in range(rows)]
+    return net, X, Y
+
+
+def maxima_are_clear(net, X, gap=1e-3):
+    """True if every max neuron's largest term beats the next by `gap` on every example (finite
+    differences cannot follow Δ across a switch of the arg-max)."""
+    maxed = [j for j in net.hidden + net.outputs if net.neuron(j).aggregation == "max"]
+    if not maxed:
+        return True
+    for x in X:
+        net.forward(x)
+        for j in maxed:
+            terms = sorted((net.w[i, j] * net.neuron(i).a for i in net.predecessors(j)),
+                           reverse=True)
+            if len(terms) > 1 and terms[0] - terms[1] < gap:
+                return False
+    return True

@@ -184,12 +184,13 @@ class _Generation:
     def weighted_sum(self, source):
         """in_j for this generation's neurons, for every example: Σ_i w_ij a_i."""
         if self.dense:
-            return source @ self.W + self.b
-        z = np.zeros((source.shape[0], self.width))
-        if self.edges:
-            products = source[:, self.rows] * self.w
-            z[:, self.targets_with_edges] = np.add.reduceat(products, self.starts, axis=1)
-        z += self.b
+            z = source @ self.W + self.b
+        else:
+            z = np.zeros((source.shape[0], self.width))
+            if self.edges:
+                products = source[:, self.rows] * self.w
+                z[:, self.targets_with_edges] = np.add.reduceat(products, self.starts, axis=1)
+            z += self.b
         for gated in self.gated:  # max/product neurons: in_j = max or Π of w_ij a_i
             z[:, gated.column] = gated.combine(source)
         return z

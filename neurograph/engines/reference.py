@@ -371,7 +371,8 @@ def batch_pass(plan, X, Y, loss, train=True):
             xhat, s = normalized[neuron_j]
             # ∂J/∂γ_j = Σ_e ∂J/∂â_j^(e) x̂_j^(e), ∂J/∂β_j = Σ_e ∂J/∂â_j^(e)
             norm_grads[neuron_j] = (sum(t * x for t, x in zip(totals, xhat)), sum(totals))
-        if norm is not None and train:  # through â_j's batch statistics            dxhat = [t * norm.gamma for t in totals]
+        if norm is not None and train:  # through â_j's batch statistics
+            dxhat = [t * norm.gamma for t in totals]
             # ∂J/∂a_j^(e) = (∂J/∂x̂^(e) − mean_B ∂J/∂x̂ − x̂^(e) mean_B(∂J/∂x̂ · x̂)) / √(ε + σ_B²)
             mean_dxhat = sum(dxhat) / n
             mean_dxhat_xhat = sum(d * x for d, x in zip(dxhat, xhat)) / n

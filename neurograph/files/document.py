@@ -16,11 +16,16 @@ from pathlib import Path
 from ..checks import MAX_ID
 from ..errors import NetworkError
 from .atomic import writable, write_atomically
+from .fields import NORM_FIELDS
 
 __all__ = ["FORMAT", "VERSION", "TEXT_SUFFIXES", "to_document", "contents", "read", "save",
            "format_json"]
 
-FORMAT, VERSION = "neurograph", 1
+FORMAT, VERSION = "neurograph", 2
+VERSIONS = (1, 2)
+"""Version 2 adds aggregations, batch normalization and tied edges; a network without them
+is written as version 1, which earlier readers still read."""
+
 TEXT_SUFFIXES = (".txt", ".edges", ".edgelist")
 SUFFIXES = (".json", *TEXT_SUFFIXES)
 
@@ -35,11 +40,17 @@ def to_document(net):
     >>> doc["inputs"], doc["outputs"], doc["edges"][0]
     ([1], [2], {'from': 0, 'to': 2, 'weight': 0.5})
     """
-    neurons = []
+    neurons, newer = [], bool(net.ties)
     for n in net.neurons:
         entry = {"id": n.id, "kind": n.kind}
         if n.activation is not None:
             entry["activation"] = n.activation.name
+        if n.aggregation not in (None, "sum"):
+            entry["aggregation"] = str(n.aggregation)
+            newer = True
+        if n.norm is not None:
+            entry["batch_norm"] = {name: getattr(n.norm, name) for name in NORM_FIELDS}
+            newer = True
         neurons.append(entry)
     frozen = set(net.frozen)
     edges = []
@@ -48,8 +59,11 @@ def to_document(net):
         if (i, j) in frozen:
             edge["frozen"] = True
         edges.append(edge)
-    return {"format": FORMAT, "version": VERSION, "neurons": neurons, "inputs": net.inputs,
-            "outputs": net.outputs, "edges": edges}
+    doc = {"format": FORMAT, "version": VERSION if newer else 1, "neurons": neurons,
+           "inputs": net.inputs, "outputs": net.outputs, "edges": edges}
+    if net.ties:
+        doc["ties"] = [[list(edge) for edge in group] for group in net.ties]
+    return doc
 
 
 def contents(doc, source="the network"):
@@ -79,13 +93,13 @@ def contents(doc, source="the network"):
                               f"inputs, outputs and edges; received {_kind(doc)}")
     if doc.get("format") != FORMAT:
         fail("format", f"expected {FORMAT!r}; received {_short(doc.get('format'))}")
-    if doc.get("version") != VERSION or isinstance(doc.get("version"), bool):
-        fail("version", f"expected {VERSION} (this neurograph reads version {VERSION}); "
+    if doc.get("version") not in VERSIONS or isinstance(doc.get("version"), bool):
+        fail("version", f"expected 1 or 2 (the versions this neurograph reads); "
                         f"received {_short(doc.get('version'))}")
     for key in ("neurons", "inputs", "outputs", "edges"):
         if not isinstance(doc.get(key), list):
             fail(key, f"expected a list; received {_kind(doc.get(key))}")
-    kinds, chosen, listed_at = {}, {}, {}
+    kinds, chosen, listed_at, aggregations, norms = {}, {}, {}, {}, {}
     for k, entry in enumerate(doc["neurons"]):
         where = f"neurons[{k}]"
         if not isinstance(entry, dict):
@@ -104,6 +118,13 @@ def contents(doc, source="the network"):
                                             f"received {_short(name)}")
             chosen[j] = name
             listed_at[j] = k
+            if "aggregation" in entry:
+                if not isinstance(entry["aggregation"], str):
+                    fail(f"{where}.aggregation", f"expected 'sum', 'max' or 'product'; received "
+                                                 f"{_short(entry['aggregation'])}")
+                aggregations[j] = entry["aggregation"]
+            if "batch_norm" in entry:
+                norms[j] = _norm(entry["batch_norm"], f"{where}.batch_norm", fail)
         elif "activation" in entry:
             fail(f"{where}.activation", f"{'the bias' if j == 0 else 'an input'} neuron has no "
                                         f"activation (neuron {j})")
@@ -149,8 +170,16 @@ def contents(doc, source="the network"):
             fail(f"{where}.frozen", f"expected true or false; received {_short(is_frozen)}")
         if is_frozen:
             frozen.add((i, j))
+    ties = []
+    if "ties" in doc:
+        if not isinstance(doc["ties"], list):
+            fail("ties", f"expected a list of groups of edges; received {_kind(doc['ties'])}")
+        for k, group in enumerate(doc["ties"]):
+            if not isinstance(group, list):
+                fail(f"ties[{k}]", f"expected a list of edges [i, j]; received {_kind(group)}")
+            ties.append([_edge(pair, f"ties[{k}][{m}]", fail) for m, pair in enumerate(group)])
     return dict(edges=edges, kinds=kinds, inputs=inputs, outputs=outputs, activations=chosen,
-                frozen=frozen, source=source,
+                frozen=frozen, source=source, aggregations=aggregations, norms=norms, ties=ties,
                 place_of=lambda edge: f"edges[{list(edges).index(edge)}]",
                 neuron_place=lambda j: f"neurons[{listed_at[j]}].activation")
 
@@ -164,12 +193,14 @@ def format_json(doc):
     head = {key: value for key, value in doc.items() if key not in ("neurons", "edges")}
     lines = ["{"]
     lines += [f" {json.dumps(key)}: {json.dumps(value)}," for key, value in head.items()
-              if key not in ("inputs", "outputs")]
+              if key not in ("inputs", "outputs", "ties")]
     lines.append(' "neurons": [')
     lines.append(",\n".join(f"  {json.dumps(n)}" for n in doc["neurons"]))
     lines.append(" ],")
     lines.append(f' "inputs": {json.dumps(doc["inputs"])},')
     lines.append(f' "outputs": {json.dumps(doc["outputs"])},')
+    if "ties" in doc:
+        lines.append(f' "ties": {json.dumps(doc["ties"])},')
     lines.append(' "edges": [')
     frozen = ', "frozen": true'
     edges = doc["edges"]
@@ -250,6 +281,25 @@ def _short(value):
 
 def _kind(value):
     return f"{type(value).__name__} {_short(value)}"
+
+
+def _norm(value, where, fail):
+    """A batch norm's numbers: an object with some of NORM_FIELDS, each a finite number."""
+    if not isinstance(value, dict):
+        fail(where, f"expected an object with {', '.join(NORM_FIELDS)}; received {_kind(value)}")
+    for key, number in value.items():
+        if key not in NORM_FIELDS:
+            fail(f"{where}.{key}", f"expected one of {', '.join(NORM_FIELDS)}")
+        if isinstance(number, bool) or not isinstance(number, (int, float)) \
+                or not math.isfinite(number):
+            fail(f"{where}.{key}", f"expected a finite number; received {_short(number)}")
+    return {key: float(number) for key, number in value.items()}
+
+
+def _edge(value, where, fail):
+    if not isinstance(value, list) or len(value) != 2:
+        fail(where, f"expected an edge [i, j]; received {_short(value)}")
+    return _id(value[0], where, fail), _id(value[1], where, fail)
 
 
 def _id(value, where, fail):

@@ -9,6 +9,10 @@
     outputs 5                # optional: the outputs in the order of y
     hidden 3 4               # optional: hidden neurons (needed only for one without edges)
     frozen 1 3               # optional: hold w_1,3 fixed
+    aggregation 3 max        # optional: in_3 = max_i w_i3 a_i (or product)
+    batchnorm 4 gamma=1.5 beta=0   # optional: normalize a_4 (any of gamma, beta, eps,
+                                   # momentum, running_mean, running_var)
+    tie 1 3 2 4              # optional: edges (1, 3) and (2, 4) share one weight
     0 3 5
     1 3 1
     2 3 -2
@@ -24,6 +28,7 @@ from collections import Counter
 
 from ..checks import MAX_ID
 from ..errors import NetworkError
+from .fields import NORM_FIELDS
 
 __all__ = ["contents", "format_edge_list"]
 
@@ -39,7 +44,8 @@ def contents(text, source="the edge list"):
     defaults (inputs: no incoming edge; outputs: no outgoing edge).
     """
     state = {"default": "logistic", "overrides": {}, "inputs": None, "outputs": None,
-             "hidden": [], "edges": {}, "frozen": set()}
+             "hidden": [], "edges": {}, "frozen": set(), "aggregations": {}, "norms": {},
+             "ties": []}
     for number, raw in enumerate(text.splitlines(), start=1):
         words = raw.split("#", 1)[0].split()
         if words:
@@ -56,6 +62,7 @@ def contents(text, source="the edge list"):
                 hints=dict.fromkeys(state["hidden"], "hidden"), inputs=state["inputs"],
                 outputs=state["outputs"], activation=state["default"],
                 activations=state["overrides"], frozen=state["frozen"], source=source,
+                aggregations=state["aggregations"], norms=state["norms"], ties=state["ties"],
                 place_of=lambda edge: f"line {edges[edge][0]}")
 
 
@@ -76,10 +83,23 @@ def _read_line(words, number, state):
         if len(words) != 3:
             raise _LineError("expected 'frozen I J'")
         state["frozen"].add((_integer(words[1]), _integer(words[2])))
+    elif head == "aggregation":
+        if len(words) != 3:
+            raise _LineError("expected 'aggregation J NAME'")
+        state["aggregations"][_integer(words[1])] = words[2]
+    elif head == "batchnorm":
+        if len(words) < 2:
+            raise _LineError("expected 'batchnorm J' and optional NAME=VALUE pairs")
+        state["norms"][_integer(words[1])] = dict(_setting(word) for word in words[2:])
+    elif head == "tie":
+        if len(words) < 5 or len(words) % 2 == 0:
+            raise _LineError("expected 'tie I J I J …' (two edges or more)")
+        ids = [_integer(word) for word in words[1:]]
+        state["ties"].append(list(zip(ids[::2], ids[1::2])))
     else:
         if len(words) != 3:
             raise _LineError("expected an edge 'i j w' (or activation, inputs, outputs, hidden, "
-                             "frozen)")
+                             "frozen, aggregation, batchnorm, tie)")
         i, j = _integer(words[0]), _integer(words[1])
         try:
             w_ij = float(words[2])
@@ -91,6 +111,20 @@ def _read_line(words, number, state):
             raise _LineError(f"edge ({i}, {j}) is given twice (first on line "
                              f"{state['edges'][i, j][0]})")
         state["edges"][i, j] = (number, w_ij)
+
+
+def _setting(word):
+    name, _, value = word.partition("=")
+    if name not in NORM_FIELDS:
+        raise _LineError(f"expected NAME=VALUE with NAME one of {', '.join(NORM_FIELDS)}; "
+                         f"received {word[:30]!r}")
+    try:
+        number = float(value)
+    except ValueError:
+        raise _LineError(f"{name}={value[:30]!r} is not a number") from None
+    if not math.isfinite(number):
+        raise _LineError(f"{name}={value[:30]!r} is not finite")
+    return name, number
 
 
 def _integer(word):
@@ -111,6 +145,13 @@ def format_edge_list(doc):
               "outputs " + " ".join(map(str, doc["outputs"]))]
     if hidden:
         lines.append("hidden " + " ".join(map(str, hidden)))
+    for n in doc["neurons"]:
+        if "aggregation" in n:
+            lines.append(f"aggregation {n['id']} {n['aggregation']}")
+        if "batch_norm" in n:
+            lines.append(f"batchnorm {n['id']} " + " ".join(
+                f"{name}={float(value)!r}" for name, value in n["batch_norm"].items()))
+    lines += ["tie " + " ".join(f"{i} {j}" for i, j in group) for group in doc.get("ties", [])]
     edges = doc["edges"]
     lines += [f"frozen {e['from']} {e['to']}" for e in edges if e.get("frozen")]
     lines += [f"{e['from']} {e['to']} {float(e['weight'])!r}" for e in edges]

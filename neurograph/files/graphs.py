@@ -10,10 +10,14 @@ __all__ = ["from_document", "contents"]
 
 def from_document(doc):
     """A new ``networkx.DiGraph``: nodes with ``kind`` and ``activation`` (a name, or None),
-    edges with ``weight`` (and ``frozen`` when set); ``G.graph`` holds inputs and outputs."""
+    and ``aggregation`` and ``batch_norm`` where set; edges with ``weight`` (and ``frozen``
+    when set); ``G.graph`` holds inputs, outputs and any ``ties``."""
     G = nx.DiGraph(inputs=list(doc["inputs"]), outputs=list(doc["outputs"]))
+    if doc.get("ties"):
+        G.graph["ties"] = [[tuple(edge) for edge in group] for group in doc["ties"]]
     for entry in doc["neurons"]:
-        G.add_node(entry["id"], kind=entry["kind"], activation=entry.get("activation"))
+        extra = {key: entry[key] for key in ("aggregation", "batch_norm") if key in entry}
+        G.add_node(entry["id"], kind=entry["kind"], activation=entry.get("activation"), **extra)
     for edge in doc["edges"]:
         G.add_edge(edge["from"], edge["to"], weight=edge["weight"],
                    **({"frozen": True} if edge.get("frozen") else {}))
@@ -33,12 +37,16 @@ def contents(G, activation="logistic", inputs=None, outputs=None):
     if not isinstance(G, nx.DiGraph) or G.is_multigraph():
         raise NetworkError(f"from_networkx needs a networkx.DiGraph; received {describe(G)}")
     ids = {j: neuron_id(j, "each node of the graph") for j in G}
-    hints, activations = {}, {}
+    hints, activations, aggregations, norms = {}, {}, {}, {}
     for j, data in G.nodes(data=True):
         if data.get("kind") is not None and ids[j]:
             hints[ids[j]] = data["kind"]
         if data.get("activation") is not None:
             activations[ids[j]] = data["activation"]
+        if data.get("aggregation") is not None:
+            aggregations[ids[j]] = data["aggregation"]
+        if data.get("batch_norm") is not None:
+            norms[ids[j]] = data["batch_norm"]
     inputs = inputs if inputs is not None else G.graph.get("inputs")
     outputs = outputs if outputs is not None else G.graph.get("outputs")
     edges, frozen = {}, set()
@@ -51,4 +59,5 @@ def contents(G, activation="logistic", inputs=None, outputs=None):
     order = list(edges)
     return dict(edges=edges, hints=hints, inputs=inputs, outputs=outputs, activation=activation,
                 activations=activations, frozen=frozen, source="the graph",
+                aggregations=aggregations, norms=norms, ties=list(G.graph.get("ties", [])),
                 place_of=lambda edge: f"edges[{order.index(edge)}]")

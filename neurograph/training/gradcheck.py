@@ -3,6 +3,8 @@
 import math
 from dataclasses import dataclass
 
+import numpy as np
+
 from .. import checks
 from ..engines import reference
 from ..errors import NetworkError
@@ -18,7 +20,8 @@ class GradCheckResult:
     Attributes
     ----------
     analytic : dict
-        ``{(i, j): Δ_j a_i}`` from backpropagation.
+        ``{(i, j): Δ_j a_i}`` from backpropagation (for a batch, by the keys of
+        ``net.theta_edges()``).
     numeric : dict
         ``{(i, j): (J(w + ε e_ij) − J(w − ε e_ij)) / 2ε}``.
     """
@@ -61,21 +64,33 @@ class GradCheckResult:
                 f"max_absolute_error={self.max_absolute_error:.3g})")
 
 
-def gradcheck(net, x, y, loss="squared", eps=1e-4):
+def gradcheck(net, x, y, loss="squared", eps=1e-4, weight_decay=0.0, decay_bias=True,
+              sparsity=None):
     r"""Compare backprop's gradient with central differences, one weight at a time.
 
-    For every edge (i, j), :math:`\frac{J(w + \epsilon e_{ij}) - J(w - \epsilon e_{ij})}{2\epsilon}`
-    against :math:`\Delta_j a_i`. Every weight is restored exactly; afterwards the
-    neurons hold the forward and backward pass of (x, y) at the original weights.
+    For one example (x and y 1-D): for every edge (i, j),
+    :math:`\frac{J(w + \epsilon e_{ij}) - J(w - \epsilon e_{ij})}{2\epsilon}` against
+    :math:`\Delta_j a_i` (times the slope c_ij into a max/product neuron; a tied group is
+    one weight, named by its first edge, whose gradient is the sum over the group).
+    Afterwards the neurons hold the forward and backward pass of (x, y).
+
+    For a batch (X 2-D, one row per example, seed 004's way): for every entry θ_i of ``net.theta()``,
+    :math:`\frac{J(\theta + \epsilon e_i) - J(\theta - \epsilon e_i)}{2\epsilon}` against
+    ∇J(θ)_i of :meth:`Network.cost_and_grad` — the mean loss over the batch plus the
+    weight decay, batch normalization taking the batch's statistics. The keys are
+    :meth:`Network.theta_edges`.
+
+    Every weight is restored exactly.
 
     Parameters
     ----------
     net : Network
-    x, y : sequence of float
-        One example.
+    x, y : sequence of float, or 2-D arrays (a batch)
     loss : str or Loss, default "squared"
     eps : float, default 1e-4
         ε, the step (seed 004 suggests 10⁻⁴).
+    weight_decay, decay_bias, sparsity
+        Parts of a batch's J(θ), as :meth:`Network.cost_and_grad` takes them.
 
     Returns
     -------
@@ -88,8 +103,13 @@ def gradcheck(net, x, y, loss="squared", eps=1e-4):
     >>> result = ng.gradcheck(net, [0.5, -1.0], [1.0])
     >>> result.max_relative_error < 1e-6
     True
+    >>> batch = ng.gradcheck(net, [[0.5, -1.0], [1.0, 0.0]], [[1.0], [0.0]], weight_decay=0.01)
+    >>> batch.max_relative_error < 1e-6
+    True
     """
     eps = checks.option("eps", eps)
+    if _is_batch(x):
+        return _batch_gradcheck(net, x, y, loss, eps, weight_decay, decay_bias, sparsity)
     plan = net.plan()
     x = checks.vector(x, len(plan.inputs), "x")
     y = checks.vector(y, len(plan.outputs), "y")
@@ -99,8 +119,13 @@ def gradcheck(net, x, y, loss="squared", eps=1e-4):
         reference.forward_propagate(plan, x)
         return reference.output_loss(plan, y, loss)
 
-    numeric = {}
+    weights = {}  # each weight once: a tied group's Edge under its first (i, j)
     for neuron_i, edge, neuron_j in plan.edges:
+        key = (neuron_i.id, neuron_j.id)
+        if edge not in weights or key < weights[edge]:
+            weights[edge] = key
+    numeric = {}
+    for edge, key in weights.items():
         w_ij = edge.weight
         try:
             edge.weight = w_ij + eps
@@ -109,13 +134,47 @@ def gradcheck(net, x, y, loss="squared", eps=1e-4):
             minus = cost()
         finally:
             edge.weight = w_ij
-        numeric[neuron_i.id, neuron_j.id] = (plus - minus) / (2 * eps)
+        numeric[key] = (plus - minus) / (2 * eps)
     net.forward(x)
     net.backward(y, loss)
-    # ∂J/∂w_ij = Δ_j a_i
-    analytic = {(neuron_i.id, neuron_j.id): neuron_j.delta * neuron_i.a
-                for neuron_i, _, neuron_j in plan.edges}
+    # ∂J/∂w_ij = Δ_j a_i (c_ij), summed over the edges that share the weight
+    terms = dict(net.grad.items())
+    analytic = dict.fromkeys(numeric, 0.0)
+    for neuron_i, edge, neuron_j in plan.edges:
+        analytic[weights[edge]] += terms[neuron_i.id, neuron_j.id]
+    _require_finite(numeric, analytic)
+    return GradCheckResult(analytic, numeric)
+
+
+def _is_batch(x):
+    """Whether x is a batch: rows of numbers (a 2-D array)."""
+    try:
+        return np.ndim(x) == 2
+    except ValueError:  # ragged rows: not an array at all (checks.vector says so)
+        return False
+
+
+def _batch_gradcheck(net, X, Y, loss, eps, weight_decay, decay_bias, sparsity):
+    """Seed 004's check of J(θ) on a batch, entry by entry of θ."""
+    theta = net.theta()
+    keys = net.theta_edges()
+
+    def J(values):
+        return net.cost_and_grad(values, X, Y, loss=loss, weight_decay=weight_decay,
+                                 decay_bias=decay_bias, sparsity=sparsity)
+
+    _, grad = J(theta)
+    numeric = {}
+    for p, key in enumerate(keys):
+        step = np.zeros_like(theta)
+        step[p] = eps
+        numeric[key] = (J(theta + step)[0] - J(theta - step)[0]) / (2 * eps)
+    analytic = dict(zip(keys, grad.tolist()))
+    _require_finite(numeric, analytic)
+    return GradCheckResult(analytic, numeric)
+
+
+def _require_finite(numeric, analytic):
     if not all(math.isfinite(v) for v in (*numeric.values(), *analytic.values())):
         raise NetworkError("the loss or its gradient is not finite at these weights; "
                            "gradcheck needs finite values")
-    return GradCheckResult(analytic, numeric)
