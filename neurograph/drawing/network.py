@@ -80,6 +80,10 @@ def plot_network(net, ax=None, *, pos=None, bias="label", weights=None, values=N
         60 edges, which is about as many as stay readable.
     values : {"a", "in", "delta"}, optional
         Write a_j, in_j or Δ_j under each neuron (after ``forward``/``backward``).
+
+    A max or product neuron is marked "max" or "Π" at its lower right; a batch-normalized
+    one has a second ring and "BN" at its lower left; tied edges are dash-dotted and
+    their labels end in their group's number, [1], [2], …
     digits : int, default 2
         Decimal places of the numbers written.
     title : str, optional
@@ -125,6 +129,7 @@ def plot_network(net, ax=None, *, pos=None, bias="label", weights=None, values=N
     fontsize = _font_size(ax, radius)
     _draw_edges(ax, net, where, edges, label_weights, digits, fontsize, radius)
     _draw_neurons(ax, net, where, shown, fontsize, radius)
+    _mark_neurons(ax, net, where, shown, fontsize, radius)
     _mark_groups(ax, net, where, fontsize, radius)
     if bias == "label" and label_weights:
         _write_biases(ax, net, where, digits, fontsize, radius)
@@ -230,6 +235,26 @@ def _mark_groups(ax, net, where, fontsize, radius):
                 fontsize=max(fontsize, 8), style="italic", zorder=5, gid=f"group-label:{name}")
 
 
+def _mark_neurons(ax, net, where, shown, fontsize, radius):
+    """What sets a neuron apart from the lectures' Σ-then-g: its aggregation (max or Π, to the
+    lower right) and batch normalization (a second ring, and "BN" to the lower left)."""
+    from matplotlib.patches import Circle
+    small = max(0.75 * fontsize, 6)
+    for j in shown:
+        neuron = net.neuron(j)
+        x, y = where[j]
+        if neuron.aggregation not in (None, "sum"):
+            ax.text(x + 1.05 * radius, y - 1.05 * radius, neuron.aggregation.symbol, ha="left",
+                    va="top", fontsize=small, style="italic", zorder=5,
+                    gid=f"aggregation:{j}")
+        if neuron.norm is not None:
+            ax.add_patch(Circle(where[j], 1.22 * radius, fill=False, edgecolor="#333333",
+                                linewidth=min(1.1, 0.15 * fontsize), zorder=4,
+                                gid=f"batch-norm:{j}"))
+            ax.text(x - 1.05 * radius, y - 1.05 * radius, "BN", ha="right", va="top",
+                    fontsize=small, zorder=5, gid=f"batch-norm-label:{j}")
+
+
 def _draw_neurons(ax, net, where, shown, fontsize, radius):
     from matplotlib.patches import Circle
     for j in shown:
@@ -259,6 +284,7 @@ def _draw_edges(ax, net, where, edges, label_weights, digits, fontsize, radius):
     largest = max((abs(net.w[e]) for e in edges), default=1.0) or 1.0
     crowded = len(edges) > MAX_LABELLED_EDGES
     column = {x: k for k, x in enumerate(sorted({round(x, 6) for x, _ in where.values()}))}
+    tie_of = {edge: k for k, group in enumerate(net.ties, start=1) for edge in group}
     bends, crowd = {}, []
     for i, j in sorted(edges):
         w_ij = net.w[i, j]
@@ -279,13 +305,19 @@ def _draw_edges(ax, net, where, edges, label_weights, digits, fontsize, radius):
             ax.add_patch(FancyArrowPatch(path=path, arrowstyle="-|>",
                                          mutation_scale=6 + 2 * width, linewidth=width,
                                          color=colour, alpha=0.9, zorder=1 if i else 0,
-                                         linestyle="--" if i == 0 else "-", gid=f"edge:{i},{j}"))
-        if label_weights:
+                                         linestyle="--" if i == 0 else
+                                         ("-." if (i, j) in tie_of else "-"),
+                                         gid=f"edge:{i},{j}"))
+        # a tied edge is labelled by its group, [1], [2], …: one weight for all of them
+        tag = f" [{tie_of[i, j]}]" if (i, j) in tie_of else ""
+        if label_weights or tag:
             # labels on curves that bend alike stand at different places along them
             t = (0.5, 0.62, 0.38)[order % 3] if _curved(control, a, b) else 0.3
             x, y = (1 - t) ** 2 * a + 2 * (1 - t) * t * control + t ** 2 * b
-            ax.text(x, y, format_number(w_ij, digits), ha="center", va="center",
-                    fontsize=0.85 * fontsize, zorder=3, gid=f"weight:{i},{j}",
+            text = (format_number(w_ij, digits) if label_weights else "") + tag
+            ax.text(x, y, text.strip(), ha="center", va="center",
+                    fontsize=0.85 * fontsize, zorder=3,
+                    gid=f"weight:{i},{j}" if label_weights else f"tie:{i},{j}",
                     bbox=dict(boxstyle="round,pad=0.12", facecolor="white", edgecolor="none",
                               alpha=0.9))
     if crowd:

@@ -35,6 +35,10 @@ def explain(net, x, y=None, lr=None, loss="squared", digits=4, carry_rounded=Fal
         if y is None:
             raise NetworkError("an update needs the target: pass y as well as lr")
         lr = checks.option("lr", lr)
+        if plan.norms:
+            raise NetworkError(f"neurons {[n.id for n, _ in plan.norms]} are batch-normalized: "
+                               f"they train on mini-batches, not one example; explain without "
+                               f"lr shows the forward and backward pass")
     weight_decay = checks.option("weight_decay", weight_decay)
     work = _Working(digits if carry_rounded else None)
     work.forward(plan, x)
@@ -62,7 +66,7 @@ class _Working:
         self.r = (lambda v: v) if digits is None else (lambda v: round_half_up(v, digits))
         self.steps = []
         self.in_, self.a, self.g1, self.delta, self.grad, self.new = {}, {}, {}, {}, {}, {}
-        self.error = {}
+        self.error, self.raw, self.slope = {}, {}, {}  # g(in_j) before batch norm; c_ij
 
     def step(self, section, name, value, *tokens):
         self.steps.append(Step(section, name, value, tokens))
@@ -77,15 +81,18 @@ class _Working:
         for neuron_j, g, incoming, combine, norm in plan.forward:
             j = neuron_j.id
             terms = [(neuron_i.id, edge.weight) for neuron_i, edge in incoming]
-            # in_j = Σ_{i:(i,j)∈A} w_ij a_i
-            total = 0.0
-            for i, w_ij in terms:
-                total += w_ij * self.a[i]
-            self.in_[j] = self.r(total)
-            self.step("forward", f"in_{j}", self.in_[j], sym("in", j), op("="),
-                      *_sum([(sym("w", f"{i},{j}"), sym("a", i)) for i, _ in terms]), op("="),
-                      *_sum([(num(w_ij), num(self.a[i])) for i, w_ij in terms]), op("="),
-                      num(self.in_[j]))
+            if combine is None:
+                # in_j = Σ_{i:(i,j)∈A} w_ij a_i
+                total = 0.0
+                for i, w_ij in terms:
+                    total += w_ij * self.a[i]
+                self.in_[j] = self.r(total)
+                self.step("forward", f"in_{j}", self.in_[j], sym("in", j), op("="),
+                          *_sum([(sym("w", f"{i},{j}"), sym("a", i)) for i, _ in terms]),
+                          op("="), *_sum([(num(w_ij), num(self.a[i])) for i, w_ij in terms]),
+                          op("="), num(self.in_[j]))
+            else:
+                self._combined(j, combine, terms)
             if g.group:
                 continue  # softmax: a_j once every in_m of the group is known
             # a_j = g(in_j)
@@ -97,9 +104,43 @@ class _Working:
                 applied = (fn(name), op("("), num(self.in_[j]), op(")"))
             self.step("forward", f"a_{j}", self.a[j], sym("a", j), op("="), fn("g"), op("("),
                       sym("in", j), op(")"), op("="), *applied, op("="), num(self.a[j]))
+            if norm is not None:
+                self._normalized(j, norm)
 
         if plan.group:
             self._group_forward([neuron.id for neuron, _ in plan.group])
+
+    def _combined(self, j, combine, terms):
+        """in_j = max_i w_ij a_i or Π_i w_ij a_i, and each term's slope c_ij = ∂in_j/∂(w_ij a_i)."""
+        values = [w_ij * self.a[i] for i, w_ij in terms]
+        self.in_[j] = self.r(combine.combine(values))
+        self.slope[j] = dict(zip((i for i, _ in terms), combine.slopes(values)))
+        symbols = [[sym("w", f"{i},{j}"), op("·"), sym("a", i)] for i, _ in terms]
+        numbers = [[num(w_ij), op("·"), num(self.a[i])] for i, w_ij in terms]
+        if combine == "max":
+            self.step("forward", f"in_{j}", self.in_[j], sym("in", j), op("="),
+                      *_applied("max", symbols), op("="), *_applied("max", numbers), op("="),
+                      *_applied("max", [[num(v)] for v in values]), op("="), num(self.in_[j]),
+                      remark("(max neuron: only the largest term counts)"))
+        else:
+            self.step("forward", f"in_{j}", self.in_[j], sym("in", j), op("="),
+                      *_factors(symbols), op("="), *_factors(numbers), op("="),
+                      num(self.in_[j]), remark("(product neuron)"))
+
+    def _normalized(self, j, norm):
+        """â_j = γ_j (a_j − μ̂_j)/√(ε + σ̂_j²) + β_j with the running statistics."""
+        self.raw[j] = a_j = self.a[j]
+        value = norm.gamma * (a_j - norm.running_mean) / math.sqrt(norm.eps
+                                                                     + norm.running_var) \
+            + norm.beta
+        self.a[j] = self.r(value)
+        self.step("forward", f"â_{j}", self.a[j], sym("â", j), op("="), sym("γ", j), op("·"),
+                  op("("), sym("a", j), op("−"), sym("μ̂", j), op(")"), op("/"), fn("√"),
+                  op("("), sym("ε"), op("+"), sym("σ̂²", j), op(")"), op("+"), sym("β", j),
+                  op("="), num(norm.gamma), op("·"), op("("), num(a_j), op("−"),
+                  num(norm.running_mean), op(")"), op("/"), fn("√"), op("("), num(norm.eps),
+                  op("+"), num(norm.running_var), op(")"), op("+"), num(norm.beta), op("="),
+                  num(self.a[j]), remark("(batch norm, running statistics)"))
 
     def _group_forward(self, group):
         """a_k = exp(in_k) / Σ_m exp(in_m), computed as the engine does (shifted by the max)."""
@@ -166,17 +207,30 @@ class _Working:
                           num(self.error[j]))
             self.g1[j] = self._derivative(j, g)
             parts, numbers, value = [], [], None
-            if outgoing:  # hidden: g′(in_j) Σ_{k:(j,k)∈A} w_jk Δ_k
+            if outgoing or gated:  # hidden: g′(in_j) Σ_{k:(j,k)∈A} w_jk Δ_k
                 total = 0.0
                 for edge, neuron_k in outgoing:
                     total += edge.weight * self.delta[neuron_k.id]
+                # into a max/product neuron k the term's slope c_jk joins: w_jk c_jk Δ_k
+                for edge, neuron_k, _ in gated:
+                    total += edge.weight * self.slope[neuron_k.id][j] * self.delta[neuron_k.id]
+                symbols = [[sym("w", f"{j},{n.id}"), op("·"), sym("Δ", n.id)] for _, n in outgoing]
+                symbols += [[sym("w", f"{j},{n.id}"), op("·"), sym("c", f"{j},{n.id}"), op("·"),
+                             sym("Δ", n.id)] for _, n, _ in gated]
+                figures = [[num(e.weight), op("·"), num(self.delta[n.id])] for e, n in outgoing]
+                figures += [[num(e.weight), op("·"), num(self.slope[n.id][j]), op("·"),
+                             num(self.delta[n.id])] for e, n, _ in gated]
+                scale_parts, scale_numbers = [], []
+                if norm is not None:  # through â_j: ∂â_j/∂a_j = γ_j/√(ε + σ̂_j²)
+                    scale = self._norm_scale(j, norm)
+                    total *= scale
+                    scale_parts = [sym("∂â/∂a", j), op("·")]
+                    scale_numbers = [num(scale), op("·")]
                 value = self.g1[j] * total
-                parts += [sym("g′"), op("("), sym("in", j), op(")"), op("·"), op("("),
-                          *_sum([(sym("w", f"{j},{n.id}"), sym("Δ", n.id)) for _, n in outgoing]),
-                          op(")")]
-                numbers += [num(self.g1[j]), op("·"), op("("),
-                            *_sum([(num(e.weight), num(self.delta[n.id])) for e, n in outgoing]),
-                            op(")")]
+                parts += [sym("g′"), op("("), sym("in", j), op(")"), op("·"), *scale_parts,
+                          op("("), *_joined(symbols, "+"), op(")")]
+                numbers += [num(self.g1[j]), op("·"), *scale_numbers, op("("),
+                            *_joined(figures, "+"), op(")")]
             if k is not None:  # output: from the loss
                 target = sym("y") if single else sym("y", k + 1)
                 term, term_parts, term_numbers = self._output_delta(j, g, y_k[j], target, loss)
@@ -191,9 +245,18 @@ class _Working:
             self.step("backward", f"Δ_{j}", self.delta[j], sym("Δ", j), op("="), *parts, *tail,
                       op("="), num(self.delta[j]))
 
+    def _norm_scale(self, j, norm):
+        """∂â_j/∂a_j = γ_j/√(ε + σ̂_j²), as a step of its own."""
+        value = self.r(norm.scale())
+        self.step("backward", f"∂â_{j}/∂a_{j}", value, sym("∂â/∂a", j), op("="), sym("γ", j),
+                  op("/"), fn("√"), op("("), sym("ε"), op("+"), sym("σ̂²", j), op(")"), op("="),
+                  num(norm.gamma), op("/"), fn("√"), op("("), num(norm.eps), op("+"),
+                  num(norm.running_var), op(")"), op("="), num(value))
+        return value
+
     def _derivative(self, j, g):
         """g′(in_j), written as the lectures write it for the named activations."""
-        a_j, in_j = self.a[j], self.in_[j]
+        a_j, in_j = self.raw.get(j, self.a[j]), self.in_[j]
         lhs = (sym("g′"), op("("), sym("in", j), op(")"), op("="))
         if g.dg_form == "a(1-a)":  # g′ = g(in_j)(1 − g(in_j))
             value = self.r(a_j * (1.0 - a_j))
@@ -267,20 +330,58 @@ class _Working:
     def gradients(self, plan):
         for neuron_i, _, neuron_j in plan.edges:
             i, j = neuron_i.id, neuron_j.id
+            if j in self.slope:  # ∂J/∂w_ij = Δ_j a_i c_ij
+                c_ij = self.slope[j][i]
+                self.grad[i, j] = self.r(self.delta[j] * self.a[i] * c_ij)
+                self.step("gradient", f"dJ/dw_{i},{j}", self.grad[i, j],
+                          sym("dJ/dw", f"{i},{j}"), op("="), sym("Δ", j), op("·"), sym("a", i),
+                          op("·"), sym("c", f"{i},{j}"), op("="), num(self.delta[j]), op("·"),
+                          num(self.a[i]), op("·"), num(c_ij), op("="), num(self.grad[i, j]))
+                continue
             self.grad[i, j] = self.r(self.delta[j] * self.a[i])  # ∂J/∂w_ij = Δ_j a_i
             self.step("gradient", f"dJ/dw_{i},{j}", self.grad[i, j], sym("dJ/dw", f"{i},{j}"),
                       op("="), sym("Δ", j), op("·"), sym("a", i), op("="), num(self.delta[j]),
                       op("·"), num(self.a[i]), op("="), num(self.grad[i, j]))
 
     def updates(self, plan, lr, weight_decay, decay_bias):
+        users = {}  # each weight's edges: a tied group's, in the engine's order
+        for neuron_i, edge, neuron_j in plan.edges:
+            users.setdefault(edge, []).append((neuron_i.id, neuron_j.id))
         for neuron_i, edge, neuron_j in plan.edges:
             i, j, w_ij = neuron_i.id, neuron_j.id, edge.weight
             w = sym("w", f"{i},{j}")
+            group = users[edge]
             if edge.frozen:
                 self.new[i, j] = self.step("update", f"w_{i},{j}", w_ij, w, op("="), num(w_ij),
                                            remark("(frozen: not updated)"))
                 continue
-            decay = weight_decay if (i != 0 or decay_bias) else 0.0
+            first = min(group)
+            if (i, j) != first:  # a tied edge: its group's one weight, updated once
+                self.new[i, j] = self.new[first]
+                self.step("update", f"w_{i},{j}", self.new[i, j], w, op("="),
+                          sym("w", f"{first[0]},{first[1]}"), op("="), num(self.new[i, j]),
+                          remark("(tied)"))
+                continue
+            is_bias = all(source == 0 for source, _ in group)
+            decay = weight_decay if (not is_bias or decay_bias) else 0.0
+            if len(group) > 1:  # ∂J/∂w = the sum over the group
+                grad = 0.0
+                for key in group:
+                    grad += self.grad[key]
+                value = w_ij - lr * grad - 2.0 * (lr * decay) * w_ij
+                symbolic = [w, op("−"), sym("α"), op("·"), op("("),
+                            *_joined([[sym("dJ/dw", f"{a},{b}")] for a, b in group], "+"),
+                            op(")")]
+                numbers = [num(w_ij), op("−"), num(lr), op("·"), op("("),
+                           *_joined([[num(self.grad[key])] for key in group], "+"), op(")")]
+                if decay:
+                    symbolic += [op("−"), num(2.0), sym("α"), sym("λ"), op("·"), w]
+                    numbers += [op("−"), num(2.0 * (lr * decay)), op("·"), num(w_ij)]
+                self.new[i, j] = self.r(value)
+                self.step("update", f"w_{i},{j}", self.new[i, j], w, op("←"), *symbolic,
+                          op("="), *numbers, op("="), num(self.new[i, j]),
+                          remark("(tied: one weight)"))
+                continue
             value = w_ij - lr * self.grad[i, j] - 2.0 * (lr * decay) * w_ij
             symbolic = [w, op("−"), sym("α"), op("·"), sym("dJ/dw", f"{i},{j}")]
             numbers = [num(w_ij), op("−"), num(lr), op("·"), num(self.grad[i, j])]
@@ -309,6 +410,26 @@ def _sum(products):
             tokens.append(op("+"))
         tokens += [left, op("·"), right]
     return tokens
+
+
+def _joined(terms, symbol):
+    """Token lists joined by an operator: t_1 + t_2 + …"""
+    tokens = []
+    for term in terms:
+        if tokens:
+            tokens.append(op(symbol))
+        tokens += term
+    return tokens
+
+
+def _applied(name, terms):
+    """max(t_1, t_2, …)."""
+    return [fn(name), op("("), *_joined(terms, ","), op(")")]
+
+
+def _factors(terms):
+    """(t_1)·(t_2)·…"""
+    return _joined([[op("("), *term, op(")")] for term in terms], "·")
 
 
 def _vector_text(values, digits):

@@ -18,11 +18,13 @@ LATEX_SYMBOLS = {"Δ": r"\Delta", "ℓ": r"\ell", "α": r"\alpha", "λ": r"\lamb
                  "exp": r"\exp",
                  "g′": "g'", "tanh": r"\tanh", "ReLU": r"\mathrm{ReLU}",
                  "softplus": r"\mathrm{softplus}", "LeakyReLU": r"\mathrm{LeakyReLU}",
-                 "log": r"\log"}
+                 "log": r"\log", "max": r"\max", "γ": r"\gamma", "β": r"\beta",
+                 "ε": r"\epsilon", "â": r"\hat a", "μ̂": r"\hat\mu", "σ̂²": r"\hat\sigma^2",
+                 "√": r"\sqrt"}
 TEXT_OPS = {"+": " + ", "−": " − ", "·": "·", "=": " = ", "←": " ← ", "(": "(", ")": ")",
-            "/": "/", "²": "²"}
+            "/": "/", "²": "²", ",": ", "}
 LATEX_OPS = {"+": " + ", "−": " - ", "·": r" \cdot ", "=": " = ", "←": r" \leftarrow ",
-             "(": "(", ")": ")", "/": " / ", "²": "^{2}"}
+             "(": "(", ")": ")", "/": " / ", "²": "^{2}", ",": ", "}
 
 
 def sym(base, sub=None):
@@ -79,8 +81,25 @@ class Step:
 def _render(tokens, digits, latex):
     ops = LATEX_OPS if latex else TEXT_OPS
     out, previous = [], None
+    depth, braced = 0, []  # LaTeX: the parentheses after √ become \sqrt{…}'s braces
     for token in tokens:
         kind = token[0]
+        if latex and kind == "op" and token[1] in "()":
+            if token[1] == "(":
+                depth += 1
+                if previous == ("fn", "√"):
+                    braced.append(depth)
+                    out.append("{")
+                    previous = token
+                    continue
+            else:
+                closing = bool(braced) and braced[-1] == depth
+                depth -= 1
+                if closing:
+                    braced.pop()
+                    out.append("}")
+                    previous = token
+                    continue
         if kind == "sym":
             out.append(_symbol(token[1], token[2], latex))
         elif kind == "num":
@@ -104,7 +123,7 @@ def _render(tokens, digits, latex):
 
 
 PARTIALS = {"dJ/dw": ("J", "J", "w"), "dl/din": ("ℓ", r"\ell", "in"),
-            "dl/da": ("ℓ", r"\ell", "a")}
+            "dl/da": ("ℓ", r"\ell", "a"), "∂â/∂a": None}
 """Symbol bases written as partial derivatives: (text numerator, LaTeX numerator, variable)."""
 
 SUMS = {"Σ a dl/da": ("Σ_m a_m·∂ℓ/∂a_m", r"\sum_m a_m \frac{\partial \ell}{\partial a_m}"),
@@ -113,6 +132,10 @@ SUMS = {"Σ a dl/da": ("Σ_m a_m·∂ℓ/∂a_m", r"\sum_m a_m \frac{\partial \e
 
 
 def _symbol(base, sub, latex):
+    if base == "∂â/∂a":  # ∂â_4/∂a_4
+        if latex:
+            return rf"\frac{{\partial \hat a_{{{sub}}}}}{{\partial a_{{{sub}}}}}"
+        return f"∂â_{sub}/∂a_{sub}"
     if base in PARTIALS:  # ∂J/∂w_{0,3}, ∂ℓ/∂in_5, ∂ℓ/∂a_5
         text, tex, variable = PARTIALS[base]
         if latex:
