@@ -21,6 +21,21 @@ def close(a, b, tol=1e-12):
     return np.all(np.abs(a - b) <= tol * (1 + np.abs(b)))
 
 
+def no_kinks(net, theta, X, Y, eps=EPS):
+    """True if J(θ) is smooth along every axis near θ: the one-sided differences agree. Where
+    a max neuron's two largest terms tie, they jump (a kink finite differences cannot see
+    past); batch normalization moves the terms, so a check on one example would not do."""
+    J = lambda t: net.cost_and_grad(t, X, Y)[0]  # noqa: E731
+    middle = J(theta)
+    for p in range(len(theta)):
+        step = np.zeros_like(theta)
+        step[p] = eps
+        ahead, behind = (J(theta + step) - middle) / eps, (middle - J(theta - step)) / eps
+        if abs(ahead - behind) > 1e-3 * (1 + abs(ahead)):
+            return False
+    return True
+
+
 def check(result, scale):
     for key, numeric in result.numeric.items():
         assert result.analytic[key] == pytest.approx(numeric, rel=1e-5, abs=1e-7 * scale), key
@@ -40,8 +55,8 @@ def test_one_example_backprop_matches_finite_differences(case):
 @given(rich_dags_with_batch(), st.sampled_from([0.0, 0.01]))
 def test_batch_cost_gradient_matches_finite_differences(case, weight_decay):
     net, X, Y = case
-    assume(maxima_are_clear(net, X))
     before = net.theta()
+    assume(no_kinks(net, before, X, Y))
     result = ng.gradcheck(net, X, Y, eps=EPS, weight_decay=weight_decay, decay_bias=False)
     J, _ = net.cost_and_grad(before, X, Y, weight_decay=weight_decay, decay_bias=False)
     assert set(result.analytic) == set(net.theta_edges())
@@ -73,5 +88,9 @@ def test_engines_train_to_the_same_parameters(case, optimizer):
         trained.append((twin.theta(), history.loss,
                         [(n.running_mean, n.running_var) for n in norms]))
     (theta_a, loss_a, stats_a), (theta_b, loss_b, stats_b) = trained
-    assert close(theta_b, theta_a) and close(loss_b, loss_a)
-    assert close(stats_b, stats_a) if stats_a else stats_b == []
+    # Adam divides each step by √v̂ ≈ |g|: where a gradient is itself the cancellation of larger
+    # terms (rounding ~1e-17), the engines' different summation orders show up ~1e-9 relative
+    # in a step. Its gradients are held to 1e-12 above; its steps get a rounding allowance.
+    tol = 1e-7 if optimizer == "adam" else 1e-12
+    assert close(theta_b, theta_a, tol) and close(loss_b, loss_a, tol)
+    assert close(stats_b, stats_a, tol) if stats_a else stats_b == []

@@ -38,10 +38,11 @@ def building():
 
 
 def weights_blueprint(weights, activation="logistic", activations=None, inputs=None,
-                      outputs=None):
+                      outputs=None, aggregations=None):
     """The Blueprint of ``Network.from_weights``: exactly the edges and weights given."""
     return Blueprint(edges=_parse_weights(weights), inputs=inputs, outputs=outputs,
-                     activation=activation, activations=_overrides(activations))
+                     activation=activation, activations=_overrides(activations),
+                     aggregations=_overrides(aggregations, "aggregations"))
 
 
 def layered_blueprint(sizes, activation="logistic", output_activation=None, skip=False):
@@ -130,13 +131,13 @@ def _triple(triple):
     return (triple[0], triple[1]), triple[2]
 
 
-def _overrides(activations):
-    if activations is None:
+def _overrides(values, what="activations"):
+    if values is None:
         return {}
-    if not isinstance(activations, Mapping):
-        raise NetworkError(f"activations must be a mapping {{j: activation}}; "
-                           f"received {describe(activations)}")
-    return {checks.neuron_id(j, "each key of activations"): g for j, g in activations.items()}
+    if not isinstance(values, Mapping):
+        raise NetworkError(f"{what} must be a mapping {{j: {what[:-1]}}}; "
+                           f"received {describe(values)}")
+    return {checks.neuron_id(j, f"each key of {what}"): g for j, g in values.items()}
 
 
 def _layer_sizes(sizes):

@@ -80,7 +80,7 @@ class Network:
 
     @classmethod
     def from_weights(cls, weights, activation="logistic", activations=None, inputs=None,
-                     outputs=None):
+                     outputs=None, aggregations=None):
         """Build a network with exactly the edges and weights given.
 
         Parameters
@@ -98,6 +98,9 @@ class Network:
         outputs : sequence of int, optional
             The output neurons in the order of y. Default: every processing
             neuron with no outgoing edge, ascending.
+        aggregations : mapping, optional
+            ``{j: "max" | "product"}`` for neurons that do not sum their terms
+            (see :meth:`set_aggregation`).
 
         Raises
         ------
@@ -109,7 +112,8 @@ class Network:
         """
         with builders.building():
             return cls.from_blueprint(builders.weights_blueprint(weights, activation,
-                                                                 activations, inputs, outputs))
+                                                                 activations, inputs, outputs,
+                                                                 aggregations))
 
     @classmethod
     def layered(cls, sizes, activation="logistic", output_activation=None, seed=0, epsilon=0.5,

@@ -200,7 +200,10 @@ def _check_aggregations(bp):
     for j, name in bp.aggregations.items():
         if bp.kinds.get(j) not in ("hidden", "output"):
             bp.fail(f"aggregations names neuron {describe(j)}, which is not a processing neuron")
-        bp.aggregations[j] = get_aggregation(name, j)
+        try:
+            bp.aggregations[j] = get_aggregation(name, j)
+        except NetworkError as error:
+            bp.fail(str(error))
 
 
 def _check_norms(bp):
