@@ -16,6 +16,7 @@ reference engine to 1e-12 on random non-layered DAGs.
 """
 
 import math
+from operator import attrgetter
 
 import numpy as np
 
@@ -27,6 +28,7 @@ __all__ = ["BatchEngine", "compile_batch", "quiet"]
 # stored dense: measured by scripts/bench.py, a BLAS product beats gathering edge by edge
 # from about 1% up, and the two are even below it.
 DENSE_ABOVE = 0.01
+WEIGHT = attrgetter("weight")
 
 
 def quiet():
@@ -102,11 +104,14 @@ class _Generation:
         self.bias_cols = np.array([t for t, _ in self.bias_edges], dtype=int)
         self.trainable = np.array([not e.frozen for _, _, e in self.edges], dtype=bool)
         self.bias_trainable = np.array([not e.frozen for _, e in self.bias_edges], dtype=bool)
+        self.slots = self.mask = None
 
     def slot_edges(self):
         """Every Edge of this generation, in the order of :meth:`slot_values`."""
-        return ([e for _, _, e in self.edges] + [e for _, e in self.bias_edges]
-                + [e for gated in self.gated for e in gated.edges])
+        if self.slots is None:
+            self.slots = ([e for _, _, e in self.edges] + [e for _, e in self.bias_edges]
+                          + [e for gated in self.gated for e in gated.edges])
+        return self.slots
 
     def slot_values(self):
         """Every edge's weight as held in the arrays, in the order of :meth:`slot_edges`."""
@@ -141,6 +146,8 @@ class _Generation:
 
     def set_block_sizes(self, sizes):
         self.block_sizes = sizes
+        self.plain_dense = self.dense and not self.gated
+        self.function = self.groups[0][1] if len(self.groups) == 1 else None
         if len(self.pieces) == 1:
             block, columns = self.pieces[0]
             if np.array_equal(columns, np.arange(sizes[block])):
@@ -148,22 +155,24 @@ class _Generation:
 
     def read_weights(self):
         """Weights from the edges into this generation's arrays."""
-        w = np.array([e.weight for _, _, e in self.edges])
-        if self.dense:
-            self.W = np.zeros((self.n_sources, self.width))
-            self.W[self.rows, self.cols] = w
-            self.mask = np.zeros_like(self.W)
-            self.mask[self.rows, self.cols] = self.trainable
-            self.full = bool(self.mask.all())
-        else:
-            self.w = w
-        self.b = np.zeros(self.width)
-        self.b[self.bias_cols] = [e.weight for _, e in self.bias_edges]
-        self.b_mask = np.zeros(self.width)
-        self.b_mask[self.bias_cols] = self.bias_trainable
-        self.b_full = bool(self.b_mask.all())
-        for gated in self.gated:
-            gated.w = np.array([e.weight for e in gated.edges])
+        edges = self.slot_edges()
+        if self.mask is None:  # which entries train: fixed until the structure changes
+            self.W = np.zeros((self.n_sources, self.width)) if self.dense else None
+            self.b = np.zeros(self.width)
+            if self.dense:
+                self.mask = np.zeros_like(self.W)
+                self.mask[self.rows, self.cols] = self.trainable
+                self.full = bool(self.mask.all())
+            else:
+                self.mask = self.trainable
+            self.b_mask = np.zeros(self.width)
+            self.b_mask[self.bias_cols] = self.bias_trainable
+            self.b_full = bool(self.b_mask.all())
+            for gated in self.gated:
+                gated.w = np.zeros(len(gated.edges))
+            if not self.dense:
+                self.w = np.zeros(len(self.edges))
+        self.set_slot_values(np.fromiter(map(WEIGHT, edges), float, len(edges)))
         self.gamma = np.array([norm.gamma for norm in self.norms])
         self.beta = np.array([norm.beta for norm in self.norms])
 
@@ -230,14 +239,16 @@ class _Generation:
         """w_ij ← w_ij − α (1/|B|) Σ_e Δ_j a_i − 2αλ w_ij, for the trainable edges."""
         rate = lr / batch
         if self.dense:
-            change = (source.T @ delta) * rate
+            change = source.T @ delta
+            change *= rate
             if decay:
                 change += decay * self.W
             self.W -= change if self.full else change * self.mask
         elif self.edges:
             grad = np.einsum("be,be->e", source[:, self.rows], delta[:, self.cols])
             self.w -= (grad * rate + decay * self.w) * self.trainable
-        change = delta.sum(axis=0) * rate
+        change = delta.sum(axis=0)
+        change *= rate
         if bias_decay:
             change += bias_decay * self.b
         self.b -= change if self.b_full else change * self.b_mask
@@ -443,11 +454,15 @@ class BatchEngine:
         self.scale, self.unscaled, self.raw, self.batch_stats = {}, {}, {}, []
         self.trained = train
         for b, gen in enumerate(self.generations, start=1):
-            source = gen.sources(A)
+            source = A[gen.single] if gen.single is not None else gen.sources(A)
             self.sources.append(source)
-            z = gen.weighted_sum(source)
-            if len(gen.groups) == 1:
-                a = gen.groups[0][1](z)
+            if gen.plain_dense:  # a layer: one product with the weight block
+                z = source @ gen.W
+                z += gen.b
+            else:
+                z = gen.weighted_sum(source)
+            if gen.function is not None:
+                a = gen.function(z)
             else:
                 a = np.empty_like(z)
                 for _, function, _, cols in gen.groups:
@@ -496,7 +511,19 @@ class BatchEngine:
         dxhat = dy * gen.gamma
         return (dxhat - dxhat.mean(axis=0) - gen.xhat * (dxhat * gen.xhat).mean(axis=0)) / gen.s
 
-    def group_deltas(self, Y, loss, A):
+    def targets_check(self, Y, loss):
+        """Check every target at once when the check needs no outputs (all the outputs are
+        softmax ones); True if it did, so that :meth:`backward` may skip it."""
+        if loss.check is None:
+            return True
+        if len(self.group) != len(self.output_places):
+            return False
+        for b, gen in enumerate(self.generations, start=1):
+            for g, _, _, ks in gen.outputs:
+                loss.check(Y[:, ks], np.ones_like(Y[:, ks]), g)  # (softmax: a is not read)
+        return True
+
+    def group_deltas(self, Y, loss, A, sums_to_one=False):
         """Δ of the softmax outputs (n × outputs, their columns filled): a_k (∂ℓ/∂a_k −
         Σ_m a_m ∂ℓ/∂a_m), for cross-entropy a_k Σ_m y_m − y_k."""
         if self.group_block is not None:
@@ -505,7 +532,7 @@ class BatchEngine:
             G = np.column_stack([A[b][:, c] for b, c in self.group])
         y = Y if self.group_is_y else Y[:, self.group_ks]
         if loss.exact_for == "softmax":
-            deltas = G * y.sum(axis=1, keepdims=True) - y
+            deltas = G - y if sums_to_one else G * y.sum(axis=1, keepdims=True) - y
         else:
             if loss.error is None:
                 raise NetworkError(f"loss {loss.name!r} gives no ∂ℓ/∂a_k, which softmax "
@@ -540,15 +567,20 @@ class BatchEngine:
         order = {j: k for k, j in enumerate(self.order)}
         return row, min(columns, key=lambda item: order[item[0]])[0]
 
-    def backward(self, Y, loss, IN, A):
-        """Δ as a list of blocks (block 0, the inputs, has none), after :meth:`forward`."""
-        if loss.check is not None:  # refuse before any Δ is computed
+    def backward(self, Y, loss, IN, A, checked=False, sums_to_one=False):
+        """Δ as a list of blocks (block 0, the inputs, has none), after :meth:`forward`.
+
+        `checked`: the loss's check has passed already for these targets (see
+        :meth:`targets_check`); `sums_to_one`: every row of Y sums to exactly 1, so the
+        softmax outputs' cross-entropy Δ_k = a_k Σ_m y_m − y_k is a_k − y_k, bit for bit.
+        """
+        if loss.check is not None and not checked:  # refuse before any Δ is computed
             for b, gen in enumerate(self.generations, start=1):
                 for g, _, local, ks in gen.outputs:
                     loss.check(Y[:, ks], A[b][:, local], g)
         S = {}  # block → Σ_k w_jk Δ_k of its neurons (absent: no outgoing edges yet)
         D = [None] * len(A)
-        grouped = self.group_deltas(Y, loss, A) if self.group else None
+        grouped = self.group_deltas(Y, loss, A, sums_to_one) if self.group else None
         if self.raw and not self.trained:
             raise NetworkError("backpropagation through batch normalization needs a training "
                                "forward pass (batch statistics)")

@@ -85,7 +85,7 @@ def fit(net, X, Y, lr=0.5, epochs=100, batch_size=1, loss="squared", weight_deca
     runner = RUNNERS[choose_engine(engine, plan, batch_size)](
         net, X, Y, loss, dropout, rng, None if full_batch else optimizers.make_optimizer(optimizer))
     history, labels = History(), labels_of(Y)
-    before, calm = (net.theta(), net.values()), 0
+    before, calm = (runner.snapshot(), net.values()), 0
     if full_batch:
         return _fit_scipy(net, runner, minimize, optimizers.SCIPY_METHODS[optimizer], Y, epochs,
                           weight_decay, decay_bias, history, labels, held_out, error_tol,
@@ -101,7 +101,7 @@ def fit(net, X, Y, lr=0.5, epochs=100, batch_size=1, loss="squared", weight_deca
             for batch in _batches(order, batch_size, merge_single=bool(plan.norms)):
                 runner.update(batch, lr, weight_decay, decay_bias)
             # J(w) on the training set, with the weight decay term λ Σ w_ij²
-            cost, worst, outputs = runner.evaluate(None, Y)
+            cost, outputs = runner.evaluate(None, Y)
             if weight_decay:
                 cost += weight_decay * runner.penalty(decay_bias)
             if not math.isfinite(cost) or not runner.largest_weight() <= WEIGHT_LIMIT:
@@ -114,7 +114,7 @@ def fit(net, X, Y, lr=0.5, epochs=100, batch_size=1, loss="squared", weight_deca
             # the stopping conditions
             calm = calm + 1 if (min_delta is not None and len(history.loss) > 1
                                 and abs(history.loss[-2] - cost) < min_delta) else 0
-            if error_tol is not None and worst < error_tol:
+            if error_tol is not None and _largest_error(Y, outputs) < error_tol:
                 history.stopped = "errors"
             elif min_delta is not None and calm >= patience:
                 history.stopped = "converged"
@@ -130,7 +130,8 @@ def fit(net, X, Y, lr=0.5, epochs=100, batch_size=1, loss="squared", weight_deca
         diverged = error
     except NetworkError as error:
         if getattr(error, "history", None) is not history:  # not a divergence: undo everything
-            net.set_theta(before[0])
+            runner.restore(before[0])
+            runner.finish()
             net.restore_values(before[1])
             raise
         diverged = error
@@ -192,7 +193,7 @@ def _fit_scipy(net, runner, minimize, method, Y, epochs, weight_decay, decay_bia
         runner.set_theta(theta)
         if norms:  # the running averages follow the full batch's statistics
             runner.cost_and_gradient(remember=True)
-        cost, worst, outputs = runner.evaluate(None, Y)
+        cost, outputs = runner.evaluate(None, Y)
         if weight_decay:
             cost += weight_decay * runner.penalty(decay_bias)
         history.record(cost, outputs, labels, _held_out(runner, held_out))
@@ -201,7 +202,7 @@ def _fit_scipy(net, runner, minimize, method, Y, epochs, weight_decay, decay_bia
             bar.set_postfix(J=f"{cost:.4g}")
         calm[0] = calm[0] + 1 if (min_delta is not None and len(history.loss) > 1
                                   and abs(history.loss[-2] - cost) < min_delta) else 0
-        if error_tol is not None and worst < error_tol:
+        if error_tol is not None and _largest_error(Y, outputs) < error_tol:
             history.stopped = "errors"
         elif min_delta is not None and calm[0] >= patience:
             history.stopped = "converged"
@@ -276,8 +277,13 @@ def _held_out(runner, held_out):
     if held_out is None:
         return None
     X, Y, labels = held_out
-    cost, _, outputs = runner.evaluate(X, Y)
+    cost, outputs = runner.evaluate(X, Y)
     return cost, outputs, labels
+
+
+def _largest_error(Y, outputs):
+    """max |y_k − a_k| over every example and output (NaN counts as large)."""
+    return float(np.max(np.abs(Y - outputs), initial=0.0))
 
 
 def _diverged(epoch, history):
