@@ -237,11 +237,10 @@ def back_propagate(plan, y, loss):
             total = 0.0
             for edge, neuron_k in outgoing:
                 total += edge.weight * neuron_k.delta
-            # into a max/product neuron k, the term's slope ∂in_k/∂(w_jk a_j) joins the product
-            for edge, neuron_k, place in gated:
-                total += edge.weight * plan.slopes[neuron_k][place] * neuron_k.delta
-            # batch norm (running statistics): ∂â_j/∂a_j = γ_j/√(ε + σ̂_j²)
-            if norm is not None:
+            if gated:  # into a max/product neuron k, the slope ∂in_k/∂(w_jk a_j) joins in
+                for edge, neuron_k, place in gated:
+                    total += edge.weight * plan.slopes[neuron_k][place] * neuron_k.delta
+            if norm is not None:  # batch norm (running statistics): ∂â_j/∂a_j = γ_j/√(ε + σ̂_j²)
                 total *= norm.scale()
             delta_j = g.dg(in_j) * total
         # output: Δ_j ← the loss's output Δ; for squared loss, g′(in_j) · (−2(y_j − a_j))
@@ -274,7 +273,13 @@ def _group_delta_values(a, y, loss):
 
 def output_loss(plan, y, loss):
     """ℓ(y, h_w(x)) from the output neurons' current values."""
-    return example_loss(plan, y, loss, [n.a for n in plan.outputs], [n.in_ for n in plan.outputs])
+    if plan.group:
+        return example_loss(plan, y, loss, [n.a for n in plan.outputs],
+                            [n.in_ for n in plan.outputs])
+    ell = 0.0
+    for y_k, neuron_k, g in zip(y, plan.outputs, plan.output_activations):
+        ell += loss.value(y_k, neuron_k.a, neuron_k.in_, g)
+    return float(ell)
 
 
 def example_loss(plan, y, loss, a, in_):
@@ -432,7 +437,7 @@ def gradient_step(plan, lr, weight_decay=0.0, decay_bias=True):
             edge.weight = w_ij = w_ij - lr * (neuron_j.delta * neuron_i.a) - decay_ij * w_ij
             if not -WEIGHT_LIMIT <= w_ij <= WEIGHT_LIMIT:  # NaN fails both comparisons
                 within = False
-    for edge, uses, is_bias in plan.shared:
+    for edge, uses, is_bias in plan.shared:  # tied groups, edges into max/product neurons
         # ∂J/∂w = Σ over the edges that use w of Δ_j a_i c_ij
         grad = 0.0
         for neuron_i, neuron_j, place in uses:

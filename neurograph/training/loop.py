@@ -173,9 +173,12 @@ def _check_batch_norm(plan, batch_size, n, dropout):
 def _fit_scipy(net, runner, minimize, method, Y, epochs, weight_decay, decay_bias, history,
                labels, held_out, error_tol, min_delta, patience, bar):
     """L-BFGS or conjugate gradient on the full-batch J(θ): one history entry per iteration."""
-    mask = runners.decayed(net.plan(), decay_bias)
+    mask = runner.decayed(decay_bias)
     start = runner.theta()
     norms = bool(net.plan().norms)
+    # J(θ) at the accepted point is what scipy reports, and all the history needs unless
+    # accuracy, errors, validation or batch norm's running statistics call for the outputs
+    outputs_needed = norms or labels is not None or error_tol is not None or held_out is not None
 
     def cost_and_grad(theta):
         runner.set_theta(theta)
@@ -189,13 +192,16 @@ def _fit_scipy(net, runner, minimize, method, Y, epochs, weight_decay, decay_bia
 
     calm = [0]
 
-    def after_iteration(theta):
-        runner.set_theta(theta)
-        if norms:  # the running averages follow the full batch's statistics
-            runner.cost_and_gradient(remember=True)
-        cost, outputs = runner.evaluate(None, Y)
-        if weight_decay:
-            cost += weight_decay * runner.penalty(decay_bias)
+    def after_iteration(intermediate_result):
+        if outputs_needed:
+            runner.set_theta(intermediate_result.x)
+            if norms:  # the running averages follow the full batch's statistics
+                runner.cost_and_gradient(remember=True)
+            cost, outputs = runner.evaluate(None, Y)
+            if weight_decay:
+                cost += weight_decay * runner.penalty(decay_bias)
+        else:
+            cost, outputs = float(intermediate_result.fun), None
         history.record(cost, outputs, labels, _held_out(runner, held_out))
         if bar is not None:
             bar.update(1)
@@ -210,7 +216,7 @@ def _fit_scipy(net, runner, minimize, method, Y, epochs, weight_decay, decay_bia
             raise StopIteration
 
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), optimizers.one_scipy_blas_thread():
             warnings.simplefilter("ignore", RuntimeWarning)
             result = minimize(cost_and_grad, start, jac=True, method=method,
                               callback=after_iteration, options={"maxiter": epochs})

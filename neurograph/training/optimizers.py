@@ -12,19 +12,25 @@ g = (1/|B|) Σ_e ∂ℓ_e/∂θ + 2λθ (the decayed entries):
   choose their own step lengths, so ``lr`` is not used. They need scipy
   (``pip install "neurograph[scipy]"``).
 
->>> import numpy as np
+>>> import os
+from contextlib import contextmanager
+
+import numpy as np
 >>> from neurograph.training.optimizers import make_optimizer
 >>> adam = make_optimizer("adam")
 >>> adam.step(np.array([1.0]), np.array([0.5]), lr=0.1)   # the first step is α · sign(g)
 array([0.9])
 """
 
+import os
+from contextlib import contextmanager
+
 import numpy as np
 
 from ..errors import NetworkError, describe
 
-__all__ = ["OPTIMIZERS", "STEPPED", "SCIPY_METHODS", "make_optimizer", "Momentum", "Adam",
-           "SGD"]
+__all__ = ["OPTIMIZERS", "STEPPED", "SCIPY_METHODS", "make_optimizer", "check_optimizer",
+           "scipy_minimize", "one_scipy_blas_thread", "Momentum", "Adam", "SGD"]
 
 OPTIMIZERS = ("sgd", "momentum", "adam", "lbfgs", "cg")
 STEPPED = ("sgd", "momentum", "adam")
@@ -79,6 +85,34 @@ def check_optimizer(name):
 def make_optimizer(name):
     """A fresh stepping optimizer (with its own state) for one run of ``fit``."""
     return {"sgd": SGD, "momentum": Momentum, "adam": Adam}[check_optimizer(name)]()
+
+
+@contextmanager
+def one_scipy_blas_thread():
+    """Run scipy's own BLAS (the one wheels bundle apart from numpy's) on one thread.
+
+    L-BFGS-B and CG do only vector work in it between our cost calls, but its idle threads
+    keep spinning and take the cores numpy's BLAS needs: on a 2-core machine this made each
+    iteration of the digits autoencoder 3.4× slower (scripts/bench.py, section 6). Needs
+    threadpoolctl (in the scipy extra); without it nothing changes.
+    """
+    try:
+        import scipy
+        from threadpoolctl import ThreadpoolController
+    except ImportError:
+        yield
+        return
+    root = os.path.dirname(scipy.__file__)  # …/scipy, and the wheels' …/scipy.libs
+    chosen = [lib for lib in ThreadpoolController().select(user_api="blas").lib_controllers
+              if lib.filepath and lib.filepath.startswith(root)]
+    before = [lib.num_threads for lib in chosen]
+    for lib in chosen:
+        lib.set_num_threads(1)
+    try:
+        yield
+    finally:
+        for lib, threads in zip(chosen, before):
+            lib.set_num_threads(threads)
 
 
 def scipy_minimize():

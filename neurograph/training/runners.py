@@ -69,11 +69,18 @@ class _Stepper:
     """The update every runner shares when it is not plain SGD on a plain network:
     θ ← the optimizer's step on (1/|B|) Σ ∂ℓ/∂θ + 2λθ, refused beyond ±WEIGHT_LIMIT."""
 
+    def decayed(self, decay_bias):
+        """:func:`decayed` for this run's plan, computed once."""
+        masks = self.__dict__.setdefault("masks", {})
+        if decay_bias not in masks:
+            masks[decay_bias] = decayed(self.plan, decay_bias)
+        return masks[decay_bias]
+
     def step_theta(self, indices, lr, weight_decay, decay_bias):
         _, grad = self.cost_and_gradient(indices, remember=True)
         theta = self.theta()
         if weight_decay:
-            grad = grad + 2.0 * weight_decay * decayed(self.plan, decay_bias) * theta
+            grad = grad + 2.0 * weight_decay * self.decayed(decay_bias) * theta
         new = self.optimizer.step(theta, grad, lr)
         if not np.all(np.abs(new) <= reference.WEIGHT_LIMIT):
             raise DivergedError("this update would take a parameter beyond ±1e100 or make it "
@@ -158,7 +165,7 @@ class ReferenceRunner(_Stepper):
 
     def penalty(self, decay_bias):
         if not self.fused:
-            return float(np.sum(self.theta()[decayed(self.plan, decay_bias)] ** 2))
+            return float(np.sum(self.theta()[self.decayed(decay_bias)] ** 2))
         chosen = self.plan.weights + self.plan.biases if decay_bias else self.plan.weights
         return sum(edge.weight ** 2 for _, edge, _ in chosen)
 
@@ -240,7 +247,7 @@ class BatchRunner(_Stepper):
 
     def penalty(self, decay_bias):
         if not self.fused:
-            return float(np.sum(self.theta()[decayed(self.plan, decay_bias)] ** 2))
+            return float(np.sum(self.theta()[self.decayed(decay_bias)] ** 2))
         return self.engine.penalty(decay_bias)
 
     def largest_weight(self):
