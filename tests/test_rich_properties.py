@@ -22,16 +22,27 @@ def close(a, b, tol=1e-12):
 
 
 def no_kinks(net, theta, X, Y, eps=EPS):
-    """True if J(θ) is smooth along every axis near θ: the one-sided differences agree. Where
-    a max neuron's two largest terms tie, they jump (a kink finite differences cannot see
-    past); batch normalization moves the terms, so a check on one example would not do."""
+    """True if J(θ) is smooth along every axis within ε of θ. Where a max neuron's two
+    largest terms swap, the slope jumps: then the central differences at ε and ε/10 part
+    (a kink inside the wider step), or the one-sided differences stay as far apart at ε/10
+    as at ε (a kink at θ itself); for a smooth J both gaps shrink with the step. Batch
+    normalization moves the terms, so a check on one example would not do."""
     J = lambda t: net.cost_and_grad(t, X, Y)[0]  # noqa: E731
     middle = J(theta)
-    for p in range(len(theta)):
+    noise = 1e-8 * (1 + abs(middle))
+
+    def sides(p, h):
         step = np.zeros_like(theta)
-        step[p] = eps
-        ahead, behind = (J(theta + step) - middle) / eps, (middle - J(theta - step)) / eps
-        if abs(ahead - behind) > 1e-3 * (1 + abs(ahead)):
+        step[p] = h
+        return (J(theta + step) - middle) / h, (middle - J(theta - step)) / h
+
+    for p in range(len(theta)):
+        (ahead, behind), (near_ahead, near_behind) = sides(p, eps), sides(p, eps / 10)
+        central, near_central = (ahead + behind) / 2, (near_ahead + near_behind) / 2
+        gap, near_gap = ahead - behind, near_ahead - near_behind
+        if abs(central - near_central) > 1e-7 * abs(central) + noise:
+            return False
+        if abs(near_gap) > noise and abs(near_gap) > 0.2 * abs(gap):
             return False
     return True
 
@@ -88,9 +99,9 @@ def test_engines_train_to_the_same_parameters(case, optimizer):
         trained.append((twin.theta(), history.loss,
                         [(n.running_mean, n.running_var) for n in norms]))
     (theta_a, loss_a, stats_a), (theta_b, loss_b, stats_b) = trained
-    # Adam divides each step by √v̂ ≈ |g|: where a gradient is itself the cancellation of larger
-    # terms (rounding ~1e-17), the engines' different summation orders show up ~1e-9 relative
-    # in a step. Its gradients are held to 1e-12 above; its steps get a rounding allowance.
-    tol = 1e-7 if optimizer == "adam" else 1e-12
+    # Adam divides each step by √v̂ + 10⁻⁸: a gradient of pure rounding (0 in one engine, 10⁻¹⁴
+    # in the other, from their different summation orders) still moves θ by up to α·10⁻⁶ a
+    # step. Its gradients are held to 1e-12 above; its steps get that allowance.
+    tol = 1e-6 if optimizer == "adam" else 1e-12
     assert close(theta_b, theta_a, tol) and close(loss_b, loss_a, tol)
     assert close(stats_b, stats_a, tol) if stats_a else stats_b == []
