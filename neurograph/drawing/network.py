@@ -83,7 +83,8 @@ def plot_network(net, ax=None, *, pos=None, bias="label", weights=None, values=N
 
     A max or product neuron is marked "max" or "Π" at its lower right; a batch-normalized
     one has a second ring and "BN" at its lower left; tied edges are dash-dotted and
-    their labels end in their group's number, [1], [2], …
+    their labels end in their group's number, [1], [2], … (while the edges are few enough
+    to label).
     digits : int, default 2
         Decimal places of the numbers written.
     title : str, optional
@@ -240,7 +241,7 @@ def _mark_neurons(ax, net, where, shown, fontsize, radius):
     lower right) and batch normalization (a second ring, and "BN" to the lower left)."""
     from matplotlib.patches import Circle
     small = max(0.75 * fontsize, 6)
-    for j in shown:
+    for j in shown if fontsize >= 5 else ():  # marks smaller than that cannot be read
         neuron = net.neuron(j)
         x, y = where[j]
         if neuron.aggregation not in (None, "sum"):
@@ -309,7 +310,7 @@ def _draw_edges(ax, net, where, edges, label_weights, digits, fontsize, radius):
                                          ("-." if (i, j) in tie_of else "-"),
                                          gid=f"edge:{i},{j}"))
         # a tied edge is labelled by its group, [1], [2], …: one weight for all of them
-        tag = f" [{tie_of[i, j]}]" if (i, j) in tie_of else ""
+        tag = f" [{tie_of[i, j]}]" if (i, j) in tie_of and not crowded else ""
         if label_weights or tag:
             # labels on curves that bend alike stand at different places along them
             t = (0.5, 0.62, 0.38)[order % 3] if _curved(control, a, b) else 0.3

@@ -12,10 +12,7 @@ g = (1/|B|) Σ_e ∂ℓ_e/∂θ + 2λθ (the decayed entries):
   choose their own step lengths, so ``lr`` is not used. They need scipy
   (``pip install "neurograph[scipy]"``).
 
->>> import os
-from contextlib import contextmanager
-
-import numpy as np
+>>> import numpy as np
 >>> from neurograph.training.optimizers import make_optimizer
 >>> adam = make_optimizer("adam")
 >>> adam.step(np.array([1.0]), np.array([0.5]), lr=0.1)   # the first step is α · sign(g)
