@@ -32,6 +32,7 @@ from .model.activations import ACTIVATIONS, Activation, get_activation
 from .model.losses import LOSSES, Loss, get_loss
 from .model.network import Network, load
 from .model.neuron import Edge, Neuron
+from .model.normalization import BatchNorm
 from .teaching.explain import AnswerReport, check_answers
 from .teaching.explanation import Explanation
 from .teaching.layers import Layer
@@ -44,6 +45,7 @@ __all__ = [
     "ACTIVATIONS",
     "Activation",
     "AnswerReport",
+    "BatchNorm",
     "CycleError",
     "DivergedError",
     "Edge",

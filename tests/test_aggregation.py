@@ -115,5 +115,6 @@ def test_bad_aggregations_are_refused_and_change_nothing(act, says):
 def test_a_file_with_an_unknown_aggregation_is_refused(tmp_path):
     path = tmp_path / "net.txt"
     path.write_text("aggregation 2 median\n1 2 1.0\n", encoding="utf-8")
-    with pytest.raises(ng.NetworkError, match=r"net.txt: unknown aggregation 'median' for neuron 2"):
+    with pytest.raises(ng.NetworkError,
+                       match=r"net.txt: unknown aggregation 'median' for neuron 2"):
         ng.load(path)

@@ -29,7 +29,8 @@ from .activations import ACTIVATIONS, ALIASES, get_activation
 from .aggregations import get_aggregation
 from .normalization import BatchNorm
 
-__all__ = ["Blueprint", "check", "edge_fault", "group_fault", "norm_fault", "tie_fault_or_group", "closing_cycle", "cycle_error",
+__all__ = ["Blueprint", "check", "edge_fault", "group_fault", "norm_fault", "tie_fault_or_group",
+           "closing_cycle", "cycle_error",
            "default_inputs", "default_outputs", "topological_order", "ids_text"]
 
 

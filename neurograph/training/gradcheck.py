@@ -74,7 +74,8 @@ def gradcheck(net, x, y, loss="squared", eps=1e-4, weight_decay=0.0, decay_bias=
     one weight, named by its first edge, whose gradient is the sum over the group).
     Afterwards the neurons hold the forward and backward pass of (x, y).
 
-    For a batch (X 2-D, one row per example, seed 004's way): for every entry θ_i of ``net.theta()``,
+    For a batch (X 2-D, one row per example, seed 004's way): for every entry θ_i of
+    ``net.theta()``,
     :math:`\frac{J(\theta + \epsilon e_i) - J(\theta - \epsilon e_i)}{2\epsilon}` against
     ∇J(θ)_i of :meth:`Network.cost_and_grad` — the mean loss over the batch plus the
     weight decay, batch normalization taking the batch's statistics. The keys are

@@ -20,7 +20,7 @@ from ..engines import batch, reference
 from ..errors import DivergedError, NetworkError, describe
 from ..model.losses import get_loss
 from ..model.network import first_overflow, overflow_message
-from . import optimizers, perceptron, runners
+from . import optimizers, perceptron
 from .history import History, labels_of
 from .runners import RUNNERS
 

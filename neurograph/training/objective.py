@@ -1,6 +1,8 @@
 r"""J(θ) and ∇J(θ) on a whole data set: seed 004's "a function that returns the cost and grad".
 
-.. math:: J(\theta) = \frac{1}{n} \sum_{e=1}^{n} \ell(y^{(e)}, h_\theta(x^{(e)})) + \lambda \sum w_{ij}^2
+.. math::
+   J(\theta) = \frac{1}{n} \sum_{e=1}^{n} \ell(y^{(e)}, h_\theta(x^{(e)}))
+               + \lambda \sum w_{ij}^2
 
 (the decayed weights; seeds 003–004's λ/2 form is ``weight_decay=λ/2``), with batch
 normalization taking its statistics over the n examples. The network's θ is the same
