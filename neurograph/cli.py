@@ -96,6 +96,10 @@ def parser():
                        help="the loss ℓ (default squared, seed 001's)")
     train.add_argument("--weight-decay", type=float, default=0.0,
                        help="λ of the cost's λ Σ w² (default 0)")
+    train.add_argument("--optimizer", default="sgd",
+                       choices=("sgd", "momentum", "adam", "lbfgs", "cg"),
+                       help="how a gradient becomes a step (default sgd; lbfgs and cg: the "
+                            "full batch through scipy, --epochs iterations, --lr unused)")
     train.add_argument("--seed", type=int, default=0,
                        help="drives the permutation of the examples (default 0)")
     train.add_argument("-o", "--output", required=True, help="the trained network's file")
@@ -186,7 +190,7 @@ def _train(args):
             progress = False
     history = net.fit(X, Y, lr=args.lr, epochs=args.epochs, batch_size=batch_size,
                       loss=args.loss, weight_decay=args.weight_decay, seed=args.seed,
-                      progress=progress)
+                      progress=progress, optimizer=args.optimizer)
     lines = [f"trained {net.summary()} on {len(X)} examples for {history.epochs} epochs: "
              f"J(w) {history.loss[0]:.6g} → {history.loss[-1]:.6g}"]
     if history.accuracy:

@@ -88,6 +88,17 @@ def test_new_explain_draw_train(tmp_path):
     assert dict(ng.load(tmp_path / "trained.json").w) == dict(trained.w)
     assert (tmp_path / "curve.png").read_bytes().startswith(b"\x89PNG")
 
+    out = neurograph("train", "net.json", "xor.csv", "--lr", 1, "--epochs", 30, "--optimizer",
+                     "lbfgs", "--loss", "log", "-o", "lbfgs.json", "--no-progress",
+                     cwd=tmp_path).stdout
+    by_hand = ng.Network.layered([2, 2, 1])
+    history = by_hand.fit(X, Y, epochs=30, optimizer="lbfgs", loss="log")
+    assert f"for {history.epochs} epochs" in out
+    assert dict(ng.load(tmp_path / "lbfgs.json").w) == dict(by_hand.w)
+    refused(neurograph("train", "net.json", "xor.csv", "--lr", 1, "--epochs", 3, "--optimizer",
+                       "newton", "-o", "x.json", cwd=tmp_path, ok=False), 2,
+            "invalid choice: 'newton'")
+
 
 def test_train_shows_a_progress_bar_on_a_terminal_or_when_asked(tmp_path):
     neurograph("new", "layered", 2, 1, "-o", "net.json", cwd=tmp_path)
