@@ -62,6 +62,9 @@ class Plan:
     slopes : dict
         ``{neuron j: [c_ij, …]}``: ∂in_j/∂(w_ij a_i) of each term of a max/product neuron,
         set by the last forward pass.
+    places : dict
+        ``{neuron j: {neuron i: place}}``: where each term stands among a max/product
+        neuron's terms (the index into its slopes).
     depth : dict
         ``{j: depth}``: 0 for the inputs, and for a processing neuron one more than
         its deepest source other than the bias neuron (1 if it has none). Pictures
@@ -69,8 +72,8 @@ class Plan:
     """
 
     __slots__ = ("order", "bias", "inputs", "outputs", "forward", "backward", "edges", "weights",
-                 "biases", "trainable", "shared", "parameters", "norms", "slopes", "depth",
-                 "output_activations", "group")
+                 "biases", "trainable", "shared", "parameters", "norms", "slopes", "places",
+                 "depth", "output_activations", "group", "_index")
 
     def __init__(self, order, bias, inputs, outputs, forward, backward, tied=frozenset()):
         self.order, self.bias = order, bias
@@ -81,8 +84,9 @@ class Plan:
         self.edges = [(neuron_i, edge, neuron_j) for neuron_j, _, incoming, _, _ in forward
                       for neuron_i, edge in incoming]
         self.trainable = [triple for triple in self.edges if not triple[1].frozen]
-        gated = {neuron_j: {neuron_i: pos for pos, (neuron_i, _) in enumerate(incoming)}
-                 for neuron_j, _, incoming, combine, _ in forward if combine is not None}
+        self.places = gated = {
+            neuron_j: {neuron_i: pos for pos, (neuron_i, _) in enumerate(incoming)}
+            for neuron_j, _, incoming, combine, _ in forward if combine is not None}
         members = {}  # a tied or gated weight → every (neuron i, neuron j, place) that uses it
         if tied or gated:
             for neuron_i, edge, neuron_j in self.trainable:
@@ -102,6 +106,7 @@ class Plan:
             parameters = [(key, edge) for key, edge in parameters
                           if edge not in seen and not seen.add(edge)]
         self.parameters = parameters
+        self._index = None
         self.norms = sorted(((neuron, norm) for neuron, _, _, _, norm in forward
                              if norm is not None), key=lambda pair: pair[0].id)
         self.slopes = {}
@@ -129,6 +134,13 @@ class Plan:
         if twin.group:
             twin.backward = [entry for entry in twin.backward if not entry[1].group]
         return twin
+
+    @property
+    def index(self):
+        """``{Edge: its place in θ}`` (built on first use)."""
+        if self._index is None:
+            self._index = {edge: p for p, (_, edge) in enumerate(self.parameters)}
+        return self._index
 
     @property
     def plain(self):
@@ -394,9 +406,7 @@ def batch_pass(plan, X, Y, loss, train=True):
         delta[neuron_j] = deltas
 
     # ∂J/∂w_ij = Σ_e Δ_j a_i c_ij, summed over the edges that share w
-    index = {edge: p for p, (_, edge) in enumerate(plan.parameters)}
-    place = {neuron_j: {neuron_i: pos for pos, (neuron_i, _) in enumerate(incoming)}
-             for neuron_j, _, incoming, combine, _ in plan.forward if combine is not None}
+    index, place = plan.index, plan.places
     grad = [0.0] * (len(plan.parameters) + 2 * len(plan.norms))
     for neuron_i, edge, neuron_j in plan.trainable:
         total = 0.0
@@ -454,22 +464,14 @@ def gradient_step(plan, lr, weight_decay=0.0, decay_bias=True):
 def gradient(plan):
     """∂ℓ/∂θ from one example's forward and backward pass: for each weight of ``net.theta()``,
     Σ over the edges that use it of Δ_j a_i c_ij (a list, in θ's order, without γ and β)."""
-    index = {edge: p for p, (_, edge) in enumerate(plan.parameters)}
+    index = plan.index
     grad = [0.0] * len(plan.parameters)
     for neuron_i, edge, neuron_j in plan.trainable:
         term = neuron_j.delta * neuron_i.a
-        if neuron_j in plan.slopes:
-            term *= plan.slopes[neuron_j][_place(plan, neuron_i, neuron_j)]
+        if neuron_j in plan.places:
+            term *= plan.slopes[neuron_j][plan.places[neuron_j][neuron_i]]
         grad[index[edge]] += term
     return grad
-
-
-def _place(plan, neuron_i, neuron_j):
-    """i's place among the terms of max/product neuron j."""
-    for neuron, _, incoming, _, _ in plan.forward:
-        if neuron is neuron_j:
-            return next(pos for pos, (n, _) in enumerate(incoming) if n is neuron_i)
-    raise KeyError(neuron_j.id)
 
 
 def _undo(plan):
