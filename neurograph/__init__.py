@@ -23,6 +23,7 @@ array([0.82])
 
 from . import datasets
 from .data import MinMaxScaler, classes, one_hot
+from .drawing.filters import plot_filters
 from .drawing.network import network_layout, plot_network
 from .drawing.training import (plot_decision_boundary, plot_deltas, plot_history,
                                plot_neuron_outputs)
@@ -72,6 +73,7 @@ __all__ = [
     "one_hot",
     "plot_decision_boundary",
     "plot_deltas",
+    "plot_filters",
     "plot_history",
     "plot_network",
     "plot_neuron_outputs",

@@ -567,12 +567,14 @@ class BatchEngine:
         order = {j: k for k, j in enumerate(self.order)}
         return row, min(columns, key=lambda item: order[item[0]])[0]
 
-    def backward(self, Y, loss, IN, A, checked=False, sums_to_one=False):
+    def backward(self, Y, loss, IN, A, checked=False, sums_to_one=False, extra=None):
         """Δ as a list of blocks (block 0, the inputs, has none), after :meth:`forward`.
 
         `checked`: the loss's check has passed already for these targets (see
         :meth:`targets_check`); `sums_to_one`: every row of Y sums to exactly 1, so the
         softmax outputs' cross-entropy Δ_k = a_k Σ_m y_m − y_k is a_k − y_k, bit for bit.
+        `extra`: ``{block: (columns, values)}`` added to those neurons' Σ_k w_jk Δ_k for every
+        example (the sparsity penalty's ∂/∂a_j).
         """
         if loss.check is not None and not checked:  # refuse before any Δ is computed
             for b, gen in enumerate(self.generations, start=1):
@@ -580,6 +582,7 @@ class BatchEngine:
                     loss.check(Y[:, ks], A[b][:, local], g)
         S = {}  # block → Σ_k w_jk Δ_k of its neurons (absent: no outgoing edges yet)
         D = [None] * len(A)
+        extra = extra or {}
         grouped = self.group_deltas(Y, loss, A, sums_to_one) if self.group else None
         if self.raw and not self.trained:
             raise NetworkError("backpropagation through batch normalization needs a training "
@@ -587,6 +590,11 @@ class BatchEngine:
         for b in range(len(self.generations), 0, -1):
             gen = self.generations[b - 1]
             z, a = IN[b], self.raw.get(b, self.unscaled.get(b, A[b]))
+            if b in extra:
+                columns, values = extra[b]
+                if b not in S:
+                    S[b] = np.zeros_like(z)
+                S[b][:, columns] += values
             if gen.norms:
                 if b in S:
                     S[b][:, gen.norm_cols] = self._denormalize(gen, S[b][:, gen.norm_cols])

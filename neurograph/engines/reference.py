@@ -309,12 +309,16 @@ def example_loss(plan, y, loss, a, in_):
     return float(ell)
 
 
-def batch_pass(plan, X, Y, loss, train=True):
+def batch_pass(plan, X, Y, loss, train=True, sparse=None):
     """BACKPROPAGATE for a whole mini-batch B, neuron by neuron: batch normalization needs
     a_j^(e) of every example e ∈ B before any successor of j can go on.
 
     `X` and `Y` are lists of examples. With `train`, a batch-normalized neuron uses
     B's mean and variance (and Δ flows through them); otherwise its running averages.
+    `sparse`, when given, is (neurons, terms): a penalty on those neurons' mean
+    activations ρ̂_j over the batch, ``terms(ρ̂) → (penalty, [∂penalty/∂ρ̂_j … / n])`` (the
+    sparse autoencoder's β Σ KL(ρ ‖ ρ̂_j)); n · penalty joins Σ_e ℓ_e and each slope joins
+    neuron j's Σ_k w_jk Δ_k for every example.
     Returns (Σ_e ℓ_e, Σ_e ∂ℓ_e/∂θ as a list in the order of ``net.theta()``, the batch
     statistics [(BatchNorm, μ_B, σ_B²)] for the caller to remember). The neurons' own
     values are not touched.
@@ -358,8 +362,9 @@ def batch_pass(plan, X, Y, loss, train=True):
     for e in range(n):  # the softmax outputs, together
         top = max((in_[m][e] for m in group), default=0.0)
         exps = [math.exp(in_[m][e] - top) for m in group]
+        total = sum(exps)
         for m, exp_m in zip(group, exps):
-            a[m][e] = exp_m / sum(exps)
+            a[m][e] = exp_m / total
     ell = 0.0
     for e, y in enumerate(Y):
         outputs = [a[neuron][e] for neuron in plan.outputs]
@@ -368,6 +373,12 @@ def batch_pass(plan, X, Y, loss, train=True):
                 loss.check(y_k, a_k, g)
         ell += example_loss(plan, y, loss, outputs, [in_[neuron][e] for neuron in plan.outputs])
 
+    extra = {}  # the sparsity penalty's term in ∂J/∂a_j of each neuron it reaches
+    if sparse is not None:
+        neurons, terms = sparse
+        penalty, slopes_of = terms([sum(a[neuron]) / n for neuron in neurons])
+        ell += n * penalty
+        extra = dict(zip(neurons, slopes_of))
     delta, norm_grads = {}, {}
     for e, y in enumerate(Y):  # Δ_k of the softmax outputs
         for m, d in zip(group, _group_delta_values([a[m][e] for m in group],
@@ -383,7 +394,7 @@ def batch_pass(plan, X, Y, loss, train=True):
                 total += edge.weight * delta[neuron_k][e]
             for edge, neuron_k, place in gated:
                 total += edge.weight * slopes[neuron_k][e][place] * delta[neuron_k][e]
-            totals.append(total)
+            totals.append(total + extra[neuron_j] if neuron_j in extra else total)
         if norm is not None:
             xhat, s = normalized[neuron_j]
             # ∂J/∂γ_j = Σ_e ∂J/∂â_j^(e) x̂_j^(e), ∂J/∂β_j = Σ_e ∂J/∂â_j^(e)
@@ -399,7 +410,8 @@ def batch_pass(plan, X, Y, loss, train=True):
         # Δ_j ← g′(in_j) Σ_k w_jk Δ_k  (+ the loss's output Δ)
         deltas = []
         for e in range(n):
-            delta_j = g.dg(in_[neuron_j][e]) * totals[e] if (outgoing or gated) else 0.0
+            delta_j = g.dg(in_[neuron_j][e]) * totals[e] \
+                if (outgoing or gated or neuron_j in extra) else 0.0
             if k is not None:
                 delta_j += loss.delta(Y[e][k], a[neuron_j][e], in_[neuron_j][e], g)
             deltas.append(delta_j)

@@ -161,6 +161,26 @@ class Network:
         return net
 
     @classmethod
+    def autoencoder(cls, n_visible, n_hidden, activation="logistic", seed=0, init="glorot",
+                    epsilon=0.5):
+        """Seed 004's autoencoder: ``layered([n_visible, n_hidden, n_visible])``, trained to
+        reproduce its input (``fit(X, X, …)``, with ``sparsity=(ρ, β)`` for UFLDL's sparse one).
+
+        The initial weights are seed 004's heuristic, uniform in ±√(6/(n_in + n_out + 1))
+        ("glorot"), unless `init` says otherwise. Inputs are 1 … n_visible, hidden neurons
+        next, the outputs last in the order of the inputs.
+
+        Examples
+        --------
+        >>> import neurograph as ng
+        >>> ae = ng.Network.autoencoder(64, 25, seed=0)
+        >>> ae.summary()
+        '64 inputs, 25 hidden, 64 outputs, 3,289 weights'
+        """
+        return cls.layered([n_visible, n_hidden, n_visible], activation=activation, seed=seed,
+                           init=init, epsilon=epsilon)
+
+    @classmethod
     def from_layers(cls, Ws, bs, activation="logistic", output_activation=None):
         """Build the per-neuron network from the matrices W^2, …, W^L and vectors b^2, …, b^L.
 
@@ -798,7 +818,7 @@ class Network:
     def fit(self, X, Y, lr=0.5, epochs=100, batch_size=1, loss="squared", weight_decay=0.0,
             decay_bias=True, dropout=0.0, shuffle=True, seed=0, validation=None,
             error_tol=None, min_delta=None, patience=1, progress=False, engine="auto",
-            rule="gradient", optimizer="sgd"):
+            rule="gradient", optimizer="sgd", sparsity=None, sparsity_neurons=None):
         """Train by gradient descent: NEURALNETTRAIN (seed 001) and its mini-batch variants.
 
         Parameters
@@ -850,6 +870,12 @@ class Network:
             running state; "lbfgs" and "cg" (seed 004, scipy) minimize the full-batch
             J(θ) of :meth:`cost_and_grad`, `epochs` being their iteration limit and the
             history one entry per iteration (they ignore `lr` and `batch_size`).
+        sparsity : (float, float), optional
+            (ρ, β): the sparse autoencoder's β Σ_j KL(ρ ‖ ρ̂_j) joins J, ρ̂_j the mean of a_j
+            over each batch, for the hidden neurons (or `sparsity_neurons`); see
+            :mod:`neurograph.training.sparsity`.
+        sparsity_neurons : sequence of int, optional
+            The neurons the sparsity penalty reaches (default: every hidden neuron).
 
         Batch-normalized neurons (:meth:`add_batch_norm`) need ``batch_size`` ≥ 2 (a last
         batch of one joins the one before); γ_j and β_j train with the weights, and
@@ -886,10 +912,11 @@ class Network:
                         weight_decay=weight_decay, decay_bias=decay_bias, dropout=dropout,
                         shuffle=shuffle, seed=seed, validation=validation, error_tol=error_tol,
                         min_delta=min_delta, patience=patience, progress=progress,
-                        engine=engine, rule=rule, optimizer=optimizer)
+                        engine=engine, rule=rule, optimizer=optimizer, sparsity=sparsity,
+                        sparsity_neurons=sparsity_neurons)
 
     def cost_and_grad(self, theta, X, Y, loss="squared", weight_decay=0.0, decay_bias=True,
-                      sparsity=None, engine="auto"):
+                      sparsity=None, engine="auto", sparsity_neurons=None):
         """J(θ) and ∇J(θ) on the whole data set: what scipy.optimize.minimize wants (seed 004).
 
         J(θ) = (1/n) Σ_e ℓ(y^(e), h_θ(x^(e))) + λ Σ w_ij² over the decayed weights (the
@@ -906,8 +933,9 @@ class Network:
         loss : str or Loss, default "squared"
         weight_decay : float, default 0
         decay_bias : bool, default True
-        sparsity : None
-            Reserved for the sparse autoencoder's KL penalty (not in this version).
+        sparsity : (float, float), optional
+            (ρ, β): add β Σ_j KL(ρ ‖ ρ̂_j) over the hidden neurons (or `sparsity_neurons`),
+            ρ̂_j the mean of a_j over the n examples (seeds 003–004's sparse autoencoder).
         engine : {"auto", "reference", "vectorized"}, default "auto"
 
         Returns
@@ -944,7 +972,8 @@ class Network:
         """
         from ..training import objective
         return objective.cost_and_grad(self, theta, X, Y, loss=loss, weight_decay=weight_decay,
-                                       decay_bias=decay_bias, sparsity=sparsity, engine=engine)
+                                       decay_bias=decay_bias, sparsity=sparsity, engine=engine,
+                                       sparsity_neurons=sparsity_neurons)
 
     def perceptron_step(self, x, y, lr=1.0):
         """Rosenblatt's perceptron rule on one example: w_ij ← w_ij + α (y_j − a_j) a_i.

@@ -65,7 +65,7 @@ class GradCheckResult:
 
 
 def gradcheck(net, x, y, loss="squared", eps=1e-4, weight_decay=0.0, decay_bias=True,
-              sparsity=None):
+              sparsity=None, sparsity_neurons=None):
     r"""Compare backprop's gradient with central differences, one weight at a time.
 
     For one example (x and y 1-D): for every edge (i, j),
@@ -110,7 +110,11 @@ def gradcheck(net, x, y, loss="squared", eps=1e-4, weight_decay=0.0, decay_bias=
     """
     eps = checks.option("eps", eps)
     if _is_batch(x):
-        return _batch_gradcheck(net, x, y, loss, eps, weight_decay, decay_bias, sparsity)
+        return _batch_gradcheck(net, x, y, loss, eps, weight_decay, decay_bias, sparsity,
+                                sparsity_neurons)
+    if sparsity is not None or weight_decay:
+        raise NetworkError("weight decay and sparsity are parts of a batch's J(θ): give X and Y "
+                           "as 2-D arrays (one row per example), even for one example")
     plan = net.plan()
     x = checks.vector(x, len(plan.inputs), "x")
     y = checks.vector(y, len(plan.outputs), "y")
@@ -155,14 +159,16 @@ def _is_batch(x):
         return False
 
 
-def _batch_gradcheck(net, X, Y, loss, eps, weight_decay, decay_bias, sparsity):
+def _batch_gradcheck(net, X, Y, loss, eps, weight_decay, decay_bias, sparsity,
+                     sparsity_neurons):
     """Seed 004's check of J(θ) on a batch, entry by entry of θ."""
     theta = net.theta()
     keys = net.theta_edges()
 
     def J(values):
         return net.cost_and_grad(values, X, Y, loss=loss, weight_decay=weight_decay,
-                                 decay_bias=decay_bias, sparsity=sparsity)
+                                 decay_bias=decay_bias, sparsity=sparsity,
+                                 sparsity_neurons=sparsity_neurons)
 
     _, grad = J(theta)
     numeric = {}

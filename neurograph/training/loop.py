@@ -22,6 +22,7 @@ from ..model.losses import get_loss
 from ..model.network import first_overflow, overflow_message
 from . import optimizers, perceptron
 from .history import History, labels_of
+from .sparsity import sparsity_of
 from .runners import RUNNERS
 
 __all__ = ["fit", "predict", "choose_engine", "check_engine", "examples", "ENGINES", "WEIGHT_LIMIT"]
@@ -39,7 +40,7 @@ RULES = ("gradient", "perceptron")
 def fit(net, X, Y, lr=0.5, epochs=100, batch_size=1, loss="squared", weight_decay=0.0,
         decay_bias=True, dropout=0.0, shuffle=True, seed=0, validation=None, error_tol=None,
         min_delta=None, patience=1, progress=False, engine="auto", rule="gradient",
-        optimizer="sgd"):
+        optimizer="sgd", sparsity=None, sparsity_neurons=None):
     """Train `net`; see :meth:`Network.fit` for the parameters."""
     if rule not in RULES:
         raise NetworkError(f"unknown rule {describe(rule)}; expected one of: "
@@ -63,6 +64,9 @@ def fit(net, X, Y, lr=0.5, epochs=100, batch_size=1, loss="squared", weight_deca
     decay_bias, shuffle = checks.flag(decay_bias, "decay_bias"), checks.flag(shuffle, "shuffle")
     progress = checks.flag(progress, "progress")
     rng = checks.generator(seed)
+    sparse = sparsity_of(net, sparsity, sparsity_neurons)
+    if sparse is not None and rule == "perceptron":
+        raise NetworkError("the perceptron rule takes no sparsity penalty")
     full_batch = optimizer in optimizers.SCIPY_METHODS
     if full_batch:
         batch_size = len(X)
@@ -83,7 +87,8 @@ def fit(net, X, Y, lr=0.5, epochs=100, batch_size=1, loss="squared", weight_deca
     minimize = optimizers.scipy_minimize() if full_batch else None  # scipy there, or say so
     bar = _progress_bar(progress, epochs)
     runner = RUNNERS[choose_engine(engine, plan, batch_size)](
-        net, X, Y, loss, dropout, rng, None if full_batch else optimizers.make_optimizer(optimizer))
+        net, X, Y, loss, dropout, rng, None if full_batch else optimizers.make_optimizer(optimizer),
+        sparse)
     history, labels = History(), labels_of(Y)
     before, calm = (runner.snapshot(), net.values()), 0
     if full_batch:

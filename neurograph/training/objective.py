@@ -4,7 +4,8 @@ r"""J(θ) and ∇J(θ) on a whole data set: seed 004's "a function that returns 
    J(\theta) = \frac{1}{n} \sum_{e=1}^{n} \ell(y^{(e)}, h_\theta(x^{(e)}))
                + \lambda \sum w_{ij}^2
 
-(the decayed weights; seeds 003–004's λ/2 form is ``weight_decay=λ/2``), with batch
+(the decayed weights; seeds 003–004's λ/2 form is ``weight_decay=λ/2``), plus the sparse
+autoencoder's β Σ_j KL(ρ ‖ ρ̂_j) with ``sparsity=(ρ, β)``, with batch
 normalization taking its statistics over the n examples. The network's θ is the same
 afterwards as before, so scipy can call it as often as it likes.
 """
@@ -13,15 +14,16 @@ import numpy as np
 
 from .. import checks
 from ..engines import batch
-from ..errors import NetworkError, describe
+from ..errors import NetworkError
 from ..model.losses import get_loss
 from . import loop, runners
+from .sparsity import sparsity_of
 
 __all__ = ["cost_and_grad"]
 
 
 def cost_and_grad(net, theta, X, Y, loss="squared", weight_decay=0.0, decay_bias=True,
-                  sparsity=None, engine="auto"):
+                  sparsity=None, engine="auto", sparsity_neurons=None):
     """(J(θ), ∇J(θ)) on the examples (X, Y); see :meth:`Network.cost_and_grad`."""
     plan = net.plan()
     size = len(plan.parameters) + 2 * len(plan.norms)
@@ -30,15 +32,13 @@ def cost_and_grad(net, theta, X, Y, loss="squared", weight_decay=0.0, decay_bias
     loss = get_loss(loss)
     weight_decay = checks.option("weight_decay", weight_decay)
     decay_bias = checks.flag(decay_bias, "decay_bias")
-    if sparsity is not None:
-        raise NetworkError(f"sparsity={describe(sparsity)}: the sparsity penalty is not part "
-                           f"of this version's J(θ) yet; pass sparsity=None")
+    sparse = sparsity_of(net, sparsity, sparsity_neurons)
     if plan.norms and len(X) < 2:
         raise NetworkError("batch normalization takes its statistics over the examples: "
                            "J(θ) needs at least 2 of them")
     engine = loop.choose_engine(loop.check_engine(engine), plan, len(X))
     before = net.theta()
-    runner = runners.RUNNERS[engine](net, X, Y, loss, 0.0, None, None)
+    runner = runners.RUNNERS[engine](net, X, Y, loss, 0.0, None, None, sparse)
     try:
         runner.set_theta(theta)
         with batch.quiet():

@@ -91,12 +91,12 @@ class _Stepper:
 class ReferenceRunner(_Stepper):
     """Training steps and evaluation by the reference engine, one neuron at a time."""
 
-    def __init__(self, net, X, Y, loss, dropout, rng, optimizer=None):
+    def __init__(self, net, X, Y, loss, dropout, rng, optimizer=None, sparsity=None):
         self.plan, self.loss = net.plan(), loss
         self.examples = list(zip(X.tolist(), Y.tolist()))
         self.dropout = Dropout(self.plan, dropout, rng) if dropout else None
-        self.optimizer = optimizer
-        self.fused = isinstance(optimizer, SGD) and self.plan.plain
+        self.optimizer, self.sparsity = optimizer, sparsity
+        self.fused = isinstance(optimizer, SGD) and self.plan.plain and sparsity is None
 
     def theta(self):
         return np.array([edge.weight for _, edge in self.plan.parameters]
@@ -113,9 +113,12 @@ class ReferenceRunner(_Stepper):
     def cost_and_gradient(self, indices=None, remember=False):
         chosen = self.examples if indices is None else [self.examples[e] for e in indices]
         plan = self.plan
-        if plan.norms:  # batch normalization: the whole batch, neuron by neuron
+        if plan.norms or self.sparsity:  # batch statistics: the whole batch, neuron by neuron
             X, Y = [x for x, _ in chosen], [y for _, y in chosen]
-            total, grad, stats = reference.batch_pass(plan, X, Y, self.loss, train=True)
+            sparse = None if self.sparsity is None else (self.sparsity.neurons,
+                                                          self.sparsity.terms)
+            total, grad, stats = reference.batch_pass(plan, X, Y, self.loss, train=True,
+                                                      sparse=sparse)
             if remember:
                 for norm, mean, var in stats:
                     norm.remember(mean, var)
@@ -157,11 +160,17 @@ class ReferenceRunner(_Stepper):
         plan, loss = self.plan, self.loss
         examples = self.examples if X is None else list(zip(X.tolist(), Y.tolist()))
         total, outputs = 0.0, []
+        sparse = [] if self.sparsity is None else self.sparsity.neurons
+        sums = [0.0] * len(sparse)  # Σ_e a_j for the sparsity penalty's ρ̂_j
         for x, y in examples:
             reference.forward_propagate(plan, x)
             total += reference.output_loss(plan, y, loss)
             outputs.append([neuron.a for neuron in plan.outputs])
-        return total / len(examples), np.array(outputs)
+            sums = [s + neuron.a for s, neuron in zip(sums, sparse)]
+        cost = total / len(examples)
+        if sparse:
+            cost += self.sparsity.terms([s / len(examples) for s in sums])[0]
+        return cost, np.array(outputs)
 
     def penalty(self, decay_bias):
         if not self.fused:
@@ -192,12 +201,20 @@ class BatchRunner(_Stepper):
     Dropout draws the same random numbers in the same order as the reference runner.
     """
 
-    def __init__(self, net, X, Y, loss, dropout, rng, optimizer=None):
+    def __init__(self, net, X, Y, loss, dropout, rng, optimizer=None, sparsity=None):
         self.engine, self.X, self.Y, self.loss = batch.compile_batch(net), X, Y, loss
         self.plan = net.plan()
         self.dropout, self.rng = dropout, rng
-        self.optimizer = optimizer
-        self.fused = isinstance(optimizer, SGD) and self.engine.plain
+        self.optimizer, self.sparsity = optimizer, sparsity
+        self.fused = isinstance(optimizer, SGD) and self.engine.plain and sparsity is None
+        if sparsity is not None:  # where the penalised neurons stand in the blocks
+            places = [self.engine.place[neuron.id] for neuron in sparsity.neurons]
+            self.sparse_places = places
+            self.sparse_blocks = {}
+            for k, (b, c) in enumerate(places):
+                self.sparse_blocks.setdefault(b, ([], []))
+                self.sparse_blocks[b][0].append(c)
+                self.sparse_blocks[b][1].append(k)
         # what every batch would check or compute again, once: the targets alone decide them
         self.checked = self.engine.targets_check(Y, loss)
         self.sums_to_one = bool(np.all(Y.sum(axis=1) == 1.0))
@@ -217,14 +234,26 @@ class BatchRunner(_Stepper):
             drawn = self.rng.random((len(X), len(self.engine.hidden_places)))
             keep = (drawn >= self.dropout) * (1.0 / (1.0 - self.dropout))
         IN, A = self.engine.forward(X, keep, train=train)
-        return Y, IN, A, self.engine.backward(Y, self.loss, IN, A, self.checked, self.sums_to_one)
+        penalty, extra = self._sparsity_terms(A)
+        D = self.engine.backward(Y, self.loss, IN, A, self.checked, self.sums_to_one, extra)
+        return Y, IN, A, D, penalty
+
+    def _sparsity_terms(self, A):
+        """The sparsity penalty on these activations, and its ∂/∂a_j by block for backward."""
+        if self.sparsity is None:
+            return 0.0, None
+        rho_hat = [float(A[b][:, c].mean()) for b, c in self.sparse_places]
+        penalty, slopes = self.sparsity.terms(rho_hat)
+        slopes = np.array(slopes)
+        return penalty, {b: (np.array(columns), slopes[which])
+                         for b, (columns, which) in self.sparse_blocks.items()}
 
     def cost_and_gradient(self, indices=None, remember=False):
-        Y, IN, A, D = self._propagate(indices, train=True)
+        Y, IN, A, D, penalty = self._propagate(indices, train=True)
         if remember:
             self.engine.remember()
         n = len(Y)
-        return float(np.sum(self.engine.losses(Y, self.loss, IN, A))) / n, \
+        return float(np.sum(self.engine.losses(Y, self.loss, IN, A))) / n + penalty, \
             self.engine.gradient(D) / n
 
     def update(self, indices, lr, weight_decay, decay_bias):
@@ -232,7 +261,7 @@ class BatchRunner(_Stepper):
             self.step_theta(indices, lr, weight_decay, decay_bias)
             return
         if self.dropout:
-            _, _, _, D = self._propagate(indices, train=False)
+            _, _, _, D, _ = self._propagate(indices, train=False)
         else:  # the common case, without the detour
             engine, Y = self.engine, self.Y[indices]
             IN, A = engine.forward(self.X[indices])
@@ -243,7 +272,8 @@ class BatchRunner(_Stepper):
         X = self.X if X is None else X
         IN, A = self.engine.forward(X)
         outputs = self.engine.outputs_of(A)
-        return float(np.mean(self.engine.losses(Y, self.loss, IN, A))), outputs
+        penalty, _ = self._sparsity_terms(A)
+        return float(np.mean(self.engine.losses(Y, self.loss, IN, A))) + penalty, outputs
 
     def penalty(self, decay_bias):
         if not self.fused:
