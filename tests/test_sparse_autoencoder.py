@@ -145,3 +145,22 @@ def test_sparsity_needs_activations_in_zero_one():
     with pytest.raises(ng.NetworkError, match="sparsity_neurons lists neuron 1, an input neuron"):
         net.cost_and_grad(net.theta(), X[:, :3], X[:, :3], sparsity=(0.1, 3),
                           sparsity_neurons=[1])
+
+
+def test_explain_shows_the_sparsity_term_in_each_hidden_delta():
+    net = autoencoder()
+    rho, beta = 0.1, 3.0
+    W2 = np.array([[net.w[j, k] for k in net.outputs] for j in net.hidden])
+    b2 = np.array([net.w[0, k] for k in net.outputs])
+    a2 = hidden_activations(net, X)
+    a3 = 1 / (1 + np.exp(-(a2 @ W2 + b2)))
+    d3 = -(X - a3) * a3 * (1 - a3)
+    rho_hat = a2.mean(axis=0)
+    d2 = (d3 @ W2.T + beta * (-rho / rho_hat + (1 - rho) / (1 - rho_hat))) * a2 * (1 - a2)
+    before = snapshot(net)
+    steps = net.explain(X[0], y=X[0], loss="half_squared", sparsity=(rho, beta), batch=X)
+    assert snapshot(net) == before
+    for c, j in enumerate(net.hidden):
+        assert steps.values[f"ρ̂_{j}"] == pytest.approx(rho_hat[c], rel=1e-12)
+        assert steps.values[f"Δ_{j}"] == pytest.approx(d2[0, c], rel=1e-10)
+    assert "+ β·(−ρ/ρ̂_7 + (1 − ρ)/(1 − ρ̂_7))) = " in str(steps)

@@ -1029,7 +1029,7 @@ class Network:
     # ------------------------------------------------------ explaining (teaching/)
 
     def explain(self, x, y=None, lr=None, loss="squared", digits=4, carry_rounded=False,
-                weight_decay=0.0, decay_bias=True):
+                weight_decay=0.0, decay_bias=True, sparsity=None, batch=None):
         """The hand-worked steps for one example, in the lecture's notation.
 
         Forward propagation (in_j and a_j for each processing neuron in
@@ -1052,6 +1052,11 @@ class Network:
             step, as a person working by hand does.
         weight_decay : float, default 0
         decay_bias : bool, default True
+        sparsity : (float, float), optional
+            (ρ, β): show the sparse autoencoder's term in each hidden Δ_j,
+            g′(in_j)·(Σ_k w_jk Δ_k + β(−ρ/ρ̂_j + (1 − ρ)/(1 − ρ̂_j))).
+        batch : array_like, optional
+            The examples ρ̂_j is the mean over (default: x alone).
 
         Returns
         -------
@@ -1077,7 +1082,7 @@ class Network:
         from ..teaching import explain
         return explain.explain(self, x, y=y, lr=lr, loss=loss, digits=digits,
                                carry_rounded=carry_rounded, weight_decay=weight_decay,
-                               decay_bias=decay_bias)
+                               decay_bias=decay_bias, sparsity=sparsity, batch=batch)
 
     def layers(self):
         """The layer notation of seeds 000, 002 and 004 for a layered network.

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 
 from .. import checks
 from ..errors import NetworkError, describe
+from ..engines import reference
 from ..model.losses import get_loss
+from ..training.sparsity import sparsity_of
 from ..numbers import format_number, round_half_up
 from .explanation import Explanation, Step, fn, num, op, remark, sym
 
@@ -22,9 +24,10 @@ __all__ = ["explain", "check_answers", "AnswerReport", "AnswerCheck"]
 
 
 def explain(net, x, y=None, lr=None, loss="squared", digits=4, carry_rounded=False,
-            weight_decay=0.0, decay_bias=True):
+            weight_decay=0.0, decay_bias=True, sparsity=None, batch=None):
     """Forward propagation, backpropagation and an update, step by step; see Network.explain."""
     plan = net.plan()
+    sparse = sparsity_of(net, sparsity)
     x = checks.vector(x, len(plan.inputs), "x")
     y = None if y is None else checks.vector(y, len(plan.outputs), "y")
     loss = get_loss(loss)
@@ -41,9 +44,15 @@ def explain(net, x, y=None, lr=None, loss="squared", digits=4, carry_rounded=Fal
                                f"lr shows the forward and backward pass")
     weight_decay = checks.option("weight_decay", weight_decay)
     work = _Working(digits if carry_rounded else None)
+    if sparse is not None:
+        if y is None:
+            raise NetworkError("the sparsity term is part of backpropagation: pass y as well")
+        rows = [x] if batch is None else checks.matrix(batch, len(plan.inputs), "batch").tolist()
+        work.sparse = _sparsity_slopes(net, plan, sparse, rows)
     work.forward(plan, x)
     headings = {"forward": f"Forward propagation, x = {_vector_text(x, digits)}"}
     if y is not None:
+        work.sparsity_steps()
         work.backward(plan, y, loss)
         headings["backward"] = (f"Backpropagation, y = {_vector_text(y, digits)}, "
                                 f"{loss.name} loss")
@@ -67,6 +76,7 @@ class _Working:
         self.steps = []
         self.in_, self.a, self.g1, self.delta, self.grad, self.new = {}, {}, {}, {}, {}, {}
         self.error, self.raw, self.slope = {}, {}, {}  # g(in_j) before batch norm; c_ij
+        self.sparse = {}  # j → (ρ̂_j, β(−ρ/ρ̂_j + (1 − ρ)/(1 − ρ̂_j)), ρ, β)
 
     def step(self, section, name, value, *tokens):
         self.steps.append(Step(section, name, value, tokens))
@@ -207,7 +217,7 @@ class _Working:
                           num(self.error[j]))
             self.g1[j] = self._derivative(j, g)
             parts, numbers, value = [], [], None
-            if outgoing or gated:  # hidden: g′(in_j) Σ_{k:(j,k)∈A} w_jk Δ_k
+            if outgoing or gated or j in self.sparse:  # hidden: g′(in_j) Σ_k w_jk Δ_k
                 total = 0.0
                 for edge, neuron_k in outgoing:
                     total += edge.weight * self.delta[neuron_k.id]
@@ -220,6 +230,14 @@ class _Working:
                 figures = [[num(e.weight), op("·"), num(self.delta[n.id])] for e, n in outgoing]
                 figures += [[num(e.weight), op("·"), num(self.slope[n.id][j]), op("·"),
                              num(self.delta[n.id])] for e, n, _ in gated]
+                if j in self.sparse:  # the sparsity penalty: + β(−ρ/ρ̂_j + (1 − ρ)/(1 − ρ̂_j))
+                    _, term, _, _ = self.sparse[j]
+                    total += term
+                    symbols.append([sym("β"), op("·"), op("("), op("−"), sym("ρ"), op("/"),
+                                    sym("ρ̂", j), op("+"), op("("), num(1.0), op("−"), sym("ρ"),
+                                    op(")"), op("/"), op("("), num(1.0), op("−"), sym("ρ̂", j),
+                                    op(")"), op(")")])
+                    figures.append([num(term)])
                 scale_parts, scale_numbers = [], []
                 if norm is not None:  # through â_j: ∂â_j/∂a_j = γ_j/√(ε + σ̂_j²)
                     scale = self._norm_scale(j, norm)
@@ -244,6 +262,12 @@ class _Working:
             tail = (op("="), *numbers) if numbers else ()
             self.step("backward", f"Δ_{j}", self.delta[j], sym("Δ", j), op("="), *parts, *tail,
                       op("="), num(self.delta[j]))
+
+    def sparsity_steps(self):
+        """ρ̂_j of each neuron the sparsity penalty reaches, as a step."""
+        for j, (rho_hat, term, rho, beta) in self.sparse.items():
+            self.step("backward", f"ρ̂_{j}", rho_hat, sym("ρ̂", j), op("="), num(rho_hat),
+                      remark("(the mean of a_j over the batch)"))
 
     def _norm_scale(self, j, norm):
         """∂â_j/∂a_j = γ_j/√(ε + σ̂_j²), as a step of its own."""
@@ -410,6 +434,23 @@ def _sum(products):
             tokens.append(op("+"))
         tokens += [left, op("·"), right]
     return tokens
+
+
+def _sparsity_slopes(net, plan, sparse, rows):
+    """{j: (ρ̂_j, β(−ρ/ρ̂_j + (1 − ρ)/(1 − ρ̂_j)), ρ, β)} with ρ̂_j the mean of a_j over `rows`
+    (run through the reference engine; the neurons' values are put back)."""
+    saved = net.values()
+    sums = [0.0] * len(sparse.neurons)
+    try:
+        for row in rows:
+            reference.forward_propagate(plan, row)
+            sums = [s + neuron.a for s, neuron in zip(sums, sparse.neurons)]
+    finally:
+        net.restore_values(saved)
+    rho_hats = [s / len(rows) for s in sums]
+    _, slopes = sparse.terms(rho_hats)
+    return {neuron.id: (rho_hat, slope, sparse.rho, sparse.beta)
+            for neuron, rho_hat, slope in zip(sparse.neurons, rho_hats, slopes)}
 
 
 def _joined(terms, symbol):

@@ -20,7 +20,7 @@ LATEX_SYMBOLS = {"Δ": r"\Delta", "ℓ": r"\ell", "α": r"\alpha", "λ": r"\lamb
                  "softplus": r"\mathrm{softplus}", "LeakyReLU": r"\mathrm{LeakyReLU}",
                  "log": r"\log", "max": r"\max", "γ": r"\gamma", "β": r"\beta",
                  "ε": r"\epsilon", "â": r"\hat a", "μ̂": r"\hat\mu", "σ̂²": r"\hat\sigma^2",
-                 "√": r"\sqrt"}
+                 "√": r"\sqrt", "ρ": r"\rho", "ρ̂": r"\hat\rho"}
 TEXT_OPS = {"+": " + ", "−": " − ", "·": "·", "=": " = ", "←": " ← ", "(": "(", ")": ")",
             "/": "/", "²": "²", ",": ", "}
 LATEX_OPS = {"+": " + ", "−": " - ", "·": r" \cdot ", "=": " = ", "←": r" \leftarrow ",
