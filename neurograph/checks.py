@@ -81,11 +81,9 @@ def vector(values, length, what):
                            f"{array.shape}: {describe(values)}")
     if array.dtype.kind != "f":
         array = array.astype(float)
-    out = array.tolist()
-    for v in out:
-        if not math.isfinite(v):
-            raise NetworkError(f"{what} must be finite; received {describe(values)}")
-    return out
+    if not np.isfinite(array).all():
+        raise NetworkError(f"{what} must be finite; received {describe(values)}")
+    return array.tolist()
 
 
 def matrix(values, n_cols, what):
@@ -102,7 +100,7 @@ def matrix(values, n_cols, what):
                            f"shape {array.shape}")
     if array.shape[0] == 0:
         raise NetworkError(f"{what} has no examples")
-    array = array.astype(float)
+    array = array.astype(float, copy=False)  # (kept as given when it is floats already)
     if not np.isfinite(array).all():
         row = int(np.argwhere(~np.isfinite(array))[0, 0])
         raise NetworkError(f"{what} must be finite; row {row} is {describe(array[row].tolist())}")

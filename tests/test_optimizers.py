@@ -113,7 +113,7 @@ def test_history_has_an_entry_per_iteration_and_says_why_it_stopped():
     (lambda m: m.set_theta([math.nan] * 13), r"theta must be finite"),
     (lambda m: m.cost_and_grad([0.0] * 12, X, Y), r"theta must have 13 values"),
     (lambda m: m.cost_and_grad([math.inf] * 13, X, Y), r"theta must be finite"),
-    (lambda m: m.cost_and_grad(m.theta(), X, Y, sparsity=(0.1, 3.0)), r"sparsity"),
+    (lambda m: m.cost_and_grad(m.theta(), X, Y, sparsity=(0.1, -3.0)), r"beta \(β\)"),
     (lambda m: m.cost_and_grad(m.theta(), X, Y[:2]), r"X and Y must have a row per example"),
 ])
 def test_bad_optimizer_use_is_refused_and_changes_nothing(act, says):

@@ -37,7 +37,9 @@ def cost_and_grad(net, theta, X, Y, loss="squared", weight_decay=0.0, decay_bias
         raise NetworkError("batch normalization takes its statistics over the examples: "
                            "J(θ) needs at least 2 of them")
     engine = loop.choose_engine(loop.check_engine(engine), plan, len(X))
-    before = net.theta()
+    # the batch engine works on arrays of its own; the reference engine on the edges, which
+    # get their values back afterwards
+    before = net.theta() if engine == "reference" else None
     runner = runners.RUNNERS[engine](net, X, Y, loss, 0.0, None, None, sparse)
     try:
         runner.set_theta(theta)
@@ -45,9 +47,10 @@ def cost_and_grad(net, theta, X, Y, loss="squared", weight_decay=0.0, decay_bias
             cost, grad = runner.cost_and_gradient()
     finally:
         runner.close()
-        net.set_theta(before)
+        if before is not None:
+            net.set_theta(before)
     if weight_decay:
-        mask = runners.decayed(plan, decay_bias)
+        mask = runner.decayed(decay_bias)
         cost += weight_decay * float(np.sum(theta[mask] ** 2))
         grad = grad + 2.0 * weight_decay * mask * theta
     return float(cost), np.asarray(grad, dtype=float)

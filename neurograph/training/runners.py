@@ -60,9 +60,15 @@ def decayed(plan, decay_bias):
     """Which entries of θ weight decay reaches (a boolean array): every weight, except the
     bias edges' without `decay_bias` (a tied group counts as a bias when all its edges
     are), and never γ or β."""
-    bias_of = {edge: is_bias for edge, _, is_bias in plan.shared}
-    mask = [decay_bias or not bias_of.get(edge, key[0] == 0) for key, edge in plan.parameters]
-    return np.array(mask + [False] * (2 * len(plan.norms)), dtype=bool)
+    mask = np.zeros(len(plan.parameters) + 2 * len(plan.norms), dtype=bool)
+    if decay_bias:
+        mask[:len(plan.parameters)] = True
+        return mask
+    mask[:len(plan.parameters)] = np.fromiter((key[0] != 0 for key, _ in plan.parameters),
+                                              bool, len(plan.parameters))
+    for edge, _, is_bias in plan.shared:  # a tied group is a bias only if all its edges are
+        mask[plan.index[edge]] = not is_bias
+    return mask
 
 
 class _Stepper:
@@ -217,7 +223,7 @@ class BatchRunner(_Stepper):
                 self.sparse_blocks[b][1].append(k)
         # what every batch would check or compute again, once: the targets alone decide them
         self.checked = self.engine.targets_check(Y, loss)
-        self.sums_to_one = bool(np.all(Y.sum(axis=1) == 1.0))
+        self.sums_to_one = bool(self.engine.group) and bool(np.all(Y.sum(axis=1) == 1.0))
         self.quiet = batch.quiet()
         self.quiet.__enter__()  # for the whole run; close() leaves it
 
