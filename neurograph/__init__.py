@@ -34,6 +34,7 @@ from .model.losses import LOSSES, Loss, get_loss
 from .model.network import Network, load
 from .model.neuron import Edge, Neuron
 from .model.normalization import BatchNorm
+from .model.rbm import RBM
 from .teaching.explain import AnswerReport, check_answers
 from .teaching.explanation import Explanation
 from .teaching.layers import Layer
@@ -60,6 +61,7 @@ __all__ = [
     "Network",
     "NetworkError",
     "Neuron",
+    "RBM",
     "UnknownEdgeError",
     "UnknownNeuronError",
     "check_answers",

@@ -193,6 +193,9 @@ OPTIONS = {
     "epochs": Count("epochs", minimum=1),
     "batch_size": Count("batch_size", minimum=1),
     "patience": Count("patience", minimum=1),
+    "rbm_size": Count("an RBM's number of visible or hidden neurons", minimum=1),
+    "steps": Count("steps", minimum=1),
+    "k": Count("k (Gibbs rounds)", minimum=1),
     "digits": Count("digits", minimum=0, maximum=17),
 }
 """What each option accepts, declared once; :func:`option` checks a value against it."""

@@ -17,7 +17,9 @@ __all__ = ["plot_filters", "filters_of"]
 
 def filters_of(net, neurons=None):
     """(ids, array): each chosen neuron's weights from the inputs, one row each, in the order
-    of ``net.inputs`` (0 where an input has no edge to it)."""
+    of ``net.inputs`` (0 where an input has no edge to it); an RBM gives its own."""
+    if hasattr(net, "filters"):
+        return net.filters(neurons)
     inputs = net.inputs
     ids = list(net.hidden if neurons is None else neurons)
     if not ids:

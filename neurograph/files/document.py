@@ -18,7 +18,8 @@ from ..errors import NetworkError
 from .atomic import writable, write_atomically
 from .fields import NORM_FIELDS
 
-__all__ = ["FORMAT", "VERSION", "TEXT_SUFFIXES", "to_document", "contents", "read", "save",
+__all__ = ["FORMAT", "VERSION", "TEXT_SUFFIXES", "to_document", "contents", "rbm_contents",
+           "save_json", "read", "save",
            "format_json"]
 
 FORMAT, VERSION = "neurograph", 2
@@ -184,6 +185,47 @@ def contents(doc, source="the network"):
                 neuron_place=lambda j: f"neurons[{listed_at[j]}].activation")
 
 
+def rbm_contents(doc, source="the RBM"):
+    """(visible ids, hidden ids, {(i, j): w}) of an RBM document, its fields checked."""
+    def fail(where, message):
+        raise NetworkError(f"{source}: {where}: {message}")
+
+    for key in ("visible", "hidden", "edges"):
+        if not isinstance(doc.get(key), list):
+            fail(key, f"expected a list; received {_kind(doc.get(key))}")
+    visible = [_id(v, f"visible[{k}]", fail) for k, v in enumerate(doc["visible"])]
+    hidden = [_id(v, f"hidden[{k}]", fail) for k, v in enumerate(doc["hidden"])]
+    V, H = len(visible), len(hidden)
+    if not V or not H or visible != list(range(1, V + 1)) \
+            or hidden != list(range(V + 1, V + H + 1)):
+        fail("visible", f"expected visible 1 … V and hidden V + 1 … V + H; received "
+                        f"{_short(visible)} and {_short(hidden)}")
+    edges = {}
+    for k, entry in enumerate(doc["edges"]):
+        where = f"edges[{k}]"
+        if not isinstance(entry, dict):
+            fail(where, f"expected an object with from, to and weight; received {_kind(entry)}")
+        i = _id(entry.get("from"), f"{where}.from", fail)
+        j = _id(entry.get("to"), f"{where}.to", fail)
+        w = entry.get("weight")
+        if isinstance(w, bool) or not isinstance(w, (int, float)) or not math.isfinite(w):
+            fail(f"{where}.weight", f"expected a finite number; received {_short(w)}")
+        if not ((i == 0 and 1 <= j <= V + H) or (1 <= i <= V < j <= V + H)):
+            fail(where, f"edge ({i}, {j}) joins no visible neuron to a hidden one (nor 0 to "
+                        f"a neuron)")
+        if (i, j) in edges:
+            fail(where, f"edge ({i}, {j}) is given twice")
+        edges[i, j] = float(w)
+    return visible, hidden, edges
+
+
+def save_json(doc, path):
+    """Write a document as JSON (.json only), atomically."""
+    path = writable(path, (".json",), "an RBM file's name")
+    data = (json.dumps(doc, indent=1) + "\n").encode("utf-8")
+    return write_atomically(path, lambda handle: handle.write(data))
+
+
 def format_json(doc):
     """The JSON text of a document: one neuron and one edge per line.
 
@@ -256,6 +298,8 @@ def read(path):
         raise NetworkError(f"{source}: nested too deeply to be a network file") from None
     except ValueError as error:  # NaN or Infinity: say where, as for every other fault
         raise NetworkError(f"{source}: {_where_constant(text)}{error}") from None
+    if isinstance(doc, dict) and doc.get("kind") == "rbm":  # the model builds it: RBM
+        return {"rbm": doc, "source": source}
     return contents(doc, source)
 
 

@@ -1261,6 +1261,9 @@ def load(path, activations=None):
     """
     with builders.building():
         contents = documents.read(path)
+        if "rbm" in contents:  # the same format, kind "rbm"
+            from .rbm import RBM
+            return RBM.from_document(contents["rbm"], contents["source"])
         return Network.from_blueprint(Blueprint(**contents, known=_known(activations)))
 
 
