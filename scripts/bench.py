@@ -454,6 +454,28 @@ def sparse_cost(quick):
     return best_of({"hand numpy": hand, "neurograph": ours}, 3 if quick else 10), len(X)
 
 
+def rbm_epoch(repeats):
+    """One epoch of CD-1 on the digits (64-100, mini-batches of 10): ``RBM.fit`` against
+    scikit-learn's ``BernoulliRBM.partial_fit`` on the same batches, and ``fit`` with one
+    iteration (its own loop)."""
+    from sklearn.neural_network import BernoulliRBM
+    X = ng.datasets.digits(test_size=0.25, seed=0).X_train
+    ours = ng.RBM(64, 100, seed=0)
+    theirs = BernoulliRBM(n_components=100, learning_rate=0.06, batch_size=10, n_iter=1,
+                          random_state=0)
+    theirs.partial_fit(X[:10])
+
+    def partial():
+        for first in range(0, len(X), 10):
+            theirs.partial_fit(X[first:first + 10])
+
+    return best_of({
+        "scikit-learn partial_fit": partial,
+        "scikit-learn fit": lambda: theirs.fit(X),
+        "neurograph RBM.fit": lambda: ours.fit(X, lr=0.06, epochs=1, batch_size=10, seed=0),
+    }, repeats)
+
+
 def _digit_images():
     """The 1,797 digits as 64 pixels scaled to [0, 1]."""
     from sklearn.datasets import load_digits
@@ -550,6 +572,12 @@ def main():
     for name, seconds in times.items():
         print(f"   {name:15} {seconds * 1e3:8.2f} ms   {seconds / times['hand numpy']:5.2f} × "
               f"hand numpy")
+
+    times = rbm_epoch(3 if quick else 10)
+    print("\n8. RBM 64-100 on the digits, one epoch of CD-1 in mini-batches of 10")
+    floor = times["scikit-learn partial_fit"]
+    for name, seconds in times.items():
+        print(f"   {name:25} {seconds * 1e3:8.2f} ms   {seconds / floor:5.2f} × partial_fit")
 
 
 if __name__ == "__main__":
