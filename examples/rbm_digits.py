@@ -28,8 +28,9 @@ theirs = BernoulliRBM(n_components=100, learning_rate=0.06, batch_size=10, n_ite
                       random_state=0).fit(X)
 
 binary = (X > 0.5) * 1.0
-print(f"pseudo-log-likelihood of the binarized training digits: neurograph "
-      f"{rbm.pseudo_likelihood(binary):.2f}, scikit-learn {theirs.score_samples(binary).mean():.2f}")
+mine, sklearns = rbm.pseudo_likelihood(binary), theirs.score_samples(binary).mean()
+print(f"pseudo-log-likelihood of the binarized training digits: neurograph {mine:.2f}, "
+      f"scikit-learn {sklearns:.2f}")
 scores = {}
 for name, train, test in (("raw pixels", X, X_test),
                           ("neurograph RBM features", rbm.transform(X), rbm.transform(X_test)),

@@ -156,5 +156,6 @@ def test_bad_input_is_refused(act, says):
 
 def test_plot_filters_and_the_bipartite_picture(tmp_path):
     rbm = ng.RBM(4, 3, seed=0)
-    assert ng.plot_filters(rbm, shape=(2, 2)).images[0].get_array().shape == (7, 7)  # 2 × 2 tiles of 2 × 2
+    image = ng.plot_filters(rbm, shape=(2, 2)).images[0].get_array()
+    assert image.shape == (7, 7)  # 2 × 2 tiles of 2 × 2 pixels, each with a border
     assert rbm.plot(tmp_path / "rbm.png").read_bytes().startswith(b"\x89PNG")

@@ -40,7 +40,6 @@ def test_the_hidden_delta_gains_the_sparsity_term():
     """UFLDL: δ² = (W²ᵀ δ³ + β(−ρ/ρ̂ + (1 − ρ)/(1 − ρ̂))) ⊙ a²(1 − a²), averaged into ∇W¹."""
     net = autoencoder()
     rho, beta = 0.1, 3.0
-    W1 = np.array([[net.w[i, j] for j in net.hidden] for i in net.inputs])
     W2 = np.array([[net.w[j, k] for k in net.outputs] for j in net.hidden])
     b2 = np.array([net.w[0, k] for k in net.outputs])
     a2 = hidden_activations(net, X)
