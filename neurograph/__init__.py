@@ -37,6 +37,7 @@ from .model.normalization import BatchNorm
 from .model.rbm import RBM
 from .teaching.explain import AnswerReport, check_answers
 from .teaching.explanation import Explanation
+from .teaching.mistakes import MISCONCEPTIONS
 from .teaching.layers import Layer
 from .training.gradcheck import GradCheckResult, gradcheck
 from .training.history import History
@@ -56,6 +57,7 @@ __all__ = [
     "History",
     "Layer",
     "LOSSES",
+    "MISCONCEPTIONS",
     "Loss",
     "MinMaxScaler",
     "Network",

@@ -18,6 +18,7 @@ from ..model.losses import get_loss
 from ..training.sparsity import sparsity_of
 from ..numbers import format_number, round_half_up
 from .explanation import Explanation, Step, fn, num, op, remark, sym
+from .mistakes import MISCONCEPTIONS, diagnose
 
 __all__ = ["explain", "check_answers", "AnswerReport", "AnswerCheck"]
 
@@ -26,6 +27,18 @@ __all__ = ["explain", "check_answers", "AnswerReport", "AnswerCheck"]
 def explain(net, x, y=None, lr=None, loss="squared", digits=4, carry_rounded=False,
             weight_decay=0.0, decay_bias=True, sparsity=None, batch=None):
     """Forward propagation, backpropagation and an update, step by step; see Network.explain."""
+    return work_through(net, x, y, lr, loss, digits, carry_rounded, weight_decay, decay_bias,
+                        sparsity, batch)
+
+
+def work_through(net, x, y=None, lr=None, loss="squared", digits=4, carry_rounded=False,
+                 weight_decay=0.0, decay_bias=True, sparsity=None, batch=None, mistake=None):
+    """:func:`explain`, optionally making one of the students' mistakes on the way.
+
+    `mistake` is (code, j, detail): a code of ``MISCONCEPTIONS`` (:mod:`.mistakes`), the
+    neuron whose step it spoils (None: every step, as a student who always makes it), and
+    for "missing_successor" the successor left out, for "factor_2" the factor.
+    """
     plan = net.plan()
     sparse = sparsity_of(net, sparsity)
     x = checks.vector(x, len(plan.inputs), "x")
@@ -43,7 +56,8 @@ def explain(net, x, y=None, lr=None, loss="squared", digits=4, carry_rounded=Fal
                                f"they train on mini-batches, not one example; explain without "
                                f"lr shows the forward and backward pass")
     weight_decay = checks.option("weight_decay", weight_decay)
-    work = _Working(digits if carry_rounded else None)
+    work = _Working(digits if carry_rounded else None, mistake)
+    work.lr = lr
     if sparse is not None:
         if y is None:
             raise NetworkError("the sparsity term is part of backpropagation: pass y as well")
@@ -71,12 +85,19 @@ def explain(net, x, y=None, lr=None, loss="squared", digits=4, carry_rounded=Fal
 class _Working:
     """The calculation, one step at a time, with each value optionally rounded and carried."""
 
-    def __init__(self, digits):
+    def __init__(self, digits, mistake=None):
         self.r = (lambda v: v) if digits is None else (lambda v: round_half_up(v, digits))
+        self.mistake = mistake
+        self.lr = None  # α, for the "updated_weights" mistake
         self.steps = []
         self.in_, self.a, self.g1, self.delta, self.grad, self.new = {}, {}, {}, {}, {}, {}
         self.error, self.raw, self.slope = {}, {}, {}  # g(in_j) before batch norm; c_ij
         self.sparse = {}  # j → (ρ̂_j, β(−ρ/ρ̂_j + (1 − ρ)/(1 − ρ̂_j)), ρ, β)
+
+    def made(self, code, j):
+        """Whether the mistake `code` is made at neuron (or edge) j's step."""
+        return (self.mistake is not None and self.mistake[0] == code
+                and self.mistake[1] in (None, j))
 
     def step(self, section, name, value, *tokens):
         self.steps.append(Step(section, name, value, tokens))
@@ -90,7 +111,8 @@ class _Working:
                                   op("="), num(x_k))
         for neuron_j, g, incoming, combine, norm in plan.forward:
             j = neuron_j.id
-            terms = [(neuron_i.id, edge.weight) for neuron_i, edge in incoming]
+            terms = [(neuron_i.id, edge.weight) for neuron_i, edge in incoming
+                     if not (neuron_i.id == 0 and self.made("missing_bias", j))]
             if combine is None:
                 # in_j = Σ_{i:(i,j)∈A} w_ij a_i
                 total = 0.0
@@ -217,6 +239,11 @@ class _Working:
                           num(self.error[j]))
             self.g1[j] = self._derivative(j, g)
             parts, numbers, value = [], [], None
+            if self.made("missing_successor", j):  # the fan-out mistake: a successor left out
+                outgoing = [(e, n) for e, n in outgoing if n.id != self.mistake[2]]
+            if self.made("updated_weights", j) and self.lr is not None:  # w_jk already updated
+                outgoing = [(_Updated(e.weight - self.lr * self.delta[n.id] * self.a[j]), n)
+                            for e, n in outgoing]
             if outgoing or gated or j in self.sparse:  # hidden: g′(in_j) Σ_k w_jk Δ_k
                 total = 0.0
                 for edge, neuron_k in outgoing:
@@ -244,7 +271,7 @@ class _Working:
                     total *= scale
                     scale_parts = [sym("∂â/∂a", j), op("·")]
                     scale_numbers = [num(scale), op("·")]
-                value = self.g1[j] * total
+                value = total if self.made("missing_g_prime", j) else self.g1[j] * total
                 parts += [sym("g′"), op("("), sym("in", j), op(")"), op("·"), *scale_parts,
                           op("("), *_joined(symbols, "+"), op(")")]
                 numbers += [num(self.g1[j]), op("·"), *scale_numbers, op("("),
@@ -281,6 +308,11 @@ class _Working:
     def _derivative(self, j, g):
         """g′(in_j), written as the lectures write it for the named activations."""
         a_j, in_j = self.raw.get(j, self.a[j]), self.in_[j]
+        if self.made("g_prime_of_a", j):  # the mistake: g′ evaluated at a_j, not at in_j
+            value = self.r(g.dg(a_j))
+            self.step("backward", f"g′(in_{j})", value, sym("g′"), op("("), sym("a", j), op(")"),
+                      op("="), fn("g′"), op("("), num(a_j), op(")"), op("="), num(value))
+            return value
         lhs = (sym("g′"), op("("), sym("in", j), op(")"), op("="))
         if g.dg_form == "a(1-a)":  # g′ = g(in_j)(1 − g(in_j))
             value = self.r(a_j * (1.0 - a_j))
@@ -301,6 +333,18 @@ class _Working:
         return value
 
     def _output_delta(self, j, g, y, target, loss):
+        """This output's Δ term from the loss: (value, symbolic tokens, numeric tokens), with
+        the mistake made if it is made here."""
+        value, symbols, numbers = self._right_output_delta(j, g, y, target, loss)
+        if self.made("missing_g_prime", j) and self.g1[j]:
+            value = value / self.g1[j] if g.name != loss.exact_for else value
+        if self.made("sign", j):  # a − y for y − a
+            value = -value
+        if self.made("factor_2", j):  # squared and half-squared confused
+            value = value * self.mistake[2]
+        return value, symbols, numbers
+
+    def _right_output_delta(self, j, g, y, target, loss):
         """This output's Δ term from the loss: (value, symbolic tokens, numeric tokens)."""
         a_j, g1 = self.a[j], self.g1[j]
         if g.name == loss.exact_for:
@@ -407,6 +451,8 @@ class _Working:
                           remark("(tied: one weight)"))
                 continue
             value = w_ij - lr * self.grad[i, j] - 2.0 * (lr * decay) * w_ij
+            if self.made("sign", (i, j)):  # the update's sign: w + α ∂J/∂w
+                value = w_ij + lr * self.grad[i, j] - 2.0 * (lr * decay) * w_ij
             symbolic = [w, op("−"), sym("α"), op("·"), sym("dJ/dw", f"{i},{j}")]
             numbers = [num(w_ij), op("−"), num(lr), op("·"), num(self.grad[i, j])]
             if decay:
@@ -453,6 +499,15 @@ def _sparsity_slopes(net, plan, sparse, rows):
             for neuron, rho_hat, slope in zip(sparse.neurons, rho_hats, slopes)}
 
 
+class _Updated:
+    """A weight as a student who updated it too early reads it."""
+
+    __slots__ = ("weight",)
+
+    def __init__(self, weight):
+        self.weight = weight
+
+
 def _joined(terms, symbol):
     """Token lists joined by an operator: t_1 + t_2 + …"""
     tokens = []
@@ -482,7 +537,9 @@ def _vector_text(values, digits):
 
 @dataclass(frozen=True)
 class AnswerCheck:
-    """One answer: the name, the value given, the right value, and the step it comes from."""
+    """One answer: the name, the value given, the right value, the step it comes from, and
+    for a wrong one the mistake that explains it (a code of ``ng.MISCONCEPTIONS``, or None);
+    "carried_rounding" marks an answer counted right that carried rounded values."""
 
     name: str
     given: float
@@ -490,6 +547,7 @@ class AnswerCheck:
     correct: bool
     step: str
     note: str = ""
+    diagnosis: str = None
 
 
 @dataclass(frozen=True)
@@ -498,6 +556,11 @@ class AnswerReport:
 
     checks: tuple
     digits: int
+
+    @property
+    def items(self):
+        """The answers checked (the same as ``checks``)."""
+        return self.checks
 
     @property
     def correct(self):
@@ -515,6 +578,8 @@ class AnswerReport:
             else:
                 lines.append(f"✗ {c.name} = {given}: it is {format_number(c.expected, self.digits)}"
                              f", from {c.step}" + (f" ({c.note})" if c.note else ""))
+                if c.diagnosis:
+                    lines.append(f"  probably: {MISCONCEPTIONS[c.diagnosis]}")
         right = sum(c.correct for c in self.checks)
         return "\n".join(lines + [f"{right} of {len(self.checks)} right"])
 
@@ -608,6 +673,12 @@ def check_answers(net, x, y=None, answers=None, lr=None, loss="squared", digits=
             elif not correct:
                 note = (f"exactly {format_number(exact[key], digits)}; carrying the rounded "
                         f"values shown, {format_number(carried, digits)}")
+        diagnosis = None
+        if correct and note:
+            diagnosis = "carried_rounding" if not carry_rounded else None
+        elif not correct:
+            diagnosis = diagnose(work_through, net, key, given, primary, digits, lr, x=x, y=y,
+                                 loss=loss, weight_decay=weight_decay)
         results.append(AnswerCheck(str(name), given, primary, correct,
-                                   shown[key].text(digits), note))
+                                   shown[key].text(digits), note, diagnosis))
     return AnswerReport(tuple(results), digits)
