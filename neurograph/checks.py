@@ -197,6 +197,7 @@ OPTIONS = {
     "steps": Count("steps", minimum=1),
     "k": Count("k (Gibbs rounds)", minimum=1),
     "digits": Count("digits", minimum=0, maximum=17),
+    "significant": Count("significant (figures)", minimum=1, maximum=17),
 }
 """What each option accepts, declared once; :func:`option` checks a value against it."""
 

@@ -9,7 +9,7 @@ more in scientific notation with `digits` decimals in the mantissa; NaN and ±�
 import math
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
-__all__ = ["round_half_up", "format_number", "LARGE"]
+__all__ = ["round_half_up", "format_number", "round_significant", "Precision", "LARGE"]
 
 LARGE = 1e15
 """From here on numbers are written in scientific notation (beyond it a float's digits are
@@ -67,3 +67,57 @@ def format_number(value, digits, latex=False):
         if "." in text:
             text = text.rstrip("0").rstrip(".")
     return text.replace("-", "-" if latex else "−")
+
+
+def round_significant(value, figures):
+    """`value` to `figures` significant figures, halves away from zero (NaN, ±∞ kept).
+
+    >>> [round_significant(v, 3) for v in (-0.049548, 2.5249, 0.099651)]
+    [-0.0495, 2.52, 0.0997]
+    """
+    value = float(value)
+    if value == 0 or not math.isfinite(value):
+        return value
+    exact = Decimal(repr(value))
+    quantum = Decimal(1).scaleb(exact.adjusted() - figures + 1)
+    with localcontext() as context:
+        context.prec = 400
+        return float(exact.quantize(quantum, rounding=ROUND_HALF_UP))
+
+
+class Precision:
+    """How numbers are shown: `digits` decimal places, or `significant` figures when given
+    (as textbooks such as Hagan's print them: −0.0495, 0.0997, −2.52)."""
+
+    def __init__(self, digits=4, significant=None):
+        self.digits, self.significant = digits, significant
+
+    def round(self, value):
+        if self.significant is None:
+            return round_half_up(value, self.digits)
+        return round_significant(value, self.significant)
+
+    def format(self, value, latex=False):
+        if self.significant is None:
+            return format_number(value, self.digits, latex)
+        shown = round_significant(value, self.significant)
+        if shown == 0 or not math.isfinite(shown) or abs(shown) >= LARGE:
+            return format_number(shown, self.significant, latex)
+        exact = Decimal(repr(shown))
+        places = max(self.significant - 1 - exact.adjusted(), 0)
+        if places > 12:  # very small: scientific, with the figures in the mantissa
+            mantissa, exponent = format(exact, f".{self.significant - 1}e").split("e")
+            mantissa = mantissa.rstrip("0").rstrip(".") if "." in mantissa else mantissa
+            text = (f"{mantissa} \\times 10^{{{int(exponent)}}}" if latex
+                    else f"{mantissa}×10^{int(exponent)}")
+        else:
+            text = format(exact, f".{places}f")
+            if "." in text:
+                text = text.rstrip("0").rstrip(".")
+        return text.replace("-", "-" if latex else "−")
+
+    def words(self):
+        """"4 decimal places" or "3 significant figures"."""
+        if self.significant is None:
+            return f"{self.digits} decimal places"
+        return f"{self.significant} significant figures"

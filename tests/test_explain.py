@@ -256,3 +256,20 @@ def test_check_answers_refusals(answers, kwargs, says):
     arguments.update(kwargs)
     with pytest.raises(ng.NetworkError, match=says):
         ng.check_answers(lecture_network(), [3, 4], answers=answers, **arguments)
+
+
+def test_significant_figures_as_textbooks_print_them():
+    from neurograph.numbers import Precision, round_significant
+    assert [Precision(significant=3).format(v) for v in (-0.049548, 0.099651, -2.5249)] == \
+        ["−0.0495", "0.0997", "−2.52"]
+    assert round_significant(0.000123456, 2) == 0.00012
+    net = ng.Network.from_weights({(0, 3): 5, (1, 3): 1, (2, 3): -2, (0, 4): 3, (1, 4): -4,
+                                   (2, 4): 2, (0, 5): -1, (3, 5): 4, (4, 5): 2})
+    exact = net.explain([3, 4], [1], significant=3)
+    assert exact.title.endswith("shown to 3 significant figures)")
+    assert "Δ_5 = −2(y − a_5)g′(in_5) = −2·0.177·0.146 = −0.0515" in str(exact)
+    assert exact.values["Δ_5"] == net.explain([3, 4], [1]).values["Δ_5"]  # exact underneath
+    carried = net.explain([3, 4], [1], significant=2, carry_rounded=True)
+    assert carried.values["a_4"] == 0.27 and carried.values["in_5"] == 1.5  # −1 + 2 + 0.54
+    with pytest.raises(ng.NetworkError, match=r"significant \(figures\) must be"):
+        net.explain([3, 4], significant=0)

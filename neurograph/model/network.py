@@ -1029,7 +1029,7 @@ class Network:
     # ------------------------------------------------------ explaining (teaching/)
 
     def explain(self, x, y=None, lr=None, loss="squared", digits=4, carry_rounded=False,
-                weight_decay=0.0, decay_bias=True, sparsity=None, batch=None):
+                weight_decay=0.0, decay_bias=True, sparsity=None, batch=None, significant=None):
         """The hand-worked steps for one example, in the lecture's notation.
 
         Forward propagation (in_j and a_j for each processing neuron in
@@ -1047,6 +1047,9 @@ class Network:
         loss : str or Loss, default "squared"
         digits : int, default 4
             Decimal places shown.
+        significant : int, optional
+            Show (and with `carry_rounded`, carry) this many significant figures instead,
+            as textbooks such as Hagan's print them: −0.0495, 0.0997, −2.52.
         carry_rounded : bool, default False
             Round each value shown and carry the rounded value into the next
             step, as a person working by hand does.
@@ -1082,7 +1085,8 @@ class Network:
         from ..teaching import explain
         return explain.explain(self, x, y=y, lr=lr, loss=loss, digits=digits,
                                carry_rounded=carry_rounded, weight_decay=weight_decay,
-                               decay_bias=decay_bias, sparsity=sparsity, batch=batch)
+                               decay_bias=decay_bias, sparsity=sparsity, batch=batch,
+                               significant=significant)
 
     def layers(self):
         """The layer notation of seeds 000, 002 and 004 for a layered network.

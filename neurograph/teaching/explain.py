@@ -16,7 +16,7 @@ from ..errors import NetworkError, describe
 from ..engines import reference
 from ..model.losses import get_loss
 from ..training.sparsity import sparsity_of
-from ..numbers import format_number, round_half_up
+from ..numbers import Precision, format_number, round_half_up
 from .explanation import Explanation, Step, fn, num, op, remark, sym
 from .mistakes import MISCONCEPTIONS, diagnose
 
@@ -25,14 +25,15 @@ __all__ = ["explain", "check_answers", "AnswerReport", "AnswerCheck"]
 
 
 def explain(net, x, y=None, lr=None, loss="squared", digits=4, carry_rounded=False,
-            weight_decay=0.0, decay_bias=True, sparsity=None, batch=None):
+            weight_decay=0.0, decay_bias=True, sparsity=None, batch=None, significant=None):
     """Forward propagation, backpropagation and an update, step by step; see Network.explain."""
     return work_through(net, x, y, lr, loss, digits, carry_rounded, weight_decay, decay_bias,
-                        sparsity, batch)
+                        sparsity, batch, significant=significant)
 
 
 def work_through(net, x, y=None, lr=None, loss="squared", digits=4, carry_rounded=False,
-                 weight_decay=0.0, decay_bias=True, sparsity=None, batch=None, mistake=None):
+                 weight_decay=0.0, decay_bias=True, sparsity=None, batch=None, mistake=None,
+                 significant=None):
     """:func:`explain`, optionally making one of the students' mistakes on the way.
 
     `mistake` is (code, j, detail): a code of ``MISCONCEPTIONS`` (:mod:`.mistakes`), the
@@ -45,6 +46,9 @@ def work_through(net, x, y=None, lr=None, loss="squared", digits=4, carry_rounde
     y = None if y is None else checks.vector(y, len(plan.outputs), "y")
     loss = get_loss(loss)
     digits = checks.option("digits", digits)
+    if significant is not None:
+        significant = checks.option("significant", significant)
+    precision = Precision(digits, significant)
     carry_rounded = checks.flag(carry_rounded, "carry_rounded")
     decay_bias = checks.flag(decay_bias, "decay_bias")
     if lr is not None:
@@ -56,7 +60,7 @@ def work_through(net, x, y=None, lr=None, loss="squared", digits=4, carry_rounde
                                f"they train on mini-batches, not one example; explain without "
                                f"lr shows the forward and backward pass")
     weight_decay = checks.option("weight_decay", weight_decay)
-    work = _Working(digits if carry_rounded else None, mistake)
+    work = _Working(precision if carry_rounded else None, mistake)
     work.lr = lr
     if sparse is not None:
         if y is None:
@@ -64,29 +68,29 @@ def work_through(net, x, y=None, lr=None, loss="squared", digits=4, carry_rounde
         rows = [x] if batch is None else checks.matrix(batch, len(plan.inputs), "batch").tolist()
         work.sparse = _sparsity_slopes(net, plan, sparse, rows)
     work.forward(plan, x)
-    headings = {"forward": f"Forward propagation, x = {_vector_text(x, digits)}"}
+    headings = {"forward": f"Forward propagation, x = {_vector_text(x, precision)}"}
     if y is not None:
         work.sparsity_steps()
         work.backward(plan, y, loss)
-        headings["backward"] = (f"Backpropagation, y = {_vector_text(y, digits)}, "
+        headings["backward"] = (f"Backpropagation, y = {_vector_text(y, precision)}, "
                                 f"{loss.name} loss")
         work.gradients(plan)
     if lr is not None:
         work.updates(plan, lr, weight_decay, decay_bias)
         headings["update"] = f"Weight updates, α = {lr:g}" + (
             f", λ = {weight_decay:g}" if weight_decay else "")
-    how = ("every value rounded to {d} decimal places and carried on, as by hand"
-           if carry_rounded else "exact values, shown to {d} decimal places")
-    return Explanation(f"Hand-worked steps ({how.format(d=digits)})", work.steps,
+    how = ("every value rounded to {d} and carried on, as by hand"
+           if carry_rounded else "exact values, shown to {d}")
+    return Explanation(f"Hand-worked steps ({how.format(d=precision.words())})", work.steps,
                        work.neuron_rows(plan), work.edge_rows(plan), digits, carry_rounded,
-                       headings)
+                       headings, significant)
 
 
 class _Working:
     """The calculation, one step at a time, with each value optionally rounded and carried."""
 
-    def __init__(self, digits, mistake=None):
-        self.r = (lambda v: v) if digits is None else (lambda v: round_half_up(v, digits))
+    def __init__(self, precision, mistake=None):
+        self.r = (lambda v: v) if precision is None else precision.round
         self.mistake = mistake
         self.lr = None  # α, for the "updated_weights" mistake
         self.steps = []
@@ -528,8 +532,8 @@ def _factors(terms):
     return _joined([[op("("), *term, op(")")] for term in terms], "·")
 
 
-def _vector_text(values, digits):
-    return "(" + ", ".join(format_number(v, digits) for v in values) + ")"
+def _vector_text(values, precision):
+    return "(" + ", ".join(precision.format(v) for v in values) + ")"
 
 
 # --------------------------------------------------------------- checking answers

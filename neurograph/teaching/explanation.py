@@ -7,7 +7,7 @@ calculation can be written in any of the three formats.
 
 from dataclasses import dataclass, field
 
-from ..numbers import format_number
+from ..numbers import Precision
 
 __all__ = ["Explanation", "Step"]
 
@@ -72,6 +72,7 @@ class Step:
     tokens: tuple
 
     def text(self, digits):
+        """The line as text, numbers to `digits` decimal places (or a Precision)."""
         return _render(self.tokens, digits, latex=False)
 
     def latex(self, digits):
@@ -103,7 +104,7 @@ def _render(tokens, digits, latex):
         if kind == "sym":
             out.append(_symbol(token[1], token[2], latex))
         elif kind == "num":
-            text = format_number(token[1], digits, latex)
+            text = _precision(digits).format(token[1], latex)
             # a negative number inside an expression goes in parentheses: 1·3 + (−2)·4
             if text[0] in "−-" and previous is not None and previous[1] not in ("=", "←", "("):
                 text = f"({text})"
@@ -175,6 +176,12 @@ class Explanation:
     digits: int
     carry_rounded: bool
     headings: dict = field(default_factory=dict)
+    significant: int = None
+
+    @property
+    def precision(self):
+        """How its numbers are shown: ``digits`` decimal places, or ``significant`` figures."""
+        return Precision(self.digits, self.significant)
 
     @property
     def values(self):
@@ -194,7 +201,7 @@ class Explanation:
         lines = [self.title]
         for heading, steps in self.sections():
             lines += ["", heading]
-            lines += [f"  {step.text(self.digits)}" for step in steps]
+            lines += [f"  {step.text(self.precision)}" for step in steps]
         return "\n".join(lines)
 
     def to_markdown(self):
@@ -202,7 +209,7 @@ class Explanation:
         lines = [f"**{self.title}**"]
         for heading, steps in self.sections():
             lines += ["", f"*{heading}*", ""]
-            lines += [f"- ${step.latex(self.digits)}$" for step in steps]
+            lines += [f"- ${step.latex(self.precision)}$" for step in steps]
         return "\n".join(lines)
 
     def to_latex(self):
@@ -210,23 +217,28 @@ class Explanation:
         lines = [f"% {self.title}"]
         for heading, steps in self.sections():
             lines.append(f"% {heading}")
-            lines += [f"${step.latex(self.digits)}$\\\\" for step in steps]
+            lines += [f"${step.latex(self.precision)}$\\\\" for step in steps]
         return "\n".join(lines)
 
     def _repr_markdown_(self):
         return self.to_markdown()
 
     def _repr_latex_(self):
-        return "\n".join(f"${step.latex(self.digits)}$" for step in self.steps)
+        return "\n".join(f"${step.latex(self.precision)}$" for step in self.steps)
 
     def neuron_table(self):
         """The per-neuron table as aligned text."""
-        return _table(self.neurons, ["j", "in_j", "a_j", "g′(in_j)", "Δ_j"], self.digits)
+        return _table(self.neurons, ["j", "in_j", "a_j", "g′(in_j)", "Δ_j"], self.precision)
 
     def edge_table(self):
         """The per-edge table as aligned text."""
         return _table(self.edges, ["i", "j", "w_ij", "a_i", "Δ_j", "∂J/∂w_ij", "new w_ij"],
-                      self.digits)
+                      self.precision)
+
+
+def _precision(digits):
+    """`digits` decimal places, or a :class:`Precision` as it is."""
+    return digits if isinstance(digits, Precision) else Precision(digits)
 
 
 def _table(rows, columns, digits):
@@ -235,7 +247,7 @@ def _table(rows, columns, digits):
             return ""
         if isinstance(value, int):
             return str(value)
-        return format_number(value, digits)
+        return _precision(digits).format(value)
 
     cells = [[cell(row.get(c)) for c in columns] for row in rows]
     widths = [max(len(c), *(len(r[k]) for r in cells)) for k, c in enumerate(columns)]
