@@ -67,6 +67,8 @@ def parser():
     _example_arguments(explain, required_x=True)
     explain.add_argument("--lr", type=float, help="α: also show the weight updates")
     explain.add_argument("--digits", type=int, default=4, help="decimal places (default 4)")
+    explain.add_argument("--significant", type=int,
+                         help="significant figures instead of decimal places, e.g. 3")
     explain.add_argument("--carry-rounded", action="store_true",
                          help="carry each rounded value into the next step, as by hand")
     explain.add_argument("--format", default="text", choices=("text", "markdown", "latex"),
@@ -142,7 +144,7 @@ def _explain(args):
     from .model.network import load
     net = load(args.network)
     explanation = net.explain(args.x, args.y, lr=args.lr, loss=args.loss, digits=args.digits,
-                              carry_rounded=args.carry_rounded)
+                              carry_rounded=args.carry_rounded, significant=args.significant)
     if args.format == "markdown":
         return explanation.to_markdown()
     if args.format == "latex":

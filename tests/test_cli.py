@@ -72,6 +72,9 @@ def test_new_explain_draw_train(tmp_path):
     text = neurograph("explain", "net.json", "--x", 3, 4, "--digits", 2, "--carry-rounded",
                       cwd=tmp_path).stdout
     assert text.startswith("Hand-worked steps (every value rounded to 2 decimal places")
+    text = neurograph("explain", "net.json", "--x", 3, 4, "--significant", 3,
+                      cwd=tmp_path).stdout
+    assert text.startswith("Hand-worked steps (exact values, shown to 3 significant figures)")
 
     neurograph("draw", "net.json", "-o", "net.svg", "--values", "delta", "--x", 3, 4, "--y", 1,
                cwd=tmp_path)
