@@ -36,6 +36,7 @@ from .model.neuron import Edge, Neuron
 from .model.normalization import BatchNorm
 from .model.rbm import RBM
 from .teaching.explain import AnswerReport, check_answers
+from .teaching.exercises import Exercise, exercise, load_exercise
 from .teaching.explanation import Explanation
 from .teaching.mistakes import MISCONCEPTIONS
 from .teaching.layers import Layer
@@ -52,6 +53,7 @@ __all__ = [
     "CycleError",
     "DivergedError",
     "Edge",
+    "Exercise",
     "Explanation",
     "GradCheckResult",
     "History",
@@ -69,10 +71,12 @@ __all__ = [
     "check_answers",
     "classes",
     "datasets",
+    "exercise",
     "get_activation",
     "get_loss",
     "gradcheck",
     "load",
+    "load_exercise",
     "network_layout",
     "one_hot",
     "plot_decision_boundary",

@@ -1,0 +1,79 @@
+"""Exercises with nice numbers and their keys (the teacher's kit, issue 14 item 1 in part)."""
+
+import itertools
+
+import pytest
+
+import neurograph as ng
+from support import snapshot
+
+
+def test_the_same_seed_gives_the_same_exercise_byte_for_byte(tmp_path):
+    one, two = ng.exercise(kind="sgd", seed=7), ng.exercise(kind="sgd", seed=7)
+    assert one.to_markdown(answers=True) == two.to_markdown(answers=True)
+    assert one.to_latex(answers=True) == two.to_latex(answers=True)
+    one.save(tmp_path / "a.json")
+    two.save(tmp_path / "b.json")
+    assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()
+
+
+def test_variants_differ_and_keep_every_sum_in_range():
+    variants = [ng.exercise(sizes=(2, 3, 2), kind="backprop", seed=s, limit=3.0)
+                for s in range(30)]
+    sheets = [v.to_markdown() for v in variants]
+    assert all(a != b for a, b in itertools.combinations(sheets, 2))
+    for v in variants:
+        v.network.forward(v.x)
+        assert all(abs(v.network.neuron(j).in_) <= 3.0 for j in v.network.hidden
+                   + v.network.outputs)
+        assert all(w != 0 and (2 * w).is_integer() for w in v.network.w.values())
+        assert all(value != 0 and (2 * value).is_integer() for value in v.x)
+
+
+@pytest.mark.parametrize("kind", ["forward", "backprop", "sgd"])
+def test_the_key_is_explains_worked_steps_as_printed(kind):
+    ex = ng.exercise(sizes=(2, 2, 1), kind=kind, seed=3, digits=3)
+    steps = ex.network.explain(ex.x, ex.y if kind != "forward" else None,
+                               lr=0.5 if kind == "sgd" else None, digits=3, carry_rounded=True)
+    for name in ex.questions:
+        assert ex.answers[name] == steps.values[name]
+        assert f"- {name} = {ng.numbers.format_number(ex.answers[name], 3)}" in \
+            ex.to_markdown(answers=True)
+    assert all(name.startswith(("in_", "a_")) for name in ex.questions) == (kind == "forward")
+    report = ng.check_answers(ex.network, ex.x, ex.y, ex.answers, lr=ex.lr, digits=3,
+                              carry_rounded=True)
+    assert report.correct  # the key passes its own check
+
+
+def test_an_exercise_on_a_given_dag_keeps_its_structure():
+    net = ng.Network.from_weights({(1, 3): 1.0, (2, 3): 1.0, (1, 4): 1.0, (3, 4): 1.0,
+                                   (0, 4): 0.0}, activations={3: "tanh"})
+    ex = ng.exercise(network=net, kind="backprop", seed=1)
+    assert sorted(ex.network.w) == sorted(net.w) and ex.network.neuron(3).activation.name == \
+        "tanh"
+    assert dict(net.w)[1, 3] == 1.0  # the given network is left as it was
+
+
+def test_save_and_load_with_and_without_answers(tmp_path):
+    ex = ng.exercise(kind="sgd", seed=2)
+    ex.save(tmp_path / "key.json")
+    ex.save(tmp_path / "student.json", answers=False)
+    key, student = ng.load_exercise(tmp_path / "key.json"), ng.load_exercise(
+        tmp_path / "student.json")
+    assert key.answers == ex.answers and student.answers == {}
+    assert snapshot(key.network) == snapshot(ex.network) and key.x == ex.x
+    assert key.to_markdown(answers=True) == ex.to_markdown(answers=True)
+    (tmp_path / "bad.json").write_text('{"format": "neurograph-exercise", "kind": "essay"}')
+    with pytest.raises(ng.NetworkError, match=r"bad.json: kind: expected one of forward"):
+        ng.load_exercise(tmp_path / "bad.json")
+
+
+@pytest.mark.parametrize("kwargs, says", [
+    (dict(kind="quiz"), r"unknown exercise kind 'quiz'"),
+    (dict(seed=-1), r"seed must be a whole number ≥ 0"),
+    (dict(grid=0), r"grid must be positive"),
+    (dict(limit=0.01), r"no weights on a grid of 0.5 keep every \|in_j\| ≤ 0.01"),
+])
+def test_bad_requests_are_refused(kwargs, says):
+    with pytest.raises(ng.NetworkError, match=says):
+        ng.exercise(**kwargs)
