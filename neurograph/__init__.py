@@ -38,6 +38,7 @@ from .model.rbm import RBM
 from .teaching.explain import AnswerReport, check_answers
 from .teaching.exercises import Exercise, exercise, load_exercise
 from .teaching.explanation import Explanation
+from .teaching.grading import Grades, grade
 from .teaching.mistakes import MISCONCEPTIONS
 from .teaching.layers import Layer
 from .training.gradcheck import GradCheckResult, gradcheck
@@ -55,6 +56,7 @@ __all__ = [
     "Edge",
     "Exercise",
     "Explanation",
+    "Grades",
     "GradCheckResult",
     "History",
     "Layer",
@@ -75,6 +77,7 @@ __all__ = [
     "get_activation",
     "get_loss",
     "gradcheck",
+    "grade",
     "load",
     "load_exercise",
     "network_layout",

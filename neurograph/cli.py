@@ -108,6 +108,31 @@ def parser():
     train.add_argument("--plot", help="also draw the cost per epoch (.png, .svg, .pdf)")
     train.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                        help="a progress bar (default: only when stderr is a terminal)")
+
+    sheet = commands.add_parser("exercise", help="write exercises with nice numbers and keys",
+                                description="Seeded exercises: a sheet, its key and a JSON "
+                                "file each (the variants use seeds SEED, SEED + 1, …).")
+    sheet.add_argument("--kind", default="sgd", choices=("forward", "backprop", "sgd"),
+                       help="what the student computes: forward (in_j, a_j), backprop (and "
+                            "Δ_j) or sgd (and the updated weights; default)")
+    sheet.add_argument("--sizes", type=int, nargs="+", default=[2, 2, 1], metavar="SIZE",
+                       help="the layers' sizes, inputs first (default 2 2 1)")
+    sheet.add_argument("--seed", type=int, default=0, help="the first variant's seed "
+                                                          "(default 0)")
+    sheet.add_argument("--variants", type=int, default=1, help="how many (default 1)")
+    sheet.add_argument("--digits", type=int, default=2, help="decimal places (default 2)")
+    sheet.add_argument("--lr", type=float, default=0.5, help="α for sgd (default 0.5)")
+    sheet.add_argument("--format", default="markdown", choices=("markdown", "latex"),
+                       help="the sheets' and keys' format (default markdown)")
+    sheet.add_argument("-o", "--output", required=True, help="the folder to write into")
+
+    mark = commands.add_parser("grade", help="mark a class's answers to an exercise",
+                               description="ANSWERS.csv: a header row 'student, in_3, …' and "
+                               "a row per student; every cell is marked on its own.")
+    mark.add_argument("key", metavar="KEY.json", help="the exercise, with its answers")
+    mark.add_argument("answers", metavar="ANSWERS.csv",
+                      help="a header row (student, then value names) and a row per student")
+    mark.add_argument("-o", "--output", help="also write the marks as CSV")
     return top
 
 
@@ -218,6 +243,8 @@ def _will_write(path, what):
     from .files.document import SUFFIXES
     if what == "network":
         writable(path, SUFFIXES, "a network file's name")
+    elif what == "marks":
+        writable(path, (".csv",), "the grades' file name")
     else:
         writable(path, FORMATS, "the picture's file name")
 
@@ -238,8 +265,44 @@ def _values(argv):
     return out
 
 
+def _exercise(args):
+    from pathlib import Path
+
+    from .errors import NetworkError
+    from .teaching.exercises import exercise
+    if args.variants < 1:
+        raise NetworkError(f"--variants must be at least 1; received {args.variants}")
+    folder = Path(args.output)
+    if folder.exists() and not folder.is_dir():
+        raise NetworkError(f"{folder}: exists and is not a folder")
+    made = [exercise(sizes=args.sizes, kind=args.kind, seed=args.seed + k, lr=args.lr,
+                     digits=args.digits) for k in range(args.variants)]  # all, before writing
+    folder.mkdir(parents=True, exist_ok=True)
+    suffix = ".md" if args.format == "markdown" else ".tex"
+    for ex in made:
+        stem = folder / f"exercise_{ex.seed}"
+        for name, answers in ((f"{stem}{suffix}", False), (f"{stem}_key{suffix}", True)):
+            text = ex.to_markdown(answers) if args.format == "markdown" else ex.to_latex(answers)
+            Path(name).write_text(text, encoding="utf-8")
+        ex.save(f"{stem}.json")
+    return (f"wrote {len(made)} {args.kind} exercise{'s' * (len(made) != 1)} (seeds "
+            f"{made[0].seed}–{made[-1].seed}) into {folder}: a sheet, a key and a JSON file each")
+
+
+def _grade(args):
+    from .teaching.exercises import load_exercise
+    from .teaching.grading import grade
+    if args.output:
+        _will_write(args.output, "marks")
+    grades = grade(load_exercise(args.key), args.answers)
+    text = str(grades)
+    if args.output:
+        text += f"\nwrote {grades.to_csv(args.output)}"
+    return text
+
+
 COMMANDS = {"example": _example, "new": _new, "explain": _explain, "draw": _draw,
-            "train": _train}
+            "train": _train, "exercise": _exercise, "grade": _grade}
 
 
 def main(argv=None):

@@ -144,7 +144,8 @@ def test_every_argument_of_every_command_has_help():
             if not isinstance(action, argparse._HelpAction):
                 assert action.help, (name, action.dest)
                 checked += 1
-    assert set(commands.choices) == {"example", "new", "explain", "draw", "train"}
+    assert set(commands.choices) == {"example", "new", "explain", "draw", "train", "exercise",
+                                     "grade"}
     assert checked > 30
 
 
