@@ -52,3 +52,17 @@ def test_readme_shell_commands_run_as_written(tmp_path):
     assert ran >= 6
     for written in ("net.json", "net.png", "trained.json", "curve.png", "forward.png"):
         assert (tmp_path / written).stat().st_size > 0, written
+
+
+def test_readme_shows_what_grading_prints(tmp_path):
+    import shutil
+    shutil.copytree(ROOT / "examples" / "data", tmp_path / "examples" / "data")
+    command = Path(sys.executable).parent / "neurograph"
+    subprocess.run([str(command), "exercise", "--kind", "sgd", "--sizes", "2", "2", "1",
+                    "--seed", "7", "-o", "sheets"], cwd=tmp_path, check=True,
+                   capture_output=True)
+    printed = subprocess.run([str(command), "grade", "sheets/exercise_7.json",
+                              "examples/data/answers.csv", "-o", "marks.csv"], cwd=tmp_path,
+                             capture_output=True, text=True, check=True).stdout
+    shown = re.search(r"```text\n(Ada: .*?)```", README, re.S).group(1)
+    assert printed.strip() == shown.strip()

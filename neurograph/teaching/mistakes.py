@@ -52,8 +52,9 @@ def diagnose(work_through, net, key, given, right, digits, lr, **kwargs):
     """The code of the first known mistake that explains `given` for the value `key`, or None.
 
     `work_through(net, mistake=…, **kwargs)` re-works the calculation with a mistake made
-    (:func:`neurograph.teaching.explain.work_through`); a value matches when it rounds to
-    the same `digits` decimal places as `given`, and not to the right one.
+    (:func:`neurograph.teaching.explain.work_through`), exactly and carrying rounded values as
+    by hand; a value matches when it rounds to the same `digits` decimal places as `given`,
+    and not to the right one.
     """
     target = round_half_up(given, digits)
     if target == round_half_up(right, digits):
@@ -63,8 +64,10 @@ def diagnose(work_through, net, key, given, right, digits, lr, **kwargs):
         if code == "carried_rounding":
             continue
         for mistake in _variants(code, key, plan, lr):
-            values = work_through(net, mistake=mistake, lr=lr, digits=digits, **kwargs).values
-            value = values.get(key)
-            if value is not None and round_half_up(value, digits) == target:
-                return code
+            for carried in (False, True):  # exactly, or carrying rounded values by hand
+                values = work_through(net, mistake=mistake, lr=lr, digits=digits,
+                                      carry_rounded=carried, **kwargs).values
+                value = values.get(key)
+                if value is not None and round_half_up(value, digits) == target:
+                    return code
     return None
