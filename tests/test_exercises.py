@@ -77,3 +77,18 @@ def test_save_and_load_with_and_without_answers(tmp_path):
 def test_bad_requests_are_refused(kwargs, says):
     with pytest.raises(ng.NetworkError, match=says):
         ng.exercise(**kwargs)
+
+
+@pytest.mark.parametrize("answers", [False, True])
+def test_the_latex_sheet_and_key_compile_with_pdflatex(tmp_path, answers):
+    """pdflatex runs for real (.ci/run installs it where it is missing): never skipped."""
+    import shutil
+    import subprocess
+    assert shutil.which("pdflatex"), "pdflatex is needed: apt-get install texlive-latex-base"
+    ex = ng.exercise(sizes=(2, 3, 2), kind="sgd", seed=11)
+    (tmp_path / "sheet.tex").write_text(ex.to_latex(answers=answers), encoding="utf-8")
+    result = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error",
+                             "sheet.tex"], cwd=tmp_path, capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stdout[-2000:]
+    assert (tmp_path / "sheet.pdf").read_bytes().startswith(b"%PDF")
