@@ -281,12 +281,15 @@ def _exercise(args):
     suffix = ".md" if args.format == "markdown" else ".tex"
     for ex in made:
         stem = folder / f"exercise_{ex.seed}"
+        picture = ex.plot(f"{stem}.png").name  # beside the sheets, which name it
         for name, answers in ((f"{stem}{suffix}", False), (f"{stem}_key{suffix}", True)):
-            text = ex.to_markdown(answers) if args.format == "markdown" else ex.to_latex(answers)
+            text = (ex.to_markdown(answers, picture) if args.format == "markdown"
+                    else ex.to_latex(answers, picture))
             Path(name).write_text(text, encoding="utf-8")
         ex.save(f"{stem}.json")
     return (f"wrote {len(made)} {args.kind} exercise{'s' * (len(made) != 1)} (seeds "
-            f"{made[0].seed}–{made[-1].seed}) into {folder}: a sheet, a key and a JSON file each")
+            f"{made[0].seed}–{made[-1].seed}) into {folder}: a sheet, a key, a picture and a JSON "
+            f"file each")
 
 
 def _grade(args):

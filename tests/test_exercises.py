@@ -68,6 +68,12 @@ def test_save_and_load_with_and_without_answers(tmp_path):
         ng.load_exercise(tmp_path / "bad.json")
 
 
+def test_softmax_exercises_have_one_hot_targets():
+    ex = ng.exercise(network=ng.Network.layered([2, 2, 3], output_activation="softmax"),
+                     kind="backprop", loss="cross_entropy", seed=4)
+    assert sorted(ex.y) == [0.0, 0.0, 1.0] and "Δ_6" in ex.answers
+
+
 @pytest.mark.parametrize("kwargs, says", [
     (dict(kind="quiz"), r"unknown exercise kind 'quiz'"),
     (dict(seed=-1), r"seed must be a whole number ≥ 0"),
@@ -86,7 +92,9 @@ def test_the_latex_sheet_and_key_compile_with_pdflatex(tmp_path, answers):
     import subprocess
     assert shutil.which("pdflatex"), "pdflatex is needed: apt-get install texlive-latex-base"
     ex = ng.exercise(sizes=(2, 3, 2), kind="sgd", seed=11)
-    (tmp_path / "sheet.tex").write_text(ex.to_latex(answers=answers), encoding="utf-8")
+    ex.plot(tmp_path / "network.png")
+    (tmp_path / "sheet.tex").write_text(ex.to_latex(answers=answers, picture="network.png"),
+                                        encoding="utf-8")
     result = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error",
                              "sheet.tex"], cwd=tmp_path, capture_output=True, text=True,
                             timeout=120)

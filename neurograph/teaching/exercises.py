@@ -75,8 +75,14 @@ class Exercise:
     def _precision(self):
         return Precision(self.digits, self.significant)
 
-    def to_markdown(self, answers=False):
-        """The sheet (and with `answers`, the key) as Markdown."""
+    def plot(self, path, **kwargs):
+        """Draw the exercise's network with its weights (what the sheet shows) into `path`."""
+        return self.network.plot(path, weights=True, title=kwargs.pop(
+            "title", f"Exercise {self.seed}"), **kwargs)
+
+    def to_markdown(self, answers=False, picture=None):
+        """The sheet (and with `answers`, the key) as Markdown; `picture` names the drawing
+        of the network (:meth:`plot`) to show."""
         p = self._precision()
         lines = [f"## Exercise ({self.kind}, seed {self.seed})", "",
                  f"Network: inputs {self.network.inputs}, hidden {self.network.hidden}, "
@@ -84,6 +90,8 @@ class Exercise:
                  f"{self.network.neuron(self.network.outputs[0]).activation.name}; "
                  f"{self.loss} loss.", "", "| edge | weight |", "|---|---:|"]
         lines += [f"| w_{i},{j} | {p.format(w)} |" for (i, j), w in self.network.w.items()]
+        if picture:
+            lines += ["", f"![the network, with its weights]({picture})"]
         lines += ["", "x = (" + ", ".join(p.format(v) for v in self.x) + ")"]
         if self.kind != "forward":
             lines.append("y = (" + ", ".join(p.format(v) for v in self.y) + ")")
@@ -98,15 +106,18 @@ class Exercise:
             lines += ["", self.explanation().to_markdown()]
         return "\n".join(lines) + "\n"
 
-    def to_latex(self, answers=False):
-        """The sheet (and with `answers`, the key) as a LaTeX document that compiles alone."""
+    def to_latex(self, answers=False, picture=None):
+        """The sheet (and with `answers`, the key) as a LaTeX document that compiles alone
+        (with `picture`, the network's drawing beside it: a PNG or PDF file)."""
         p = self._precision()
         weights = " \\\\\n".join(f"$w_{{{i},{j}}}$ & ${p.format(w, latex=True)}$"
                                  for (i, j), w in self.network.w.items())
-        rows = [r"\documentclass{article}", r"\usepackage{amsmath}", r"\begin{document}",
-                rf"\section*{{Exercise ({self.kind}, seed {self.seed})}}",
-                r"\begin{tabular}{lr}", "edge & weight \\\\ \\hline", weights, r"\end{tabular}",
-                "", "$x = (" + ", ".join(p.format(v, latex=True) for v in self.x) + ")$"]
+        rows = [r"\documentclass{article}", r"\usepackage{amsmath}", r"\usepackage{graphicx}",
+                r"\begin{document}", rf"\section*{{Exercise ({self.kind}, seed {self.seed})}}",
+                r"\begin{tabular}{lr}", "edge & weight \\\\ \\hline", weights, r"\end{tabular}"]
+        if picture:
+            rows.append(rf"\quad\includegraphics[width=0.55\textwidth]{{{picture}}}")
+        rows += ["", "$x = (" + ", ".join(p.format(v, latex=True) for v in self.x) + ")$"]
         if self.kind != "forward":
             rows.append("\\quad $y = (" + ", ".join(p.format(v, latex=True) for v in self.y)
                         + ")$")
@@ -197,7 +208,11 @@ def exercise(sizes=(2, 2, 1), kind="sgd", seed=0, loss="squared", activation="lo
         raise NetworkError(f"no weights on a grid of {grid:g} keep every |in_j| ≤ {limit:g} for "
                            f"this network; widen limit or make grid finer")
     outputs = [base.neuron(k) for k in base.outputs]
-    y = [0.0 if neuron.a >= 0.5 else 1.0 for neuron in outputs]  # a visible error
+    if outputs[0].activation.group:  # softmax: the least likely class is the right one
+        least = min(range(len(outputs)), key=lambda k: outputs[k].a)
+        y = [1.0 if k == least else 0.0 for k in range(len(outputs))]
+    else:
+        y = [0.0 if neuron.a >= 0.5 else 1.0 for neuron in outputs]  # a visible error
     base.clear_values()
     questions = [f"{name}_{j}" for j in base.topological_order() if base.neuron(j).is_processing
                  for name in ("in", "a")]
