@@ -121,6 +121,8 @@ def parser():
                                                           "(default 0)")
     sheet.add_argument("--variants", type=int, default=1, help="how many (default 1)")
     sheet.add_argument("--digits", type=int, default=2, help="decimal places (default 2)")
+    sheet.add_argument("--significant", type=int,
+                       help="significant figures instead of decimal places")
     sheet.add_argument("--lr", type=float, default=0.5, help="α for sgd (default 0.5)")
     sheet.add_argument("--format", default="markdown", choices=("markdown", "latex"),
                        help="the sheets' and keys' format (default markdown)")
@@ -276,7 +278,8 @@ def _exercise(args):
     if folder.exists() and not folder.is_dir():
         raise NetworkError(f"{folder}: exists and is not a folder")
     made = [exercise(sizes=args.sizes, kind=args.kind, seed=args.seed + k, lr=args.lr,
-                     digits=args.digits) for k in range(args.variants)]  # all, before writing
+                     digits=args.digits, significant=args.significant)
+            for k in range(args.variants)]  # all of them, before anything is written
     folder.mkdir(parents=True, exist_ok=True)
     suffix = ".md" if args.format == "markdown" else ".tex"
     for ex in made:

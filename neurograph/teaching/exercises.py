@@ -123,7 +123,9 @@ class Exercise:
                         + ")$")
         if self.kind == "sgd":
             rows.append(rf"\quad $\alpha = {p.format(self.lr, latex=True)}$")
-        rows += ["", rf"Compute, to {p.words()}:", r"\begin{itemize}"]
+        how = "carrying the rounded values, as by hand" if self.carry_rounded else \
+            "with exact intermediate values"
+        rows += ["", rf"Compute, to {p.words()} ({how}):", r"\begin{itemize}"]
         for name in self.questions:
             blank = r"\underline{\hspace{2cm}}"
             value = p.format(self.answers[name], latex=True) if answers else blank
