@@ -56,17 +56,21 @@ def format_number(value, digits, latex=False):
         return "0"
     exact = Decimal(repr(shown))  # the shortest decimal that is this float, not its binary tail
     if abs(shown) < 10.0 ** -digits or abs(shown) >= LARGE:
-        places = digits - 1 if abs(shown) < 1 else digits
-        mantissa, exponent = format(exact, f".{max(places, 0)}e").split("e")
-        if "." in mantissa:
-            mantissa = mantissa.rstrip("0").rstrip(".")
-        text = (f"{mantissa} \\times 10^{{{int(exponent)}}}" if latex
-                else f"{mantissa}×10^{int(exponent)}")
+        text = _scientific(exact, digits - 1 if abs(shown) < 1 else digits, latex)
     else:
         text = format(exact, f".{digits}f")
         if "." in text:
             text = text.rstrip("0").rstrip(".")
     return text.replace("-", "-" if latex else "−")
+
+
+def _scientific(exact, places, latex):
+    """m×10^e with `places` decimals in the mantissa, trailing zeros dropped."""
+    mantissa, exponent = format(exact, f".{max(places, 0)}e").split("e")
+    if "." in mantissa:
+        mantissa = mantissa.rstrip("0").rstrip(".")
+    return (f"{mantissa} \\times 10^{{{int(exponent)}}}" if latex
+            else f"{mantissa}×10^{int(exponent)}")
 
 
 def round_significant(value, figures):
@@ -106,10 +110,7 @@ class Precision:
         exact = Decimal(repr(shown))
         places = max(self.significant - 1 - exact.adjusted(), 0)
         if places > 12:  # very small: scientific, with the figures in the mantissa
-            mantissa, exponent = format(exact, f".{self.significant - 1}e").split("e")
-            mantissa = mantissa.rstrip("0").rstrip(".") if "." in mantissa else mantissa
-            text = (f"{mantissa} \\times 10^{{{int(exponent)}}}" if latex
-                    else f"{mantissa}×10^{int(exponent)}")
+            text = _scientific(exact, self.significant - 1, latex)
         else:
             text = format(exact, f".{places}f")
             if "." in text:

@@ -24,6 +24,18 @@ def hidden_activations(net, X):
     return 1 / (1 + np.exp(-(X @ W + b)))
 
 
+def ufldl_hidden_deltas(net, rho, beta):
+    """UFLDL's vectorized backpropagation, by hand: (ρ̂, δ² for every example)."""
+    W2 = np.array([[net.w[j, k] for k in net.outputs] for j in net.hidden])
+    b2 = np.array([net.w[0, k] for k in net.outputs])
+    a2 = hidden_activations(net, X)
+    a3 = 1 / (1 + np.exp(-(a2 @ W2 + b2)))
+    d3 = -(X - a3) * a3 * (1 - a3)
+    rho_hat = a2.mean(axis=0)
+    return rho_hat, (d3 @ W2.T + beta * (-rho / rho_hat + (1 - rho) / (1 - rho_hat))) \
+        * a2 * (1 - a2)
+
+
 def test_the_kl_term_against_a_direct_computation():
     net = autoencoder()
     rho, beta = 0.05, 3.0
@@ -40,13 +52,7 @@ def test_the_hidden_delta_gains_the_sparsity_term():
     """UFLDL: δ² = (W²ᵀ δ³ + β(−ρ/ρ̂ + (1 − ρ)/(1 − ρ̂))) ⊙ a²(1 − a²), averaged into ∇W¹."""
     net = autoencoder()
     rho, beta = 0.1, 3.0
-    W2 = np.array([[net.w[j, k] for k in net.outputs] for j in net.hidden])
-    b2 = np.array([net.w[0, k] for k in net.outputs])
-    a2 = hidden_activations(net, X)
-    a3 = 1 / (1 + np.exp(-(a2 @ W2 + b2)))
-    d3 = -(X - a3) * a3 * (1 - a3)
-    rho_hat = a2.mean(axis=0)
-    d2 = (d3 @ W2.T + beta * (-rho / rho_hat + (1 - rho) / (1 - rho_hat))) * a2 * (1 - a2)
+    rho_hat, d2 = ufldl_hidden_deltas(net, rho, beta)
     _, grad = net.cost_and_grad(net.theta(), X, X, loss="half_squared", sparsity=(rho, beta))
     by_edge = dict(zip(net.theta_edges(), grad))
     for r, i in enumerate(net.inputs):
@@ -149,13 +155,7 @@ def test_sparsity_needs_activations_in_zero_one():
 def test_explain_shows_the_sparsity_term_in_each_hidden_delta():
     net = autoencoder()
     rho, beta = 0.1, 3.0
-    W2 = np.array([[net.w[j, k] for k in net.outputs] for j in net.hidden])
-    b2 = np.array([net.w[0, k] for k in net.outputs])
-    a2 = hidden_activations(net, X)
-    a3 = 1 / (1 + np.exp(-(a2 @ W2 + b2)))
-    d3 = -(X - a3) * a3 * (1 - a3)
-    rho_hat = a2.mean(axis=0)
-    d2 = (d3 @ W2.T + beta * (-rho / rho_hat + (1 - rho) / (1 - rho_hat))) * a2 * (1 - a2)
+    rho_hat, d2 = ufldl_hidden_deltas(net, rho, beta)
     before = snapshot(net)
     steps = net.explain(X[0], y=X[0], loss="half_squared", sparsity=(rho, beta), batch=X)
     assert snapshot(net) == before
