@@ -104,14 +104,14 @@ class _Generation:
         self.bias_cols = np.array([t for t, _ in self.bias_edges], dtype=int)
         self.trainable = np.array([not e.frozen for _, _, e in self.edges], dtype=bool)
         self.bias_trainable = np.array([not e.frozen for _, e in self.bias_edges], dtype=bool)
-        self.slots = self.mask = None
+        self.edge_slots = self.mask = None
 
     def slot_edges(self):
         """Every Edge of this generation, in the order of :meth:`slot_values`."""
-        if self.slots is None:
-            self.slots = ([e for _, _, e in self.edges] + [e for _, e in self.bias_edges]
+        if self.edge_slots is None:
+            self.edge_slots = ([e for _, _, e in self.edges] + [e for _, e in self.bias_edges]
                           + [e for gated in self.gated for e in gated.edges])
-        return self.slots
+        return self.edge_slots
 
     def slot_values(self):
         """Every edge's weight as held in the arrays, in the order of :meth:`slot_edges`."""
@@ -317,7 +317,7 @@ class BatchEngine:
         self.generations = [_Generation(members, incoming, self.place, g_of, aggregation_of,
                                         norm_of) for members in generations]
         self.plain = plan.plain
-        self._theta_slots(plan)
+        self._place_theta(plan)
         sizes = [len(plan.inputs)] + [len(members) for members in generations]
         for gen in self.generations:
             gen.set_block_sizes(sizes)
@@ -358,22 +358,22 @@ class BatchEngine:
             self.hidden_by_block[b][0].append(k)
             self.hidden_by_block[b][1].append(column)
 
-    def _theta_slots(self, plan):
+    def _place_theta(self, plan):
         """Where each entry of θ (``net.theta()``) lives in the generations' arrays."""
         index = {edge: p for p, (_, edge) in enumerate(plan.parameters)}
         first = len(plan.parameters)
         norm_index = {id(norm): first + 2 * k for k, (_, norm) in enumerate(plan.norms)}
         self.theta_size = first + 2 * len(plan.norms)
-        self.slots = []  # per generation: (θ index of each slot edge, which are trainable)
+        self.theta_slots = []  # per generation: (θ index of each slot edge, which are trainable)
         for gen in self.generations:
             slot = np.array([index.get(edge, -1) for edge in gen.slot_edges()], dtype=int)
             gen.norm_index = np.array([norm_index[id(norm)] for norm in gen.norms], dtype=int)
-            self.slots.append((slot, slot >= 0))
+            self.theta_slots.append((slot, slot >= 0))
 
     def theta(self):
         """θ from the arrays, in the order of ``net.theta()``."""
         theta = np.zeros(self.theta_size)
-        for gen, (slot, trainable) in zip(self.generations, self.slots):
+        for gen, (slot, trainable) in zip(self.generations, self.theta_slots):
             theta[slot[trainable]] = gen.slot_values()[trainable]
             theta[gen.norm_index] = gen.gamma
             theta[gen.norm_index + 1] = gen.beta
@@ -381,7 +381,7 @@ class BatchEngine:
 
     def set_theta(self, theta):
         """Put θ into the arrays (a tied weight into every edge of its group)."""
-        for gen, (slot, trainable) in zip(self.generations, self.slots):
+        for gen, (slot, trainable) in zip(self.generations, self.theta_slots):
             values = gen.slot_values()
             values[trainable] = theta[slot[trainable]]
             gen.set_slot_values(values)
@@ -392,7 +392,7 @@ class BatchEngine:
         """Σ over the batch of ∂ℓ/∂θ, after :meth:`backward`: each weight's Σ Δ_j a_i c_ij over
         the edges that use it, and each batch norm's ∂/∂γ_j and ∂/∂β_j."""
         grad = np.zeros(self.theta_size)
-        for gen, (slot, trainable), source, delta in zip(self.generations, self.slots,
+        for gen, (slot, trainable), source, delta in zip(self.generations, self.theta_slots,
                                                           self.sources, D[1:]):
             terms = gen.slot_gradients(source, delta)
             grad += np.bincount(slot[trainable], weights=terms[trainable],

@@ -25,7 +25,8 @@ from .history import History, labels_of
 from .sparsity import sparsity_of
 from .runners import RUNNERS
 
-__all__ = ["fit", "predict", "choose_engine", "check_engine", "examples", "ENGINES", "WEIGHT_LIMIT"]
+__all__ = ["fit", "predict", "batches", "choose_engine", "check_engine", "examples", "ENGINES",
+           "WEIGHT_LIMIT"]
 
 ENGINES = ("auto", "reference", "vectorized")
 WEIGHT_LIMIT = reference.WEIGHT_LIMIT
@@ -103,7 +104,7 @@ def fit(net, X, Y, lr=0.5, epochs=100, batch_size=1, loss="squared", weight_deca
             order = rng.permutation(len(X)) if shuffle and batch_size < len(X) \
                 else np.arange(len(X))
             # for each i in L: BACKPROPAGATE((x_i, y_i)), then w_ij ← w_ij − α Δ_j a_i
-            for batch in _batches(order, batch_size, merge_single=bool(plan.norms)):
+            for batch in batches(order, batch_size, merge_single=bool(plan.norms)):
                 runner.update(batch, lr, weight_decay, decay_bias)
             # J(w) on the training set, with the weight decay term λ Σ w_ij²
             cost, outputs = runner.evaluate(None, Y)
@@ -153,7 +154,7 @@ def fit(net, X, Y, lr=0.5, epochs=100, batch_size=1, loss="squared", weight_deca
     return history
 
 
-def _batches(order, batch_size, merge_single):
+def batches(order, batch_size, merge_single):
     """Consecutive runs of `order`, `batch_size` long (the last may be shorter; with batch
     normalization a last batch of one joins the one before: a batch's variance needs two)."""
     starts = list(range(0, len(order), batch_size))

@@ -26,11 +26,10 @@ import numpy as np
 
 from ..errors import NetworkError, describe
 
-__all__ = ["OPTIMIZERS", "STEPPED", "SCIPY_METHODS", "make_optimizer", "check_optimizer",
+__all__ = ["OPTIMIZERS", "SCIPY_METHODS", "make_optimizer", "check_optimizer",
            "scipy_minimize", "one_scipy_blas_thread", "Momentum", "Adam", "SGD"]
 
 OPTIMIZERS = ("sgd", "momentum", "adam", "lbfgs", "cg")
-STEPPED = ("sgd", "momentum", "adam")
 SCIPY_METHODS = {"lbfgs": "L-BFGS-B", "cg": "CG"}
 
 
