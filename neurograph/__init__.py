@@ -25,6 +25,7 @@ from . import datasets
 from .data import MinMaxScaler, classes, one_hot
 from .drawing.filters import plot_filters
 from .drawing.network import network_layout, plot_network
+from .drawing.tikz import to_tikz
 from .drawing.training import (plot_decision_boundary, plot_deltas, plot_history,
                                plot_neuron_outputs)
 from .errors import (CycleError, DivergedError, NetworkError, UnknownEdgeError,
@@ -87,6 +88,7 @@ __all__ = [
     "plot_filters",
     "plot_history",
     "plot_network",
+    "to_tikz",
     "plot_neuron_outputs",
     "__version__",
 ]

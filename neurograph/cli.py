@@ -71,12 +71,18 @@ def parser():
                          help="significant figures instead of decimal places, e.g. 3")
     explain.add_argument("--carry-rounded", action="store_true",
                          help="carry each rounded value into the next step, as by hand")
-    explain.add_argument("--format", default="text", choices=("text", "markdown", "latex"),
-                         help="plain text (default), Markdown with math, or LaTeX lines")
+    explain.add_argument("--format", default="text",
+                         choices=("text", "markdown", "latex", "beamer", "html"),
+                         help="plain text (default), Markdown with math, LaTeX lines, Beamer "
+                              "slides stepping through the picture, or an interactive page")
+    explain.add_argument("-o", "--output",
+                         help="write to this file instead of printing (.html for html, .tex "
+                              "for beamer; needed for html)")
 
-    draw = commands.add_parser("draw", help="draw a network to PNG, SVG or PDF")
+    draw = commands.add_parser("draw", help="draw a network to PNG, SVG, PDF or TikZ")
     draw.add_argument("network", metavar="NET", help="a network file (.json or .txt)")
-    draw.add_argument("-o", "--output", required=True, help="the picture (.png, .svg, .pdf)")
+    draw.add_argument("-o", "--output", required=True,
+                      help="the picture (.png, .svg, .pdf), or .tex for TikZ")
     draw.add_argument("--values", choices=("a", "in", "delta"),
                       help="write a_j, in_j or Δ_j under each neuron (needs --x; delta --y)")
     _example_arguments(draw, required_x=False)
@@ -168,10 +174,19 @@ def _new(args):
 
 
 def _explain(args):
+    from .errors import NetworkError
     from .model.network import load
+    if args.output is not None:
+        _will_write(args.output, args.format)
+    elif args.format == "html":
+        raise NetworkError("--format html writes a page: give its file name with -o x.html")
     net = load(args.network)
     explanation = net.explain(args.x, args.y, lr=args.lr, loss=args.loss, digits=args.digits,
                               carry_rounded=args.carry_rounded, significant=args.significant)
+    if args.output is not None:
+        return f"wrote {explanation.save(args.output, format=args.format)}"
+    if args.format == "beamer":
+        return explanation.to_beamer()
     if args.format == "markdown":
         return explanation.to_markdown()
     if args.format == "latex":
@@ -243,12 +258,15 @@ def _will_write(path, what):
     from .drawing.network import FORMATS
     from .files.atomic import writable
     from .files.document import SUFFIXES
+    from .teaching.explanation import EXPLANATION_SUFFIXES
     if what == "network":
         writable(path, SUFFIXES, "a network file's name")
     elif what == "marks":
         writable(path, (".csv",), "the grades' file name")
+    elif what in EXPLANATION_SUFFIXES:
+        writable(path, EXPLANATION_SUFFIXES[what], f"the {what} file's name")
     else:
-        writable(path, FORMATS, "the picture's file name")
+        writable(path, (*FORMATS, ".tex"), "the picture's file name")
 
 
 def _values(argv):

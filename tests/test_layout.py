@@ -17,7 +17,7 @@ import networkx as nx
 PACKAGE = Path(__file__).resolve().parent.parent / "neurograph"
 
 LAYERS = [  # lowest first
-    {"errors", "checks", "numbers"},
+    {"errors", "checks", "numbers", "markup"},
     {"data", "datasets", "engines"},
     {"files"},
     {"model"},

@@ -15,49 +15,15 @@ import numpy as np
 from ..errors import NetworkError, describe
 from ..files.atomic import writable, write_atomically
 from ..numbers import format_number
+from .geometry import MAX_DRAWN_EDGES, MAX_DRAWN_NEURONS, geometry, network_layout  # noqa: F401
 
 __all__ = ["plot_network", "network_layout", "save_network_picture", "network_png",
            "POSITIVE", "NEGATIVE"]
 
 POSITIVE, NEGATIVE = "#0072B2", "#D55E00"  # Okabe–Ito blue and vermillion: colour-blind safe
 INPUT_COLOUR, PROCESSING_COLOUR, BIAS_COLOUR = "#9ecae1", "#fdd35c", "#d9d9d9"
-RADIUS, DX, DY = 0.24, 1.9, 1.25
-MAX_ROWS = 10  # taller columns are packed closer, and the columns spread wider
-MAX_LABELLED_EDGES = 60
 VALUE_SYMBOLS = {"a": "a", "in": "in", "delta": r"\Delta"}
 FORMATS = (".png", ".svg", ".pdf")
-
-
-MAX_DRAWN_NEURONS = 5_000
-MAX_DRAWN_EDGES = 200_000
-"""Beyond these a picture is neither legible nor quick to draw: plot_network refuses."""
-
-
-def network_layout(net):
-    """Positions {j: (x, y)}: columns by topological depth, neuron 1 on top.
-
-    Inputs make the first column and outputs the last; every other neuron stands
-    one column right of its deepest source. The bias neuron 0 sits under the inputs.
-    Columns of more than ten neurons are packed closer and spread further apart,
-    so that a large network still makes a picture about as wide as it is tall.
-    """
-    depth = dict(net.plan().depth)
-    last = max([depth[k] for k in net.outputs] + [1])
-    for k in net.outputs:
-        depth[k] = last
-    columns = {}
-    for j in sorted(depth):
-        columns.setdefault(depth[j], []).append(j)
-    rows = max(len(ids) for ids in columns.values())
-    dy = DY * min(1.0, MAX_ROWS / rows)
-    dx = max(DX, 0.9 * rows * dy / max(len(columns) - 1, 1))
-    pos = {}
-    for d, ids in columns.items():
-        for row, j in enumerate(ids):
-            pos[j] = (d * dx, ((len(ids) - 1) / 2 - row) * dy)
-    inputs = columns.get(0, [])
-    pos[0] = (0.0, ((len(inputs) - 1) / 2 - len(inputs)) * dy)
-    return pos
 
 
 def plot_network(net, ax=None, *, pos=None, bias="label", weights=None, values=None, digits=2,
@@ -103,36 +69,24 @@ def plot_network(net, ax=None, *, pos=None, bias="label", weights=None, values=N
     >>> sorted(t.get_gid() for t in ax.texts if t.get_gid().startswith("weight"))
     ['weight:1,3', 'weight:1,4', 'weight:2,3', 'weight:2,4', 'weight:3,5', 'weight:4,5']
     """
-    if bias not in ("label", "node", "hide"):
-        raise NetworkError(f"bias must be 'label', 'node' or 'hide'; received {describe(bias)}")
     if values not in (None, "a", "in", "delta"):
         raise NetworkError(f"values must be 'a', 'in', 'delta' or None; "
                            f"received {describe(values)}")
-    if len(net.neurons) > MAX_DRAWN_NEURONS or len(net.w) > MAX_DRAWN_EDGES:
-        raise NetworkError(f"the network has {len(net.neurons):,} neurons and {len(net.w):,} "
-                           f"weights: too many to draw legibly (at most {MAX_DRAWN_NEURONS:,} and "
-                           f"{MAX_DRAWN_EDGES:,}); draw a smaller part of it")
-    where = network_layout(net)
-    where.update(_positions(pos, net))
-    shown = [j for j in where if j != 0 or bias == "node"]
-    edges = [(i, j) for i, j in net.edges(sort=False) if i != 0 or bias == "node"]
-    label_weights = len(edges) <= MAX_LABELLED_EDGES if weights is None else bool(weights)
+    shape = geometry(net, pos, bias, weights)
+    where, shown, radius = shape.where, shape.shown, shape.radius
     if ax is None:
         import matplotlib.pyplot as plt
         _, ax = plt.subplots(figsize=_figure_size(where, shown))
-    radius = _radius(where, shown)
-    xs = [where[j][0] for j in shown]
-    ys = [where[j][1] for j in shown]
-    margin = 4 * radius
-    ax.set_xlim(min(xs) - margin, max(xs) + margin)
-    ax.set_ylim(min(ys) - margin, max(ys) + margin)
+    x0, x1, y0, y1 = shape.bounds()
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
     ax.set_aspect("equal")
     fontsize = _font_size(ax, radius)
-    _draw_edges(ax, net, where, edges, label_weights, digits, fontsize, radius)
+    _draw_edges(ax, net, shape, digits, fontsize)
     _draw_neurons(ax, net, where, shown, fontsize, radius)
     _mark_neurons(ax, net, where, shown, fontsize, radius)
-    _mark_groups(ax, net, where, fontsize, radius)
-    if bias == "label" and label_weights:
+    _mark_groups(ax, shape, fontsize)
+    if bias == "label" and shape.label_weights:
         _write_biases(ax, net, where, digits, fontsize, radius)
     if values is not None:
         _write_values(ax, net, where, values, digits, fontsize, radius)
@@ -158,20 +112,6 @@ def _checked_title(title):
     return title
 
 
-def _positions(pos, net):
-    if pos is None:
-        return {}
-    try:
-        out = {j: (float(x), float(y)) for j, (x, y) in dict(pos).items()}
-    except (TypeError, ValueError):
-        raise NetworkError(f"pos must map neuron ids to (x, y) pairs; "
-                           f"received {describe(pos)}") from None
-    unknown = sorted(set(out) - set(net.graph))
-    if unknown:
-        raise NetworkError(f"pos names neurons {unknown} that the network does not have")
-    return out
-
-
 def _figure_size(where, shown):
     """Inches for the picture: about 1.3 per unit of layout, at most 14 × 11."""
     xs = [where[j][0] for j in shown]
@@ -179,29 +119,6 @@ def _figure_size(where, shown):
     width, height = max(xs) - min(xs) + 2.0, max(ys) - min(ys) + 2.0
     scale = min(1.3, 14.0 / width, 11.0 / height)
     return max(width * scale, 4.0), max(height * scale, 2.5)
-
-
-def _radius(where, shown):
-    """Node radius: RADIUS, or less where neurons stand closer than 2.5 radii.
-
-    The closest pair is found in a grid of cells as wide as RADIUS / 0.4: only pairs
-    in neighbouring cells can be that close, so time and memory grow with the neurons.
-    """
-    cell = RADIUS / 0.4
-    grid = {}
-    for j in shown:
-        x, y = where[j]
-        grid.setdefault((math.floor(x / cell), math.floor(y / cell)), []).append((x, y))
-    closest = math.inf
-    for (cx, cy), points in grid.items():
-        near = [p for dx in (-1, 0, 1) for dy in (-1, 0, 1)
-                for p in grid.get((cx + dx, cy + dy), ())]
-        for x, y in points:
-            for u, v in near:
-                gap = math.hypot(x - u, y - v)
-                if 0 < gap < closest:
-                    closest = gap
-    return float(min(RADIUS, 0.4 * closest))
 
 
 def _font_size(ax, radius):
@@ -215,25 +132,26 @@ def _font_size(ax, radius):
     return float(min(11.0, 0.95 * radius * points_per_unit))
 
 
-def _mark_groups(ax, net, where, fontsize, radius):
+def _mark_groups(ax, shape, fontsize):
     """A dashed box around the neurons of a group activation (softmax), named below it."""
     from matplotlib.patches import FancyBboxPatch
-    groups = {}
-    for j in net.outputs:
-        g = net.neuron(j).activation
-        if g.group:
-            groups.setdefault(g.name, []).append(j)
-    for name, members in groups.items():
-        xs = [where[j][0] for j in members]
-        ys = [where[j][1] for j in members]
-        pad, tall = 1.6 * radius, 2.9 * radius  # room for the labels above and below a neuron
-        ax.add_patch(FancyBboxPatch((min(xs) - pad, min(ys) - tall), max(xs) - min(xs) + 2 * pad,
-                                    max(ys) - min(ys) + 2 * tall,
+    radius = shape.radius
+    for name, members in shape.groups.items():
+        x0, x1, y0, y1 = _group_box(shape, members)
+        ax.add_patch(FancyBboxPatch((x0, y0), x1 - x0, y1 - y0,
                                     boxstyle=f"round,pad=0,rounding_size={radius}", fill=False,
                                     linestyle="--", edgecolor="#555555", linewidth=0.9,
                                     zorder=3, gid=f"group:{name}"))
-        ax.text(sum(xs) / len(xs), min(ys) - tall - 0.4 * radius, name, ha="center", va="top",
+        ax.text((x0 + x1) / 2, y0 - 0.4 * radius, name, ha="center", va="top",
                 fontsize=max(fontsize, 8), style="italic", zorder=5, gid=f"group-label:{name}")
+
+
+def _group_box(shape, members):
+    """(x0, x1, y0, y1) of the box around a group, with room for the labels above and below."""
+    xs = [shape.where[j][0] for j in members]
+    ys = [shape.where[j][1] for j in members]
+    pad, tall = 1.6 * shape.radius, 2.9 * shape.radius
+    return min(xs) - pad, max(xs) + pad, min(ys) - tall, max(ys) + tall
 
 
 def _mark_neurons(ax, net, where, shown, fontsize, radius):
@@ -279,46 +197,33 @@ def _draw_neurons(ax, net, where, shown, fontsize, radius):
                     zorder=5, gid=f"column:{k}")
 
 
-def _draw_edges(ax, net, where, edges, label_weights, digits, fontsize, radius):
+def _draw_edges(ax, net, shape, digits, fontsize):
     from matplotlib.patches import FancyArrowPatch
     from matplotlib.path import Path as MplPath
-    largest = max((abs(net.w[e]) for e in edges), default=1.0) or 1.0
-    crowded = len(edges) > MAX_LABELLED_EDGES
-    column = {x: k for k, x in enumerate(sorted({round(x, 6) for x, _ in where.values()}))}
-    tie_of = {edge: k for k, group in enumerate(net.ties, start=1) for edge in group}
-    bends, crowd = {}, []
-    for i, j in sorted(edges):
-        w_ij = net.w[i, j]
-        start, end = np.array(where[i]), np.array(where[j])
-        span = abs(column[round(end[0], 6)] - column[round(start[0], 6)])
-        control, order = _control_point(start, end, i, span, bends)
-        # leave and enter each node along the curve's tangent, just outside the circle
-        a = start + 1.08 * radius * _unit(control - start)
-        b = end + 1.2 * radius * _unit(control - end)
-        path = MplPath([a, control, b], [MplPath.MOVETO, MplPath.CURVE3, MplPath.CURVE3])
+    crowd = []
+    for i, j in shape.edges:
+        w_ij, curve = net.w[i, j], shape.curves[i, j]
         colour = POSITIVE if w_ij >= 0 else NEGATIVE
-        if crowded:  # thin lines, one artist for all: arrowheads would only pile up
-            t = np.linspace(0, 1, 12)[:, None]
-            crowd.append(((1 - t) ** 2 * a + 2 * (1 - t) * t * control + t ** 2 * b,
-                          0.15 + 0.75 * abs(w_ij) / largest, colour))
+        if shape.crowded:  # thin lines, one artist for all: arrowheads would only pile up
+            crowd.append((curve.at(np.linspace(0, 1, 12)[:, None]),
+                          0.15 + 0.75 * abs(w_ij) / shape.largest, colour))
         else:
-            width = 0.6 + 2.4 * abs(w_ij) / largest
+            width = shape.width(i, j)
+            path = MplPath([curve.a, curve.control, curve.b],
+                           [MplPath.MOVETO, MplPath.CURVE3, MplPath.CURVE3])
             ax.add_patch(FancyArrowPatch(path=path, arrowstyle="-|>",
                                          mutation_scale=6 + 2 * width, linewidth=width,
                                          color=colour, alpha=0.9, zorder=1 if i else 0,
                                          linestyle="--" if i == 0 else
-                                         ("-." if (i, j) in tie_of else "-"),
+                                         ("-." if (i, j) in shape.tie_of else "-"),
                                          gid=f"edge:{i},{j}"))
         # a tied edge is labelled by its group, [1], [2], …: one weight for all of them
-        tag = f" [{tie_of[i, j]}]" if (i, j) in tie_of and not crowded else ""
-        if label_weights or tag:
-            # labels on curves that bend alike stand at different places along them
-            t = (0.5, 0.62, 0.38)[order % 3] if _curved(control, a, b) else 0.3
-            x, y = (1 - t) ** 2 * a + 2 * (1 - t) * t * control + t ** 2 * b
-            text = (format_number(w_ij, digits) if label_weights else "") + tag
-            ax.text(x, y, text.strip(), ha="center", va="center",
+        tag = f" [{shape.tie_of[i, j]}]" if (i, j) in shape.tie_of and not shape.crowded else ""
+        if shape.label_weights or tag:
+            text = (format_number(w_ij, digits) if shape.label_weights else "") + tag
+            ax.text(*curve.at(curve.t), text.strip(), ha="center", va="center",
                     fontsize=0.85 * fontsize, zorder=3,
-                    gid=f"weight:{i},{j}" if label_weights else f"tie:{i},{j}",
+                    gid=f"weight:{i},{j}" if shape.label_weights else f"tie:{i},{j}",
                     bbox=dict(boxstyle="round,pad=0.12", facecolor="white", edgecolor="none",
                               alpha=0.9))
     if crowd:
@@ -326,36 +231,6 @@ def _draw_edges(ax, net, where, edges, label_weights, digits, fontsize, radius):
         lines, widths, colours = zip(*crowd)
         ax.add_collection(LineCollection(lines, linewidths=widths, colors=colours, alpha=0.35,
                                          zorder=1, gid="edges"))
-
-
-def _control_point(start, end, i, span, bends):
-    """The Bézier control point and the edge's place among those bent alike.
-
-    The midpoint for an edge between neighbouring columns; otherwise the edge is
-    bent away from the middle of the picture, further for each such edge.
-    """
-    middle = (start + end) / 2
-    if span == 1 and i != 0:
-        return middle, 0
-    direction = end - start
-    normal = np.array([-direction[1], direction[0]]) / (np.hypot(*direction) or 1.0)
-    side = 1.0 if middle[1] >= 0 else -1.0
-    if normal[1] * side < 0:
-        normal = -normal
-    key = (round(start[0], 6), round(end[0], 6), side)
-    bends[key] = bends.get(key, 0) + 1
-    height = (0.3 + 0.2 * (bends[key] - 1)) * max(span, 1) * min(DY, np.hypot(*direction) / 3)
-    return middle + normal * height, bends[key] - 1
-
-
-def _curved(control, a, b):
-    """Whether the control point lies off the chord a–b (a 2-D cross product)."""
-    (u0, u1), (v0, v1) = b - a, control - a
-    return abs(u0 * v1 - u1 * v0) > 1e-9
-
-
-def _unit(v):
-    return v / (np.hypot(*v) or 1.0)
 
 
 def _write_biases(ax, net, where, digits, fontsize, radius):

@@ -1140,15 +1140,19 @@ class Network:
     # ----------------------------------------------------------- drawing (drawing/)
 
     def plot(self, path=None, **kwargs):
-        """Draw the network; with `path`, into a PNG, SVG or PDF file chosen by its extension.
+        """Draw the network; with `path`, into a PNG, SVG, PDF or TikZ (.tex) file chosen by
+        its extension.
 
         Takes the keyword arguments of :func:`neurograph.plot_network` (bias,
         weights, values, digits, pos, title), and with `path` also ``dpi``
-        (default 110). Returns the Axes, or with `path` the path written.
+        (default 110; not for .tex, which :func:`neurograph.to_tikz` writes as a
+        standalone document). Returns the Axes, or with `path` the path written.
         """
-        from ..drawing import network
+        from ..drawing import network, tikz
         if path is None:
             return network.plot_network(self, **kwargs)
+        if str(path).lower().endswith(".tex"):
+            return tikz.save_tikz(self, path, **kwargs)
         return network.save_network_picture(self, path, **kwargs)
 
     def _repr_png_(self):

@@ -83,7 +83,7 @@ def work_through(net, x, y=None, lr=None, loss="squared", digits=4, carry_rounde
            if carry_rounded else "exact values, shown to {d}")
     return Explanation(f"Hand-worked steps ({how.format(d=precision.words())})", work.steps,
                        work.neuron_rows(plan), work.edge_rows(plan), digits, carry_rounded,
-                       headings, significant)
+                       headings, significant, network=net.copy())
 
 
 class _Working:

@@ -7,6 +7,7 @@ calculation can be written in any of the three formats.
 
 from dataclasses import dataclass, field
 
+from ..markup import tex_math_name
 from ..numbers import Precision
 
 __all__ = ["Explanation", "Step"]
@@ -117,10 +118,16 @@ def _render(tokens, digits, latex):
             out.append(rf"\ \mathrm{{{words}}}" if latex else f" {token[1]}")
         else:
             name = token[1]
-            out.append(LATEX_SYMBOLS.get(name, rf"\mathrm{{{name}}}" if len(name) > 1 else name)
-                       if latex else name)
+            out.append(_function(name) if latex else name)
         previous = token
     return "".join(out)
+
+
+def _function(name):
+    """A function's name in LaTeX: a known symbol, a single letter as it is, else escaped."""
+    if name in LATEX_SYMBOLS:
+        return LATEX_SYMBOLS[name]
+    return name if len(name) == 1 and name.isascii() and name.isalpha() else tex_math_name(name)
 
 
 PARTIALS = {"dJ/dw": ("J", "J", "w"), "dl/din": ("ℓ", r"\ell", "in"),
@@ -177,6 +184,8 @@ class Explanation:
     carry_rounded: bool
     headings: dict = field(default_factory=dict)
     significant: int = None
+    network: object = field(default=None, repr=False, compare=False)
+    """A copy of the network as explained (before any update): what the pictures draw."""
 
     @property
     def precision(self):
@@ -226,6 +235,54 @@ class Explanation:
     def _repr_latex_(self):
         return "\n".join(f"${step.latex(self.precision)}$" for step in self.steps)
 
+    def to_beamer(self, title=None, standalone=True):
+        r"""Beamer frames that step through the calculation on the network's TikZ picture.
+
+        One frame per section (forward propagation, backpropagation, the partial
+        derivatives, the updates); within a frame each step is an overlay: the
+        neuron (and its edges) it is about highlighted, its formula under the
+        picture, its value written on the picture from then on. `standalone`: a
+        whole ``beamer`` document (else the frames alone, for a talk whose preamble
+        loads ``tikz`` and ``\usetikzlibrary{arrows.meta}``). See
+        :func:`neurograph.teaching.slides.beamer`.
+        """
+        from .slides import beamer
+        return beamer(self, title=title, standalone=standalone)
+
+    def to_html(self, title=None):
+        """One self-contained HTML page: the picture and the steps, stepped through with
+        buttons or the arrow keys; nothing is fetched from anywhere. See
+        :func:`neurograph.teaching.page.page`."""
+        from .page import page
+        return page(self, title=title)
+
+    def _repr_html_(self):
+        from .page import fragment
+        return fragment(self)
+
+    def save(self, path, format=None, title=None):
+        """Write the explanation to a file: .html (the page), .tex (Beamer), .md or .txt.
+
+        `format` ("html", "beamer", "latex", "markdown", "text") overrides the
+        extension's choice. The file is written whole or not at all. Returns the path.
+        """
+        from ..errors import NetworkError, describe
+        from ..files.atomic import writable, write_atomically
+        suffix = str(path).rsplit(".", 1)[-1].lower() if "." in str(path) else ""
+        if format is None:
+            format = {"html": "html", "htm": "html", "tex": "beamer", "md": "markdown",
+                      "txt": "text"}.get(suffix)
+        if format not in EXPLANATION_SUFFIXES:
+            raise NetworkError(f"an explanation is saved as .html, .tex, .md or .txt (format "
+                               f"html, beamer, latex, markdown or text); received "
+                               f"{describe(str(path))}" + ("" if format is None else
+                                                           f" and format {describe(format)}"))
+        path = writable(path, EXPLANATION_SUFFIXES[format], f"the {format} file's name")
+        text = {"html": lambda: self.to_html(title), "beamer": lambda: self.to_beamer(title),
+                "latex": self.to_latex, "markdown": self.to_markdown,
+                "text": self.__str__}[format]()
+        return write_atomically(path, lambda handle: handle.write(text.encode("utf-8")))
+
     def neuron_table(self):
         """The per-neuron table as aligned text."""
         return _table(self.neurons, ["j", "in_j", "a_j", "g′(in_j)", "Δ_j"], self.precision)
@@ -234,6 +291,11 @@ class Explanation:
         """The per-edge table as aligned text."""
         return _table(self.edges, ["i", "j", "w_ij", "a_i", "Δ_j", "∂J/∂w_ij", "new w_ij"],
                       self.precision)
+
+
+EXPLANATION_SUFFIXES = {"html": (".html", ".htm"), "beamer": (".tex",), "latex": (".tex",),
+                        "markdown": (".md",), "text": (".txt",)}
+"""The file name endings each format of :meth:`Explanation.save` writes."""
 
 
 def _precision(digits):

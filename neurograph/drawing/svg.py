@@ -1,0 +1,103 @@
+"""Networks as inline SVG, for web pages: the picture of :func:`plot_network`, element by element.
+
+Each element carries a ``data-id`` — ``neuron-j``, ``edge-i-j``, ``weight-i-j``,
+``bias-j``, ``value-j``, ``delta-j`` — so a script can highlight a neuron or
+rewrite a label, and a test can read them. Text is escaped: a title or a name with
+``<`` or ``&`` shows as written.
+"""
+
+from ..markup import html_text
+from ..numbers import format_number
+from .geometry import geometry
+from .network import BIAS_COLOUR, INPUT_COLOUR, NEGATIVE, POSITIVE, PROCESSING_COLOUR
+
+__all__ = ["svg_picture"]
+
+PIXELS = 90.0  # per layout unit
+
+
+def svg_picture(net, digits=2, bias="label", weights=None):
+    """`net` as an ``<svg>`` element (a string), labels ready to be rewritten by a script.
+
+    Examples
+    --------
+    >>> import neurograph as ng
+    >>> svg = svg_picture(ng.Network.layered([2, 2, 1], seed=0))
+    >>> svg.count('class="neuron'), svg.count('class="edge')
+    (5, 6)
+    """
+    shape = geometry(net, None, bias, weights)
+    x0, x1, y0, y1 = shape.bounds()
+    r = shape.radius * PIXELS
+    font = min(15.0, 0.95 * r)
+
+    def px(point):
+        x, y = point
+        return f"{(x - x0) * PIXELS:.1f},{(y1 - y) * PIXELS:.1f}"
+
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {(x1 - x0) * PIXELS:.0f} '
+           f'{(y1 - y0) * PIXELS:.0f}" role="img" aria-label="the network" '
+           f'style="--font:{font:.1f}px">',
+           "<defs>"]
+    for name, colour in (("positive", POSITIVE), ("negative", NEGATIVE),
+                         ("current", "#CC79A7")):
+        out.append(f'<marker id="arrow-{name}" viewBox="0 0 10 10" refX="9" refY="5" '
+                   f'markerUnits="userSpaceOnUse" markerWidth="11" markerHeight="11" '
+                   f'orient="auto-start-reverse">'
+                   f'<path d="M0,0 L10,5 L0,10 z" fill="{colour}"/></marker>')
+    out.append("</defs>")
+    for i, j in shape.edges:
+        curve, w_ij = shape.curves[i, j], shape.w[i, j]
+        sign = "positive" if w_ij >= 0 else "negative"
+        kind = " bias-edge" if i == 0 else (" tied" if (i, j) in shape.tie_of else "")
+        width = (0.15 + 0.75 * abs(w_ij) / shape.largest if shape.crowded
+                 else shape.width(i, j)) * PIXELS / 72 * 1.3
+        marker = "" if shape.crowded else f' marker-end="url(#arrow-{sign})"'
+        out.append(f'<path class="edge {sign}{kind}" data-id="edge-{i}-{j}" '
+                   f'd="M{px(curve.a)} Q{px(curve.control)} {px(curve.b)}" '
+                   f'stroke-width="{width:.2f}"{marker}/>')
+    for i, j in shape.edges:
+        if shape.label_weights or (i, j) in shape.tie_of:
+            text = format_number(shape.w[i, j], digits) if shape.label_weights else ""
+            if (i, j) in shape.tie_of and not shape.crowded:
+                text = f"{text} [{shape.tie_of[i, j]}]".strip()
+            curve = shape.curves[i, j]
+            x, y = px(curve.at(curve.t)).split(",")
+            out.append(f'<text class="weight" data-id="weight-{i}-{j}" x="{x}" y="{y}">'
+                       f'{html_text(text)}</text>')
+    for j in shape.shown:
+        neuron = net.neuron(j)
+        colour = {"bias": BIAS_COLOUR, "input": INPUT_COLOUR}.get(neuron.kind, PROCESSING_COLOUR)
+        x, y = px(shape.where[j]).split(",")
+        out.append(f'<g class="neuron {neuron.kind}" data-id="neuron-{j}">'
+                   f'<circle cx="{x}" cy="{y}" r="{r:.1f}" fill="{colour}"/>'
+                   f'<text class="id" x="{x}" y="{y}">{j}</text></g>')
+        if neuron.aggregation not in (None, "sum"):
+            out.append(f'<text class="mark" x="{float(x) + r:.1f}" y="{float(y) + 1.6 * r:.1f}">'
+                       f'{html_text(neuron.aggregation.symbol)}</text>')
+        if neuron.norm is not None:
+            out.append(f'<circle class="bn" cx="{x}" cy="{y}" r="{1.22 * r:.1f}"/>'
+                       f'<text class="mark" x="{float(x) - 1.9 * r:.1f}" '
+                       f'y="{float(y) + 1.6 * r:.1f}">BN</text>')
+        if j != 0:
+            out.append(f'<text class="value" data-id="value-{j}" x="{x}" '
+                       f'y="{float(y) + 1.25 * r + font:.1f}"></text>')
+            out.append(f'<text class="value delta" data-id="delta-{j}" x="{x}" '
+                       f'y="{float(y) + 1.25 * r + 2.1 * font:.1f}"></text>')
+        bias_label = bias == "label" and shape.label_weights and net.has_edge(0, j)
+        text = f"w0,{j} = {format_number(net.w[0, j], digits)}" if bias_label else ""
+        out.append(f'<text class="bias" data-id="bias-{j}" x="{x}" '
+                   f'y="{float(y) - 1.35 * r:.1f}">{html_text(text)}</text>')
+    for name, members in shape.groups.items():
+        xs = [shape.where[j][0] for j in members]
+        ys = [shape.where[j][1] for j in members]
+        pad, tall = 1.6 * shape.radius, 2.9 * shape.radius
+        left, top = px((min(xs) - pad, max(ys) + tall)).split(",")
+        out.append(f'<rect class="group" x="{left}" y="{top}" '
+                   f'width="{(max(xs) - min(xs) + 2 * pad) * PIXELS:.1f}" '
+                   f'height="{(max(ys) - min(ys) + 2 * tall) * PIXELS:.1f}" rx="{r:.1f}"/>')
+        x, y = px((sum(xs) / len(xs), min(ys) - tall - 0.4 * shape.radius)).split(",")
+        out.append(f'<text class="group-label" x="{x}" y="{float(y) + font:.1f}">'
+                   f'{html_text(name)}</text>')
+    out.append("</svg>")
+    return "\n".join(out)

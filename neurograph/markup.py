@@ -1,0 +1,59 @@
+"""Writing user-given text into LaTeX and HTML so that it shows as written and runs nothing.
+
+Titles, activation names and symbols come from users; a picture or a page must show
+them, never let them add commands (``\\input``, ``<script>``) or break the file.
+"""
+
+import html
+import re
+
+__all__ = ["html_text", "tex_math_name", "tex_text"]
+
+_TEX_SPECIAL = {"\\": r"$\backslash$", "{": r"\{", "}": r"\}", "$": r"$\$$", "&": r"\&",
+                "#": r"\#", "^": r"\^{}", "_": r"\_", "%": r"\%",
+                "~": r"\~{}", "<": r"$<$", ">": r"$>$",
+                "|": r"$|$"}
+_TEX_PATTERN = re.compile("|".join(re.escape(c) for c in _TEX_SPECIAL))
+_TEX_UNICODE = {"Σ": r"$\Sigma$", "Π": r"$\Pi$", "Δ": r"$\Delta$", "σ": r"$\sigma$",
+                "−": "-", "–": "--", "—": "---", "…": r"\dots{}", "×": r"$\times$",
+                "α": r"$\alpha$", "λ": r"$\lambda$", "ρ": r"$\rho$", "∂": r"$\partial$"}
+
+
+def tex_text(text):
+    r"""`text` as LaTeX text mode shows it: every special character escaped.
+
+    Characters pdflatex cannot typeset without packages (most of Unicode) become ``?``;
+    the Greek letters and signs neurograph writes itself are kept.
+
+    Examples
+    --------
+    >>> print(tex_text(r"50% of \input{x} & $y_1$"))
+    50\% of $\backslash$input\{x\} \& $\$$y\_1$\$$
+    """
+    out = _TEX_PATTERN.sub(lambda m: _TEX_SPECIAL[m.group()], str(text))
+    return "".join(c if ord(c) < 128 else _TEX_UNICODE.get(c, "?") for c in out)
+
+
+def tex_math_name(name):
+    r"""A function name inside math mode: ``\mathrm{name}`` for a plain word of letters,
+    otherwise the name as escaped text in an ``\mbox``.
+
+    Examples
+    --------
+    >>> tex_math_name("tanh2"), tex_math_name("cube")
+    ('\\mbox{tanh2}', '\\mathrm{cube}')
+    """
+    if re.fullmatch(r"[A-Za-z]+", name):
+        return rf"\mathrm{{{name}}}"
+    return rf"\mbox{{{tex_text(name)}}}"
+
+
+def html_text(text):
+    """`text` escaped for HTML element content and attribute values.
+
+    Examples
+    --------
+    >>> html_text('<script>alert("x")</script>')
+    '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;'
+    """
+    return html.escape(str(text), quote=True)

@@ -1,0 +1,136 @@
+r"""Beamer frames that step through an explanation on the network's TikZ picture.
+
+One frame per section of the calculation; each step of the section is one overlay
+(``\only<k>``): the neuron it is about drawn with a thick ring and the edges it uses
+thickened, its formula under the picture, and the value it computes written on the
+picture from that overlay on, in the highlight colour (``\only<k->``, or ``<k-m>``
+until a later step rewrites the same place). Values of earlier sections stay on the
+picture, in black; the weights on the edges give way to ∂J/∂w_ij and then to the new
+weights.
+"""
+
+from ..drawing.tikz import PREAMBLE, TikzPicture
+from ..errors import NetworkError
+from ..markup import tex_text
+from .storyboard import scenes
+
+__all__ = ["beamer"]
+
+PICTURE_WIDTH, PICTURE_HEIGHT = 10.5, 5.0  # cm: a 4:3 frame's room above the formula
+TEX_BASES = {"in": "in", "a": "a", "â": r"\hat a", "Δ": r"\Delta"}
+
+
+def beamer(explanation, title=None, standalone=True):
+    r"""The explanation as Beamer frames; see :meth:`Explanation.to_beamer`.
+
+    Examples
+    --------
+    >>> from neurograph.teaching.lectures import sgd_network
+    >>> tex = sgd_network().explain([1, 0], [1], lr=0.5).to_beamer()
+    >>> tex.count(r"\begin{frame}"), tex.count(r"\only<1>")
+    (5, 4)
+    """
+    if explanation.network is None:
+        raise NetworkError("this explanation was made without its network; make it with "
+                           "net.explain(…) to draw it")
+    if title is not None and not isinstance(title, str):
+        raise NetworkError(f"title must be text; received {type(title).__name__}")
+    net = explanation.network
+    probe = TikzPicture(net, digits=explanation.digits)
+    x0, x1, y0, y1 = probe.shape.bounds()
+    width = min(PICTURE_WIDTH, PICTURE_HEIGHT * (x1 - x0) / (y1 - y0))
+    picture = TikzPicture(net, digits=explanation.digits, width=width)
+    precision = explanation.precision
+    played = scenes(explanation)
+    shown = _initial_labels(picture)  # place → the label written there so far
+    title = title if title is not None else "Forward and backpropagation, step by step"
+    frames = [rf"\begin{{frame}}{{{tex_text(title)}}}" + "\n" + r"\centering"
+              + "\n" + "\n".join(picture.lines()) + "\n"
+              + rf"\par\medskip {{\small {tex_text(explanation.title)}}}" + "\n" + r"\end{frame}"]
+    for heading, steps in explanation.sections():
+        first = next(k for k, scene in enumerate(played) if scene.step is steps[0])
+        frames.append(_frame(picture, heading, played[first:first + len(steps)], shown,
+                             precision))
+    body = "\n\n".join(frames) + "\n"
+    if not standalone:
+        return body
+    return ("\n".join([r"\documentclass{beamer}", r"\usepackage{tikz}", *PREAMBLE,
+                       r"\setbeamertemplate{navigation symbols}{}",
+                       rf"\title{{{tex_text(title)}}}", r"\begin{document}"])
+            + "\n" + body + r"\end{document}" + "\n")
+
+
+def _initial_labels(picture):
+    """The weights as the picture writes them: on the edges, and w_0j above neuron j."""
+    shape, shown = picture.shape, {}
+    if not shape.label_weights:
+        return shown
+    for i, j in shape.edges:
+        tag = f" [{shape.tie_of[i, j]}]" if (i, j) in shape.tie_of else ""
+        shown["edge", i, j] = f"{picture.formatted(shape.w[i, j])}{tag}"
+    if picture.bias == "label":
+        for j in picture.net.graph.successors(0):
+            shown["bias", j] = f"w_{{0,{j}}}={picture.formatted(picture.net.w[0, j])}"
+    return shown
+
+
+def _label_text(label, precision, number_only):
+    number = precision.format(label.value, True)
+    if number_only:
+        return number
+    return f"{TEX_BASES.get(label.base, label.base)}_{{{label.sub}}}={number}"
+
+
+def _frame(picture, heading, section, shown, precision):
+    """One frame: the picture, what each place shows overlay by overlay, and the formulas."""
+    timeline = {place: [(1, text, None)] for place, text in shown.items()}
+    highlights = ["% each step: its neuron and edges highlighted"]
+    radius = 1.15 * picture.shape.radius
+    for k, scene in enumerate(section, start=1):
+        for i, j in scene.edges:
+            if (i, j) in picture.shape.curves:
+                highlights.append(rf"\only<{k}>{{\draw[current edge] {picture.path(i, j)};}}")
+        for j in scene.neurons:
+            if j in picture.shape.shown:
+                highlights.append(rf"\only<{k}>{{\draw[current] (n{j}) circle"
+                                  rf"[radius={radius:.3f}];}}")
+        for label in scene.labels:
+            # on an edge only the number (the frame's title says what it is); a new bias
+            # weight keeps its name, as the picture writes it
+            number_only = label.place[0] == "edge" or label.base == "∂J/∂w"
+            text = _label_text(label, precision, number_only)
+            timeline.setdefault(label.place, []).append((k, text, "news"))
+            shown[label.place] = text
+    labels = ["% what each place shows, overlay by overlay (this frame's values coloured)"]
+    for place, writes in timeline.items():
+        for n, (k, text, style) in enumerate(writes):
+            until = writes[n + 1][0] - 1 if n + 1 < len(writes) else None
+            written = _label(picture, place, text, style)
+            if not written or (until is not None and until < k):
+                continue  # nowhere to write it, or rewritten on the same overlay
+            span = f"{k}-" if until is None else f"{k}-{until}"
+            labels.append(written if span == "1-" else rf"\only<{span}>{{{written}}}")
+    formulas = [rf"\only<{k}>{{\resizebox{{\ifdim\width>\linewidth\linewidth\else\width\fi}}"
+                rf"{{!}}{{${scene.step.latex(precision)}$}}}}"
+                for k, scene in enumerate(section, start=1)]
+    return "\n".join([rf"\begin{{frame}}{{{tex_text(heading)}}}", r"\centering",
+                      *picture.lines([*labels, *highlights], labels=False), r"\par\medskip",
+                      *formulas, r"\end{frame}"])
+
+
+def _label(picture, place, text, style=None):
+    """The TikZ command writing `text` (math) at `place`, or "" where the picture has none."""
+    kind, *ids = place
+    shape = picture.shape
+    extra = "" if style is None else f", {style}"
+    if kind in ("value", "delta") and ids[0] in shape.shown:
+        return picture.value_label(ids[0], text, style, below=int(kind == "delta"))
+    if kind == "edge" and tuple(ids) in shape.curves:
+        i, j = ids
+        return (rf"\path {picture.path(i, j)} node[weight{extra}, "
+                rf"pos={shape.curves[i, j].t:.2f}] {{${text}$}};")
+    if kind == "bias" and ids[0] in shape.shown:
+        if (0, ids[0]) in shape.curves:  # the bias drawn as a node: label its edge
+            return _label(picture, ("edge", 0, ids[0]), text, style)
+        return rf"\node[bias label{extra}] at (n{ids[0]}.north) {{${text}$}};"
+    return ""
