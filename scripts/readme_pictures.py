@@ -4,6 +4,8 @@ Run:  python scripts/readme_pictures.py [--out docs/images]
 """
 
 import argparse
+import subprocess
+import tempfile
 from pathlib import Path
 
 import matplotlib
@@ -27,13 +29,17 @@ def lecture_network(out):
 
 def skip_dag(out):
     """A network that is not layered: skip edges, ids out of topological order, bias drawn."""
-    net = ng.Network.from_weights(
+    return skip_dag_network().plot(out / "skip_dag.png", bias="node",
+                                   title="A non-layered DAG: skip edges curve around the "
+                                         "columns they skip")
+
+
+def skip_dag_network():
+    return ng.Network.from_weights(
         {(0, 7): 0.3, (1, 7): -1.1, (2, 7): 0.8, (0, 4): -0.2, (7, 4): 1.4, (2, 4): 0.5,
          (1, 4): 0.7, (4, 8): 0.9, (0, 8): 0.2, (1, 8): 0.3, (4, 9): -0.9, (7, 9): 0.6,
          (8, 9): 1.1, (1, 9): 1.2, (2, 9): -0.4, (0, 9): 0.1},
         activations={7: "tanh", 4: "relu", 8: "softplus", 9: "logistic"})
-    return net.plot(out / "skip_dag.png", bias="node",
-                    title="A non-layered DAG: skip edges curve around the columns they skip")
 
 
 def xor_training(out):
@@ -73,13 +79,26 @@ def nand_adder(out):
                       title="Two bits added with NAND perceptrons: sum (6) and carry (7)")
 
 
+def skip_dag_tikz(out):
+    """The same DAG as TikZ, compiled with pdflatex and rendered by pdftoppm (poppler)."""
+    net = skip_dag_network()
+    net.forward([0.5, -1.0])
+    with tempfile.TemporaryDirectory() as folder:
+        tex = net.plot(Path(folder) / "skip_dag.tex", bias="node", values="a")
+        subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", tex.name],
+                       cwd=folder, check=True, capture_output=True)
+        subprocess.run(["pdftoppm", "-png", "-r", "110", "-singlefile", "skip_dag.pdf",
+                        str((out / "skip_dag_tikz").resolve())], cwd=folder, check=True)
+    return out / "skip_dag_tikz.png"
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "images")
     out = parser.parse_args().out
     out.mkdir(parents=True, exist_ok=True)
     written = [lecture_network(out), skip_dag(out), *xor_training(out), digits_network(out),
-               nand_adder(out)]
+               nand_adder(out), skip_dag_tikz(out)]
     for path in written:
         print(f"wrote {path}")
 

@@ -222,3 +222,43 @@ def test_tikz_bad_input_is_a_clear_error(tmp_path):
     with pytest.raises(ng.NetworkError):
         net.plot(tmp_path / "kept.tex", values="delta")
     assert (tmp_path / "kept.tex").read_text() == "mine"
+
+
+def test_the_command_line_draws_tikz_and_writes_beamer(tmp_path, capsys):
+    from neurograph.cli import main
+    net_path = forward_network().save(tmp_path / "net.json")
+    picture = tmp_path / "net.tex"
+    assert main(["draw", str(net_path), "-o", str(picture), "--x", "3", "4",
+                 "--values", "a"]) == 0
+    assert r"{$a_{5}=0.82$}" in picture.read_text()
+    (image,) = pages(compile_tex(picture))
+    assert_drawn(image)
+    slides = tmp_path / "slides.tex"
+    assert main(["explain", str(net_path), "--x", "3", "4", "--y", "1", "--lr", "0.5",
+                 "--format", "beamer", "-o", str(slides)]) == 0
+    assert slides.read_text().startswith(r"\documentclass{beamer}")
+    capsys.readouterr()
+    assert main(["explain", str(net_path), "--x", "3", "4", "--format", "beamer"]) == 0
+    assert capsys.readouterr().out.count(r"\begin{frame}") == 2
+
+
+def test_saving_an_explanation_refuses_what_it_cannot_write(tmp_path, capsys):
+    from neurograph.cli import main
+    explanation = forward_network().explain([3, 4])
+    kept = tmp_path / "kept.doc"
+    kept.write_text("mine")
+    with pytest.raises(ng.NetworkError, match=r"\.html, \.tex, \.md or \.txt"):
+        explanation.save(kept)
+    with pytest.raises(ng.NetworkError, match="must end in .html"):
+        explanation.save(tmp_path / "x.tex", format="html")
+    assert kept.read_text() == "mine" and sorted(p.name for p in tmp_path.iterdir()) == [
+        "kept.doc"]
+    net_path = forward_network().save(tmp_path / "net.json")
+    assert main(["explain", str(net_path), "--x", "3", "4", "--format", "html"]) == 1
+    assert "-o x.html" in capsys.readouterr().err
+    assert main(["explain", str(net_path), "--x", "3", "4", "--format", "html", "-o",
+                 str(tmp_path / "no" / "x.html")]) == 1
+    assert "does not exist" in capsys.readouterr().err
+    for suffix in ("md", "txt", "tex", "html"):
+        path = explanation.save(tmp_path / f"steps.{suffix}")
+        assert path.read_text()

@@ -28,7 +28,7 @@ def beamer(explanation, title=None, standalone=True):
     >>> from neurograph.teaching.lectures import sgd_network
     >>> tex = sgd_network().explain([1, 0], [1], lr=0.5).to_beamer()
     >>> tex.count(r"\begin{frame}"), tex.count(r"\only<1>")
-    (5, 4)
+    (5, 7)
     """
     if explanation.network is None:
         raise NetworkError("this explanation was made without its network; make it with "
