@@ -37,6 +37,8 @@ from .model.neuron import Edge, Neuron
 from .model.normalization import BatchNorm
 from .model.rbm import RBM
 from .teaching.explain import AnswerReport, check_answers
+from .topology.cascade import cascade_correlation
+from .topology.evolution import EvolutionResult, evolve
 from .teaching.exercises import Exercise, exercise, load_exercise
 from .teaching.explanation import Explanation
 from .teaching.grading import Grades, grade
@@ -88,6 +90,9 @@ __all__ = [
     "plot_filters",
     "plot_history",
     "plot_network",
+    "cascade_correlation",
+    "evolve",
+    "EvolutionResult",
     "to_tikz",
     "plot_neuron_outputs",
     "__version__",

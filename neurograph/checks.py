@@ -197,6 +197,17 @@ OPTIONS = {
     "steps": Count("steps", minimum=1),
     "k": Count("k (Gibbs rounds)", minimum=1),
     "digits": Count("digits", minimum=0, maximum=17),
+    "fraction": Number("fraction", above=0.0, below=1.0,
+                       rule="a fraction strictly between 0 and 1"),
+    "threshold": Number("threshold", above=0.0, rule="positive"),
+    "noise": Number("noise", at_least=0.0, rule="≥ 0"),
+    "n_jobs": Count("n_jobs", minimum=1, maximum=1024),
+    "population": Count("population", minimum=2, maximum=100_000),
+    "generations": Count("generations", minimum=1),
+    "max_hidden": Count("max_hidden", minimum=0, maximum=10_000),
+    "candidates": Count("candidates", minimum=1, maximum=10_000),
+    "examples": Count("the number of examples n", minimum=1, maximum=10_000_000),
+    "bits": Count("the number of bits n", minimum=1, maximum=20),
     "significant": Count("significant (figures)", minimum=1, maximum=17),
 }
 """What each option accepts, declared once; :func:`option` checks a value against it."""

@@ -5,6 +5,9 @@
 - scikit-learn's 8×8 handwritten digits, which ship inside scikit-learn (the
   optional extra ``pip install "neurograph[digits]"``): the small cousin of the
   MNIST digits of seed 002.
+- The benchmarks of topology experiments, made by code here and seeded: the
+  two spirals (Lang & Witbrock 1988), n-bit parity, and TensorFlow Playground's
+  moons, circles and two Gaussians.
 """
 
 from collections import namedtuple
@@ -14,7 +17,8 @@ import numpy as np
 from . import checks
 from .errors import NetworkError
 
-__all__ = ["truth_table", "xor", "and_", "or_", "nand", "digits", "Split"]
+__all__ = ["Split", "and_", "circles", "digits", "gauss", "moons", "nand", "or_", "parity",
+           "spirals", "truth_table", "xor"]
 
 INPUTS = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 TRUTH_TABLES = {"xor": [0, 1, 1, 0], "and": [0, 0, 0, 1], "or": [0, 1, 1, 1], "nand": [1, 1, 1, 0]}
@@ -93,3 +97,121 @@ def digits(test_size=0.25, seed=0):
         members = rng.permutation(np.flatnonzero(y == label))
         test[members[:round(test_size * len(members))]] = True
     return Split(X[~test], y[~test], X[test], y[test])
+
+
+# ------------------------------------------------------------------ topology benchmarks
+
+
+def spirals(n=97, seed=0, noise=0.0):
+    """The two-spirals benchmark (Lang & Witbrock 1988): (X, Y), 2·n points, Y 0 or 1.
+
+    Point i of the first spiral (i = 0 … n − 1) lies at angle φ = iπ/16 and radius
+    r = 6.5 (104 − i)/104, at (r sin φ, r cos φ); the second spiral is the first
+    turned half a turn, (−x, −y). With the default n = 97 these are the 194 points
+    of the CMU benchmark that cascade-correlation was measured on. `noise` adds
+    Gaussian noise of that standard deviation, drawn from `seed`.
+
+    Examples
+    --------
+    >>> import neurograph as ng
+    >>> X, Y = ng.datasets.spirals()
+    >>> X.shape, Y.shape, X[0].tolist(), Y[:2].ravel().tolist()
+    ((194, 2), (194, 1), [0.0, 6.5], [0.0, 1.0])
+    """
+    n = checks.option("examples", n)
+    noise = checks.option("noise", noise)
+    rng = checks.generator(seed)
+    i = np.arange(n)
+    angle = i * np.pi / 16
+    radius = 6.5 * (104 - i) / 104
+    first = np.column_stack([radius * np.sin(angle), radius * np.cos(angle)])
+    X = np.empty((2 * n, 2))
+    X[0::2], X[1::2] = first, -first  # interleaved, as the benchmark lists them
+    Y = np.tile([0.0, 1.0], n)[:, None]
+    if noise:
+        X += rng.normal(0.0, noise, X.shape)
+    return X, Y
+
+
+def parity(n):
+    """n-bit parity: every one of the 2ⁿ bit patterns, Y = 1 where it has an odd number of 1s.
+
+    Examples
+    --------
+    >>> import neurograph as ng
+    >>> X, Y = ng.datasets.parity(3)
+    >>> X.shape, Y.ravel().tolist()
+    ((8, 3), [0.0, 1.0, 1.0, 0.0, 1.0, 0.0, 0.0, 1.0])
+    """
+    n = checks.option("bits", n)
+    X = ((np.arange(2 ** n)[:, None] >> np.arange(n - 1, -1, -1)) & 1).astype(float)
+    return X, (X.sum(axis=1) % 2)[:, None]
+
+
+def moons(n=200, noise=0.1, seed=0):
+    """Two interleaving half circles (as scikit-learn's make_moons): (X, Y), n points.
+
+    Examples
+    --------
+    >>> import neurograph as ng
+    >>> X, Y = ng.datasets.moons(n=10, noise=0.0)
+    >>> X.shape, int(Y.sum())
+    ((10, 2), 5)
+    """
+    n = checks.option("examples", n)
+    noise = checks.option("noise", noise)
+    rng = checks.generator(seed)
+    outer, inner = n - n // 2, n // 2
+    t_out, t_in = np.linspace(0, np.pi, outer), np.linspace(0, np.pi, inner)
+    X = np.vstack([np.column_stack([np.cos(t_out), np.sin(t_out)]),
+                   np.column_stack([1 - np.cos(t_in), 0.5 - np.sin(t_in)])])
+    Y = np.r_[np.zeros(outer), np.ones(inner)][:, None]
+    return _shuffled(X + rng.normal(0.0, noise, X.shape) if noise else X, Y, rng)
+
+
+def circles(n=200, noise=0.05, seed=0):
+    """TensorFlow Playground's "circle": Y = 1 inside radius 2.5, 0 on a ring out to 5.
+
+    Examples
+    --------
+    >>> import neurograph as ng
+    >>> X, Y = ng.datasets.circles(n=100, noise=0.0)
+    >>> bool((np.hypot(*X[Y[:, 0] == 1].T) <= 2.5).all())
+    True
+    """
+    n = checks.option("examples", n)
+    noise = checks.option("noise", noise)
+    rng = checks.generator(seed)
+    inside, ring = n // 2, n - n // 2
+    radius = np.r_[rng.uniform(0, 2.5, inside), rng.uniform(3.5, 5.0, ring)]
+    angle = rng.uniform(0, 2 * np.pi, n)
+    X = np.column_stack([radius * np.sin(angle), radius * np.cos(angle)])
+    Y = np.r_[np.ones(inside), np.zeros(ring)][:, None]
+    return _shuffled(X + rng.normal(0.0, noise, X.shape) if noise else X, Y, rng)
+
+
+def gauss(n=200, noise=0.5, seed=0):
+    """TensorFlow Playground's "gaussian": two clusters around (2, 2) (Y = 1) and (−2, −2).
+
+    `noise` scales the clusters' spread (standard deviation 1 + 2·noise).
+
+    Examples
+    --------
+    >>> import neurograph as ng
+    >>> X, Y = ng.datasets.gauss(n=50)
+    >>> X.shape, int(Y.sum())
+    ((50, 2), 25)
+    """
+    n = checks.option("examples", n)
+    noise = checks.option("noise", noise)
+    rng = checks.generator(seed)
+    half = n // 2
+    spread = 1.0 + 2.0 * noise
+    X = np.vstack([rng.normal(2.0, spread, (half, 2)), rng.normal(-2.0, spread, (n - half, 2))])
+    Y = np.r_[np.ones(half), np.zeros(n - half)][:, None]
+    return _shuffled(X, Y, rng)
+
+
+def _shuffled(X, Y, rng):
+    order = rng.permutation(len(X))
+    return X[order], Y[order]

@@ -22,6 +22,7 @@ LAYERS = [  # lowest first
     {"files"},
     {"model"},
     {"training"},
+    {"topology"},
     {"drawing"},
     {"teaching"},
     {"cli", "__init__", "__main__"},

@@ -27,7 +27,7 @@ FORMATS = (".png", ".svg", ".pdf")
 
 
 def plot_network(net, ax=None, *, pos=None, bias="label", weights=None, values=None, digits=2,
-                 title=None):
+                 title=None, removed=None):
     """Draw `net` with its weights (and optionally its values) on a matplotlib Axes.
 
     Parameters
@@ -54,6 +54,9 @@ def plot_network(net, ax=None, *, pos=None, bias="label", weights=None, values=N
     digits : int, default 2
         Decimal places of the numbers written.
     title : str, optional
+    removed : iterable of (i, j) or (i, j, w), optional
+        Edges to draw thin, grey and dashed: what :meth:`Network.prune` returned, say
+        (those between neurons that are still there).
 
     Returns
     -------
@@ -83,6 +86,8 @@ def plot_network(net, ax=None, *, pos=None, bias="label", weights=None, values=N
     ax.set_aspect("equal")
     fontsize = _font_size(ax, radius)
     _draw_edges(ax, net, shape, digits, fontsize)
+    if removed is not None:
+        _draw_removed(ax, where, removed)
     _draw_neurons(ax, net, where, shown, fontsize, radius)
     _mark_neurons(ax, net, where, shown, fontsize, radius)
     _mark_groups(ax, shape, fontsize)
@@ -231,6 +236,20 @@ def _draw_edges(ax, net, shape, digits, fontsize):
         lines, widths, colours = zip(*crowd)
         ax.add_collection(LineCollection(lines, linewidths=widths, colors=colours, alpha=0.35,
                                          zorder=1, gid="edges"))
+
+
+def _draw_removed(ax, where, removed):
+    """The edges a pruning removed: thin dashed grey lines (gid ``removed:i,j``)."""
+    for edge in removed:
+        try:
+            i, j = int(edge[0]), int(edge[1])
+        except (TypeError, ValueError, IndexError):
+            raise NetworkError(f"removed must list edges (i, j) or (i, j, w); received "
+                               f"{describe(edge)}") from None
+        if i in where and j in where and i != 0:
+            (x0, y0), (x1, y1) = where[i], where[j]
+            ax.plot([x0, x1], [y0, y1], linestyle=(0, (3, 3)), color="#999999", linewidth=0.8,
+                    zorder=0.5, gid=f"removed:{i},{j}")
 
 
 def _write_biases(ax, net, where, digits, fontsize, radius):

@@ -517,6 +517,89 @@ class Network:
                 self._outputs.remove(j)
             self._structure_changed()
 
+    # ----------------------------------------------------------------- topology operators
+
+    def split_edge(self, i, j, activation="identity", new_id=None):
+        """NEAT's add-node: replace edge (i, j) by (i, new) with w = 1 and (new, j) with w_ij.
+
+        The new hidden neuron also gets a bias edge (0, new) with w = 0. With the
+        identity activation the network computes the same function (to rounding:
+        in_j sums the same terms, perhaps in another order). A frozen (i, j) leaves
+        (new, j) frozen; a tied edge must be untied first.
+
+        Returns
+        -------
+        int
+            The new neuron's id (by default one more than the largest).
+
+        Examples
+        --------
+        >>> import neurograph as ng
+        >>> net = ng.Network.from_weights({(0, 2): 0.5, (1, 2): -1.5})
+        >>> before = net.forward([2.0]).copy()
+        >>> net.split_edge(1, 2)
+        3
+        >>> sorted(net.edges()), bool((net.forward([2.0]) == before).all())
+        ([(0, 2), (0, 3), (1, 3), (3, 2)], True)
+        """
+        from ..topology import operators
+        return operators.split_edge(self, i, j, activation, new_id)
+
+    def prune(self, fraction=None, threshold=None, method="magnitude", X=None, Y=None,
+              loss="squared", include_bias=False):
+        r"""Remove the edges that matter least; returns [(i, j, w_ij), …] removed.
+
+        Parameters
+        ----------
+        fraction : float in (0, 1), optional
+            The share of the candidate edges to remove, lowest scores first.
+        threshold : float > 0, optional
+            Instead: remove every candidate scoring below it.
+        method : {"magnitude", "saliency"}
+            "magnitude" scores |w_ij|; "saliency" scores Optimal Brain Damage's
+            ½ h_ij w_ij², h_ij ≈ ∂²J/∂w_ij² from a second backward pass over the
+            examples `X`, `Y` under `loss` (see
+            :func:`neurograph.topology.operators.diagonal_hessian` for the formula).
+        include_bias : bool, default False
+            Whether bias edges are candidates. Frozen and tied edges never are.
+
+        Raises
+        ------
+        NetworkError
+            If the pruning would leave an output with no path from any input (the
+            network is then left as it was), or for a fraction outside (0, 1).
+
+        Examples
+        --------
+        >>> import neurograph as ng
+        >>> net = ng.Network.from_weights({(1, 3): 0.1, (2, 3): -2.0, (1, 4): 1.0, (4, 3): 0.5})
+        >>> net.prune(fraction=0.25)
+        [(1, 3, 0.1)]
+        """
+        from ..topology import operators
+        return operators.prune(self, fraction, threshold, method, X, Y, loss, include_bias)
+
+    def remove_dangling(self):
+        """Remove the hidden neurons that reach no output, and those that no input reaches.
+
+        A neuron that reaches no output cannot change y; one that no input reaches
+        computes a constant a_c, which is first added to each successor's bias
+        (w_0k += w_ck a_c), so the function is unchanged. A constant feeding a max or
+        product neuron (or a tied bias) cannot be folded so, and stays. Inputs and
+        outputs always stay. Returns the ids removed.
+        """
+        from ..topology import operators
+        return operators.remove_dangling(self)
+
+    def simplify(self):
+        """Remove zero weights into Σ neurons, then :meth:`remove_dangling`, until nothing changes.
+
+        The function is unchanged (to rounding). Returns ``{"edges": [...], "neurons": [...]}``,
+        what was removed.
+        """
+        from ..topology import operators
+        return operators.simplify(self)
+
     def freeze(self, i, j):
         """Hold w_ij fixed: training and ``sgd_step`` leave it (``net.grad`` still has ∂J/∂w_ij).
 

@@ -1,0 +1,1 @@
+"""Growing, pruning and searching network topologies: operators, cascade-correlation, evolution."""

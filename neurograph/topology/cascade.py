@@ -1,0 +1,213 @@
+"""Cascade-correlation (Fahlman & Lebiere 1990): a network that grows its hidden neurons.
+
+1. Start with every input (and the bias) connected to every output; train the
+   output weights.
+2. Train a pool of candidate neurons, each fed by the bias, the inputs and every
+   hidden neuron so far, to maximise the covariance of its output with the
+   outputs' residual errors (:func:`covariance`).
+3. Install the best candidate: its incoming weights are frozen from then on (the
+   frozen-edge mechanism of :meth:`Network.freeze`), and it feeds every output.
+4. Retrain the output weights, and repeat until the training error reaches
+   `target_error` or `max_hidden` neurons are installed.
+
+Each new neuron sees every earlier one, so the result is a tall non-layered DAG
+— a neurograph network like any other: it saves, draws and explains. Both
+trainings are quasi-Newton (scipy's L-BFGS, where Fahlman used Quickprop): the
+output weights minimise the loss plus a small weight decay (a convex problem for
+logistic outputs under the log loss), the candidates maximise the covariance.
+"""
+
+import numpy as np
+
+from .. import checks
+from ..errors import NetworkError, describe
+from ..model.activations import get_activation
+from ..model.network import Network
+
+__all__ = ["cascade_correlation", "covariance"]
+
+
+def covariance(V, E):
+    r"""Fahlman's S: the summed magnitudes of the covariance of a candidate with each residual.
+
+    .. math:: S = \sum_o \Big| \sum_p (V_p - \bar V)(E_{p,o} - \bar E_o) \Big|
+
+    V holds the candidate's output on each example p, E (examples × outputs) the
+    residual errors a_o − y_o.
+
+    Examples
+    --------
+    >>> covariance([1.0, 2.0, 3.0], [[1.0], [0.0], [2.0]])
+    1.0
+    """
+    V = np.asarray(V, dtype=float)
+    E = np.asarray(E, dtype=float).reshape(len(V), -1)
+    return float(np.abs((V - V.mean()) @ (E - E.mean(axis=0))).sum())
+
+
+def cascade_correlation(X, Y, max_hidden=25, candidates=8, activation="tanh",
+                        output_activation="logistic", loss="log", target_error=0.0,
+                        weight_decay=1e-4, output_iterations=300, candidate_iterations=300,
+                        seed=0):
+    """Grow a network by cascade-correlation; returns ``(net, history)``.
+
+    Parameters
+    ----------
+    X, Y : array_like
+        The training examples (n × p) and targets (n × K).
+    max_hidden : int, default 25
+        The most hidden neurons to install.
+    candidates : int, default 8
+        The size of the candidate pool trained before each installation.
+    activation : str, default "tanh"
+        The hidden neurons' g.
+    output_activation : {"logistic", "identity", "tanh"}, default "logistic"
+    loss : {"log", "squared"}, default "log"
+        What the output weights minimise (the log loss needs logistic outputs).
+    target_error : float, default 0.0
+        Stop once at most this fraction of the training examples is misclassified
+        (an output on the wrong side of 0.5; the largest output with several).
+    weight_decay : float, default 1e-4
+        λ of the output training's λ Σ w² (keeps separable problems finite).
+    output_iterations, candidate_iterations : int
+        L-BFGS iterations for each output training and each candidate.
+    seed : int, default 0
+        Draws the candidates' initial weights.
+
+    Returns
+    -------
+    net : Network
+        Inputs 1…p, outputs p+1…p+K, hidden neurons after them in the order installed;
+        every hidden neuron's incoming edges are frozen.
+    history : list of dict
+        One entry per output training: ``hidden`` (how many), ``loss`` (J),
+        ``error`` (the fraction misclassified), and for an installation
+        ``covariance`` (its S) and ``weights`` ({(i, j): w_ij} it was installed with).
+
+    Examples
+    --------
+    >>> import neurograph as ng
+    >>> X, Y = ng.datasets.xor()
+    >>> net, history = ng.cascade_correlation(X, Y, seed=0)
+    >>> history[-1]["error"], len(net.hidden) <= 3
+    (0.0, True)
+    """
+    try:
+        from scipy.optimize import minimize
+    except ImportError:
+        raise NetworkError("cascade_correlation trains with scipy's L-BFGS: "
+                           "pip install 'neurograph[scipy]'") from None
+    X = checks.matrix(X, None, "X")
+    Y = checks.matrix(Y, None, "Y")
+    if len(X) != len(Y):
+        raise NetworkError(f"X has {len(X)} rows and Y {len(Y)}; they must match")
+    max_hidden = checks.option("max_hidden", max_hidden)
+    candidates = checks.option("candidates", candidates)
+    output_iterations = checks.option("epochs", output_iterations)
+    candidate_iterations = checks.option("epochs", candidate_iterations)
+    weight_decay = checks.option("weight_decay", weight_decay)
+    if not isinstance(target_error, (int, float)) or not 0 <= target_error < 1:
+        raise NetworkError(f"target_error must be a fraction from 0 up to 1; "
+                           f"received {describe(target_error)}")
+    g_out = get_activation(output_activation)
+    if g_out.name not in ("logistic", "identity", "tanh"):
+        raise NetworkError(f"output_activation must be 'logistic', 'identity' or 'tanh'; "
+                           f"received {describe(output_activation)}")
+    if loss not in ("log", "squared") or (loss == "log" and g_out.name != "logistic"):
+        raise NetworkError(f"loss must be 'squared', or 'log' with logistic outputs; received "
+                           f"{describe(loss)} with {g_out.name} outputs")
+    g = get_activation(activation)
+    if g.group:
+        raise NetworkError(f"hidden neurons compute one g each: {g.name} cannot be theirs")
+    rng = checks.generator(seed)
+    n, p = X.shape
+    K = Y.shape[1]
+
+    net = Network()
+    inputs = list(range(1, p + 1))
+    outputs = list(range(p + 1, p + K + 1))
+    for j in inputs:
+        net.add_neuron(j, kind="input")
+    for k in outputs:
+        net.add_neuron(k, activation=g_out, kind="output")
+    sources = [0, *inputs]  # the columns of F: a_0 = 1, the inputs, then each hidden neuron
+    F = np.column_stack([np.ones(n), X])
+    W = np.zeros((F.shape[1], K))
+    for i in inputs:
+        for k in outputs:
+            net.connect(i, k, 0.0)
+
+    def output_cost(flat):
+        """J(W) and its gradient: the mean loss plus λ Σ w² (biases not decayed)."""
+        Wm = flat.reshape(F.shape[1], K)
+        z = F @ Wm
+        a = g_out.g(z)
+        if loss == "log":
+            a = np.clip(a, 1e-15, 1 - 1e-15)
+            J = -np.sum(Y * np.log(a) + (1 - Y) * np.log(1 - a)) / n
+            dz = (a - Y) / n
+        else:
+            J = np.sum((Y - a) ** 2) / n
+            dz = -2 * (Y - a) * g_out.dg(z) / n
+        decay = Wm[1:]
+        J += weight_decay * np.sum(decay ** 2)
+        grad = F.T @ dz
+        grad[1:] += 2 * weight_decay * decay
+        return J, grad.ravel()
+
+    def train_outputs(W):
+        result = minimize(output_cost, W.ravel(), jac=True, method="L-BFGS-B",
+                          options={"maxiter": output_iterations})
+        W = result.x.reshape(F.shape[1], K)
+        return W, float(result.fun), g_out.g(F @ W)
+
+    def error_of(a):
+        if K == 1:
+            return float(np.mean((a[:, 0] >= 0.5) != (Y[:, 0] >= 0.5)))
+        return float(np.mean(a.argmax(axis=1) != Y.argmax(axis=1)))
+
+    W, J, a = train_outputs(W)
+    history = [{"hidden": 0, "loss": J, "error": error_of(a)}]
+    while history[-1]["error"] > target_error and len(sources) - 1 - p < max_hidden:
+        E = a - Y
+        E = E - E.mean(axis=0)
+        best = None
+        for _ in range(candidates):
+            v0 = rng.uniform(-1.0, 1.0, F.shape[1])
+
+            def negative_covariance(v):
+                z = F @ v
+                V = g.g(z)
+                cov = (V - V.mean()) @ E  # one per output
+                sign = np.sign(cov)
+                grad = F.T @ ((E @ sign) * g.dg(z))
+                return -float(np.abs(cov).sum()), -grad
+
+            result = minimize(negative_covariance, v0, jac=True, method="L-BFGS-B",
+                              options={"maxiter": candidate_iterations})
+            if best is None or -result.fun > best[0]:
+                best = (-float(result.fun), result.x)
+        S, v = best
+        j = p + K + 1 + (len(sources) - 1 - p)
+        net.add_neuron(j, activation=g, bias=False)
+        installed = {}
+        for i, w in zip(sources, v):
+            net.connect(i, j, float(w))
+            net.freeze(i, j)
+            installed[i, j] = float(w)
+        for k in outputs:
+            net.connect(j, k, 0.0)
+        sources.append(j)
+        F = np.column_stack([F, g.g(F @ v)])
+        W = np.vstack([W, np.zeros((1, K))])
+        W, J, a = train_outputs(W)
+        history.append({"hidden": len(sources) - 1 - p, "loss": J, "error": error_of(a),
+                        "covariance": S, "weights": installed})
+    for row, i in enumerate(sources):
+        for col, k in enumerate(outputs):
+            if i == 0:
+                net.w[0, k] = float(W[row, col])
+            else:
+                net.w[i, k] = float(W[row, col])
+    return net, history
+

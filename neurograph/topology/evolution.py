@@ -1,0 +1,352 @@
+"""Architecture search by evolution with backprop (NEAT's mutations, trained weights).
+
+A population of DAGs evolves: each generation keeps its best few unchanged
+(elitism), and fills the rest with children of parents chosen by tournament. A
+child is its parent's network — trained weights and all — changed by one mutation
+(add an edge, split an edge, remove an edge, change an activation), then trained by
+backpropagation for a few epochs, and scored on a validation split:
+
+    fitness = −(validation loss) − size_penalty × (number of edges).
+
+Every random choice is drawn from `seed` in a fixed order, and each child from a
+seed of its own, so the result is the same for any `n_jobs`; children are trained
+in parallel by joblib (processes), or on a Dask cluster through joblib's Dask
+backend (``backend="dask"`` with a ``dask.distributed.Client`` running).
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .. import checks
+from ..errors import NetworkError, describe
+from ..model.activations import get_activation
+from ..model.network import Network
+from .operators import _check_outputs_reachable
+
+__all__ = ["EvolutionResult", "evolve", "mutate"]
+
+MUTATIONS = {"add_edge": 0.35, "split_edge": 0.25, "remove_edge": 0.15, "activation": 0.15,
+             "none": 0.10}
+"""Each mutation's probability (\"none\": only more training)."""
+
+
+@dataclass
+class EvolutionResult:
+    """What :func:`evolve` found.
+
+    Attributes
+    ----------
+    best : Network
+        The fittest network of the last generation.
+    fitness : float
+        Its fitness.
+    history : list of dict
+        One entry per generation: ``generation``, ``best_fitness``, ``mean_fitness``,
+        ``loss`` and ``error`` (the best's validation loss and misclassified fraction),
+        ``edges``, ``hidden``, ``depth`` of the best, and ``best`` (its document).
+    population : list of Network
+        The last generation, fittest first.
+    """
+
+    best: Network
+    fitness: float
+    history: list = field(default_factory=list)
+    population: list = field(default_factory=list)
+
+    @property
+    def solved_at(self):
+        """The first generation whose best misclassifies nothing in validation (None: none did)."""
+        return next((h["generation"] for h in self.history if h["error"] == 0.0), None)
+
+
+def evolve(X, Y, population=50, generations=30, seed=0, n_jobs=1, backend=None,
+           validation=None, validation_fraction=0.25, epochs=20, lr=0.5, batch_size=None,
+           loss="squared", size_penalty=1e-3, tournament=3, elite=2, max_edges=None,
+           activations=("logistic", "tanh", "relu"), output_activation="logistic",
+           stop_error=None):
+    """Search network topologies by evolution, each candidate trained by backprop.
+
+    Parameters
+    ----------
+    X, Y : array_like
+        The examples.
+    population : int, default 50
+    generations : int, default 30
+    seed : int, default 0
+        The whole search is a function of it (and not of `n_jobs`).
+    n_jobs : int, default 1
+        Processes training the children (joblib).
+    backend : str, optional
+        joblib's backend: None (processes, "loky"), "threading", or "dask" (a
+        ``dask.distributed.Client`` must be running; the children then train on its
+        workers).
+    validation : (X_val, Y_val), optional
+        Where fitness is measured. Default: a seeded `validation_fraction` of the
+        examples is held out — or, below 20 examples (XOR), the examples themselves.
+    epochs, lr, batch_size, loss
+        How each child is trained (``Network.fit``; batch_size None: the full batch)
+        and scored (loss "squared" or "log").
+    size_penalty : float, default 1e-3
+        Fitness lost per edge.
+    tournament : int, default 3
+        Parents are the fittest of this many drawn at random.
+    elite : int, default 2
+        The fittest this many pass to the next generation unchanged.
+    max_edges : int, optional
+        A weight budget: mutations that would exceed it are not made.
+    activations : sequence of str
+        What hidden neurons may compute (new neurons and "change activation").
+    output_activation : str, default "logistic"
+    stop_error : float, optional
+        Stop early once the best misclassifies at most this fraction in validation.
+
+    Returns
+    -------
+    EvolutionResult
+
+    Examples
+    --------
+    >>> import neurograph as ng
+    >>> X, Y = ng.datasets.xor()
+    >>> result = ng.evolve(X, Y, population=12, generations=3, seed=0)
+    >>> len(result.history), result.best.inputs
+    (3, [1, 2])
+    """
+    X, Y = checks.matrix(X, None, "X"), checks.matrix(Y, None, "Y")
+    if len(X) != len(Y):
+        raise NetworkError(f"X has {len(X)} rows and Y {len(Y)}; they must match")
+    population = checks.option("population", population)
+    generations = checks.option("generations", generations)
+    n_jobs = checks.option("n_jobs", n_jobs)
+    epochs = checks.option("epochs", epochs)
+    lr = checks.option("lr", lr)
+    tournament = checks.Count("tournament", minimum=1, maximum=population)(tournament)
+    elite = checks.Count("elite", minimum=0, maximum=population - 1)(elite)
+    size_penalty = checks.option("weight_decay", size_penalty) if size_penalty else 0.0
+    if loss not in ("squared", "log"):
+        raise NetworkError(f"loss must be 'squared' or 'log'; received {describe(loss)}")
+    if backend not in (None, "loky", "threading", "dask", "multiprocessing"):
+        raise NetworkError(f"backend must be None, 'loky', 'threading', 'multiprocessing' or "
+                           f"'dask'; received {describe(backend)}")
+    if max_edges is not None:
+        max_edges = checks.Count("max_edges", minimum=1)(max_edges)
+    activations = tuple(get_activation(a).name for a in activations)
+    if not activations:
+        raise NetworkError("activations must name at least one activation")
+    get_activation(output_activation)
+    rng = checks.generator(seed)
+    train, valid = _split(X, Y, validation, validation_fraction, rng)
+    settings = {"train": train, "valid": valid, "epochs": epochs, "lr": lr,
+                "batch_size": batch_size, "loss": loss, "size_penalty": size_penalty,
+                "activations": activations, "max_edges": max_edges}
+    p, K = X.shape[1], Y.shape[1]
+    parents = [(_minimal(p, K, output_activation, rng).to_document(), _seed(rng), False)
+               for _ in range(population)]
+    scored = _evaluate(parents, settings, n_jobs, backend)
+    history = []
+    for generation in range(generations):
+        order = sorted(range(population), key=lambda c: (-scored[c][1], c))
+        scored = [scored[c] for c in order]
+        best_doc, best_fitness, best_loss, best_error = scored[0]
+        best = Network.from_document(best_doc)
+        history.append({"generation": generation, "best_fitness": best_fitness,
+                        "mean_fitness": float(np.mean([s[1] for s in scored])),
+                        "loss": best_loss, "error": best_error, "edges": len(best.w),
+                        "hidden": len(best.hidden), "depth": _depth(best), "best": best_doc})
+        if generation == generations - 1 or (stop_error is not None and best_error <= stop_error):
+            break
+        children = []
+        for _ in range(population - elite):
+            drawn = rng.choice(population, size=tournament, replace=False)
+            children.append((scored[int(drawn.min())][0], _seed(rng), True))  # fittest first
+        scored = scored[:elite] + _evaluate(children, settings, n_jobs, backend)
+    return EvolutionResult(best, best_fitness, history,
+                           [Network.from_document(s[0]) for s in scored])
+
+
+def mutate(net, rng, activations=("logistic", "tanh", "relu"), max_edges=None):
+    """Change `net` by one random mutation; returns its name ("none" if none could be made).
+
+    add_edge: a new edge (w drawn from U(−1, 1)) between neurons not yet joined, never
+    closing a cycle; split_edge: NEAT's add-node, the new neuron's g drawn from
+    `activations`; remove_edge: an edge whose loss leaves every output a path from the
+    inputs (then :meth:`Network.remove_dangling`); activation: a hidden neuron's g redrawn.
+    """
+    names = list(MUTATIONS)
+    chances = np.array(list(MUTATIONS.values()))
+    first = names[rng.choice(len(names), p=chances / chances.sum())]
+    for name in [first] + [n for n in names if n != first]:  # the drawn one, else the others
+        if _MUTATE[name](net, rng, activations, max_edges):
+            return name
+    return "none"
+
+
+def _add_edge(net, rng, activations, max_edges):
+    if max_edges is not None and len(net.w) >= max_edges:
+        return False
+    graph = net.graph
+    targets = net.hidden + net.outputs
+    for j in rng.permutation(targets):
+        j = int(j)
+        blocked = {j} | set(net.predecessors(j)) | _descendants(graph, j)
+        sources = [i for i in net.inputs + net.hidden + net.outputs
+                   if i not in blocked and not _feeds_nothing(net, i)]
+        if sources:
+            net.connect(int(rng.choice(sources)), j, float(rng.uniform(-1.0, 1.0)))
+            return True
+    return False
+
+
+def _split_edge(net, rng, activations, max_edges):
+    if max_edges is not None and len(net.w) + 2 > max_edges:
+        return False
+    tied = {edge for group in net.ties for edge in group}
+    edges = [e for e in net.edges() if e[0] != 0 and e not in tied]
+    if not edges:
+        return False
+    i, j = edges[int(rng.integers(len(edges)))]
+    net.split_edge(i, j, activation=activations[int(rng.integers(len(activations)))])
+    return True
+
+
+def _remove_edge(net, rng, activations, max_edges):
+    edges = [e for e in net.edges() if e[0] != 0]
+    for index in rng.permutation(len(edges)):
+        edge = edges[int(index)]
+        try:
+            _check_outputs_reachable(net, {edge}, "removing")
+        except NetworkError:
+            continue
+        net.disconnect(*edge)
+        net.remove_dangling()
+        return True
+    return False
+
+
+def _change_activation(net, rng, activations, max_edges):
+    if not net.hidden or len(activations) < 2 and net.hidden and all(
+            net.neuron(j).activation.name == activations[0] for j in net.hidden):
+        return False
+    j = net.hidden[int(rng.integers(len(net.hidden)))]
+    others = [a for a in activations if a != net.neuron(j).activation.name]
+    if not others:
+        return False
+    net.neuron(j).activation = others[int(rng.integers(len(others)))]
+    return True
+
+
+_MUTATE = {"add_edge": _add_edge, "split_edge": _split_edge, "remove_edge": _remove_edge,
+           "activation": _change_activation, "none": lambda *args: True}
+
+
+def _feeds_nothing(net, i):
+    """A group output (softmax) may feed no other neuron."""
+    g = net.neuron(i).activation
+    return g is not None and g.group
+
+
+def _descendants(graph, j):
+    seen, stack = set(), [j]
+    while stack:
+        for k in graph.successors(stack.pop()):
+            if k not in seen:
+                seen.add(k)
+                stack.append(k)
+    return seen
+
+
+def _minimal(p, K, output_activation, rng):
+    """Inputs joined straight to the outputs (NEAT's start), weights from U(−1, 1)."""
+    weights = {(i, k): float(rng.uniform(-1.0, 1.0))
+               for k in range(p + 1, p + K + 1) for i in range(0, p + 1)}
+    return Network.from_weights(weights, activation=output_activation,
+                                inputs=list(range(1, p + 1)))
+
+
+def _seed(rng):
+    return int(rng.integers(2 ** 63))
+
+
+def _evaluate(jobs, settings, n_jobs, backend):
+    """[(document, fitness, loss, error)] of each (document, seed, mutate?) job, in order."""
+    if n_jobs == 1 and backend is None:
+        return [_child(*job, settings) for job in jobs]
+    try:
+        from joblib import Parallel, delayed, parallel_config
+    except ImportError:
+        raise NetworkError("n_jobs > 1 trains in parallel with joblib: "
+                           "pip install 'neurograph[parallel]'") from None
+    try:
+        with parallel_config(backend=backend or "loky", n_jobs=n_jobs):
+            return Parallel()(delayed(_child)(*job, settings) for job in jobs)
+    except ValueError as error:
+        if backend == "dask":  # no Client running, or dask.distributed not installed
+            raise NetworkError(f"backend='dask' needs a running dask.distributed Client "
+                               f"(pip install 'neurograph[cluster]'): {error}") from None
+        raise
+
+
+def _child(document, seed, mutated, settings):
+    """Make one child (mutate, train, score): the unit of work sent to a process."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # the same numbers anyway; one BLAS thread keeps them bitwise so
+        limits = None
+    else:
+        limits = threadpool_limits(1)
+    try:
+        rng = np.random.default_rng(seed)
+        net = Network.from_document(document)
+        if mutated:
+            mutate(net, rng, settings["activations"], settings["max_edges"])
+        (X, Y), (X_val, Y_val) = settings["train"], settings["valid"]
+        try:
+            net.fit(X, Y, lr=settings["lr"], epochs=settings["epochs"],
+                    batch_size=settings["batch_size"] or len(X), loss=settings["loss"],
+                    seed=int(rng.integers(2 ** 31)))
+        except NetworkError:
+            pass  # diverged: fit kept the weights from before the epoch; the score says the rest
+        loss, error = _score(net, X_val, Y_val, settings["loss"])
+        fitness = -loss - settings["size_penalty"] * len(net.w)
+        return net.to_document(), float(fitness), float(loss), float(error)
+    finally:
+        if limits is not None:
+            limits.unregister()
+
+
+def _score(net, X, Y, loss):
+    a = net.predict(X)
+    if not np.isfinite(a).all():
+        return float("inf"), 1.0
+    if loss == "log":
+        a = np.clip(a, 1e-12, 1 - 1e-12)
+        value = -np.mean(np.sum(Y * np.log(a) + (1 - Y) * np.log(1 - a), axis=1))
+    else:
+        value = np.mean(np.sum((Y - a) ** 2, axis=1))
+    if Y.shape[1] == 1:
+        error = np.mean((a[:, 0] >= 0.5) != (Y[:, 0] >= 0.5))
+    else:
+        error = np.mean(a.argmax(axis=1) != Y.argmax(axis=1))
+    return float(value), float(error)
+
+
+def _depth(net):
+    depth = dict(net.plan().depth)
+    return max((depth[k] for k in net.outputs), default=0)
+
+
+def _split(X, Y, validation, fraction, rng):
+    if validation is not None:
+        try:
+            X_val, Y_val = validation
+        except (TypeError, ValueError):
+            raise NetworkError("validation must be a pair (X_val, Y_val)") from None
+        return (X, Y), (checks.matrix(X_val, X.shape[1], "X_val"), checks.matrix(Y_val, Y.shape[1], "Y_val"))
+    if len(X) < 20:
+        return (X, Y), (X, Y)
+    fraction = checks.option("fraction", fraction)
+    order = rng.permutation(len(X))
+    held = max(1, int(round(fraction * len(X))))
+    return (X[order[held:]], Y[order[held:]]), (X[order[:held]], Y[order[:held]])
+
