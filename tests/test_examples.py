@@ -11,6 +11,9 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.py"))
 
 EXPECTED = {
+    "cascade_spirals.py": ["100% of the 194 training points classified correctly"],
+    "evolve_topologies.py": ["XOR: solved at generation"],
+    "architecture_search.py": ["2-3-3-1 by hand: depth 3, 25 edges"],
     "forward_propagation.py": [  # the slide's rounding, then exact
         "in_3 = w_0,3·a_0 + w_1,3·a_1 + w_2,3·a_2 = 5·1 + 1·3 + (−2)·4 = 0",
         "a_4 = g(in_4) = σ(−1) = 0.27",

@@ -99,7 +99,7 @@ def test_every_module_imports_only_from_its_own_layer_or_lower_ones():
     assert nx.is_directed_acyclic_graph(graph), nx.find_cycle(graph)
     assert all(module in FACADES for module, _ in upward), upward
     assert {target.split(".")[1] for _, target in upward} <= {"training", "teaching", "drawing",
-                                                               "data"}
+                                                               "data", "topology"}
     assert len(graph) > 30  # the check read the whole package
 
 
@@ -139,7 +139,8 @@ def test_no_module_reaches_into_another_modules_private_names():
 
 def test_the_layers_are_what_the_folders_say():
     folders = sorted(p.name for p in PACKAGE.iterdir() if p.is_dir() and p.name != "__pycache__")
-    assert folders == ["drawing", "engines", "files", "model", "teaching", "training"]
+    assert folders == ["drawing", "engines", "files", "model", "teaching", "topology",
+                       "training"]
     assert not list(PACKAGE.rglob("_*.py")) or all(
         p.name in ("__init__.py", "__main__.py") for p in PACKAGE.rglob("_*.py"))
 

@@ -22,7 +22,7 @@ from .. import checks
 from ..errors import NetworkError, describe
 from ..model.activations import get_activation
 from ..model.network import Network
-from .operators import _check_outputs_reachable
+from .operators import check_outputs_reachable
 
 __all__ = ["EvolutionResult", "evolve", "mutate"]
 
@@ -62,7 +62,7 @@ class EvolutionResult:
 
 def evolve(X, Y, population=50, generations=30, seed=0, n_jobs=1, backend=None,
            validation=None, validation_fraction=0.25, epochs=20, lr=0.5, batch_size=None,
-           loss="squared", size_penalty=1e-3, tournament=3, elite=2, max_edges=None,
+           optimizer="sgd", loss="squared", size_penalty=1e-3, tournament=3, elite=2, max_edges=None,
            activations=("logistic", "tanh", "relu"), output_activation="logistic",
            stop_error=None):
     """Search network topologies by evolution, each candidate trained by backprop.
@@ -84,9 +84,9 @@ def evolve(X, Y, population=50, generations=30, seed=0, n_jobs=1, backend=None,
     validation : (X_val, Y_val), optional
         Where fitness is measured. Default: a seeded `validation_fraction` of the
         examples is held out — or, below 20 examples (XOR), the examples themselves.
-    epochs, lr, batch_size, loss
-        How each child is trained (``Network.fit``; batch_size None: the full batch)
-        and scored (loss "squared" or "log").
+    epochs, lr, batch_size, optimizer, loss
+        How each child is trained (``Network.fit``; batch_size None: the full batch;
+        optimizer "sgd", "momentum" or "adam") and scored (loss "squared" or "log").
     size_penalty : float, default 1e-3
         Fitness lost per edge.
     tournament : int, default 3
@@ -137,8 +137,13 @@ def evolve(X, Y, population=50, generations=30, seed=0, n_jobs=1, backend=None,
     get_activation(output_activation)
     rng = checks.generator(seed)
     train, valid = _split(X, Y, validation, validation_fraction, rng)
+    if optimizer not in ("sgd", "momentum", "adam"):
+        raise NetworkError(f"optimizer must be 'sgd', 'momentum' or 'adam'; received "
+                           f"{describe(optimizer)}")
+    if batch_size is not None:
+        batch_size = checks.option("batch_size", batch_size)
     settings = {"train": train, "valid": valid, "epochs": epochs, "lr": lr,
-                "batch_size": batch_size, "loss": loss, "size_penalty": size_penalty,
+                "batch_size": batch_size, "optimizer": optimizer, "loss": loss, "size_penalty": size_penalty,
                 "activations": activations, "max_edges": max_edges}
     p, K = X.shape[1], Y.shape[1]
     parents = [(_minimal(p, K, output_activation, rng).to_document(), _seed(rng), False)
@@ -215,7 +220,7 @@ def _remove_edge(net, rng, activations, max_edges):
     for index in rng.permutation(len(edges)):
         edge = edges[int(index)]
         try:
-            _check_outputs_reachable(net, {edge}, "removing")
+            check_outputs_reachable(net, {edge}, "removing")
         except NetworkError:
             continue
         net.disconnect(*edge)
@@ -304,6 +309,7 @@ def _child(document, seed, mutated, settings):
         try:
             net.fit(X, Y, lr=settings["lr"], epochs=settings["epochs"],
                     batch_size=settings["batch_size"] or len(X), loss=settings["loss"],
+                    optimizer=settings["optimizer"],
                     seed=int(rng.integers(2 ** 31)))
         except NetworkError:
             pass  # diverged: fit kept the weights from before the epoch; the score says the rest

@@ -23,8 +23,8 @@ from .. import checks
 from ..errors import NetworkError, describe
 from ..model.losses import get_loss
 
-__all__ = ["diagonal_hessian", "prune", "remove_dangling", "saliencies", "simplify",
-           "split_edge"]
+__all__ = ["check_outputs_reachable", "diagonal_hessian", "prune", "remove_dangling",
+           "saliencies", "simplify", "split_edge"]
 
 
 def split_edge(net, i, j, activation="identity", new_id=None):
@@ -75,7 +75,7 @@ def prune(net, fraction=None, threshold=None, method="magnitude", X=None, Y=None
         chosen = ranked[:int(round(fraction * len(ranked)))]
     else:
         chosen = [edge for edge in ranked if score[edge] < threshold]
-    _check_outputs_reachable(net, set(chosen), "pruning")
+    check_outputs_reachable(net, set(chosen), "pruning")
     removed = [(i, j, net.w[i, j]) for i, j in chosen]
     for i, j, _ in removed:
         net.disconnect(i, j)
@@ -198,7 +198,7 @@ def simplify(net):
             if i != 0 and net.w[i, j] == 0.0 and (i, j) not in tied \
                     and net.neuron(j).aggregation == "sum":
                 try:  # an output that hangs on zero weights alone computes a constant: keep them
-                    _check_outputs_reachable(net, {*zero, (i, j)}, "simplifying")
+                    check_outputs_reachable(net, {*zero, (i, j)}, "simplifying")
                 except NetworkError:
                     continue
                 zero.append((i, j))
@@ -228,7 +228,7 @@ def _reaching(net):
     return reach_out, reach_in
 
 
-def _check_outputs_reachable(net, removed, doing):
+def check_outputs_reachable(net, removed, doing):
     """Refuse removing the edges `removed` if an output would then have no path from an input."""
     if not removed or not net.inputs:
         return
