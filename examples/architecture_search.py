@@ -9,9 +9,13 @@ what it finds next to the two hand-made networks trained the same way.
 
 import time
 
-import numpy as np
+import matplotlib
 
-import neurograph as ng
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+import neurograph as ng  # noqa: E402
 
 rng = np.random.default_rng(0)
 X = rng.uniform(-1, 1, size=(300, 2))
@@ -40,6 +44,7 @@ assert len(best.w) <= BUDGET
 print(f"\nsearch: {seconds:.1f} s; the best has depth {result.history[-1]['depth']}, "
       f"{len(best.hidden)} hidden neurons, {len(best.w)} edges: test accuracy "
       f"{accuracy(best):.1%}")
+hand = {}
 for sizes in ([2, 6, 1], [2, 3, 3, 1]):
     net = ng.Network.layered(sizes, activation="tanh", output_activation="logistic", seed=0,
                              init="glorot")
@@ -47,5 +52,18 @@ for sizes in ([2, 6, 1], [2, 3, 3, 1]):
     net.fit(X[train], y[train], lr=0.05, epochs=epochs, batch_size=10, optimizer="adam",
             loss="log", seed=0)
     name = "-".join(map(str, sizes))
+    hand[name] = accuracy(net)
     print(f"{name:>8} by hand: depth {len(sizes) - 1}, {len(net.w)} edges, {epochs} epochs: "
           f"test accuracy {accuracy(net):.1%}")
+
+figure, (left, right) = plt.subplots(1, 2, figsize=(13, 5))
+best.plot(ax=left, title=f"found under a budget of {BUDGET} edges: depth "
+                         f"{result.history[-1]['depth']}, test accuracy {accuracy(best):.0%}")
+right.plot([h["loss"] for h in result.history], marker="o", label="the best network's")
+right.set(xlabel="generation", ylabel="validation loss (log)",
+          title="2-6-1 by hand: {:.0%}, 2-3-3-1 by hand: {:.0%} (test accuracy)".format(
+              hand["2-6-1"], hand["2-3-3-1"]))
+right.legend()
+figure.tight_layout()
+figure.savefig("architecture_search.png", dpi=90, bbox_inches="tight")
+print("wrote architecture_search.png")
