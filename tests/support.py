@@ -141,3 +141,26 @@ def maxima_are_clear(net, X, gap=1e-3):
             if len(terms) > 1 and terms[0] - terms[1] < gap:
                 return False
     return True
+
+
+@st.composite
+def deep_dags(draw, min_depth=50, max_depth=80):
+    """A random non-layered DAG at least `min_depth` generations deep: a chain of processing
+    neurons, each also fed by a few random earlier neurons (skip edges), mixed activations;
+    the last neuron and a few others are outputs (logistic, so that every loss applies)."""
+    depth = draw(st.integers(min_depth, max_depth))
+    n_inputs = draw(st.integers(1, 4))
+    inputs = list(range(1, n_inputs + 1))
+    chain = list(range(n_inputs + 1, n_inputs + depth + 1))
+    edges = {}
+    for t, j in enumerate(chain):
+        earlier = inputs + chain[:t]
+        sources = {chain[t - 1]} if t else {inputs[0]}
+        sources |= set(draw(st.lists(st.sampled_from(earlier), max_size=3)))
+        for i in sorted(sources) + ([0] if draw(st.booleans()) else []):
+            edges[i, j] = draw(st.floats(-1.2, 1.2))
+    outputs = sorted({chain[-1], *draw(st.lists(st.sampled_from(chain[:-1]), max_size=3))})
+    activations = {j: "logistic" if j in outputs else draw(st.sampled_from(SMOOTH))
+                   for j in chain}
+    return ng.Network.from_weights(edges, activations=activations, inputs=inputs,
+                                   outputs=outputs)

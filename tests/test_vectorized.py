@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 import neurograph as ng
 from neurograph.engines import batch as vectorized
 from neurograph.training import loop as training
-from support import dags, lecture_network, snapshot
+from support import dags, deep_dags, lecture_network, snapshot
 
 RTOL = 1e-12  # api.md: "both engines give the same numbers (to 1e-12)"
 
@@ -147,3 +147,26 @@ def test_auto_picks_the_batch_engine_for_large_batches():
     assert training.choose_engine("reference", large, 1000) == "reference"
     with pytest.raises(ng.NetworkError, match="unknown engine 'gpu'"):
         lecture_network().predict([[3, 4]], engine="gpu")
+
+
+@LAYOUTS
+@settings(max_examples=15, deadline=None)
+@given(net=deep_dags(), data=st.data())
+def test_the_engines_agree_on_deep_dags(layout, net, data):
+    """Depth ≥ 50: every in_j, a_j and Δ_j of a batch, and then a few epochs of training."""
+    with stored(layout):
+        engine = vectorized.compile_batch(net)
+        assert len(engine.generations) >= 50
+        X, Y = data_for(net, data.draw, 4)
+        IN, A = engine.forward(X)
+        D = engine.backward(Y, ng.get_loss("half_squared"), IN, A)
+        for row, (x, y) in enumerate(zip(X, Y)):
+            net.forward(x)
+            net.backward(y, loss="half_squared")
+            for n in net.neurons:
+                if n.is_processing:
+                    block, column = engine.place[n.id]
+                    agree(IN[block][row, column], n.in_)
+                    agree(A[block][row, column], n.a)
+                    agree(D[block][row, column], n.delta)
+        check_training(net, data)

@@ -6,9 +6,11 @@ whole generation's in_j for a whole batch is one product of its sources'
 activations with a weight block — a dense matrix (BLAS) where the generation's
 edges are dense, an edge list (gather, multiply, ``np.add.reduceat``) where they
 are sparse. Backpropagation runs the generations in reverse with the transposed
-blocks. Activations are kept one block per generation (block 0: the inputs), so
-a generation fed by one whole block — every layer of a layered network — is a
-single matrix product with no copying.
+blocks. Activations live in one array per pass, a column per neuron, generation
+after generation (block 0: the inputs), so a generation gathers its sources in one
+step and a generation fed by a run of columns — every layer of a layered network —
+reads them with no copying. Each generation touches only its own edges and sources:
+the cost grows with the edges, however deep the DAG.
 
 Weights are read from the edges at the start of every call (so any change to
 ``net.w`` is seen) and written back when training ends. Tested equal to the
@@ -85,7 +87,6 @@ class _Generation:
         self.norm_cols = np.array([c for c, _ in norms], dtype=int)
         self.norms = [norm for _, norm in norms]
         blocks = sorted({b for b, _ in self.source_list})
-        self.single = None  # (block) when the sources are one whole block, in order
         self.pieces = [(b, np.array([c for bb, c in self.source_list if bb == b]))
                        for b in blocks]
         self.n_sources = len(self.source_list)
@@ -144,14 +145,19 @@ class _Generation:
         parts += [gated.gradients(source, delta) for gated in self.gated]
         return np.concatenate(parts)
 
-    def set_block_sizes(self, sizes):
-        self.block_sizes = sizes
+    def set_columns(self, offsets, block):
+        """Where the sources stand in a pass's array of activations (a column per neuron)."""
+        self.block = block
+        self.span = slice(offsets[block], offsets[block + 1])
         self.plain_dense = self.dense and not self.gated
         self.function = self.groups[0][1] if len(self.groups) == 1 else None
-        if len(self.pieces) == 1:
-            block, columns = self.pieces[0]
-            if np.array_equal(columns, np.arange(sizes[block])):
-                self.single = block
+        self.inputs_only = all(b == 0 for b, _ in self.pieces)
+        self.source_blocks = np.array([b for b, _ in self.pieces if b], dtype=int)
+        columns = np.array([offsets[b] + c for b, c in self.source_list], dtype=int)
+        if len(columns) and columns[-1] - columns[0] + 1 == len(columns):
+            self.source_columns = slice(int(columns[0]), int(columns[-1]) + 1)  # a view
+        else:
+            self.source_columns = columns
 
     def read_weights(self):
         """Weights from the edges into this generation's arrays."""
@@ -183,12 +189,8 @@ class _Generation:
             norm.gamma, norm.beta = gamma, beta
 
     def sources(self, A):
-        """The sources' activations, one column per row of the weight block."""
-        if self.single is not None:
-            return A[self.single]
-        if not self.pieces:
-            return np.zeros((A[0].shape[0], 0))
-        return np.concatenate([A[b][:, columns] for b, columns in self.pieces], axis=1)
+        """The sources' activations (examples × sources) from the pass's neuron-major array."""
+        return A[self.source_columns].T
 
     def weighted_sum(self, source):
         """in_j for this generation's neurons, for every example: Σ_i w_ij a_i."""
@@ -204,12 +206,13 @@ class _Generation:
             z[:, gated.column] = gated.combine(source)
         return z
 
-    def push_back(self, delta, S):
-        """Add Σ_k w_jk Δ_k, over this generation's incoming edges, to the sources' sums S.
+    def push_back(self, delta, S, reached):
+        """Add Σ_k w_jk Δ_k, over this generation's incoming edges, to the sources' sums S
+        (the pass's neuron-major array, a row per neuron), and mark their blocks in `reached`.
 
-        The inputs (block 0) need no Δ, so nothing is pushed to them.
+        The inputs need no Δ: a generation fed by the inputs alone pushes nothing.
         """
-        if not self.source_list or self.single == 0 or all(b == 0 for b, _ in self.pieces):
+        if self.inputs_only:
             return
         if self.dense:
             sums = delta @ self.W.T
@@ -221,19 +224,8 @@ class _Generation:
                                                                  axis=1)
         for gated in self.gated:  # w_jk c_jk Δ_k into a max/product neuron k
             gated.push_back(delta, sums)
-        if self.single is not None:
-            if self.single in S:
-                S[self.single] += sums
-            else:
-                S[self.single] = sums
-            return
-        first = 0
-        for block, columns in self.pieces:
-            if block:
-                if block not in S:
-                    S[block] = np.zeros((delta.shape[0], self.block_sizes[block]))
-                S[block][:, columns] += sums[:, first:first + len(columns)]
-            first += len(columns)
+        S[self.source_columns] += sums.T  # neuron-major: whole rows (the sources are distinct)
+        reached[self.source_blocks] = True
 
     def step(self, source, delta, lr, batch, decay, bias_decay):
         """w_ij ← w_ij − α (1/|B|) Σ_e Δ_j a_i − 2αλ w_ij, for the trainable edges."""
@@ -305,9 +297,10 @@ class BatchEngine:
         level = plan.depth  # a generation is the neurons of one depth
         order = {j: k for k, j in enumerate(plan.order)}
         self.place = {neuron.id: (0, k) for k, neuron in enumerate(plan.inputs)}
-        depths = sorted({level[n.id] for n in processing})
-        generations = [sorted((n for n in processing if level[n.id] == d),
-                              key=lambda n: order[n.id]) for d in depths]
+        by_depth = {}  # one pass over the neurons, whatever the depth
+        for neuron in processing:
+            by_depth.setdefault(level[neuron.id], []).append(neuron)
+        generations = [sorted(by_depth[d], key=lambda n: order[n.id]) for d in sorted(by_depth)]
         for b, members in enumerate(generations, start=1):
             for k, neuron in enumerate(members):
                 self.place[neuron.id] = (b, k)
@@ -319,14 +312,16 @@ class BatchEngine:
         self.plain = plan.plain
         self._place_theta(plan)
         sizes = [len(plan.inputs)] + [len(members) for members in generations]
-        for gen in self.generations:
-            gen.set_block_sizes(sizes)
+        self.offsets = np.concatenate([[0], np.cumsum(sizes)]).tolist()
+        self.total = self.offsets[-1]
         for b, gen in enumerate(self.generations, start=1):
-            by_activation = {}
-            for k, neuron in enumerate(plan.outputs):
-                if self.place[neuron.id][0] == b:
-                    by_activation.setdefault(g_of[neuron], []).append(
-                        (self.place[neuron.id][1], k))
+            gen.set_columns(self.offsets, b)
+        outputs_by_block = {}
+        for k, neuron in enumerate(plan.outputs):
+            b, column = self.place[neuron.id]
+            outputs_by_block.setdefault(b, {}).setdefault(g_of[neuron], []).append((column, k))
+        for b, gen in enumerate(self.generations, start=1):
+            by_activation = outputs_by_block.get(b, {})
             gen.outputs = [(g, _derivative(g), _index([c for c, _ in pairs], gen.width),
                             _index([k for _, k in pairs], len(plan.outputs)))
                            for g, pairs in by_activation.items()]
@@ -450,11 +445,15 @@ class BatchEngine:
         Batch-normalized neurons use the batch's statistics with `train` (kept for
         :meth:`remember`), else their running averages.
         """
-        IN, A, self.sources = [None], [X], []
+        n, p = X.shape
+        # neuron-major (a row per neuron): gathering a generation's sources copies whole rows
+        A_all, IN_all = np.empty((self.total, n)), np.empty((self.total, n))
+        A_all[:p] = X.T
+        self.sources = []
         self.scale, self.unscaled, self.raw, self.batch_stats = {}, {}, {}, []
         self.trained = train
         for b, gen in enumerate(self.generations, start=1):
-            source = A[gen.single] if gen.single is not None else gen.sources(A)
+            source = gen.sources(A_all)
             self.sources.append(source)
             if gen.plain_dense:  # a layer: one product with the weight block
                 z = source @ gen.W
@@ -475,8 +474,10 @@ class BatchEngine:
                 scale[:, columns] = keep[:, which]
                 self.scale[b], self.unscaled[b] = scale, a
                 a = a * scale
-            IN.append(z)
-            A.append(a)
+            IN_all[gen.span] = z.T
+            A_all[gen.span] = a.T
+        IN, A = self.blocks(IN_all), self.blocks(A_all)
+        IN[0] = None
         if self.group and self.group_block is None:  # the softmax outputs, together
             Z = np.column_stack([IN[b][:, c] for b, c in self.group])
             E = np.exp(Z - Z.max(axis=1, keepdims=True))
@@ -484,6 +485,11 @@ class BatchEngine:
             for m, (b, c) in enumerate(self.group):
                 A[b][:, c] = G[:, m]
         return IN, A
+
+    def blocks(self, M):
+        """A pass's neuron-major array as a list of views (examples × neurons), one per block."""
+        offsets = self.offsets
+        return [M[offsets[b]:offsets[b + 1]].T for b in range(len(offsets) - 1)]
 
     def _normalize(self, gen, b, a, train):
         """â_j = γ_j (a_j − μ)/√(ε + σ²) + β_j for the generation's batch-normalized columns."""
@@ -580,8 +586,10 @@ class BatchEngine:
             for b, gen in enumerate(self.generations, start=1):
                 for g, _, local, ks in gen.outputs:
                     loss.check(Y[:, ks], A[b][:, local], g)
-        S = {}  # block → Σ_k w_jk Δ_k of its neurons (absent: no outgoing edges yet)
-        D = [None] * len(A)
+        n = Y.shape[0]
+        S_all = np.zeros((self.total, n))  # Σ_k w_jk Δ_k of every neuron, a row each
+        reached = np.zeros(len(self.generations) + 1, dtype=bool)  # blocks with any of those
+        D_all = np.zeros((self.total, n))
         extra = extra or {}
         grouped = self.group_deltas(Y, loss, A, sums_to_one) if self.group else None
         if self.raw and not self.trained:
@@ -590,30 +598,31 @@ class BatchEngine:
         for b in range(len(self.generations), 0, -1):
             gen = self.generations[b - 1]
             z, a = IN[b], self.raw.get(b, self.unscaled.get(b, A[b]))
+            S = S_all[gen.span].T
             if b in extra:
                 columns, values = extra[b]
-                if b not in S:
-                    S[b] = np.zeros_like(z)
-                S[b][:, columns] += values
+                S[:, columns] += values
+                reached[b] = True
             if gen.norms:
-                if b in S:
-                    S[b][:, gen.norm_cols] = self._denormalize(gen, S[b][:, gen.norm_cols])
+                if reached[b]:
+                    S[:, gen.norm_cols] = self._denormalize(gen, S[:, gen.norm_cols])
                 else:
                     gen.dgamma = gen.dbeta = np.zeros(len(gen.norms))
-            if b not in S and gen.only_outputs:  # outputs with no outgoing edges: the loss's Δ
+            if not reached[b] and gen.only_outputs:  # outputs feeding nothing: the loss's Δ
                 g, dg, local, ks = gen.outputs[0]
-                D[b] = grouped[:, ks] if g.group else loss.output_delta(Y[:, ks], a, z, g,
-                                                                        dg(a, z))
-                gen.push_back(D[b], S)
+                delta = grouped[:, ks] if g.group else loss.output_delta(Y[:, ks], a, z, g,
+                                                                         dg(a, z))
+                D_all[gen.span] = delta.T
+                gen.push_back(delta, S_all, reached)
                 continue
-            if b not in S:  # no outgoing edges
+            if not reached[b]:  # no outgoing edges
                 delta = np.zeros_like(z)
             elif len(gen.groups) == 1:
-                delta = gen.groups[0][2](a, z) * S[b]
+                delta = gen.groups[0][2](a, z) * S
             else:
                 delta = np.empty_like(z)
                 for _, _, dg, cols in gen.groups:
-                    delta[:, cols] = dg(a[:, cols], z[:, cols]) * S[b][:, cols]
+                    delta[:, cols] = dg(a[:, cols], z[:, cols]) * S[:, cols]
             if b in self.scale:
                 delta *= self.scale[b]
             for g, dg, local, ks in gen.outputs:
@@ -622,8 +631,10 @@ class BatchEngine:
                 else:
                     delta[:, local] += loss.output_delta(Y[:, ks], a[:, local], z[:, local], g,
                                                          dg(a[:, local], z[:, local]))
-            D[b] = delta
-            gen.push_back(delta, S)
+            D_all[gen.span] = delta.T
+            gen.push_back(delta, S_all, reached)
+        D = self.blocks(D_all)
+        D[0] = None
         return D
 
     def losses(self, Y, loss, IN, A):
