@@ -901,7 +901,8 @@ class Network:
     def fit(self, X, Y, lr=0.5, epochs=100, batch_size=1, loss="squared", weight_decay=0.0,
             decay_bias=True, dropout=0.0, shuffle=True, seed=0, validation=None,
             error_tol=None, min_delta=None, patience=1, progress=False, engine="auto",
-            rule="gradient", optimizer="sgd", sparsity=None, sparsity_neurons=None):
+            rule="gradient", optimizer="sgd", sparsity=None, sparsity_neurons=None,
+            device=None):
         """Train by gradient descent: NEURALNETTRAIN (seed 001) and its mini-batch variants.
 
         Parameters
@@ -939,9 +940,12 @@ class Network:
             epochs in a row.
         progress : bool, default False
             Show a progress bar (needs tqdm).
-        engine : {"auto", "reference", "vectorized"}, default "auto"
-            Both give the same numbers (to 1e-12); "auto" picks the batch engine
-            once a batch is large enough to pay for it.
+        engine : {"auto", "reference", "vectorized", "torch"}, default "auto"
+            All give the same numbers (to 1e-12 in float64); "auto" picks the batch
+            engine once a batch is large enough to pay for it; "torch" runs the batch
+            engine's loop on PyTorch tensors (:meth:`to_torch`; no dropout or sparsity).
+        device : str, optional
+            With engine="torch": where the tensors live ("cpu", "cuda", "cuda:1" …).
         rule : {"gradient", "perceptron"}, default "gradient"
             "perceptron": Rosenblatt's rule, w_ij ← w_ij + α (y_j − a_j) a_i, one
             example at a time (see :meth:`perceptron_step`), for threshold outputs fed
@@ -996,7 +1000,50 @@ class Network:
                         shuffle=shuffle, seed=seed, validation=validation, error_tol=error_tol,
                         min_delta=min_delta, patience=patience, progress=progress,
                         engine=engine, rule=rule, optimizer=optimizer, sparsity=sparsity,
-                        sparsity_neurons=sparsity_neurons)
+                        sparsity_neurons=sparsity_neurons, device=device)
+
+    def to_torch(self, dtype=None, device="cpu"):
+        """The network as a ``torch.nn.Module`` computing the same function.
+
+        ``module(X)`` gives the outputs for each row of X; its one parameter ``theta``
+        is :meth:`theta` (every distinct trainable weight, a tied group once, then each
+        batch norm's γ and β), so any PyTorch optimizer, ``DistributedDataParallel`` or
+        device works with it; frozen weights are constant buffers, batch norm uses the
+        batch's statistics in training mode (and folds them into its running averages)
+        and the running ones in eval mode. Every built-in activation, aggregation, softmax,
+        batch norm, tied and frozen edge is computed as the numpy engines do: equal to the
+        reference engine to 1e-12 in float64 (the default dtype). :meth:`load_torch` puts
+        trained weights back. Needs PyTorch (``pip install "neurograph[torch]"``).
+
+        Examples
+        --------
+        >>> import neurograph as ng, torch
+        >>> net = ng.Network.layered([2, 2, 1], seed=0)
+        >>> module = net.to_torch()
+        >>> module(torch.tensor([[3.0, 4.0]], dtype=torch.float64)).tolist() == [
+        ...     net.forward([3, 4]).tolist()]
+        True
+        """
+        from ..engines import tensor
+        return tensor.TorchNetwork(self.plan(), dtype=dtype, device=device)
+
+    def load_torch(self, module):
+        """Write a :meth:`to_torch` module's trained θ (and batch norms' running averages)
+        back onto this network, which must have the structure the module was made from."""
+        fingerprint = getattr(module, "fingerprint", None)
+        if fingerprint is None:
+            raise NetworkError(f"load_torch takes a module made by net.to_torch(); received "
+                               f"{describe(module)}")
+        from ..engines import tensor
+        if fingerprint != tensor.fingerprint(self.plan()):
+            raise NetworkError("this module was made from a network of another structure "
+                               "(other neurons, edges, ties or batch norms)")
+        theta = module.theta.detach().cpu().double().numpy()
+        if not np.all(np.isfinite(theta)):
+            raise NetworkError("the module's θ holds NaN or infinite values; nothing was loaded")
+        self.set_theta(theta)
+        for (_, norm), (mean, var) in zip(self.plan().norms, module.statistics()):
+            norm.running_mean, norm.running_var = mean, var
 
     def cost_and_grad(self, theta, X, Y, loss="squared", weight_decay=0.0, decay_bias=True,
                       sparsity=None, engine="auto", sparsity_neurons=None):

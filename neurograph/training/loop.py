@@ -29,6 +29,8 @@ __all__ = ["fit", "predict", "batches", "choose_engine", "check_engine", "exampl
            "WEIGHT_LIMIT"]
 
 ENGINES = ("auto", "reference", "vectorized")
+FIT_ENGINES = (*ENGINES, "torch")
+"""fit also trains on PyTorch tensors (any device): engine="torch"."""
 WEIGHT_LIMIT = reference.WEIGHT_LIMIT
 """Training has diverged once a weight leaves ±WEIGHT_LIMIT, even while J(w) stays finite (a
 saturated logistic network's J can sit still while its weights explode)."""
@@ -41,7 +43,7 @@ RULES = ("gradient", "perceptron")
 def fit(net, X, Y, lr=0.5, epochs=100, batch_size=1, loss="squared", weight_decay=0.0,
         decay_bias=True, dropout=0.0, shuffle=True, seed=0, validation=None, error_tol=None,
         min_delta=None, patience=1, progress=False, engine="auto", rule="gradient",
-        optimizer="sgd", sparsity=None, sparsity_neurons=None):
+        optimizer="sgd", sparsity=None, sparsity_neurons=None, device=None):
     """Train `net`; see :meth:`Network.fit` for the parameters."""
     if rule not in RULES:
         raise NetworkError(f"unknown rule {describe(rule)}; expected one of: "
@@ -51,7 +53,9 @@ def fit(net, X, Y, lr=0.5, epochs=100, batch_size=1, loss="squared", weight_deca
         raise NetworkError(f"the perceptron rule is its own update; it takes no optimizer "
                            f"(received optimizer={optimizer!r})")
     plan = net.plan()
-    engine = check_engine(engine)
+    engine = check_engine(engine, FIT_ENGINES)
+    if device is not None and engine != "torch":
+        raise NetworkError(f"device={describe(device)} is for engine='torch'")
     X, Y = examples(X, Y, plan, "")
     held_out = None if validation is None else _validation(validation, plan)
     loss = get_loss(loss)
@@ -89,7 +93,7 @@ def fit(net, X, Y, lr=0.5, epochs=100, batch_size=1, loss="squared", weight_deca
     bar = _progress_bar(progress, epochs)
     runner = RUNNERS[choose_engine(engine, plan, batch_size)](
         net, X, Y, loss, dropout, rng, None if full_batch else optimizers.make_optimizer(optimizer),
-        sparse)
+        sparse, **({} if engine != "torch" else {"device": device}))
     history, labels = History(), labels_of(Y)
     before, calm = (runner.snapshot(), net.values()), 0
     if full_batch:
@@ -310,10 +314,10 @@ def _diverged(epoch, history):
     return error
 
 
-def check_engine(engine):
-    if engine not in ENGINES:
+def check_engine(engine, engines=ENGINES):
+    if engine not in engines:
         raise NetworkError(f"unknown engine {describe(engine)}; expected one of: "
-                           f"{', '.join(map(repr, ENGINES))}")
+                           f"{', '.join(map(repr, engines))}")
     return engine
 
 

@@ -11,11 +11,11 @@ from typing import Protocol
 import numpy as np
 
 from ..engines import batch, reference
-from ..errors import DivergedError
+from ..errors import DivergedError, NetworkError
 from .dropout import Dropout
 from .optimizers import SGD
 
-__all__ = ["Runner", "ReferenceRunner", "BatchRunner", "RUNNERS"]
+__all__ = ["Runner", "ReferenceRunner", "BatchRunner", "TorchRunner", "RUNNERS"]
 
 
 class Runner(Protocol):
@@ -305,3 +305,121 @@ class BatchRunner(_Stepper):
 
 RUNNERS = {"reference": ReferenceRunner, "vectorized": BatchRunner}
 """The runner of each engine, by the name ``fit(engine=…)`` takes."""
+
+
+class TorchRunner(_Stepper):
+    """Training steps by the torch engine (:mod:`neurograph.engines.tensor`) on `device`.
+
+    Plain SGD updates θ on the device; the other optimizers take the gradient to the host
+    and step there, as the other runners do. Dropout and the sparsity penalty are not
+    part of the torch engine.
+    """
+
+    def __init__(self, net, X, Y, loss, dropout, rng, optimizer=None, sparsity=None,
+                 device=None, dtype=None):
+        from ..engines import tensor
+        if dropout or sparsity is not None:
+            raise NetworkError("engine='torch' trains without dropout or a sparsity penalty; "
+                               "use engine='vectorized' for those")
+        self.torch = torch = tensor.import_torch()
+        self.plan, self.loss, self.optimizer = net.plan(), loss, optimizer
+        self.net = net
+        device = "cpu" if device is None else device
+        try:
+            self.module = tensor.TorchNetwork(self.plan, dtype=dtype, device=device)
+        except (RuntimeError, AssertionError) as error:
+            raise NetworkError(f"device {device!r} cannot be used: {error}") from None
+        kind = {"dtype": self.module.theta.dtype, "device": self.module.theta.device}
+        self.X, self.Y = torch.tensor(X, **kind), torch.tensor(Y, **kind)
+        self.loss_of = lambda outputs, Y: tensor.torch_loss(torch, loss, outputs, Y,
+                                                            self.module)
+        if loss.check is not None:  # the targets, as the other engines check them
+            for k, g in enumerate(self.plan.output_activations):
+                loss.check(Y[:, [k]], np.full((len(Y), 1), 0.5), g)
+        self.fused = isinstance(optimizer, SGD)
+
+    def _forward(self, indices, train, remember):
+        module = self.module
+        module.train(train)
+        module.update_statistics = remember
+        X = self.X if indices is None else self.X[indices]
+        Y = self.Y if indices is None else self.Y[indices]
+        return self.loss_of(module(X), Y)
+
+    def theta(self):
+        return self.module.theta.detach().cpu().numpy().copy()
+
+    def set_theta(self, theta):
+        with self.torch.no_grad():
+            self.module.theta.copy_(self.torch.as_tensor(theta))
+
+    def cost_and_gradient(self, indices=None, remember=False):
+        module = self.module
+        module.theta.grad = None
+        J = self._forward(indices, True, remember)
+        J.backward()
+        return float(J.detach()), module.theta.grad.detach().cpu().numpy()
+
+    def update(self, indices, lr, weight_decay, decay_bias):
+        if not self.fused:
+            self.step_theta(indices, lr, weight_decay, decay_bias)
+            return
+        module, torch = self.module, self.torch
+        module.theta.grad = None
+        self._forward(indices, True, True).backward()
+        with torch.no_grad():
+            grad = module.theta.grad
+            if weight_decay:
+                mask = torch.as_tensor(self.decayed(decay_bias), dtype=grad.dtype,
+                                       device=grad.device)
+                grad = grad + 2.0 * weight_decay * mask * module.theta
+            new = module.theta - lr * grad
+            if not bool(torch.all(torch.abs(new) <= reference.WEIGHT_LIMIT)):
+                raise DivergedError("this update would take a parameter beyond ±1e100 or make "
+                                    "it NaN; the weights were left as they were")
+            module.theta.copy_(new)
+
+    def evaluate(self, X, Y):
+        torch, module = self.torch, self.module
+        module.eval()
+        with torch.no_grad():
+            if X is None:
+                X, Y = self.X, self.Y
+            else:
+                kind = {"dtype": module.theta.dtype, "device": module.theta.device}
+                X, Y = torch.tensor(X, **kind), torch.tensor(Y, **kind)
+            outputs = module(X)
+            J = self.loss_of(outputs, Y)
+        return float(J), outputs.cpu().numpy()
+
+    def penalty(self, decay_bias):
+        return float(np.sum(self.theta()[self.decayed(decay_bias)] ** 2))
+
+    def largest_weight(self):
+        theta = self.module.theta.detach()
+        if bool(self.torch.isnan(theta).any()):
+            return math.nan
+        return float(theta.abs().max()) if theta.numel() else 0.0
+
+    def snapshot(self):
+        return self.module.theta.detach().clone(), [
+            buffer.detach().clone() for name, buffer in self.module.named_buffers()
+            if name.endswith(("running_mean", "running_var"))]
+
+    def restore(self, saved):
+        theta, buffers = saved
+        with self.torch.no_grad():
+            self.module.theta.copy_(theta)
+            running = [buffer for name, buffer in self.module.named_buffers()
+                       if name.endswith(("running_mean", "running_var"))]
+            for buffer, value in zip(running, buffers):
+                buffer.copy_(value)
+
+    def finish(self):
+        self.net.load_torch(self.module)
+
+    def close(self):
+        pass
+
+
+RUNNERS["torch"] = TorchRunner
