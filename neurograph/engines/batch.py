@@ -86,9 +86,10 @@ class _Generation:
         norms = [(local[n.id], norm_of[n]) for n in members if norm_of[n] is not None]
         self.norm_cols = np.array([c for c, _ in norms], dtype=int)
         self.norms = [norm for _, norm in norms]
-        blocks = sorted({b for b, _ in self.source_list})
-        self.pieces = [(b, np.array([c for bb, c in self.source_list if bb == b]))
-                       for b in blocks]
+        by_block = {}  # one pass over the sources (they are sorted by block, then column)
+        for b, c in self.source_list:
+            by_block.setdefault(b, []).append(c)
+        self.pieces = [(b, np.array(columns)) for b, columns in by_block.items()]
         self.n_sources = len(self.source_list)
         self.dense = (bool(self.edges)
                       and len(self.edges) > DENSE_ABOVE * self.n_sources * self.width)
@@ -213,6 +214,10 @@ class _Generation:
         The inputs need no Δ: a generation fed by the inputs alone pushes nothing.
         """
         if self.inputs_only:
+            return
+        if self.dense and not self.gated:  # neuron-major from the start: rows added whole
+            S[self.source_columns] += self.W @ delta.T
+            reached[self.source_blocks] = True
             return
         if self.dense:
             sums = delta @ self.W.T
