@@ -174,28 +174,33 @@ def random_dag(fan_in, layers=10, width=100, inputs=100, seed=0):
 
 
 def torch_dag_runner(net, X, Y):
-    """The same DAG in PyTorch: one dense masked weight block per generation, autograd."""
+    """The same DAG in PyTorch autograd, written as one would by hand: a dense masked weight
+    block per generation, the sources gathered from one activation tensor (neuron-major)."""
     engine = vectorized.compile_batch(net)
     blocks = []
     for gen in engine.generations:
         W = np.zeros((gen.n_sources, gen.width))
         W[gen.rows, gen.cols] = [e.weight for _, _, e in gen.edges]
+        columns = gen.source_columns
+        if isinstance(columns, slice):
+            columns = np.arange(columns.start, columns.stop)
         blocks.append((torch.tensor(W, requires_grad=True), torch.tensor(gen.b, requires_grad=True),
-                       gen.pieces))
+                       torch.from_numpy(columns), gen.span))
     X, Y = torch.from_numpy(X), torch.from_numpy(Y)
-    outputs = engine.output_places
+    outputs = torch.tensor([engine.offsets[b] + c for b, c in engine.output_places])
+    total, p = engine.total, X.shape[1]
 
     def step():
-        A = [X]
-        for W, b, pieces in blocks:
-            source = torch.cat([A[block][:, torch.from_numpy(columns)]
-                                for block, columns in pieces], dim=1)
-            A.append(torch.tanh(source @ W + b))
-        out = torch.stack([A[block][:, column] for block, column in outputs], dim=1)
+        A = X.new_empty((total, X.shape[0]))
+        A[:p] = X.T
+        for W, b, columns, span in blocks:
+            source = A.index_select(0, columns).T  # a copy: A is written in place below
+            A[span] = torch.tanh(source @ W + b).T
+        out = A.index_select(0, outputs).T
         loss = 0.5 * ((Y - out) ** 2).sum(dim=1).mean()
         loss.backward()
         with torch.no_grad():
-            for W, b, _ in blocks:
+            for W, b, _, _ in blocks:
                 W -= 0.01 * W.grad
                 b -= 0.01 * b.grad
                 W.grad = None
@@ -204,32 +209,79 @@ def torch_dag_runner(net, X, Y):
     return step
 
 
-def dag(fan_ins, repeats, batch=256):
+def torch_engine_runner(net, X, Y, device="cpu"):
+    """Our torch engine (net.to_torch()) on `device`: forward, backward and an SGD step."""
+    module = net.to_torch(device=device)
+    X = torch.tensor(X, device=device)
+    Y = torch.tensor(Y, device=device)
+
+    def step():
+        module.theta.grad = None
+        (0.5 * ((Y - module(X)) ** 2).sum(dim=1).mean()).backward()
+        with torch.no_grad():
+            module.theta -= 0.01 * module.theta.grad
+        if device != "cpu":
+            torch.cuda.synchronize()
+
+    return step
+
+
+def deep_dag(processing, fan_in, inputs=64, seed=0):
+    """Each processing neuron takes `fan_in` random sources among the inputs and every
+    neuron before it, plus a bias edge: a random DAG hundreds of generations deep."""
+    rng = np.random.default_rng(seed)
+    weights = {}
+    for t in range(processing):
+        j = inputs + 1 + t
+        weights[0, j] = 0.0
+        sources = rng.choice(inputs + t, size=min(fan_in, inputs + t), replace=False) + 1
+        weights.update(zip(zip(sources.tolist(), [j] * len(sources)),
+                           (rng.normal(size=len(sources)) / math.sqrt(fan_in)).tolist()))
+    return ng.Network.from_weights(weights, activation="tanh",
+                                   inputs=list(range(1, inputs + 1)))
+
+
+def chain(length):
+    """A chain of `length` tanh neurons, each with a bias edge: one neuron per generation."""
+    weights = {(i, i + 1): 0.5 for i in range(1, length)}
+    weights.update({(0, i): 0.0 for i in range(2, length + 1)})
+    return ng.Network.from_weights(weights, activation="tanh", inputs=[1])
+
+
+def depth_rows(quick, batch=256):
+    """The shallow, deep and large DAGs, a long chain: compile, then forward + backward +
+    SGD update per batch, against PyTorch in the same run (and on a GPU if there is one)."""
+    cases = [("shallow", lambda: random_dag(100)), ("deep", lambda: deep_dag(1000, 97))]
+    if not quick:
+        cases += [("1M edges", lambda: deep_dag(10000, 99)), ("chain", lambda: chain(100_000))]
     rows = []
-    for fan_in in fan_ins:
-        net = random_dag(fan_in)
+    for name, make in cases:
+        net = make()
         rng = np.random.default_rng(1)
         X = rng.uniform(-1, 1, (batch, len(net.inputs)))
         Y = rng.uniform(-1, 1, (batch, len(net.outputs)))
+        start = time.perf_counter()
         engine = vectorized.compile_batch(net)
+        compile_s = time.perf_counter() - start
         loss = ng.get_loss("half_squared")
 
         def step(engine=engine, X=X, Y=Y, loss=loss):
             IN, A = engine.forward(X)
-            D = engine.backward(Y, loss, IN, A)
-            engine.step(D, 0.01, batch, 0.0, True)
+            engine.step(engine.backward(Y, loss, IN, A), 0.01, batch, 0.0, True)
 
-        contenders = {"neurograph": step}
-        if torch is not None:
-            contenders["torch"] = torch_dag_runner(net, X, Y)
-        times = best_of(contenders, repeats)
+        step()  # the first call pays for the arrays' first touch
         tracemalloc.start()
         step()
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
-        dense = sum(g.dense for g in engine.generations)
-        times["edge lists"] = _edge_lists_only(net, X, Y, loss, batch, repeats)
-        rows.append((len(net.w), len(engine.generations), dense, times, peak))
+        contenders = {"neurograph": step}
+        if torch is not None and name != "chain":
+            contenders["torch autograd"] = torch_dag_runner(net, X, Y)
+            contenders["engine='torch' cpu"] = torch_engine_runner(net, X, Y)
+            if torch.cuda.is_available():
+                contenders["engine='torch' cuda"] = torch_engine_runner(net, X, Y, "cuda")
+        times = best_of(contenders, 1 if quick or name in ("1M edges", "chain") else 5)
+        rows.append((name, len(net.w), len(engine.generations), compile_s, times, peak))
     return rows
 
 
@@ -533,6 +585,19 @@ def main():
         if torch is not None:
             line += f" {times['torch'] * 1e3:11.2f} {times['torch'] / ours:7.2f}"
         print(line)
+
+    rows = depth_rows(quick)
+    print("\n3b. Depth: forward, backward and update per batch of 256 (tanh, half-squared)")
+    print(f"   {'DAG':9} {'edges':>9} {'gens':>6} {'compile s':>9} {'ms':>9} "
+          f"{'ns/edge/ex.':>11} {'peak MiB':>9}   PyTorch in the same run")
+    for name, edges, generations, compile_s, times, peak in rows:
+        ours = times["neurograph"]
+        others = ", ".join(f"{k} {t * 1e3:.1f} ms ({t / ours:.2f} × ours)"
+                           for k, t in times.items() if k != "neurograph")
+        print(f"   {name:9} {edges:9,} {generations:6} {compile_s:9.2f} {ours * 1e3:9.1f} "
+              f"{ours / edges / 256 * 1e9:11.2f} {peak / 2 ** 20:9.1f}   {others or '—'}")
+    if torch is not None and not torch.cuda.is_available():
+        print("   (no CUDA device here: the engine='torch' GPU row is skipped)")
 
     hand, hand_w = bench_sgd.hand_written_loop()
     ours, _ = bench_sgd.neurograph_step()

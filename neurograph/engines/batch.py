@@ -393,7 +393,7 @@ class BatchEngine:
         the edges that use it, and each batch norm's ∂/∂γ_j and ∂/∂β_j."""
         grad = np.zeros(self.theta_size)
         for gen, (slot, trainable), source, delta in zip(self.generations, self.theta_slots,
-                                                          self.sources, D[1:]):
+                                                          self.kept_sources(), D[1:]):
             terms = gen.slot_gradients(source, delta)
             grad += np.bincount(slot[trainable], weights=terms[trainable],
                                 minlength=self.theta_size)
@@ -454,12 +454,13 @@ class BatchEngine:
         # neuron-major (a row per neuron): gathering a generation's sources copies whole rows
         A_all, IN_all = np.empty((self.total, n)), np.empty((self.total, n))
         A_all[:p] = X.T
-        self.sources = []
+        self.sources = []  # views are kept; a gathered copy is gathered again when needed
+        self.activations = A_all
         self.scale, self.unscaled, self.raw, self.batch_stats = {}, {}, {}, []
         self.trained = train
         for b, gen in enumerate(self.generations, start=1):
             source = gen.sources(A_all)
-            self.sources.append(source)
+            self.sources.append(source if isinstance(gen.source_columns, slice) else None)
             if gen.plain_dense:  # a layer: one product with the weight block
                 z = source @ gen.W
                 z += gen.b
@@ -490,6 +491,12 @@ class BatchEngine:
             for m, (b, c) in enumerate(self.group):
                 A[b][:, c] = G[:, m]
         return IN, A
+
+    def kept_sources(self):
+        """Each generation's sources in the last forward pass (examples × sources), one at a
+        time: gathered again rather than kept, so memory stays that of the activations."""
+        for gen, source in zip(self.generations, self.sources):
+            yield gen.sources(self.activations) if source is None else source
 
     def blocks(self, M):
         """A pass's neuron-major array as a list of views (examples × neurons), one per block."""
@@ -661,7 +668,7 @@ class BatchEngine:
 
     def step(self, D, lr, batch, weight_decay, decay_bias):
         decay = 2.0 * (lr * weight_decay)
-        for gen, source, delta in zip(self.generations, self.sources, D[1:]):
+        for gen, source, delta in zip(self.generations, self.kept_sources(), D[1:]):
             gen.step(source, delta, lr, batch, decay, decay if decay_bias else 0.0)
 
     def penalty(self, decay_bias):
