@@ -285,6 +285,35 @@ def depth_rows(quick, batch=256):
     return rows
 
 
+def dag(fan_ins, repeats, batch=256):
+    rows = []
+    for fan_in in fan_ins:
+        net = random_dag(fan_in)
+        rng = np.random.default_rng(1)
+        X = rng.uniform(-1, 1, (batch, len(net.inputs)))
+        Y = rng.uniform(-1, 1, (batch, len(net.outputs)))
+        engine = vectorized.compile_batch(net)
+        loss = ng.get_loss("half_squared")
+
+        def step(engine=engine, X=X, Y=Y, loss=loss):
+            IN, A = engine.forward(X)
+            D = engine.backward(Y, loss, IN, A)
+            engine.step(D, 0.01, batch, 0.0, True)
+
+        contenders = {"neurograph": step}
+        if torch is not None:
+            contenders["torch"] = torch_dag_runner(net, X, Y)
+        times = best_of(contenders, repeats)
+        tracemalloc.start()
+        step()
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        dense = sum(g.dense for g in engine.generations)
+        times["edge lists"] = _edge_lists_only(net, X, Y, loss, batch, repeats)
+        rows.append((len(net.w), len(engine.generations), dense, times, peak))
+    return rows
+
+
 def _edge_lists_only(net, X, Y, loss, batch, repeats):
     """The same step with every generation stored as an edge list: the linear-cost path."""
     saved, vectorized.DENSE_ABOVE = vectorized.DENSE_ABOVE, 2.0

@@ -214,10 +214,13 @@ def test_distributed_data_parallel_replicas_end_as_one_process(tmp_path):
     env = {**os.environ, "NET": json.dumps(net.to_document()), "X": json.dumps(X.tolist()),
            "Y": json.dumps(Y.tolist()), "MASTER_ADDR": "127.0.0.1",
            "MASTER_PORT": str(free_port())}
+    env["GLOO_SOCKET_IFNAME"] = "lo"  # the loopback interface, whatever the host's name
     replicas = [subprocess.Popen([sys.executable, str(script), str(rank), "2",
-                                  str(tmp_path / f"rank{rank}.json")], env=env)
+                                  str(tmp_path / f"rank{rank}.json")], env=env,
+                                 stderr=subprocess.PIPE, text=True)
                 for rank in range(2)]
-    assert [p.wait(timeout=120) for p in replicas] == [0, 0]
+    errors = [p.communicate(timeout=120)[1] for p in replicas]
+    assert [p.returncode for p in replicas] == [0, 0], "\n".join(e[-2000:] for e in errors)
     subprocess.run([sys.executable, str(script), "0", "1", str(tmp_path / "single.json")],
                    env=env, check=True, timeout=120)
     single = json.loads((tmp_path / "single.json").read_text())

@@ -155,10 +155,18 @@ class _Generation:
         self.inputs_only = all(b == 0 for b, _ in self.pieces)
         self.source_blocks = np.array([b for b, _ in self.pieces if b], dtype=int)
         columns = np.array([offsets[b] + c for b, c in self.source_list], dtype=int)
-        if len(columns) and columns[-1] - columns[0] + 1 == len(columns):
+        self.contiguous = bool(len(columns)) and columns[-1] - columns[0] + 1 == len(columns)
+        if self.contiguous:
             self.source_columns = slice(int(columns[0]), int(columns[-1]) + 1)  # a view
         else:
             self.source_columns = columns
+        # a layer: the sources are one whole earlier block, in order (read with no copy)
+        self.layer = (self.pieces[0][0] if len(self.pieces) == 1 and self.contiguous
+                      and len(columns) == offsets[self.pieces[0][0] + 1]
+                      - offsets[self.pieces[0][0]] else None)
+        # the blocks the sources come from: one index where they are one block (a layer)
+        self.source_blocks = (int(self.source_blocks[0]) if len(self.source_blocks) == 1
+                              else self.source_blocks)
 
     def read_weights(self):
         """Weights from the edges into this generation's arrays."""
@@ -180,6 +188,7 @@ class _Generation:
             if not self.dense:
                 self.w = np.zeros(len(self.edges))
         self.set_slot_values(np.fromiter(map(WEIGHT, edges), float, len(edges)))
+        self.b_column = self.b[:, None]  # a view: the bias as a column, for neuron-major sums
         self.gamma = np.array([norm.gamma for norm in self.norms])
         self.beta = np.array([norm.beta for norm in self.norms])
 
@@ -219,6 +228,24 @@ class _Generation:
             S[self.source_columns] += self.W @ delta.T
             reached[self.source_blocks] = True
             return
+        S[self.source_columns] += self._sums(delta).T  # neuron-major: whole rows (the sources are distinct)
+        reached[self.source_blocks] = True
+
+    def push_layer(self, delta, S):
+        """:meth:`push_back` for a layered network: S is {block: n × width}."""
+        if self.layer == 0:
+            return
+        if self.dense and not self.gated:
+            sums = delta @ self.W.T
+        else:
+            sums = self._sums(delta)
+        if self.layer in S:
+            S[self.layer] += sums
+        else:
+            S[self.layer] = sums
+
+    def _sums(self, delta):
+        """Σ_k w_jk c_jk Δ_k for each source, one row per example."""
         if self.dense:
             sums = delta @ self.W.T
         else:
@@ -229,8 +256,7 @@ class _Generation:
                                                                  axis=1)
         for gated in self.gated:  # w_jk c_jk Δ_k into a max/product neuron k
             gated.push_back(delta, sums)
-        S[self.source_columns] += sums.T  # neuron-major: whole rows (the sources are distinct)
-        reached[self.source_blocks] = True
+        return sums
 
     def step(self, source, delta, lr, batch, decay, bias_decay):
         """w_ij ← w_ij − α (1/|B|) Σ_e Δ_j a_i − 2αλ w_ij, for the trainable edges."""
@@ -319,8 +345,10 @@ class BatchEngine:
         sizes = [len(plan.inputs)] + [len(members) for members in generations]
         self.offsets = np.concatenate([[0], np.cumsum(sizes)]).tolist()
         self.total = self.offsets[-1]
+        self.spans = [slice(a, b) for a, b in zip(self.offsets, self.offsets[1:])]
         for b, gen in enumerate(self.generations, start=1):
             gen.set_columns(self.offsets, b)
+        self.layered = all(gen.layer is not None for gen in self.generations)
         outputs_by_block = {}
         for k, neuron in enumerate(plan.outputs):
             b, column = self.place[neuron.id]
@@ -450,40 +478,23 @@ class BatchEngine:
         Batch-normalized neurons use the batch's statistics with `train` (kept for
         :meth:`remember`), else their running averages.
         """
-        n, p = X.shape
-        # neuron-major (a row per neuron): gathering a generation's sources copies whole rows
-        A_all, IN_all = np.empty((self.total, n)), np.empty((self.total, n))
-        A_all[:p] = X.T
         self.sources = []  # views are kept; a gathered copy is gathered again when needed
-        self.activations = A_all
         self.scale, self.unscaled, self.raw, self.batch_stats = {}, {}, {}, []
         self.trained = train
-        for b, gen in enumerate(self.generations, start=1):
-            source = gen.sources(A_all)
-            self.sources.append(source if isinstance(gen.source_columns, slice) else None)
-            if gen.plain_dense:  # a layer: one product with the weight block
-                z = source @ gen.W
-                z += gen.b
-            else:
-                z = gen.weighted_sum(source)
-            if gen.function is not None:
-                a = gen.function(z)
-            else:
-                a = np.empty_like(z)
-                for _, function, _, cols in gen.groups:
-                    a[:, cols] = function(z[:, cols])
-            if gen.norms:
-                a = self._normalize(gen, b, a, train)
-            if keep is not None and b in self.hidden_by_block:
-                which, columns = self.hidden_by_block[b]
-                scale = np.ones_like(a)
-                scale[:, columns] = keep[:, which]
-                self.scale[b], self.unscaled[b] = scale, a
-                a = a * scale
-            IN_all[gen.span] = z.T
-            A_all[gen.span] = a.T
-        IN, A = self.blocks(IN_all), self.blocks(A_all)
-        IN[0] = None
+        if self.layered:  # each generation fed by one whole earlier block: a list of blocks
+            IN, A = [None], [X]
+            for b, gen in enumerate(self.generations, start=1):
+                source = A[gen.layer]
+                self.sources.append(source)
+                if gen.plain_dense:
+                    z = source @ gen.W
+                    z += gen.b
+                else:
+                    z = gen.weighted_sum(source)
+                IN.append(z)
+                A.append(self._activate(gen, b, z, keep, train))
+        else:
+            IN, A = self._forward_neuron_major(X, keep, train)
         if self.group and self.group_block is None:  # the softmax outputs, together
             Z = np.column_stack([IN[b][:, c] for b, c in self.group])
             E = np.exp(Z - Z.max(axis=1, keepdims=True))
@@ -491,6 +502,47 @@ class BatchEngine:
             for m, (b, c) in enumerate(self.group):
                 A[b][:, c] = G[:, m]
         return IN, A
+
+    def _forward_neuron_major(self, X, keep, train):
+        """The forward pass in one array a row per neuron: a generation gathers its sources
+        (whole rows) in one step, wherever in the DAG they are."""
+        n, p = X.shape
+        A_all, IN_all = np.empty((self.total, n)), np.empty((self.total, n))
+        A_all[:p] = X.T
+        self.activations = A_all
+        for b, gen in enumerate(self.generations, start=1):
+            source = gen.sources(A_all)
+            self.sources.append(source if gen.contiguous else None)
+            if gen.plain_dense:  # one product, written straight into its rows
+                zT = IN_all[gen.span]
+                np.matmul(gen.W.T, source.T, out=zT)
+                zT += gen.b_column
+                z = zT.T
+            else:
+                z = gen.weighted_sum(source)
+                IN_all[gen.span] = z.T
+            A_all[gen.span] = self._activate(gen, b, z, keep, train).T
+        IN, A = self.blocks(IN_all), self.blocks(A_all)
+        IN[0] = None
+        return IN, A
+
+    def _activate(self, gen, b, z, keep, train):
+        """a_j = g(in_j) for a generation (then batch norm, then dropout's scale)."""
+        if gen.function is not None:
+            a = gen.function(z)
+        else:
+            a = np.empty_like(z)
+            for _, function, _, cols in gen.groups:
+                a[:, cols] = function(z[:, cols])
+        if gen.norms:
+            a = self._normalize(gen, b, a, train)
+        if keep is not None and b in self.hidden_by_block:
+            which, columns = self.hidden_by_block[b]
+            scale = np.ones_like(a)
+            scale[:, columns] = keep[:, which]
+            self.scale[b], self.unscaled[b] = scale, a
+            a = a * scale
+        return a
 
     def kept_sources(self):
         """Each generation's sources in the last forward pass (examples × sources), one at a
@@ -500,8 +552,7 @@ class BatchEngine:
 
     def blocks(self, M):
         """A pass's neuron-major array as a list of views (examples × neurons), one per block."""
-        offsets = self.offsets
-        return [M[offsets[b]:offsets[b + 1]].T for b in range(len(offsets) - 1)]
+        return [M[span].T for span in self.spans]
 
     def _normalize(self, gen, b, a, train):
         """â_j = γ_j (a_j − μ)/√(ε + σ²) + β_j for the generation's batch-normalized columns."""
@@ -598,56 +649,67 @@ class BatchEngine:
             for b, gen in enumerate(self.generations, start=1):
                 for g, _, local, ks in gen.outputs:
                     loss.check(Y[:, ks], A[b][:, local], g)
-        n = Y.shape[0]
-        S_all = np.zeros((self.total, n))  # Σ_k w_jk Δ_k of every neuron, a row each
-        reached = np.zeros(len(self.generations) + 1, dtype=bool)  # blocks with any of those
-        D_all = np.zeros((self.total, n))
         extra = extra or {}
         grouped = self.group_deltas(Y, loss, A, sums_to_one) if self.group else None
         if self.raw and not self.trained:
             raise NetworkError("backpropagation through batch normalization needs a training "
                                "forward pass (batch statistics)")
+        if self.layered:  # Σ_k w_jk Δ_k by block: {block: n × width}, absent until reached
+            S, D = {}, [None] * len(A)
+            for b in range(len(self.generations), 0, -1):
+                gen = self.generations[b - 1]
+                if b in extra:
+                    columns, values = extra[b]
+                    S.setdefault(b, np.zeros_like(IN[b]))[:, columns] += values
+                D[b] = delta = self._delta(b, gen, IN, A, S.get(b), Y, loss, grouped)
+                gen.push_layer(delta, S)
+            return D
+        n = Y.shape[0]
+        S_all = np.zeros((self.total, n))  # Σ_k w_jk Δ_k of every neuron, a row each
+        reached = np.zeros(len(self.generations) + 1, dtype=bool)  # blocks with any of those
+        D_all = np.empty((self.total, n))  # every block but the inputs' is written
         for b in range(len(self.generations), 0, -1):
             gen = self.generations[b - 1]
-            z, a = IN[b], self.raw.get(b, self.unscaled.get(b, A[b]))
-            S = S_all[gen.span].T
             if b in extra:
                 columns, values = extra[b]
-                S[:, columns] += values
+                S_all[gen.span].T[:, columns] += values
                 reached[b] = True
-            if gen.norms:
-                if reached[b]:
-                    S[:, gen.norm_cols] = self._denormalize(gen, S[:, gen.norm_cols])
-                else:
-                    gen.dgamma = gen.dbeta = np.zeros(len(gen.norms))
-            if not reached[b] and gen.only_outputs:  # outputs feeding nothing: the loss's Δ
-                g, dg, local, ks = gen.outputs[0]
-                delta = grouped[:, ks] if g.group else loss.output_delta(Y[:, ks], a, z, g,
-                                                                         dg(a, z))
-                D_all[gen.span] = delta.T
-                gen.push_back(delta, S_all, reached)
-                continue
-            if not reached[b]:  # no outgoing edges
-                delta = np.zeros_like(z)
-            elif len(gen.groups) == 1:
-                delta = gen.groups[0][2](a, z) * S
-            else:
-                delta = np.empty_like(z)
-                for _, _, dg, cols in gen.groups:
-                    delta[:, cols] = dg(a[:, cols], z[:, cols]) * S[:, cols]
-            if b in self.scale:
-                delta *= self.scale[b]
-            for g, dg, local, ks in gen.outputs:
-                if g.group:  # softmax outputs feed nothing: their Δ is the group's
-                    delta[:, local] = grouped[:, ks]
-                else:
-                    delta[:, local] += loss.output_delta(Y[:, ks], a[:, local], z[:, local], g,
-                                                         dg(a[:, local], z[:, local]))
+            S = S_all[gen.span].T if reached[b] else None
+            delta = self._delta(b, gen, IN, A, S, Y, loss, grouped)
             D_all[gen.span] = delta.T
             gen.push_back(delta, S_all, reached)
         D = self.blocks(D_all)
         D[0] = None
         return D
+
+    def _delta(self, b, gen, IN, A, S, Y, loss, grouped):
+        """Δ_j of generation b from S, its Σ_k w_jk Δ_k (None: nothing reaches it), and the loss."""
+        z, a = IN[b], self.raw.get(b, self.unscaled.get(b, A[b]))
+        if gen.norms:
+            if S is not None:
+                S[:, gen.norm_cols] = self._denormalize(gen, S[:, gen.norm_cols])
+            else:
+                gen.dgamma = gen.dbeta = np.zeros(len(gen.norms))
+        if S is None and gen.only_outputs:  # outputs feeding nothing: the loss's Δ
+            g, dg, local, ks = gen.outputs[0]
+            return grouped[:, ks] if g.group else loss.output_delta(Y[:, ks], a, z, g, dg(a, z))
+        if S is None:  # no outgoing edges
+            delta = np.zeros_like(z)
+        elif len(gen.groups) == 1:
+            delta = gen.groups[0][2](a, z) * S
+        else:
+            delta = np.empty_like(z)
+            for _, _, dg, cols in gen.groups:
+                delta[:, cols] = dg(a[:, cols], z[:, cols]) * S[:, cols]
+        if b in self.scale:
+            delta *= self.scale[b]
+        for g, dg, local, ks in gen.outputs:
+            if g.group:  # softmax outputs feed nothing: their Δ is the group's
+                delta[:, local] = grouped[:, ks]
+            else:
+                delta[:, local] += loss.output_delta(Y[:, ks], a[:, local], z[:, local], g,
+                                                     dg(a[:, local], z[:, local]))
+        return delta
 
     def losses(self, Y, loss, IN, A):
         """ℓ of every example (a vector)."""
