@@ -107,6 +107,14 @@ def matrix(values, n_cols, what):
     return array
 
 
+def paired(X, Y):
+    """(X, Y) as :func:`matrix` checks them (any widths), with a row of Y per row of X."""
+    X, Y = matrix(X, None, "X"), matrix(Y, None, "Y")
+    if len(X) != len(Y):
+        raise NetworkError(f"X has {len(X)} rows and Y {len(Y)}; they must match")
+    return X, Y
+
+
 def named(spec, cls, table, aliases, what):
     """`spec` itself if it is a `cls`, else the entry of `table` it names, directly or by alias."""
     if isinstance(spec, cls):

@@ -75,12 +75,16 @@ def test_forward_and_backward_agree_for_every_activation(layout, net, data):
     with stored(layout):
         engine = vectorized.compile_batch(net)
         assert all(g.dense == (layout == "dense") for g in engine.generations if g.edges)
-    X, Y = data_for(net, data.draw, 5)
+    check_passes(net, engine, *data_for(net, data.draw, 5), "squared")
+
+
+def check_passes(net, engine, X, Y, loss):
+    """Every in_j, a_j and Δ_j of the batch engine's passes against the reference engine's."""
     IN, A = engine.forward(X)
-    D = engine.backward(Y, ng.get_loss("squared"), IN, A)
+    D = engine.backward(Y, ng.get_loss(loss), IN, A)
     for row, (x, y) in enumerate(zip(X, Y)):
         net.forward(x)
-        net.backward(y)
+        net.backward(y, loss=loss)
         for n in net.neurons:
             if n.is_processing:
                 block, column = engine.place[n.id]
@@ -157,16 +161,5 @@ def test_the_engines_agree_on_deep_dags(layout, net, data):
     with stored(layout):
         engine = vectorized.compile_batch(net)
         assert len(engine.generations) >= 50
-        X, Y = data_for(net, data.draw, 4)
-        IN, A = engine.forward(X)
-        D = engine.backward(Y, ng.get_loss("half_squared"), IN, A)
-        for row, (x, y) in enumerate(zip(X, Y)):
-            net.forward(x)
-            net.backward(y, loss="half_squared")
-            for n in net.neurons:
-                if n.is_processing:
-                    block, column = engine.place[n.id]
-                    agree(IN[block][row, column], n.in_)
-                    agree(A[block][row, column], n.a)
-                    agree(D[block][row, column], n.delta)
+        check_passes(net, engine, *data_for(net, data.draw, 4), "half_squared")
         check_training(net, data)

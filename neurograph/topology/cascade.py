@@ -97,10 +97,7 @@ def cascade_correlation(X, Y, max_hidden=25, candidates=8, activation="tanh",
     except ImportError:
         raise NetworkError("cascade_correlation trains with scipy's L-BFGS: "
                            "pip install 'neurograph[scipy]'") from None
-    X = checks.matrix(X, None, "X")
-    Y = checks.matrix(Y, None, "Y")
-    if len(X) != len(Y):
-        raise NetworkError(f"X has {len(X)} rows and Y {len(Y)}; they must match")
+    X, Y = checks.paired(X, Y)
     max_hidden = checks.option("max_hidden", max_hidden)
     candidates = checks.option("candidates", candidates)
     output_iterations = checks.option("epochs", output_iterations)

@@ -113,9 +113,7 @@ def evolve(X, Y, population=50, generations=30, seed=0, n_jobs=1, backend=None,
     >>> len(result.history), result.best.inputs
     (3, [1, 2])
     """
-    X, Y = checks.matrix(X, None, "X"), checks.matrix(Y, None, "Y")
-    if len(X) != len(Y):
-        raise NetworkError(f"X has {len(X)} rows and Y {len(Y)}; they must match")
+    X, Y = checks.paired(X, Y)
     population = checks.option("population", population)
     generations = checks.option("generations", generations)
     n_jobs = checks.option("n_jobs", n_jobs)

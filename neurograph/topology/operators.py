@@ -105,8 +105,7 @@ def diagonal_hessian(net, X, Y, loss="squared"):
     plan = net.plan()
     X = checks.matrix(X, len(plan.inputs), "X")
     Y = checks.matrix(Y, len(plan.outputs), "Y")
-    if len(X) != len(Y):
-        raise NetworkError(f"X has {len(X)} rows and Y {len(Y)}; they must match")
+    checks.paired(X, Y)
     for j in net.hidden + net.outputs:
         neuron = net.neuron(j)
         if neuron.aggregation != "sum" or neuron.norm is not None:
@@ -213,19 +212,18 @@ def simplify(net):
 
 def _reaching(net):
     """(neurons with a path to an output, neurons with a path from an input)."""
-    reach_out, stack = set(net.outputs), list(net.outputs)
+    return _closure(net.outputs, net.predecessors), _closure(net.inputs, net.successors)
+
+
+def _closure(start, step):
+    """Every neuron reached from `start` by repeating `step` (predecessors or successors)."""
+    reached, stack = set(start), list(start)
     while stack:
-        for i in net.predecessors(stack.pop()):
-            if i not in reach_out:
-                reach_out.add(i)
-                stack.append(i)
-    reach_in, stack = set(net.inputs), list(net.inputs)
-    while stack:
-        for k in net.successors(stack.pop()):
-            if k not in reach_in:
-                reach_in.add(k)
+        for k in step(stack.pop()):
+            if k not in reached:
+                reached.add(k)
                 stack.append(k)
-    return reach_out, reach_in
+    return reached
 
 
 def check_outputs_reachable(net, removed, doing):
