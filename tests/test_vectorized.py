@@ -163,3 +163,26 @@ def test_the_engines_agree_on_deep_dags(layout, net, data):
         assert len(engine.generations) >= 50
         check_passes(net, engine, *data_for(net, data.draw, 4), "half_squared")
         check_training(net, data)
+
+
+@pytest.mark.parametrize("output", ["logistic", "softmax"])
+def test_the_plain_layer_path_trains_as_the_reference_engine(output):
+    """The lectures' layered network takes one fused pass per batch: the same numbers."""
+    net = ng.Network.layered([4, 5, 3, 3], activation="tanh", output_activation=output, seed=1)
+    net.freeze(5, 10)
+    assert vectorized.compile_batch(net).plain_layers
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(13, 4))
+    Y = np.eye(3)[rng.integers(0, 3, 13)]
+    loss = "cross_entropy" if output == "softmax" else "log"
+    options = dict(lr=0.3, epochs=4, batch_size=4, loss=loss, weight_decay=0.01, seed=2,
+                   decay_bias=False)
+    twin = net.copy()
+    reference = net.fit(X, Y, engine="reference", **options)
+    batch = twin.fit(X, Y, engine="vectorized", **options)
+    agree(list(twin.w.values()), list(net.w.values()))
+    agree(batch.loss, reference.loss)
+    assert twin.w[5, 10] == net.w[5, 10]
+    skip = net.copy()
+    skip.connect(1, 14, 0.2)  # a skip edge: no longer plain layers
+    assert not vectorized.compile_batch(skip).plain_layers

@@ -385,6 +385,48 @@ class BatchEngine:
             self.hidden_by_block.setdefault(b, ([], []))
             self.hidden_by_block[b][0].append(k)
             self.hidden_by_block[b][1].append(column)
+        self.plain_layers = self._plain_layers()
+
+    def _plain_layers(self):
+        """Whether this is the lectures' layered network at its plainest: each generation one
+        dense block fed by the one before, one activation, no batch norm or max/product, and
+        the outputs the last block alone, in order (softmax too). See :meth:`sgd_layers`."""
+        gens = self.generations
+        softmax_layer = self.group_block == len(gens) and self.group_is_y
+        return (self.layered and (not self.group or softmax_layer) and bool(gens)
+                and all(gen.layer == b and gen.plain_dense and not gen.norms
+                        and len(gen.groups) == 1 for b, gen in enumerate(gens))
+                and all(not gen.outputs for gen in gens[:-1]) and gens[-1].only_outputs)
+
+    def sgd_layers(self, X, Y, loss, lr, weight_decay, decay_bias, checked, sums_to_one):
+        """One SGD step on a batch for a :meth:`_plain_layers` network: forward, BP1–BP4 and
+        the update layer by layer, the arithmetic of :meth:`forward`, :meth:`backward` and
+        :meth:`step` in the same order, without their bookkeeping."""
+        A, Z = [X], []
+        for gen in self.generations:
+            z = A[-1] @ gen.W
+            z += gen.b
+            Z.append(z)
+            A.append(gen.function(z))
+        last = self.generations[-1]
+        g, dg, _, _ = last.outputs[0]
+        a, z = A[-1], Z[-1]
+        if loss.check is not None and not checked:
+            loss.check(Y, a, g)
+        if self.group:
+            delta = self.group_deltas(Y, loss, A, sums_to_one)
+        else:
+            delta = loss.output_delta(Y, a, z, g, dg(a, z))
+        decay = 2.0 * (lr * weight_decay)
+        bias_decay = decay if decay_bias else 0.0
+        batch = X.shape[0]
+        for b in range(len(self.generations), 0, -1):
+            gen = self.generations[b - 1]
+            S = delta @ gen.W.T if b > 1 else None  # with the weights before the update
+            gen.step(A[b - 1], delta, lr, batch, decay, bias_decay)
+            if S is not None:
+                below = self.generations[b - 2]
+                delta = below.groups[0][2](A[b - 1], Z[b - 2]) * S
 
     def _place_theta(self, plan):
         """Where each entry of θ (``net.theta()``) lives in the generations' arrays."""

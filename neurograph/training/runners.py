@@ -266,6 +266,10 @@ class BatchRunner(_Stepper):
         if not self.fused:
             self.step_theta(indices, lr, weight_decay, decay_bias)
             return
+        if self.engine.plain_layers and not self.dropout:  # the lectures' layers: one pass
+            self.engine.sgd_layers(self.X[indices], self.Y[indices], self.loss, lr,
+                                   weight_decay, decay_bias, self.checked, self.sums_to_one)
+            return
         if self.dropout:
             _, _, _, D, _ = self._propagate(indices, train=False)
         else:  # the common case, without the detour
