@@ -200,11 +200,8 @@ def cascade_correlation(X, Y, max_hidden=25, candidates=8, activation="tanh",
         W, J, a = train_outputs(W)
         history.append({"hidden": len(sources) - 1 - p, "loss": J, "error": error_of(a),
                         "covariance": S, "weights": installed})
-    for row, i in enumerate(sources):
+    for row, i in enumerate(sources):  # the trained output weights onto the edges
         for col, k in enumerate(outputs):
-            if i == 0:
-                net.w[0, k] = float(W[row, col])
-            else:
-                net.w[i, k] = float(W[row, col])
+            net.w[i, k] = float(W[row, col])
     return net, history
 

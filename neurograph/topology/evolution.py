@@ -228,9 +228,11 @@ def _remove_edge(net, rng, activations, max_edges):
 
 
 def _change_activation(net, rng, activations, max_edges):
-    if not net.hidden or len(activations) < 2 and net.hidden and all(
-            net.neuron(j).activation.name == activations[0] for j in net.hidden):
+    if not net.hidden:
         return False
+    if len(activations) < 2 and all(net.neuron(j).activation.name == activations[0]
+                                    for j in net.hidden):
+        return False  # nothing to change to
     j = net.hidden[int(rng.integers(len(net.hidden)))]
     others = [a for a in activations if a != net.neuron(j).activation.name]
     if not others:
