@@ -187,9 +187,11 @@ def test_each_overlay_highlights_its_neuron_and_writes_its_value(tmp_path):
     # in_5 (step 8) uses the edges into 5, written while a_5 is not yet known
     assert r"\only<8>{\draw[current edge] (n3) -- (n5);}" in forward
     assert "\\only<8-8>{\\node[value, news] at (n5.south) {$in_{5}=1.5379$};}" in forward
-    backward = tex.split(r"\begin{frame}")[3]
-    assert r"{$a_{5}=0.8232$}" in backward.split(r"\only")[0] or \
-        "\\node[value] at (n5.south) {$a_{5}=0.8232$};" in backward
+    # backpropagation: a_5 stays on every overlay, in black; Δ_5 appears at its step (4)
+    backward = tex.split(r"\begin{frame}")[3].splitlines()
+    assert "\\node[value] at (n5.south) {$a_{5}=0.8232$};" in backward
+    assert ("\\only<4->{\\node[value, news, yshift=-10.2pt] at (n5.south) "
+            "{$\\Delta_{5}=-0.0515$};}") in backward
 
 
 def test_hostile_titles_and_names_are_escaped_in_the_tex(tmp_path):

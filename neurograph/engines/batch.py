@@ -6,11 +6,13 @@ whole generation's in_j for a whole batch is one product of its sources'
 activations with a weight block — a dense matrix (BLAS) where the generation's
 edges are dense, an edge list (gather, multiply, ``np.add.reduceat``) where they
 are sparse. Backpropagation runs the generations in reverse with the transposed
-blocks. Activations live in one array per pass, a column per neuron, generation
-after generation (block 0: the inputs), so a generation gathers its sources in one
-step and a generation fed by a run of columns — every layer of a layered network —
-reads them with no copying. Each generation touches only its own edges and sources:
-the cost grows with the edges, however deep the DAG.
+blocks. A layered network keeps its activations as a list of blocks, one per
+generation (block 0: the inputs), each layer reading the one before with no copying;
+its plainest form (the lectures' layers) takes one fused pass per SGD batch
+(:meth:`BatchEngine.sgd_layers`). Any other DAG keeps one array per pass, a row per
+neuron, generation after generation, so a generation gathers its sources and pushes
+its Σ w Δ back in one step each: every generation touches only its own edges and
+sources, and the cost grows with the edges, however deep the DAG.
 
 Weights are read from the edges at the start of every call (so any change to
 ``net.w`` is seen) and written back when training ends. Tested equal to the
@@ -147,8 +149,8 @@ class _Generation:
         return np.concatenate(parts)
 
     def set_columns(self, offsets, block):
-        """Where the sources stand in a pass's array of activations (a column per neuron)."""
-        self.block = block
+        """Where this generation (block number `block`, from 1) and its sources stand in a
+        pass's neuron-major array of activations."""
         self.span = slice(offsets[block], offsets[block + 1])
         self.plain_dense = self.dense and not self.gated
         self.function = self.groups[0][1] if len(self.groups) == 1 else None
