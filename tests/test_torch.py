@@ -165,6 +165,10 @@ def test_refusals():
         with pytest.raises(ng.NetworkError, match=words):
             net.fit(X, Y, epochs=1, **{"engine": "torch", **kwargs})
         assert list(net.w.values()) == before
+    linear = ng.Network.from_weights({(1, 2): 2.0}, activation="identity")
+    with pytest.raises(ng.NetworkError, match="0 < a_k < 1"):  # as the other engines say
+        linear.fit([[1.0]], [[1.0]], epochs=1, loss="log", engine="torch")
+    assert linear.w[1, 2] == 2.0
 
 
 WORKER = textwrap.dedent("""

@@ -340,6 +340,10 @@ class TorchRunner(_Stepper):
         if loss.check is not None:  # the targets, as the other engines check them
             for k, g in enumerate(self.plan.output_activations):
                 loss.check(Y[:, [k]], np.full((len(Y), 1), 0.5), g)
+        # … and the outputs, where their activation may leave the loss's domain (the log
+        # loss of an identity output): refused as the other engines refuse them
+        self.check_outputs = loss.check is not None and any(
+            g.name not in ("logistic", "softmax") for g in self.plan.output_activations)
         self.fused = isinstance(optimizer, SGD)
 
     def _forward(self, indices, train, remember):
@@ -348,7 +352,12 @@ class TorchRunner(_Stepper):
         module.update_statistics = remember
         X = self.X if indices is None else self.X[indices]
         Y = self.Y if indices is None else self.Y[indices]
-        return self.loss_of(module(X), Y)
+        outputs = module(X)
+        if self.check_outputs:
+            a, y = outputs.detach().cpu().numpy(), Y.cpu().numpy()
+            for k, g in enumerate(self.plan.output_activations):
+                self.loss.check(y[:, [k]], a[:, [k]], g)
+        return self.loss_of(outputs, Y)
 
     def theta(self):
         return self.module.theta.detach().cpu().numpy().copy()
