@@ -1,8 +1,12 @@
-"""Shared test helpers: Hypothesis strategies for random DAG networks, and network snapshots."""
+"""Shared test helpers: Hypothesis strategies for random DAG networks, network snapshots, and
+the batch engine's storage layouts forced one at a time."""
+
+from contextlib import contextmanager
 
 from hypothesis import strategies as st
 
 import neurograph as ng
+from neurograph.engines import batch as vectorized
 
 SMOOTH = ("logistic", "tanh", "softplus", "identity")
 KINKED = ("relu", "leaky_relu")
@@ -164,3 +168,34 @@ def deep_dags(draw, min_depth=50, max_depth=80):
                    for j in chain}
     return ng.Network.from_weights(edges, activations=activations, inputs=inputs,
                                    outputs=outputs)
+
+
+@contextmanager
+def stored(layout):
+    """Every generation stored densely, every one as an edge list, or (in a DAG that is not
+    layered) every one it can be as a CSR matrix read straight from the pass's array —
+    through scipy's kernel, as the engine does, or through its public product."""
+    names = ("DENSE_ABOVE", "SPARSE", "CSR_PER_EDGE", "MIN_SPARSE_EDGES", "CSR_KERNEL")
+    saved = {name: getattr(vectorized, name) for name in names}
+    vectorized.DENSE_ABOVE = -1.0 if layout == "dense" else 2.0
+    vectorized.SPARSE = layout.startswith("csr")
+    vectorized.CSR_PER_EDGE, vectorized.MIN_SPARSE_EDGES = -1.0, 0  # CSR wherever allowed
+    if layout == "csr, scipy's public product":
+        vectorized.CSR_KERNEL = None
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            setattr(vectorized, name, value)
+
+
+def assert_stored(engine, layout):
+    """The layout asked for is the one the engine uses."""
+    for g in engine.generations:
+        if g.edges:
+            csr = layout.startswith("csr") and not engine.layered and not g.gated
+            assert g.sparse == csr
+            assert g.dense == (layout == "dense" and not csr)
+
+
+LAYOUTS = ["dense", "edge list", "csr", "csr, scipy's public product"]

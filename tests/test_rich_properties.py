@@ -5,13 +5,16 @@ statistics, and a batch with the batch's statistics — seed 004's check of J(θ
 two engines give the same J(θ), ∇J(θ) and trained θ to 1e-12.
 """
 
+import contextlib
+
 import numpy as np
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import neurograph as ng
-from support import maxima_are_clear, rich_dags_with_batch
+from neurograph.training.optimizers import Adam
+from support import LAYOUTS, maxima_are_clear, rich_dags_with_batch, stored
 
 EPS = 1e-6
 
@@ -75,19 +78,24 @@ def test_batch_cost_gradient_matches_finite_differences(case, weight_decay):
     assert net.theta().tolist() == before.tolist()  # restored exactly
 
 
+@pytest.mark.parametrize("layout", ["as the engine chooses", *LAYOUTS])
 @settings(max_examples=150, deadline=None)
 @given(rich_dags_with_batch())
-def test_engines_give_the_same_cost_and_gradient(case):
+def test_engines_give_the_same_cost_and_gradient(layout, case):
     net, X, Y = case
     theta = net.theta()
     J_ref, grad_ref = net.cost_and_grad(theta, X, Y, loss="half_squared", engine="reference")
-    J_vec, grad_vec = net.cost_and_grad(theta, X, Y, loss="half_squared", engine="vectorized")
+    with stored(layout) if layout in LAYOUTS else contextlib.nullcontext():
+        net.cache.clear()
+        J_vec, grad_vec = net.cost_and_grad(theta, X, Y, loss="half_squared",
+                                            engine="vectorized")
+        predicted = net.predict(X, engine="vectorized")
     assert close(J_vec, J_ref) and close(grad_vec, grad_ref)
-    assert close(net.predict(X, engine="vectorized"), net.predict(X, engine="reference"))
+    assert close(predicted, net.predict(X, engine="reference"))
 
 
 @settings(max_examples=60, deadline=None)
-@given(rich_dags_with_batch(n=(4, 6)), st.sampled_from(["sgd", "momentum", "adam"]))
+@given(rich_dags_with_batch(n=(4, 6)), st.sampled_from(["sgd", "momentum"]))
 def test_engines_train_to_the_same_parameters(case, optimizer):
     net, X, Y = case
     trained = []
@@ -99,9 +107,24 @@ def test_engines_train_to_the_same_parameters(case, optimizer):
         trained.append((twin.theta(), history.loss,
                         [(n.running_mean, n.running_var) for n in norms]))
     (theta_a, loss_a, stats_a), (theta_b, loss_b, stats_b) = trained
-    # Adam divides each step by √v̂ + 10⁻⁸: a gradient of pure rounding (0 in one engine, 10⁻¹⁴
-    # in the other, from their different summation orders) still moves θ by up to α·10⁻⁶ a
-    # step. Its gradients are held to 1e-12 above; its steps get that allowance.
-    tol = 1e-6 if optimizer == "adam" else 1e-12
-    assert close(theta_b, theta_a, tol) and close(loss_b, loss_a, tol)
-    assert close(stats_b, stats_a, tol) if stats_a else stats_b == []
+    assert close(theta_b, theta_a) and close(loss_b, loss_a)
+    assert close(stats_b, stats_a) if stats_a else stats_b == []
+
+
+@settings(max_examples=60, deadline=None)
+@given(rich_dags_with_batch(n=(4, 6)))
+def test_engines_give_the_same_gradients_along_an_adam_trajectory(case):
+    """Adam divides each step by √v̂ + 10⁻⁸, so where ∂J/∂θ_i is 0 a rounding difference
+    between the engines' sums (10⁻¹⁵) becomes a step of α·10⁻⁷, and the trajectories part
+    for good (seen: 2·10⁻¹⁵ in a gradient, 1.4·10⁻⁶ in θ three steps later). No tolerance
+    holds for whole runs, so the engines are held to 1e-12 step by step instead: at each θ
+    of an Adam run, on its mini-batch, the same J(θ) and ∇J(θ)."""
+    net, X, Y = case
+    X, Y = np.asarray(X), np.asarray(Y)
+    adam, theta = Adam(), net.theta()
+    for step in range(3 * len(X) // 2):
+        rows = [(2 * step) % len(X), (2 * step + 1) % len(X)]
+        J_ref, grad_ref = net.cost_and_grad(theta, X[rows], Y[rows], engine="reference")
+        J_vec, grad_vec = net.cost_and_grad(theta, X[rows], Y[rows], engine="vectorized")
+        assert close(J_vec, J_ref) and close(grad_vec, grad_ref)
+        theta = adam.step(theta, grad_ref, 0.05)

@@ -1,7 +1,5 @@
 """The batch engine gives the reference engine's numbers, on random non-layered DAGs."""
 
-from contextlib import contextmanager
-
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -10,23 +8,11 @@ from hypothesis import strategies as st
 import neurograph as ng
 from neurograph.engines import batch as vectorized
 from neurograph.training import loop as training
-from support import dags, deep_dags, lecture_network, snapshot
+import support
+from support import assert_stored, dags, deep_dags, lecture_network, snapshot, stored
 
 RTOL = 1e-12  # api.md: "both engines give the same numbers (to 1e-12)"
-
-
-@contextmanager
-def stored(layout):
-    """Every generation stored densely, or every one as an edge list."""
-    saved = vectorized.DENSE_ABOVE
-    vectorized.DENSE_ABOVE = -1.0 if layout == "dense" else 2.0
-    try:
-        yield
-    finally:
-        vectorized.DENSE_ABOVE = saved
-
-
-LAYOUTS = pytest.mark.parametrize("layout", ["dense", "sparse"])
+LAYOUTS = pytest.mark.parametrize("layout", support.LAYOUTS)
 
 
 def data_for(net, draw, n):
@@ -74,7 +60,7 @@ def check_training(net, data):
 def test_forward_and_backward_agree_for_every_activation(layout, net, data):
     with stored(layout):
         engine = vectorized.compile_batch(net)
-        assert all(g.dense == (layout == "dense") for g in engine.generations if g.edges)
+        assert_stored(engine, layout)
     check_passes(net, engine, *data_for(net, data.draw, 5), "squared")
 
 
@@ -161,6 +147,7 @@ def test_the_engines_agree_on_deep_dags(layout, net, data):
     with stored(layout):
         engine = vectorized.compile_batch(net)
         assert len(engine.generations) >= 50
+        assert_stored(engine, layout)
         check_passes(net, engine, *data_for(net, data.draw, 4), "half_squared")
         check_training(net, data)
 

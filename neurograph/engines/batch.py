@@ -26,12 +26,74 @@ import numpy as np
 
 from ..errors import NetworkError
 
+try:  # optional: sparse generations of deep DAGs (the batch engine works without it)
+    from scipy.sparse import csr_matrix
+except ImportError:  # pragma: no cover - exercised by forcing SPARSE off in the tests
+    csr_matrix = None
+try:  # the kernel behind scipy's csr_matrix @ dense, called directly (see Sparse.add_to)
+    from scipy.sparse._sparsetools import csr_matvecs as CSR_KERNEL
+except ImportError:  # pragma: no cover - exercised by setting CSR_KERNEL to None in the tests
+    CSR_KERNEL = None
+
 __all__ = ["BatchEngine", "compile_batch", "quiet"]
 
 # A generation whose edges fill more than this share of its block (sources × neurons) is
 # stored dense: measured by scripts/bench.py, a BLAS product beats gathering edge by edge
 # from about 1% up, and the two are even below it.
 DENSE_ABOVE = 0.01
+# A DAG that is not layered reads a generation's sources straight from the pass's array,
+# a row per edge (a CSR product, scipy's), where that costs less than gathering them into
+# a block: thin generations with few shared sources, the deep DAGs' kind. The costs are
+# nanoseconds per example of forward, backward and gradient together, measured by
+# scripts/bench.py (section 3c) on this project's 2-core machine: per edge for the CSR
+# path; per source row, and per entry of the block (sources × width, a BLAS product, by
+# its width), for the dense one.
+SPARSE = csr_matrix is not None
+CSR_PER_EDGE = 1.3
+DENSE_PER_ROW = 2.0
+# Below this many edges a generation's products take microseconds either way, and the CSR
+# path's extra calls (a gradient per neuron) make it no faster: it stays as it is.
+MIN_SPARSE_EDGES = 32
+# The sparse generations' ∂J/∂w: neuron by neuron (its sources' rows times its row of Δ), or
+# for consecutive generations together as one BLAS product with the rows their sources span
+# (whole: the entries that are not edges are computed and dropped), whichever costs less
+# for the batch at hand: ns per edge and example, and per call.
+GRADIENT_PER_EDGE = 0.6
+PER_NEURON_CALL = 2000.0
+PER_BLOCK_CALL = 10000.0
+GROUP_WIDTH = 64
+
+
+class Sparse:
+    """A CSR matrix (rows × the pass's rows) whose entries are a view of the engine's
+    weights, for :meth:`add_to`."""
+
+    def __init__(self, data, columns, indptr, shape):
+        self.matrix = csr_matrix((data, columns, indptr), shape=shape, copy=False)
+        self.matrix.data = data  # updated in place with the weights
+        m = self.matrix
+        self.arguments = (m.shape[0], m.shape[1], m.indptr, m.indices, m.data)
+
+    def add_to(self, out, X):
+        """out += matrix @ X, for neuron-major arrays.
+
+        A thin generation's product is a few microseconds of work, so scipy's own kernel
+        is called straight into `out`'s rows where both arrays are C-contiguous (its public
+        product costs as much again in checks and a new array); scipy's public product
+        otherwise, or where the kernel is not found. Tested equal either way.
+        """
+        if CSR_KERNEL is not None and X.flags.c_contiguous and out.flags.c_contiguous:
+            rows, columns, indptr, indices, data = self.arguments
+            CSR_KERNEL(rows, columns, X.shape[1], indptr, indices, data, X.ravel(),
+                       out.ravel())
+        else:
+            out += self.matrix @ X
+
+
+def _per_entry(width):
+    """ns per example for each entry of a BLAS product's block, by the block's width: a
+    product a few rows wide runs at about a tenth of the speed of a wide one."""
+    return 0.25 if width < 8 else 0.1 if width < 32 else 0.05
 WEIGHT = attrgetter("weight")
 
 
@@ -108,7 +170,8 @@ class _Generation:
         self.bias_cols = np.array([t for t, _ in self.bias_edges], dtype=int)
         self.trainable = np.array([not e.frozen for _, _, e in self.edges], dtype=bool)
         self.bias_trainable = np.array([not e.frozen for _, e in self.bias_edges], dtype=bool)
-        self.edge_slots = self.mask = None
+        self.edge_slots = self.mask = self.w = self.b = self.csr = self.pull = None
+        self.sparse = False
 
     def slot_edges(self):
         """Every Edge of this generation, in the order of :meth:`slot_values`."""
@@ -136,10 +199,13 @@ class _Generation:
             gated.w[...] = values[first:first + len(gated.w)]
             first += len(gated.w)
 
-    def slot_gradients(self, source, delta):
-        """Σ over the batch of each edge's Δ_j a_i c_ij, in the order of :meth:`slot_edges`."""
+    def slot_gradients(self, source, delta, edge_grad=None):
+        """Σ over the batch of each edge's Δ_j a_i c_ij, in the order of :meth:`slot_edges`
+        (a sparse generation's are in `edge_grad`, :meth:`BatchEngine.sparse_gradients`)."""
         if self.dense:
             grad = (source.T @ delta)[self.rows, self.cols]
+        elif self.sparse:  # the engine's, for all sparse generations at once
+            grad = edge_grad[self.flat]
         elif self.edges:
             grad = np.einsum("be,be->e", source[:, self.rows], delta[:, self.cols])
         else:
@@ -148,15 +214,57 @@ class _Generation:
         parts += [gated.gradients(source, delta) for gated in self.gated]
         return np.concatenate(parts)
 
+    def sparse_pays(self):
+        """Whether reading this generation's sources edge by edge (CSR) costs less than
+        gathering them into a block, by the costs measured (see CSR_PER_EDGE)."""
+        if len(self.edges) < max(MIN_SPARSE_EDGES, 1) or self.gated:
+            return False
+        if not self.dense:  # an edge list: CSR reads the same rows without copying them
+            return True
+        dense = self.n_sources * (DENSE_PER_ROW + self.width * _per_entry(self.width))
+        return len(self.edges) * CSR_PER_EDGE < dense
+
+    def make_sparse(self, total):
+        """Store this generation as a CSR matrix (neurons × the pass's rows), its edges in
+        the matrix's order: by target, then by source. Its sources are read from the pass's
+        array where they are (no gathering); the backward pass pulls each source's
+        Σ_k w_jk Δ_k through :attr:`pull` (see BatchEngine.link_sparse)."""
+        order = np.lexsort((self.rows, self.cols))
+        self.edges = [self.edges[e] for e in order]
+        self.rows, self.cols = self.rows[order], self.cols[order]
+        self.trainable = self.trainable[order]
+        self.sparse, self.dense, self.plain_dense = True, False, False
+        self.total = total
+        counts = np.bincount(self.cols, minlength=self.width)
+        self.indptr = np.concatenate([[0], np.cumsum(counts)])
+        self.global_rows = self.global_sources[self.rows]
+        self.edge_slots = None
+
+    def place_sparse(self, weights, first):
+        """Keep this sparse generation's weights in `weights` from `first` on (a view)."""
+        self.w = weights[first:first + len(self.edges)]
+        self.flat = slice(first, first + len(self.edges))
+        self.segments = [(slice(first + int(a), first + int(b)), self.global_rows[a:b], k)
+                         for k, (a, b) in enumerate(zip(self.indptr[:-1], self.indptr[1:]))
+                         if b > a]
+
+    def edge_gradients(self, A, delta_rows, grad):
+        """Σ over the batch of Δ_j a_i for each edge of a sparse generation, into its places
+        in `grad`: neuron by neuron, its sources' rows of A (neuron-major) times its row of Δ."""
+        for where, rows, k in self.segments:
+            np.matmul(A[rows], delta_rows[k], out=grad[where])
+
     def set_columns(self, offsets, block):
         """Where this generation (block number `block`, from 1) and its sources stand in a
         pass's neuron-major array of activations."""
+        self.block = block
         self.span = slice(offsets[block], offsets[block + 1])
         self.plain_dense = self.dense and not self.gated
         self.function = self.groups[0][1] if len(self.groups) == 1 else None
         self.inputs_only = all(b == 0 for b, _ in self.pieces)
         self.source_blocks = np.array([b for b, _ in self.pieces if b], dtype=int)
         columns = np.array([offsets[b] + c for b, c in self.source_list], dtype=int)
+        self.global_sources = columns
         self.contiguous = bool(len(columns)) and columns[-1] - columns[0] + 1 == len(columns)
         if self.contiguous:
             self.source_columns = slice(int(columns[0]), int(columns[-1]) + 1)  # a view
@@ -175,7 +283,8 @@ class _Generation:
         edges = self.slot_edges()
         if self.mask is None:  # which entries train: fixed until the structure changes
             self.W = np.zeros((self.n_sources, self.width)) if self.dense else None
-            self.b = np.zeros(self.width)
+            if self.b is None:  # (in a DAG that is not layered, a view of the engine's)
+                self.b = np.zeros(self.width)
             if self.dense:
                 self.mask = np.zeros_like(self.W)
                 self.mask[self.rows, self.cols] = self.trainable
@@ -187,8 +296,11 @@ class _Generation:
             self.b_full = bool(self.b_mask.all())
             for gated in self.gated:
                 gated.w = np.zeros(len(gated.edges))
-            if not self.dense:
+            if not self.dense and self.w is None:  # (a sparse one's is the engine's view)
                 self.w = np.zeros(len(self.edges))
+            if self.sparse:  # the matrix's data is self.w itself: updated in place
+                self.csr = Sparse(self.w, self.global_rows, self.indptr,
+                                  (self.width, self.total))
         self.set_slot_values(np.fromiter(map(WEIGHT, edges), float, len(edges)))
         self.b_column = self.b[:, None]  # a view: the bias as a column, for neuron-major sums
         self.gamma = np.array([norm.gamma for norm in self.norms])
@@ -201,8 +313,9 @@ class _Generation:
             norm.gamma, norm.beta = gamma, beta
 
     def sources(self, A):
-        """The sources' activations (examples × sources) from the pass's neuron-major array."""
-        return A[self.source_columns].T
+        """The sources' activations (examples × sources) from the pass's neuron-major array;
+        a sparse generation reads that array itself."""
+        return A if self.sparse else A[self.source_columns].T
 
     def weighted_sum(self, source):
         """in_j for this generation's neurons, for every example: Σ_i w_ij a_i."""
@@ -224,7 +337,7 @@ class _Generation:
 
         The inputs need no Δ: a generation fed by the inputs alone pushes nothing.
         """
-        if self.inputs_only:
+        if self.inputs_only or self.sparse:  # (a sparse generation's sources pull)
             return
         if self.dense and not self.gated:  # neuron-major from the start: rows added whole
             S[self.source_columns] += self.W @ delta.T
@@ -260,8 +373,9 @@ class _Generation:
             gated.push_back(delta, sums)
         return sums
 
-    def step(self, source, delta, lr, batch, decay, bias_decay):
-        """w_ij ← w_ij − α (1/|B|) Σ_e Δ_j a_i − 2αλ w_ij, for the trainable edges."""
+    def step(self, source, delta, lr, batch, decay, bias_decay, bias=True):
+        """w_ij ← w_ij − α (1/|B|) Σ_e Δ_j a_i − 2αλ w_ij, for the trainable edges (the bias
+        edges too unless `bias` is False: the engine steps them together then)."""
         rate = lr / batch
         if self.dense:
             change = source.T @ delta
@@ -269,9 +383,11 @@ class _Generation:
             if decay:
                 change += decay * self.W
             self.W -= change if self.full else change * self.mask
-        elif self.edges:
+        elif self.edges and not self.sparse:  # (the engine steps the sparse ones together)
             grad = np.einsum("be,be->e", source[:, self.rows], delta[:, self.cols])
             self.w -= (grad * rate + decay * self.w) * self.trainable
+        if not bias:
+            return
         change = delta.sum(axis=0)
         change *= rate
         if bias_decay:
@@ -343,7 +459,6 @@ class BatchEngine:
         self.generations = [_Generation(members, incoming, self.place, g_of, aggregation_of,
                                         norm_of) for members in generations]
         self.plain = plan.plain
-        self._place_theta(plan)
         sizes = [len(plan.inputs)] + [len(members) for members in generations]
         self.offsets = np.concatenate([[0], np.cumsum(sizes)]).tolist()
         self.total = self.offsets[-1]
@@ -351,6 +466,13 @@ class BatchEngine:
         for b, gen in enumerate(self.generations, start=1):
             gen.set_columns(self.offsets, b)
         self.layered = all(gen.layer is not None for gen in self.generations)
+        if not self.layered:  # every bias in one array, a row per neuron, stepped at once
+            self.bias, self.bias_mask = np.zeros(self.total), np.zeros(self.total)
+            for gen in self.generations:
+                gen.b = self.bias[gen.span]
+                self.bias_mask[gen.span.start + gen.bias_cols] = gen.bias_trainable
+        self.link_sparse()
+        self._place_theta(plan)
         outputs_by_block = {}
         for k, neuron in enumerate(plan.outputs):
             b, column = self.place[neuron.id]
@@ -388,6 +510,85 @@ class BatchEngine:
             self.hidden_by_block[b][0].append(k)
             self.hidden_by_block[b][1].append(column)
         self.plain_layers = self._plain_layers()
+
+    def link_sparse(self):
+        """Make the generations whose cost says so sparse (a DAG that is not layered, with
+        scipy), their weights views of one array, and give each generation feeding them the
+        matrix :attr:`_Generation.pull` of those outgoing edges (its neurons × the pass's
+        rows, the same weights in its own order): Σ_k w_jk Δ_k for a whole generation is
+        then one product with the rows of Δ, wherever its targets are."""
+        self.out_w = None
+        chosen = [gen for gen in self.generations
+                  if SPARSE and not self.layered and gen.sparse_pays()]
+        if not chosen:
+            return
+        self.sparse_w = np.zeros(sum(len(gen.edges) for gen in chosen))
+        first, targets, sources = 0, [], []
+        for gen in chosen:
+            gen.make_sparse(self.total)
+            gen.place_sparse(self.sparse_w, first)
+            first += len(gen.edges)
+            targets.append(gen.span.start + gen.cols)
+            sources.append(gen.global_rows)
+        self.sparse_trainable = np.concatenate([gen.trainable for gen in chosen])
+        self.sparse_groups = self._group_sparse(chosen, np.concatenate(targets),
+                                                np.concatenate(sources))
+        targets, sources = np.concatenate(targets), np.concatenate(sources)
+        self.out_order = np.lexsort((targets, sources))  # by source, then target
+        self.out_w = self.sparse_w[self.out_order]
+        sources, targets = sources[self.out_order], targets[self.out_order]
+        blocks = np.searchsorted(self.offsets, sources, side="right") - 1
+        starts = np.searchsorted(blocks, np.arange(len(self.generations) + 2))
+        for b, gen in enumerate(self.generations, start=1):
+            first, last = starts[b], starts[b + 1]
+            if last > first:
+                local = sources[first:last] - gen.span.start
+                indptr = np.concatenate([[0], np.cumsum(np.bincount(local,
+                                                                    minlength=gen.width))])
+                gen.pull = Sparse(self.out_w[first:last], targets[first:last], indptr,
+                                  (gen.width, self.total))
+
+    def _group_sparse(self, chosen, targets, sources):
+        """Runs of consecutive sparse generations, about GROUP_WIDTH neurons each, for
+        :meth:`sparse_gradients`: (blocks, the rows their sources span, their edges' places
+        in the sparse weights, those edges' entries in the product of the run's Δ with those
+        rows, and the run's width, number of neurons with edges and number of edges)."""
+        runs, run = [], []
+        for gen in chosen:
+            if run and (gen.span.start != run[-1].span.stop
+                        or sum(g.width for g in run) >= GROUP_WIDTH):
+                runs.append(run)
+                run = []
+            run.append(gen)
+        runs.append(run)
+        groups = []
+        for run in runs:
+            flat = slice(run[0].flat.start, run[-1].flat.stop)
+            rows, width = sources[flat], run[-1].span.stop - run[0].span.start
+            low, high = int(rows.min()), int(rows.max()) + 1
+            entries = (targets[flat] - run[0].span.start) * (high - low) + rows - low
+            neurons = sum(len(gen.segments) for gen in run)
+            groups.append(([gen.block for gen in run], slice(low, high), flat, entries,
+                           (width, high - low, neurons, flat.stop - flat.start)))
+        return groups
+
+    def sparse_gradients(self, D):
+        """Σ over the batch of Δ_j a_i for every edge of the sparse generations, in the order
+        of their weights' array, after :meth:`backward` (D: its blocks). Each run of
+        generations takes the cheaper way for this batch's size (see GRADIENT_PER_EDGE)."""
+        grad = np.empty(len(self.sparse_w))
+        A = self.activations
+        n = A.shape[1]
+        for blocks, sources, flat, entries, (width, span, neurons, edges) in self.sparse_groups:
+            by_neuron = neurons * PER_NEURON_CALL + edges * n * GRADIENT_PER_EDGE
+            if by_neuron <= width * span * n * _per_entry(width) + PER_BLOCK_CALL:
+                for b in blocks:
+                    self.generations[b - 1].edge_gradients(A, D[b].T, grad)
+            else:
+                delta_rows = np.concatenate([D[b].T for b in blocks]) if len(blocks) > 1 \
+                    else D[blocks[0]].T
+                np.take(delta_rows @ A[sources].T, entries, out=grad[flat])
+        return grad
 
     def _plain_layers(self):
         """Whether this is the lectures' layered network at its plainest: each generation one
@@ -464,9 +665,10 @@ class BatchEngine:
         """Σ over the batch of ∂ℓ/∂θ, after :meth:`backward`: each weight's Σ Δ_j a_i c_ij over
         the edges that use it, and each batch norm's ∂/∂γ_j and ∂/∂β_j."""
         grad = np.zeros(self.theta_size)
+        edge_grad = self.sparse_gradients(D) if self.out_w is not None else None
         for gen, (slot, trainable), source, delta in zip(self.generations, self.theta_slots,
                                                           self.kept_sources(), D[1:]):
-            terms = gen.slot_gradients(source, delta)
+            terms = gen.slot_gradients(source, delta, edge_grad)
             grad += np.bincount(slot[trainable], weights=terms[trainable],
                                 minlength=self.theta_size)
             if gen.norms:
@@ -557,7 +759,12 @@ class BatchEngine:
         for b, gen in enumerate(self.generations, start=1):
             source = gen.sources(A_all)
             self.sources.append(source if gen.contiguous else None)
-            if gen.plain_dense:  # one product, written straight into its rows
+            if gen.sparse:  # the sources' rows read where they are, summed into its rows
+                zT = IN_all[gen.span]
+                zT[...] = gen.b_column
+                gen.csr.add_to(zT, A_all)
+                z = zT.T
+            elif gen.plain_dense:  # one product, written straight into its rows
                 zT = IN_all[gen.span]
                 np.matmul(gen.W.T, source.T, out=zT)
                 zT += gen.b_column
@@ -712,18 +919,23 @@ class BatchEngine:
         S_all = np.zeros((self.total, n))  # Σ_k w_jk Δ_k of every neuron, a row each
         reached = np.zeros(len(self.generations) + 1, dtype=bool)  # blocks with any of those
         D_all = np.empty((self.total, n))  # every block but the inputs' is written
+        if self.out_w is not None:  # the pulling matrices' weights: the sparse ones, now
+            np.take(self.sparse_w, self.out_order, out=self.out_w)
         for b in range(len(self.generations), 0, -1):
             gen = self.generations[b - 1]
             if b in extra:
                 columns, values = extra[b]
                 S_all[gen.span].T[:, columns] += values
                 reached[b] = True
+            if gen.pull is not None:  # Σ_k w_jk Δ_k over the edges into sparse generations
+                gen.pull.add_to(S_all[gen.span], D_all)
+                reached[b] = True
             S = S_all[gen.span].T if reached[b] else None
             delta = self._delta(b, gen, IN, A, S, Y, loss, grouped)
             D_all[gen.span] = delta.T
             gen.push_back(delta, S_all, reached)
-        D = self.blocks(D_all)
-        D[0] = None
+        D = Blocks(self.blocks(D_all))
+        D[0], D.rows = None, D_all
         return D
 
     def _delta(self, b, gen, IN, A, S, Y, loss, grouped):
@@ -773,9 +985,29 @@ class BatchEngine:
         return total
 
     def step(self, D, lr, batch, weight_decay, decay_bias):
+        """One SGD step after :meth:`backward` (D: its blocks of Δ)."""
         decay = 2.0 * (lr * weight_decay)
+        bias_decay = decay if decay_bias else 0.0
+        if self.layered:
+            for gen, source, delta in zip(self.generations, self.kept_sources(), D[1:]):
+                gen.step(source, delta, lr, batch, decay, bias_decay)
+            return
+        rate = lr / batch
+        if self.out_w is not None:  # the sparse generations' weights, all at once
+            grad = self.sparse_gradients(D)
+            grad *= rate
+            if decay:
+                grad += decay * self.sparse_w
+            self.sparse_w -= grad * self.sparse_trainable
         for gen, source, delta in zip(self.generations, self.kept_sources(), D[1:]):
-            gen.step(source, delta, lr, batch, decay, decay if decay_bias else 0.0)
+            if not gen.sparse:
+                gen.step(source, delta, lr, batch, decay, bias_decay, bias=False)
+        processing = slice(self.offsets[1], self.total)  # every bias, all at once
+        change = D.rows[processing].sum(axis=1)
+        change *= rate
+        if bias_decay:
+            change += bias_decay * self.bias[processing]
+        self.bias[processing] -= change * self.bias_mask[processing]
 
     def penalty(self, decay_bias):
         return sum(gen.penalty(decay_bias) for gen in self.generations)
@@ -784,6 +1016,13 @@ class BatchEngine:
         if self.output_block is not None:
             return A[self.output_block]
         return np.column_stack([A[b][:, c] for b, c in self.output_places])
+
+
+class Blocks(list):
+    """A pass's blocks (examples × neurons, one per generation), views of :attr:`rows`, its
+    neuron-major array."""
+
+    rows = None
 
 
 def _index(positions, size):
