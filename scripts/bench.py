@@ -280,9 +280,65 @@ def depth_rows(quick, batch=256):
             contenders["engine='torch' cpu"] = torch_engine_runner(net, X, Y)
             if torch.cuda.is_available():
                 contenders["engine='torch' cuda"] = torch_engine_runner(net, X, Y, "cuda")
-        times = best_of(contenders, 1 if quick or name in ("1M edges", "chain") else 5)
+        ours = contenders.pop("neurograph")
+        times = best_of({"neurograph": ours}, 1 if quick else 3 if name == "1M edges" else
+                        1 if name == "chain" else 5)
+        times.update(best_of(contenders, 1 if quick or name in ("1M edges", "chain") else 5))
         rows.append((name, len(net.w), len(engine.generations), compile_s, times, peak))
     return rows
+
+
+LAYOUT_SETTINGS = {  # the batch engine's own choice, and each layout forced where allowed
+    "chosen": {},
+    "no CSR": {"SPARSE": False},
+    "CSR wherever allowed": {"CSR_PER_EDGE": -1.0, "MIN_SPARSE_EDGES": 0},
+}
+
+
+def layout_rows(quick, batch=256):
+    """Forward, backward and update per batch with the engine's per-generation choice between
+    gathered blocks and CSR rows, against each forced everywhere: the cost model's check."""
+    cases = [("deep, fan-in 4", lambda: deep_dag(300 if quick else 1000, 4)),
+             ("deep, fan-in 97", lambda: deep_dag(300 if quick else 1000, 97)),
+             ("shallow, fan-in 10", lambda: random_dag(10)),
+             ("shallow, fan-in 100", lambda: random_dag(100))]
+    rows = []
+    for name, make in cases:
+        net = make()
+        rng = np.random.default_rng(1)
+        X = rng.uniform(-1, 1, (batch, len(net.inputs)))
+        Y = rng.uniform(-1, 1, (batch, len(net.outputs)))
+        loss = ng.get_loss("half_squared")
+        contenders = {}
+        for label, settings in LAYOUT_SETTINGS.items():
+            with _engine_settings(settings):
+                net.cache.clear()
+                engine = vectorized.compile_batch(net)
+            sparse = sum(gen.sparse for gen in engine.generations)
+
+            def step(engine=engine, settings=settings):
+                with _engine_settings(settings):
+                    IN, A = engine.forward(X)
+                    engine.step(engine.backward(Y, loss, IN, A), 0.01, batch, 0.0, True)
+
+            contenders[label] = step
+            if label == "chosen":
+                chosen = (sparse, len(engine.generations))
+        rows.append((name, len(net.w), chosen, best_of(contenders, 1 if quick else 5)))
+        net.cache.clear()
+    return rows
+
+
+@contextlib.contextmanager
+def _engine_settings(settings):
+    saved = {name: getattr(vectorized, name) for name in settings}
+    for name, value in settings.items():
+        setattr(vectorized, name, value)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            setattr(vectorized, name, value)
 
 
 def dag(fan_ins, repeats, batch=256):
@@ -627,6 +683,15 @@ def main():
               f"{ours / edges / 256 * 1e9:11.2f} {peak / 2 ** 20:9.1f}   {others or '—'}")
     if torch is not None and not torch.cuda.is_available():
         print("   (no CUDA device here: the engine='torch' GPU row is skipped)")
+
+    rows = layout_rows(quick)
+    print("\n3c. Gathered blocks or CSR rows, chosen per generation by cost (batch 256): ms "
+          "per batch")
+    print(f"   {'DAG':20} {'edges':>8} {'CSR gens':>12} " + " ".join(
+        f"{label:>20}" for label in LAYOUT_SETTINGS))
+    for name, edges, (sparse, generations), times in rows:
+        print(f"   {name:20} {edges:8,} {f'{sparse}/{generations}':>12} " + " ".join(
+            f"{times[label] * 1e3:20.1f}" for label in LAYOUT_SETTINGS))
 
     hand, hand_w = bench_sgd.hand_written_loop()
     ours, _ = bench_sgd.neurograph_step()

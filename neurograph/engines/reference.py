@@ -240,11 +240,19 @@ def back_propagate(plan, y, loss):
     # the softmax outputs: Δ_k ← a_k (∂ℓ/∂a_k − Σ_m a_m ∂ℓ/∂a_m); for cross-entropy a_k − y_k
     if plan.group:
         group_deltas(plan.group, y, loss)
+    ell_k = [0.0] * len(y)  # each output's part of ℓ, summed in the order of y at the end
     # for each processing neuron j, in reverse topological order, do
     for neuron_j, g, outgoing, gated, k, norm in plan.backward:
-        in_j = neuron_j.in_
-        # hidden: Δ_j ← g′(in_j) Σ_{k:(j,k)∈A} w_jk Δ_k
+        in_j, a_j = neuron_j.in_, neuron_j.a
         delta_j = 0.0
+        if outgoing or gated or k is not None:
+            # g′(in_j), from a_j where the lecture writes it so (σ′ = a_j(1 − a_j): the same
+            # number)
+            if norm is None and g.dg_from_a is not None:
+                g_prime = g.dg_from_a(a_j)
+            else:
+                g_prime = g.dg(in_j)
+        # hidden: Δ_j ← g′(in_j) Σ_{k:(j,k)∈A} w_jk Δ_k
         if outgoing or gated:
             total = 0.0
             for edge, neuron_k in outgoing:
@@ -254,12 +262,18 @@ def back_propagate(plan, y, loss):
                     total += edge.weight * plan.slopes[neuron_k][place] * neuron_k.delta
             if norm is not None:  # batch norm (running statistics): ∂â_j/∂a_j = γ_j/√(ε + σ̂_j²)
                 total *= norm.scale()
-            delta_j = g.dg(in_j) * total
+            delta_j = g_prime * total
         # output: Δ_j ← the loss's output Δ; for squared loss, g′(in_j) · (−2(y_j − a_j))
         if k is not None:
-            delta_j += loss.delta(y[k], neuron_j.a, in_j, g)
+            delta_j += loss.output_delta(y[k], a_j, in_j, g, g_prime)
+            ell_k[k] = loss.value(y[k], a_j, in_j, g)
         neuron_j.delta = delta_j
-    return output_loss(plan, y, loss)
+    if plan.group:  # softmax outputs: ℓ of the whole group at once
+        return output_loss(plan, y, loss)
+    ell = 0.0
+    for value in ell_k:
+        ell += value
+    return float(ell)
 
 
 def group_deltas(group, y, loss):
@@ -451,13 +465,16 @@ def gradient_step(plan, lr, weight_decay=0.0, decay_bias=True):
     beyond ±:data:`WEIGHT_LIMIT` is undone and refused (DivergedError).
     """
     decay = 2.0 * (lr * weight_decay)  # (2α)λ would be ∞·0 = NaN for α near the largest float
-    within = True
+    within, low, high = True, -WEIGHT_LIMIT, WEIGHT_LIMIT
     for edges, decay_ij in ((plan.weights, decay), (plan.biases, decay if decay_bias else 0.0)):
         for neuron_i, edge, neuron_j in edges:
             edge.previous = w_ij = edge.weight
-            # ∂J/∂w_ij = Δ_j a_i
-            edge.weight = w_ij = w_ij - lr * (neuron_j.delta * neuron_i.a) - decay_ij * w_ij
-            if not -WEIGHT_LIMIT <= w_ij <= WEIGHT_LIMIT:  # NaN fails both comparisons
+            # ∂J/∂w_ij = Δ_j a_i  (without decay, the same number without the "− 0 · w_ij")
+            w_ij -= lr * (neuron_j.delta * neuron_i.a)
+            if decay_ij:
+                w_ij -= decay_ij * edge.previous
+            edge.weight = w_ij
+            if not low <= w_ij <= high:  # NaN fails both comparisons
                 within = False
     for edge, uses, is_bias in plan.shared:  # tied groups, edges into max/product neurons
         # ∂J/∂w = Σ over the edges that use w of Δ_j a_i c_ij

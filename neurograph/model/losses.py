@@ -227,4 +227,5 @@ def get_loss(spec):
     >>> ng.get_loss("half_squared")
     Loss('half_squared')
     """
-    return named(spec, Loss, LOSSES, ALIASES, "loss")
+    loss = LOSSES.get(spec) if type(spec) is str else None  # the common case, cheaply
+    return loss if loss is not None else named(spec, Loss, LOSSES, ALIASES, "loss")

@@ -32,6 +32,8 @@ from .structure import (Blueprint, check, closing_cycle, cycle_error, edge_fault
                         ids_text, norm_fault, tie_fault_or_group, topological_order)
 from .views import GradView, GraphView, WeightView
 
+LEARNING_RATE = checks.OPTIONS["lr"]  # sgd_step's check, looked up once: it runs per example
+
 __all__ = ["Network", "load"]
 
 
@@ -795,7 +797,7 @@ class Network:
         >>> [round(net.w[i, 3], 4) for i in (0, 1, 2)]
         [0.2121, 0.1449, 0.1561]
         """
-        plan = self.plan()
+        plan = self._plan or self.plan()
         if plan.norms:
             raise NetworkError(f"neurons {[n.id for n, _ in plan.norms]} are batch-normalized: "
                                f"training needs mini-batches of at least 2 examples, not one; "
@@ -803,8 +805,9 @@ class Network:
         x = checks.vector(x, len(plan.inputs), "x")
         y = checks.vector(y, len(plan.outputs), "y")
         loss = get_loss(loss)
-        lr = checks.option("lr", lr)
-        weight_decay = checks.option("weight_decay", weight_decay)
+        lr = LEARNING_RATE(lr)
+        if type(weight_decay) is not float or weight_decay != 0.0:  # (0.0 needs no check)
+            weight_decay = checks.option("weight_decay", weight_decay)
         if decay_bias is not True:
             decay_bias = checks.flag(decay_bias, "decay_bias")
         saved = self.values() if loss.check is not None else None
