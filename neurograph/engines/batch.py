@@ -448,7 +448,7 @@ class BatchEngine:
     outputs of generation g. :attr:`place` gives each neuron's (block, column).
     """
 
-    def __init__(self, plan):
+    def __init__(self, plan, sparse=True):
         self.order = plan.order
         processing = [neuron for neuron, *_ in plan.forward]
         g_of = {neuron: g for neuron, g, *_ in plan.forward}
@@ -480,7 +480,7 @@ class BatchEngine:
             for gen in self.generations:
                 gen.b = self.bias[gen.span]
                 self.bias_mask[gen.span.start + gen.bias_cols] = gen.bias_trainable
-        self.link_sparse()
+        self.link_sparse(sparse)
         self._place_theta(plan)
         outputs_by_block = {}
         for k, neuron in enumerate(plan.outputs):
@@ -520,15 +520,15 @@ class BatchEngine:
             self.hidden_by_block[b][1].append(column)
         self.plain_layers = self._plain_layers()
 
-    def link_sparse(self):
-        """Make the generations whose cost says so sparse (a DAG that is not layered, with
-        scipy), their weights views of one array, and give each generation feeding them the
-        matrix :attr:`_Generation.pull` of those outgoing edges (its neurons × the pass's
-        rows, the same weights in its own order): Σ_k w_jk Δ_k for a whole generation is
-        then one product with the rows of Δ, wherever its targets are."""
+    def link_sparse(self, allowed=True):
+        """Make the generations whose cost says so sparse (if `allowed`, in a DAG that is
+        not layered, with scipy), their weights views of one array, and give each generation
+        feeding them the matrix :attr:`_Generation.pull` of those outgoing edges (its neurons
+        × the pass's rows, the same weights in its own order): Σ_k w_jk Δ_k for a whole
+        generation is then one product with the rows of Δ, wherever its targets are."""
         self.out_w = None
         chosen = [gen for gen in self.generations
-                  if SPARSE and not self.layered and gen.sparse_pays()]
+                  if allowed and SPARSE and not self.layered and gen.sparse_pays()]
         if not chosen:
             return
         self.sparse_w = np.zeros(sum(len(gen.edges) for gen in chosen))
