@@ -3,6 +3,7 @@ the batch engine's storage layouts forced one at a time."""
 
 from contextlib import contextmanager
 
+import numpy as np
 from hypothesis import strategies as st
 
 import neurograph as ng
@@ -199,3 +200,13 @@ def assert_stored(engine, layout):
 
 
 LAYOUTS = ["dense", "edge list", "csr", "csr, scipy's public product"]
+
+
+def batch_norms_are_conditioned(net, X, least=1e-3):
+    """True if every batch-normalized neuron's a_j varies over the batch X (variance at least
+    `least`). On a near-constant batch, 1/√(ε + σ²) (up to 316 a normalized neuron, and they
+    can be chained) amplifies the engines' last-bit differences past 1e-12; seen: 1.5e-12
+    in a gradient entry on X = [[0, 0], [1.5, 0]]."""
+    engine = vectorized.compile_batch(net)
+    engine.forward(np.asarray(X, dtype=float), train=True)
+    return all(float(np.min(var)) >= least for _, _, var in engine.batch_stats)
