@@ -1,5 +1,7 @@
 """The batch engine gives the reference engine's numbers, on random non-layered DAGs."""
 
+import copy
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -173,3 +175,20 @@ def test_the_plain_layer_path_trains_as_the_reference_engine(output):
     skip = net.copy()
     skip.connect(1, 14, 0.2)  # a skip edge: no longer plain layers
     assert not vectorized.compile_batch(skip).plain_layers
+
+
+def test_a_deep_copy_trains_as_the_original():
+    """copy.deepcopy leaves the compiled engine behind (its arrays are views of each other):
+    the copy compiles its own and trains to the same weights."""
+    net = ng.Network.from_weights(
+        {**{(i, j): 0.1 * ((i * 7 + j) % 5 - 2) for j in range(4, 40) for i in range(1, j)},
+         **{(0, j): 0.05 for j in range(4, 40)}}, activation="tanh", inputs=[1, 2, 3])
+    rng = np.random.default_rng(0)
+    X, Y = rng.uniform(-1, 1, (32, 3)), rng.uniform(-1, 1, (32, len(net.outputs)))
+    net.predict(X, engine="vectorized")
+    assert any(gen.sparse for gen in net.cache["batch"].generations)
+    twin, plain = copy.deepcopy(net), net.copy()
+    assert twin.cache == {}
+    for model in (twin, plain):
+        model.fit(X, Y, lr=0.1, epochs=2, batch_size=8, engine="vectorized", seed=0)
+    assert twin.w == plain.w

@@ -370,6 +370,14 @@ class Network:
                              stage, last_loss))
         return twin
 
+    def __getstate__(self):
+        """What ``copy.deepcopy`` copies: everything but :attr:`cache`, whose compiled
+        engines hold views of their own arrays (a copy would part them) and are rebuilt
+        on first use."""
+        state = self.__dict__.copy()
+        state["cache"] = {}
+        return state
+
     def __repr__(self):
         return (f"Network(inputs={ids_text(self.inputs)}, hidden={ids_text(self.hidden)}, "
                 f"outputs={ids_text(self.outputs)}, weights={len(self._edge_ids())})")
