@@ -248,6 +248,20 @@ def chain(length):
     return ng.Network.from_weights(weights, activation="tanh", inputs=[1])
 
 
+def _random_batch(net, batch):
+    """X and Y of `batch` seeded random examples for `net`, and the half-squared loss."""
+    rng = np.random.default_rng(1)
+    X = rng.uniform(-1, 1, (batch, len(net.inputs)))
+    Y = rng.uniform(-1, 1, (batch, len(net.outputs)))
+    return X, Y, ng.get_loss("half_squared")
+
+
+def _sgd_batch(engine, X, Y, loss):
+    """The batch engine's forward pass, backward pass and SGD update on one batch."""
+    IN, A = engine.forward(X)
+    engine.step(engine.backward(Y, loss, IN, A), 0.01, len(X), 0.0, True)
+
+
 def depth_rows(quick, batch=256):
     """The shallow, deep and large DAGs, a long chain: compile, then forward + backward +
     SGD update per batch, against PyTorch in the same run (and on a GPU if there is one)."""
@@ -257,17 +271,13 @@ def depth_rows(quick, batch=256):
     rows = []
     for name, make in cases:
         net = make()
-        rng = np.random.default_rng(1)
-        X = rng.uniform(-1, 1, (batch, len(net.inputs)))
-        Y = rng.uniform(-1, 1, (batch, len(net.outputs)))
+        X, Y, loss = _random_batch(net, batch)
         start = time.perf_counter()
         engine = vectorized.compile_batch(net)
         compile_s = time.perf_counter() - start
-        loss = ng.get_loss("half_squared")
 
         def step(engine=engine, X=X, Y=Y, loss=loss):
-            IN, A = engine.forward(X)
-            engine.step(engine.backward(Y, loss, IN, A), 0.01, batch, 0.0, True)
+            _sgd_batch(engine, X, Y, loss)
 
         step()  # the first call pays for the arrays' first touch
         tracemalloc.start()
@@ -305,10 +315,7 @@ def layout_rows(quick, batch=256):
     rows = []
     for name, make in cases:
         net = make()
-        rng = np.random.default_rng(1)
-        X = rng.uniform(-1, 1, (batch, len(net.inputs)))
-        Y = rng.uniform(-1, 1, (batch, len(net.outputs)))
-        loss = ng.get_loss("half_squared")
+        X, Y, loss = _random_batch(net, batch)
         contenders = {}
         for label, settings in LAYOUT_SETTINGS.items():
             with _engine_settings(settings):
@@ -318,8 +325,7 @@ def layout_rows(quick, batch=256):
 
             def step(engine=engine, settings=settings):
                 with _engine_settings(settings):
-                    IN, A = engine.forward(X)
-                    engine.step(engine.backward(Y, loss, IN, A), 0.01, batch, 0.0, True)
+                    _sgd_batch(engine, X, Y, loss)
 
             contenders[label] = step
             if label == "chosen":
