@@ -226,7 +226,7 @@ class _Generation:
     def sparse_pays(self):
         """Whether reading this generation's sources edge by edge (CSR) costs less than
         gathering them into a block, by the costs measured (see CSR_PER_EDGE)."""
-        if len(self.edges) < max(MIN_SPARSE_EDGES, 1) or self.gated:
+        if not self.edges or len(self.edges) < MIN_SPARSE_EDGES or self.gated:
             return False
         if not self.dense:  # an edge list: CSR reads the same rows without copying them
             return True
