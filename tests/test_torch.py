@@ -225,8 +225,9 @@ def test_distributed_data_parallel_replicas_end_as_one_process(tmp_path):
                 for rank in range(2)]
     errors = [p.communicate(timeout=120)[1] for p in replicas]
     assert [p.returncode for p in replicas] == [0, 0], "\n".join(e[-2000:] for e in errors)
+    # a port of its own: the pair's port may still be held (TIME_WAIT) as they close
     subprocess.run([sys.executable, str(script), "0", "1", str(tmp_path / "single.json")],
-                   env=env, check=True, timeout=120)
+                   env={**env, "MASTER_PORT": str(free_port())}, check=True, timeout=120)
     single = json.loads((tmp_path / "single.json").read_text())
     for rank in range(2):
         agree(json.loads((tmp_path / f"rank{rank}.json").read_text()), single)
