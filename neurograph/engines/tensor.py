@@ -80,8 +80,9 @@ def TorchNetwork(plan, dtype=None, device="cpu"):
     """A ``torch.nn.Module`` computing the network of `plan`; see :meth:`Network.to_torch`."""
     torch = import_torch()
     Activate = _activation_function(torch)
-    engine = BatchEngine(plan, sparse=False)  # its layout: dense blocks and edge lists (torch has
-    # its own kernels for those; the CSR rows are the numpy engine's way round gathering)
+    # dense blocks and edge lists, for which torch has kernels of its own (the CSR rows are
+    # the numpy engine's way round gathering)
+    engine = BatchEngine(plan, sparse=False)
     engine.read_weights()
     for neuron, g, *_ in plan.forward:
         if not g.group and g.name not in _ACTIVATE["names"]:
