@@ -3,15 +3,19 @@
 One neuron at a time, in topological order over any DAG. Each pseudo-code line
 stands as a comment above the Python line that does it. The network's structure
 is read once into a :class:`Plan` (cached by the network until its structure or
-an activation changes); the weights live on the network's :class:`Edge` objects,
-which the plan holds, so a change to ``net.w`` is seen at once.
+an activation changes). The weights live in the network's θ array: ``w[edge.slot]`` is
+w_ij of an edge the plan holds (read through the array's memoryview as a Python float),
+so a change to ``net.w`` is seen at once, and an update writes θ in place.
 """
 
 import math
+from typing import NamedTuple
+
+import numpy as np
 
 from ..errors import DivergedError, NetworkError
 
-__all__ = ["Plan", "compile_plan", "forward_propagate", "back_propagate", "gradient_step",
+__all__ = ["Plan", "ForwardRow", "BackwardRow", "compile_plan", "forward_propagate", "back_propagate", "gradient_step",
            "gradient", "batch_pass", "output_loss", "example_loss", "WEIGHT_LIMIT"]
 
 WEIGHT_LIMIT = 1e100
@@ -19,24 +23,59 @@ WEIGHT_LIMIT = 1e100
 and refused (a network that needs such weights has diverged)."""
 
 
+class ForwardRow(NamedTuple):
+    """A processing neuron j as the forward pass visits it."""
+
+    neuron: object
+    """Neuron j."""
+    g: object
+    """Its :class:`~neurograph.model.activations.Activation`."""
+    incoming: list
+    """(neuron i, Edge (i, j)) for each incoming edge, by ascending i."""
+    combine: object
+    """Its aggregation when it is not the sum ("max", "product"), else None."""
+    norm: object
+    """Its :class:`~neurograph.model.normalization.BatchNorm`, or None."""
+
+
+class BackwardRow(NamedTuple):
+    """A processing neuron j as the backward pass visits it."""
+
+    neuron: object
+    """Neuron j."""
+    g: object
+    """Its Activation."""
+    outgoing: list
+    """(Edge (j, k), neuron k) for each edge into a sum neuron k."""
+    gated: list
+    """(Edge (j, k), neuron k, j's place among k's terms) for each edge into a max/product k."""
+    k: object
+    """j's index in y if it is an output, else None."""
+    norm: object
+    """Its BatchNorm, or None."""
+
+
 class Plan:
     """The network's structure, read once for propagation.
 
     Attributes
     ----------
+    store : Parameters
+        The network's θ array: ``store.memory[edge.slot]`` is w_ij.
     order : list of int
         Every neuron id in topological order (the smallest ready id first).
     bias : Neuron
         Neuron 0.
     inputs, outputs : list of Neuron
         In the order of x and y.
-    forward : list of (Neuron, Activation, list of (Neuron, Edge), str or None, BatchNorm or None)
-        Each processing neuron j in topological order, with g, its incoming edges
+    forward : list of ForwardRow
+        (neuron, g, incoming, combine, norm): each processing neuron j in topological order,
+        with g, its incoming edges
         (neuron i, edge (i, j)) by ascending i, as the lecture sums them, its aggregation
         ("max" or "product"; None for the sum) and its batch normalization.
-    backward : list of (Neuron, Activation, list of (Edge, Neuron), list of (Edge, Neuron, int),
-               int or None, BatchNorm or None)
-        Each processing neuron j in reverse topological order, with g, its outgoing edges
+    backward : list of BackwardRow
+        (neuron, g, outgoing, gated, k, norm): each processing neuron j in reverse topological
+        order, with g, its outgoing edges
         (edge (j, k), neuron k) into sum neurons, those into max/product neurons with j's
         place among k's terms, its index in y if it is an output, and its batch
         normalization — except the output group's neurons, whose Δ the group step sets.
@@ -71,11 +110,13 @@ class Plan:
         place columns by it, and the batch engine's generations are its levels.
     """
 
-    __slots__ = ("order", "bias", "inputs", "outputs", "forward", "backward", "edges", "weights",
+    __slots__ = ("store", "order", "bias", "inputs", "outputs", "forward", "backward", "edges", "weights",
                  "biases", "trainable", "shared", "parameters", "norms", "slopes", "places",
                  "depth", "output_activations", "group", "_index")
 
-    def __init__(self, order, bias, inputs, outputs, forward, backward, tied=frozenset()):
+    def __init__(self, order, bias, inputs, outputs, forward, backward, tied=frozenset(),
+                 store=None):
+        self.store = store
         self.order, self.bias = order, bias
         self.inputs = inputs
         self.outputs = outputs
@@ -128,12 +169,29 @@ class Plan:
         twin = Plan.__new__(Plan)
         for name in self.__slots__:
             setattr(twin, name, getattr(self, name))
-        twin.forward = [(n, replacements.get(n, g), *rest) for n, g, *rest in self.forward]
-        twin.backward = [(n, replacements.get(n, g), *rest) for n, g, *rest in self.backward]
+        twin.forward = [row._replace(g=replacements.get(row.neuron, row.g)) for row in self.forward]
+        twin.backward = [row._replace(g=replacements.get(row.neuron, row.g))
+                         for row in self.backward]
         twin.output_activations = _output_activations(twin.forward, twin.outputs)
         if twin.group:
             twin.backward = [entry for entry in twin.backward if not entry[1].group]
         return twin
+
+    def theta(self):
+        """θ, a new vector in the order of ``net.theta_edges()``: the trainable weights (the
+        first entries of the packed θ array), then γ_j, β_j of each batch-normalized neuron."""
+        weights = self.store.values[:len(self.parameters)]
+        if not self.norms:
+            return weights.copy()
+        return np.concatenate([weights, [value for _, norm in self.norms
+                                         for value in (norm.gamma, norm.beta)]])
+
+    def set_theta(self, theta):
+        """Write θ (a checked vector of floats in :meth:`theta`'s order) in place."""
+        count = len(self.parameters)
+        self.store.values[:count] = theta[:count]
+        for k, (_, norm) in enumerate(self.norms):
+            norm.gamma, norm.beta = float(theta[count + 2 * k]), float(theta[count + 2 * k + 1])
 
     @property
     def index(self):
@@ -156,21 +214,23 @@ def _output_activations(forward, outputs):
     return [g_of[neuron] for neuron in outputs]
 
 
-def compile_plan(neurons, pred, succ, inputs, outputs, order, tied=frozenset()):
+def compile_plan(neurons, pred, succ, inputs, outputs, order, tied=frozenset(), store=None):
     """Read a network's structure into a :class:`Plan`.
 
     `neurons` maps ids to Neurons, `pred[j]` and `succ[i]` map neighbours to Edges
     (tied edges share one Edge), `inputs`/`outputs` are id lists and `order` every id
     in topological order. Linear in the edges (plus sorting each neuron's neighbours).
-    `tied` holds the Edges that tied groups share.
+    `tied` holds the Edges that tied groups share; `store` is the θ array the Edges'
+    slots index.
     """
     if not outputs:
         raise NetworkError("the network has no output neuron; add one with "
                            "add_neuron(j, kind='output')")
     processing = [neurons[j] for j in order if neurons[j].is_processing]
     y_index = {k: index for index, k in enumerate(outputs)}
-    forward = [(n, n.activation, [(neurons[i], pred[n.id][i]) for i in sorted(pred[n.id])],
-                None if n.aggregation == "sum" else n.aggregation, n.norm) for n in processing]
+    forward = [ForwardRow(n, n.activation, [(neurons[i], pred[n.id][i]) for i in sorted(pred[n.id])],
+                          None if n.aggregation == "sum" else n.aggregation, n.norm)
+               for n in processing]
     place = {n.id: {i: pos for pos, i in enumerate(sorted(pred[n.id]))} for n in processing
              if n.aggregation != "sum"}  # i's place among a max/product neuron's terms
     backward = []
@@ -181,9 +241,9 @@ def compile_plan(neurons, pred, succ, inputs, outputs, order, tied=frozenset()):
                 gated.append((succ[n.id][k], neurons[k], place[k][n.id]))
             else:
                 outgoing.append((succ[n.id][k], neurons[k]))
-        backward.append((n, n.activation, outgoing, gated, y_index.get(n.id), n.norm))
+        backward.append(BackwardRow(n, n.activation, outgoing, gated, y_index.get(n.id), n.norm))
     return Plan(order, neurons[0], [neurons[j] for j in inputs], [neurons[k] for k in outputs],
-                forward, backward, tied)
+                forward, backward, tied, store)
 
 
 def forward_propagate(plan, x):
@@ -192,6 +252,7 @@ def forward_propagate(plan, x):
     `x` is a validated list of floats, one per input neuron. A batch-normalized neuron's
     a_j is â_j, normalized with its running statistics (:func:`batch_pass` trains them).
     """
+    w = plan.store.memory  # w[edge.slot] is w_ij
     # for each neuron j in the input layer do: a_j ← x_j   (a_0 = 1 always)
     for neuron_j, x_j in zip(plan.inputs, x):
         neuron_j.a = x_j
@@ -201,10 +262,10 @@ def forward_propagate(plan, x):
             # in_j ← Σ_{i:(i,j)∈A} w_ij a_i
             in_j = 0.0
             for neuron_i, edge in incoming:
-                in_j += edge.weight * neuron_i.a
+                in_j += w[edge.slot] * neuron_i.a
         else:
             # in_j ← max_i w_ij a_i  or  Π_i w_ij a_i, remembering ∂in_j/∂(w_ij a_i)
-            terms = [edge.weight * neuron_i.a for neuron_i, edge in incoming]
+            terms = [w[edge.slot] * neuron_i.a for neuron_i, edge in incoming]
             in_j = combine.combine(terms)
             plan.slopes[neuron_j] = combine.slopes(terms)
         neuron_j.in_ = in_j
@@ -240,6 +301,7 @@ def back_propagate(plan, y, loss):
     # the softmax outputs: Δ_k ← a_k (∂ℓ/∂a_k − Σ_m a_m ∂ℓ/∂a_m); for cross-entropy a_k − y_k
     if plan.group:
         group_deltas(plan.group, y, loss)
+    w = plan.store.memory  # w[edge.slot] is w_jk
     ell_k = [0.0] * len(y)  # each output's part of ℓ, summed in the order of y at the end
     # for each processing neuron j, in reverse topological order, do
     for neuron_j, g, outgoing, gated, k, norm in plan.backward:
@@ -256,10 +318,10 @@ def back_propagate(plan, y, loss):
         if outgoing or gated:
             total = 0.0
             for edge, neuron_k in outgoing:
-                total += edge.weight * neuron_k.delta
+                total += w[edge.slot] * neuron_k.delta
             if gated:  # into a max/product neuron k, the slope ∂in_k/∂(w_jk a_j) joins in
                 for edge, neuron_k, place in gated:
-                    total += edge.weight * plan.slopes[neuron_k][place] * neuron_k.delta
+                    total += w[edge.slot] * plan.slopes[neuron_k][place] * neuron_k.delta
             if norm is not None:  # batch norm (running statistics): ∂â_j/∂a_j = γ_j/√(ε + σ̂_j²)
                 total *= norm.scale()
             delta_j = g_prime * total
@@ -338,6 +400,7 @@ def batch_pass(plan, X, Y, loss, train=True, sparse=None):
     values are not touched.
     """
     n = len(X)
+    w = plan.store.memory  # w[edge.slot] is w_ij
     a = {plan.bias: [1.0] * n}
     for k, neuron in enumerate(plan.inputs):
         a[neuron] = [x[k] for x in X]
@@ -350,9 +413,9 @@ def batch_pass(plan, X, Y, loss, train=True, sparse=None):
                 # in_j ← Σ_{i:(i,j)∈A} w_ij a_i
                 in_j = 0.0
                 for neuron_i, edge in incoming:
-                    in_j += edge.weight * a[neuron_i][e]
+                    in_j += w[edge.slot] * a[neuron_i][e]
             else:
-                terms = [edge.weight * a[neuron_i][e] for neuron_i, edge in incoming]
+                terms = [w[edge.slot] * a[neuron_i][e] for neuron_i, edge in incoming]
                 in_j = combine.combine(terms)
                 slopes.setdefault(neuron_j, []).append(combine.slopes(terms))
             sums.append(in_j)
@@ -405,9 +468,9 @@ def batch_pass(plan, X, Y, loss, train=True, sparse=None):
         for e in range(n):
             total = 0.0
             for edge, neuron_k in outgoing:
-                total += edge.weight * delta[neuron_k][e]
+                total += w[edge.slot] * delta[neuron_k][e]
             for edge, neuron_k, place in gated:
-                total += edge.weight * slopes[neuron_k][e][place] * delta[neuron_k][e]
+                total += w[edge.slot] * slopes[neuron_k][e][place] * delta[neuron_k][e]
             totals.append(total + extra[neuron_j] if neuron_j in extra else total)
         if norm is not None:
             xhat, s = normalized[neuron_j]
@@ -464,16 +527,19 @@ def gradient_step(plan, lr, weight_decay=0.0, decay_bias=True):
     neuron's Δ_j a_i carries the slope c_ij. A step that would make a weight NaN or take it
     beyond ±:data:`WEIGHT_LIMIT` is undone and refused (DivergedError).
     """
+    w = plan.store.memory  # w[edge.slot] is w_ij
+    before = w.tobytes()  # θ as it was, for a refused step
     decay = 2.0 * (lr * weight_decay)  # (2α)λ would be ∞·0 = NaN for α near the largest float
     within, low, high = True, -WEIGHT_LIMIT, WEIGHT_LIMIT
     for edges, decay_ij in ((plan.weights, decay), (plan.biases, decay if decay_bias else 0.0)):
         for neuron_i, edge, neuron_j in edges:
-            edge.previous = w_ij = edge.weight
-            # ∂J/∂w_ij = Δ_j a_i  (without decay, the same number without the "− 0 · w_ij")
-            w_ij -= lr * (neuron_j.delta * neuron_i.a)
+            ij = edge.slot
+            w_ij = w[ij]
+            # w_ij ← w_ij − α ∂J/∂w_ij, ∂J/∂w_ij = Δ_j a_i (+ 2λ w_ij with decay)
             if decay_ij:
-                w_ij -= decay_ij * edge.previous
-            edge.weight = w_ij
+                w[ij] = w_ij = w_ij - lr * (neuron_j.delta * neuron_i.a) - decay_ij * w_ij
+            else:
+                w[ij] = w_ij = w_ij - lr * (neuron_j.delta * neuron_i.a)
             if not low <= w_ij <= high:  # NaN fails both comparisons
                 within = False
     for edge, uses, is_bias in plan.shared:  # tied groups, edges into max/product neurons
@@ -482,12 +548,12 @@ def gradient_step(plan, lr, weight_decay=0.0, decay_bias=True):
         for neuron_i, neuron_j, place in uses:
             grad += neuron_j.delta * neuron_i.a * term_slope(plan, neuron_j, place)
         decay_w = 0.0 if is_bias and not decay_bias else decay
-        edge.previous = w = edge.weight
-        edge.weight = w = w - lr * grad - decay_w * w
-        if not -WEIGHT_LIMIT <= w <= WEIGHT_LIMIT:
+        ij = edge.slot
+        w[ij] = w_ij = w[ij] - lr * grad - decay_w * w[ij]
+        if not low <= w_ij <= high:
             within = False
     if not within:
-        _undo(plan)
+        _undo(plan, before)
 
 
 def gradient(plan):
@@ -503,13 +569,12 @@ def gradient(plan):
     return grad
 
 
-def _undo(plan):
-    """Put back the weights a refused step replaced, and say which weight it would have broken."""
+def _undo(plan, before):
+    """Put back θ as it was `before` (bytes) a refused step, and say which weight it would
+    have broken."""
     broken = next((neuron_i.id, neuron_j.id, edge.weight) for neuron_i, edge, neuron_j
                   in plan.trainable if not -WEIGHT_LIMIT <= edge.weight <= WEIGHT_LIMIT)
-    for edge in {edge for _, edge, _ in plan.trainable}:
-        edge.weight = edge.previous
+    plan.store.memory[:] = memoryview(before).cast("d")
     i, j, w_ij = broken
     raise DivergedError(f"this update would make w_{i},{j} = {w_ij:g}, beyond ±{WEIGHT_LIMIT:g}; "
                         f"the weights were left as they were (try a smaller learning rate)")
-

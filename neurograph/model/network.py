@@ -28,6 +28,7 @@ from .aggregations import get_aggregation
 from .losses import get_loss
 from .neuron import Edge, Neuron
 from .normalization import BatchNorm
+from .parameters import Parameters
 from .structure import (Blueprint, check, closing_cycle, cycle_error, edge_fault, group_fault,
                         ids_text, norm_fault, tie_fault_or_group, topological_order)
 from .views import GradView, GraphView, WeightView
@@ -76,6 +77,9 @@ class Network:
         """Compiled forms of the network kept by the engines (by name); emptied whenever
         the structure or an activation changes."""
         self._ties = []  # the tied groups: sorted lists of (i, j) sharing one Edge
+        self.parameters = Parameters()
+        """θ: every weight, in one float64 array (see :mod:`neurograph.model.parameters`);
+        each Edge reads and writes its slot."""
         self._insert(0, "bias", None)
 
     # ----------------------------------------------------------------- builders
@@ -233,7 +237,7 @@ class Network:
         self._inputs, self._outputs = list(bp.inputs), list(bp.outputs)
         succ, pred = self._succ, self._pred
         for (i, j), w_ij in bp.edges.items():
-            succ[i][j] = pred[j][i] = Edge(w_ij)
+            succ[i][j] = pred[j][i] = Edge(self.parameters, w_ij)
         for i, j in bp.frozen:
             succ[i][j].frozen = True
         for group in bp.ties:
@@ -449,7 +453,7 @@ class Network:
             if kind == "output":
                 self._outputs.append(j)
             if bias_weight is not None:
-                self._succ[0][j] = self._pred[j][0] = Edge(bias_weight)
+                self._succ[0][j] = self._pred[j][0] = Edge(self.parameters, bias_weight)
         self._structure_changed()
 
     def connect(self, i, j, w):
@@ -478,7 +482,7 @@ class Network:
         cycle = closing_cycle(lambda u: self._succ[u], i, j)
         if cycle:
             raise cycle_error(cycle)
-        self._succ[i][j] = self._pred[j][i] = Edge(w)
+        self._succ[i][j] = self._pred[j][i] = Edge(self.parameters, w)
         self._structure_changed()
 
     def disconnect(self, i, j):
@@ -838,9 +842,19 @@ class Network:
             with builders.building():
                 order = topological_order(self._neurons, self._succ.__getitem__)
                 tied = {self._succ[i][j] for (i, j), *_ in self._ties}
-                self._plan = reference.compile_plan(self._neurons, self._pred, self._succ,
-                                                    self._inputs, self._outputs, order, tied)
+                plan = reference.compile_plan(self._neurons, self._pred, self._succ,
+                                              self._inputs, self._outputs, order, tied,
+                                              self.parameters)
+                self._pack(plan)
+                self._plan = plan
         return self._plan
+
+    def _pack(self, plan):
+        """Lay θ out in the order of :meth:`theta_edges`: the trainable weights (a tied group
+        once), then the frozen ones; the slots of removed edges are dropped."""
+        trainable = [edge for _, edge in plan.parameters]
+        frozen = {id(edge): edge for _, edge, _ in plan.edges if edge.frozen}
+        self.parameters.pack(trainable + list(frozen.values()))
 
     @property
     def stage(self):
@@ -882,9 +896,7 @@ class Network:
         >>> net.theta(), net.theta_edges()
         (array([ 0.5, -1. ]), [(0, 2), (1, 2)])
         """
-        plan = self.plan()
-        return np.array([edge.weight for _, edge in plan.parameters]
-                        + [value for _, norm in plan.norms for value in (norm.gamma, norm.beta)])
+        return self.plan().theta()
 
     def theta_edges(self):
         """What each entry of :meth:`theta` is: an edge (i, j) (a tied group's first edge),
@@ -900,12 +912,7 @@ class Network:
         """
         plan = self.plan()
         size = len(plan.parameters) + 2 * len(plan.norms)
-        theta = checks.vector(theta, size, "theta")
-        for (_, edge), w in zip(plan.parameters, theta):
-            edge.weight = w
-        rest = theta[len(plan.parameters):]
-        for (_, norm), gamma, beta in zip(plan.norms, rest[::2], rest[1::2]):
-            norm.gamma, norm.beta = gamma, beta
+        plan.set_theta(checks.vector(theta, size, "theta"))
 
     # ------------------------------------------------------------ training (training/)
 
@@ -1310,7 +1317,7 @@ class Network:
         """Give each edge of `group` an Edge of its own, with the shared value."""
         for i, j in group:
             shared = self._succ[i][j]
-            edge = Edge(shared.weight, shared.frozen)
+            edge = Edge(self.parameters, shared.weight, shared.frozen)
             self._succ[i][j] = self._pred[j][i] = edge
 
     def _forget_ties(self, keys):

@@ -165,19 +165,29 @@ class Neuron:
 
 
 class Edge:
-    """An edge (i, j) of the network: its weight w_ij, and whether training holds it fixed.
+    """An edge (i, j) of the network: where its weight w_ij is, and whether training holds it.
 
-    The network keeps one per edge; the engines read and write ``weight`` directly, and an
-    update step keeps the weight it replaced in ``previous``, to undo a refused step.
-    Users reach weights through ``net.w[i, j]`` and :meth:`Network.freeze`.
+    The weight lives in the network's θ array (:class:`~neurograph.model.parameters.Parameters`)
+    at ``slot``; a tied group's edges share one Edge, so one slot. The engines read and write
+    the array directly; ``weight`` reads and writes the slot. Users reach weights through
+    ``net.w[i, j]`` and :meth:`Network.freeze`.
     """
 
-    __slots__ = ("weight", "frozen", "previous")
+    __slots__ = ("store", "slot", "frozen")
 
-    def __init__(self, weight, frozen=False):
-        self.weight = weight
+    def __init__(self, store, weight, frozen=False):
+        self.store = store
+        self.slot = store.add(weight)
         self.frozen = frozen
-        self.previous = weight
+
+    @property
+    def weight(self):
+        """w_ij, a float."""
+        return self.store.memory[self.slot]
+
+    @weight.setter
+    def weight(self, w):
+        self.store.memory[self.slot] = float(w)
 
     def __repr__(self):
         return f"Edge(weight={self.weight!r}{', frozen' if self.frozen else ''})"

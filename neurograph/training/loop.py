@@ -190,12 +190,15 @@ def _fit_scipy(net, runner, minimize, method, Y, epochs, weight_decay, decay_bia
     # accuracy, errors, validation or batch norm's running statistics call for the outputs
     outputs_needed = norms or labels is not None or error_tol is not None or held_out is not None
 
+    last = {}  # the last point J(θ) was computed at, its J and outputs
+
     def cost_and_grad(theta):
         runner.set_theta(theta)
         cost, grad = runner.cost_and_gradient()
         if weight_decay:
             cost += weight_decay * float(np.sum(theta[mask] ** 2))
             grad = grad + 2.0 * weight_decay * mask * theta
+        last.update(theta=theta.copy(), cost=cost, outputs=runner.outputs)
         if not math.isfinite(cost):
             return math.inf, np.zeros_like(theta)
         return cost, grad
@@ -203,8 +206,12 @@ def _fit_scipy(net, runner, minimize, method, Y, epochs, weight_decay, decay_bia
     calm = [0]
 
     def after_iteration(intermediate_result):
-        if outputs_needed:
-            runner.set_theta(intermediate_result.x)
+        x = intermediate_result.x
+        if outputs_needed and not norms and last.get("outputs") is not None \
+                and np.array_equal(x, last["theta"]):  # the outputs at x are known already
+            cost, outputs = last["cost"], last["outputs"]
+        elif outputs_needed:
+            runner.set_theta(x)
             if norms:  # the running averages follow the full batch's statistics
                 runner.cost_and_gradient(remember=True)
             cost, outputs = runner.evaluate(None, Y)

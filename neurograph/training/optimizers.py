@@ -19,6 +19,7 @@ g = (1/|B|) Σ_e ∂ℓ_e/∂θ + 2λθ (the decayed entries):
 array([0.9])
 """
 
+import functools
 import os
 from contextlib import contextmanager
 
@@ -92,15 +93,7 @@ def one_scipy_blas_thread():
     iteration of the digits autoencoder 3.4× slower (scripts/bench.py, section 6). Needs
     threadpoolctl (in the scipy extra); without it nothing changes.
     """
-    try:
-        import scipy
-        from threadpoolctl import ThreadpoolController
-    except ImportError:
-        yield
-        return
-    root = os.path.dirname(scipy.__file__)  # …/scipy, and the wheels' …/scipy.libs
-    chosen = [lib for lib in ThreadpoolController().select(user_api="blas").lib_controllers
-              if lib.filepath and lib.filepath.startswith(root)]
+    chosen = _scipy_blas()
     before = [lib.num_threads for lib in chosen]
     for lib in chosen:
         lib.set_num_threads(1)
@@ -109,6 +102,21 @@ def one_scipy_blas_thread():
     finally:
         for lib, threads in zip(chosen, before):
             lib.set_num_threads(threads)
+
+
+@functools.cache
+def _scipy_blas():
+    """threadpoolctl's controllers of the BLAS libraries scipy's wheels bundle, found once
+    (finding them reads the process's memory map: a millisecond, which a short L-BFGS run
+    on a small network would pay at every fit)."""
+    try:
+        import scipy
+        from threadpoolctl import ThreadpoolController
+    except ImportError:
+        return ()
+    root = os.path.dirname(scipy.__file__)  # …/scipy, and the wheels' …/scipy.libs
+    return tuple(lib for lib in ThreadpoolController().select(user_api="blas").lib_controllers
+                 if lib.filepath and lib.filepath.startswith(root))
 
 
 def scipy_minimize():

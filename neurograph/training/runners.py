@@ -24,6 +24,10 @@ class Runner(Protocol):
     def update(self, indices, lr, weight_decay, decay_bias):
         """One gradient step from the examples `indices` (their average Δ_j a_i)."""
 
+    outputs: object
+    """The outputs (n × outputs) of the last :meth:`cost_and_gradient` over all the examples,
+    or None: what scipy's iteration callback records without another pass."""
+
     def cost_and_gradient(self, indices=None, remember=False):
         """(mean ℓ, mean ∂ℓ/∂θ as an array) over the examples `indices` (None: all), with
         batch statistics; `remember` folds them into the running averages."""
@@ -75,6 +79,8 @@ class _Stepper:
     """The update every runner shares when it is not plain SGD on a plain network:
     θ ← the optimizer's step on (1/|B|) Σ ∂ℓ/∂θ + 2λθ, refused beyond ±WEIGHT_LIMIT."""
 
+    outputs = None
+
     def decayed(self, decay_bias):
         """:func:`decayed` for this run's plan, computed once."""
         masks = self.__dict__.setdefault("masks", {})
@@ -105,16 +111,10 @@ class ReferenceRunner(_Stepper):
         self.fused = isinstance(optimizer, SGD) and self.plan.plain and sparsity is None
 
     def theta(self):
-        return np.array([edge.weight for _, edge in self.plan.parameters]
-                        + [v for _, norm in self.plan.norms for v in (norm.gamma, norm.beta)])
+        return self.plan.theta()
 
     def set_theta(self, theta):
-        values = theta.tolist()
-        for (_, edge), w in zip(self.plan.parameters, values):
-            edge.weight = w
-        rest = values[len(self.plan.parameters):]
-        for (_, norm), gamma, beta in zip(self.plan.norms, rest[::2], rest[1::2]):
-            norm.gamma, norm.beta = gamma, beta
+        self.plan.set_theta(theta)
 
     def cost_and_gradient(self, indices=None, remember=False):
         chosen = self.examples if indices is None else [self.examples[e] for e in indices]
@@ -128,11 +128,14 @@ class ReferenceRunner(_Stepper):
             if remember:
                 for norm, mean, var in stats:
                     norm.remember(mean, var)
+            self.outputs = None
         else:  # one example at a time, summing each one's ∂ℓ/∂θ
-            total, grad = 0.0, np.zeros(len(plan.parameters))
+            total, grad, outputs = 0.0, np.zeros(len(plan.parameters)), []
             for x, y in chosen:
                 total += self._backpropagate(x, y)
                 grad += reference.gradient(plan)
+                outputs.append([neuron.a for neuron in plan.outputs])
+            self.outputs = np.array(outputs) if indices is None else None
         return total / len(chosen), np.asarray(grad) / len(chosen)
 
     def update(self, indices, lr, weight_decay, decay_bias):
@@ -259,6 +262,7 @@ class BatchRunner(_Stepper):
         if remember:
             self.engine.remember()
         n = len(Y)
+        self.outputs = self.engine.outputs_of(A) if indices is None else None
         return float(np.sum(self.engine.losses(Y, self.loss, IN, A))) / n + penalty, \
             self.engine.gradient(D) / n
 
