@@ -4,15 +4,9 @@ A network is a directed acyclic graph (a ``networkx.DiGraph``) of neurons.
 Neuron 0 is the bias neuron (a_0 = 1), input neurons pass x_j on, and every
 processing neuron j computes in_j = Σ w_ij a_i and a_j = g(in_j).
 
-The package is layered; each layer imports only from the ones above it here:
-
-- ``errors``, ``checks``: what neurograph refuses, and arguments checked once;
-- ``model``: activations, losses, neurons and edges, the structure's rules, ``Network``;
-- ``files``: the document every format shares, JSON, edge lists, networkx;
-- ``engines``: ``reference`` (the lecture's pseudo-code) and ``batch`` (numpy);
-- ``training``: NEURALNETTRAIN, runners, dropout, history, initial weights, gradcheck;
-- ``teaching``, ``drawing``: explanations and answers; pictures (matplotlib, imported when drawing);
-- ``datasets``, ``cli``.
+The package is layered: a module imports only from its own layer or lower ones.
+``tests/test_layout.py`` (its ``LAYERS``) states the order and holds it; the README's
+Development table shows it with what each layer holds.
 
 >>> import neurograph as ng
 >>> net = ng.Network.from_weights({(0, 3): 5, (1, 3): 1, (2, 3): -2, (0, 4): 3, (1, 4): -4,

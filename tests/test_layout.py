@@ -5,16 +5,21 @@
 - Upward imports happen only inside the ``Network`` and ``RBM`` methods that hand work to a higher
   layer (fit, explain, plot …), when called.
 - No module reads or writes another module's underscored names.
+
+``LAYERS`` is the one statement of the order: the README's Development table is checked against
+it, and the package's own docstring points here.
 """
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import networkx as nx
 
-PACKAGE = Path(__file__).resolve().parent.parent / "neurograph"
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "neurograph"
 
 LAYERS = [  # lowest first
     {"errors", "checks", "numbers", "markup"},
@@ -150,3 +155,22 @@ def test_importing_neurograph_stays_light():
             "print(sorted(m for m in heavy if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def readme_layers():
+    """The rows of the README's layer table, each as the set of module names its first cell
+    writes (```errors.py``` → errors, ```engines/``` → engines)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    development = readme.split("\n## Development\n", 1)[1]
+    table = re.search(r"^\| layer \(lowest first\) \|.*\n\|[-|]+\|\n((?:\|.*\|\n)+)", development,
+                      re.M)
+    assert table, "the README's Development section has no table headed 'layer (lowest first)'"
+    rows = []
+    for line in table.group(1).splitlines():
+        first = line.split("|")[1]
+        rows.append({re.sub(r"(\.py|/)$", "", name) for name in re.findall(r"`([^`]+)`", first)})
+    return rows
+
+
+def test_the_readme_table_lists_exactly_the_layers_in_order():
+    assert readme_layers() == LAYERS
