@@ -7,6 +7,7 @@ from ..errors import NetworkError
 from .activations import get_activation
 from .aggregations import get_aggregation
 from .normalization import BatchNorm
+from .parameters import Slot
 
 __all__ = ["Neuron", "Edge", "KINDS"]
 
@@ -164,7 +165,7 @@ class Neuron:
                 f"delta={self.delta:.4g})")
 
 
-class Edge:
+class Edge(Slot):
     """An edge (i, j) of the network: where its weight w_ij is, and whether training holds it.
 
     The weight lives in the network's θ array (:class:`~neurograph.model.parameters.Parameters`)
@@ -173,21 +174,13 @@ class Edge:
     ``net.w[i, j]`` and :meth:`Network.freeze`.
     """
 
-    __slots__ = ("store", "slot", "frozen")
+    __slots__ = ("frozen",)
 
     def __init__(self, store, weight, frozen=False):
-        self.store = store
-        self.slot = store.add(weight)
+        super().__init__(store, weight)
         self.frozen = frozen
 
-    @property
-    def weight(self):
-        """w_ij, a float."""
-        return self.store.memory[self.slot]
-
-    @weight.setter
-    def weight(self, w):
-        self.store.memory[self.slot] = float(w)
+    weight = Slot.value
 
     def __repr__(self):
         return f"Edge(weight={self.weight!r}{', frozen' if self.frozen else ''})"

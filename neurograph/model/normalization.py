@@ -16,6 +16,7 @@ import math
 
 from .. import checks
 from ..errors import NetworkError
+from .parameters import Parameters, Slot
 
 __all__ = ["BatchNorm"]
 
@@ -31,12 +32,15 @@ class BatchNorm:
     6.49997
     """
 
-    __slots__ = ("gamma", "beta", "eps", "momentum", "running_mean", "running_var")
+    __slots__ = ("scale_slot", "shift_slot", "eps", "momentum", "running_mean", "running_var")
+    NUMBERS = ("gamma", "beta", "eps", "momentum", "running_mean", "running_var")
+    """What :meth:`state` holds (what files hold)."""
 
     def __init__(self, gamma=1.0, beta=0.0, eps=1e-5, momentum=0.1, running_mean=0.0,
                  running_var=1.0):
-        self.gamma = checks.weight(gamma, "gamma")
-        self.beta = checks.weight(beta, "beta")
+        store = Parameters(capacity=2)  # until the normalized neuron's network takes them
+        self.scale_slot = Slot(store, checks.weight(gamma, "gamma"))
+        self.shift_slot = Slot(store, checks.weight(beta, "beta"))
         self.eps = checks.weight(eps, "eps")
         if not self.eps > 0:
             raise NetworkError(f"eps must be a small positive number; received {eps!r}")
@@ -47,6 +51,13 @@ class BatchNorm:
         self.running_var = checks.weight(running_var, "running_var")
         if self.running_var < 0:
             raise NetworkError(f"running_var must be at least 0; received {running_var!r}")
+
+    gamma = property(lambda self: self.scale_slot.value,
+                     lambda self, value: setattr(self.scale_slot, "value", value),
+                     doc="γ_j, a slot of θ.")
+    beta = property(lambda self: self.shift_slot.value,
+                    lambda self, value: setattr(self.shift_slot, "value", value),
+                    doc="β_j, a slot of θ.")
 
     def scale(self):
         """γ/√(ε + σ̂²): ∂â_j/∂a_j with the running statistics."""
@@ -65,7 +76,7 @@ class BatchNorm:
 
     def state(self):
         """Every number, as a dict (what files hold)."""
-        return {name: getattr(self, name) for name in self.__slots__}
+        return {name: getattr(self, name) for name in self.NUMBERS}
 
     def __eq__(self, other):
         return isinstance(other, BatchNorm) and self.state() == other.state()

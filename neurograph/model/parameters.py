@@ -1,10 +1,12 @@
 """θ: every weight of a network in one contiguous float64 array, which the network owns.
 
 Each :class:`~neurograph.model.neuron.Edge` (a tied group shares one) holds a *slot* of
-this array and reads and writes ``w_ij`` there; the engines read and write the array
-itself, so no call copies weights from edge objects or back. Once the network's plan is
-compiled the array is packed in the order of ``net.theta_edges()``: the trainable weights
-first (a tied group once), then the frozen ones, so ``net.theta()`` is one slice of it.
+this array and reads and writes ``w_ij`` there, and so do a batch norm's γ_j and β_j; the
+engines read and write the array itself, so no call copies weights from edge objects or
+back. Once the network's plan is compiled the array is packed in the order of
+``net.theta_edges()`` — the trainable weights (a tied group once), then γ_j, β_j of each
+batch-normalized neuron — and the frozen weights after them, so ``net.theta()`` is the
+first slice of it.
 
 >>> from neurograph.model.parameters import Parameters
 >>> theta = Parameters()
@@ -16,7 +18,7 @@ first (a tied group once), then the frozen ones, so ``net.theta()`` is one slice
 
 import numpy as np
 
-__all__ = ["Parameters"]
+__all__ = ["Parameters", "Slot"]
 
 
 class Parameters:
@@ -79,3 +81,28 @@ class Parameters:
 
     def __repr__(self):
         return f"Parameters({self.array()!r})"
+
+
+class Slot:
+    """One number of a :class:`Parameters` array: where it is (``store``, ``slot``), and its
+    ``value`` read and written there."""
+
+    __slots__ = ("store", "slot")
+
+    def __init__(self, store, value):
+        self.store = store
+        self.slot = store.add(value)
+
+    @property
+    def value(self):
+        """The number, a float."""
+        return self.store.memory[self.slot]
+
+    @value.setter
+    def value(self, value):
+        self.store.memory[self.slot] = float(value)
+
+    def move_to(self, store):
+        """Take a slot of `store` instead, keeping the value (a batch norm joining a network)."""
+        if store is not self.store:
+            self.slot, self.store = store.add(self.value), store
