@@ -35,6 +35,7 @@ import numpy as np
 
 import neurograph as ng
 from neurograph.engines import batch as vectorized
+from neurograph.engines import layout as costs
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_sgd  # noqa: E402
@@ -180,11 +181,12 @@ def torch_dag_runner(net, X, Y):
     blocks = []
     for gen in engine.generations:
         W = np.zeros((gen.n_sources, gen.width))
-        W[gen.rows, gen.cols] = [e.weight for _, _, e in gen.edges]
+        W[gen.weights.rows, gen.weights.cols] = [e.weight for e in gen.weights.edges]
         columns = gen.source_columns
         if isinstance(columns, slice):
             columns = np.arange(columns.start, columns.stop)
-        blocks.append((torch.tensor(W, requires_grad=True), torch.tensor(gen.b, requires_grad=True),
+        blocks.append((torch.tensor(W, requires_grad=True),
+                       torch.tensor(gen.bias.b, requires_grad=True),
                        torch.from_numpy(columns), gen.span))
     X, Y = torch.from_numpy(X), torch.from_numpy(Y)
     outputs = torch.tensor([engine.offsets[b] + c for b, c in engine.output_places])
@@ -258,8 +260,8 @@ def _random_batch(net, batch):
 
 def _sgd_batch(engine, X, Y, loss):
     """The batch engine's forward pass, backward pass and SGD update on one batch."""
-    IN, A = engine.forward(X)
-    engine.step(engine.backward(Y, loss, IN, A), 0.01, len(X), 0.0, True)
+    P = engine.forward(X)
+    engine.step(P, engine.backward(P, Y, loss), 0.01, len(X), 0.0, True)
 
 
 def depth_rows(quick, batch=256):
@@ -321,7 +323,7 @@ def layout_rows(quick, batch=256):
             with _engine_settings(settings):
                 net.cache.clear()
                 engine = vectorized.compile_batch(net)
-            sparse = sum(gen.sparse for gen in engine.generations)
+            sparse = sum(gen.csr for gen in engine.generations)
 
             def step(engine=engine, settings=settings):
                 with _engine_settings(settings):
@@ -337,14 +339,14 @@ def layout_rows(quick, batch=256):
 
 @contextlib.contextmanager
 def _engine_settings(settings):
-    saved = {name: getattr(vectorized, name) for name in settings}
+    saved = {name: getattr(costs, name) for name in settings}
     for name, value in settings.items():
-        setattr(vectorized, name, value)
+        setattr(costs, name, value)
     try:
         yield
     finally:
         for name, value in saved.items():
-            setattr(vectorized, name, value)
+            setattr(costs, name, value)
 
 
 def dag(fan_ins, repeats, batch=256):
@@ -358,9 +360,8 @@ def dag(fan_ins, repeats, batch=256):
         loss = ng.get_loss("half_squared")
 
         def step(engine=engine, X=X, Y=Y, loss=loss):
-            IN, A = engine.forward(X)
-            D = engine.backward(Y, loss, IN, A)
-            engine.step(D, 0.01, batch, 0.0, True)
+            P = engine.forward(X)
+            engine.step(P, engine.backward(P, Y, loss), 0.01, batch, 0.0, True)
 
         contenders = {"neurograph": step}
         if torch is not None:
@@ -370,7 +371,7 @@ def dag(fan_ins, repeats, batch=256):
         step()
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
-        dense = sum(g.dense for g in engine.generations)
+        dense = sum(g.weights.dense for g in engine.generations)
         times["no dense blocks"] = _no_dense_blocks(net, X, Y, loss, batch, repeats)
         rows.append((len(net.w), len(engine.generations), dense, times, peak))
     return rows
@@ -379,18 +380,18 @@ def dag(fan_ins, repeats, batch=256):
 def _no_dense_blocks(net, X, Y, loss, batch, repeats):
     """The same step with no generation stored as a dense block: edge lists, read as CSR
     rows where the engine may (a DAG that is not layered): the linear-cost path."""
-    saved, vectorized.DENSE_ABOVE = vectorized.DENSE_ABOVE, 2.0
+    saved, costs.DENSE_ABOVE = costs.DENSE_ABOVE, 2.0
     net.cache.clear()
     try:
         engine = vectorized.compile_batch(net)
 
         def step():
-            IN, A = engine.forward(X)
-            engine.step(engine.backward(Y, loss, IN, A), 0.01, batch, 0.0, True)
+            P = engine.forward(X)
+            engine.step(P, engine.backward(P, Y, loss), 0.01, batch, 0.0, True)
 
         return best_of({"no dense blocks": step}, repeats)["no dense blocks"]
     finally:
-        vectorized.DENSE_ABOVE = saved
+        costs.DENSE_ABOVE = saved
         net.cache.clear()
 
 

@@ -8,6 +8,8 @@ from hypothesis import strategies as st
 
 import neurograph as ng
 from neurograph.engines import batch as vectorized
+from neurograph.engines import layout as costs
+from neurograph.engines.storage import CsrRows
 
 SMOOTH = ("logistic", "tanh", "softplus", "identity")
 KINKED = ("relu", "leaky_relu")
@@ -174,32 +176,30 @@ def deep_dags(draw, min_depth=50, max_depth=80):
 @contextmanager
 def stored(layout):
     """Every generation stored densely, every one as an edge list, or (in a DAG that is not
-    layered) every one it can be as a CSR matrix read straight from the pass's array —
-    through scipy's kernel, as the engine does, or through its public product."""
-    names = ("DENSE_ABOVE", "SPARSE", "CSR_PER_EDGE", "MIN_SPARSE_EDGES", "CSR_KERNEL")
-    saved = {name: getattr(vectorized, name) for name in names}
-    vectorized.DENSE_ABOVE = -1.0 if layout == "dense" else 2.0
-    vectorized.SPARSE = layout.startswith("csr")
-    vectorized.CSR_PER_EDGE, vectorized.MIN_SPARSE_EDGES = -1.0, 0  # CSR wherever allowed
-    if layout == "csr, scipy's public product":
-        vectorized.CSR_KERNEL = None
+    layered) every one it can be as CSR rows read straight from the pass's array."""
+    names = ("DENSE_ABOVE", "SPARSE", "CSR_PER_EDGE", "MIN_SPARSE_EDGES")
+    saved = {name: getattr(costs, name) for name in names}
+    costs.DENSE_ABOVE = -1.0 if layout == "dense" else 2.0
+    costs.SPARSE = layout == "csr"
+    costs.CSR_PER_EDGE, costs.MIN_SPARSE_EDGES = -1.0, 0  # CSR wherever allowed
     try:
         yield
     finally:
         for name, value in saved.items():
-            setattr(vectorized, name, value)
+            setattr(costs, name, value)
 
 
 def assert_stored(engine, layout):
     """The layout asked for is the one the engine uses."""
     for g in engine.generations:
-        if g.edges:
-            csr = layout.startswith("csr") and not engine.layered and not g.gated
-            assert g.sparse == csr
-            assert g.dense == (layout == "dense" and not csr)
+        if g.sum_edges:
+            csr = layout == "csr" and not engine.layered and not g.gated
+            assert g.csr == csr
+            assert isinstance(g.weights, CsrRows) == csr
+            assert g.weights.dense == (layout == "dense" and not csr)
 
 
-LAYOUTS = ["dense", "edge list", "csr", "csr, scipy's public product"]
+LAYOUTS = ["dense", "edge list", "csr"]
 
 
 def batch_norms_are_conditioned(net, X, least=1e-3):
@@ -208,5 +208,5 @@ def batch_norms_are_conditioned(net, X, least=1e-3):
     can be chained) amplifies the engines' last-bit differences past 1e-12; seen: 1.5e-12
     in a gradient entry on X = [[0, 0], [1.5, 0]]."""
     engine = vectorized.compile_batch(net)
-    engine.forward(np.asarray(X, dtype=float), train=True)
-    return all(float(np.min(var)) >= least for _, _, var in engine.batch_stats)
+    P = engine.forward(np.asarray(X, dtype=float), train=True)
+    return all(float(np.min(var)) >= least for _, var, _, _ in P.statistics.values())

@@ -68,8 +68,9 @@ def test_forward_and_backward_agree_for_every_activation(layout, net, data):
 
 def check_passes(net, engine, X, Y, loss):
     """Every in_j, a_j and Δ_j of the batch engine's passes against the reference engine's."""
-    IN, A = engine.forward(X)
-    D = engine.backward(Y, ng.get_loss(loss), IN, A)
+    P = engine.forward(X)
+    IN, A = P
+    D = engine.backward(P, Y, ng.get_loss(loss))
     for row, (x, y) in enumerate(zip(X, Y)):
         net.forward(x)
         net.backward(y, loss=loss)
@@ -186,7 +187,7 @@ def test_a_deep_copy_trains_as_the_original():
     rng = np.random.default_rng(0)
     X, Y = rng.uniform(-1, 1, (32, 3)), rng.uniform(-1, 1, (32, len(net.outputs)))
     net.predict(X, engine="vectorized")
-    assert any(gen.sparse for gen in net.cache["batch"].generations)
+    assert any(gen.csr for gen in net.cache["batch"].generations)
     twin, plain = copy.deepcopy(net), net.copy()
     assert twin.cache == {}
     for model in (twin, plain):

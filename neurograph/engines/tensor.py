@@ -5,10 +5,11 @@ generation — the same topological generations, the same weight blocks (dense o
 lists), the same order of operations — on tensors of any dtype and device. Its one
 trainable parameter is θ, in the order of ``net.theta()``: every distinct trainable weight
 (a tied group once), then each batch norm's γ and β; frozen weights are constant buffers.
-Autograd gives ∂J/∂θ; each activation's g′ is the lecture's (``dg_from_a`` where there is
-one) through a custom autograd function, so float64 results equal the reference engine's
-to 1e-12. Built-in activations only: a user-made one is numpy code, which autograd cannot
-follow.
+Autograd gives ∂J/∂θ; each activation's g and g′ are its own array forms
+(:meth:`Activation.g_xp`, :meth:`Activation.dg_xp`: the lecture's g′, from a_j where there is
+one) through a custom autograd function, and ℓ the loss's (:attr:`Loss.array_value`), so
+float64 results equal the reference engine's to 1e-12. A user-made activation or loss
+needs those array forms too.
 
 PyTorch is an optional extra (``pip install "neurograph[torch]"``): it is imported when a
 module is built, never by ``import neurograph``.
@@ -31,48 +32,27 @@ def import_torch():
     return torch
 
 
-def _functions(torch):
-    """{activation name: (g, g′ from (a, in))} in torch, as the numpy engines compute them."""
-    def logistic(z):
-        return 1.0 / (1.0 + torch.exp(-z))
-    return {
-        "logistic": (logistic, lambda a, z: a * (1.0 - a)),
-        "tanh": (torch.tanh, lambda a, z: 1.0 - a * a),
-        "relu": (lambda z: torch.where(z > 0.0, z, torch.zeros_like(z)),
-                 lambda a, z: (z > 0.0).to(z.dtype)),
-        "leaky_relu": (lambda z: torch.where(z >= 0.0, z, 0.01 * z),
-                       lambda a, z: torch.where(z > 0.0, torch.ones_like(z),
-                                                torch.full_like(z, 0.01))),
-        "softplus": (lambda z: torch.clamp(z, min=0.0) + torch.log1p(torch.exp(-torch.abs(z))),
-                     lambda a, z: logistic(z)),
-        "identity": (lambda z: z.clone(), lambda a, z: torch.ones_like(z)),
-        "threshold": (lambda z: (z >= 0.0).to(z.dtype), lambda a, z: torch.zeros_like(z)),
-    }
-
-
 _ACTIVATE = {}
 
 
 def _activation_function(torch):
-    """A torch.autograd.Function computing a = g(in) with the lecture's g′ backwards."""
+    """A torch.autograd.Function computing a = g(in) with the lecture's g′ backwards: each
+    activation's own array forms (:meth:`Activation.g_xp`, :meth:`Activation.dg_xp`)."""
     if "function" not in _ACTIVATE:
-        table = _functions(torch)
-
         class Activate(torch.autograd.Function):
             @staticmethod
-            def forward(ctx, z, name):
-                a = table[name][0](z)
+            def forward(ctx, z, g):
+                a = g.g_xp(z, torch)
                 ctx.save_for_backward(a, z)
-                ctx.name = name
+                ctx.g = g
                 return a
 
             @staticmethod
             def backward(ctx, grad):
                 a, z = ctx.saved_tensors
-                return grad * table[ctx.name][1](a, z), None
+                return grad * ctx.g.dg_xp(a, z, torch), None
 
         _ACTIVATE["function"] = Activate
-        _ACTIVATE["names"] = set(table)
     return _ACTIVATE["function"]
 
 
@@ -85,9 +65,10 @@ def TorchNetwork(plan, dtype=None, device="cpu"):
     engine = BatchEngine(plan, sparse=False)
     engine.read_weights()
     for neuron, g, *_ in plan.forward:
-        if not g.group and g.name not in _ACTIVATE["names"]:
-            raise NetworkError(f"neuron {neuron.id}'s activation {g.name!r} is user-made (numpy "
-                               f"code): the torch engine knows the built-in activations only")
+        if not g.group and not g.on_any_array:
+            raise NetworkError(f"neuron {neuron.id}'s activation {g.name!r} is user-made with "
+                               f"no array form for torch (array_g, and dg_from_a or array_dg): "
+                               f"the torch engine needs one")
 
     class Module(torch.nn.Module):
         """The network as tensors: θ (``self.theta``), then generation by generation."""
@@ -118,30 +99,32 @@ def TorchNetwork(plan, dtype=None, device="cpu"):
                 self._buffer(f"{name}_trainable", torch.tensor(trainable, device=device))
                 self._buffer(f"{name}_frozen", torch.tensor(values, **kind))
                 long = dict(dtype=torch.long, device=device)
-                if gen.dense:
-                    self._buffer(f"{name}_flat", torch.tensor(gen.rows * gen.width + gen.cols,
+                edges = gen.weights
+                if edges.dense:
+                    self._buffer(f"{name}_flat", torch.tensor(edges.rows * gen.width + edges.cols,
                                                               **long))
                 else:
-                    self._buffer(f"{name}_rows", torch.tensor(gen.rows, **long))
-                    self._buffer(f"{name}_cols", torch.tensor(gen.cols, **long))
-                self._buffer(f"{name}_bias", torch.tensor(gen.bias_cols, **long))
+                    self._buffer(f"{name}_rows", torch.tensor(edges.rows, **long))
+                    self._buffer(f"{name}_cols", torch.tensor(edges.cols, **long))
+                self._buffer(f"{name}_bias", torch.tensor(gen.bias.cols, **long))
                 gated = []
                 for k, item in enumerate(gen.gated):
                     self._buffer(f"{name}_gated{k}", torch.tensor(item.rows, **long))
                     gated.append((item.column, item.aggregation, item.has_bias, len(item.edges)))
-                groups = [(g.name, g.group, None if isinstance(cols, slice) else
+                groups = [(g, g.group, None if isinstance(cols, slice) else
                            self._buffer(f"{name}_group{k}", torch.tensor(cols, **long)))
                           for k, (g, _, _, cols) in enumerate(gen.groups)]
                 norms = None
-                if gen.norms:
-                    self._buffer(f"{name}_norm_cols", torch.tensor(gen.norm_cols, **long))
-                    self._buffer(f"{name}_theta_gamma", torch.tensor(gen.norm_index, **long))
+                if gen.norm is not None:
+                    self._buffer(f"{name}_norm_cols", torch.tensor(gen.norm.cols, **long))
+                    self._buffer(f"{name}_theta_gamma", torch.tensor(gen.norm.theta_index,
+                                                                     **long))
                     for field in ("running_mean", "running_var", "eps", "momentum"):
                         self._buffer(f"{name}_{field}", torch.tensor(
-                            [getattr(norm, field) for norm in gen.norms], **kind))
-                    norms = len(gen.norms)
-                self.layout.append((name, gen.span, source, gen.dense, gen.n_sources,
-                                    gen.width, len(gen.edges), len(gen.bias_edges), gated,
+                            [getattr(norm, field) for norm in gen.norm.norms], **kind))
+                    norms = len(gen.norm.norms)
+                self.layout.append((name, gen.span, source, edges.dense, gen.n_sources,
+                                    gen.width, len(edges.edges), len(gen.bias.edges), gated,
                                     groups, norms))
             self.group = [engine.offsets[b] + c for b, c in engine.group]
             self._buffer("group_ks", torch.tensor(engine.group_ks, dtype=torch.long,
@@ -151,7 +134,8 @@ def TorchNetwork(plan, dtype=None, device="cpu"):
             self._buffer("output_rows", torch.tensor(
                 [engine.offsets[b] + c for b, c in engine.output_places], dtype=torch.long,
                 device=device))
-            self.output_names = [g.name for g in plan.output_activations]
+            self.output_activations = list(plan.output_activations)
+            self.output_names = [g.name for g in self.output_activations]
             self.ids = list(plan.order)
 
         def _buffer(self, name, value):
@@ -189,22 +173,17 @@ def TorchNetwork(plan, dtype=None, device="cpu"):
                         terms = torch.cat([X.new_ones((n, 1)), terms], dim=1)
                     T = values[first:first + count] * terms
                     first += count
-                    if aggregation == "max":  # the first maximum, as the numpy engines take
-                        combined = T.gather(1, T.argmax(dim=1, keepdim=True))
-                    else:
-                        combined = T[:, :1]
-                        for m in range(1, count):  # left to right, as the engines multiply
-                            combined = combined * T[:, m:m + 1]
+                    # left to right, as the numpy engines combine (max: the first maximum)
+                    combined = aggregation.combine_columns(T, torch)
                     z = z.index_copy(1, torch.tensor([column], device=z.device), combined)
                 a = z
-                for g_name, group, cols in groups:
+                for g, group, cols in groups:
                     if group:
                         continue  # softmax: once the whole group's in_k are known
                     if cols is None:
-                        a = Activate.apply(z, g_name)
+                        a = Activate.apply(z, g)
                     else:
-                        a = a.index_copy(1, cols, Activate.apply(z.index_select(1, cols),
-                                                                 g_name))
+                        a = a.index_copy(1, cols, Activate.apply(z.index_select(1, cols), g))
                 if norms:
                     a = self._normalize(name, a)
                 IN[span] = z.T
@@ -266,25 +245,18 @@ def fingerprint(plan):
 
 
 def torch_loss(torch, loss, outputs, Y, module):
-    """The mean over the batch of ℓ, as the numpy engines compute it (from in_k where they do)."""
-    names = module.output_names
-    z = module.output_logits
-    if loss.name in ("squared", "half_squared"):
-        total = ((Y - outputs) ** 2).sum(dim=1)
-        return (0.5 * total if loss.name == "half_squared" else total).mean()
-    if loss.name == "log":
-        if all(name == "logistic" for name in names):  # y softplus(−in) + (1 − y) softplus(in)
-            return (Y * _softplus(torch, -z) + (1 - Y) * _softplus(torch, z)).sum(dim=1).mean()
-        return -(Y * torch.log(outputs) + (1 - Y) * torch.log(1 - outputs)).sum(dim=1).mean()
-    if loss.name == "cross_entropy":
-        if names and all(name == "softmax" for name in names):
-            Y = Y.index_select(1, module.group_ks)  # the group's order
-            return -(Y * torch.log_softmax(module.group_logits, dim=1)).sum(dim=1).mean()
-        return -(torch.where(Y > 0, Y * torch.log(outputs), torch.zeros_like(Y))).sum(
-            dim=1).mean()
-    raise NetworkError(f"the torch engine knows the built-in losses; received {loss.name!r}")
-
-
-def _softplus(torch, z):
-    """softplus with σ as its derivative everywhere (at 0 too, where clamp's would be 1)."""
-    return _activation_function(torch).apply(z, "softplus")
+    """The mean over the batch of ℓ, as the numpy engines compute it (from in_k where they do):
+    the loss's array form (:attr:`Loss.array_value`), or for a softmax group paired exactly
+    with the loss (cross-entropy) −Σ_k y_k log_softmax(in)_k."""
+    gs = module.output_activations
+    if loss.group_exact and gs and all(g.group for g in gs):
+        Y = Y.index_select(1, module.group_ks)  # the group's order
+        return -(Y * torch.log_softmax(module.group_logits, dim=1)).sum(dim=1).mean()
+    if loss.array_value is None:
+        raise NetworkError(f"the torch engine needs the loss's array form (array_value); loss "
+                           f"{loss.name!r} has none")
+    common = gs[0] if gs and all(g is gs[0] for g in gs) else None
+    Activate = _activation_function(torch)
+    ell = loss.array_value(Y, outputs, module.output_logits, common, torch,
+                           lambda g, z: Activate.apply(z, g))
+    return ell.sum(dim=1).mean()

@@ -242,10 +242,10 @@ class BatchRunner(_Stepper):
         if self.dropout:
             drawn = self.rng.random((len(X), len(self.engine.hidden_places)))
             keep = (drawn >= self.dropout) * (1.0 / (1.0 - self.dropout))
-        IN, A = self.engine.forward(X, keep, train=train)
-        penalty, extra = self._sparsity_terms(A)
-        D = self.engine.backward(Y, self.loss, IN, A, self.checked, self.sums_to_one, extra)
-        return Y, IN, A, D, penalty
+        P = self.engine.forward(X, keep, train=train)
+        penalty, extra = self._sparsity_terms(P.A)
+        D = self.engine.backward(P, Y, self.loss, self.checked, self.sums_to_one, extra)
+        return Y, P, D, penalty
 
     def _sparsity_terms(self, A):
         """The sparsity penalty on these activations, and its ∂/∂a_j by block for backward."""
@@ -258,13 +258,13 @@ class BatchRunner(_Stepper):
                          for b, (columns, which) in self.sparse_blocks.items()}
 
     def cost_and_gradient(self, indices=None, remember=False):
-        Y, IN, A, D, penalty = self._propagate(indices, train=True)
+        Y, P, D, penalty = self._propagate(indices, train=True)
         if remember:
-            self.engine.remember()
+            self.engine.remember(P)
         n = len(Y)
-        self.outputs = self.engine.outputs_of(A) if indices is None else None
-        return float(np.sum(self.engine.losses(Y, self.loss, IN, A))) / n + penalty, \
-            self.engine.gradient(D) / n
+        self.outputs = self.engine.outputs_of(P.A) if indices is None else None
+        return float(np.sum(self.engine.losses(Y, self.loss, P.IN, P.A))) / n + penalty, \
+            self.engine.gradient(P, D) / n
 
     def update(self, indices, lr, weight_decay, decay_bias):
         if not self.fused:
@@ -275,12 +275,12 @@ class BatchRunner(_Stepper):
                                    weight_decay, decay_bias, self.checked, self.sums_to_one)
             return
         if self.dropout:
-            _, _, _, D, _ = self._propagate(indices, train=False)
+            _, P, D, _ = self._propagate(indices, train=False)
         else:  # the common case, without the detour
             engine, Y = self.engine, self.Y[indices]
-            IN, A = engine.forward(self.X[indices])
-            D = engine.backward(Y, self.loss, IN, A, self.checked, self.sums_to_one)
-        self.engine.step(D, lr, len(indices), weight_decay, decay_bias)
+            P = engine.forward(self.X[indices])
+            D = engine.backward(P, Y, self.loss, self.checked, self.sums_to_one)
+        self.engine.step(P, D, lr, len(indices), weight_decay, decay_bias)
 
     def evaluate(self, X, Y):
         X = self.X if X is None else X
