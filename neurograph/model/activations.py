@@ -68,6 +68,19 @@ class Activation:
         form one group, each a_k computed from every in_m of the group (softmax). Such
         neurons are outputs that feed no other neuron; the engines compute the group's
         a and Δ together.
+    array_g : callable, optional
+        ``array_g(in_, xp)``: g on an array of the array namespace `xp` (numpy or torch),
+        with only what both provide (arithmetic, comparisons, ``xp.exp``, ``xp.where``,
+        ``xp.zeros_like`` …). The torch engine computes g so (see :meth:`g_xp`).
+    array_dg : callable, optional
+        ``array_dg(in_, xp)``: g′ likewise, where `dg_from_a` does not give it.
+    binary : bool, default False
+        g takes the values 0 and 1 only (a step): the perceptron rule applies.
+    is_identity : bool, default False
+        g(in_j) = in_j: explanations write a_j = in_j, with no g applied.
+    strictly_inside : bool, default False
+        g(in_j) lies strictly inside `bounds` for every finite in_j (logistic, softmax; the
+        threshold reaches its bounds), so a loss needing 0 < a_k < 1 holds in exact arithmetic.
 
     The name must be a plain word (letters, digits, underscores), so that files
     can hold it, and a user-made activation cannot take a built-in name: a file
@@ -94,6 +107,11 @@ class Activation:
     bounds: tuple = (-math.inf, math.inf)
     fast: Optional[Callable] = None
     group: bool = False
+    array_g: Optional[Callable] = None
+    array_dg: Optional[Callable] = None
+    binary: bool = False
+    is_identity: bool = False
+    strictly_inside: bool = False
 
     def __post_init__(self):
         if not isinstance(self.name, str) or not PLAIN_WORD.fullmatch(self.name):
@@ -107,6 +125,10 @@ class Activation:
             if not callable(getattr(self, part)):
                 raise NetworkError(f"activation {self.name!r}: {part} must be callable; "
                                    f"received {describe(getattr(self, part))}")
+        for part in ("dg_from_a", "fast", "array_g", "array_dg"):
+            if getattr(self, part) is not None and not callable(getattr(self, part)):
+                raise NetworkError(f"activation {self.name!r}: {part} must be callable or "
+                                   f"None; received {describe(getattr(self, part))}")
 
     def __repr__(self):
         return f"Activation({self.name!r})"
@@ -115,6 +137,25 @@ class Activation:
     def shown_as(self):
         """The symbol explanations write for g, e.g. "σ"."""
         return self.symbol or self.name
+
+    @property
+    def on_any_array(self):
+        """Whether g and g′ run on arrays of any namespace (numpy, torch): :meth:`g_xp` and
+        :meth:`dg_xp` work. True for every built-in but softmax (a group, which the engines
+        compute as a whole)."""
+        return self.array_g is not None and (self.dg_from_a is not None
+                                             or self.array_dg is not None)
+
+    def g_xp(self, in_, xp=np):
+        """g of an array `in_` of the namespace `xp` (numpy or torch)."""
+        return self.array_g(in_, xp)
+
+    def dg_xp(self, a, in_, xp=np):
+        """g′ of an array `in_` of the namespace `xp`, given a = g(in_): from a_j where the
+        lecture writes it so (`dg_from_a`), else from in_j."""
+        if self.dg_from_a is not None:
+            return self.dg_from_a(a)
+        return self.array_dg(in_, xp)
 
 
 def _array(z):
@@ -160,14 +201,15 @@ def logistic(z):
     return _scalar_or_array(out)
 
 
-def logistic_textbook(z):
+def logistic_textbook(z, xp=np):
     r"""σ for arrays as :math:`1/(1 + e^{-in_j})`, the textbook form, for the batch engine.
 
     Where :math:`e^{-in_j}` overflows (:math:`in_j < -709`) this gives 0, σ's value to
     300 digits, in half the operations of the stable form; the two differ by at most
-    an ulp elsewhere. The batch engine calls it with numpy's overflow warning off.
+    an ulp elsewhere. The batch engine calls it with numpy's overflow warning off; `xp`
+    is the array namespace (numpy or torch: the torch engine computes σ so too).
     """
-    return 1.0 / (1.0 + np.exp(-z))
+    return 1.0 / (1.0 + xp.exp(-z))
 
 
 def logistic_derivative(z):
@@ -267,27 +309,83 @@ def identity_derivative(z):
     return _scalar_or_array(np.ones_like(_array(z)))
 
 
+def zeros_xp(z, xp):
+    """0 for every element of `z`, in the namespace `xp` (threshold′)."""
+    return xp.zeros_like(z)
+
+
+def ones_xp(z, xp):
+    """1 for every element of `z`, in the namespace `xp` (identity′)."""
+    return xp.ones_like(z)
+
+
+def threshold_xp(z, xp):
+    """:func:`threshold` in the array namespace `xp`."""
+    return xp.where(z >= 0.0, xp.ones_like(z), xp.zeros_like(z))
+
+
+def tanh_xp(z, xp):
+    """:func:`tanh` in the array namespace `xp`."""
+    return xp.tanh(z)
+
+
+def relu_xp(z, xp):
+    """:func:`relu` in the array namespace `xp`."""
+    return xp.where(z > 0.0, z, xp.zeros_like(z))
+
+
+def relu_derivative_xp(z, xp):
+    """:func:`relu_derivative` in the array namespace `xp`."""
+    return xp.where(z > 0.0, xp.ones_like(z), xp.zeros_like(z))
+
+
+def leaky_relu_xp(z, xp):
+    """:func:`leaky_relu` in the array namespace `xp`."""
+    return xp.where(z >= 0.0, z, LEAKY_SLOPE * z)
+
+
+def leaky_relu_derivative_xp(z, xp):
+    """:func:`leaky_relu_derivative` in the array namespace `xp`."""
+    return xp.where(z > 0.0, xp.ones_like(z), xp.full_like(z, LEAKY_SLOPE))
+
+
+def softplus_xp(z, xp):
+    """:func:`softplus` in the array namespace `xp`: max{0, in_j} + log(1 + e^(−|in_j|))."""
+    return xp.where(z > 0.0, z, xp.zeros_like(z)) + xp.log1p(xp.exp(-xp.abs(z)))
+
+
+def identity_xp(z, xp):
+    """:func:`identity` in the array namespace `xp` (a new array, as :func:`identity` gives)."""
+    return z * 1.0
+
+
 ACTIVATIONS = {
     a.name: a
     for a in (
         Activation("threshold", threshold, threshold_derivative,
                    r"\begin{cases} 1 & in_j \geq 0 \\ 0 & \text{otherwise} \end{cases}",
-                   symbol="g", bounds=(0.0, 1.0)),
+                   symbol="g", bounds=(0.0, 1.0), array_g=threshold_xp, array_dg=zeros_xp,
+                   binary=True),
         Activation("logistic", logistic, logistic_derivative, r"\frac{1}{1 + e^{-in_j}}",
                    symbol="σ", dg_from_a=lambda a: a * (1.0 - a), dg_form="a(1-a)",
-                   bounds=(0.0, 1.0), fast=logistic_textbook),
+                   bounds=(0.0, 1.0), fast=logistic_textbook, array_g=logistic_textbook,
+                   strictly_inside=True),
         Activation("tanh", tanh, tanh_derivative, r"\tanh(in_j)", symbol="tanh",
-                   dg_from_a=lambda a: 1.0 - a * a, dg_form="1-a^2", bounds=(-1.0, 1.0)),
+                   dg_from_a=lambda a: 1.0 - a * a, dg_form="1-a^2", bounds=(-1.0, 1.0),
+                   array_g=tanh_xp),
         Activation("relu", relu, relu_derivative, r"\max\{0, in_j\}", symbol="ReLU",
-                   bounds=(0.0, math.inf)),
+                   bounds=(0.0, math.inf), array_g=relu_xp, array_dg=relu_derivative_xp),
         Activation("leaky_relu", leaky_relu, leaky_relu_derivative,
-                   r"\max\{0.01\,in_j, in_j\}", symbol="LeakyReLU"),
+                   r"\max\{0.01\,in_j, in_j\}", symbol="LeakyReLU", array_g=leaky_relu_xp,
+                   array_dg=leaky_relu_derivative_xp),
         Activation("softplus", softplus, logistic, r"\log(1 + e^{in_j})", symbol="softplus",
-                   dg_form="logistic(in)", bounds=(0.0, math.inf)),
-        Activation("identity", identity, identity_derivative, r"in_j", symbol="identity"),
+                   dg_form="logistic(in)", bounds=(0.0, math.inf), array_g=softplus_xp,
+                   array_dg=logistic_textbook),
+        Activation("identity", identity, identity_derivative, r"in_j", symbol="identity",
+                   array_g=identity_xp, array_dg=ones_xp, is_identity=True),
         Activation("softmax", softmax, softmax_derivative,
                    r"\frac{e^{in_k}}{\sum_m e^{in_m}}", symbol="softmax", bounds=(0.0, 1.0),
-                   fast=softmax_rows, group=True),
+                   fast=softmax_rows, group=True, strictly_inside=True),
     )
 }
 """The named activations, by name (aliases are resolved by :func:`get_activation`)."""

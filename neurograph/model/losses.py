@@ -26,6 +26,9 @@ from . import activations
 
 __all__ = ["Loss", "LOSSES", "get_loss"]
 
+LOGISTIC = activations.ACTIVATIONS["logistic"]
+"""The activation the log loss pairs with exactly: ℓ and Δ_k = a_k − y_k from in_k."""
+
 
 @dataclass(frozen=True)
 class Loss:
@@ -54,6 +57,21 @@ class Loss:
     layer_factor : float, default 1
         The seeds' layer notation writes δ^l_j = layer_factor · Δ_j (½ for
         "squared", whose seeds use the half-squared cost).
+    quadratic : float, default 0
+        c when ℓ = c Σ_k (y_k − a_k)² (1 for "squared", ½ for "half_squared"), else 0.
+        Explanations then write the error y_k − a_k as a step of its own and
+        Δ_k = −2c (y_k − a_k) g′(in_k); saliency takes ∂²ℓ/∂in_k² = 2c g′(in_k)².
+    error_form : tuple, default ()
+        How explanations write ∂ℓ/∂a_k (for Δ_k = ∂ℓ/∂a_k · g′(in_k)), as tokens: "a" and
+        "y" for a_k and y_k, numbers as themselves, any other string an operator or
+        bracket; e.g. the log loss's ``("(", "a", "−", "y", ")", "/", "(", "a", "(", 1.0,
+        "−", "a", ")", ")")``. Without it (and without `quadratic`) they write Δ_k's value.
+    array_value : callable, optional
+        ``array_value(y, a, in_, activation, xp, apply)``: ℓ elementwise on arrays of the
+        namespace `xp` (numpy or torch), `activation` the outputs' common activation (None
+        if they differ) and ``apply(g, z)`` computing an activation g as the engine does
+        (with its g′). The torch engine computes ℓ so; a group paired exactly
+        (:attr:`group_exact`) it computes from the group's in_k itself.
 
     The callables take floats or numpy arrays (elementwise).
 
@@ -76,12 +94,37 @@ class Loss:
     error: Optional[Callable] = None
     exact_for: str = ""
     layer_factor: float = 1.0
+    quadratic: float = 0.0
+    error_form: tuple = ()
+    array_value: Optional[Callable] = None
 
     def output_delta(self, y, a, in_, activation, g_prime):
         """Δ_k when g′(in_k) is already known (the batch engine has it from a_k)."""
-        if self.error is None or activation.name == self.exact_for:
+        if self.error is None or self.exact(activation):
             return self.delta(y, a, in_, activation)
         return self.error(y, a) * g_prime
+
+    def exact(self, activation):
+        """Whether this loss has an exact Δ_k = a_k − y_k (and ℓ from in_k) for outputs with
+        `activation` (the log loss and logistic outputs, cross-entropy and softmax)."""
+        return bool(self.exact_for) and activation.name == self.exact_for
+
+    @property
+    def group_exact(self):
+        """Whether this loss is exact for a group activation (cross-entropy with softmax):
+        the group's Δ_k is a_k Σ_m y_m − y_k and ℓ = −Σ_k y_k (in_k − log Σ_m e^(in_m))."""
+        paired = activations.ACTIVATIONS.get(self.exact_for)
+        return paired is not None and paired.group
+
+    def curvature(self, a, in_, activation):
+        """∂²ℓ/∂in_k² at an output (its Gauss–Newton part, which Optimal Brain Damage's
+        saliency takes): 2c g′(in_k)² for a quadratic loss, a_k (1 − a_k) for an exact pairing
+        (∂(a_k − y_k)/∂in_k: σ′, or the softmax Jacobian's diagonal); None where it is not known."""
+        if self.quadratic:
+            return 2.0 * self.quadratic * activation.dg(in_) ** 2
+        if self.exact(activation):
+            return a * (1.0 - a)
+        return None
 
     def __repr__(self):
         return f"Loss({self.name!r})"
@@ -125,7 +168,7 @@ def check_log(y, a, activation):
     """The log loss is defined for targets in [0, 1] and outputs strictly between 0 and 1."""
     if np.any((y < 0.0) | (y > 1.0)):
         raise NetworkError(f"the log loss needs targets y_k in [0, 1]; received {describe(y)}")
-    if activation.name != "logistic" and np.any((a <= 0.0) | (a >= 1.0)):
+    if activation is not LOGISTIC and np.any((a <= 0.0) | (a >= 1.0)):
         raise NetworkError(
             f"the log loss needs outputs 0 < a_k < 1; received a_k = {describe(a)} from an "
             f"output neuron with activation {activation.name!r} (use logistic output neurons)")
@@ -137,7 +180,7 @@ def log(y, a, in_, activation):
     With a logistic output it is evaluated from :math:`in_k` as
     :math:`y_k\,\mathrm{softplus}(-in_k) + (1 - y_k)\,\mathrm{softplus}(in_k)`.
     """
-    if activation.name == "logistic":
+    if activation is LOGISTIC:
         return y * activations.softplus(-in_) + (1.0 - y) * activations.softplus(in_)
     with np.errstate(divide="ignore", invalid="ignore"):
         # 0 · log 0 counts as 0, as in the limit.
@@ -150,7 +193,7 @@ def log_delta(y, a, in_, activation):
 
     For a logistic g this is exactly :math:`a_k - y_k`, which is what is computed.
     """
-    if activation.name == "logistic":
+    if activation is LOGISTIC:
         return a - y
     return log_error(y, a) * activation.dg(in_)
 
@@ -194,18 +237,45 @@ def cross_entropy_delta(y, a, in_, activation):
     return cross_entropy_error(y, a) * activation.dg(in_)
 
 
+def squared_xp(y, a, in_, activation, xp, apply):
+    r""":math:`(y_k - a_k)^2` on arrays of any namespace."""
+    return (y - a) ** 2
+
+
+def half_squared_xp(y, a, in_, activation, xp, apply):
+    r""":math:`\tfrac12 (y_k - a_k)^2` on arrays of any namespace."""
+    return 0.5 * (y - a) ** 2
+
+
+def log_xp(y, a, in_, activation, xp, apply):
+    r"""The log loss on arrays of any namespace: from :math:`in_k` for logistic outputs,
+    :math:`y_k\,\mathrm{softplus}(-in_k) + (1 - y_k)\,\mathrm{softplus}(in_k)`."""
+    if activation is LOGISTIC:
+        softplus = activations.ACTIVATIONS["softplus"]
+        return y * apply(softplus, -in_) + (1 - y) * apply(softplus, in_)
+    return -(y * xp.log(a) + (1 - y) * xp.log(1 - a))
+
+
+def cross_entropy_xp(y, a, in_, activation, xp, apply):
+    r""":math:`-y_k \log a_k` (0 where y_k = 0) on arrays of any namespace."""
+    return -xp.where(y > 0, y * xp.log(a), xp.zeros_like(y))
+
+
 LOSSES = {
     loss.name: loss
     for loss in (
         Loss("squared", squared, squared_delta, r"\sum_k (y_k - a_k)^2",
-             error=squared_error, layer_factor=0.5),
+             error=squared_error, layer_factor=0.5, quadratic=1.0, array_value=squared_xp),
         Loss("half_squared", half_squared, half_squared_delta,
-             r"\frac{1}{2} \sum_k (y_k - a_k)^2", error=half_squared_error),
+             r"\frac{1}{2} \sum_k (y_k - a_k)^2", error=half_squared_error, quadratic=0.5,
+             array_value=half_squared_xp),
         Loss("log", log, log_delta,
              r"-\sum_k \left[ y_k \log a_k + (1 - y_k) \log(1 - a_k) \right]", check_log,
-             error=log_error, exact_for="logistic"),
+             error=log_error, exact_for=LOGISTIC.name, array_value=log_xp,
+             error_form=("(", "a", "−", "y", ")", "/", "(", "a", "(", 1.0, "−", "a", ")", ")")),
         Loss("cross_entropy", cross_entropy, cross_entropy_delta, r"-\sum_k y_k \log a_k",
-             check_cross_entropy, error=cross_entropy_error, exact_for="softmax"),
+             check_cross_entropy, error=cross_entropy_error, exact_for="softmax",
+             array_value=cross_entropy_xp),
     )
 }
 """The named losses, by name."""
