@@ -30,7 +30,7 @@ from .model.network import Network, load
 from .model.neuron import Edge, Neuron
 from .model.normalization import BatchNorm
 from .model.rbm import RBM
-from .teaching.explain import AnswerReport, check_answers
+from .teaching.answers import AnswerReport, check_answers
 from .topology.cascade import cascade_correlation
 from .topology.evolution import EvolutionResult, evolve
 from .teaching.exercises import Exercise, exercise, load_exercise

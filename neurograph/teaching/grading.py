@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from ..errors import NetworkError
 from ..files.atomic import writable, write_atomically
-from .explain import canonical_name, check_answers
+from .answers import canonical_name, check_answers
 
 __all__ = ["grade", "Grades", "Mark"]
 

@@ -1,0 +1,161 @@
+"""Checking a student's answers, by name, against the hand-worked steps of ``explain``."""
+
+import re
+from dataclasses import dataclass
+
+from .. import checks
+from ..errors import NetworkError, describe
+from ..numbers import format_number, round_half_up
+from .explain import explain, work_through
+from .mistakes import MISCONCEPTIONS, diagnose
+
+__all__ = ["check_answers", "canonical_name", "AnswerReport", "AnswerCheck", "NAME_FORMS"]
+
+
+@dataclass(frozen=True)
+class AnswerCheck:
+    """One answer: the name, the value given, the right value, the step it comes from, and
+    for a wrong one the mistake that explains it (a code of ``ng.MISCONCEPTIONS``, or None);
+    "carried_rounding" marks an answer counted right that carried rounded values."""
+
+    name: str
+    given: float
+    expected: float
+    correct: bool
+    step: str
+    note: str = ""
+    diagnosis: str = None
+
+
+@dataclass(frozen=True)
+class AnswerReport:
+    """Every answer checked; true when all are right."""
+
+    checks: tuple
+    digits: int
+
+    @property
+    def items(self):
+        """The answers checked (the same as ``checks``)."""
+        return self.checks
+
+    @property
+    def correct(self):
+        return all(check.correct for check in self.checks)
+
+    def __bool__(self):
+        return self.correct
+
+    def __str__(self):
+        lines = []
+        for c in self.checks:
+            given = format_number(c.given, self.digits)
+            if c.correct:
+                lines.append(f"✓ {c.name} = {given}" + (f" ({c.note})" if c.note else ""))
+            else:
+                lines.append(f"✗ {c.name} = {given}: it is {format_number(c.expected, self.digits)}"
+                             f", from {c.step}" + (f" ({c.note})" if c.note else ""))
+                if c.diagnosis:
+                    lines.append(f"  probably: {MISCONCEPTIONS[c.diagnosis]}")
+        right = sum(c.correct for c in self.checks)
+        return "\n".join(lines + [f"{right} of {len(self.checks)} right"])
+
+
+NAME_FORMS = [
+    (r"in_?(\d+)", "in_{0}"), (r"a_?(\d+)", "a_{0}"), (r"(?:Δ|delta|Delta)_?(\d+)", "Δ_{0}"),
+    (r"(?:dJ/dw|∂J/∂w)_?(\d+),(\d+)", "dJ/dw_{0},{1}"), (r"w_?(\d+),(\d+)", "w_{0},{1}"),
+    (r"g['′]\(in_?(\d+)\)", "g′(in_{0})"), (r"(?:ℓ|loss)", "ℓ"),
+]
+
+
+def canonical_name(name):
+    """The explanation's name for a student's name of a value ("delta_3" → "Δ_3")."""
+    text = str(name).replace(" ", "").replace("{", "").replace("}", "")
+    for pattern, form in NAME_FORMS:
+        match = re.fullmatch(pattern, text)
+        if match:
+            return form.format(*match.groups())
+    raise NetworkError(f"unknown answer name {describe(name)}; expected one of the forms in_3, "
+                       f"a_3, Δ_3 (or delta_3), g′(in_3), dJ/dw_1,3, w_1,3 (after an update "
+                       f"with lr), loss")
+
+
+def check_answers(net, x, y=None, answers=None, lr=None, loss="squared", digits=4,
+                  carry_rounded=False, weight_decay=0.0):
+    """Check a student's values, by name, against the hand-worked steps.
+
+    Parameters
+    ----------
+    net : Network
+    x, y : sequence of float
+        The example (y is needed for Δ, ∂J/∂w and updates).
+    answers : mapping
+        ``{name: value}``, names such as ``"in_3"``, ``"a_5"``, ``"Δ_3"`` or
+        ``"delta_3"``, ``"g′(in_3)"``, ``"dJ/dw_1,3"``, ``"w_1,3"`` (the weight
+        after the update; needs `lr`), ``"loss"``.
+    lr, loss, weight_decay
+        As for :meth:`Network.explain`.
+    digits : int, default 4
+        An answer is right if it rounds to the same `digits` decimal places.
+    carry_rounded : bool, default False
+        Whether the right values are exact or those of a hand calculation that
+        carries rounded intermediates.
+
+    Returns
+    -------
+    AnswerReport
+        True when every answer is right; ``str()`` lists each with, when wrong,
+        the right value and the step it comes from.
+
+    Examples
+    --------
+    >>> import neurograph as ng
+    >>> net = ng.Network.from_weights({(0, 3): 0.1, (1, 3): 0.1, (2, 3): 0.1})
+    >>> report = ng.check_answers(net, [0.4, 0.5], [1], {"in_3": 0.19, "a_3": 0.5474,
+    ...                           "w_0,3": 0.2122}, lr=0.5)
+    >>> print(report)  # doctest: +NORMALIZE_WHITESPACE
+    ✓ in_3 = 0.19
+    ✓ a_3 = 0.5474
+    ✓ w_0,3 = 0.2122 (right when the rounded values are carried, as by hand)
+    3 of 3 right
+    """
+    if not hasattr(answers, "items"):
+        raise NetworkError(f"answers must be a mapping {{name: value}}; "
+                           f"received {describe(answers)}")
+    names = {name: canonical_name(name) for name in answers}
+    needs_y = [n for n in names.values() if not n.startswith(("in_", "a_"))]
+    if needs_y and y is None:
+        raise NetworkError(f"{needs_y[0]} needs the target: pass y")
+    if any(n.startswith("w_") for n in names.values()) and lr is None:
+        raise NetworkError("w_i,j is checked after an update: pass lr")
+    kwargs = dict(loss=loss, digits=digits, weight_decay=weight_decay)
+    exact = explain(net, x, y, lr, carry_rounded=False, **kwargs).values
+    by_hand = explain(net, x, y, lr, carry_rounded=True, **kwargs)
+    shown = {step.name: step for step in by_hand.steps}  # every number as used: adds up
+    results = []
+    for name, given in answers.items():
+        key = names[name]
+        if key not in shown:
+            raise NetworkError(f"this network has no {key}")
+        given = checks.weight(given, f"the answer for {name}")
+        rounded = round_half_up(given, digits)
+        carried = shown[key].value
+        primary, other = (carried, exact[key]) if carry_rounded else (exact[key], carried)
+        correct = rounded in (round_half_up(primary, digits), round_half_up(other, digits))
+        note = ""
+        if round_half_up(primary, digits) != round_half_up(other, digits):
+            if correct and rounded != round_half_up(primary, digits):
+                note = ("right with exact intermediates" if carry_rounded else
+                        "right when the rounded values are carried, as by hand")
+            elif not correct:
+                note = (f"exactly {format_number(exact[key], digits)}; carrying the rounded "
+                        f"values shown, {format_number(carried, digits)}")
+        diagnosis = None
+        if correct and note:
+            diagnosis = "carried_rounding" if not carry_rounded else None
+        elif not correct:
+            diagnosis = diagnose(work_through, net, key, given, primary, digits, lr, x=x, y=y,
+                                 loss=loss, weight_decay=weight_decay)
+        results.append(AnswerCheck(str(name), given, primary, correct,
+                                   shown[key].text(digits), note, diagnosis))
+    return AnswerReport(tuple(results), digits)
