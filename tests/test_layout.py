@@ -32,7 +32,8 @@ LAYERS = [  # lowest first
     {"teaching"},
     {"cli", "__init__", "__main__"},
 ]
-FACADES = {"neurograph.model.network", "neurograph.model.rbm"}
+FACADES = {"neurograph.model.network", "neurograph.model.training_methods",
+           "neurograph.model.handoffs", "neurograph.model.rbm"}
 """Network's and RBM's methods import higher layers (training, drawing …) when called."""
 
 
