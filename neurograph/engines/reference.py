@@ -169,29 +169,27 @@ class Plan:
         twin = Plan.__new__(Plan)
         for name in self.__slots__:
             setattr(twin, name, getattr(self, name))
-        twin.forward = [row._replace(g=replacements.get(row.neuron, row.g)) for row in self.forward]
-        twin.backward = [row._replace(g=replacements.get(row.neuron, row.g))
-                         for row in self.backward]
+        twin.forward = [ForwardRow(n, replacements.get(n, g), *rest) for n, g, *rest in self.forward]
+        twin.backward = [BackwardRow(n, replacements.get(n, g), *rest)
+                         for n, g, *rest in self.backward]
         twin.output_activations = _output_activations(twin.forward, twin.outputs)
         if twin.group:
             twin.backward = [entry for entry in twin.backward if not entry[1].group]
         return twin
 
+    @property
+    def size(self):
+        """How many numbers θ has: the trainable weights, then γ_j, β_j of each norm."""
+        return len(self.parameters) + 2 * len(self.norms)
+
     def theta(self):
-        """θ, a new vector in the order of ``net.theta_edges()``: the trainable weights (the
-        first entries of the packed θ array), then γ_j, β_j of each batch-normalized neuron."""
-        weights = self.store.values[:len(self.parameters)]
-        if not self.norms:
-            return weights.copy()
-        return np.concatenate([weights, [value for _, norm in self.norms
-                                         for value in (norm.gamma, norm.beta)]])
+        """θ, a new vector in the order of ``net.theta_edges()``: the first :attr:`size`
+        entries of the packed θ array (the trainable weights, then each norm's γ_j, β_j)."""
+        return self.store.values[:self.size].copy()
 
     def set_theta(self, theta):
         """Write θ (a checked vector of floats in :meth:`theta`'s order) in place."""
-        count = len(self.parameters)
-        self.store.values[:count] = theta[:count]
-        for k, (_, norm) in enumerate(self.norms):
-            norm.gamma, norm.beta = float(theta[count + 2 * k]), float(theta[count + 2 * k + 1])
+        self.store.values[:self.size] = theta
 
     @property
     def index(self):

@@ -31,7 +31,6 @@ from .neuron import Edge, Neuron
 from .normalization import BatchNorm
 from .parameters import Parameters
 from .propagation import Propagation
-from .propagation import first_overflow, overflow_message  # noqa: F401 (training.loop's)
 from .structure import Blueprint, check, group_fault, ids_text, norm_fault, topological_order
 from .training_methods import TrainingMethods
 from .views import GradView, GraphView, WeightView
@@ -282,10 +281,14 @@ class Network(Constructors, Editing, Propagation, TrainingMethods, Handoffs):
 
     def _pack(self, plan):
         """Lay θ out in the order of :meth:`theta_edges`: the trainable weights (a tied group
-        once), then the frozen ones; the slots of removed edges are dropped."""
+        once), then γ_j and β_j of each batch-normalized neuron, then the frozen weights; the
+        slots of removed edges are dropped."""
         trainable = [edge for _, edge in plan.parameters]
+        norms = [slot for _, norm in plan.norms for slot in (norm.scale_slot, norm.shift_slot)]
+        for slot in norms:  # a norm new to this network brings its γ_j, β_j into θ
+            slot.move_to(self.parameters)
         frozen = {id(edge): edge for _, edge, _ in plan.edges if edge.frozen}
-        self.parameters.pack(trainable + list(frozen.values()))
+        self.parameters.pack(trainable + norms + list(frozen.values()))
 
     @property
     def stage(self):

@@ -19,7 +19,7 @@ from .. import checks
 from ..engines import batch, reference
 from ..errors import DivergedError, NetworkError, describe
 from ..model.losses import get_loss
-from ..model.network import first_overflow, overflow_message
+from ..model.propagation import first_overflow, overflow_message
 from . import optimizers, perceptron
 from .history import History, labels_of
 from .sparsity import sparsity_of
