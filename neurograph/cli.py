@@ -10,11 +10,19 @@ import argparse
 import os
 import sys
 
+from .model.activations import ACTIVATIONS, ALIASES
+from .model.losses import LOSSES
+from .training.optimizers import OPTIMIZERS
+
 __all__ = ["main", "parser"]
 
-ACTIVATION_NAMES = ("threshold", "logistic", "sigmoid", "tanh", "relu", "leaky_relu",
-                    "softplus", "identity", "linear")
-LOSS_NAMES = ("squared", "half_squared", "log", "cross_entropy")
+ACTIVATION_NAMES = tuple(choice for name, g in ACTIVATIONS.items() if not g.group
+                         for choice in (name, *(a for a, to in ALIASES.items() if to == name)))
+"""What --activation takes: the built-in activations computed neuron by neuron, each followed
+by its other names."""
+GROUP_NAMES = tuple(name for name, g in ACTIVATIONS.items() if g.group)
+"""What --output-activation takes as well: the group activations (softmax)."""
+LOSS_NAMES = tuple(LOSSES)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -55,7 +63,7 @@ def parser():
                      help="where the initial weights come from (default 0)")
     new.add_argument("--activation", default="logistic", choices=ACTIVATION_NAMES,
                      help="g of every processing neuron (default logistic)")
-    new.add_argument("--output-activation", choices=(*ACTIVATION_NAMES, "softmax"),
+    new.add_argument("--output-activation", choices=(*ACTIVATION_NAMES, *GROUP_NAMES),
                      help="g of the output neurons (default: --activation)")
     new.add_argument("--init", default="uniform", choices=("uniform", "normal", "glorot"),
                      help="how the initial weights are drawn (default uniform on [-ε, ε])")
@@ -105,7 +113,7 @@ def parser():
     train.add_argument("--weight-decay", type=float, default=0.0,
                        help="λ of the cost's λ Σ w² (default 0)")
     train.add_argument("--optimizer", default="sgd",
-                       choices=("sgd", "momentum", "adam", "lbfgs", "cg"),
+                       choices=OPTIMIZERS,
                        help="how a gradient becomes a step (default sgd; lbfgs and cg: the "
                             "full batch through scipy, --epochs iterations, --lr unused)")
     train.add_argument("--seed", type=int, default=0,

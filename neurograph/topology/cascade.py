@@ -21,10 +21,24 @@ import numpy as np
 
 from .. import checks
 from ..errors import NetworkError, describe
-from ..model.activations import get_activation
+from ..model.activations import ACTIVATIONS, get_activation
+from ..model.losses import LOSSES, get_loss
 from ..model.network import Network
 
-__all__ = ["cascade_correlation", "covariance"]
+__all__ = ["cascade_correlation", "covariance", "output_activations", "trained_losses"]
+
+
+def output_activations():
+    """The output activations cascade-correlation trains: one g per neuron (no group) with a
+    gradient to follow (not a step)."""
+    return tuple(name for name, g in ACTIVATIONS.items() if not g.group and not g.binary)
+
+
+def trained_losses(g_out):
+    """The losses the output weights can minimise with `g_out` outputs: the quadratic ones, and
+    those paired exactly with g_out (Δ_k = a_k − y_k; the log loss with logistic outputs)."""
+    return tuple(name for name, loss in LOSSES.items()
+                 if loss.quadratic or (loss.exact(g_out) and g_out.strictly_inside))
 
 
 def covariance(V, E):
@@ -61,9 +75,11 @@ def cascade_correlation(X, Y, max_hidden=25, candidates=8, activation="tanh",
         The size of the candidate pool trained before each installation.
     activation : str, default "tanh"
         The hidden neurons' g.
-    output_activation : {"logistic", "identity", "tanh"}, default "logistic"
-    loss : {"log", "squared"}, default "log"
-        What the output weights minimise (the log loss needs logistic outputs).
+    output_activation : str, default "logistic"
+        One of :func:`output_activations` (logistic, tanh, identity …).
+    loss : str, default "log"
+        What the output weights minimise: one of :func:`trained_losses` (the quadratic
+        losses, and the log loss with logistic outputs).
     target_error : float, default 0.0
         Stop once at most this fraction of the training examples is misclassified
         (an output on the wrong side of 0.5; the largest output with several).
@@ -107,12 +123,15 @@ def cascade_correlation(X, Y, max_hidden=25, candidates=8, activation="tanh",
         raise NetworkError(f"target_error must be a fraction from 0 up to 1; "
                            f"received {describe(target_error)}")
     g_out = get_activation(output_activation)
-    if g_out.name not in ("logistic", "identity", "tanh"):
-        raise NetworkError(f"output_activation must be 'logistic', 'identity' or 'tanh'; "
+    if g_out.name not in output_activations():
+        raise NetworkError(f"output_activation must be one of "
+                           f"{', '.join(map(repr, output_activations()))}; "
                            f"received {describe(output_activation)}")
-    if loss not in ("log", "squared") or (loss == "log" and g_out.name != "logistic"):
-        raise NetworkError(f"loss must be 'squared', or 'log' with logistic outputs; received "
-                           f"{describe(loss)} with {g_out.name} outputs")
+    if not (isinstance(loss, str) and loss in trained_losses(g_out)):
+        raise NetworkError(f"loss must be one of {', '.join(map(repr, trained_losses(g_out)))} "
+                           f"with {g_out.name} outputs (the log loss needs logistic outputs); "
+                           f"received {describe(loss)} with {g_out.name} outputs")
+    loss = get_loss(loss)
     g = get_activation(activation)
     if g.group:
         raise NetworkError(f"hidden neurons compute one g each: {g.name} cannot be theirs")
@@ -139,13 +158,13 @@ def cascade_correlation(X, Y, max_hidden=25, candidates=8, activation="tanh",
         Wm = flat.reshape(F.shape[1], K)
         z = F @ Wm
         a = g_out.g(z)
-        if loss == "log":
+        if loss.quadratic:  # c Σ (y − a)², Δ = −2c (y − a) g′(in)
+            J = loss.quadratic * np.sum((Y - a) ** 2) / n
+            dz = -2 * loss.quadratic * (Y - a) * g_out.dg(z) / n
+        else:  # paired exactly with the logistic outputs: Δ = a − y
             a = np.clip(a, 1e-15, 1 - 1e-15)
             J = -np.sum(Y * np.log(a) + (1 - Y) * np.log(1 - a)) / n
             dz = (a - Y) / n
-        else:
-            J = np.sum((Y - a) ** 2) / n
-            dz = -2 * (Y - a) * g_out.dg(z) / n
         decay = Wm[1:]
         J += weight_decay * np.sum(decay ** 2)
         grad = F.T @ dz

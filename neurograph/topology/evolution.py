@@ -21,14 +21,32 @@ import numpy as np
 from .. import checks
 from ..errors import NetworkError, describe
 from ..model.activations import get_activation
+from ..model.losses import LOSSES, get_loss
+from ..training.optimizers import OPTIMIZERS, SCIPY_METHODS
 from ..model.network import Network
 from .operators import check_outputs_reachable
 
-__all__ = ["EvolutionResult", "evolve", "mutate"]
+__all__ = ["EvolutionResult", "evolve", "mutate", "scored_losses", "BACKENDS", "STEP_OPTIMIZERS"]
 
 MUTATIONS = {"add_edge": 0.35, "split_edge": 0.25, "remove_edge": 0.15, "activation": 0.15,
              "none": 0.10}
 """Each mutation's probability (\"none\": only more training)."""
+
+
+BACKENDS = (None, "loky", "threading", "dask", "multiprocessing")
+"""joblib backends the search runs its children on (None: processes, "loky")."""
+
+STEP_OPTIMIZERS = tuple(name for name in OPTIMIZERS if name not in SCIPY_METHODS)
+"""The optimizers a child trains with: those taking a step per batch (not scipy's)."""
+
+
+def scored_losses(output_activation):
+    """The losses a search can score with `output_activation` outputs: the quadratic ones, and
+    those paired exactly with a logistic-like output (a_k a probability: the log loss)."""
+    return tuple(name for name, loss in LOSSES.items()
+                 if loss.quadratic or (not output_activation.group
+                                       and output_activation.strictly_inside
+                                       and loss.exact(output_activation)))
 
 
 @dataclass
@@ -86,7 +104,8 @@ def evolve(X, Y, population=50, generations=30, seed=0, n_jobs=1, backend=None,
         examples is held out — or, below 20 examples (XOR), the examples themselves.
     epochs, lr, batch_size, optimizer, loss
         How each child is trained (``Network.fit``; batch_size None: the full batch;
-        optimizer "sgd", "momentum" or "adam") and scored (loss "squared" or "log").
+        optimizer one of :data:`STEP_OPTIMIZERS`) and scored on the validation examples
+        (loss: one of :func:`scored_losses`, "squared" or "log" with logistic outputs).
     size_penalty : float, default 1e-3
         Fitness lost per edge.
     tournament : int, default 3
@@ -122,22 +141,23 @@ def evolve(X, Y, population=50, generations=30, seed=0, n_jobs=1, backend=None,
     tournament = checks.Count("tournament", minimum=1, maximum=population)(tournament)
     elite = checks.Count("elite", minimum=0, maximum=population - 1)(elite)
     size_penalty = checks.option("weight_decay", size_penalty) if size_penalty else 0.0
-    if loss not in ("squared", "log"):
-        raise NetworkError(f"loss must be 'squared' or 'log'; received {describe(loss)}")
-    if backend not in (None, "loky", "threading", "dask", "multiprocessing"):
-        raise NetworkError(f"backend must be None, 'loky', 'threading', 'multiprocessing' or "
-                           f"'dask'; received {describe(backend)}")
+    g_out = get_activation(output_activation)
+    if not (isinstance(loss, str) and loss in scored_losses(g_out)):
+        raise NetworkError(f"loss must be one of {', '.join(map(repr, scored_losses(g_out)))} "
+                           f"with {g_out.name} outputs; received {describe(loss)}")
+    if backend not in BACKENDS:
+        raise NetworkError(f"backend must be one of {', '.join(map(repr, BACKENDS))}; "
+                           f"received {describe(backend)}")
     if max_edges is not None:
         max_edges = checks.Count("max_edges", minimum=1)(max_edges)
     activations = tuple(get_activation(a).name for a in activations)
     if not activations:
         raise NetworkError("activations must name at least one activation")
-    get_activation(output_activation)
     rng = checks.generator(seed)
     train, valid = _split(X, Y, validation, validation_fraction, rng)
-    if optimizer not in ("sgd", "momentum", "adam"):
-        raise NetworkError(f"optimizer must be 'sgd', 'momentum' or 'adam'; received "
-                           f"{describe(optimizer)}")
+    if optimizer not in STEP_OPTIMIZERS:
+        raise NetworkError(f"optimizer must be one of {', '.join(map(repr, STEP_OPTIMIZERS))}; "
+                           f"received {describe(optimizer)}")
     if batch_size is not None:
         batch_size = checks.option("batch_size", batch_size)
     settings = {"train": train, "valid": valid, "epochs": epochs, "lr": lr,
@@ -230,8 +250,8 @@ def _remove_edge(net, rng, activations, max_edges):
 def _change_activation(net, rng, activations, max_edges):
     if not net.hidden:
         return False
-    if len(activations) < 2 and all(net.neuron(j).activation.name == activations[0]
-                                    for j in net.hidden):
+    used = {net.neuron(j).activation.name for j in net.hidden}
+    if len(activations) < 2 and used <= set(activations):
         return False  # nothing to change to
     j = net.hidden[int(rng.integers(len(net.hidden)))]
     others = [a for a in activations if a != net.neuron(j).activation.name]
@@ -325,11 +345,12 @@ def _score(net, X, Y, loss):
     a = net.predict(X)
     if not np.isfinite(a).all():
         return float("inf"), 1.0
-    if loss == "log":
+    loss = get_loss(loss)
+    if loss.quadratic:  # c Σ_k (y_k − a_k)²
+        value = loss.quadratic * np.mean(np.sum((Y - a) ** 2, axis=1))
+    else:  # paired exactly with a logistic output: a_k is a probability
         a = np.clip(a, 1e-12, 1 - 1e-12)
         value = -np.mean(np.sum(Y * np.log(a) + (1 - Y) * np.log(1 - a), axis=1))
-    else:
-        value = np.mean(np.sum((Y - a) ** 2, axis=1))
     if Y.shape[1] == 1:
         error = np.mean((a[:, 0] >= 0.5) != (Y[:, 0] >= 0.5))
     else:

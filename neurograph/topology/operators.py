@@ -108,7 +108,7 @@ def diagonal_hessian(net, X, Y, loss="squared"):
     checks.paired(X, Y)
     for j in net.hidden + net.outputs:
         neuron = net.neuron(j)
-        if neuron.aggregation != "sum" or neuron.norm is not None:
+        if not neuron.aggregation.is_sum or neuron.norm is not None:
             raise NetworkError(f"saliency is defined here for Σ neurons without batch norm; "
                                f"neuron {j} is not one (use method='magnitude')")
     outputs = net.outputs
@@ -141,17 +141,16 @@ def saliencies(net, X, Y, loss="squared"):
 
 
 def _output_curvature(net, loss):
-    """∂²ℓ/∂in_k² at output k, as a function of the neuron after a forward pass."""
-    names = {net.neuron(k).activation.name for k in net.outputs}
-    if loss.name == "squared":
-        return lambda neuron: 2.0 * neuron.activation.dg(neuron.in_) ** 2
-    if loss.name == "half_squared":
-        return lambda neuron: neuron.activation.dg(neuron.in_) ** 2
-    if (loss.name, names) in (("log", {"logistic"}), ("cross_entropy", {"softmax"})):
-        return lambda neuron: neuron.a * (1.0 - neuron.a)
-    raise NetworkError(f"saliency knows the squared losses, the log loss of logistic outputs "
-                       f"and the cross-entropy of softmax outputs; received the {loss.name} "
-                       f"loss with {', '.join(sorted(names))} outputs")
+    """∂²ℓ/∂in_k² at output k (:meth:`Loss.curvature`), as a function of the neuron after a
+    forward pass; refused at once where the loss does not know it for an output's g."""
+    unknown = sorted({net.neuron(k).activation.name for k in net.outputs
+                      if loss.curvature(0.5, 0.0, net.neuron(k).activation) is None})
+    if unknown:
+        raise NetworkError(f"saliency needs ∂²ℓ/∂in_k² at the outputs, which the {loss.name} "
+                           f"loss gives for quadratic losses and its exact pairings (the log "
+                           f"loss of logistic outputs, the cross-entropy of softmax outputs); "
+                           f"received {', '.join(unknown)} outputs")
+    return lambda neuron: loss.curvature(neuron.a, neuron.in_, neuron.activation)
 
 
 def remove_dangling(net):
@@ -162,7 +161,7 @@ def remove_dangling(net):
     constant = [j for j in net.hidden if j in reach_out and j not in reach_in]
     tied = {edge for group in net.ties for edge in group}
     foldable = [c for c in constant
-                if all(net.neuron(k).aggregation == "sum" and (0, k) not in tied
+                if all(net.neuron(k).aggregation.is_sum and (0, k) not in tied
                        for k in net.successors(c) if k not in dead)]
     if not dead and not foldable:
         return []
@@ -195,7 +194,7 @@ def simplify(net):
         zero = []
         for i, j in net.edges():
             if i != 0 and net.w[i, j] == 0.0 and (i, j) not in tied \
-                    and net.neuron(j).aggregation == "sum":
+                    and net.neuron(j).aggregation.is_sum:
                 try:  # an output that hangs on zero weights alone computes a constant: keep them
                     check_outputs_reachable(net, {*zero, (i, j)}, "simplifying")
                 except NetworkError:

@@ -27,7 +27,7 @@ def check_network(net):
             raise NetworkError(f"the perceptron rule needs threshold outputs fed by inputs only; "
                                f"neuron {neuron.id} is a hidden neuron (train it by "
                                f"backpropagation: rule='gradient')")
-        if g.name != "threshold":
+        if not g.binary:
             raise NetworkError(f"the perceptron rule needs threshold outputs; output neuron "
                                f"{neuron.id} has activation {g.name!r}")
         for source, _ in incoming:
