@@ -22,6 +22,7 @@ from ..model.losses import get_loss
 from ..model.propagation import first_overflow, overflow_message
 from . import optimizers, perceptron
 from .history import History, labels_of
+from .objective import Objective
 from .sparsity import sparsity_of
 from .runners import RUNNERS
 
@@ -69,7 +70,9 @@ def fit(net, X, Y, lr=0.5, epochs=100, batch_size=1, loss="squared", weight_deca
     decay_bias, shuffle = checks.flag(decay_bias, "decay_bias"), checks.flag(shuffle, "shuffle")
     progress = checks.flag(progress, "progress")
     rng = checks.generator(seed)
-    sparse = sparsity_of(net, sparsity, sparsity_neurons)
+    objective = Objective(plan, loss, weight_decay, decay_bias,
+                          sparsity_of(net, sparsity, sparsity_neurons))
+    sparse = objective.sparsity
     if sparse is not None and rule == "perceptron":
         raise NetworkError("the perceptron rule takes no sparsity penalty")
     full_batch = optimizer in optimizers.SCIPY_METHODS
@@ -98,8 +101,8 @@ def fit(net, X, Y, lr=0.5, epochs=100, batch_size=1, loss="squared", weight_deca
     before, calm = (runner.snapshot(), net.values()), 0
     if full_batch:
         return _fit_scipy(net, runner, minimize, optimizers.SCIPY_METHODS[optimizer], Y, epochs,
-                          weight_decay, decay_bias, history, labels, held_out, error_tol,
-                          min_delta, patience, bar)
+                          objective, history, labels, held_out, error_tol, min_delta, patience,
+                          bar)
     try:
         # while stopping conditions not met:
         for epoch in range(1, epochs + 1):
@@ -112,8 +115,7 @@ def fit(net, X, Y, lr=0.5, epochs=100, batch_size=1, loss="squared", weight_deca
                 runner.update(batch, lr, weight_decay, decay_bias)
             # J(w) on the training set, with the weight decay term λ Σ w_ij²
             cost, outputs = runner.evaluate(None, Y)
-            if weight_decay:
-                cost += weight_decay * runner.penalty(decay_bias)
+            cost += objective.penalty(runner.theta())
             if not math.isfinite(cost) or not runner.largest_weight() <= WEIGHT_LIMIT:
                 runner.restore(start)
                 raise _diverged(epoch, history)
@@ -180,10 +182,9 @@ def _check_batch_norm(plan, batch_size, n, dropout):
                            f"normalization together are not supported; use one of them")
 
 
-def _fit_scipy(net, runner, minimize, method, Y, epochs, weight_decay, decay_bias, history,
-               labels, held_out, error_tol, min_delta, patience, bar):
+def _fit_scipy(net, runner, minimize, method, Y, epochs, objective, history, labels, held_out,
+               error_tol, min_delta, patience, bar):
     """L-BFGS or conjugate gradient on the full-batch J(θ): one history entry per iteration."""
-    mask = runner.decayed(decay_bias)
     start = runner.theta()
     norms = bool(net.plan().norms)
     # J(θ) at the accepted point is what scipy reports, and all the history needs unless
@@ -194,10 +195,7 @@ def _fit_scipy(net, runner, minimize, method, Y, epochs, weight_decay, decay_bia
 
     def cost_and_grad(theta):
         runner.set_theta(theta)
-        cost, grad = runner.cost_and_gradient()
-        if weight_decay:
-            cost += weight_decay * float(np.sum(theta[mask] ** 2))
-            grad = grad + 2.0 * weight_decay * mask * theta
+        cost, grad = objective.with_penalty(*runner.cost_and_gradient(), theta)
         last.update(theta=theta.copy(), cost=cost, outputs=runner.outputs)
         if not math.isfinite(cost):
             return math.inf, np.zeros_like(theta)
@@ -215,8 +213,7 @@ def _fit_scipy(net, runner, minimize, method, Y, epochs, weight_decay, decay_bia
             if norms:  # the running averages follow the full batch's statistics
                 runner.cost_and_gradient(remember=True)
             cost, outputs = runner.evaluate(None, Y)
-            if weight_decay:
-                cost += weight_decay * runner.penalty(decay_bias)
+            cost += objective.penalty(runner.theta())
         else:
             cost, outputs = float(intermediate_result.fun), None
         history.record(cost, outputs, labels, _held_out(runner, held_out))

@@ -16,41 +16,89 @@ from .. import checks
 from ..engines import batch
 from ..errors import NetworkError
 from ..model.losses import get_loss
-from . import loop, runners
 from .sparsity import sparsity_of
 
-__all__ = ["cost_and_grad"]
+__all__ = ["Objective", "decayed", "cost_and_grad"]
+
+
+def decayed(plan, decay_bias):
+    """Which entries of θ weight decay reaches (a boolean array): every weight, except the
+    bias edges' without `decay_bias` (a tied group counts as a bias when all its edges
+    are), and never γ or β."""
+    mask = np.zeros(plan.size, dtype=bool)
+    if decay_bias:
+        mask[:len(plan.parameters)] = True
+        return mask
+    mask[:len(plan.parameters)] = np.fromiter((key[0] != 0 for key, _ in plan.parameters),
+                                              bool, len(plan.parameters))
+    for edge, _, is_bias in plan.shared:  # a tied group is a bias only if all its edges are
+        mask[plan.index[edge]] = not is_bias
+    return mask
+
+
+class Objective:
+    r"""What training minimizes, built once per ``fit`` or ``cost_and_grad`` call.
+
+    .. math::
+       J(\theta) = \frac{1}{n} \sum_e \ell(y^{(e)}, h_\theta(x^{(e)}))
+                   + \lambda \sum_{i \text{ decayed}} \theta_i^2
+                   \;[+ \beta \sum_j \mathrm{KL}(\rho \| \hat\rho_j)]
+
+    The engines compute the data term (ℓ's mean and its gradient, the sparsity term with it,
+    since ρ̂_j comes from the same pass); this object adds the weight decay, in one place.
+
+    Attributes
+    ----------
+    loss : Loss
+    weight_decay : float
+        λ (seed 001's form; seeds 003–004's λ/2 is ``weight_decay=λ/2``).
+    decay_bias : bool
+    decayed : numpy.ndarray of bool
+        The entries of θ the decay reaches (see :func:`decayed`).
+    sparsity : Sparsity or None
+    """
+
+    def __init__(self, plan, loss, weight_decay=0.0, decay_bias=True, sparsity=None):
+        self.loss, self.weight_decay, self.decay_bias = loss, weight_decay, decay_bias
+        self.sparsity = sparsity
+        self.decayed = decayed(plan, decay_bias)
+
+    def penalty(self, theta):
+        """λ Σ θ_i² over the decayed entries (0 without decay)."""
+        if not self.weight_decay:
+            return 0.0
+        return self.weight_decay * float(np.sum(theta[self.decayed] ** 2))
+
+    def with_penalty(self, cost, grad, theta):
+        """(J, ∇J) from the data term's (cost, grad) at θ: J + λ Σ θ_i², ∇J + 2λθ_i (decayed i)."""
+        if not self.weight_decay:
+            return cost, grad
+        return cost + self.penalty(theta), grad + 2.0 * self.weight_decay * self.decayed * theta
 
 
 def cost_and_grad(net, theta, X, Y, loss="squared", weight_decay=0.0, decay_bias=True,
                   sparsity=None, engine="auto", sparsity_neurons=None):
     """(J(θ), ∇J(θ)) on the examples (X, Y); see :meth:`Network.cost_and_grad`."""
+    from . import loop, runners
     plan = net.plan()
-    size = len(plan.parameters) + 2 * len(plan.norms)
-    theta = np.array(checks.vector(theta, size, "theta"))
+    theta = np.array(checks.vector(theta, plan.size, "theta"))
     X, Y = loop.examples(X, Y, plan)
-    loss = get_loss(loss)
-    weight_decay = checks.option("weight_decay", weight_decay)
-    decay_bias = checks.flag(decay_bias, "decay_bias")
-    sparse = sparsity_of(net, sparsity, sparsity_neurons)
+    objective = Objective(plan, get_loss(loss), checks.option("weight_decay", weight_decay),
+                          checks.flag(decay_bias, "decay_bias"),
+                          sparsity_of(net, sparsity, sparsity_neurons))
     if plan.norms and len(X) < 2:
         raise NetworkError("batch normalization takes its statistics over the examples: "
                            "J(θ) needs at least 2 of them")
     engine = loop.choose_engine(loop.check_engine(engine), plan, len(X))
-    # the batch engine works on arrays of its own; the reference engine on the edges, which
-    # get their values back afterwards
-    before = net.theta() if engine == "reference" else None
-    runner = runners.RUNNERS[engine](net, X, Y, loss, 0.0, None, None, sparse)
+    before = net.theta()  # the engines read and write the network's θ: it gets its values back
+    runner = runners.RUNNERS[engine](net, X, Y, objective.loss, 0.0, None, None,
+                                     objective.sparsity)
     try:
         runner.set_theta(theta)
         with batch.quiet():
             cost, grad = runner.cost_and_gradient()
     finally:
         runner.close()
-        if before is not None:
-            net.set_theta(before)
-    if weight_decay:
-        mask = runner.decayed(decay_bias)
-        cost += weight_decay * float(np.sum(theta[mask] ** 2))
-        grad = grad + 2.0 * weight_decay * mask * theta
+        net.set_theta(before)
+    cost, grad = objective.with_penalty(cost, grad, theta)
     return float(cost), np.asarray(grad, dtype=float)
