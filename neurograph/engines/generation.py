@@ -103,19 +103,20 @@ class Generation:
         edges = [(i, local[n.id], edge) for n in members if n.id not in gated
                  for i, edge in incoming[n.id]]
         self.bias_edges = [(t, edge) for i, t, edge in edges if i.id == 0]
-        self.sum_edges = [(place[i.id], t, edge) for i, t, edge in edges if i.id != 0]
+        sum_edges = [(place[i.id], t, edge) for i, t, edge in edges if i.id != 0]
         # the sources, in the order of the weight block's rows: by block, then column
-        sources = {s for s, _, _ in self.sum_edges}
+        sources = {s for s, _, _ in sum_edges}
         sources.update(place[i.id] for n in members if n.id in gated
                        for i, _ in incoming[n.id] if i.id != 0)
         self.source_list = sorted(sources)
         row = {s: r for r, s in enumerate(self.source_list)}
+        # (its source's row, its target's column, the edge)
+        self.sum_edges = [(row[s], t, edge) for s, t, edge in sum_edges]
         self.gated = [Gated(local[n.id], aggregation_of[n], incoming[n.id], place, row)
                       for n in members if n.id in gated]
         norms = [(local[n.id], norm_of[n]) for n in members if norm_of[n] is not None]
         self.norm = Norms([c for c, _ in norms], [norm for _, norm in norms]) if norms else None
         self.n_sources = len(self.source_list)
-        self.rows = np.array([row[s] for s, _, _ in self.sum_edges], dtype=int)
         self.weights = self.bias = None  # set by store()
 
     def place(self, offsets, block):
@@ -143,15 +144,16 @@ class Generation:
         """Make the weight arrays, in the storage the costs choose: CSR rows where `csr`
         is given (total, the shared weights array, this generation's first place in it),
         else dense or an edge list. `bias`: a view of the engine's bias rows, if it has them."""
+        rows = np.array([r for r, _, _ in self.sum_edges], dtype=int)
         cols = np.array([t for _, t, _ in self.sum_edges], dtype=int)
         edges = [edge for _, _, edge in self.sum_edges]
         shape = (self.n_sources, self.width)
         if csr is not None:
-            self.weights = CsrRows(self.rows, cols, edges, *shape, self.global_sources, *csr)
+            self.weights = CsrRows(rows, cols, edges, *shape, self.global_sources, *csr)
         elif layout.storage_kind(len(edges), *shape) == "dense":
-            self.weights = Dense(self.rows, cols, edges, *shape)
+            self.weights = Dense(rows, cols, edges, *shape)
         else:
-            self.weights = EdgeList(self.rows, cols, edges, *shape)
+            self.weights = EdgeList(rows, cols, edges, *shape)
         self.bias = Bias(self.bias_edges, self.width, bias)
         self.csr = csr is not None
         self.plain_dense = self.weights.dense and not self.gated
