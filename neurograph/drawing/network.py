@@ -167,7 +167,7 @@ def _mark_neurons(ax, net, where, shown, fontsize, radius):
     for j in shown if fontsize >= 5 else ():  # marks smaller than that cannot be read
         neuron = net.neuron(j)
         x, y = where[j]
-        if neuron.aggregation not in (None, "sum"):
+        if neuron.aggregation is not None and not neuron.aggregation.is_sum:
             ax.text(x + 1.05 * radius, y - 1.05 * radius, neuron.aggregation.symbol, ha="left",
                     va="top", fontsize=small, style="italic", zorder=5,
                     gid=f"aggregation:{j}")

@@ -72,7 +72,7 @@ def svg_picture(net, digits=2, bias="label", weights=None):
         out.append(f'<g class="neuron {neuron.kind}" data-id="neuron-{j}">'
                    f'<circle cx="{x}" cy="{y}" r="{r:.1f}" fill="{colour}"/>'
                    f'<text class="id" x="{x}" y="{y}">{j}</text></g>')
-        if neuron.aggregation not in (None, "sum"):
+        if neuron.aggregation is not None and not neuron.aggregation.is_sum:
             out.append(f'<text class="mark" x="{float(x) + r:.1f}" y="{float(y) + 1.6 * r:.1f}">'
                        f'{html_text(neuron.aggregation.symbol)}</text>')
         if neuron.norm is not None:

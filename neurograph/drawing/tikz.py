@@ -279,7 +279,7 @@ class TikzPicture:
         r = shape.radius
         for j in shape.shown if self.show_ids else ():
             neuron = self.net.neuron(j)
-            if neuron.aggregation not in (None, "sum"):
+            if neuron.aggregation is not None and not neuron.aggregation.is_sum:
                 out.append(rf"\node[tag, anchor=north west] at (n{j}.south east) "
                            rf"{{\itshape {tex_text(neuron.aggregation.symbol)}}};")
             if neuron.norm is not None:
