@@ -9,7 +9,12 @@ As seed 004 says, the gradient is checked first (EPSILON = 10⁻⁴); then L-BFG
 the same network is trained again without the sparsity term. Seed 003's two pictures, side
 by side: each hidden neuron's incoming weights, "with just weight regularization" and "plus
 hidden layer sparsity constraint. Note the structure" — localized, oriented edges.
+
+``python examples/sparse_autoencoder.py --quick`` (as the tests run it) does the same on
+2,000 patches with 100 L-BFGS iterations each, and checks the same things.
 """
+
+import sys
 
 import matplotlib
 
@@ -20,10 +25,11 @@ from sklearn.datasets import load_sample_images  # noqa: E402
 
 import neurograph as ng  # noqa: E402
 
+PATCHES, ITERATIONS = (2_000, 100) if "--quick" in sys.argv[1:] else (10_000, 400)
 rng = np.random.default_rng(0)
 images = [image.mean(axis=2) / 255.0 for image in load_sample_images().images]
 patches = []
-for _ in range(10_000):
+for _ in range(PATCHES):
     image = images[rng.integers(len(images))]
     r, c = rng.integers(image.shape[0] - 8), rng.integers(image.shape[1] - 8)
     patches.append(image[r:r + 8, c:c + 8].ravel())
@@ -46,7 +52,7 @@ trained = {}
 for name, penalty in (("weight decay only", None), ("plus sparsity", sparsity)):
     model = net.copy()
     history = model.fit(X, X, loss="half_squared", weight_decay=lam / 2, decay_bias=False,
-                        sparsity=penalty, optimizer="lbfgs", epochs=400)
+                        sparsity=penalty, optimizer="lbfgs", epochs=ITERATIONS)
     trained[name] = model
     print(f"{name:18} J = {history.loss[-1]:.4f} after {history.epochs} L-BFGS iterations")
 
