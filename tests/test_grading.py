@@ -50,7 +50,7 @@ def test_a_file_without_a_header_is_refused():
 
 def test_thirty_variants_and_a_class_marked_from_the_command_line(tmp_path):
     run = lambda *args: subprocess.run([str(SCRIPT), *map(str, args)], cwd=tmp_path,  # noqa
-                                       capture_output=True, text=True, timeout=300)
+                                       capture_output=True, text=True)
     made = run("exercise", "--kind", "sgd", "--sizes", 2, 2, 1, "--seed", 7, "--variants", 30,
                "-o", "sheets")
     assert made.returncode == 0, made.stderr

@@ -35,7 +35,8 @@ def refused(folder, *args, says, status=1):
     """Run the command; it must fail with one line naming the problem and change no file."""
     before = folder_state(folder)
     result = subprocess.run([COMMAND, *map(str, args)], cwd=folder, capture_output=True,
-                            text=True, env={**os.environ, "MPLBACKEND": "Agg"}, timeout=120)
+                            text=True, env={**os.environ, "MPLBACKEND": "Agg"},
+                            stdin=subprocess.DEVNULL)
     assert result.returncode == status, (args, result.stdout, result.stderr[-2000:])
     lines = result.stderr.splitlines()
     assert len(lines) == 1 and "Traceback" not in result.stderr, (args, result.stderr[-2000:])
@@ -47,7 +48,8 @@ def refused(folder, *args, says, status=1):
 
 def runs(folder, *args):
     result = subprocess.run([COMMAND, *map(str, args)], cwd=folder, capture_output=True,
-                            text=True, env={**os.environ, "MPLBACKEND": "Agg"}, timeout=120)
+                            text=True, env={**os.environ, "MPLBACKEND": "Agg"},
+                            stdin=subprocess.DEVNULL)
     assert result.returncode == 0, (args, result.stderr[-2000:])
     return result.stdout
 

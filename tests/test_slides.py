@@ -27,7 +27,7 @@ def compile_tex(path):
         assert shutil.which(tool), f"{tool} is needed: apt-get install {package}"
     result = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error",
                              path.name], cwd=path.parent, capture_output=True, text=True,
-                            timeout=120)
+                            stdin=subprocess.DEVNULL)
     assert result.returncode == 0, result.stdout[-3000:]
     assert "mktexpk" not in result.stdout + result.stderr, "a bitmap font was generated"
     return path.with_suffix(".pdf")
@@ -37,7 +37,7 @@ def pages(pdf, dpi=40):
     """The PDF's pages as arrays of RGB values in [0, 1]."""
     import matplotlib.image as mpimg
     subprocess.run(["pdftoppm", "-png", "-r", str(dpi), pdf.name, "page"], cwd=pdf.parent,
-                   check=True, timeout=120)
+                   check=True)
     return [mpimg.imread(p)[..., :3] for p in sorted(pdf.parent.glob("page-*.png"))]
 
 
