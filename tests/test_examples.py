@@ -16,8 +16,10 @@ EXAMPLES = sorted((ROOT / "examples").glob("*.py"))
 
 EXPECTED = {
     "cascade_spirals.py": ["100% of the 194 training points classified correctly"],
-    "evolve_topologies.py": ["XOR: solved at generation"],
-    "architecture_search.py": ["2-3-3-1 by hand: depth 3, 25 edges"],
+    "evolve_topologies.py": ["XOR: solved at generation", "spirals: after 3 generations",
+                             "wrote evolution.png"],
+    "architecture_search.py": ["2-3-3-1 by hand: depth 3, 25 edges",
+                               "wrote architecture_search.png"],
     "forward_propagation.py": [  # the slide's rounding, then exact
         "in_3 = w_0,3·a_0 + w_1,3·a_1 + w_2,3·a_2 = 5·1 + 1·3 + (−2)·4 = 0",
         "a_4 = g(in_4) = σ(−1) = 0.27",
@@ -69,7 +71,7 @@ def check_digits(out):
 
 CHECKS = {"vanishing_gradients.py": check_vanishing, "regression.py": check_regression,
           "digits.py": check_digits}
-QUICK = {"sparse_autoencoder.py"}
+QUICK = {"sparse_autoencoder.py", "evolve_topologies.py", "architecture_search.py"}
 """Examples run with ``--quick``: the same steps and checks on less data, fewer iterations."""
 
 
