@@ -31,7 +31,7 @@ import numpy as np
 
 from .csr import CsrGenerations
 from .generation import Generation, derivative, index
-from .passes import Propagation
+from .passes import Buffers, Propagation
 
 __all__ = ["BatchEngine", "compile_batch", "quiet"]
 
@@ -52,6 +52,7 @@ class BatchEngine(Propagation):
 
     def __init__(self, plan, sparse=True):
         self.order = plan.order
+        self.buffers = Buffers()  # the passes' arrays, used again when free
         processing = [row[0] for row in plan.forward]
         g_of = {row[0]: row[1] for row in plan.forward}
         level = plan.depth  # a generation is the neurons of one depth
