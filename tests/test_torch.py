@@ -12,11 +12,11 @@ import textwrap
 import numpy as np
 import pytest
 import torch
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import neurograph as ng
-from support import dags, deep_dags, rich_dags_with_batch
+from support import batch_norms_are_conditioned, dags, deep_dags, rich_dags_with_batch
 
 checked = settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
 
@@ -56,6 +56,9 @@ def test_the_module_computes_the_networks_function_and_gradient(example, loss, f
         net.freeze(*sorted(net.w)[0])
     module = net.to_torch().eval()
     agree(module(torch.tensor(X)).detach().numpy(), net.predict(X, engine="reference"))
+    # a normalized neuron constant over the batch multiplies last-bit differences by
+    # 1/√ε ≈ 316 per norm (found: two chained norms of a constant tanh, a 1.8e-12 gap)
+    assume(batch_norms_are_conditioned(net, X))
     J, grad = net.cost_and_grad(net.theta(), X, Y, loss=loss)
     J_torch, grad_torch = module_gradient(net, X, Y, loss)
     agree(J_torch, J)

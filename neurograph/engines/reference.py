@@ -227,10 +227,10 @@ def compile_plan(neurons, pred, succ, inputs, outputs, order, tied=frozenset(), 
     processing = [neurons[j] for j in order if neurons[j].is_processing]
     y_index = {k: index for index, k in enumerate(outputs)}
     forward = [ForwardRow(n, n.activation, [(neurons[i], pred[n.id][i]) for i in sorted(pred[n.id])],
-                          None if n.aggregation == "sum" else n.aggregation, n.norm)
+                          None if n.aggregation.is_sum else n.aggregation, n.norm)
                for n in processing]
     place = {n.id: {i: pos for pos, i in enumerate(sorted(pred[n.id]))} for n in processing
-             if n.aggregation != "sum"}  # i's place among a max/product neuron's terms
+             if not n.aggregation.is_sum}  # i's place among a max/product neuron's terms
     backward = []
     for n in reversed(processing):
         outgoing, gated = [], []
@@ -347,7 +347,7 @@ def group_deltas(group, y, loss):
 def _group_delta_values(a, y, loss):
     """Δ_k = a_k (∂ℓ/∂a_k − Σ_m a_m ∂ℓ/∂a_m) of a softmax group's a_k (targets y_k);
     for cross-entropy exactly a_k Σ_m y_m − y_k."""
-    if loss.exact_for == "softmax":
+    if loss.group_exact:
         total_y = sum(y)
         return [a_k * total_y - y_k for a_k, y_k in zip(a, y)]
     if loss.error is None:
@@ -371,7 +371,7 @@ def output_loss(plan, y, loss):
 def example_loss(plan, y, loss, a, in_):
     """ℓ(y, h_w(x)) from the outputs' a_k and in_k (lists in the order of y)."""
     ell = 0.0
-    exact_group = plan.group and loss.exact_for == "softmax"
+    exact_group = plan.group and loss.group_exact
     for y_k, a_k, in_k, g in zip(y, a, in_, plan.output_activations):
         if not (g.group and exact_group):
             ell += loss.value(y_k, a_k, in_k, g)

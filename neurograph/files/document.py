@@ -46,7 +46,7 @@ def to_document(net):
         entry = {"id": n.id, "kind": n.kind}
         if n.activation is not None:
             entry["activation"] = n.activation.name
-        if n.aggregation not in (None, "sum"):
+        if n.aggregation is not None and not n.aggregation.is_sum:
             entry["aggregation"] = str(n.aggregation)
             newer = True
         if n.norm is not None:

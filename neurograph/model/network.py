@@ -124,7 +124,7 @@ class Network(Constructors, Editing, Propagation, TrainingMethods, Handoffs):
                                       if n.activation is not None},
                          frozen=set(self.frozen),
                          aggregations={j: n.aggregation for j, n in self._neurons.items()
-                                       if n.aggregation not in (None, "sum")},
+                                       if n.aggregation is not None and not n.aggregation.is_sum},
                          norms={j: BatchNorm(**n.norm.state()) for j, n in self._neurons.items()
                                 if n.norm is not None},
                          ties=[list(group) for group in self._ties])

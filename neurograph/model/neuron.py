@@ -157,7 +157,7 @@ class Neuron:
 
     def __repr__(self):
         g = f", {self._activation.name}" if self._activation is not None else ""
-        if self.aggregation not in (None, "sum"):
+        if self.aggregation is not None and not self.aggregation.is_sum:
             g += f", {self.aggregation}"
         if self.norm is not None:
             g += ", batch norm"

@@ -347,7 +347,7 @@ class TorchRunner(_Stepper):
         # … and the outputs, where their activation may leave the loss's domain (the log
         # loss of an identity output): refused as the other engines refuse them
         self.check_outputs = loss.check is not None and any(
-            g.name not in ("logistic", "softmax") for g in self.plan.output_activations)
+            not g.strictly_inside for g in self.plan.output_activations)
         self.fused = isinstance(optimizer, SGD)
 
     def _forward(self, indices, train, remember):
