@@ -38,9 +38,9 @@ if xor.solved_at is None:
 POPULATION, GENERATIONS = (10, 3) if "--quick" in sys.argv[1:] else (30, 12)  # the spirals'
 S, T = ng.datasets.spirals()
 start = time.perf_counter()
-spirals = ng.evolve(S / 6.5, T, population=POPULATION, generations=GENERATIONS, seed=0, epochs=30, lr=0.03,
-                    batch_size=16, optimizer="adam", size_penalty=1e-4, activations=("tanh",),
-                    loss="log", n_jobs=2)
+spirals = ng.evolve(S / 6.5, T, population=POPULATION, generations=GENERATIONS, seed=0,
+                    epochs=30, lr=0.03, batch_size=16, optimizer="adam", size_penalty=1e-4,
+                    activations=("tanh",), loss="log", n_jobs=2)
 last = spirals.history[-1]
 print(f"\nspirals: after {len(spirals.history)} generations ({time.perf_counter() - start:.1f} s)"
       f" the best has {last['hidden']} hidden neurons, {last['edges']} edges, depth "

@@ -46,6 +46,7 @@ EXPECTED = {
     "symmetry.py": ["identical after 2000 epochs: True", "identical after 2000 epochs: False",
                     "XOR predictions [0, 1, 1, 0]"],
     "deep_vs_wide.py": ["2-6-1            18       7", "2-3-3-1          18       7"],
+    "self_taught.py": ["after 100 L-BFGS iterations", "softmax on 100 labelled digits"],
     "sparse_autoencoder.py": ["2,000 patches of 8×8 pixels", "after 100 L-BFGS iterations",
                               "wrote sparse_autoencoder.png"],
 }
@@ -71,7 +72,8 @@ def check_digits(out):
 
 CHECKS = {"vanishing_gradients.py": check_vanishing, "regression.py": check_regression,
           "digits.py": check_digits}
-QUICK = {"sparse_autoencoder.py", "evolve_topologies.py", "architecture_search.py"}
+QUICK = {"sparse_autoencoder.py", "evolve_topologies.py", "architecture_search.py",
+         "self_taught.py"}
 """Examples run with ``--quick``: the same steps and checks on less data, fewer iterations."""
 
 
