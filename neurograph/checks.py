@@ -15,8 +15,8 @@ import numpy as np
 
 from .errors import NetworkError, describe
 
-__all__ = ["MAX_ID", "OPTIONS", "Count", "Number", "edge", "flag", "generator", "matrix", "named",
-           "neuron_id", "option", "vector", "weight"]
+__all__ = ["MAX_ID", "OPTIONS", "Count", "Number", "array", "edge", "flag", "generator", "matrix",
+           "named", "neuron_id", "option", "vector", "weight"]
 
 MAX_ID = 2 ** 31 - 1
 """The largest neuron id: ids are 0 … 2³¹ − 1, so that every file format can hold them."""
@@ -84,6 +84,15 @@ def vector(values, length, what):
     if not np.isfinite(array).all():
         raise NetworkError(f"{what} must be finite; received {describe(values)}")
     return array.tolist()
+
+
+def array(values, length, what):
+    """:func:`vector`'s check, as a new float64 numpy array (θ of a large network, cheaply)."""
+    if isinstance(values, np.ndarray) and values.shape == (length,) and values.dtype == float:
+        if not np.isfinite(values).all():
+            raise NetworkError(f"{what} must be finite; received {describe(values)}")
+        return values.copy()
+    return np.array(vector(values, length, what))
 
 
 def matrix(values, n_cols, what):

@@ -8,7 +8,8 @@ read straight from the sources' rows, and the backward pass *pulls*: each genera
 Σ_k w_jk Δ_k is one CSR product of its outgoing edges with the rows of Δ. Their ∂J/∂w_ij
 come neuron by neuron (its sources' rows times its Δ row) or, for a run of consecutive
 generations, from one BLAS product with the rows their sources span, whichever costs less
-for the batch at hand; their weights are stepped all at once.
+for the batch at hand — or, for a batch of a few examples, for every edge at once from its
+rows of A and Δ; their weights are stepped all at once.
 """
 
 import numpy as np
@@ -38,6 +39,7 @@ class CsrGenerations:
             sources.append(gen.weights.global_rows)
         self.trainable = np.concatenate([gen.weights.trainable for gen in chosen])
         targets, sources = np.concatenate(targets), np.concatenate(sources)
+        self.targets, self.sources = targets, sources  # each weight's edge, as rows of a pass
         self.groups = self._runs(chosen, targets, sources)
         self.out_order = np.lexsort((targets, sources))  # by source, then target
         self.out_w = self.w[self.out_order]
@@ -87,12 +89,19 @@ class CsrGenerations:
         """Σ over the batch of Δ_j a_i for every edge, in the order of :attr:`w`, from A and
         D, a pass's activations and Δ (neuron-major, a row per neuron). Each run of
         generations takes the cheaper way for this batch's size (see GRADIENT_PER_EDGE)."""
-        grad = np.empty(len(self.w))
         n = A.shape[1]
+        ways = []  # each run's cheaper way, and its cost
         for run, sources, flat, entries, (width, span, neurons, edges) in self.groups:
             by_neuron = (neurons * layout.PER_NEURON_CALL
                          + edges * n * layout.GRADIENT_PER_EDGE)
-            if by_neuron <= width * span * n * layout.per_entry(width) + layout.PER_BLOCK_CALL:
+            by_block = width * span * n * layout.per_entry(width) + layout.PER_BLOCK_CALL
+            ways.append((by_neuron <= by_block, min(by_neuron, by_block)))
+        if len(self.w) * (layout.GATHER_PER_EDGE + n * layout.GATHER_PER_EDGE_EXAMPLE) \
+                < sum(cost for _, cost in ways):  # few examples: every edge's rows at once
+            return np.einsum("en,en->e", D[self.targets], A[self.sources])
+        grad = np.empty(len(self.w))
+        for (run, sources, flat, entries, _), (neuron_by_neuron, _) in zip(self.groups, ways):
+            if neuron_by_neuron:
                 for gen in run:
                     gen.weights.edge_gradients(A, D[gen.span], grad)
             else:

@@ -38,15 +38,15 @@ class Norms:
         self.norms = norms
         self.eps = np.array([norm.eps for norm in norms])
         self.theta_index = None  # θ's index of each γ (β follows): set by the engine
-        self.read()
+        self.gamma_slots = np.array([norm.scale_slot.slot for norm in norms], dtype=np.intp)
+        self.beta_slots = np.array([norm.shift_slot.slot for norm in norms], dtype=np.intp)
 
-    def read(self):
-        self.gamma = np.array([norm.gamma for norm in self.norms])
-        self.beta = np.array([norm.beta for norm in self.norms])
+    def read(self, theta):
+        """γ_j and β_j from the network's θ array."""
+        self.gamma, self.beta = theta[self.gamma_slots], theta[self.beta_slots]
 
-    def write(self):
-        for norm, gamma, beta in zip(self.norms, self.gamma.tolist(), self.beta.tolist()):
-            norm.gamma, norm.beta = gamma, beta
+    def write(self, theta):
+        theta[self.gamma_slots], theta[self.beta_slots] = self.gamma, self.beta
 
     def normalize(self, a, train):
         """(â, the batch's statistics or None): â_j = γ_j (a_j − μ)/√(ε + σ²) + β_j in the
@@ -157,7 +157,7 @@ class Generation:
         self.bias = Bias(self.bias_edges, self.width, bias)
         self.csr = csr is not None
         self.plain_dense = self.weights.dense and not self.gated
-        self.edge_slots = None
+        self.edge_slots = self.slots = None
 
     def slot_edges(self):
         """Every Edge of this generation, in the order of :meth:`slot_values`."""
@@ -188,18 +188,24 @@ class Generation:
         parts += [gated.gradients(delta, kept) for gated, kept in zip(self.gated, terms)]
         return np.concatenate(parts)
 
-    def read_weights(self):
-        """Weights from the edges into this generation's arrays."""
-        edges = self.slot_edges()
-        self.set_slot_values(np.fromiter((e.weight for e in edges), float, len(edges)))
-        if self.norm is not None:
-            self.norm.read()
+    def theta_slots(self):
+        """Where each edge of :meth:`slot_edges` keeps its weight in the network's θ array."""
+        if self.slots is None:
+            self.slots = np.array([edge.slot for edge in self.slot_edges()], dtype=np.intp)
+        return self.slots
 
-    def write_weights(self):
-        for edge, w_ij in zip(self.slot_edges(), self.slot_values().tolist()):
-            edge.weight = w_ij
+    def read_weights(self, theta):
+        """Weights (and γ, β) from the network's θ array into this generation's arrays: a
+        gather, no loop over the edges."""
+        self.set_slot_values(theta[self.theta_slots()])
         if self.norm is not None:
-            self.norm.write()
+            self.norm.read(theta)
+
+    def write_weights(self, theta):
+        """This generation's weights (and γ, β) into the network's θ array: a scatter."""
+        theta[self.theta_slots()] = self.slot_values()
+        if self.norm is not None:
+            self.norm.write(theta)
 
     def sources(self, A):
         """The sources' activations (examples × sources) from the pass's neuron-major array;

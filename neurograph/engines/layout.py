@@ -37,6 +37,10 @@ GRADIENT_PER_EDGE = 0.6
 PER_NEURON_CALL = 2000.0
 PER_BLOCK_CALL = 10000.0
 GROUP_WIDTH = 64
+# … or, for a batch of a few examples, every edge at once: its source's row of A and its
+# target's row of Δ gathered, multiplied and summed (ns per edge, and per edge and example).
+GATHER_PER_EDGE = 4.0
+GATHER_PER_EDGE_EXAMPLE = 5.0
 
 
 def per_entry(width):

@@ -345,8 +345,7 @@ class Network(Constructors, Editing, Propagation, TrainingMethods, Handoffs):
         The whole vector is checked (its length, every entry finite) before anything is set.
         """
         plan = self.plan()
-        size = len(plan.parameters) + 2 * len(plan.norms)
-        plan.set_theta(checks.vector(theta, size, "theta"))
+        plan.set_theta(checks.array(theta, plan.size, "theta"))
 
     # ------------------------------------------------------------ J(θ) (training/)
 

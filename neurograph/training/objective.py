@@ -81,7 +81,7 @@ def cost_and_grad(net, theta, X, Y, loss="squared", weight_decay=0.0, decay_bias
     """(J(θ), ∇J(θ)) on the examples (X, Y); see :meth:`Network.cost_and_grad`."""
     from . import loop, runners
     plan = net.plan()
-    theta = np.array(checks.vector(theta, plan.size, "theta"))
+    theta = checks.array(theta, plan.size, "theta")
     X, Y = loop.examples(X, Y, plan)
     objective = Objective(plan, get_loss(loss), checks.option("weight_decay", weight_decay),
                           checks.flag(decay_bias, "decay_bias"),
@@ -90,15 +90,17 @@ def cost_and_grad(net, theta, X, Y, loss="squared", weight_decay=0.0, decay_bias
         raise NetworkError("batch normalization takes its statistics over the examples: "
                            "J(θ) needs at least 2 of them")
     engine = loop.choose_engine(loop.check_engine(engine), plan, len(X))
-    before = net.theta()  # the engines read and write the network's θ: it gets its values back
-    runner = runners.RUNNERS[engine](net, X, Y, objective.loss, 0.0, None, None,
-                                     objective.sparsity)
+    before = plan.theta()  # the engines read the network's θ, which gets its values back
+    plan.set_theta(theta)
     try:
-        runner.set_theta(theta)
-        with batch.quiet():
-            cost, grad = runner.cost_and_gradient()
+        runner = runners.RUNNERS[engine](net, X, Y, objective.loss, 0.0, None, None,
+                                         objective.sparsity)
+        try:
+            with batch.quiet():
+                cost, grad = runner.cost_and_gradient()
+        finally:
+            runner.close()
     finally:
-        runner.close()
-        net.set_theta(before)
+        plan.set_theta(before)
     cost, grad = objective.with_penalty(cost, grad, theta)
     return float(cost), np.asarray(grad, dtype=float)
