@@ -14,7 +14,7 @@ SCRIPT = Path(sys.executable).parent / "neurograph"
 
 def neurograph(*args, cwd, ok=True):
     result = subprocess.run([str(SCRIPT), *map(str, args)], cwd=cwd, capture_output=True,
-                            text=True, timeout=120)
+                            text=True, stdin=subprocess.DEVNULL)
     if ok:
         assert result.returncode == 0, result.stderr
     return result

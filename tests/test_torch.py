@@ -224,13 +224,14 @@ def test_distributed_data_parallel_replicas_end_as_one_process(tmp_path):
     env["GLOO_SOCKET_IFNAME"] = "lo"  # the loopback interface, whatever the host's name
     replicas = [subprocess.Popen([sys.executable, str(script), str(rank), "2",
                                   str(tmp_path / f"rank{rank}.json")], env=env,
-                                 stderr=subprocess.PIPE, text=True)
+                                 stdin=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
                 for rank in range(2)]
-    errors = [p.communicate(timeout=120)[1] for p in replicas]
+    errors = [p.communicate()[1] for p in replicas]
     assert [p.returncode for p in replicas] == [0, 0], "\n".join(e[-2000:] for e in errors)
     # a port of its own: the pair's port may still be held (TIME_WAIT) as they close
     subprocess.run([sys.executable, str(script), "0", "1", str(tmp_path / "single.json")],
-                   env={**env, "MASTER_PORT": str(free_port())}, check=True, timeout=120)
+                   env={**env, "MASTER_PORT": str(free_port())}, check=True,
+                   stdin=subprocess.DEVNULL)
     single = json.loads((tmp_path / "single.json").read_text())
     for rank in range(2):
         agree(json.loads((tmp_path / f"rank{rank}.json").read_text()), single)
