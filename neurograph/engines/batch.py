@@ -212,10 +212,6 @@ class BatchEngine(Propagation):
             change += bias_decay * self.bias[processing]
         self.bias[processing] -= change * self.bias_mask[processing]
 
-    def penalty(self, decay_bias):
-        """Σ w_ij² over the trainable edges (the bias edges with `decay_bias`)."""
-        return sum(gen.penalty(decay_bias) for gen in self.generations)
-
     def _place_theta(self, plan):
         """Where each entry of θ (``net.theta()``) lives in the generations' arrays."""
         slot_of = {edge: p for p, (_, edge) in enumerate(plan.parameters)}

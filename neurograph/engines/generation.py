@@ -263,9 +263,3 @@ class Generation:
             self.weights.step(source, delta, rate, decay)
         if bias:
             self.bias.step(delta, rate, bias_decay)
-
-    def penalty(self, decay_bias):
-        total = self.weights.penalty()
-        if decay_bias:
-            total += self.bias.penalty()
-        return total

@@ -83,10 +83,10 @@ class Plan:
         The output neurons of a group activation (softmax), with their index in y.
     edges : list of (Neuron, Edge, Neuron)
         Every edge as (neuron i, edge, neuron j), in the order of `forward`.
-    weights, biases : list of (Neuron, Edge, Neuron)
+    weights, biases : list of (Neuron, int, Neuron)
         The trainable (not frozen) edges into sum neurons that share their weight with no
-        other edge, from processing or input neurons and from the bias neuron 0: what
-        an update step changes edge by edge.
+        other edge, from processing or input neurons and from the bias neuron 0, as (neuron
+        i, the slot of w_ij in θ, neuron j): what an update step changes edge by edge.
     shared : list of (Edge, list of (Neuron, Neuron, int or None), bool)
         The other trainable weights — tied groups, and edges into max/product neurons —
         with the (neuron i, neuron j, place among j's terms or None) of each edge that uses
@@ -110,8 +110,8 @@ class Plan:
         place columns by it, and the batch engine's generations are its levels.
     """
 
-    __slots__ = ("store", "order", "bias", "inputs", "outputs", "forward", "backward", "edges", "weights",
-                 "biases", "trainable", "shared", "parameters", "norms", "slopes", "places",
+    __slots__ = ("store", "order", "bias", "inputs", "outputs", "forward", "backward", "edges",
+                 "weights", "biases", "trainable", "shared", "parameters", "norms", "slopes", "places",
                  "depth", "output_activations", "group", "_index")
 
     def __init__(self, order, bias, inputs, outputs, forward, backward, tied=frozenset(),
@@ -136,8 +136,6 @@ class Plan:
                     members.setdefault(edge, []).append((neuron_i, neuron_j, place))
         plain = [triple for triple in self.trainable if triple[1] not in members] \
             if members else self.trainable
-        self.weights = [triple for triple in plain if triple[0].id != 0]
-        self.biases = [triple for triple in plain if triple[0].id == 0]
         self.shared = [(edge, uses, all(n_i.id == 0 for n_i, _, _ in uses))
                        for edge, uses in members.items()]
         parameters = sorted(((neuron_i.id, neuron_j.id), edge)
@@ -150,6 +148,11 @@ class Plan:
         self._index = None
         self.norms = sorted(((neuron, norm) for neuron, _, _, _, norm in forward
                              if norm is not None), key=lambda pair: pair[0].id)
+        if store is not None:
+            self._pack()
+        # the plain weights, as an update step visits them: (neuron i, slot ij, neuron j)
+        self.weights = [(n_i, edge.slot, n_j) for n_i, edge, n_j in plain if n_i.id != 0]
+        self.biases = [(n_i, edge.slot, n_j) for n_i, edge, n_j in plain if n_i.id == 0]
         self.slopes = {}
         self.output_activations = _output_activations(forward, outputs)
         self.group = [(neuron, k) for k, (neuron, g) in
@@ -160,6 +163,17 @@ class Plan:
         for neuron_j, _, incoming, _, _ in forward:
             self.depth[neuron_j.id] = 1 + max((self.depth[neuron_i.id] for neuron_i, _ in incoming
                                                if neuron_i.id != 0), default=0)
+
+    def _pack(self):
+        """Lay the θ array out in the order of ``net.theta_edges()``: the trainable weights (a
+        tied group once), then γ_j and β_j of each batch-normalized neuron, then the frozen
+        weights; the slots of removed edges are dropped. θ is then its first :attr:`size`
+        entries."""
+        norms = [slot for _, norm in self.norms for slot in (norm.scale_slot, norm.shift_slot)]
+        for slot in norms:  # a norm new to this network brings its γ_j, β_j into θ
+            slot.move_to(self.store)
+        frozen = {id(edge): edge for _, edge, _ in self.edges if edge.frozen}
+        self.store.pack([edge for _, edge in self.parameters] + norms + list(frozen.values()))
 
     def with_activations(self, replacements):
         """A plan that uses other activations for some neurons (``{neuron: Activation}``).
@@ -530,8 +544,7 @@ def gradient_step(plan, lr, weight_decay=0.0, decay_bias=True):
     decay = 2.0 * (lr * weight_decay)  # (2α)λ would be ∞·0 = NaN for α near the largest float
     within, low, high = True, -WEIGHT_LIMIT, WEIGHT_LIMIT
     for edges, decay_ij in ((plan.weights, decay), (plan.biases, decay if decay_bias else 0.0)):
-        for neuron_i, edge, neuron_j in edges:
-            ij = edge.slot
+        for neuron_i, ij, neuron_j in edges:
             w_ij = w[ij]
             # w_ij ← w_ij − α ∂J/∂w_ij, ∂J/∂w_ij = Δ_j a_i (+ 2λ w_ij with decay)
             if decay_ij:

@@ -13,7 +13,7 @@ three forms, chosen once when the engine is compiled (see :mod:`neurograph.engin
 Beside them, :class:`Bias` holds the bias edges and :class:`Gated` a max or product
 neuron's terms w_ij a_i. Every class answers the same questions: its ``edges`` (in the
 order of its :meth:`values`), :meth:`values`, :meth:`set_values`, :meth:`gradients` (Σ over
-the batch of ∂ℓ/∂w for each edge), :meth:`step` and :meth:`penalty`; the edge forms also
+the batch of ∂ℓ/∂w for each edge), :meth:`step`; the edge forms also
 compute the weighted sums (:meth:`weighted_sum`) and push Σ_k w_jk Δ_k back
 (:meth:`sums`).
 """
@@ -50,10 +50,6 @@ class Edges:
 
     def restore(self, saved):
         self.w[...] = saved
-
-    def penalty(self):
-        """Σ w_ij² over the trainable edges."""
-        return float(np.sum(self.values()[self.trainable] ** 2))
 
 
 class Dense(Edges):
@@ -227,9 +223,6 @@ class Bias:
         if decay:
             change += decay * self.b
         self.b -= change if self.full else change * self.mask
-
-    def penalty(self):
-        return float(np.sum(self.b[self.cols][self.trainable] ** 2))
 
 
 class Gated:

@@ -275,20 +275,8 @@ class Network(Constructors, Editing, Propagation, TrainingMethods, Handoffs):
                 plan = reference.compile_plan(self._neurons, self._pred, self._succ,
                                               self._inputs, self._outputs, order, tied,
                                               self.parameters)
-                self._pack(plan)
                 self._plan = plan
         return self._plan
-
-    def _pack(self, plan):
-        """Lay θ out in the order of :meth:`theta_edges`: the trainable weights (a tied group
-        once), then γ_j and β_j of each batch-normalized neuron, then the frozen weights; the
-        slots of removed edges are dropped."""
-        trainable = [edge for _, edge in plan.parameters]
-        norms = [slot for _, norm in plan.norms for slot in (norm.scale_slot, norm.shift_slot)]
-        for slot in norms:  # a norm new to this network brings its γ_j, β_j into θ
-            slot.move_to(self.parameters)
-        frozen = {id(edge): edge for _, edge, _ in plan.edges if edge.frozen}
-        self.parameters.pack(trainable + norms + list(frozen.values()))
 
     @property
     def stage(self):

@@ -41,9 +41,6 @@ class Runner(Protocol):
     def evaluate(self, X, Y):
         """(mean ℓ, the outputs) on X (None: the training set)."""
 
-    def penalty(self, decay_bias):
-        """Σ w_ij² over the decayed edges."""
-
     def largest_weight(self):
         """max |w_ij| (NaN if a weight is NaN)."""
 
@@ -73,6 +70,13 @@ def decayed(plan, decay_bias):
     for edge, _, is_bias in plan.shared:  # a tied group is a bias only if all its edges are
         mask[plan.index[edge]] = not is_bias
     return mask
+
+
+def largest(values):
+    """max |v| over an array (NaN if any entry is NaN; 0 if it is empty)."""
+    if not values.size:
+        return 0.0
+    return float(np.max(np.abs(values)))  # NaN propagates through max
 
 
 class _Stepper:
@@ -142,23 +146,11 @@ class ReferenceRunner(_Stepper):
         if not self.fused:
             self.step_theta(indices, lr, weight_decay, decay_bias)
             return
-        plan = self.plan
-        if len(indices) == 1:  # plain SGD: w_ij ← w_ij − α Δ_j a_i
+        if len(indices) == 1:  # NEURALNETTRAIN: w_ij ← w_ij − α Δ_j a_i, the lecture's loop
             self._backpropagate(*self.examples[indices[0]])
-            reference.gradient_step(plan, lr, weight_decay, decay_bias)
+            reference.gradient_step(self.plan, lr, weight_decay, decay_bias)
             return
-        # a mini-batch B: ∂J/∂w_ij = (1/|B|) Σ_{e∈B} Δ_j^(e) a_i^(e)
-        total = [0.0] * len(plan.edges)
-        for e in indices:
-            self._backpropagate(*self.examples[e])
-            total = [t + neuron_j.delta * neuron_i.a
-                     for t, (neuron_i, _, neuron_j) in zip(total, plan.edges)]
-        average = {edge: t / len(indices) for t, (_, edge, _) in zip(total, plan.edges)}
-        decay = 2.0 * (lr * weight_decay)
-        for edges, decay_ij in ((plan.weights, decay), (plan.biases, decay if decay_bias else 0.0)):
-            for _, edge, _ in edges:
-                w_ij = edge.weight
-                edge.weight = w_ij - lr * average[edge] - decay_ij * w_ij
+        self.step_theta(indices, lr, weight_decay, decay_bias)  # a mini-batch: θ at once
 
     def _backpropagate(self, x, y):
         plan = self.plan if self.dropout is None else self.dropout.draw()
@@ -181,15 +173,8 @@ class ReferenceRunner(_Stepper):
             cost += self.sparsity.terms([s / len(examples) for s in sums])[0]
         return cost, np.array(outputs)
 
-    def penalty(self, decay_bias):
-        if not self.fused:
-            return float(np.sum(self.theta()[self.decayed(decay_bias)] ** 2))
-        chosen = self.plan.weights + self.plan.biases if decay_bias else self.plan.weights
-        return sum(edge.weight ** 2 for _, edge, _ in chosen)
-
     def largest_weight(self):
-        weights = [abs(edge.weight) for _, edge, _ in self.plan.edges]
-        return max(weights, default=0.0) if sum(weights) == sum(weights) else math.nan
+        return largest(self.plan.store.array())
 
     def snapshot(self):
         return self.theta()
@@ -288,11 +273,6 @@ class BatchRunner(_Stepper):
         outputs = self.engine.outputs_of(A)
         penalty, _ = self._sparsity_terms(A)
         return float(np.mean(self.engine.losses(Y, self.loss, IN, A))) + penalty, outputs
-
-    def penalty(self, decay_bias):
-        if not self.fused:
-            return float(np.sum(self.theta()[self.decayed(decay_bias)] ** 2))
-        return self.engine.penalty(decay_bias)
 
     def largest_weight(self):
         return self.engine.largest_weight()
@@ -408,9 +388,6 @@ class TorchRunner(_Stepper):
             outputs = module(X)
             J = self.loss_of(outputs, Y)
         return float(J), outputs.cpu().numpy()
-
-    def penalty(self, decay_bias):
-        return float(np.sum(self.theta()[self.decayed(decay_bias)] ** 2))
 
     def largest_weight(self):
         theta = self.module.theta.detach()
