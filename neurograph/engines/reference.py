@@ -11,8 +11,6 @@ so a change to ``net.w`` is seen at once, and an update writes θ in place.
 import math
 from typing import NamedTuple
 
-import numpy as np
-
 from ..errors import DivergedError, NetworkError
 
 __all__ = ["Plan", "ForwardRow", "BackwardRow", "compile_plan", "forward_propagate", "back_propagate", "gradient_step",

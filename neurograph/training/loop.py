@@ -95,8 +95,9 @@ def fit(net, X, Y, lr=0.5, epochs=100, batch_size=1, loss="squared", weight_deca
     minimize = optimizers.scipy_minimize() if full_batch else None  # scipy there, or say so
     bar = _progress_bar(progress, epochs)
     runner = RUNNERS[choose_engine(engine, plan, batch_size)](
-        net, X, Y, loss, dropout, rng, None if full_batch else optimizers.make_optimizer(optimizer),
-        sparse, **({} if engine != "torch" else {"device": device}))
+        net, X, Y, objective, dropout, rng,
+        None if full_batch else optimizers.make_optimizer(optimizer),
+        **({} if engine != "torch" else {"device": device}))
     history, labels = History(), labels_of(Y)
     before, calm = (runner.snapshot(), net.values()), 0
     if full_batch:
@@ -112,7 +113,7 @@ def fit(net, X, Y, lr=0.5, epochs=100, batch_size=1, loss="squared", weight_deca
                 else np.arange(len(X))
             # for each i in L: BACKPROPAGATE((x_i, y_i)), then w_ij ← w_ij − α Δ_j a_i
             for batch in batches(order, batch_size, merge_single=bool(plan.norms)):
-                runner.update(batch, lr, weight_decay, decay_bias)
+                runner.update(batch, lr)
             # J(w) on the training set, with the weight decay term λ Σ w_ij²
             cost, outputs = runner.evaluate(None, Y)
             cost += objective.penalty(runner.theta())

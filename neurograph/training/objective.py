@@ -69,11 +69,17 @@ class Objective:
             return 0.0
         return self.weight_decay * float(np.sum(theta[self.decayed] ** 2))
 
+    def gradient(self, grad, theta, decayed=None):
+        """∇J from the data term's gradient at θ: + 2λθ_i for the decayed i. Arrays of numpy
+        or torch alike (`decayed`: the mask as such an array, default :attr:`decayed`)."""
+        if not self.weight_decay:
+            return grad
+        mask = self.decayed if decayed is None else decayed
+        return grad + 2.0 * self.weight_decay * mask * theta
+
     def with_penalty(self, cost, grad, theta):
         """(J, ∇J) from the data term's (cost, grad) at θ: J + λ Σ θ_i², ∇J + 2λθ_i (decayed i)."""
-        if not self.weight_decay:
-            return cost, grad
-        return cost + self.penalty(theta), grad + 2.0 * self.weight_decay * self.decayed * theta
+        return cost + self.penalty(theta), self.gradient(grad, theta)
 
 
 def cost_and_grad(net, theta, X, Y, loss="squared", weight_decay=0.0, decay_bias=True,
@@ -93,8 +99,7 @@ def cost_and_grad(net, theta, X, Y, loss="squared", weight_decay=0.0, decay_bias
     before = plan.theta()  # the engines read the network's θ, which gets its values back
     plan.set_theta(theta)
     try:
-        runner = runners.RUNNERS[engine](net, X, Y, objective.loss, 0.0, None, None,
-                                         objective.sparsity)
+        runner = runners.RUNNERS[engine](net, X, Y, objective)
         try:
             with batch.quiet():
                 cost, grad = runner.cost_and_gradient()

@@ -21,8 +21,9 @@ __all__ = ["Runner", "ReferenceRunner", "BatchRunner", "TorchRunner", "RUNNERS"]
 class Runner(Protocol):
     """What the training loop needs from an engine, for one run of ``fit``."""
 
-    def update(self, indices, lr, weight_decay, decay_bias):
-        """One gradient step from the examples `indices` (their average Δ_j a_i)."""
+    def update(self, indices, lr):
+        """One step of the run's objective from the examples `indices` (their average
+        Δ_j a_i, and the weight decay's term)."""
 
     outputs: object
     """The outputs (n × outputs) of the last :meth:`cost_and_gradient` over all the examples,
@@ -57,21 +58,6 @@ class Runner(Protocol):
         """Undo whatever the run set up (always called)."""
 
 
-def decayed(plan, decay_bias):
-    """Which entries of θ weight decay reaches (a boolean array): every weight, except the
-    bias edges' without `decay_bias` (a tied group counts as a bias when all its edges
-    are), and never γ or β."""
-    mask = np.zeros(len(plan.parameters) + 2 * len(plan.norms), dtype=bool)
-    if decay_bias:
-        mask[:len(plan.parameters)] = True
-        return mask
-    mask[:len(plan.parameters)] = np.fromiter((key[0] != 0 for key, _ in plan.parameters),
-                                              bool, len(plan.parameters))
-    for edge, _, is_bias in plan.shared:  # a tied group is a bias only if all its edges are
-        mask[plan.index[edge]] = not is_bias
-    return mask
-
-
 def largest(values):
     """max |v| over an array (NaN if any entry is NaN; 0 if it is empty)."""
     if not values.size:
@@ -81,23 +67,14 @@ def largest(values):
 
 class _Stepper:
     """The update every runner shares when it is not plain SGD on a plain network:
-    θ ← the optimizer's step on (1/|B|) Σ ∂ℓ/∂θ + 2λθ, refused beyond ±WEIGHT_LIMIT."""
+    θ ← the optimizer's step on ∇J = (1/|B|) Σ ∂ℓ/∂θ + 2λθ, refused beyond ±WEIGHT_LIMIT."""
 
     outputs = None
 
-    def decayed(self, decay_bias):
-        """:func:`decayed` for this run's plan, computed once."""
-        masks = self.__dict__.setdefault("masks", {})
-        if decay_bias not in masks:
-            masks[decay_bias] = decayed(self.plan, decay_bias)
-        return masks[decay_bias]
-
-    def step_theta(self, indices, lr, weight_decay, decay_bias):
+    def step_theta(self, indices, lr):
         _, grad = self.cost_and_gradient(indices, remember=True)
         theta = self.theta()
-        if weight_decay:
-            grad = grad + 2.0 * weight_decay * self.decayed(decay_bias) * theta
-        new = self.optimizer.step(theta, grad, lr)
+        new = self.optimizer.step(theta, self.objective.gradient(grad, theta), lr)
         if not np.all(np.abs(new) <= reference.WEIGHT_LIMIT):
             raise DivergedError("this update would take a parameter beyond ±1e100 or make it "
                                 "NaN; the weights were left as they were")
@@ -107,11 +84,13 @@ class _Stepper:
 class ReferenceRunner(_Stepper):
     """Training steps and evaluation by the reference engine, one neuron at a time."""
 
-    def __init__(self, net, X, Y, loss, dropout, rng, optimizer=None, sparsity=None):
-        self.plan, self.loss = net.plan(), loss
+    def __init__(self, net, X, Y, objective, dropout=0.0, rng=None, optimizer=None):
+        self.plan, self.objective = net.plan(), objective
+        self.loss, self.sparsity = objective.loss, objective.sparsity
+        sparsity = self.sparsity
         self.examples = list(zip(X.tolist(), Y.tolist()))
         self.dropout = Dropout(self.plan, dropout, rng) if dropout else None
-        self.optimizer, self.sparsity = optimizer, sparsity
+        self.optimizer = optimizer
         self.fused = isinstance(optimizer, SGD) and self.plan.plain and sparsity is None
 
     def theta(self):
@@ -142,15 +121,13 @@ class ReferenceRunner(_Stepper):
             self.outputs = np.array(outputs) if indices is None else None
         return total / len(chosen), np.asarray(grad) / len(chosen)
 
-    def update(self, indices, lr, weight_decay, decay_bias):
-        if not self.fused:
-            self.step_theta(indices, lr, weight_decay, decay_bias)
-            return
-        if len(indices) == 1:  # NEURALNETTRAIN: w_ij ← w_ij − α Δ_j a_i, the lecture's loop
+    def update(self, indices, lr):
+        if self.fused and len(indices) == 1:  # NEURALNETTRAIN: the lecture's loop, edge by edge
             self._backpropagate(*self.examples[indices[0]])
-            reference.gradient_step(self.plan, lr, weight_decay, decay_bias)
+            reference.gradient_step(self.plan, lr, self.objective.weight_decay,
+                                    self.objective.decay_bias)
             return
-        self.step_theta(indices, lr, weight_decay, decay_bias)  # a mini-batch: θ at once
+        self.step_theta(indices, lr)  # θ at once
 
     def _backpropagate(self, x, y):
         plan = self.plan if self.dropout is None else self.dropout.draw()
@@ -195,11 +172,13 @@ class BatchRunner(_Stepper):
     Dropout draws the same random numbers in the same order as the reference runner.
     """
 
-    def __init__(self, net, X, Y, loss, dropout, rng, optimizer=None, sparsity=None):
-        self.engine, self.X, self.Y, self.loss = batch.compile_batch(net), X, Y, loss
+    def __init__(self, net, X, Y, objective, dropout=0.0, rng=None, optimizer=None):
+        self.engine, self.X, self.Y, self.objective = batch.compile_batch(net), X, Y, objective
+        self.loss = loss = objective.loss
+        self.sparsity = sparsity = objective.sparsity
         self.plan = net.plan()
         self.dropout, self.rng = dropout, rng
-        self.optimizer, self.sparsity = optimizer, sparsity
+        self.optimizer = optimizer
         self.fused = isinstance(optimizer, SGD) and self.engine.plain and sparsity is None
         if sparsity is not None:  # where the penalised neurons stand in the blocks
             places = [self.engine.place[neuron.id] for neuron in sparsity.neurons]
@@ -251,10 +230,11 @@ class BatchRunner(_Stepper):
         return float(np.sum(self.engine.losses(Y, self.loss, P.IN, P.A))) / n + penalty, \
             self.engine.gradient(P, D) / n
 
-    def update(self, indices, lr, weight_decay, decay_bias):
+    def update(self, indices, lr):
         if not self.fused:
-            self.step_theta(indices, lr, weight_decay, decay_bias)
+            self.step_theta(indices, lr)
             return
+        weight_decay, decay_bias = self.objective.weight_decay, self.objective.decay_bias
         if self.engine.plain_layers and not self.dropout:  # the lectures' layers: one pass
             self.engine.sgd_layers(self.X[indices], self.Y[indices], self.loss, lr,
                                    weight_decay, decay_bias, self.checked, self.sums_to_one)
@@ -303,10 +283,11 @@ class TorchRunner(_Stepper):
     part of the torch engine.
     """
 
-    def __init__(self, net, X, Y, loss, dropout, rng, optimizer=None, sparsity=None,
+    def __init__(self, net, X, Y, objective, dropout=0.0, rng=None, optimizer=None,
                  device=None, dtype=None):
         from ..engines import tensor
-        if dropout or sparsity is not None:
+        self.objective, loss = objective, objective.loss
+        if dropout or objective.sparsity is not None:
             raise NetworkError("engine='torch' trains without dropout or a sparsity penalty; "
                                "use engine='vectorized' for those")
         self.torch = torch = tensor.import_torch()
@@ -329,6 +310,7 @@ class TorchRunner(_Stepper):
         self.check_outputs = loss.check is not None and any(
             not g.strictly_inside for g in self.plan.output_activations)
         self.fused = isinstance(optimizer, SGD)
+        self.decayed = torch.as_tensor(objective.decayed, **kind)  # the decay's mask, there
 
     def _forward(self, indices, train, remember):
         module = self.module
@@ -357,20 +339,16 @@ class TorchRunner(_Stepper):
         J.backward()
         return float(J.detach()), module.theta.grad.detach().cpu().numpy()
 
-    def update(self, indices, lr, weight_decay, decay_bias):
+    def update(self, indices, lr):
         if not self.fused:
-            self.step_theta(indices, lr, weight_decay, decay_bias)
+            self.step_theta(indices, lr)
             return
         module, torch = self.module, self.torch
         module.theta.grad = None
         self._forward(indices, True, True).backward()
-        with torch.no_grad():
-            grad = module.theta.grad
-            if weight_decay:
-                mask = torch.as_tensor(self.decayed(decay_bias), dtype=grad.dtype,
-                                       device=grad.device)
-                grad = grad + 2.0 * weight_decay * mask * module.theta
-            new = module.theta - lr * grad
+        with torch.no_grad():  # on the device: the same objective and rule, on tensors
+            grad = self.objective.gradient(module.theta.grad, module.theta, self.decayed)
+            new = self.optimizer.step(module.theta, grad, lr)
             if not bool(torch.all(torch.abs(new) <= reference.WEIGHT_LIMIT)):
                 raise DivergedError("this update would take a parameter beyond ±1e100 or make "
                                     "it NaN; the weights were left as they were")
