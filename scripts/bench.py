@@ -12,6 +12,10 @@
    edges, and ``Network.layered([1000, 1000, 1000])``: seconds and peak resident memory,
    each case in a fresh process, beside networkx building a plain DiGraph of the same
    edges and json writing and reading a plain list of them.
+6.–8. L-BFGS on the digits autoencoder, the sparse autoencoder's J(θ), an RBM epoch.
+9. What one call costs beyond its work: cost_and_grad with 1 example against 256 on the
+   11,000-edge DAG of section 3 (the weights live in one θ array: nothing is copied per call).
+10. L-BFGS-B on XOR 2-2-1 per iteration: fit against scipy on J(θ) written by hand in numpy.
 
 Run:  python scripts/bench.py [--quick]     (--quick: small sizes, for the tests)
 Each contender is timed alternately with the others, best of several runs.
@@ -637,6 +641,69 @@ def _unpack(theta, hidden):
 # ------------------------------------------------------------------------ report
 
 
+# ------------------------------------------------------- 9, 10: per-call cost
+
+
+def per_call(quick):
+    """Section 9: what one call costs beyond its work. cost_and_grad on the 11,000-edge random
+    DAG of section 3 with 1 example and with 256 (the same θ each time, best of many): with no
+    per-call cost in the edges the one-example call is a small fraction of the 256-example one."""
+    net = random_dag(10)
+    X, Y, _ = _random_batch(net, 256)
+    theta = net.theta()
+    repeats = 5 if quick else 30
+
+    def call(n):
+        return lambda: net.cost_and_grad(theta, X[:n], Y[:n], loss="half_squared")
+
+    times = best_of({"1 example": call(1), "256 examples": call(256)}, repeats)
+    return len(net.w), times
+
+
+def lbfgs_xor(quick):
+    """Section 10: L-BFGS-B on XOR 2-2-1 (logistic, squared loss) per iteration: fit against
+    scipy.optimize.minimize on J(θ), ∇J(θ) written by hand in numpy, both from the same θ,
+    both with scipy's BLAS on one thread (as fit runs it)."""
+    from scipy.optimize import minimize
+
+    from neurograph.training.optimizers import one_scipy_blas_thread
+    X, Y = ng.datasets.xor()
+    X, Y = np.asarray(X, dtype=float), np.asarray(Y, dtype=float).reshape(-1, 1)
+    iterations = 200
+    start_net = ng.Network.layered([2, 2, 1], seed=0)
+    theta0, where = start_net.theta(), {e: k for k, e in enumerate(start_net.theta_edges())}
+    W1 = np.array([[where[i, j] for j in (3, 4)] for i in (1, 2)])
+    b1 = np.array([where[0, j] for j in (3, 4)])
+    W2 = np.array([[where[i, 5]] for i in (3, 4)])
+    b2 = np.array([where[0, 5]])
+
+    def hand_J(theta):
+        a1 = 1.0 / (1.0 + np.exp(-(X @ theta[W1] + theta[b1])))
+        a2 = 1.0 / (1.0 + np.exp(-(a1 @ theta[W2] + theta[b2])))
+        error, m = a2 - Y, len(X)
+        d2 = 2.0 * error * a2 * (1.0 - a2) / m
+        d1 = (d2 @ theta[W2].T) * a1 * (1.0 - a1)
+        grad = np.empty_like(theta)
+        grad[W1], grad[b1], grad[W2], grad[b2] = X.T @ d1, d1.sum(0), a1.T @ d2, d2.sum(0)
+        return float(np.sum(error ** 2) / m), grad
+
+    iterations_done = {}
+
+    def ours():
+        net = start_net.copy()
+        history = net.fit(X, Y, optimizer="lbfgs", epochs=iterations, loss="squared")
+        iterations_done["neurograph fit"] = len(history.loss)
+
+    def hand():
+        with one_scipy_blas_thread():
+            result = minimize(hand_J, theta0, jac=True, method="L-BFGS-B",
+                              options={"maxiter": iterations})
+        iterations_done["hand numpy"] = result.nit
+
+    times = best_of({"neurograph fit": ours, "hand numpy": hand}, 5 if quick else 20)
+    return {name: (times[name], iterations_done[name]) for name in times}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes (for the tests)")
@@ -745,6 +812,20 @@ def main():
     floor = times["scikit-learn partial_fit"]
     for name, seconds in times.items():
         print(f"   {name:25} {seconds * 1e3:8.2f} ms   {seconds / floor:5.2f} × partial_fit")
+
+    edges, times = per_call(quick)
+    one, many = times["1 example"], times["256 examples"]
+    print(f"\n9. What a call costs beyond its work: cost_and_grad on the {edges:,}-edge random DAG")
+    print(f"   1 example     {one * 1e3:8.3f} ms\n   256 examples  {many * 1e3:8.3f} ms\n"
+          f"   1 / 256       {one / many:8.3f}  (no per-call cost in the edges: ≤ 0.1)")
+
+    results = lbfgs_xor(quick)
+    floor = results["hand numpy"][0] / results["hand numpy"][1]
+    print("\n10. L-BFGS-B on XOR 2-2-1 (logistic, squared loss), from the same θ: µs per iteration")
+    for name, (seconds, iterations) in results.items():
+        per = seconds / max(iterations, 1)
+        print(f"   {name:15} {per * 1e6:8.1f} µs   {per / floor:5.2f} × hand numpy "
+              f"({iterations} iterations)")
 
 
 if __name__ == "__main__":

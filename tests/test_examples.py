@@ -121,7 +121,8 @@ def test_engine_benchmark_runs_and_prints_every_section(tmp_path):
     result = run(ROOT / "scripts" / "bench.py", "--quick", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     for heading in ("1. Digits 64-30-10", "2. 30 epochs", "3. Random non-layered DAG",
-                    "4. Per-example SGD", "5. Building at scale"):
+                    "4. Per-example SGD", "5. Building at scale", "9. What a call costs",
+                    "10. L-BFGS-B on XOR"):
         assert heading in result.stdout
     assert "× hand-written numpy" in result.stdout and "ns/edge/example" in result.stdout
     assert "with softmax outputs and cross-entropy" in result.stdout

@@ -225,6 +225,8 @@ class BatchEngine(Propagation):
                 gen.norm.theta_index = np.array([norm_index[id(norm)] for norm in gen.norm.norms],
                                                 dtype=int)
             self.theta_slots.append((slot, slot >= 0))
+        self.trained_slots = np.concatenate(  # every trainable edge's θ index, in order
+            [slot[trainable] for slot, trainable in self.theta_slots] or [np.zeros(0, int)])
 
     def theta(self):
         """θ from the arrays, in the order of ``net.theta()``."""
@@ -250,13 +252,15 @@ class BatchEngine(Propagation):
         """Σ over the batch of ∂ℓ/∂θ, after :meth:`backward` (P: the forward pass, D: its Δ):
         each weight's Σ Δ_j a_i c_ij over the edges that use it, and each batch norm's
         ∂/∂γ_j and ∂/∂β_j."""
-        grad = np.zeros(self.theta_size)
         edge_grad = self.csr.gradients(P.rows, D.rows) if self.csr is not None else None
-        for b, (gen, (slot, trainable), source, delta) in enumerate(
-                zip(self.generations, self.theta_slots, self.kept_sources(P), D[1:]), start=1):
-            terms = gen.slot_gradients(source, delta, P.terms.get(b, ()), edge_grad)
-            grad += np.bincount(slot[trainable], weights=terms[trainable],
-                                minlength=self.theta_size)
+        terms = [gen.slot_gradients(source, delta, P.terms.get(b, ()), edge_grad)
+                 for b, (gen, source, delta) in enumerate(
+                     zip(self.generations, self.kept_sources(P), D[1:]), start=1)]
+        # every edge's term into its weight's place in θ, at once (a tied weight's in order)
+        grad = np.bincount(self.trained_slots, weights=np.concatenate(
+            [t[trainable] for t, (_, trainable) in zip(terms, self.theta_slots)]),
+            minlength=self.theta_size)
+        for b, gen in enumerate(self.generations, start=1):
             if gen.norm is not None:
                 dgamma, dbeta = D.norms[b]
                 grad[gen.norm.theta_index] += dgamma
