@@ -71,6 +71,8 @@ class Plan:
         with g, its incoming edges
         (neuron i, edge (i, j)) by ascending i, as the lecture sums them, its aggregation
         ("max" or "product"; None for the sum) and its batch normalization.
+    forward_steps, backward_steps : list of tuple
+        The same rows as plain tuples, for the per-example passes (see :meth:`_steps`).
     backward : list of BackwardRow
         (neuron, g, outgoing, gated, k, norm): each processing neuron j in reverse topological
         order, with g, its outgoing edges
@@ -108,7 +110,8 @@ class Plan:
         place columns by it, and the batch engine's generations are its levels.
     """
 
-    __slots__ = ("store", "order", "bias", "inputs", "outputs", "forward", "backward", "edges",
+    __slots__ = ("store", "order", "bias", "inputs", "outputs", "forward", "backward",
+                 "forward_steps", "backward_steps", "edges",
                  "weights", "biases", "trainable", "shared", "parameters", "norms", "slopes", "places",
                  "depth", "output_activations", "group", "_index")
 
@@ -157,10 +160,17 @@ class Plan:
                       enumerate(zip(outputs, self.output_activations)) if g.group]
         if self.group:
             self.backward = [entry for entry in backward if not entry[1].group]
+        self._steps()
         self.depth = {neuron.id: 0 for neuron in inputs}
         for neuron_j, _, incoming, _, _ in forward:
             self.depth[neuron_j.id] = 1 + max((self.depth[neuron_i.id] for neuron_i, _ in incoming
                                                if neuron_i.id != 0), default=0)
+
+    def _steps(self):
+        """:attr:`forward` and :attr:`backward` again as plain tuples, which unpack at C speed
+        (a named tuple's rows do not): what the per-example passes walk."""
+        self.forward_steps = [tuple(row) for row in self.forward]
+        self.backward_steps = [tuple(row) for row in self.backward]
 
     def _pack(self):
         """Lay the θ array out in the order of ``net.theta_edges()``: the trainable weights (a
@@ -187,6 +197,7 @@ class Plan:
         twin.output_activations = _output_activations(twin.forward, twin.outputs)
         if twin.group:
             twin.backward = [entry for entry in twin.backward if not entry[1].group]
+        twin._steps()
         return twin
 
     @property
@@ -267,7 +278,7 @@ def forward_propagate(plan, x):
     for neuron_j, x_j in zip(plan.inputs, x):
         neuron_j.a = x_j
     # for each processing neuron j, in topological order, do
-    for neuron_j, g, incoming, combine, norm in plan.forward:
+    for neuron_j, g, incoming, combine, norm in plan.forward_steps:
         if combine is None:
             # in_j ← Σ_{i:(i,j)∈A} w_ij a_i
             in_j = 0.0
@@ -314,7 +325,7 @@ def back_propagate(plan, y, loss):
     w = plan.store.memory  # w[edge.slot] is w_jk
     ell_k = [0.0] * len(y)  # each output's part of ℓ, summed in the order of y at the end
     # for each processing neuron j, in reverse topological order, do
-    for neuron_j, g, outgoing, gated, k, norm in plan.backward:
+    for neuron_j, g, outgoing, gated, k, norm in plan.backward_steps:
         in_j, a_j = neuron_j.in_, neuron_j.a
         delta_j = 0.0
         if outgoing or gated or k is not None:
