@@ -100,8 +100,8 @@ class Loss:
 
     def output_delta(self, y, a, in_, activation, g_prime):
         """Δ_k when g′(in_k) is already known (the batch engine has it from a_k)."""
-        if self.error is None or self.exact(activation):
-            return self.delta(y, a, in_, activation)
+        if self.error is None or (self.exact_for and activation.name == self.exact_for):
+            return self.delta(y, a, in_, activation)  # (exact(), inlined: once per output)
         return self.error(y, a) * g_prime
 
     def exact(self, activation):
