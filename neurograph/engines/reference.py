@@ -13,8 +13,9 @@ from typing import NamedTuple
 
 from ..errors import DivergedError, NetworkError
 
-__all__ = ["Plan", "ForwardRow", "BackwardRow", "compile_plan", "forward_propagate", "back_propagate", "gradient_step",
-           "gradient", "batch_pass", "output_loss", "example_loss", "WEIGHT_LIMIT"]
+__all__ = ["Plan", "ForwardRow", "BackwardRow", "compile_plan", "forward_propagate",
+           "back_propagate", "gradient_step", "gradient", "group_delta_values", "output_loss",
+           "example_loss", "WEIGHT_LIMIT"]
 
 WEIGHT_LIMIT = 1e100
 """No update may make a weight NaN or take it beyond ±WEIGHT_LIMIT: such a step is undone
@@ -112,7 +113,8 @@ class Plan:
 
     __slots__ = ("store", "order", "bias", "inputs", "outputs", "forward", "backward",
                  "forward_steps", "backward_steps", "edges",
-                 "weights", "biases", "trainable", "shared", "parameters", "norms", "slopes", "places",
+                 "weights", "biases", "trainable", "shared", "parameters", "norms", "slopes",
+                 "places",
                  "depth", "output_activations", "group", "_index")
 
     def __init__(self, order, bias, inputs, outputs, forward, backward, tied=frozenset(),
@@ -191,7 +193,8 @@ class Plan:
         twin = Plan.__new__(Plan)
         for name in self.__slots__:
             setattr(twin, name, getattr(self, name))
-        twin.forward = [ForwardRow(n, replacements.get(n, g), *rest) for n, g, *rest in self.forward]
+        twin.forward = [ForwardRow(n, replacements.get(n, g), *rest)
+                        for n, g, *rest in self.forward]
         twin.backward = [BackwardRow(n, replacements.get(n, g), *rest)
                          for n, g, *rest in self.backward]
         twin.output_activations = _output_activations(twin.forward, twin.outputs)
@@ -249,7 +252,8 @@ def compile_plan(neurons, pred, succ, inputs, outputs, order, tied=frozenset(), 
                            "add_neuron(j, kind='output')")
     processing = [neurons[j] for j in order if neurons[j].is_processing]
     y_index = {k: index for index, k in enumerate(outputs)}
-    forward = [ForwardRow(n, n.activation, [(neurons[i], pred[n.id][i]) for i in sorted(pred[n.id])],
+    forward = [ForwardRow(n, n.activation,
+                          [(neurons[i], pred[n.id][i]) for i in sorted(pred[n.id])],
                           None if n.aggregation.is_sum else n.aggregation, n.norm)
                for n in processing]
     place = {n.id: {i: pos for pos, i in enumerate(sorted(pred[n.id]))} for n in processing
@@ -271,7 +275,8 @@ def forward_propagate(plan, x):
     """FORWARDPROPAGATE(x; N = (V, A); w): set in_j and a_j of every neuron.
 
     `x` is a validated list of floats, one per input neuron. A batch-normalized neuron's
-    a_j is â_j, normalized with its running statistics (:func:`batch_pass` trains them).
+    a_j is â_j, normalized with its running statistics (the mini-batch pass,
+    :func:`neurograph.engines.minibatch.batch_pass`, trains them).
     """
     w = plan.store.memory  # w[edge.slot] is w_ij
     # for each neuron j in the input layer do: a_j ← x_j   (a_0 = 1 always)
@@ -361,13 +366,13 @@ def back_propagate(plan, y, loss):
 
 def group_deltas(group, y, loss):
     """Δ_k of the softmax outputs, through the whole Jacobian ∂a_m/∂in_k = a_m (δ_mk − a_k)."""
-    values = _group_delta_values([neuron.a for neuron, _ in group], [y[k] for _, k in group],
+    values = group_delta_values([neuron.a for neuron, _ in group], [y[k] for _, k in group],
                                  loss)
     for (neuron, _), delta in zip(group, values):
         neuron.delta = delta
 
 
-def _group_delta_values(a, y, loss):
+def group_delta_values(a, y, loss):
     """Δ_k = a_k (∂ℓ/∂a_k − Σ_m a_m ∂ℓ/∂a_m) of a softmax group's a_k (targets y_k);
     for cross-entropy exactly a_k Σ_m y_m − y_k."""
     if loss.group_exact:
@@ -404,134 +409,6 @@ def example_loss(plan, y, loss, a, in_):
         log_total = top + math.log(sum(math.exp(in_k - top) for in_k in group_in))
         ell -= sum(y[k] * (in_k - log_total) for (_, k), in_k in zip(plan.group, group_in))
     return float(ell)
-
-
-def batch_pass(plan, X, Y, loss, train=True, sparse=None):
-    """BACKPROPAGATE for a whole mini-batch B, neuron by neuron: batch normalization needs
-    a_j^(e) of every example e ∈ B before any successor of j can go on.
-
-    `X` and `Y` are lists of examples. With `train`, a batch-normalized neuron uses
-    B's mean and variance (and Δ flows through them); otherwise its running averages.
-    `sparse`, when given, is (neurons, terms): a penalty on those neurons' mean
-    activations ρ̂_j over the batch, ``terms(ρ̂) → (penalty, [∂penalty/∂ρ̂_j … / n])`` (the
-    sparse autoencoder's β Σ KL(ρ ‖ ρ̂_j)); n · penalty joins Σ_e ℓ_e and each slope joins
-    neuron j's Σ_k w_jk Δ_k for every example.
-    Returns (Σ_e ℓ_e, Σ_e ∂ℓ_e/∂θ as a list in the order of ``net.theta()``, the batch
-    statistics [(BatchNorm, μ_B, σ_B²)] for the caller to remember). The neurons' own
-    values are not touched.
-    """
-    n = len(X)
-    w = plan.store.memory  # w[edge.slot] is w_ij
-    a = {plan.bias: [1.0] * n}
-    for k, neuron in enumerate(plan.inputs):
-        a[neuron] = [x[k] for x in X]
-    in_, slopes, normalized, stats = {}, {}, {}, []
-    # for each processing neuron j, in topological order: for each example e ∈ B
-    for neuron_j, g, incoming, combine, norm in plan.forward:
-        sums = []
-        for e in range(n):
-            if combine is None:
-                # in_j ← Σ_{i:(i,j)∈A} w_ij a_i
-                in_j = 0.0
-                for neuron_i, edge in incoming:
-                    in_j += w[edge.slot] * a[neuron_i][e]
-            else:
-                terms = [w[edge.slot] * a[neuron_i][e] for neuron_i, edge in incoming]
-                in_j = combine.combine(terms)
-                slopes.setdefault(neuron_j, []).append(combine.slopes(terms))
-            sums.append(in_j)
-        # a_j ← g(in_j)
-        outs = [g.g(in_j) for in_j in sums]
-        if norm is not None and train:
-            # â_j ← γ_j (a_j − μ_B)/√(ε + σ_B²) + β_j, μ_B and σ_B² over the batch
-            mean = sum(outs) / n
-            var = sum((a_j - mean) ** 2 for a_j in outs) / n
-            s = math.sqrt(norm.eps + var)
-            xhat = [(a_j - mean) / s for a_j in outs]
-            outs = [norm.gamma * xhat_e + norm.beta for xhat_e in xhat]
-            normalized[neuron_j] = (xhat, s)
-            stats.append((norm, mean, var))
-        elif norm is not None:  # the running statistics
-            s = math.sqrt(norm.eps + norm.running_var)
-            normalized[neuron_j] = ([(a_j - norm.running_mean) / s for a_j in outs], s)
-            outs = [norm.infer(a_j) for a_j in outs]
-        in_[neuron_j], a[neuron_j] = sums, outs
-    group = [neuron for neuron, _ in plan.group]
-    for e in range(n):  # the softmax outputs, together
-        top = max((in_[m][e] for m in group), default=0.0)
-        exps = [math.exp(in_[m][e] - top) for m in group]
-        total = sum(exps)
-        for m, exp_m in zip(group, exps):
-            a[m][e] = exp_m / total
-    ell = 0.0
-    for e, y in enumerate(Y):
-        outputs = [a[neuron][e] for neuron in plan.outputs]
-        if loss.check is not None:
-            for y_k, a_k, g in zip(y, outputs, plan.output_activations):
-                loss.check(y_k, a_k, g)
-        ell += example_loss(plan, y, loss, outputs, [in_[neuron][e] for neuron in plan.outputs])
-
-    extra = {}  # the sparsity penalty's term in ∂J/∂a_j of each neuron it reaches
-    if sparse is not None:
-        neurons, terms = sparse
-        penalty, slopes_of = terms([sum(a[neuron]) / n for neuron in neurons])
-        ell += n * penalty
-        extra = dict(zip(neurons, slopes_of))
-    delta, norm_grads = {}, {}
-    for e, y in enumerate(Y):  # Δ_k of the softmax outputs
-        for m, d in zip(group, _group_delta_values([a[m][e] for m in group],
-                                                   [y[k] for _, k in plan.group], loss)):
-            delta.setdefault(m, []).append(d)
-    # for each processing neuron j, in reverse topological order: for each example e ∈ B
-    for neuron_j, g, outgoing, gated, k, norm in plan.backward:
-        # ∂J/∂a_j: Σ_{k:(j,k)∈A} w_jk c_jk Δ_k
-        totals = []
-        for e in range(n):
-            total = 0.0
-            for edge, neuron_k in outgoing:
-                total += w[edge.slot] * delta[neuron_k][e]
-            for edge, neuron_k, place in gated:
-                total += w[edge.slot] * slopes[neuron_k][e][place] * delta[neuron_k][e]
-            totals.append(total + extra[neuron_j] if neuron_j in extra else total)
-        if norm is not None:
-            xhat, s = normalized[neuron_j]
-            # ∂J/∂γ_j = Σ_e ∂J/∂â_j^(e) x̂_j^(e), ∂J/∂β_j = Σ_e ∂J/∂â_j^(e)
-            norm_grads[neuron_j] = (sum(t * x for t, x in zip(totals, xhat)), sum(totals))
-        if norm is not None and train:  # through â_j's batch statistics
-            dxhat = [t * norm.gamma for t in totals]
-            # ∂J/∂a_j^(e) = (∂J/∂x̂^(e) − mean_B ∂J/∂x̂ − x̂^(e) mean_B(∂J/∂x̂ · x̂)) / √(ε + σ_B²)
-            mean_dxhat = sum(dxhat) / n
-            mean_dxhat_xhat = sum(d * x for d, x in zip(dxhat, xhat)) / n
-            totals = [(d - mean_dxhat - x * mean_dxhat_xhat) / s for d, x in zip(dxhat, xhat)]
-        elif norm is not None:
-            totals = [t * norm.scale() for t in totals]
-        # Δ_j ← g′(in_j) Σ_k w_jk Δ_k  (+ the loss's output Δ)
-        deltas = []
-        for e in range(n):
-            delta_j = g.dg(in_[neuron_j][e]) * totals[e] \
-                if (outgoing or gated or neuron_j in extra) else 0.0
-            if k is not None:
-                delta_j += loss.delta(Y[e][k], a[neuron_j][e], in_[neuron_j][e], g)
-            deltas.append(delta_j)
-        delta[neuron_j] = deltas
-
-    # ∂J/∂w_ij = Σ_e Δ_j a_i c_ij, summed over the edges that share w
-    index, place = plan.index, plan.places
-    grad = [0.0] * (len(plan.parameters) + 2 * len(plan.norms))
-    for neuron_i, edge, neuron_j in plan.trainable:
-        total = 0.0
-        if neuron_j in place:
-            pos = place[neuron_j][neuron_i]
-            for e in range(n):
-                total += delta[neuron_j][e] * a[neuron_i][e] * slopes[neuron_j][e][pos]
-        else:
-            for e in range(n):
-                total += delta[neuron_j][e] * a[neuron_i][e]
-        grad[index[edge]] += total
-    first = len(plan.parameters)
-    for k, (neuron, _) in enumerate(plan.norms):
-        grad[first + 2 * k], grad[first + 2 * k + 1] = norm_grads.get(neuron, (0.0, 0.0))
-    return ell, grad, stats
 
 
 def term_slope(plan, neuron_j, place):

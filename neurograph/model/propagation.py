@@ -110,7 +110,7 @@ class Propagation:
         >>> [round(net.w[i, 3], 4) for i in (0, 1, 2)]
         [0.2121, 0.1449, 0.1561]
         """
-        plan = self.plan()
+        plan = self._plan or self.plan()  # (cached: this runs once per example)
         if plan.norms:
             raise NetworkError(f"neurons {[n.id for n, _ in plan.norms]} are batch-normalized: "
                                f"training needs mini-batches of at least 2 examples, not one; "

@@ -10,7 +10,7 @@ from typing import Protocol
 
 import numpy as np
 
-from ..engines import batch, reference
+from ..engines import batch, minibatch, reference
 from ..errors import DivergedError, NetworkError
 from .dropout import Dropout
 from .optimizers import SGD
@@ -106,7 +106,7 @@ class ReferenceRunner(_Stepper):
             X, Y = [x for x, _ in chosen], [y for _, y in chosen]
             sparse = None if self.sparsity is None else (self.sparsity.neurons,
                                                           self.sparsity.terms)
-            total, grad, stats = reference.batch_pass(plan, X, Y, self.loss, train=True,
+            total, grad, stats = minibatch.batch_pass(plan, X, Y, self.loss, train=True,
                                                       sparse=sparse)
             if remember:
                 for norm, mean, var in stats:

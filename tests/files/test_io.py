@@ -14,7 +14,7 @@ import neurograph as ng
 from neurograph.files import document
 from support import dags, lecture_network
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 def same_network(a, b):
