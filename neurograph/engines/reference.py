@@ -73,7 +73,8 @@ class Plan:
         (neuron i, edge (i, j)) by ascending i, as the lecture sums them, its aggregation
         ("max" or "product"; None for the sum) and its batch normalization.
     forward_steps, backward_steps : list of tuple
-        The same rows as plain tuples, for the per-example passes (see :meth:`_steps`).
+        The same rows as plain tuples, which unpack at C speed (a named tuple's rows do
+        not): what the per-example passes walk.
     backward : list of BackwardRow
         (neuron, g, outgoing, gated, k, norm): each processing neuron j in reverse topological
         order, with g, its outgoing edges
@@ -162,17 +163,12 @@ class Plan:
                       enumerate(zip(outputs, self.output_activations)) if g.group]
         if self.group:
             self.backward = [entry for entry in backward if not entry[1].group]
-        self._steps()
+        self.forward_steps = [tuple(row) for row in self.forward]
+        self.backward_steps = [tuple(row) for row in self.backward]
         self.depth = {neuron.id: 0 for neuron in inputs}
         for neuron_j, _, incoming, _, _ in forward:
             self.depth[neuron_j.id] = 1 + max((self.depth[neuron_i.id] for neuron_i, _ in incoming
                                                if neuron_i.id != 0), default=0)
-
-    def _steps(self):
-        """:attr:`forward` and :attr:`backward` again as plain tuples, which unpack at C speed
-        (a named tuple's rows do not): what the per-example passes walk."""
-        self.forward_steps = [tuple(row) for row in self.forward]
-        self.backward_steps = [tuple(row) for row in self.backward]
 
     def _pack(self):
         """Lay the θ array out in the order of ``net.theta_edges()``: the trainable weights (a
@@ -200,7 +196,8 @@ class Plan:
         twin.output_activations = _output_activations(twin.forward, twin.outputs)
         if twin.group:
             twin.backward = [entry for entry in twin.backward if not entry[1].group]
-        twin._steps()
+        twin.forward_steps = [tuple(row) for row in twin.forward]
+        twin.backward_steps = [tuple(row) for row in twin.backward]
         return twin
 
     @property

@@ -5,6 +5,7 @@ import re
 
 import numpy as np
 import pytest
+import torch  # the test extra has it: the array forms must hold in torch too
 
 import neurograph as ng
 from neurograph.model.activations import ACTIVATIONS
@@ -25,7 +26,6 @@ def test_the_array_form_is_g_and_g_prime_in_numpy(g):
 
 @pytest.mark.parametrize("g", SINGLE, ids=lambda g: g.name)
 def test_the_array_form_is_g_and_g_prime_in_torch(g):
-    torch = pytest.importorskip("torch")
     z = torch.tensor(Z, dtype=torch.float64)
     a = g.g_xp(z, torch)
     assert a.dtype == torch.float64
@@ -99,7 +99,6 @@ def test_the_curvature_is_the_slope_of_delta_where_it_is_exact(loss, g):
 
 @pytest.mark.parametrize("loss", LOSSES.values(), ids=lambda loss: loss.name)
 def test_the_array_value_is_the_value(loss):
-    torch = pytest.importorskip("torch")
     y = np.array([[0.0, 1.0], [1.0, 0.0], [0.3, 0.7]])
     in_ = np.array([[-1.0, 2.0], [0.5, -0.2], [3.0, 0.1]])
     g = ACTIVATIONS["logistic"]
@@ -132,7 +131,6 @@ def test_the_list_rows_and_columns_forms_agree(name):
     assert aggregation.combine_rows(T).tolist() == rows
     assert aggregation.combine_columns(T, np)[:, 0].tolist() == rows
     assert aggregation.slopes_rows(T).tolist() == [aggregation.slopes(list(t)) for t in T]
-    torch = pytest.importorskip("torch")
     X = torch.tensor(T, requires_grad=True)
     combined = aggregation.combine_columns(X, torch)
     assert combined[:, 0].tolist() == rows
