@@ -227,6 +227,29 @@ class BatchEngine(Propagation):
             self.theta_slots.append((slot, slot >= 0))
         self.trained_slots = np.concatenate(  # every trainable edge's θ index, in order
             [slot[trainable] for slot, trainable in self.theta_slots] or [np.zeros(0, int)])
+        self.all_trained = all(trainable.all() for _, trainable in self.theta_slots)
+        # no two trained edges share a weight (no ties, no max/product edge twice): then each
+        # edge's term is its weight's gradient, put in place rather than summed
+        self.slots_distinct = len(np.unique(self.trained_slots)) == len(self.trained_slots)
+        if not self.layered:
+            self._place_rows_gradient()
+
+    def _place_rows_gradient(self):
+        """A DAG that is not layered: the order :meth:`gradient` takes its terms in — every
+        CSR edge at once, every bias at once (their rows of Δ), then the other generations'
+        edges and max/product terms — and where each goes in θ."""
+        edges = [e for gen in self.generations if gen.csr for e in gen.weights.edges]
+        bias = [(gen.span.start + c, e) for gen in self.generations
+                for c, e in zip(gen.bias.cols.tolist(), gen.bias.edges)]
+        self.bias_rows = np.array([row for row, _ in bias], dtype=int)
+        edges += [e for _, e in bias]
+        self.block_generations = [(b, gen) for b, gen in enumerate(self.generations, start=1)
+                                  if not gen.csr]
+        for _, gen in self.block_generations:
+            edges += gen.weights.edges + [e for gated in gen.gated for e in gated.edges]
+        trained = np.array([not e.frozen for e in edges], dtype=bool)
+        self.rows_trained = None if trained.all() else trained
+        self.rows_slots = np.array([e.slot for e in edges], dtype=np.intp)[trained]
 
     def theta(self):
         """θ from the arrays, in the order of ``net.theta()``."""
@@ -252,14 +275,42 @@ class BatchEngine(Propagation):
         """Σ over the batch of ∂ℓ/∂θ, after :meth:`backward` (P: the forward pass, D: its Δ):
         each weight's Σ Δ_j a_i c_ij over the edges that use it, and each batch norm's
         ∂/∂γ_j and ∂/∂β_j."""
-        edge_grad = self.csr.gradients(P.rows, D.rows) if self.csr is not None else None
-        terms = [gen.slot_gradients(source, delta, P.terms.get(b, ()), edge_grad)
+        if not self.layered:
+            return self._rows_gradient(P, D)
+        terms = [gen.slot_gradients(source, delta, P.terms.get(b, ()))
                  for b, (gen, source, delta) in enumerate(
                      zip(self.generations, self.kept_sources(P), D[1:]), start=1)]
         # every edge's term into its weight's place in θ, at once (a tied weight's in order)
-        grad = np.bincount(self.trained_slots, weights=np.concatenate(
-            [t[trainable] for t, (_, trainable) in zip(terms, self.theta_slots)]),
-            minlength=self.theta_size)
+        terms = np.concatenate(terms if self.all_trained else
+                               [t[trainable] for t, (_, trainable) in zip(terms, self.theta_slots)])
+        if self.slots_distinct:
+            grad = np.zeros(self.theta_size)
+            grad[self.trained_slots] = terms
+        else:
+            grad = np.bincount(self.trained_slots, weights=terms, minlength=self.theta_size)
+        for b, gen in enumerate(self.generations, start=1):
+            if gen.norm is not None:
+                dgamma, dbeta = D.norms[b]
+                grad[gen.norm.theta_index] += dgamma
+                grad[gen.norm.theta_index + 1] += dbeta
+        return grad
+
+    def _rows_gradient(self, P, D):
+        """:meth:`gradient` for a DAG that is not layered, from the pass's neuron-major rows: a
+        handful of array operations, however many generations (see
+        :meth:`_place_rows_gradient`)."""
+        terms = [] if self.csr is None else [self.csr.gradients(P.rows, D.rows)]
+        terms.append(D.rows[self.bias_rows].sum(axis=1))
+        for b, gen in self.block_generations:
+            source = P.sources[b - 1]
+            source = gen.sources(P.rows) if source is None else source
+            terms.append(gen.weights.gradients(source, D[b]))
+            terms += [gated.gradients(D[b], kept) for gated, kept in
+                      zip(gen.gated, P.terms.get(b, ()))]
+        terms = np.concatenate(terms)
+        if self.rows_trained is not None:
+            terms = terms[self.rows_trained]
+        grad = np.bincount(self.rows_slots, weights=terms, minlength=self.theta_size)
         for b, gen in enumerate(self.generations, start=1):
             if gen.norm is not None:
                 dgamma, dbeta = D.norms[b]

@@ -179,12 +179,10 @@ class Generation:
             part.set_values(values[first:first + count])
             first += count
 
-    def slot_gradients(self, source, delta, terms, edge_grad=None):
+    def slot_gradients(self, source, delta, terms):
         """Σ over the batch of each edge's Δ_j a_i c_ij, in the order of :meth:`slot_edges`
-        (CSR rows' are in `edge_grad`, :meth:`CsrGenerations.gradients`)."""
-        grad = (edge_grad[self.weights.flat] if self.csr
-                else self.weights.gradients(source, delta))
-        parts = [grad, self.bias.gradients(delta)]
+        (a layered network's generation: no CSR rows)."""
+        parts = [self.weights.gradients(source, delta), self.bias.gradients(delta)]
         parts += [gated.gradients(delta, kept) for gated, kept in zip(self.gated, terms)]
         return np.concatenate(parts)
 

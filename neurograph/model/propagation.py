@@ -23,6 +23,9 @@ class Propagation:
     """Forward and backward propagation of one example (a base class of
     :class:`~neurograph.model.network.Network`)."""
 
+    # the state, as model/network.py defines it:
+    _plan: object  # the compiled Plan, or None until plan() compiles it
+
     def forward(self, x):
         """Forward propagation of one example: set in_j and a_j of every neuron.
 

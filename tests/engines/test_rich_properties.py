@@ -6,6 +6,7 @@ two engines give the same J(θ), ∇J(θ) and trained θ to 1e-12.
 """
 
 import contextlib
+import itertools
 
 import numpy as np
 import pytest
@@ -100,6 +101,11 @@ def test_engines_give_the_same_cost_and_gradient(layout, case):
 @given(rich_dags_with_batch(n=(4, 6)), st.sampled_from(["sgd", "momentum"]))
 def test_engines_train_to_the_same_parameters(case, optimizer):
     net, X, Y = case
+    # every batch the shuffles can make (pairs, and a last pair merged with a single) must
+    # vary at each normalized neuron: a constant one multiplies the engines' last-bit
+    # differences by 1/√ε ≈ 316 at every step (found: X = [0, 0, 1, 0.25], a batch of zeros)
+    assume(all(batch_norms_are_conditioned(net, np.asarray(X)[list(rows)])
+               for size in (2, 3) for rows in itertools.combinations(range(len(X)), size)))
     trained = []
     for engine in ("reference", "vectorized"):
         twin = net.copy()

@@ -197,8 +197,10 @@ WORKER = textwrap.dedent("""
         ((module(X) - Y) ** 2).sum(dim=1).mean().backward()
         optimizer.step()
     inner = module.module if world > 1 else module
-    json.dump(inner.theta.detach().tolist(), open(out, "w"))
-    if world > 1:
+    with open(out, "w") as file:
+        json.dump(inner.theta.detach().tolist(), file)
+    if world > 1:  # both done before either tears gloo down (else one may abort on exit)
+        dist.barrier()
         dist.destroy_process_group()
 """)
 
