@@ -3,8 +3,8 @@
 One neuron at a time, in topological order over any DAG. Each pseudo-code line
 stands as a comment above the Python line that does it. The network's structure
 is read once into a :class:`Plan` (cached by the network until its structure or
-an activation changes). The weights live in the network's θ array: ``w[edge.slot]`` is
-w_ij of an edge the plan holds (read through the array's memoryview as a Python float),
+an activation changes). The weights live in the network's θ array: ``w[ij]`` is w_ij, ij
+the slot of edge (i, j) (read through the array's memoryview as a Python float),
 so a change to ``net.w`` is seen at once, and an update writes θ in place.
 """
 
@@ -73,8 +73,9 @@ class Plan:
         (neuron i, edge (i, j)) by ascending i, as the lecture sums them, its aggregation
         ("max" or "product"; None for the sum) and its batch normalization.
     forward_steps, backward_steps : list of tuple
-        The same rows as plain tuples, which unpack at C speed (a named tuple's rows do
-        not): what the per-example passes walk.
+        What the per-example passes walk: the same rows as plain tuples (which unpack at C
+        speed; a named tuple's rows do not), each edge given as ``ij``, its slot in θ, so
+        that ``w[ij]`` is w_ij.
     backward : list of BackwardRow
         (neuron, g, outgoing, gated, k, norm): each processing neuron j in reverse topological
         order, with g, its outgoing edges
@@ -163,8 +164,7 @@ class Plan:
                       enumerate(zip(outputs, self.output_activations)) if g.group]
         if self.group:
             self.backward = [entry for entry in backward if not entry[1].group]
-        self.forward_steps = [tuple(row) for row in self.forward]
-        self.backward_steps = [tuple(row) for row in self.backward]
+        self.forward_steps, self.backward_steps = _steps(self.forward, self.backward)
         self.depth = {neuron.id: 0 for neuron in inputs}
         for neuron_j, _, incoming, _, _ in forward:
             self.depth[neuron_j.id] = 1 + max((self.depth[neuron_i.id] for neuron_i, _ in incoming
@@ -196,8 +196,7 @@ class Plan:
         twin.output_activations = _output_activations(twin.forward, twin.outputs)
         if twin.group:
             twin.backward = [entry for entry in twin.backward if not entry[1].group]
-        twin.forward_steps = [tuple(row) for row in twin.forward]
-        twin.backward_steps = [tuple(row) for row in twin.backward]
+        twin.forward_steps, twin.backward_steps = _steps(twin.forward, twin.backward)
         return twin
 
     @property
@@ -227,6 +226,16 @@ class Plan:
         neurons) and no neuron is batch-normalized: the lecture's network exactly."""
         return not self.shared and not self.norms and not any(
             combine for _, _, _, combine, _ in self.forward)
+
+
+def _steps(forward, backward):
+    """:attr:`Plan.forward_steps` and :attr:`Plan.backward_steps` from the named rows."""
+    forward_steps = [(n, g, [(n_i, edge.slot) for n_i, edge in incoming], combine, norm)
+                     for n, g, incoming, combine, norm in forward]
+    backward_steps = [(n, g, [(edge.slot, n_k) for edge, n_k in outgoing],
+                       [(edge.slot, n_k, place) for edge, n_k, place in gated], k, norm)
+                      for n, g, outgoing, gated, k, norm in backward]
+    return forward_steps, backward_steps
 
 
 def _output_activations(forward, outputs):
@@ -275,7 +284,7 @@ def forward_propagate(plan, x):
     a_j is â_j, normalized with its running statistics (the mini-batch pass,
     :func:`neurograph.engines.minibatch.batch_pass`, trains them).
     """
-    w = plan.store.memory  # w[edge.slot] is w_ij
+    w = plan.store.memory  # w[ij] is w_ij (ij: the edge's slot in θ)
     # for each neuron j in the input layer do: a_j ← x_j   (a_0 = 1 always)
     for neuron_j, x_j in zip(plan.inputs, x):
         neuron_j.a = x_j
@@ -284,11 +293,11 @@ def forward_propagate(plan, x):
         if combine is None:
             # in_j ← Σ_{i:(i,j)∈A} w_ij a_i
             in_j = 0.0
-            for neuron_i, edge in incoming:
-                in_j += w[edge.slot] * neuron_i.a
+            for neuron_i, ij in incoming:
+                in_j += w[ij] * neuron_i.a
         else:
             # in_j ← max_i w_ij a_i  or  Π_i w_ij a_i, remembering ∂in_j/∂(w_ij a_i)
-            terms = [w[edge.slot] * neuron_i.a for neuron_i, edge in incoming]
+            terms = [w[ij] * neuron_i.a for neuron_i, ij in incoming]
             in_j = combine.combine(terms)
             plan.slopes[neuron_j] = combine.slopes(terms)
         neuron_j.in_ = in_j
@@ -324,7 +333,7 @@ def back_propagate(plan, y, loss):
     # the softmax outputs: Δ_k ← a_k (∂ℓ/∂a_k − Σ_m a_m ∂ℓ/∂a_m); for cross-entropy a_k − y_k
     if plan.group:
         group_deltas(plan.group, y, loss)
-    w = plan.store.memory  # w[edge.slot] is w_jk
+    w = plan.store.memory  # w[jk] is w_jk (jk: the edge's slot in θ)
     ell_k = [0.0] * len(y)  # each output's part of ℓ, summed in the order of y at the end
     # for each processing neuron j, in reverse topological order, do
     for neuron_j, g, outgoing, gated, k, norm in plan.backward_steps:
@@ -340,11 +349,11 @@ def back_propagate(plan, y, loss):
         # hidden: Δ_j ← g′(in_j) Σ_{k:(j,k)∈A} w_jk Δ_k
         if outgoing or gated:
             total = 0.0
-            for edge, neuron_k in outgoing:
-                total += w[edge.slot] * neuron_k.delta
+            for jk, neuron_k in outgoing:
+                total += w[jk] * neuron_k.delta
             if gated:  # into a max/product neuron k, the slope ∂in_k/∂(w_jk a_j) joins in
-                for edge, neuron_k, place in gated:
-                    total += w[edge.slot] * plan.slopes[neuron_k][place] * neuron_k.delta
+                for jk, neuron_k, place in gated:
+                    total += w[jk] * plan.slopes[neuron_k][place] * neuron_k.delta
             if norm is not None:  # batch norm (running statistics): ∂â_j/∂a_j = γ_j/√(ε + σ̂_j²)
                 total *= norm.scale()
             delta_j = g_prime * total
