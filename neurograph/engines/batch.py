@@ -33,6 +33,7 @@ import numpy as np
 from .csr import CsrGenerations
 from .generation import Generation, derivative, index
 from .passes import Buffers, Propagation
+from .reference import decay_rate
 
 __all__ = ["BatchEngine", "compile_batch", "quiet"]
 
@@ -179,7 +180,7 @@ class BatchEngine(Propagation):
             delta = self.group_deltas(Y, loss, A, sums_to_one)
         else:
             delta = loss.output_delta(Y, a, z, g, dg(a, z))
-        decay = 2.0 * (lr * weight_decay)
+        decay = decay_rate(lr, weight_decay)
         bias_decay = decay if decay_bias else 0.0
         batch = X.shape[0]
         for b in range(len(self.generations), 0, -1):
@@ -193,7 +194,7 @@ class BatchEngine(Propagation):
 
     def step(self, P, D, lr, batch, weight_decay, decay_bias):
         """One SGD step after :meth:`backward` (P: the forward pass, D: its Δ)."""
-        decay = 2.0 * (lr * weight_decay)
+        decay = decay_rate(lr, weight_decay)
         bias_decay = decay if decay_bias else 0.0
         if self.layered:
             for gen, source, delta in zip(self.generations, self.kept_sources(P), D[1:]):

@@ -14,8 +14,8 @@ from typing import NamedTuple
 from ..errors import DivergedError, NetworkError
 
 __all__ = ["Plan", "ForwardRow", "BackwardRow", "compile_plan", "forward_propagate",
-           "back_propagate", "gradient_step", "gradient", "group_delta_values", "output_loss",
-           "example_loss", "WEIGHT_LIMIT"]
+           "back_propagate", "gradient_step", "gradient", "descend", "decay_rate",
+           "group_delta_values", "output_loss", "example_loss", "WEIGHT_LIMIT"]
 
 WEIGHT_LIMIT = 1e100
 """No update may make a weight NaN or take it beyond ±WEIGHT_LIMIT: such a step is undone
@@ -422,6 +422,19 @@ def term_slope(plan, neuron_j, place):
     return 1.0 if place is None else plan.slopes[neuron_j][place]
 
 
+def decay_rate(lr, weight_decay):
+    """2αλ, the weight decay's share of an update: 2(αλ), since (2α)λ would be ∞·0 = NaN for
+    α near the largest float."""
+    return 2.0 * (lr * weight_decay)
+
+
+def descend(w_ij, grad, lr, decay):
+    """The lecture's update of one weight, w_ij ← w_ij − α ∂J/∂w_ij − 2αλ w_ij (seed 001), in
+    this order (`decay` = :func:`decay_rate`); a float or an array. :func:`gradient_step`
+    writes it inline, once per edge; ``explain`` shows it."""
+    return w_ij - lr * grad - decay * w_ij
+
+
 def gradient_step(plan, lr, weight_decay=0.0, decay_bias=True):
     """For each edge (i, j) ∈ A: w_ij ← w_ij − α Δ_j a_i − 2αλ w_ij (seed 001's weight decay).
 
@@ -433,12 +446,12 @@ def gradient_step(plan, lr, weight_decay=0.0, decay_bias=True):
     """
     w = plan.store.memory  # w[edge.slot] is w_ij
     before = w.tobytes()  # θ as it was, for a refused step
-    decay = 2.0 * (lr * weight_decay)  # (2α)λ would be ∞·0 = NaN for α near the largest float
+    decay = decay_rate(lr, weight_decay)
     within, low, high = True, -WEIGHT_LIMIT, WEIGHT_LIMIT
     for edges, decay_ij in ((plan.weights, decay), (plan.biases, decay if decay_bias else 0.0)):
         for neuron_i, ij, neuron_j in edges:
             w_ij = w[ij]
-            # w_ij ← w_ij − α ∂J/∂w_ij, ∂J/∂w_ij = Δ_j a_i (+ 2λ w_ij with decay)
+            # w_ij ← w_ij − α ∂J/∂w_ij − 2αλ w_ij, ∂J/∂w_ij = Δ_j a_i: descend(), inlined
             if decay_ij:
                 w[ij] = w_ij = w_ij - lr * (neuron_j.delta * neuron_i.a) - decay_ij * w_ij
             else:

@@ -367,7 +367,7 @@ class Working:
                 grad = 0.0
                 for key in group:
                     grad += self.grad[key]
-                value = w_ij - lr * grad - 2.0 * (lr * decay) * w_ij
+                value = reference.descend(w_ij, grad, lr, reference.decay_rate(lr, decay))
                 symbolic = [w, op("−"), sym("α"), op("·"), op("("),
                             *_joined([[sym("dJ/dw", f"{a},{b}")] for a, b in group], "+"),
                             op(")")]
@@ -375,20 +375,22 @@ class Working:
                            *_joined([[num(self.grad[key])] for key in group], "+"), op(")")]
                 if decay:
                     symbolic += [op("−"), num(2.0), sym("α"), sym("λ"), op("·"), w]
-                    numbers += [op("−"), num(2.0 * (lr * decay)), op("·"), num(w_ij)]
+                    numbers += [op("−"), num(reference.decay_rate(lr, decay)), op("·"),
+                                num(w_ij)]
                 self.new[i, j] = self.r(value)
                 self.step("update", f"w_{i},{j}", self.new[i, j], w, op("←"), *symbolic,
                           op("="), *numbers, op("="), num(self.new[i, j]),
                           remark("(tied: one weight)"))
                 continue
-            value = w_ij - lr * self.grad[i, j] - 2.0 * (lr * decay) * w_ij
+            rate = reference.decay_rate(lr, decay)
+            value = reference.descend(w_ij, self.grad[i, j], lr, rate)
             if self.made("sign", (i, j)):  # the update's sign: w + α ∂J/∂w
-                value = w_ij + lr * self.grad[i, j] - 2.0 * (lr * decay) * w_ij
+                value = reference.descend(w_ij, -self.grad[i, j], lr, rate)
             symbolic = [w, op("−"), sym("α"), op("·"), sym("dJ/dw", f"{i},{j}")]
             numbers = [num(w_ij), op("−"), num(lr), op("·"), num(self.grad[i, j])]
             if decay:
                 symbolic += [op("−"), num(2.0), sym("α"), sym("λ"), op("·"), w]
-                numbers += [op("−"), num(2.0 * (lr * decay)), op("·"), num(w_ij)]
+                numbers += [op("−"), num(rate), op("·"), num(w_ij)]
             self.new[i, j] = self.r(value)
             self.step("update", f"w_{i},{j}", self.new[i, j], w, op("←"), *symbolic, op("="),
                       *numbers, op("="), num(self.new[i, j]))
