@@ -15,7 +15,7 @@ from ..errors import DivergedError, NetworkError
 
 __all__ = ["Plan", "ForwardRow", "BackwardRow", "compile_plan", "forward_propagate",
            "back_propagate", "gradient_step", "gradient", "descend", "decay_rate",
-           "group_delta_values", "output_loss", "example_loss", "WEIGHT_LIMIT"]
+           "group_delta_values", "output_loss", "example_loss", "refuse_step", "WEIGHT_LIMIT"]
 
 WEIGHT_LIMIT = 1e100
 """No update may make a weight NaN or take it beyond ±WEIGHT_LIMIT: such a step is undone
@@ -116,8 +116,7 @@ class Plan:
     __slots__ = ("store", "order", "bias", "inputs", "outputs", "forward", "backward",
                  "forward_steps", "backward_steps", "edges",
                  "weights", "biases", "trainable", "shared", "parameters", "norms", "slopes",
-                 "places",
-                 "depth", "output_activations", "group", "_index")
+                 "places", "depth", "output_activations", "group", "unrolled", "_index")
 
     def __init__(self, order, bias, inputs, outputs, forward, backward, tied=frozenset(),
                  store=None):
@@ -151,6 +150,7 @@ class Plan:
                           if edge not in seen and not seen.add(edge)]
         self.parameters = parameters
         self._index = None
+        self.unrolled = None  # the per-example step written out for this plan (unrolled.py)
         self.norms = sorted(((neuron, norm) for neuron, _, _, _, norm in forward
                              if norm is not None), key=lambda pair: pair[0].id)
         if store is not None:
@@ -189,6 +189,7 @@ class Plan:
         twin = Plan.__new__(Plan)
         for name in self.__slots__:
             setattr(twin, name, getattr(self, name))
+        twin.unrolled = None  # (other activations: another unrolled step)
         twin.forward = [ForwardRow(n, replacements.get(n, g), *rest)
                         for n, g, *rest in self.forward]
         twin.backward = [BackwardRow(n, replacements.get(n, g), *rest)
@@ -469,7 +470,7 @@ def gradient_step(plan, lr, weight_decay=0.0, decay_bias=True):
         if not low <= w_ij <= high:
             within = False
     if not within:
-        _undo(plan, before)
+        refuse_step(plan, memoryview(before).cast("d").tolist(), w.tolist())
 
 
 def gradient(plan):
@@ -485,12 +486,12 @@ def gradient(plan):
     return grad
 
 
-def _undo(plan, before):
-    """Put back θ as it was `before` (bytes) a refused step, and say which weight it would
-    have broken."""
-    broken = next((neuron_i.id, neuron_j.id, edge.weight) for neuron_i, edge, neuron_j
-                  in plan.trainable if not -WEIGHT_LIMIT <= edge.weight <= WEIGHT_LIMIT)
-    plan.store.memory[:] = memoryview(before).cast("d")
-    i, j, w_ij = broken
+def refuse_step(plan, before, after):
+    """Refuse a step that would take θ from `before` to `after` (sequences of floats, by
+    slot): put `before` back and say which weight it would have broken."""
+    i, j, w_ij = next((neuron_i.id, neuron_j.id, after[edge.slot])
+                      for neuron_i, edge, neuron_j in plan.trainable
+                      if not -WEIGHT_LIMIT <= after[edge.slot] <= WEIGHT_LIMIT)
+    plan.store.values[:len(before)] = before
     raise DivergedError(f"this update would make w_{i},{j} = {w_ij:g}, beyond ±{WEIGHT_LIMIT:g}; "
                         f"the weights were left as they were (try a smaller learning rate)")

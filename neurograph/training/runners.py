@@ -11,6 +11,7 @@ from typing import Protocol
 import numpy as np
 
 from ..engines import batch, minibatch, reference
+from ..engines.unrolled import unrolled_step
 from ..errors import DivergedError, NetworkError
 from .dropout import Dropout
 from .optimizers import SGD
@@ -123,6 +124,11 @@ class ReferenceRunner(_Stepper):
 
     def update(self, indices, lr):
         if self.fused and len(indices) == 1:  # NEURALNETTRAIN: the lecture's loop, edge by edge
+            if self.dropout is None and (step := unrolled_step(self.plan)) is not None:
+                objective = self.objective
+                step(*self.examples[indices[0]], lr, objective.weight_decay,
+                     objective.decay_bias, self.loss)  # (the same, written out for this network)
+                return
             self._backpropagate(*self.examples[indices[0]])
             reference.gradient_step(self.plan, lr, self.objective.weight_decay,
                                     self.objective.decay_bias)
