@@ -75,7 +75,8 @@ class Plan:
     forward_steps, backward_steps : list of tuple
         What the per-example passes walk: the same rows as plain tuples (which unpack at C
         speed; a named tuple's rows do not), each edge given as ``ij``, its slot in θ, so
-        that ``w[ij]`` is w_ij.
+        that ``w[ij]`` is w_ij. Made by the first per-example pass (building or saving a
+        network of millions of edges never needs them).
     backward : list of BackwardRow
         (neuron, g, outgoing, gated, k, norm): each processing neuron j in reverse topological
         order, with g, its outgoing edges
@@ -114,7 +115,7 @@ class Plan:
     """
 
     __slots__ = ("store", "order", "bias", "inputs", "outputs", "forward", "backward",
-                 "forward_steps", "backward_steps", "edges",
+                 "_steps", "edges",
                  "weights", "biases", "trainable", "shared", "parameters", "norms", "slopes",
                  "places", "depth", "output_activations", "group", "unrolled", "_index")
 
@@ -164,7 +165,7 @@ class Plan:
                       enumerate(zip(outputs, self.output_activations)) if g.group]
         if self.group:
             self.backward = [entry for entry in backward if not entry[1].group]
-        self.forward_steps, self.backward_steps = _steps(self.forward, self.backward)
+        self._steps = None  # forward_steps, backward_steps: made by the first per-example pass
         self.depth = {neuron.id: 0 for neuron in inputs}
         for neuron_j, _, incoming, _, _ in forward:
             self.depth[neuron_j.id] = 1 + max((self.depth[neuron_i.id] for neuron_i, _ in incoming
@@ -197,7 +198,7 @@ class Plan:
         twin.output_activations = _output_activations(twin.forward, twin.outputs)
         if twin.group:
             twin.backward = [entry for entry in twin.backward if not entry[1].group]
-        twin.forward_steps, twin.backward_steps = _steps(twin.forward, twin.backward)
+        twin._steps = None
         return twin
 
     @property
@@ -213,6 +214,20 @@ class Plan:
     def set_theta(self, theta):
         """Write θ (a checked vector of floats in :meth:`theta`'s order) in place."""
         self.store.values[:self.size] = theta
+
+    @property
+    def forward_steps(self):
+        """The forward rows as plain tuples, each edge as (neuron i, its slot ij in θ)."""
+        if self._steps is None:
+            self._steps = _steps(self.forward, self.backward)
+        return self._steps[0]
+
+    @property
+    def backward_steps(self):
+        """The backward rows as plain tuples, each edge as (its slot jk in θ, neuron k)."""
+        if self._steps is None:
+            self._steps = _steps(self.forward, self.backward)
+        return self._steps[1]
 
     @property
     def index(self):

@@ -232,6 +232,12 @@ def format_json(doc):
     Floats are written as Python's shortest exact representation (as ``json`` does),
     so they are read back to the last bit.
     """
+    return "".join(json_pieces(doc))
+
+
+def json_pieces(doc, edges_per_piece=20_000):
+    """:func:`format_json`'s text in pieces (the head, then the edges some thousands at a
+    time), so that a file of millions of edges is written without its whole text in memory."""
     head = {key: value for key, value in doc.items() if key not in ("neurons", "edges")}
     lines = ["{"]
     lines += [f" {json.dumps(key)}: {json.dumps(value)}," for key, value in head.items()
@@ -244,15 +250,15 @@ def format_json(doc):
     if "ties" in doc:
         lines.append(f' "ties": {json.dumps(doc["ties"])},')
     lines.append(' "edges": [')
+    yield "\n".join(lines) + "\n"
     frozen = ', "frozen": true'
     edges = doc["edges"]
-    if edges:
-        lines.append(",\n".join(
+    for start in range(0, len(edges), edges_per_piece):
+        piece = ",\n".join(
             f'  {{"from": {e["from"]}, "to": {e["to"]}, "weight": {float(e["weight"])!r}'
-            f'{frozen if e.get("frozen") else ""}}}' for e in edges))
-    lines.append(" ]")
-    lines.append("}")
-    return "\n".join(lines) + "\n"
+            f'{frozen if e.get("frozen") else ""}}}' for e in edges[start:start + edges_per_piece])
+        yield piece + (",\n" if start + edges_per_piece < len(edges) else "\n")
+    yield " ]\n}\n"
 
 
 def save(doc, path):
@@ -260,11 +266,15 @@ def save(doc, path):
     path = writable(path, SUFFIXES, "a network file's name")
     if path.suffix.lower() in TEXT_SUFFIXES:
         from .edgelist import format_edge_list
-        text = format_edge_list(doc)
+        pieces = [format_edge_list(doc)]
     else:
-        text = format_json(doc)
-    data = text.encode("utf-8")
-    return write_atomically(path, lambda handle: handle.write(data))
+        pieces = json_pieces(doc)
+
+    def write(handle):
+        for piece in pieces:
+            handle.write(piece.encode("utf-8"))
+
+    return write_atomically(path, write)
 
 
 def read(path):

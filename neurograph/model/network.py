@@ -99,6 +99,7 @@ class Network(Constructors, Editing, Propagation, TrainingMethods, Handoffs):
                          None if norm is None else BatchNorm(**norm.state()))
         self._inputs, self._outputs = list(bp.inputs), list(bp.outputs)
         succ, pred = self._succ, self._pred
+        self.parameters.reserve(len(bp.edges))
         for (i, j), w_ij in bp.edges.items():
             succ[i][j] = pred[j][i] = Edge(self.parameters, w_ij)
         for i, j in bp.frozen:

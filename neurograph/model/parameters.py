@@ -56,6 +56,14 @@ class Parameters:
         self.size += 1
         return slot
 
+    def reserve(self, count):
+        """Make room for `count` more slots at once (a network built from many edges at once
+        then holds exactly what it needs, with no doubling on the way)."""
+        if self.size + count > len(self.values):
+            grown = np.zeros(self.size + count)
+            grown[:self.size] = self.values[:self.size]
+            self._allocate(grown, self.size)
+
     def pack(self, holders):
         """Keep only the slots of `holders` (objects with a ``slot``; one per slot), in their
         order: holder k gets slot k. Slots no holder names are dropped."""
