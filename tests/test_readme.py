@@ -70,9 +70,20 @@ def test_readme_shows_what_the_main_command_prints(tmp_path):
 
 
 def test_readme_commands_are_the_ones_ci_runs():
+    """CI runs the quick start's commands in the README's order (in a virtual environment of its
+    own, and the main job in a folder of its own): the light set-up and the main job first, so
+    that the main job is known to need nothing more, then the test extra and the tests."""
+    start = README.splitlines().index("## Quick start")
+    end = min(token.map[0] for token in TOKENS
+              if token.type == "heading_open" and token.tag == "h2" and token.map[0] > start)
+    shown = [line for token in TOKENS if token.type == "fence" and token.info == "bash"
+             and start < token.map[0] < end for line in token.content.splitlines()]
+    assert shown[0] == "python3 -m venv .venv && . .venv/bin/activate"
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-    for command in ('pip install -e ".[test]"', "python -m pytest"):
-        assert command in README and command in ci
+    run = [re.sub(r"^\(cd .* && (.*)\)$", r"\1", line.split("# README:")[0].strip())
+           for line in ci.splitlines() if "# README:" in line]
+    assert run == shown[1:] == ["pip install -e .", "neurograph example forward",
+                                'pip install -e ".[test]"', "python -m pytest"]
 
 
 def test_readme_shell_commands_run_as_written(tmp_path):
