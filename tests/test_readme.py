@@ -120,3 +120,14 @@ def test_readme_shows_what_grading_prints(tmp_path):
                              capture_output=True, text=True, check=True).stdout
     shown, = [block for block in blocks("text") if block.startswith("Ada: ")]
     assert printed.strip() == shown.strip()
+
+
+def test_readme_names_the_lectures_as_their_notes_do():
+    """The table of lectures lists neurograph.teaching.lectures.LECTURES by their notes' own
+    names, and the prose uses those names, never the development's seed numbers."""
+    from neurograph.teaching.lectures import LECTURES
+    rows = [line for line in README.splitlines() if line.startswith("| ")]
+    for name, short in LECTURES.values():
+        assert any(row.startswith(f"| {name}") for row in rows), name
+        assert short in README
+    assert not re.search(r"\b[Ss]eeds? 0\d\d", README)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..model.network import Network
 
-__all__ = ["LECTURES", "EXAMPLES", "forward_network", "sgd_network", "run"]
+__all__ = ["LECTURES", "EXAMPLES", "lecture_of", "forward_network", "sgd_network", "run"]
 
 LECTURES = {
     "000": ("CS 6347 Lecture 23", "Lecture 23"),
@@ -35,7 +35,7 @@ def sgd_network():
     return Network.from_weights({(0, 3): 0.1, (1, 3): 0.1, (2, 3): 0.1})
 
 
-def _lecture(name):
+def lecture_of(name):
     """The part of Lecture 07 that example `name` comes from, as EXAMPLES says: "Lecture 07-2c"."""
     return EXAMPLES[name][0].split(":")[0]
 
@@ -46,7 +46,7 @@ def _forward(out):
                         str(net.explain([3, 4], digits=4)),
                         f"h(x) = a_5 = {net.forward([3, 4])[0]:.4f} ≈ 0.82, as on the slide"])
     return text, [net.plot(out / "forward.png", values="a",
-                           title=f"{_lecture('forward')}: forward propagation of x = (3, 4)")]
+                           title=f"{lecture_of('forward')}: forward propagation of x = (3, 4)")]
 
 
 def _sgd(out):
@@ -57,7 +57,7 @@ def _sgd(out):
         "Exactly (not carrying rounded values):\n" + net.explain(x, y, lr=0.5).edge_table()])
     net.forward(x)
     picture = net.plot(out / "sgd.png", values="a", digits=4,
-                       title=f"{_lecture('sgd')}: the neuron before its SGD update")
+                       title=f"{lecture_of('sgd')}: the neuron before its SGD update")
     net.sgd_step(x, y, lr=0.5)
     text += f"\n\nAfter the update, g(in_3) = {net.forward(x)[0]:.4f} (the slide: 0.5862)"
     return text, [picture]
