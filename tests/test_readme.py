@@ -46,8 +46,8 @@ def test_readme_renders_as_written():
                        if token.type in ("fence", "code_block")]
     assert rendered_blocks == fenced, [f"README.md:{start + 1}–{end + 1}" for start, end
                                        in set(rendered_blocks) ^ set(fenced)]
-    assert all(lines[start].strip() in ("```python", "```bash", "```text")
-               for start, _ in fenced)
+    assert not [f"README.md:{start + 1}: {lines[start]}" for start, _ in fenced
+                if lines[start].strip() not in ("```python", "```bash", "```text")]
     rendered_headings = [token.map[0] for token in TOKENS if token.type == "heading_open"]
     assert rendered_headings == headings, [f"README.md:{number + 1}: {lines[number]}" for number
                                            in set(rendered_headings) ^ set(headings)]

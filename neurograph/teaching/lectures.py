@@ -19,7 +19,7 @@ LECTURES = {
 }
 """seed (the notes' number in neurograph's development) → (the lecture as its notes name
 themselves, the short name used in titles, help and docstrings). Lecture 07's parts are named
-as its notes name them: Lecture 07-1a to 07-5c. The notes of “Multi-level networks” name no
+as its notes name them: Lecture 07-1a to 07-5d. The notes of “Multi-level networks” name no
 course or number: the title of its first slide names it."""
 
 
