@@ -1,4 +1,5 @@
-"""Seed 001's deep-but-narrow against shallow-but-wide, redone as a search under a weight budget.
+"""Lecture 07-5c's deep-but-narrow against shallow-but-wide, redone as a search under a
+weight budget.
 
 Lecture 07-5c compares two networks of 18 weights (plus 7 bias weights): 2-6-1 and 2-3-3-1
 (examples/deep_vs_wide.py trains both). Here evolution searches every DAG of at most 25

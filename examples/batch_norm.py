@@ -1,4 +1,4 @@
-"""Seed 001's "Black Box Magic": batch normalization of the hidden layer on the 8×8 digits.
+"""Lecture 07-5b's "Black Box Magic": batch normalization of the hidden layer on the 8×8 digits.
 
 Two 64-30-10 networks (logistic hidden neurons, softmax outputs, cross-entropy) start from
 the same weights and train with the same mini-batches of 10; in one, every hidden neuron's

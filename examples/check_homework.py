@@ -1,4 +1,4 @@
-"""Checking a student's hand calculation of seed 001's forward and backward example.
+"""Checking a student's hand calculation on Lecture 07-2c's network, forward and backward.
 
 The student worked x = (3, 4), y = 1, α = 0.5 by hand to two decimal places,
 carrying rounded values (carry_rounded=True), made one slip in Δ_3, and for

@@ -1,5 +1,5 @@
-"""Seed 003's convolution, at neuron level: "tie weights so that the linear part implements
-convolution" — three 3×3 filters slid over the 8×8 digits, then 2×2 max pooling.
+"""The convolution of “Multi-level networks”, at neuron level: "tie weights so that the linear
+part implements convolution" — three 3×3 filters slid over the 8×8 digits, then 2×2 max pooling.
 
 Inputs 1–64 are the pixels, row by row. For each filter f, feature neuron (f, r, c) of a
 6×6 map takes the 3×3 pixels under it; its 9 weights are tied to the same 9 weights at every

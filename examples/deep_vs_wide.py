@@ -1,4 +1,4 @@
-"""Seed 001, Lecture 07-5c: deep but narrow against shallow but wide, 18 weights each.
+"""Lecture 07-5c: deep but narrow against shallow but wide, 18 weights each.
 
 Both networks have 18 weights besides the bias weights: 2-6-1 (one hidden layer
 of 6) and 2-3-3-1 (two hidden layers of 3). Each is trained five times (five

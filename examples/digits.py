@@ -1,6 +1,6 @@
-"""Seed 002's digit recognition, on scikit-learn's 8×8 digits: a 64-15-10 network.
+"""#L3's digit recognition, on scikit-learn's 8×8 digits: a 64-15-10 network.
 
-Seed 002 classifies 28×28 MNIST digits with a 784-15-10 network: one output per
+#L3 classifies 28×28 MNIST digits with a 784-15-10 network: one output per
 digit, the prediction is the highest output. Here the same architecture on the
 1,797 8×8 digits that ship with scikit-learn (pip install "neurograph[digits]"),
 with a quarter of each digit's images held out for testing.

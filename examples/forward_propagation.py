@@ -1,4 +1,4 @@
-"""Seed 001, Lecture 07-2c: forward propagation for x = (3, 4) with the logistic activation.
+"""Lecture 07-2c: forward propagation for x = (3, 4) with the logistic activation.
 
 First as the slide works it — every value rounded to two places and carried on,
 so a_4 ≈ 0.27 gives in_5 = 1.54 and h(x) = a_5 ≈ 0.82 — then exactly.

@@ -1,4 +1,4 @@
-"""Seed 004: "a function that returns the cost and grad", gradient checking with
+"""Lecture 25: "a function that returns the cost and grad", gradient checking with
 EPSILON = 10⁻⁴, and L-BFGS against plain gradient descent.
 
 The network is the digits autoencoder 64-25-64 (logistic neurons, J(θ) = (1/m) Σ ½‖h − x‖²

@@ -1,10 +1,11 @@
-"""Seed 003's maxout unit, max(w₁ᵀx + b₁, w₂ᵀx + b₂), where it helps: a kinked target.
+"""The maxout unit of “Multi-level networks”, max(w₁ᵀx + b₁, w₂ᵀx + b₂), where it helps: a
+kinked target.
 
 The target is y = |x₁ − x₂| + 0.5 x₁ on [−2, 2]², a convex function with a crease along
 x₁ = x₂. One maxout unit — two linear neurons 3 and 4 under a "max" neuron 5 with no bias
 edge and its two weights frozen at 1 — represents it exactly with 6 trained weights; a tanh
-layer with 9 only approximates the crease. Both are trained by L-BFGS (seed 004) from the same
-random start, and the maxout network is explained on one example and drawn.
+layer with 9 only approximates the crease. Both are trained by L-BFGS (Lecture 25) from the
+same random start, and the maxout network is explained on one example and drawn.
 """
 
 import numpy as np

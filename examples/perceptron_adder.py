@@ -1,4 +1,4 @@
-"""Seed 002 (Nielsen, chapter 1): adding two bits with NAND perceptrons, wired by hand.
+"""#L3 (after Nielsen, chapter 1): adding two bits with NAND perceptrons, wired by hand.
 
 Each perceptron computes NAND with weights −2, −2 and bias 3 (output 1 when w·x + b > 0):
     n_3 = NAND(x_1, x_2)
@@ -34,5 +34,5 @@ history = single.fit(X, Y, lr=1.0, epochs=50, rule="perceptron")
 print(f"XOR: {history.epochs} epochs, still {history.mistakes[-1]} mistakes in the last one "
       f"(stopped: {history.stopped}) — not linearly separable")
 adder.plot("nand_adder.png", pos=lectures.nand_adder_layout(adder),
-           title="Two bits added with NAND perceptrons (seed 002)")
+           title="Two bits added with NAND perceptrons (#L3)")
 print("wrote nand_adder.png")

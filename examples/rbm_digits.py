@@ -1,4 +1,4 @@
-"""Seed 000: a restricted Boltzmann machine "made to perform well for digit classification".
+"""Lecture 23: a restricted Boltzmann machine "made to perform well for digit classification".
 
 An RBM with the 64 pixels of the 8×8 digits as visible neurons and 100 hidden neurons learns
 by CD-1 (mini-batches of 10, 20 epochs) from the training digits without their labels.

@@ -1,4 +1,4 @@
-"""Seed 001, Lecture 07-4c: regression — remove g from the output neuron, a_j = in_j.
+"""Lecture 07-4c: regression — remove g from the output neuron, a_j = in_j.
 
 A 1-8-1 network (tanh hidden neurons, an identity output neuron) learns
 y = sin(πx) on [−1, 1] from 40 noisy examples (noise σ = 0.05, so the best

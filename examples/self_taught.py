@@ -1,5 +1,5 @@
-"""Self-taught learning (UFLDL, after seeds 003–004): features from unlabeled digits help a
-classifier that has few labels.
+"""Self-taught learning (UFLDL, after “Multi-level networks” and Lecture 25): features from
+unlabeled digits help a classifier that has few labels.
 
 A sparse autoencoder 64-100-64 (ρ = 0.1, β = 3, λ = 10⁻⁴) learns from all 1,347 training
 digits without their labels. Then only 100 labelled digits train two softmax classifiers

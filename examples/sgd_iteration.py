@@ -1,4 +1,4 @@
-"""Seed 001, Lecture 07-2a: one SGD iteration on a single logistic neuron.
+"""Lecture 07-2a: one SGD iteration on a single logistic neuron.
 
 w_0,3 = w_1,3 = w_2,3 = 0.1, x = (0.4, 0.5), y = 1, α = 0.5, squared loss.
 Carrying rounded values as the slide does gives its 0.2122, 0.1449 and 0.1561;

@@ -1,14 +1,15 @@
-"""Seeds 003–004: UFLDL's sparse autoencoder on 8×8 patches of natural images.
+"""UFLDL's sparse autoencoder (“Multi-level networks”, Lecture 25) on 8×8 natural image patches.
 
 10,000 patches are cut at random from the two photographs that ship inside scikit-learn
 (``load_sample_images``; nothing is downloaded), turned grey, and normalized as UFLDL does
 (each patch's mean removed, clipped at ±3 standard deviations, scaled into [0.1, 0.9]).
 A 64-25-64 logistic autoencoder learns to reproduce them, with J(θ) = (1/m) Σ ½‖h(x) − x‖²
 + (λ/2) Σ W² + β Σ_j KL(ρ ‖ ρ̂_j), ρ = 0.01, β = 3, λ = 10⁻⁴ (no decay on the biases).
-As seed 004 says, the gradient is checked first (EPSILON = 10⁻⁴); then L-BFGS trains it, and
-the same network is trained again without the sparsity term. Seed 003's two pictures, side
-by side: each hidden neuron's incoming weights, "with just weight regularization" and "plus
-hidden layer sparsity constraint. Note the structure" — localized, oriented edges.
+As Lecture 25 says, the gradient is checked first (EPSILON = 10⁻⁴); then L-BFGS trains it, and
+the same network is trained again without the sparsity term. The two pictures of “Multi-level
+networks”, side by side: each hidden neuron's incoming weights, "with just weight
+regularization" and "plus hidden layer sparsity constraint. Note the structure" — localized,
+oriented edges.
 
 ``python examples/sparse_autoencoder.py --quick`` (as the tests run it) does the same on
 2,000 patches with 100 L-BFGS iterations each, and checks the same things.
@@ -78,6 +79,6 @@ if not scores["plus sparsity"] > scores["weight decay only"] + 0.2:
 figure, axes = plt.subplots(1, 2, figsize=(9, 4.6))
 for ax, (name, model) in zip(axes, trained.items()):
     ng.plot_filters(model, ax=ax, title=name)
-figure.suptitle("Seed 003: an autoencoder's layer-1 weights on 8×8 image patches")
+figure.suptitle("“Multi-level networks”: an autoencoder's layer-1 weights on 8×8 image patches")
 figure.savefig("sparse_autoencoder.png", dpi=110, bbox_inches="tight")
 print("wrote sparse_autoencoder.png")

@@ -1,4 +1,4 @@
-"""Seed 001, Lecture 07-4a: the problem with equal weights, and how random ones break it.
+"""Lecture 07-4a: the problem with equal weights, and how random ones break it.
 
 With every initial weight equal, neurons 3 and 4 see the same inputs, produce the
 same outputs and get the same Δ, so every update keeps w_{i,3} = w_{i,4} and

@@ -1,4 +1,4 @@
-"""Seed 001, Lecture 07-3d: the vanishing gradient problem in the 5-neuron chain 1 → 2 → 3 → 4 → 5.
+"""Lecture 07-3d: the vanishing gradient problem in the 5-neuron chain 1 → 2 → 3 → 4 → 5.
 
 Δ_2 = [g′(in_2) w_2,3][g′(in_3) w_3,4][g′(in_4) w_4,5][g′(in_5)(−2(y − a_5))]
 

@@ -1,4 +1,4 @@
-"""Seed 001, Lecture 07-2b: hidden layers overcome the XOR problem.
+"""Lecture 07-2b: hidden layers overcome the XOR problem.
 
 A single-layer network (inputs straight to one logistic output) cannot
 separate XOR; a 2-2-1 network learns it with NEURALNETTRAIN (SGD, one update

@@ -35,7 +35,7 @@ class _Parser(argparse.ArgumentParser):
 def parser():
     """The command line's argparse parser (every option with its help text)."""
     from . import __version__
-    from .teaching.lectures import EXAMPLES
+    from .teaching.lectures import EXAMPLES, LECTURES
 
     top = _Parser(prog="neurograph", description="Neural networks one neuron at a time, "
                      "as lecture notes write them.")
@@ -109,7 +109,7 @@ def parser():
     train.add_argument("--batch-size", default="1",
                        help="examples per update: a number, or 'full' (default 1: SGD)")
     train.add_argument("--loss", default="squared", choices=LOSS_NAMES,
-                       help="the loss ℓ (default squared, seed 001's)")
+                       help=f"the loss ℓ (default squared, {LECTURES['001'][1]}'s)")
     train.add_argument("--weight-decay", type=float, default=0.0,
                        help="λ of the cost's λ Σ w² (default 0)")
     train.add_argument("--optimizer", default="sgd",

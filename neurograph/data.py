@@ -9,7 +9,7 @@ __all__ = ["one_hot", "classes", "MinMaxScaler"]
 
 
 def one_hot(labels, n_classes=None):
-    """One output per class: label k becomes the vector with a 1 in place k (seed 001, 07-4c).
+    """One output per class: label k becomes the vector with a 1 in place k (Lecture 07-4c).
 
     Parameters
     ----------
@@ -57,7 +57,7 @@ def classes(outputs):
 
 
 class MinMaxScaler:
-    """Rescale each input attribute to [low, high] by min-max normalisation (seed 001, 07-4a).
+    """Rescale each input attribute to [low, high] by min-max normalisation (Lecture 07-4a).
 
     Fit on the training inputs, then transform training and test inputs alike.
     A constant attribute maps to the middle of the range.

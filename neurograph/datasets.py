@@ -1,10 +1,10 @@
 """Small datasets for the lectures' experiments. Nothing is ever downloaded.
 
-- The truth tables of XOR, AND, OR and NAND (seed 001: XOR needs a hidden layer;
-  seed 002: perceptrons compute AND, OR and NAND).
+- The truth tables of XOR, AND, OR and NAND (Lecture 07-2b: XOR needs a hidden layer;
+  #L3: perceptrons compute AND, OR and NAND).
 - scikit-learn's 8×8 handwritten digits, which ship inside scikit-learn (the
   optional extra ``pip install "neurograph[digits]"``): the small cousin of the
-  MNIST digits of seed 002.
+  MNIST digits of #L3.
 - The benchmarks of topology experiments, made by code here and seeded: the
   two spirals (Lang & Witbrock 1988), n-bit parity, and TensorFlow Playground's
   moons, circles and two Gaussians.

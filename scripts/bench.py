@@ -488,7 +488,7 @@ def scale(quick):
 
 
 def lbfgs(quick):
-    """Seed 004's autoencoder-sized problem: digits 64-25-64, half-squared cost with weight
+    """Lecture 25's autoencoder-sized problem: digits 64-25-64, half-squared cost with weight
     decay (λ/2 = 5e-5, no bias decay), L-BFGS-B for a fixed number of iterations from the
     same θ.
 

@@ -18,7 +18,7 @@ import numpy as np
 
 import neurograph as ng
 
-# Seed 001's 2-2-1 network (Lecture 07-2c) and a handful of training examples.
+# Lecture 07-2c's 2-2-1 network and a handful of training examples.
 WEIGHTS = {(0, 3): 5.0, (1, 3): 1.0, (2, 3): -2.0, (0, 4): 3.0, (1, 4): -4.0, (2, 4): 2.0,
            (0, 5): -1.0, (3, 5): 4.0, (4, 5): 2.0}
 EXAMPLES = [([0.4, 0.5], [1.0]), ([3.0, 4.0], [0.0]), ([-1.0, 0.5], [1.0]), ([0.0, -2.0], [0.0])]
@@ -125,7 +125,7 @@ def main():
         rows.append(("PyTorch CPU autograd + optim.SGD",
                      time_per_step(torch_run[0], max(args.steps // 10, 100), args.repeats)))
     baseline = rows[0][1]
-    print(f"Per-example SGD step, 2-2-1 logistic network (seed 001), squared loss; "
+    print(f"Per-example SGD step, 2-2-1 logistic network (Lecture 07-2c), squared loss; "
           f"Python {platform.python_version()}, numpy {np.__version__}")
     print(f"{'':34} {'µs/step':>9} {'× hand loop':>12}")
     for name, micros in rows:

@@ -20,11 +20,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def lecture_network(out):
-    """Seed 001's forward-propagation example after forward([3, 4])."""
+    """Lecture 07-2c's forward-propagation example after forward([3, 4])."""
     net = lectures.forward_network()
     net.forward([3, 4])
     return net.plot(out / "lecture_network.png", values="a",
-                    title="Seed 001's network after forward propagation of x = (3, 4)")
+                    title=f"{lectures.lecture_of('forward')}: the network after forward "
+                          f"propagation of x = (3, 4)")
 
 
 def skip_dag(out):
@@ -73,7 +74,7 @@ def digits_network(out):
 
 
 def nand_adder(out):
-    """Seed 002's two-bit adder from NAND perceptrons (examples/perceptron_adder.py)."""
+    """#L3's two-bit adder from NAND perceptrons (examples/perceptron_adder.py)."""
     adder = lectures.nand_adder()
     return adder.plot(out / "nand_adder.png", pos=lectures.nand_adder_layout(adder),
                       title="Two bits added with NAND perceptrons: sum (6) and carry (7)")

@@ -1,9 +1,9 @@
 """Each hidden neuron's incoming weights as a small image: what it has learned to look for.
 
-UFLDL's ``display_network`` (seeds 003–004): one tile per hidden neuron j, the weights w_ij
-from the inputs i laid out in the inputs' own shape (8 × 8 for the digits), each tile scaled
-on its own — its mean taken away, divided by its largest magnitude — and shown in grey, so
-that −1 is black and +1 white.
+UFLDL's ``display_network`` (“Multi-level networks”, Lecture 25): one tile per hidden
+neuron j, the weights w_ij from the inputs i laid out in the inputs' own shape (8 × 8 for the
+digits), each tile scaled on its own — its mean taken away, divided by its largest magnitude —
+and shown in grey, so that −1 is black and +1 white.
 """
 
 import math

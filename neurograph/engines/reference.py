@@ -1,4 +1,4 @@
-"""The reference engine: FORWARDPROPAGATE and BACKPROPAGATE as seed 001 writes them.
+"""The reference engine: FORWARDPROPAGATE and BACKPROPAGATE as Lecture 07 writes them.
 
 One neuron at a time, in topological order over any DAG. Each pseudo-code line
 stands as a comment above the Python line that does it. The network's structure
@@ -445,17 +445,17 @@ def decay_rate(lr, weight_decay):
 
 
 def descend(w_ij, grad, lr, decay):
-    """The lecture's update of one weight, w_ij ← w_ij − α ∂J/∂w_ij − 2αλ w_ij (seed 001), in
+    """The lecture's update of one weight, w_ij ← w_ij − α ∂J/∂w_ij − 2αλ w_ij (Lecture 07-4d), in
     this order (`decay` = :func:`decay_rate`); a float or an array. :func:`gradient_step`
     writes it inline, once per edge; ``explain`` shows it."""
     return w_ij - lr * grad - decay * w_ij
 
 
 def gradient_step(plan, lr, weight_decay=0.0, decay_bias=True):
-    """For each edge (i, j) ∈ A: w_ij ← w_ij − α Δ_j a_i − 2αλ w_ij (seed 001's weight decay).
+    """For each edge (i, j) ∈ A: w_ij ← w_ij − α Δ_j a_i − 2αλ w_ij (Lecture 07-4d's weight decay).
 
     Frozen edges keep their weights; with ``decay_bias=False`` the bias edges
-    (0, j) are updated without the decay term, as seed 004 does. A weight shared by a
+    (0, j) are updated without the decay term, as Lecture 25 does. A weight shared by a
     tied group moves once, by the sum of its edges' Δ_j a_i; an edge into a max/product
     neuron's Δ_j a_i carries the slope c_ij. A step that would make a weight NaN or take it
     beyond ±:data:`WEIGHT_LIMIT` is undone and refused (DivergedError).

@@ -2,7 +2,7 @@
 
 ::
 
-    # seed 001, Lecture 07-2c ("#" starts a comment)
+    # Lecture 07-2c ("#" starts a comment)
     activation logistic      # g of every processing neuron (the default)
     activation 5 identity    # g of one neuron
     inputs 1 2               # optional: the inputs in the order of x

@@ -255,7 +255,7 @@ def leaky_relu(z):
 
 
 def leaky_relu_derivative(z):
-    r"""1 for :math:`in_j > 0`, else 0.01 (seed 000's choice at 0)."""
+    r"""1 for :math:`in_j > 0`, else 0.01 (Lecture 23's choice at 0)."""
     if isinstance(z, float):
         return 1.0 if z > 0.0 else LEAKY_SLOPE
     return _scalar_or_array(np.where(_array(z) > 0.0, 1.0, LEAKY_SLOPE))

@@ -1,8 +1,8 @@
 r"""How a processing neuron combines its incoming terms w_ij a_i into in_j.
 
 - ``"sum"`` (the lectures' neuron, the default): in_j = Σ_i w_ij a_i;
-- ``"max"`` (seed 003's maxout): in_j = max_i w_ij a_i — only the arg-max term counts,
-  so Δ_j reaches only the arg-max edge; a tie goes to the lowest i;
+- ``"max"`` (the maxout of “Multi-level networks”): in_j = max_i w_ij a_i — only the arg-max
+  term counts, so Δ_j reaches only the arg-max edge; a tie goes to the lowest i;
 - ``"product"``: in_j = Π_i w_ij a_i, so ∂in_j/∂(w_ij a_i) = Π_{m≠i} w_mj a_m.
 
 The bias edge (0, j), when the neuron has one, is one of the terms (a_0 = 1). With no

@@ -66,7 +66,7 @@ class Constructors:
 
         Inputs are 1..p, then each layer in turn, outputs last; every processing
         neuron has a bias edge from neuron 0. Initial weights are RAND(−ε, ε)
-        (seed 001's NEURALNETTRAIN) unless `init` says otherwise, drawn edge by
+        (Lecture 07-4a's NEURALNETTRAIN) unless `init` says otherwise, drawn edge by
         edge in the order (0, j), (i, j) for ascending i, for ascending j.
 
         Parameters
@@ -107,10 +107,10 @@ class Constructors:
     @classmethod
     def autoencoder(cls, n_visible, n_hidden, activation="logistic", seed=0, init="glorot",
                     epsilon=0.5):
-        """Seed 004's autoencoder: ``layered([n_visible, n_hidden, n_visible])``, trained to
+        """Lecture 25's autoencoder: ``layered([n_visible, n_hidden, n_visible])``, trained to
         reproduce its input (``fit(X, X, …)``, with ``sparsity=(ρ, β)`` for UFLDL's sparse one).
 
-        The initial weights are seed 004's heuristic, uniform in ±√(6/(n_in + n_out + 1))
+        The initial weights are Lecture 25's heuristic, uniform in ±√(6/(n_in + n_out + 1))
         ("glorot"), unless `init` says otherwise. Inputs are 1 … n_visible, hidden neurons
         next, the outputs last in the order of the inputs.
 

@@ -54,7 +54,8 @@ class Editing:
             An input is appended to x, an output to y.
         aggregation : {"sum", "max", "product"}, default "sum"
             How in_j combines the terms w_ij a_i (the bias edge is one of them): the
-            lectures' Σ, seed 003's maxout max, or Π. See :meth:`set_aggregation`.
+            lectures' Σ, the maxout max of “Multi-level networks”, or Π. See
+            :meth:`set_aggregation`.
 
         Examples
         --------
@@ -183,9 +184,9 @@ class Editing:
     def set_aggregation(self, j, aggregation):
         """How processing neuron `j` combines its terms w_ij a_i into in_j.
 
-        ``"sum"`` (the lectures' Σ), ``"max"`` (in_j = max_i w_ij a_i: seed 003's maxout
-        is a max neuron without a bias edge over linear neurons; Δ_j reaches only the
-        arg-max edge, the lowest i among equal maxima) or ``"product"``
+        ``"sum"`` (the lectures' Σ), ``"max"`` (in_j = max_i w_ij a_i: the maxout of
+        “Multi-level networks” is a max neuron without a bias edge over linear neurons; Δ_j
+        reaches only the arg-max edge, the lowest i among equal maxima) or ``"product"``
         (in_j = Π_i w_ij a_i). The bias edge, when there is one, is one of the terms.
 
         Examples
@@ -199,7 +200,7 @@ class Editing:
         self.neuron(j).aggregation = aggregation
 
     def add_batch_norm(self, j, gamma=1.0, beta=0.0, eps=1e-5, momentum=0.1):
-        """Batch-normalize hidden neuron `j`'s output (seed 001, Lecture 07-5b).
+        """Batch-normalize hidden neuron `j`'s output (Lecture 07-5b).
 
         Its successors then see â_j = γ_j (a_j − μ_B)/√(ε + σ_B²) + β_j: in training
         (``fit`` with ``batch_size`` ≥ 2, :meth:`cost_and_grad`), μ_B and σ_B² are the mean
@@ -225,7 +226,7 @@ class Editing:
         neuron.norm = None
 
     def tie(self, edges):
-        """Make the edges share one weight (seed 003: convolution ties weights).
+        """Make the edges share one weight (“Multi-level networks”: convolution ties weights).
 
         Parameters
         ----------

@@ -61,7 +61,7 @@ class Handoffs:
 
         Examples
         --------
-        Seed 001's forward propagation, rounding as the slide does:
+        Lecture 07-2c's forward propagation, rounding as the slide does:
 
         >>> import neurograph as ng
         >>> net = ng.Network.from_weights({(0, 3): 5, (1, 3): 1, (2, 3): -2, (0, 4): 3,
@@ -81,7 +81,7 @@ class Handoffs:
                                significant=significant)
 
     def layers(self):
-        """The layer notation of seeds 000, 002 and 004 for a layered network.
+        """The layer notation of Lectures 23, 25 and #L3 for a layered network.
 
         Returns
         -------

@@ -3,9 +3,9 @@ r"""Initial weights, always drawn from a seeded ``numpy.random.Generator``.
 ============  ==================================================================================
 method        w_ij
 ============  ==================================================================================
-"uniform"     RAND(−ε, ε): uniform on [−ε, ε] (seed 001's NEURALNETTRAIN)
-"normal"      N(0, ε²) (seed 004, e.g. ε = 0.01)
-"glorot"      uniform on [−r_j, r_j], r_j = √(6 / (n_in + n_out + 1)) (seed 004's heuristic)
+"uniform"     RAND(−ε, ε): uniform on [−ε, ε] (Lecture 07-4a's NEURALNETTRAIN)
+"normal"      N(0, ε²) (Lecture 25, e.g. ε = 0.01)
+"glorot"      uniform on [−r_j, r_j], r_j = √(6 / (n_in + n_out + 1)) (Lecture 25's heuristic)
 "constant"    the same `value` for every edge (to show the symmetry problem)
 callable      ``method(i, j, rng)`` for each edge
 ============  ==================================================================================

@@ -3,9 +3,9 @@ r"""Loss functions ℓ(y, a) for one example, each with the output Δ it implies
 For an output neuron k with target y_k, activation a_k = g(in_k), each loss
 gives ℓ and the output Δ_k = ∂ℓ/∂in_k:
 
-- ``squared`` (seed 001, the default): ℓ = Σ_k (y_k − a_k)²,
+- ``squared`` (Lecture 07, the default): ℓ = Σ_k (y_k − a_k)²,
   Δ_k = −2 (y_k − a_k) g′(in_k)
-- ``half_squared`` (seeds 000, 002, 004): ℓ = ½ Σ_k (y_k − a_k)²,
+- ``half_squared`` (Lectures 23, 25 and #L3): ℓ = ½ Σ_k (y_k − a_k)²,
   Δ_k = −(y_k − a_k) g′(in_k)
 - ``log``: ℓ = −Σ_k [y_k log a_k + (1 − y_k) log(1 − a_k)],
   Δ_k = (a_k − y_k) / (a_k (1 − a_k)) · g′(in_k)

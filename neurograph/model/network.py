@@ -51,7 +51,7 @@ class Network(Constructors, Editing, Propagation, TrainingMethods, Handoffs):
 
     Examples
     --------
-    Seed 001's forward propagation example (Lecture 07-2c):
+    The forward propagation example of Lecture 07-2c:
 
     >>> import neurograph as ng
     >>> net = ng.Network.from_weights(
@@ -340,7 +340,7 @@ class Network(Constructors, Editing, Propagation, TrainingMethods, Handoffs):
 
     def cost_and_grad(self, theta, X, Y, loss="squared", weight_decay=0.0, decay_bias=True,
                       sparsity=None, engine="auto", sparsity_neurons=None):
-        """J(θ) and ∇J(θ) on the whole data set: what scipy.optimize.minimize wants (seed 004).
+        """J(θ) and ∇J(θ) on the whole data set: what scipy.optimize.minimize wants (Lecture 25).
 
         J(θ) = (1/n) Σ_e ℓ(y^(e), h_θ(x^(e))) + λ Σ w_ij² over the decayed weights (the
         seeds' λ/2 form is ``weight_decay=λ/2``); θ is in the order of :meth:`theta_edges`,
@@ -358,7 +358,8 @@ class Network(Constructors, Editing, Propagation, TrainingMethods, Handoffs):
         decay_bias : bool, default True
         sparsity : (float, float), optional
             (ρ, β): add β Σ_j KL(ρ ‖ ρ̂_j) over the hidden neurons (or `sparsity_neurons`),
-            ρ̂_j the mean of a_j over the n examples (seeds 003–004's sparse autoencoder).
+            ρ̂_j the mean of a_j over the n examples (the sparse autoencoder of “Multi-level
+            networks” and Lecture 25).
         engine : {"auto", "reference", "vectorized"}, default "auto"
 
         Returns
@@ -368,7 +369,7 @@ class Network(Constructors, Editing, Propagation, TrainingMethods, Handoffs):
 
         Examples
         --------
-        Seed 004's gradient checking: (J(θ + ε e_i) − J(θ − ε e_i)) / 2ε with EPSILON = 10⁻⁴
+        Lecture 25's gradient checking: (J(θ + ε e_i) − J(θ − ε e_i)) / 2ε with EPSILON = 10⁻⁴
         against ∂J/∂θ_i, to at least 4 significant digits:
 
         >>> import numpy as np

@@ -1,4 +1,4 @@
-r"""Batch normalization (seed 001, Lecture 07-5b) of a hidden neuron's output.
+r"""Batch normalization (Lecture 07-5b) of a hidden neuron's output.
 
 For a mini-batch B, with a_j^(e) the output of neuron j on example e:
 

@@ -2,7 +2,7 @@
 
 :class:`Propagation`, a base class of :class:`~neurograph.model.network.Network`, checks
 the example and hands it to FORWARDPROPAGATE and BACKPROPAGATE in
-:mod:`neurograph.engines.reference` (seed 001's pseudo-code, line by line).
+:mod:`neurograph.engines.reference` (Lecture 07's pseudo-code, line by line).
 """
 
 import math
@@ -59,7 +59,7 @@ class Propagation:
         y : sequence of float
             One target per output neuron, in the order of ``net.outputs``.
         loss : str or Loss, default "squared"
-            ``"squared"`` (seed 001), ``"half_squared"`` (seeds 000, 002, 004) or ``"log"``.
+            ``"squared"`` (Lecture 07), ``"half_squared"`` (Lectures 23, 25 and #L3) or ``"log"``.
 
         Returns
         -------
@@ -92,7 +92,7 @@ class Propagation:
         weight_decay : float, default 0
             λ ≥ 0 of the cost's λ Σ w_ij² term.
         decay_bias : bool, default True
-            False leaves the bias edges (0, j) out of the decay, as seed 004 does.
+            False leaves the bias edges (0, j) out of the decay, as Lecture 25 does.
 
         Frozen edges (:meth:`freeze`) keep their weights. A step that would make a weight
         NaN or take it beyond ±1e100 raises :class:`DivergedError` with the weights as they
@@ -105,7 +105,7 @@ class Propagation:
 
         Examples
         --------
-        Seed 001's example SGD iteration (Lecture 07-2a):
+        The example SGD iteration of Lecture 07-2a:
 
         >>> import neurograph as ng
         >>> net = ng.Network.from_weights({(0, 3): 0.1, (1, 3): 0.1, (2, 3): 0.1})

@@ -1,4 +1,4 @@
-r"""The restricted Boltzmann machine of seed 000: visible and hidden neurons, undirected edges.
+r"""The restricted Boltzmann machine of Lecture 23: visible and hidden neurons, undirected edges.
 
 Visible neurons 1 … V and hidden neurons V + 1 … V + H are joined by undirected edges
 {i, j} with weights w_ij; the biases are edges from neuron 0, as everywhere in neurograph:
@@ -194,7 +194,7 @@ class RBM:
 
     def fit(self, X, lr=0.05, epochs=20, batch_size=10, k=1, persistent=False, seed=0,
             shuffle=True):
-        """Contrastive divergence (CD-k), or persistent CD, on mini-batches (seed 000).
+        """Contrastive divergence (CD-k), or persistent CD, on mini-batches (Lecture 23).
 
         Each batch: the positive phase P(h | v) on the data; k Gibbs rounds from there (or,
         with `persistent`, from the chains kept since the last batch); then

@@ -25,7 +25,7 @@ class TrainingMethods:
             error_tol=None, min_delta=None, patience=1, progress=False, engine="auto",
             rule="gradient", optimizer="sgd", sparsity=None, sparsity_neurons=None,
             device=None):
-        """Train by gradient descent: NEURALNETTRAIN (seed 001) and its mini-batch variants.
+        """Train by gradient descent: NEURALNETTRAIN (Lecture 07-4a) and its mini-batch variants.
 
         Parameters
         ----------
@@ -43,9 +43,9 @@ class TrainingMethods:
             smaller). None: full-batch gradient descent, one update per epoch.
         loss : str or Loss, default "squared"
         weight_decay : float, default 0
-            λ: every update also subtracts 2αλ w_ij (seed 001).
+            λ: every update also subtracts 2αλ w_ij (Lecture 07-4d).
         decay_bias : bool, default True
-            False leaves the bias edges out of the decay (seed 004).
+            False leaves the bias edges out of the decay (Lecture 25).
         dropout : float, default 0
             The probability of dropping each hidden neuron for an example; the
             survivors' outputs are scaled by 1/(1 − p). Training only.
@@ -76,7 +76,7 @@ class TrainingMethods:
         optimizer : {"sgd", "momentum", "adam", "lbfgs", "cg"}, default "sgd"
             How a gradient becomes a step (:mod:`neurograph.training.optimizers`):
             "sgd" is w_ij ← w_ij − α ∂J/∂w_ij; "momentum" (μ = 0.9) and "adam" keep a
-            running state; "lbfgs" and "cg" (seed 004, scipy) minimize the full-batch
+            running state; "lbfgs" and "cg" (Lecture 25, scipy) minimize the full-batch
             J(θ) of :meth:`cost_and_grad`, `epochs` being their iteration limit and the
             history one entry per iteration (they ignore `lr` and `batch_size`).
         sparsity : (float, float), optional
@@ -107,7 +107,7 @@ class TrainingMethods:
 
         Examples
         --------
-        XOR needs a hidden layer (seed 001):
+        XOR needs a hidden layer (Lecture 07-2b):
 
         >>> import neurograph as ng
         >>> X, Y = ng.datasets.xor()
@@ -201,7 +201,7 @@ class TrainingMethods:
         return loop.predict(self, X, engine=engine)
 
     def classify(self, X, engine="auto"):
-        """The class of each example: the index of its highest output (seed 001, 07-4c).
+        """The class of each example: the index of its highest output (Lecture 07-4c).
 
         With one output neuron: 1 if a ≥ 0.5, else 0.
         """
@@ -212,7 +212,7 @@ class TrainingMethods:
         """Draw fresh initial weights for every edge that is not frozen.
 
         `method` is "uniform" (RAND(−ε, ε)), "normal" (N(0, ε²)), "glorot"
-        (seed 004's √(6/(n_in + n_out + 1)) heuristic), "constant" (`value`
+        (Lecture 25's √(6/(n_in + n_out + 1)) heuristic), "constant" (`value`
         everywhere), or a callable ``method(i, j, rng)``; see
         :mod:`neurograph.model.init`.
         """

@@ -1,6 +1,6 @@
-r"""The layer notation of seeds 000, 002 and 004 as a view onto a layered per-neuron network.
+r"""The layer notation of Lectures 23, 25 and #L3 as a view onto a layered per-neuron network.
 
-For layer l = 2, …, L (the inputs are layer 1), in seed 002's (Nielsen's) convention:
+For layer l = 2, …, L (the inputs are layer 1), in #L3's (Nielsen's) convention:
 
 - W^l: one row per neuron of layer l ("to"), one column per neuron of layer l − 1
   ("from"), so W^l[r, c] = w^l_{rc} = w_{i,j} for the c-th neuron i of layer l − 1
@@ -18,7 +18,8 @@ For layer l = 2, …, L (the inputs are layer 1), in seed 002's (Nielsen's) conv
   "log"             Δ_j
   ================  ===================
 
-(Seeds 003 and 004 index the same matrix as W^{(l−1)}: the weights out of layer l − 1.)
+(“Multi-level networks” and Lecture 25 index the same matrix as W^{(l−1)}: the weights out of
+layer l − 1.)
 """
 
 from dataclasses import dataclass

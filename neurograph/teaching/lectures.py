@@ -1,13 +1,26 @@
-"""The lecture examples that ``neurograph example NAME`` runs, from seed 001.
+"""The lectures neurograph follows, and the examples that ``neurograph example NAME`` runs.
 
-Each returns the text to print and writes one picture into a folder.
+Each example comes from CS 457/557 Lecture 07; it returns the text to print and writes one
+picture into a folder.
 """
 
 from pathlib import Path
 
 from ..model.network import Network
 
-__all__ = ["EXAMPLES", "forward_network", "sgd_network", "run"]
+__all__ = ["LECTURES", "EXAMPLES", "lecture_of", "forward_network", "sgd_network", "run"]
+
+LECTURES = {
+    "000": ("CS 6347 Lecture 23", "Lecture 23"),
+    "001": ("CS 457/557 Lecture 07", "Lecture 07"),
+    "002": ("Advanced Machine Learning #L3", "#L3"),
+    "003": ("“Multi-level networks”", "“Multi-level networks”"),
+    "004": ("ISTA 421 + INFO 521 Lecture 25", "Lecture 25"),
+}
+"""seed (the notes' number in neurograph's development) → (the lecture as its notes name
+themselves, the short name used in titles, help and docstrings). Lecture 07's parts are named
+as its notes name them: Lecture 07-1a to 07-5d. The notes of “Multi-level networks” name no
+course or number: the title of its first slide names it."""
 
 
 def forward_network():
@@ -22,13 +35,18 @@ def sgd_network():
     return Network.from_weights({(0, 3): 0.1, (1, 3): 0.1, (2, 3): 0.1})
 
 
+def lecture_of(name):
+    """The part of Lecture 07 that example `name` comes from, as EXAMPLES says: "Lecture 07-2c"."""
+    return EXAMPLES[name][0].split(":")[0]
+
+
 def _forward(out):
     net = forward_network()
     text = "\n\n".join([str(net.explain([3, 4], digits=2, carry_rounded=True)),
                         str(net.explain([3, 4], digits=4)),
                         f"h(x) = a_5 = {net.forward([3, 4])[0]:.4f} ≈ 0.82, as on the slide"])
     return text, [net.plot(out / "forward.png", values="a",
-                           title="Seed 001: forward propagation of x = (3, 4)")]
+                           title=f"{lecture_of('forward')}: forward propagation of x = (3, 4)")]
 
 
 def _sgd(out):
@@ -39,7 +57,7 @@ def _sgd(out):
         "Exactly (not carrying rounded values):\n" + net.explain(x, y, lr=0.5).edge_table()])
     net.forward(x)
     picture = net.plot(out / "sgd.png", values="a", digits=4,
-                       title="Seed 001: the neuron before its SGD update")
+                       title=f"{lecture_of('sgd')}: the neuron before its SGD update")
     net.sgd_step(x, y, lr=0.5)
     text += f"\n\nAfter the update, g(in_3) = {net.forward(x)[0]:.4f} (the slide: 0.5862)"
     return text, [picture]
@@ -89,7 +107,7 @@ def _symmetry(out):
 
 
 def nand_adder():
-    """Seed 002 (Nielsen, ch. 1): two bits added by NAND perceptrons (w = −2, −2, bias 3).
+    """#L3 (after Nielsen, ch. 1): two bits added by NAND perceptrons (w = −2, −2, bias 3).
 
     n_3 = NAND(x_1, x_2); n_4 = NAND(x_1, n_3); n_5 = NAND(x_2, n_3); the sum
     n_6 = NAND(n_4, n_5) = x_1 XOR x_2; the carry n_7 = NAND(n_3, n_3) = x_1 AND x_2 (n_3

@@ -1,4 +1,4 @@
-r"""Contrastive divergence (seed 000): how a restricted Boltzmann machine learns.
+r"""Contrastive divergence (Lecture 23): how a restricted Boltzmann machine learns.
 
 For a mini-batch B of visible vectors v:
 

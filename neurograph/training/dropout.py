@@ -1,4 +1,4 @@
-"""Dropout (seed 001, Lecture 07-5a): drop each hidden neuron with probability p per example.
+"""Dropout (Lecture 07-5a): drop each hidden neuron with probability p per example.
 
 For one example a dropped neuron's g and g′ become 0, and a survivor's s·g and s·g′
 with s = 1/(1 − p), so a_j = s g(in_j) and Δ_j = s g′(in_j) Σ_k w_jk Δ_k. The

@@ -1,4 +1,4 @@
-"""Checking backpropagation against central finite differences (seed 004's gradient checking)."""
+"""Checking backpropagation against central finite differences (Lecture 25's gradient checking)."""
 
 import math
 from dataclasses import dataclass
@@ -74,7 +74,7 @@ def gradcheck(net, x, y, loss="squared", eps=1e-4, weight_decay=0.0, decay_bias=
     one weight, named by its first edge, whose gradient is the sum over the group).
     Afterwards the neurons hold the forward and backward pass of (x, y).
 
-    For a batch (X 2-D, one row per example, seed 004's way): for every entry θ_i of
+    For a batch (X 2-D, one row per example, Lecture 25's way): for every entry θ_i of
     ``net.theta()``,
     :math:`\frac{J(\theta + \epsilon e_i) - J(\theta - \epsilon e_i)}{2\epsilon}` against
     ∇J(θ)_i of :meth:`Network.cost_and_grad` — the mean loss over the batch plus the
@@ -89,7 +89,7 @@ def gradcheck(net, x, y, loss="squared", eps=1e-4, weight_decay=0.0, decay_bias=
     x, y : sequence of float, or 2-D arrays (a batch)
     loss : str or Loss, default "squared"
     eps : float, default 1e-4
-        ε, the step (seed 004 suggests 10⁻⁴).
+        ε, the step (Lecture 25 suggests 10⁻⁴).
     weight_decay, decay_bias, sparsity
         Parts of a batch's J(θ), as :meth:`Network.cost_and_grad` takes them.
 
@@ -161,7 +161,7 @@ def _is_batch(x):
 
 def _batch_gradcheck(net, X, Y, loss, eps, weight_decay, decay_bias, sparsity,
                      sparsity_neurons):
-    """Seed 004's check of J(θ) on a batch, entry by entry of θ."""
+    """Lecture 25's check of J(θ) on a batch, entry by entry of θ."""
     theta = net.theta()
     keys = net.theta_edges()
 

@@ -1,4 +1,4 @@
-"""Training as seed 001 teaches it: NEURALNETTRAIN, mini-batches, full batch, and stopping.
+"""Training as Lecture 07 teaches it: NEURALNETTRAIN, mini-batches, full batch, and stopping.
 
 NEURALNETTRAIN({(x_i, y_i)}; N = (V, A); α):
     while stopping conditions not met:

@@ -1,13 +1,13 @@
-r"""J(θ) and ∇J(θ) on a whole data set: seed 004's "a function that returns the cost and grad".
+r"""J(θ) and ∇J(θ) on a whole data set: Lecture 25's "a function that returns the cost and grad".
 
 .. math::
    J(\theta) = \frac{1}{n} \sum_{e=1}^{n} \ell(y^{(e)}, h_\theta(x^{(e)}))
                + \lambda \sum w_{ij}^2
 
-(the decayed weights; seeds 003–004's λ/2 form is ``weight_decay=λ/2``), plus the sparse
-autoencoder's β Σ_j KL(ρ ‖ ρ̂_j) with ``sparsity=(ρ, β)``, with batch
-normalization taking its statistics over the n examples. The network's θ is the same
-afterwards as before, so scipy can call it as often as it likes.
+(the decayed weights; the λ/2 form of “Multi-level networks” and Lecture 25 is
+``weight_decay=λ/2``), plus the sparse autoencoder's β Σ_j KL(ρ ‖ ρ̂_j) with
+``sparsity=(ρ, β)``, with batch normalization taking its statistics over the n examples. The
+network's θ is the same afterwards as before, so scipy can call it as often as it likes.
 """
 
 import numpy as np
@@ -51,7 +51,8 @@ class Objective:
     ----------
     loss : Loss
     weight_decay : float
-        λ (seed 001's form; seeds 003–004's λ/2 is ``weight_decay=λ/2``).
+        λ (Lecture 07's form; the λ/2 of “Multi-level networks” and Lecture 25 is
+        ``weight_decay=λ/2``).
     decay_bias : bool
     decayed : numpy.ndarray of bool
         The entries of θ the decay reaches (see :func:`decayed`).

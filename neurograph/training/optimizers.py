@@ -1,13 +1,13 @@
-r"""How an update turns a gradient into a step: seed 004's "Improvements to Gradient Descent".
+r"""How an update turns a gradient into a step: Lecture 25's "Improvements to Gradient Descent".
 
 Every optimizer here works on θ (``net.theta()``) and the mini-batch gradient
 g = (1/|B|) Σ_e ∂ℓ_e/∂θ + 2λθ (the decayed entries):
 
-- ``"sgd"``: θ ← θ − α g (seed 001's update; :func:`fit`'s default);
+- ``"sgd"``: θ ← θ − α g (Lecture 07's update; :func:`fit`'s default);
 - ``"momentum"``: v ← μ v + g, θ ← θ − α v (μ = 0.9; the heavy ball, as PyTorch writes it);
 - ``"adam"``: m ← β₁ m + (1 − β₁) g, v ← β₂ v + (1 − β₂) g², θ ← θ − α m̂ / (√v̂ + ε) with the
   bias-corrected m̂ = m/(1 − β₁ᵗ), v̂ = v/(1 − β₂ᵗ) (β₁ = 0.9, β₂ = 0.999, ε = 10⁻⁸);
-- ``"lbfgs"`` and ``"cg"``: seed 004's "L-BFGS; Conjugate Gradient" — scipy.optimize.minimize on
+- ``"lbfgs"`` and ``"cg"``: Lecture 25's "L-BFGS; Conjugate Gradient" — scipy.optimize.minimize on
   the full-batch J(θ) (``Network.cost_and_grad``), one history entry per iteration; they
   choose their own step lengths, so ``lr`` is not used. They need scipy
   (``pip install "neurograph[scipy]"``).

@@ -1,4 +1,4 @@
-"""Rosenblatt's perceptron algorithm (seed 001, 1957; seed 002's perceptrons w·x + b).
+"""Rosenblatt's perceptron algorithm (1957; Lecture 07-1c, and #L3's perceptrons w·x + b).
 
 For a network whose processing neurons are all threshold outputs fed by inputs (and the
 bias neuron) only, one example (x, y) updates every edge into output j by

@@ -1,4 +1,4 @@
-r"""The sparse autoencoder's penalty (seeds 003–004, UFLDL): hidden neurons that are mostly off.
+r"""UFLDL's sparsity penalty (“Multi-level networks”, Lecture 25): hidden neurons mostly off.
 
 With ρ̂_j the mean of a_j over the batch, J(θ) gains
 
