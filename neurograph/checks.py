@@ -204,6 +204,7 @@ OPTIONS = {
                       rule="a probability of dropping a hidden neuron, from 0 up to (not "
                            "including) 1"),
     "error_tol": Number("error_tol", above=0.0, rule="positive"),
+    "tol": Number("tol (scipy's tolerance)", above=0.0, rule="positive"),
     "min_delta": Number("min_delta", at_least=0.0, rule="≥ 0"),
     "eps": Number("eps (ε)", above=0.0, rule="positive"),
     "epsilon": Number("epsilon (ε)", at_least=0.0, rule="≥ 0"),

@@ -24,7 +24,7 @@ class TrainingMethods:
             decay_bias=True, dropout=0.0, shuffle=True, seed=0, validation=None,
             error_tol=None, min_delta=None, patience=1, progress=False, engine="auto",
             rule="gradient", optimizer="sgd", sparsity=None, sparsity_neurons=None,
-            device=None):
+            device=None, tol=None, options=None):
         """Train by gradient descent: NEURALNETTRAIN (Lecture 07-4a) and its mini-batch variants.
 
         Parameters
@@ -73,12 +73,29 @@ class TrainingMethods:
             example at a time (see :meth:`perceptron_step`), for threshold outputs fed
             by inputs only; it stops after an epoch without mistakes ("errors") or at
             the epoch limit ("epochs": not separated, e.g. XOR).
-        optimizer : {"sgd", "momentum", "adam", "lbfgs", "cg"}, default "sgd"
+        optimizer : {"sgd", "momentum", "adam", "rprop", "lbfgs", "cg", "bfgs", "tnc"}
+            Default "sgd".
             How a gradient becomes a step (:mod:`neurograph.training.optimizers`):
             "sgd" is w_ij ← w_ij − α ∂J/∂w_ij; "momentum" (μ = 0.9) and "adam" keep a
-            running state; "lbfgs" and "cg" (Lecture 25, scipy) minimize the full-batch
-            J(θ) of :meth:`cost_and_grad`, `epochs` being their iteration limit and the
-            history one entry per iteration (they ignore `lr` and `batch_size`).
+            running state; "rprop" (iRprop−, FANN's default) steps each weight by a size
+            of its own from the full batch's gradient signs; "lbfgs" and "cg" (Lecture 25),
+            "bfgs" and "tnc" (scipy) minimize the full-batch J(θ) of :meth:`cost_and_grad`,
+            `epochs` being their iteration limit (for "tnc", evaluations of J) and the
+            history one entry per iteration. The full-batch optimizers ignore `lr` and take
+            no `batch_size` but the whole set.
+        tol : float, optional
+            For the scipy optimizers: scipy's `tol` (its tolerances, all at once), on
+            J(θ)/J(θ₀) — scipy sees J scaled to 1 where training starts, so that a
+            tolerance means the same for any scale of J. Without it, the run stops once an
+            iteration lowers J by less than 10⁻¹³ J(θ₀) or ∇J falls below 10⁻⁹ J(θ₀) entry
+            by entry (see :data:`~neurograph.training.optimizers.SCIPY_DEFAULTS`).
+        options : dict, optional
+            The optimizer's own settings: ``mu`` (momentum); ``beta1``, ``beta2``, ``eps``
+            (adam); ``eta_plus``, ``eta_minus``, ``delta_zero``, ``delta_min``,
+            ``delta_max`` (rprop); scipy's options for its method, word for word (not
+            ``maxiter``: `epochs` sets it). ``history.stopped`` is "converged" only when the
+            optimizer says so, "stalled" when scipy could not go on (a line search that
+            failed, precision lost), and ``history.message`` keeps scipy's reason.
         sparsity : (float, float), optional
             (ρ, β): the sparse autoencoder's β Σ_j KL(ρ ‖ ρ̂_j) joins J, ρ̂_j the mean of a_j
             over each batch, for the hidden neurons (or `sparsity_neurons`); see
@@ -122,7 +139,8 @@ class TrainingMethods:
                         shuffle=shuffle, seed=seed, validation=validation, error_tol=error_tol,
                         min_delta=min_delta, patience=patience, progress=progress,
                         engine=engine, rule=rule, optimizer=optimizer, sparsity=sparsity,
-                        sparsity_neurons=sparsity_neurons, device=device)
+                        sparsity_neurons=sparsity_neurons, device=device, tol=tol,
+                        options=options)
 
     def to_torch(self, dtype=None, device="cpu"):
         """The network as a ``torch.nn.Module`` computing the same function.

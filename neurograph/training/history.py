@@ -29,8 +29,13 @@ class History:
     stopped : str
         "epochs" (the epoch limit), "errors" (every |y_k − a_k| below
         ``error_tol``), "converged" (J changed by less than ``min_delta`` for
-        ``patience`` epochs in a row) or "diverged" (J(w) stopped being finite, or a
+        ``patience`` epochs in a row, or a scipy optimizer reported convergence),
+        "stalled" (a scipy optimizer could not go on: a line search failed, or precision
+        was lost; see `message`) or "diverged" (J(w) stopped being finite, or a
         weight left ±1e100: fit raised, and this history is the error's ``.history``).
+    message : str
+        Why a scipy optimizer stopped, in scipy's words (its ``result.message``); empty
+        for the other optimizers.
     """
 
     loss: list = field(default_factory=list)
@@ -39,6 +44,7 @@ class History:
     val_accuracy: list = field(default_factory=list)
     mistakes: list = field(default_factory=list)
     stopped: str = "epochs"
+    message: str = ""
 
     @property
     def epochs(self):

@@ -10,6 +10,7 @@ A mini-batch B makes one update from the average (1/|B|) Σ_{e∈B} Δ_j^(e) a_i
 that loop; the engine that runs each update is a :class:`~.runners.Runner`.
 """
 
+import functools
 import math
 import warnings
 
@@ -44,7 +45,8 @@ RULES = ("gradient", "perceptron")
 def fit(net, X, Y, lr=0.5, epochs=100, batch_size=1, loss="squared", weight_decay=0.0,
         decay_bias=True, dropout=0.0, shuffle=True, seed=0, validation=None, error_tol=None,
         min_delta=None, patience=1, progress=False, engine="auto", rule="gradient",
-        optimizer="sgd", sparsity=None, sparsity_neurons=None, device=None):
+        optimizer="sgd", sparsity=None, sparsity_neurons=None, device=None, tol=None,
+        options=None):
     """Train `net`; see :meth:`Network.fit` for the parameters."""
     if rule not in RULES:
         raise NetworkError(f"unknown rule {describe(rule)}; expected one of: "
@@ -75,12 +77,24 @@ def fit(net, X, Y, lr=0.5, epochs=100, batch_size=1, loss="squared", weight_deca
     sparse = objective.sparsity
     if sparse is not None and rule == "perceptron":
         raise NetworkError("the perceptron rule takes no sparsity penalty")
-    full_batch = optimizer in optimizers.SCIPY_METHODS
-    if full_batch:
+    scipy_method = optimizers.SCIPY_METHODS.get(optimizer)
+    if tol is not None:
+        if scipy_method is None:
+            raise NetworkError(f"tol is scipy's tolerance, for optimizer='lbfgs', 'cg', 'bfgs' "
+                               f"or 'tnc'; received tol={describe(tol)} with "
+                               f"optimizer={optimizer!r}")
+        tol = checks.option("tol", tol)
+    if optimizer in optimizers.FULL_BATCH:
+        if batch_size not in (1, len(X)):  # (1, fit's default, is not a choice here)
+            raise NetworkError(f"optimizer={optimizer!r} works on the whole training set at "
+                               f"once; received batch_size={batch_size} of {len(X)} examples "
+                               f"(leave batch_size out, or use 'sgd', 'momentum' or 'adam' for "
+                               f"mini-batches)")
         batch_size = len(X)
+    full_batch = scipy_method is not None
     if plan.norms:
         _check_batch_norm(plan, batch_size, len(X), dropout)
-    if full_batch and dropout:
+    if optimizer in optimizers.FULL_BATCH and dropout:
         raise NetworkError(f"optimizer={optimizer!r} minimizes one fixed J(θ); dropout draws a "
                            f"different network each time: use optimizer='sgd', 'momentum' or "
                            f"'adam' with dropout")
@@ -93,17 +107,22 @@ def fit(net, X, Y, lr=0.5, epochs=100, batch_size=1, loss="squared", weight_deca
             if bar is not None:
                 bar.close()
     minimize = optimizers.scipy_minimize() if full_batch else None  # scipy there, or say so
+    if full_batch:
+        options = optimizers.scipy_options(scipy_method, options, tol, epochs)
+        stepper = None
+    else:
+        stepper = optimizers.make_optimizer(optimizer, options)
     bar = _progress_bar(progress, epochs)
     runner = RUNNERS[choose_engine(engine, plan, batch_size)](
-        net, X, Y, objective, dropout, rng,
-        None if full_batch else optimizers.make_optimizer(optimizer),
+        net, X, Y, objective, dropout, rng, stepper,
         **({} if engine != "torch" else {"device": device}))
     history, labels = History(), labels_of(Y)
     before, calm = (runner.snapshot(), net.values()), 0
     if full_batch:
-        return _fit_scipy(net, runner, minimize, optimizers.SCIPY_METHODS[optimizer], Y, epochs,
-                          objective, history, labels, held_out, error_tol, min_delta, patience,
-                          bar)
+        if tol is not None:
+            minimize = functools.partial(minimize, tol=tol)
+        return _fit_scipy(net, runner, minimize, scipy_method, Y, epochs, objective, history,
+                          labels, held_out, error_tol, min_delta, patience, bar, options)
     try:
         # while stopping conditions not met:
         for epoch in range(1, epochs + 1):
@@ -183,40 +202,66 @@ def _check_batch_norm(plan, batch_size, n, dropout):
                            f"normalization together are not supported; use one of them")
 
 
+class _Stop(Exception):
+    """A stopping condition of fit's own (error_tol, min_delta) met inside scipy's loop."""
+
+    def __init__(self, x):
+        super().__init__()
+        self.x = x
+
+
 def _fit_scipy(net, runner, minimize, method, Y, epochs, objective, history, labels, held_out,
-               error_tol, min_delta, patience, bar):
-    """L-BFGS or conjugate gradient on the full-batch J(θ): one history entry per iteration."""
+               error_tol, min_delta, patience, bar, options):
+    """L-BFGS, CG, BFGS or TNC on the full-batch J(θ): one history entry per iteration.
+
+    Scipy minimizes J(θ)/J(θ₀), so that its tolerances (``options``, scipy's own, with
+    :data:`~.optimizers.SCIPY_DEFAULTS`) mean the same for any scale of J.
+    """
     start = runner.theta()
     norms = bool(net.plan().norms)
-    # J(θ) at the accepted point is what scipy reports, and all the history needs unless
-    # accuracy, errors, validation or batch norm's running statistics call for the outputs
-    outputs_needed = norms or labels is not None or error_tol is not None or held_out is not None
+    last = {}  # the last point J(θ) was computed at: θ, J, ∇J and the outputs
 
-    last = {}  # the last point J(θ) was computed at, its J and outputs
-
-    def cost_and_grad(theta):
+    def evaluate(theta):
+        if "theta" in last and np.array_equal(theta, last["theta"]):
+            return last["cost"], last["grad"]
         runner.set_theta(theta)
         cost, grad = objective.with_penalty(*runner.cost_and_gradient(), theta)
-        last.update(theta=theta.copy(), cost=cost, outputs=runner.outputs)
-        if not math.isfinite(cost):
-            return math.inf, np.zeros_like(theta)
+        last.update(theta=theta.copy(), cost=cost, grad=grad, outputs=runner.outputs)
         return cost, grad
 
-    calm = [0]
+    try:
+        start_cost, _ = evaluate(start)
+    except BaseException:
+        runner.set_theta(start)
+        runner.close()
+        raise
+    if not math.isfinite(start_cost):
+        runner.set_theta(start)
+        runner.close()
+        raise NetworkError(f"J(θ) = {start_cost} at the weights training starts from: "
+                           f"{method} needs a finite J to start (scale the inputs, or start "
+                           f"from smaller weights)")
+    scale = start_cost if start_cost > 0.0 else 1.0
 
-    def after_iteration(intermediate_result):
-        x = intermediate_result.x
-        if outputs_needed and not norms and last.get("outputs") is not None \
-                and np.array_equal(x, last["theta"]):  # the outputs at x are known already
-            cost, outputs = last["cost"], last["outputs"]
-        elif outputs_needed:
-            runner.set_theta(x)
-            if norms:  # the running averages follow the full batch's statistics
-                runner.cost_and_gradient(remember=True)
+    def scaled_cost_and_grad(theta):
+        cost, grad = evaluate(theta)
+        if not math.isfinite(cost):
+            return math.inf, np.zeros_like(theta)
+        return cost / scale, grad / scale
+
+    calm = [0]
+    counts_itself = optimizers.SCIPY_ITERATIONS[method] is None  # TNC: no iteration limit
+
+    def after_iteration(result):
+        x = getattr(result, "x", result)  # TNC passes θ itself
+        cost, _ = evaluate(x)  # (the runner's θ is x now)
+        outputs = last["outputs"]
+        if norms:  # the running averages follow the full batch's statistics
+            runner.cost_and_gradient(remember=True)
+            last.clear()
+        if norms or (outputs is None and (labels is not None or error_tol is not None)):
             cost, outputs = runner.evaluate(None, Y)
             cost += objective.penalty(runner.theta())
-        else:
-            cost, outputs = float(intermediate_result.fun), None
         history.record(cost, outputs, labels, _held_out(runner, held_out))
         if bar is not None:
             bar.update(1)
@@ -227,17 +272,31 @@ def _fit_scipy(net, runner, minimize, method, Y, epochs, objective, history, lab
             history.stopped = "errors"
         elif min_delta is not None and calm[0] >= patience:
             history.stopped = "converged"
-        if history.stopped != "epochs":
-            raise StopIteration
+        if history.stopped != "epochs" or (counts_itself and len(history.loss) >= epochs):
+            raise _Stop(x.copy())
 
     try:
         with warnings.catch_warnings(), optimizers.one_scipy_blas_thread():
             warnings.simplefilter("ignore", RuntimeWarning)
-            result = minimize(cost_and_grad, start, jac=True, method=method,
-                              callback=after_iteration, options={"maxiter": epochs})
-        final = result.x
-        if history.stopped == "epochs" and result.nit < epochs:
-            history.stopped = "converged"  # scipy's own convergence test
+            warnings.filterwarnings("error", message="Unknown solver options")
+            try:
+                result = minimize(scaled_cost_and_grad, start, jac=True, method=method,
+                                  callback=after_iteration, options=options)
+            except Warning as unknown:  # before scipy's first step: nothing has changed
+                raise NetworkError(f"scipy's {method} does not know an option given: "
+                                   f"{unknown} (its options: scipy.optimize.show_options("
+                                   f"'minimize', {method!r}))") from None
+            except _Stop as stop:
+                final = stop.x
+                history.message = ("fit's epoch limit" if history.stopped == "epochs" else
+                                   f"fit's own stopping condition: {history.stopped}")
+            else:
+                final = result.x
+                history.message = str(result.message)
+                if result.success:
+                    history.stopped = "converged"
+                elif result.status != optimizers.SCIPY_LIMIT_STATUS[method]:
+                    history.stopped = "stalled"
         if history.loss and not math.isfinite(history.loss[-1]):
             raise _diverged(len(history.loss), history)
     except BaseException:

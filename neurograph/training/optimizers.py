@@ -20,22 +20,46 @@ array([0.9])
 """
 
 import functools
+import numbers
 import os
 from contextlib import contextmanager
 
 import numpy as np
 
+from .. import checks
 from ..errors import NetworkError, describe
 
-__all__ = ["OPTIMIZERS", "SCIPY_METHODS", "make_optimizer", "check_optimizer",
-           "scipy_minimize", "one_scipy_blas_thread", "Momentum", "Adam", "SGD"]
+__all__ = ["OPTIMIZERS", "SCIPY_METHODS", "FULL_BATCH", "make_optimizer", "check_optimizer",
+           "scipy_minimize", "scipy_options", "one_scipy_blas_thread", "Momentum", "Adam", "SGD",
+           "Rprop"]
 
-OPTIMIZERS = ("sgd", "momentum", "adam", "lbfgs", "cg")
-SCIPY_METHODS = {"lbfgs": "L-BFGS-B", "cg": "CG"}
+SCIPY_METHODS = {"lbfgs": "L-BFGS-B", "cg": "CG", "bfgs": "BFGS", "tnc": "TNC"}
+"""The optimizers scipy runs, and scipy's name for each."""
+
+SCIPY_DEFAULTS = {"L-BFGS-B": {"ftol": 1e-13, "gtol": 1e-9}, "TNC": {"ftol": 1e-13, "gtol": 1e-9},
+                  "CG": {"gtol": 1e-9}, "BFGS": {"gtol": 1e-9}}
+"""The tolerances fit gives scipy unless told otherwise, on J(θ)/J(θ₀)."""
+
+SCIPY_LIMIT_STATUS = {"L-BFGS-B": 1, "CG": 1, "BFGS": 1, "TNC": 3}
+"""The status each scipy method reports when it ran out of its budget (iterations, or
+evaluations of J): history.stopped is then "epochs"."""
+
+SCIPY_ITERATIONS = {"L-BFGS-B": "maxiter", "CG": "maxiter", "BFGS": "maxiter", "TNC": None}
+"""The option that fit's `epochs` sets (TNC has none: fit counts its iterations itself)."""
+
+
+def _positive(what):
+    return checks.Number(what, above=0.0, rule="positive")
+
+
+def _fraction(what):
+    return checks.Number(what, above=0.0, below=1.0, rule="strictly between 0 and 1")
 
 
 class SGD:
     """θ ← θ − α g."""
+
+    OPTIONS = {}
 
     def step(self, theta, grad, lr):
         return theta - lr * grad
@@ -43,6 +67,9 @@ class SGD:
 
 class Momentum:
     """v ← μ v + g; θ ← θ − α v."""
+
+    OPTIONS = {"mu": checks.Number("momentum's mu (μ)", at_least=0.0, below=1.0,
+                                   rule="from 0 up to (not including) 1")}
 
     def __init__(self, mu=0.9):
         self.mu, self.v = mu, None
@@ -54,6 +81,9 @@ class Momentum:
 
 class Adam:
     """Adam (Kingma and Ba, 2015) with bias correction."""
+
+    OPTIONS = {"beta1": _fraction("Adam's beta1 (β₁)"), "beta2": _fraction("Adam's beta2 (β₂)"),
+               "eps": _positive("Adam's eps (ε)")}
 
     def __init__(self, beta1=0.9, beta2=0.999, eps=1e-8):
         self.beta1, self.beta2, self.eps = beta1, beta2, eps
@@ -71,6 +101,55 @@ class Adam:
         return theta - lr * m_hat / (np.sqrt(v_hat) + self.eps)
 
 
+class Rprop:
+    """iRprop− (Igel and Hüsken, 2000): a step Δ_i of its own for each θ_i, grown by η+ while
+    ∂J/∂θ_i keeps its sign, shrunk by η− (and the step skipped, g_i taken as 0) when it flips;
+    θ_i ← θ_i − sign(g_i) Δ_i. FANN's defaults: η+ = 1.2, η− = 0.5, Δ₀ = 0.1, Δ in [0, 50].
+
+    >>> import numpy as np
+    >>> rprop = Rprop()
+    >>> theta = rprop.step(np.array([1.0, 1.0]), np.array([0.5, -2.0]), lr=None)
+    >>> theta.tolist(), rprop.step(theta, np.array([0.25, 3.0]), lr=None).tolist()
+    ([0.9, 1.1], [0.78, 1.1])
+    """
+
+    OPTIONS = {"eta_plus": checks.Number("iRprop's eta_plus (η+)", above=1.0, rule="above 1"),
+               "eta_minus": _fraction("iRprop's eta_minus (η−)"),
+               "delta_zero": _positive("iRprop's delta_zero (Δ₀)"),
+               "delta_min": checks.Number("iRprop's delta_min (Δmin)", at_least=0.0, rule="≥ 0"),
+               "delta_max": _positive("iRprop's delta_max (Δmax)")}
+
+    def __init__(self, eta_plus=1.2, eta_minus=0.5, delta_zero=0.1, delta_min=0.0,
+                 delta_max=50.0):
+        if not delta_min <= delta_zero <= delta_max:
+            raise NetworkError(f"iRprop needs delta_min ≤ delta_zero ≤ delta_max; received "
+                               f"{delta_min:g}, {delta_zero:g}, {delta_max:g}")
+        self.eta_plus, self.eta_minus = eta_plus, eta_minus
+        self.delta_zero, self.delta_min, self.delta_max = delta_zero, delta_min, delta_max
+        self.delta = self.last = None
+
+    def step(self, theta, grad, lr):
+        if self.delta is None:
+            self.delta, self.last = np.full_like(theta, self.delta_zero), np.zeros_like(theta)
+        agree = grad * self.last
+        grown, flipped = agree > 0.0, agree < 0.0
+        self.delta[grown] = np.minimum(self.delta[grown] * self.eta_plus, self.delta_max)
+        self.delta[flipped] = np.maximum(self.delta[flipped] * self.eta_minus, self.delta_min)
+        grad = np.where(flipped, 0.0, grad)  # iRprop−: no step where the sign flipped
+        self.last = grad
+        return theta - np.sign(grad) * self.delta
+
+
+STEPPERS = {"sgd": SGD, "momentum": Momentum, "adam": Adam, "rprop": Rprop}
+"""The optimizers that step θ themselves, by name."""
+
+OPTIMIZERS = (*STEPPERS, *SCIPY_METHODS)
+"""Every optimizer fit takes."""
+
+FULL_BATCH = ("rprop", *SCIPY_METHODS)
+"""The optimizers that work on the whole training set at once (no mini-batches)."""
+
+
 def check_optimizer(name):
     """`name` if it is one of :data:`OPTIMIZERS`, else a NetworkError."""
     if isinstance(name, str) and name in OPTIMIZERS:
@@ -79,9 +158,50 @@ def check_optimizer(name):
                        f"{', '.join(map(repr, OPTIMIZERS))}")
 
 
-def make_optimizer(name):
-    """A fresh stepping optimizer (with its own state) for one run of ``fit``."""
-    return {"sgd": SGD, "momentum": Momentum, "adam": Adam}[check_optimizer(name)]()
+def _options(options, name):
+    """`options` as a dict with str keys (None: empty), or a NetworkError."""
+    if options is None:
+        return {}
+    if not isinstance(options, dict) or not all(isinstance(key, str) for key in options):
+        raise NetworkError(f"options must be a dict of option names (str) and values for "
+                           f"optimizer={name!r}; received {describe(options)}")
+    return options
+
+
+def make_optimizer(name, options=None):
+    """A fresh stepping optimizer (with its own state) for one run of ``fit``, with
+    `options` (a dict of its constructor's arguments, each checked)."""
+    cls = STEPPERS[check_optimizer(name)]
+    options = _options(options, name)
+    unknown = sorted(set(options) - set(cls.OPTIONS))
+    if unknown:
+        known = ", ".join(map(repr, cls.OPTIONS)) or "none"
+        raise NetworkError(f"optimizer={name!r} has no option {unknown[0]!r}; its options: "
+                           f"{known}")
+    return cls(**{key: cls.OPTIONS[key](value) for key, value in options.items()})
+
+
+def scipy_options(method, options, tol, epochs):
+    """The options scipy's `method` gets: :data:`SCIPY_DEFAULTS` unless `tol` (scipy's own
+    shorthand for its tolerances) or `options` say otherwise, and the iteration limit from
+    `epochs`. Values must be numbers or flags; scipy checks the names."""
+    name = next(key for key, value in SCIPY_METHODS.items() if value == method)
+    options = dict(_options(options, name))
+    limit = SCIPY_ITERATIONS[method]
+    for key in ("maxiter", "callback", "jac"):
+        if key in options:
+            raise NetworkError(f"options may not set {key!r}: fit sets it (use epochs for the "
+                               f"iteration limit)")
+    for key, value in options.items():
+        if isinstance(value, (bool, np.bool_)):
+            continue
+        if isinstance(value, numbers.Integral) and abs(value) <= 2 ** 62:
+            options[key] = int(value)
+        else:
+            options[key] = checks.weight(value, f"option {key!r}")
+    defaults = {} if tol is not None else SCIPY_DEFAULTS[method]
+    limits = {} if limit is None else {limit: epochs}
+    return {**defaults, **options, **limits}
 
 
 @contextmanager

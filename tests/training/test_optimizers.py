@@ -1,4 +1,5 @@
-"""θ, J(θ) and the optimizers of seed 004: sgd, momentum, adam, L-BFGS and conjugate gradient."""
+"""θ, J(θ) and the optimizers of Lecture 25's "Improvements to Gradient Descent": sgd,
+momentum, adam, iRprop−, and scipy's L-BFGS, conjugate gradient, BFGS and TNC."""
 
 import math
 
@@ -106,9 +107,30 @@ def test_history_has_an_entry_per_iteration_and_says_why_it_stopped():
 
 @pytest.mark.parametrize("act, says", [
     (lambda m: m.fit(X, Y, optimizer="rmsprop"), r"unknown optimizer 'rmsprop'; expected one of: "
-                                                 r"'sgd', 'momentum', 'adam', 'lbfgs', 'cg'"),
+                                                 r"'sgd', 'momentum', 'adam', 'rprop', 'lbfgs', "
+                                                 r"'cg', 'bfgs', 'tnc'"),
     (lambda m: m.fit(X, Y, optimizer=None), r"unknown optimizer None"),
     (lambda m: m.fit(X, Y, optimizer="lbfgs", dropout=0.2), r"dropout draws a different network"),
+    (lambda m: m.fit(X, Y, optimizer="rprop", dropout=0.2), r"dropout draws a different network"),
+    (lambda m: m.fit(X, Y, optimizer="rprop", batch_size=2),
+     r"optimizer='rprop' works on the whole training set at once; received batch_size=2 of 4"),
+    (lambda m: m.fit(X, Y, optimizer="lbfgs", batch_size=3), r"received batch_size=3 of 4"),
+    (lambda m: m.fit(X, Y, tol=1e-6), r"tol is scipy's tolerance, for optimizer='lbfgs'"),
+    (lambda m: m.fit(X, Y, optimizer="cg", tol=-1.0), r"tol \(scipy's tolerance\) must be positive"),
+    (lambda m: m.fit(X, Y, optimizer="cg", tol="tight"), r"tol \(scipy's tolerance\)"),
+    (lambda m: m.fit(X, Y, optimizer="lbfgs", options=[1]), r"options must be a dict"),
+    (lambda m: m.fit(X, Y, optimizer="lbfgs", options={"maxiter": 5}),
+     r"options may not set 'maxiter': fit sets it \(use epochs"),
+    (lambda m: m.fit(X, Y, optimizer="lbfgs", options={"gtol": "small"}), r"option 'gtol'"),
+    (lambda m: m.fit(X, Y, optimizer="lbfgs", options={"gtol": math.nan}), r"option 'gtol'"),
+    (lambda m: m.fit(X, Y, optimizer="momentum", options={"beta1": 0.5}),
+     r"optimizer='momentum' has no option 'beta1'; its options: 'mu'"),
+    (lambda m: m.fit(X, Y, optimizer="sgd", options={"mu": 0.5}),
+     r"optimizer='sgd' has no option 'mu'; its options: none"),
+    (lambda m: m.fit(X, Y, optimizer="momentum", options={"mu": 1.0}), r"mu \(μ\) must be"),
+    (lambda m: m.fit(X, Y, optimizer="rprop", options={"eta_plus": 0.9}), r"above 1"),
+    (lambda m: m.fit(X, Y, optimizer="rprop", options={"delta_zero": 60.0}),
+     r"delta_min ≤ delta_zero ≤ delta_max"),
     (lambda m: m.set_theta([1.0, 2.0]), r"theta must have 13 values"),
     (lambda m: m.set_theta([math.nan] * 13), r"theta must be finite"),
     (lambda m: m.cost_and_grad([0.0] * 12, X, Y), r"theta must have 13 values"),
@@ -129,3 +151,98 @@ def test_perceptron_takes_no_optimizer():
                                     activation="threshold")
     with pytest.raises(ng.NetworkError, match="the perceptron rule is its own update"):
         model.fit(X, Y, rule="perceptron", optimizer="adam")
+
+
+# ------------------------------------------------------ optimizers that finish (issue 25)
+
+
+def sine():
+    """1-5-1 with skip edges (seed 2) and sin(πx) scaled to [0.15, 0.85]: a plateau near the
+    start, where scipy's absolute default tolerances on the mean cost stopped L-BFGS after a
+    few iterations at J ≈ 0.01."""
+    x = np.linspace(0.0, 1.0, 21)
+    return (ng.Network.layered([1, 5, 1], seed=2, skip=True), x[:, None],
+            (0.15 + 0.7 * np.sin(np.pi * x))[:, None])
+
+
+def test_lbfgs_goes_on_past_the_plateau_to_a_minimum_and_says_so_in_scipys_words():
+    model, x, y = sine()
+    history = model.fit(x, y, optimizer="lbfgs", epochs=5000, loss="half_squared")
+    assert history.loss[-1] <= 1e-4 and history.loss[9] > 1e-3  # the plateau, then past it
+    assert history.stopped == "converged" and history.epochs < 5000
+    assert history.message.startswith("CONVERGENCE")  # scipy's reason, word for word
+    assert model.cost_and_grad(model.theta(), x, y, loss="half_squared")[0] == history.loss[-1]
+
+
+def test_scipy_sees_j_scaled_to_one_at_the_start_so_the_scale_of_j_changes_nothing():
+    """The squared loss is twice the half-squared: the same iterations, the same weights."""
+    runs = []
+    for loss in ("squared", "half_squared"):
+        model, x, y = sine()
+        history = model.fit(x, y, optimizer="lbfgs", epochs=300, loss=loss)
+        runs.append((history.epochs, history.stopped, model.theta().tolist()))
+    assert runs[0] == runs[1]
+
+
+@pytest.mark.parametrize("optimizer, out_of_iterations", [
+    ("lbfgs", "STOP: TOTAL NO. OF ITERATIONS REACHED LIMIT"),
+    ("cg", "Maximum number of iterations has been exceeded."),
+    ("bfgs", "Maximum number of iterations has been exceeded."),
+    ("tnc", "fit's epoch limit")])  # (TNC has no iteration limit of its own)
+def test_stopped_is_epochs_when_scipy_ran_out_of_iterations(optimizer, out_of_iterations):
+    model, x, y = sine()
+    history = model.fit(x, y, optimizer=optimizer, epochs=6)
+    assert history.stopped == "epochs" and history.message == out_of_iterations
+    assert 1 <= history.epochs <= 6
+
+
+def test_tol_and_options_reach_scipy():
+    model, x, y = sine()
+    loose = model.fit(x, y, optimizer="lbfgs", epochs=5000, tol=1e-3)
+    assert loose.stopped == "converged" and loose.epochs < 100 and loose.loss[-1] > 1e-4
+    runs = []
+    for options in ({"maxcor": 3}, {"maxcor": 30}):
+        model, x, y = sine()
+        runs.append(model.fit(x, y, optimizer="lbfgs", epochs=40, options=options).loss)
+    assert runs[0] != runs[1]  # the memory size changed the path
+    model, x, y = sine()
+    before = snapshot(model)
+    with pytest.raises(ng.NetworkError, match="scipy's L-BFGS-B does not know an option given: "
+                                              "Unknown solver options: colour"):
+        model.fit(x, y, optimizer="lbfgs", epochs=5, options={"colour": 3})  # (scipy warns)
+    assert snapshot(model) == before
+
+
+def test_a_start_where_j_is_infinite_is_refused():
+    model = ng.Network.from_weights({(0, 2): 0.0, (1, 2): 1e90}, activation="identity")
+    with pytest.raises(ng.NetworkError, match="needs a finite J to start"):
+        model.fit([[1e300]], [[0.0]], optimizer="lbfgs")
+
+
+def hand_rprop(model, epochs, eta_plus=1.2, eta_minus=0.5, delta_zero=0.1, delta_max=50.0):
+    """iRprop− written out from Igel and Hüsken (2000), on J(θ) of cost_and_grad."""
+    theta = model.theta()
+    delta, last = np.full_like(theta, delta_zero), np.zeros_like(theta)
+    for _ in range(epochs):
+        grad = model.cost_and_grad(theta, X, Y)[1]
+        for i in range(len(theta)):
+            if grad[i] * last[i] > 0:
+                delta[i] = min(delta[i] * eta_plus, delta_max)
+            elif grad[i] * last[i] < 0:
+                delta[i] = max(delta[i] * eta_minus, 0.0)
+                grad[i] = 0.0
+            theta[i] -= np.sign(grad[i]) * delta[i]
+            last[i] = grad[i]
+    return theta
+
+
+@pytest.mark.parametrize("engine", ["reference", "vectorized"])
+def test_rprop_is_irprop_minus_on_the_full_batch(engine):
+    model = net()
+    expected = hand_rprop(net(), 25)
+    history = model.fit(X, Y, optimizer="rprop", epochs=25, engine=engine)
+    assert history.epochs == 25 and history.stopped == "epochs"
+    np.testing.assert_allclose(model.theta(), expected, rtol=1e-12, atol=1e-14)
+    solved = net()
+    solved.fit(X, Y, optimizer="rprop", epochs=300, options={"delta_zero": 0.05})
+    assert solved.classify(X).tolist() == [0, 1, 1, 0]
