@@ -213,6 +213,7 @@ OPTIONS = {
     "patience": Count("patience", minimum=1),
     "rbm_size": Count("an RBM's number of visible or hidden neurons", minimum=1),
     "steps": Count("steps", minimum=1),
+    "checked": Count("n (how many weights to check)", minimum=1),
     "k": Count("k (Gibbs rounds)", minimum=1),
     "digits": Count("digits", minimum=0, maximum=17),
     "fraction": Number("fraction", above=0.0, below=1.0,

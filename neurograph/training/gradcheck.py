@@ -1,6 +1,7 @@
 """Checking backpropagation against central finite differences (Lecture 25's gradient checking)."""
 
 import math
+import sys
 from dataclasses import dataclass
 
 import numpy as np
@@ -65,7 +66,7 @@ class GradCheckResult:
 
 
 def gradcheck(net, x, y, loss="squared", eps=1e-4, weight_decay=0.0, decay_bias=True,
-              sparsity=None, sparsity_neurons=None):
+              sparsity=None, sparsity_neurons=None, n=None, seed=0, progress=None):
     r"""Compare backprop's gradient with central differences, one weight at a time.
 
     For one example (x and y 1-D): for every edge (i, j),
@@ -92,6 +93,16 @@ def gradcheck(net, x, y, loss="squared", eps=1e-4, weight_decay=0.0, decay_bias=
         ε, the step (Lecture 25 suggests 10⁻⁴).
     weight_decay, decay_bias, sparsity
         Parts of a batch's J(θ), as :meth:`Network.cost_and_grad` takes them.
+    n : int, optional
+        Check only `n` weights (entries of θ) drawn at random, without replacement — each
+        check costs two passes over the network, so checking every weight of a network of
+        E edges costs about E² operations; all of them when `n` is None or at least their
+        number.
+    seed : int or numpy.random.Generator, default 0
+        Which `n` weights: the same seed, the same ones.
+    progress : bool, optional
+        A progress bar (tqdm): None shows one on a terminal for a check of
+        :data:`PROGRESS_ABOVE` weights or more; True always (needs tqdm); False never.
 
     Returns
     -------
@@ -107,11 +118,15 @@ def gradcheck(net, x, y, loss="squared", eps=1e-4, weight_decay=0.0, decay_bias=
     >>> batch = ng.gradcheck(net, [[0.5, -1.0], [1.0, 0.0]], [[1.0], [0.0]], weight_decay=0.01)
     >>> batch.max_relative_error < 1e-6
     True
+    >>> len(ng.gradcheck(net, [0.5, -1.0], [1.0], n=3, seed=0).numeric)
+    3
     """
     eps = checks.option("eps", eps)
+    choose = _sampler(n, seed)
+    progress = None if progress is None else checks.flag(progress, "progress")
     if _is_batch(x):
         return _batch_gradcheck(net, x, y, loss, eps, weight_decay, decay_bias, sparsity,
-                                sparsity_neurons)
+                                sparsity_neurons, choose, progress)
     if sparsity is not None or weight_decay:
         raise NetworkError("weight decay and sparsity are parts of a batch's J(θ): give X and Y "
                            "as 2-D arrays (one row per example), even for one example")
@@ -130,7 +145,8 @@ def gradcheck(net, x, y, loss="squared", eps=1e-4, weight_decay=0.0, decay_bias=
         if edge not in weights or key < weights[edge]:
             weights[edge] = key
     numeric = {}
-    for edge, key in weights.items():
+    chosen = choose(list(weights.items()))
+    for edge, key in _bar(chosen, progress):
         w_ij = edge.weight
         try:
             edge.weight = w_ij + eps
@@ -146,7 +162,8 @@ def gradcheck(net, x, y, loss="squared", eps=1e-4, weight_decay=0.0, decay_bias=
     terms = dict(net.grad.items())
     analytic = dict.fromkeys(numeric, 0.0)
     for neuron_i, edge, neuron_j in plan.edges:
-        analytic[weights[edge]] += terms[neuron_i.id, neuron_j.id]
+        if weights[edge] in analytic:
+            analytic[weights[edge]] += terms[neuron_i.id, neuron_j.id]
     _require_finite(numeric, analytic)
     return GradCheckResult(analytic, numeric)
 
@@ -160,7 +177,7 @@ def _is_batch(x):
 
 
 def _batch_gradcheck(net, X, Y, loss, eps, weight_decay, decay_bias, sparsity,
-                     sparsity_neurons):
+                     sparsity_neurons, choose, progress):
     """Lecture 25's check of J(θ) on a batch, entry by entry of θ."""
     theta = net.theta()
     keys = net.theta_edges()
@@ -172,13 +189,46 @@ def _batch_gradcheck(net, X, Y, loss, eps, weight_decay, decay_bias, sparsity,
 
     _, grad = J(theta)
     numeric = {}
-    for p, key in enumerate(keys):
+    chosen = choose(list(enumerate(keys)))
+    for p, key in _bar(chosen, progress):
         step = np.zeros_like(theta)
         step[p] = eps
         numeric[key] = (J(theta + step)[0] - J(theta - step)[0]) / (2 * eps)
-    analytic = dict(zip(keys, grad.tolist()))
+    analytic = {key: float(grad[p]) for p, key in chosen}
     _require_finite(numeric, analytic)
     return GradCheckResult(analytic, numeric)
+
+
+PROGRESS_ABOVE = 1000
+"""progress=None shows a bar on a terminal for a check of this many weights or more."""
+
+
+def _sampler(n, seed):
+    """A function picking `n` of a list's items at random, in their order (all if n is None)."""
+    if n is None:
+        return lambda items: items
+    n, rng = checks.option("checked", n), checks.generator(seed)
+
+    def choose(items):
+        if n >= len(items):
+            return items
+        return [items[k] for k in np.sort(rng.choice(len(items), size=n, replace=False))]
+
+    return choose
+
+
+def _bar(items, progress):
+    """`items`, with a tqdm progress bar when asked for (or, by default, on a terminal)."""
+    if progress is False or (progress is None and (len(items) < PROGRESS_ABOVE
+                                                   or not sys.stderr.isatty())):
+        return items
+    try:
+        from tqdm.auto import tqdm
+    except ImportError:
+        if progress is None:
+            return items
+        raise ImportError('progress=True needs tqdm: pip install "neurograph[progress]"') from None
+    return tqdm(items, desc="gradcheck", unit="weight")
 
 
 def _require_finite(numeric, analytic):

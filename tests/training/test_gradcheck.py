@@ -43,3 +43,41 @@ def test_gradcheck_refuses_non_finite_losses():
     net = ng.Network.from_weights({(0, 2): 0.0, (1, 2): 1.0}, activation="identity")
     with pytest.raises(ng.NetworkError, match="not finite"):
         ng.gradcheck(net, [1e200], [0.0])
+
+
+# ----------------------------------------------- a sample of θ, for networks too big to check whole
+
+
+def test_n_checks_that_many_weights_drawn_at_random_the_same_for_the_same_seed():
+    net = ng.Network.layered([3, 4, 2], seed=0)
+    x, y = [0.2, -0.5, 1.0], [1.0, 0.0]
+    whole = ng.gradcheck(net, x, y)
+    some = ng.gradcheck(net, x, y, n=5, seed=3)
+    assert len(some.numeric) == len(some.analytic) == 5
+    assert set(some.numeric) < set(whole.numeric)
+    assert all(some.numeric[k] == whole.numeric[k] and some.analytic[k] == whole.analytic[k]
+               for k in some.numeric)
+    assert ng.gradcheck(net, x, y, n=5, seed=3).numeric == some.numeric
+    assert set(ng.gradcheck(net, x, y, n=5, seed=4).numeric) != set(some.numeric)
+    assert ng.gradcheck(net, x, y, n=10_000).numeric == whole.numeric  # n above the count: all
+    X, Y = [x, [0.0, 0.0, 0.5]], [y, [0.0, 1.0]]
+    batch = ng.gradcheck(net, X, Y, n=7, seed=1, weight_decay=0.01)
+    assert len(batch.numeric) == 7 and batch.max_relative_error < 1e-6
+    assert set(batch.numeric) <= set(net.theta_edges())
+
+
+def test_a_big_network_checks_a_sample_with_a_progress_bar_when_asked(capsys):
+    net = ng.Network.layered([60, 60, 20], seed=0)  # 4,880 weights
+    x, y = [0.1] * 60, [0.5] * 20
+    result = ng.gradcheck(net, x, y, n=40, seed=0, progress=True)
+    assert len(result.numeric) == 40 and result.max_relative_error < 1e-5
+    assert "gradcheck" in capsys.readouterr().err  # tqdm's bar, on stderr
+    ng.gradcheck(net, x, y, n=40, seed=0)  # not on a terminal: no bar by default
+    assert "gradcheck" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("n", [0, -1, 2.5, "3", True, 10 ** 30])
+def test_a_bad_n_is_refused(n):
+    net = ng.Network.layered([2, 2, 1], seed=0)
+    with pytest.raises(ng.NetworkError, match=r"n \(how many weights to check\)"):
+        ng.gradcheck(net, [0.0, 1.0], [1.0], n=n)
