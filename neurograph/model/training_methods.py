@@ -67,7 +67,10 @@ class TrainingMethods:
             engine once a batch is large enough to pay for it; "torch" runs the batch
             engine's loop on PyTorch tensors (:meth:`to_torch`; no dropout or sparsity).
         device : str, optional
-            With engine="torch": where the tensors live ("cpu", "cuda", "cuda:1" …).
+            With engine="torch": where the tensors live ("cpu", "cuda", "cuda:1" …). On the
+            CPU, a run of fewer than 2²⁴ examples × edges uses one PyTorch thread (its
+            count is put back afterwards): small operations gain nothing from sharing, and
+            PyTorch's threads, one per core by default, thrash on a busy machine.
         rule : {"gradient", "perceptron"}, default "gradient"
             "perceptron": Rosenblatt's rule, w_ij ← w_ij + α (y_j − a_j) a_i, one
             example at a time (see :meth:`perceptron_step`), for threshold outputs fed

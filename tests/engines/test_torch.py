@@ -238,3 +238,25 @@ def test_distributed_data_parallel_replicas_end_as_one_process(tmp_path):
     for rank in range(2):
         agree(json.loads((tmp_path / f"rank{rank}.json").read_text()), single)
     assert single != net.theta().tolist()  # it did train
+
+
+def test_fit_on_the_cpu_runs_a_small_network_on_one_torch_thread_and_puts_the_count_back(
+        monkeypatch):
+    seen = []
+    real = torch.Tensor.backward
+
+    def backward(self, *args, **kwargs):
+        seen.append(torch.get_num_threads())
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(torch.Tensor, "backward", backward)
+    before = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        net = ng.Network.layered([2, 3, 1], seed=0)
+        X, Y = ng.datasets.xor()
+        net.fit(X, Y, engine="torch", device="cpu", epochs=2, batch_size=2)
+        assert seen and set(seen) == {1}
+        assert torch.get_num_threads() == 2
+    finally:
+        torch.set_num_threads(before)
