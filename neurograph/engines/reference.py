@@ -117,7 +117,8 @@ class Plan:
     __slots__ = ("store", "order", "bias", "inputs", "outputs", "forward", "backward",
                  "_steps", "edges",
                  "weights", "biases", "trainable", "shared", "parameters", "norms", "slopes",
-                 "places", "depth", "output_activations", "group", "unrolled", "_index")
+                 "places", "depth", "output_activations", "group", "unrolled", "kernels",
+                 "_index")
 
     def __init__(self, order, bias, inputs, outputs, forward, backward, tied=frozenset(),
                  store=None):
@@ -152,6 +153,7 @@ class Plan:
         self.parameters = parameters
         self._index = None
         self.unrolled = None  # the per-example step written out for this plan (unrolled.py)
+        self.kernels = {}  # compiled code made for this plan (compiled.py), by what it is for
         self.norms = sorted(((neuron, norm) for neuron, _, _, _, norm in forward
                              if norm is not None), key=lambda pair: pair[0].id)
         if store is not None:
@@ -190,7 +192,7 @@ class Plan:
         twin = Plan.__new__(Plan)
         for name in self.__slots__:
             setattr(twin, name, getattr(self, name))
-        twin.unrolled = None  # (other activations: another unrolled step)
+        twin.unrolled, twin.kernels = None, {}  # (other activations: other code)
         twin.forward = [ForwardRow(n, replacements.get(n, g), *rest)
                         for n, g, *rest in self.forward]
         twin.backward = [BackwardRow(n, replacements.get(n, g), *rest)

@@ -81,6 +81,11 @@ class Activation:
     strictly_inside : bool, default False
         g(in_j) lies strictly inside `bounds` for every finite in_j (logistic, softmax; the
         threshold reaches its bounds), so a loss needing 0 < a_k < 1 holds in exact arithmetic.
+    kernel : (str, str), optional
+        g and g′ as Python expressions over the floats ``z`` (in_j) and ``a`` (a_j = g(in_j))
+        with :mod:`math` — g′ from ``a`` where `dg_from_a` gives it — which a compiled
+        engine writes into its code (:mod:`neurograph.engines.compiled`); the same numbers
+        as `g` and `dg` for floats. Without it that engine leaves the network to the others.
 
     The name must be a plain word (letters, digits, underscores), so that files
     can hold it, and a user-made activation cannot take a built-in name: a file
@@ -112,6 +117,7 @@ class Activation:
     binary: bool = False
     is_identity: bool = False
     strictly_inside: bool = False
+    kernel: tuple = ()
 
     def __post_init__(self):
         if not isinstance(self.name, str) or not PLAIN_WORD.fullmatch(self.name):
@@ -359,30 +365,38 @@ def identity_xp(z, xp):
     return z * 1.0
 
 
+LOGISTIC_KERNEL = "1.0 / (1.0 + math.exp(-z)) if z >= 0.0 else math.exp(z) / (1.0 + math.exp(z))"
+"""σ(z) as :func:`logistic` computes a float, written as one expression (for kernels)."""
+
 ACTIVATIONS = {
     a.name: a
     for a in (
         Activation("threshold", threshold, threshold_derivative,
                    r"\begin{cases} 1 & in_j \geq 0 \\ 0 & \text{otherwise} \end{cases}",
                    symbol="g", bounds=(0.0, 1.0), array_g=threshold_xp, array_dg=zeros_xp,
-                   binary=True),
+                   binary=True, kernel=("1.0 if z >= 0.0 else 0.0", "0.0")),
         Activation("logistic", logistic, logistic_derivative, r"\frac{1}{1 + e^{-in_j}}",
                    symbol="σ", dg_from_a=lambda a: a * (1.0 - a), dg_form="a(1-a)",
                    bounds=(0.0, 1.0), fast=logistic_textbook, array_g=logistic_textbook,
-                   strictly_inside=True),
+                   strictly_inside=True, kernel=(LOGISTIC_KERNEL, "a * (1.0 - a)")),
         Activation("tanh", tanh, tanh_derivative, r"\tanh(in_j)", symbol="tanh",
                    dg_from_a=lambda a: 1.0 - a * a, dg_form="1-a^2", bounds=(-1.0, 1.0),
-                   array_g=tanh_xp),
+                   array_g=tanh_xp, kernel=("math.tanh(z)", "1.0 - a * a")),
         Activation("relu", relu, relu_derivative, r"\max\{0, in_j\}", symbol="ReLU",
-                   bounds=(0.0, math.inf), array_g=relu_xp, array_dg=relu_derivative_xp),
+                   bounds=(0.0, math.inf), array_g=relu_xp, array_dg=relu_derivative_xp,
+                   kernel=("z if z > 0.0 else 0.0", "1.0 if z > 0.0 else 0.0")),
         Activation("leaky_relu", leaky_relu, leaky_relu_derivative,
                    r"\max\{0.01\,in_j, in_j\}", symbol="LeakyReLU", array_g=leaky_relu_xp,
-                   array_dg=leaky_relu_derivative_xp),
+                   array_dg=leaky_relu_derivative_xp,
+                   kernel=(f"z if z >= 0.0 else {LEAKY_SLOPE!r} * z",
+                           f"1.0 if z > 0.0 else {LEAKY_SLOPE!r}")),
         Activation("softplus", softplus, logistic, r"\log(1 + e^{in_j})", symbol="softplus",
                    dg_form="logistic(in)", bounds=(0.0, math.inf), array_g=softplus_xp,
-                   array_dg=logistic_textbook),
+                   array_dg=logistic_textbook,
+                   kernel=("max(z, 0.0) + math.log1p(math.exp(-abs(z)))", LOGISTIC_KERNEL)),
         Activation("identity", identity, identity_derivative, r"in_j", symbol="identity",
-                   array_g=identity_xp, array_dg=ones_xp, is_identity=True),
+                   array_g=identity_xp, array_dg=ones_xp, is_identity=True,
+                   kernel=("z", "1.0")),
         Activation("softmax", softmax, softmax_derivative,
                    r"\frac{e^{in_k}}{\sum_m e^{in_m}}", symbol="softmax", bounds=(0.0, 1.0),
                    fast=softmax_rows, group=True, strictly_inside=True),

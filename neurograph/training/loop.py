@@ -25,7 +25,7 @@ from . import optimizers, perceptron
 from .history import History, labels_of
 from .objective import Objective
 from .sparsity import sparsity_of
-from .runners import RUNNERS
+from .runners import RUNNERS, batches
 
 __all__ = ["fit", "predict", "batches", "choose_engine", "check_engine", "examples", "ENGINES",
            "WEIGHT_LIMIT"]
@@ -117,6 +117,7 @@ def fit(net, X, Y, lr=0.5, epochs=100, batch_size=1, loss="squared", weight_deca
         net, X, Y, objective, dropout, rng, stepper,
         **({} if engine != "torch" else {"device": device}))
     history, labels = History(), labels_of(Y)
+    runner.expect(epochs)
     before, calm = (runner.snapshot(), net.values()), 0
     if full_batch:
         if tol is not None:
@@ -131,11 +132,11 @@ def fit(net, X, Y, lr=0.5, epochs=100, batch_size=1, loss="squared", weight_deca
             order = rng.permutation(len(X)) if shuffle and batch_size < len(X) \
                 else np.arange(len(X))
             # for each i in L: BACKPROPAGATE((x_i, y_i)), then w_ij ← w_ij − α Δ_j a_i
-            for batch in batches(order, batch_size, merge_single=bool(plan.norms)):
-                runner.update(batch, lr)
+            runner.epoch(order, batch_size, lr)
             # J(w) on the training set, with the weight decay term λ Σ w_ij²
             cost, outputs = runner.evaluate(None, Y)
-            cost += objective.penalty(runner.theta())
+            if objective.weight_decay:
+                cost += objective.penalty(runner.theta())
             if not math.isfinite(cost) or not runner.largest_weight() <= WEIGHT_LIMIT:
                 runner.restore(start)
                 raise _diverged(epoch, history)
@@ -178,16 +179,6 @@ def fit(net, X, Y, lr=0.5, epochs=100, batch_size=1, loss="squared", weight_deca
     if diverged is not None:
         raise diverged
     return history
-
-
-def batches(order, batch_size, merge_single):
-    """Consecutive runs of `order`, `batch_size` long (the last may be shorter; with batch
-    normalization a last batch of one joins the one before: a batch's variance needs two)."""
-    starts = list(range(0, len(order), batch_size))
-    if merge_single and len(starts) > 1 and len(order) - starts[-1] == 1:
-        starts.pop()
-    ends = starts[1:] + [len(order)]
-    return [order[first:end] for first, end in zip(starts, ends)]
 
 
 def _check_batch_norm(plan, batch_size, n, dropout):

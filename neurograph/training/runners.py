@@ -10,7 +10,7 @@ from typing import Protocol
 
 import numpy as np
 
-from ..engines import batch, minibatch, reference
+from ..engines import batch, compiled, minibatch, reference
 from ..engines.unrolled import unrolled_step
 from ..errors import DivergedError, NetworkError
 from .dropout import Dropout
@@ -66,11 +66,30 @@ def largest(values):
     return float(np.max(np.abs(values)))  # NaN propagates through max
 
 
+def batches(order, batch_size, merge_single):
+    """Consecutive runs of `order`, `batch_size` long (the last may be shorter; with batch
+    normalization a last batch of one joins the one before: a batch's variance needs two)."""
+    starts = list(range(0, len(order), batch_size))
+    if merge_single and len(starts) > 1 and len(order) - starts[-1] == 1:
+        starts.pop()
+    ends = starts[1:] + [len(order)]
+    return [order[first:end] for first, end in zip(starts, ends)]
+
+
 class _Stepper:
     """The update every runner shares when it is not plain SGD on a plain network:
     θ ← the optimizer's step on ∇J = (1/|B|) Σ ∂ℓ/∂θ + 2λθ, refused beyond ±WEIGHT_LIMIT."""
 
     outputs = None
+
+    def expect(self, epochs):
+        """Told how many epochs at most fit will run (a runner may prepare for them)."""
+
+    def epoch(self, order, batch_size, lr):
+        """One epoch: an update for each run of `batch_size` examples of `order` (see
+        :func:`batches`)."""
+        for batch in batches(order, batch_size, merge_single=bool(self.plan.norms)):
+            self.update(batch, lr)
 
     def step_theta(self, indices, lr):
         _, grad = self.cost_and_gradient(indices, remember=True)
@@ -93,6 +112,30 @@ class ReferenceRunner(_Stepper):
         self.dropout = Dropout(self.plan, dropout, rng) if dropout else None
         self.optimizer = optimizer
         self.fused = isinstance(optimizer, SGD) and self.plan.plain and sparsity is None
+        self.X, self.Y, self.kernels = X, Y, None
+
+    def expect(self, epochs):
+        """A long run of per-example SGD compiles the network's epoch (engines/compiled.py)."""
+        if self.fused and self.dropout is None and \
+                epochs * len(self.examples) * len(self.plan.edges) >= compiled.COMPILE_ABOVE:
+            self.kernels = compiled.compiled_kernels(self.plan, self.loss)
+            if self.kernels is not None:
+                self.X, self.Y = compiled.as_rows(self.X), compiled.as_rows(self.Y)
+
+    def epoch(self, order, batch_size, lr):
+        if self.kernels is None or batch_size != 1:
+            super().epoch(order, batch_size, lr)
+            return
+        run, objective = self.kernels[0], self.objective
+        decay = reference.decay_rate(lr, objective.weight_decay)
+        bias_decay = decay if objective.decay_bias else 0.0
+        order = np.ascontiguousarray(order, dtype=np.int64)
+        while len(order):
+            refused = run(self.plan.store.values, self.X, self.Y, order, lr, decay, bias_decay)
+            if refused < 0:
+                return
+            self.update(order[refused:refused + 1], lr)  # the unrolled step: its refusal
+            order = order[refused + 1:]
 
     def theta(self):
         return self.plan.theta()
@@ -142,6 +185,10 @@ class ReferenceRunner(_Stepper):
 
     def evaluate(self, X, Y):
         plan, loss = self.plan, self.loss
+        if X is None and self.kernels is not None:  # the compiled forward pass, every row
+            outputs = np.empty((len(self.examples), len(plan.outputs)))
+            total = self.kernels[1](plan.store.values, self.X, self.Y, outputs)
+            return total / len(self.examples), outputs
         examples = self.examples if X is None else list(zip(X.tolist(), Y.tolist()))
         total, outputs = 0.0, []
         sparse = [] if self.sparsity is None else self.sparsity.neurons
