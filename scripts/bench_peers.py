@@ -25,7 +25,10 @@ installed has its rows left out, and the script says so):
 2. L-BFGS-B: XOR 2-2-1 and a 1-5-1 sine with skip edges (x in [0, 1], targets
    0.15 + 0.7 sin(πx)) from ffnet's own start (numpy seed 2): ``fit(optimizer="lbfgs")``
    against ffnet's ``train_bfgs`` (scipy's fmin_l_bfgs_b on its Fortran J and ∇J), time per
-   iteration and the ½SSE each stops at; ffnet's ``train_tnc`` too.
+   iteration and the ½SSE each stops at; ffnet's ``train_tnc`` too; and scipy's L-BFGS-B
+   on ffnet's objective and box through neurograph's ``cost_and_grad``. Then the ½SSE each
+   reaches from ten copies of the start nudged by 1e-14: where these runs stop is decided
+   by rounding as much as by the method.
 3. ``cost_and_grad`` with one example (and with 256) on the 11,000-edge random DAG of
    scripts/bench.py section 3, made logistic for ffnet: against ffnet's Fortran J and ∇J
    (func2, what its trainers call) and its public ``sqgrad``.
@@ -68,11 +71,9 @@ try:
 except ImportError:
     ffnet_module = None
 
-INSTALL = "bash scripts/install_peers.sh (Debian, as root)"
-
-
 def missing(peer):
-    print(f"   {peer} is not installed: its rows are left out ({INSTALL})")
+    print(f"   {peer} is not installed, so its rows are left out; to install the peers: "
+          f"bash scripts/install_peers.sh (Debian, as root)")
 
 
 # ------------------------------------------------------------ FANN: the same network
@@ -220,56 +221,78 @@ def gradient_gap(net, twin, X, Y):
     return abs(J - len(X) * ours) / J, float(np.max(np.abs(grad - len(X) * our_grad[order])))
 
 
-def lbfgs_case(name, start, twin, X, Y, repeats):
-    """fit(optimizer="lbfgs") and ffnet's train_bfgs (and train_tnc) from the same weights,
-    each to its own stopping rule: {name: (seconds, iterations, ½SSE reached)}."""
-    theta0, weights0 = start.theta(), twin.weights.copy()
-    results = {}
+def lbfgs_runners(start, twin, X, Y):
+    """{name: run(weights) → (iterations, ½SSE reached)}: fit(optimizer="lbfgs"), scipy's
+    L-BFGS-B on ffnet's objective (n × our J) and box (±100) through our cost_and_grad, and
+    ffnet's train_bfgs and train_tnc, each from `weights` (in ffnet's order) to its own
+    stopping rule. The ½SSE is worked out after the clock stops (see lbfgs_case)."""
+    from scipy.optimize import minimize
+    where = {e: k for k, e in enumerate(start.theta_edges())}
+    order = np.array([where[tuple(e)] for e in twin.conec.tolist()])
+    n = len(X)
 
-    def ours():
+    def theta(weights):
+        values = np.empty_like(weights)
+        values[order] = weights
+        return values
+
+    def ours(weights):
         net = start.copy()
-        net.set_theta(theta0)
+        net.set_theta(theta(weights))
         history = net.fit(X, Y, optimizer="lbfgs", epochs=15000, loss="half_squared")
-        results["neurograph fit(optimizer='lbfgs')"] = [len(history.loss), net]
+        return len(history.loss), lambda: half_sse(net, X, Y)
 
-    def bounded():  # ffnet's objective (n × J) and box (±100) on neurograph's J and ∇J
-        from scipy.optimize import minimize
-        net, n = start.copy(), len(X)
-
-        def J(theta):
-            cost, grad = net.cost_and_grad(theta, X, Y, loss="half_squared")
+    def boxed(weights):
+        def J(values):
+            cost, grad = start.cost_and_grad(values, X, Y, loss="half_squared")
             return n * cost, n * grad
 
         with one_scipy_blas_thread():
-            result = minimize(J, theta0, jac=True, method="L-BFGS-B",
-                              bounds=[(-100.0, 100.0)] * len(theta0))
-        results["scipy on n × ng J, boxed ±100"] = [result.nit, result.fun]
+            result = minimize(J, theta(weights), jac=True, method="L-BFGS-B",
+                              bounds=[(-100.0, 100.0)] * len(weights))
+        return result.nit, lambda: result.fun
 
     def theirs(method):
-        def run():
+        def run(weights):
             count = [0]
 
             def callback(*_):
                 count[0] += 1
 
-            twin.weights = weights0.copy()
+            twin.weights = weights.copy()
             with one_scipy_blas_thread():
                 getattr(twin, method)(X, Y, callback=callback)
-            results[f"ffnet {method}"] = [count[0], twin.weights.copy()]
+            reached = twin.weights.copy()
+            return count[0], lambda: func2(twin, X, Y, reached)[0]
         return run
 
-    contenders = {"neurograph fit(optimizer='lbfgs')": ours,
-                  "scipy on n × ng J, boxed ±100": bounded,
-                  "ffnet train_bfgs": theirs("train_bfgs"),
-                  "ffnet train_tnc": theirs("train_tnc")}
-    times = best_of(contenders, repeats)
-    for label, (iterations, reached) in results.items():  # ½SSE where each run stopped
-        if isinstance(reached, ng.Network):
-            results[label][1] = half_sse(reached, X, Y)
-        elif isinstance(reached, np.ndarray):
-            results[label][1] = func2(twin, X, Y, reached)[0]
+    return {"neurograph fit(optimizer='lbfgs')": ours,
+            "scipy on n × ng J, boxed ±100": boxed,
+            "ffnet train_bfgs": theirs("train_bfgs"),
+            "ffnet train_tnc": theirs("train_tnc")}
+
+
+def lbfgs_case(name, start, twin, X, Y, repeats, starts):
+    """The runners from the same weights, timed alternately: {name: (seconds, iterations,
+    ½SSE reached)}; then from `starts` copies of those weights each nudged by 1e-14
+    (relative, seeded): {name: sorted ½SSE reached}, how much the end depends on rounding."""
+    weights0 = twin.weights.copy()
+    runners = lbfgs_runners(start, twin, X, Y)
+    results = {}
+
+    def timed(label):
+        def run():
+            results[label] = runners[label](weights0)
+        return run
+
+    times = best_of({label: timed(label) for label in runners}, repeats)
+    rows = {k: (times[k], results[k][0], results[k][1]()) for k in runners}
+    rng = np.random.default_rng(0)
+    nudged = [weights0 * (1 + 1e-14 * rng.standard_normal(len(weights0)))
+              for _ in range(starts)]
+    spread = {label: sorted(run(w)[1]() for w in nudged) for label, run in runners.items()}
     twin.weights = weights0
-    return name, {k: (times[k], *results[k]) for k in contenders}
+    return name, rows, spread
 
 
 def sine_data(points=21):
@@ -277,7 +300,7 @@ def sine_data(points=21):
     return x, 0.15 + 0.7 * np.sin(np.pi * x)
 
 
-def lbfgs_rows(repeats):
+def lbfgs_rows(repeats, starts):
     X, Y = ng.datasets.xor()
     X, Y = np.asarray(X, dtype=float), np.asarray(Y, dtype=float).reshape(-1, 1)
     np.random.seed(2)  # ffnet draws its start from numpy's global generator
@@ -294,7 +317,8 @@ def lbfgs_rows(repeats):
     rows = []
     for name, net, twin, X, Y in cases:
         gaps = gradient_gap(net, twin, X, Y)
-        rows.append((*lbfgs_case(name, net, twin, X, Y, repeats), half_sse(net, X, Y), gaps))
+        rows.append((*lbfgs_case(name, net, twin, X, Y, repeats, starts), half_sse(net, X, Y),
+                     gaps))
     return rows
 
 
@@ -402,8 +426,9 @@ def cascade_rows(seeds, max_hidden):
 # ------------------------------------------------------------ report
 
 
-def ratio(value, floor):
-    return f"{value / floor:8.2f}" if floor else "       —"
+def ratio(value, floor, unit=""):
+    """value / floor as a column, or blanks where the peer was not run."""
+    return f"{value / floor:8.2f}{unit}" if floor else " " * (8 + len(unit))
 
 
 def main():
@@ -432,14 +457,16 @@ def main():
               + (f"; weights after one epoch agree with FANN's to {gap:.1e}"
                  if gap is not None else ""))
         for label, seconds in times.items():
-            print(f"      {label:42} {seconds * 1e6:10.1f} µs {ratio(seconds, floor)} × FANN")
+            print(f"      {label:42} {seconds * 1e6:10.1f} µs "
+                  f"{ratio(seconds, floor, ' × FANN')}")
 
     print("\n2. L-BFGS-B from the same weights (ffnet's start, numpy seed 2, for the sine), "
           "each to its own stopping rule")
     if ffnet_module is None:
         missing("ffnet")
     else:
-        for name, results, start_sse, (j_gap, g_gap) in lbfgs_rows(repeats):
+        starts = 2 if quick else 10
+        for name, results, spread, start_sse, (j_gap, g_gap) in lbfgs_rows(repeats, starts):
             floor = results["ffnet train_bfgs"]
             floor = floor[0] / max(floor[1], 1)
             print(f"   {name}: ½SSE {start_sse:.4f} at the start; ffnet's J = n × ours to "
@@ -450,6 +477,11 @@ def main():
                 per = seconds / max(iterations, 1)
                 print(f"      {label:34} {seconds * 1e3:9.2f} {iterations:10} "
                       f"{per * 1e6:9.1f} {ratio(per, floor)} {reached:13.3e}")
+            print(f"      the ½SSE reached from {starts} copies of that start, each weight nudged "
+                  f"by about 1e-14 (relative): lowest, median, highest")
+            for label, reached in spread.items():
+                print(f"      {label:34} {reached[0]:10.3e} {statistics.median(reached):10.3e} "
+                      f"{reached[-1]:10.3e}")
 
     edges, times, gaps, build = dag_call(3 if quick else 30, quick)
     print(f"\n3. J(θ) and ∇J(θ) on the {edges:,}-edge random DAG (bench.py section 3, "
