@@ -458,7 +458,7 @@ def main():
                  if gap is not None else ""))
         for label, seconds in times.items():
             print(f"      {label:42} {seconds * 1e6:10.1f} µs "
-                  f"{ratio(seconds, floor, ' × FANN')}")
+                  f"{ratio(seconds, floor, ' × FANN')}".rstrip())
 
     print("\n2. L-BFGS-B from the same weights (ffnet's start, numpy seed 2, for the sine), "
           "each to its own stopping rule")
@@ -498,7 +498,7 @@ def main():
         one, many = times[f"{who}, 1"], times[f"{who}, 256"]
         base = times.get("ffnet Fortran func2, 1"), times.get("ffnet Fortran func2, 256")
         print(f"   {who:32} {one * 1e3:10.3f} {ratio(one, base[0])} {many * 1e3:13.3f} "
-              f"{ratio(many, base[1])}")
+              f"{ratio(many, base[1])}".rstrip())
 
     result = torch_rows(repeats, quick)
     if result is None:
@@ -516,8 +516,8 @@ def main():
     seeds = [0] if quick else [0, 1, 2, 3, 4]
     max_hidden = 3 if quick else 40
     rows, examples = cascade_rows(seeds, max_hidden)
-    print(f"\n5. Cascade-correlation on the two spirals ({examples} points), seeds "
-          f"{seeds[0]}–{seeds[-1]}, at most {max_hidden} hidden neurons: each seed's "
+    print(f"\n5. Cascade-correlation on the two spirals ({examples} points), "
+          f"seed{f's {seeds[0]}–{seeds[-1]}' if len(seeds) > 1 else f' {seeds[0]}'}, at most {max_hidden} hidden neurons: each seed's "
           f"(hidden, seconds, misclassified), then the medians")
     if libfann is None:
         missing("FANN (fann2)")
