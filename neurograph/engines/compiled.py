@@ -1,27 +1,29 @@
-"""NEURALNETTRAIN's inner loop for one network, compiled to machine code by numba.
+"""NEURALNETTRAIN's inner loop, compiled to machine code by numba.
 
-:mod:`neurograph.engines.unrolled` writes the reference engine's per-example step out as
-straight-line Python for the network at hand. Here the same lines — one per edge and per
-neuron, in the reference engine's order of operations — are written for a whole epoch of
-per-example SGD (every example of an order in turn: forward, backward, update) and for the
-evaluation of J on the training set, with each activation's g and g′ taken from its
-``kernel`` expressions and a quadratic loss from its constant c; numba compiles them
-once per network. θ is the network's own array, read and written in place.
+A whole epoch of per-example SGD (every example of an order in turn: FORWARDPROPAGATE,
+BACKPROPAGATE, the update) and the evaluation of J on the training set, as loops over
+arrays that describe the network (:class:`Program`: each neuron's incoming and outgoing
+edges as (neuron, slot in θ) pairs, in the reference engine's order), reading and writing
+the network's own θ in place. Each activation's g and g′ come from its ``kernel``
+expressions and a quadratic loss from its constant c; numba compiles the code once per
+process for each set of activations (a few seconds), whatever the network's size.
 
-The numbers are the reference engine's to the last bit or two: numba's ``exp``, ``tanh`` and
-``log1p`` may differ from Python's in the last place (the tests hold the two to 1e-12
-relative on random non-layered DAGs). A step that would take a weight beyond ±1e100 or make
-it NaN stops the epoch before it is written, and the unrolled step then repeats it, so the
-refusal is the reference engine's own.
+The numbers are the reference engine's: the same operations in the same order (numba's
+``exp``, ``tanh`` and ``log1p`` may differ from Python's in the last place, so the tests
+hold the two to 1e-12 relative on random non-layered DAGs; on the lectures' networks they
+agree to the bit). A step that would take a weight beyond ±1e100 or make it NaN stops the
+epoch before it is written, and the unrolled step (:mod:`neurograph.engines.unrolled`) then
+repeats it, so the refusal is the reference engine's own.
 
-It applies where the unrolled step does, with activations that carry ``kernel`` forms and a
-quadratic loss (squared, half-squared) — and where numba is installed, which a default
-install on the usual platforms provides; elsewhere training takes the unrolled step and the
-reference engine, with the same numbers. Compiling costs a fraction of a second per network,
-so ``fit`` uses it for runs long enough to repay that (:data:`COMPILE_ABOVE`).
+It applies to plain networks (sum neurons, no ties, batch norm or softmax group) whose
+activations carry ``kernel`` forms, with a quadratic loss (squared, half-squared), where
+numba is installed — a default install on the usual platforms; elsewhere training takes the
+unrolled step, with the same numbers. ``fit`` uses it for runs long enough to repay the
+compilation (:data:`COMPILE_ABOVE`).
 """
 
 import functools
+import math
 
 import numpy as np
 
@@ -30,10 +32,10 @@ from .reference import WEIGHT_LIMIT
 
 __all__ = ["compiled_kernels", "available", "COMPILE_ABOVE"]
 
-COMPILE_ABOVE = 2_000_000
-"""fit compiles a network's epoch when epochs × examples × edges reaches this: the pure
-step takes about a microsecond and a half for ten edges, so about three seconds of training,
-against about half a second to compile."""
+COMPILE_ABOVE = 10_000_000
+"""fit compiles when epochs × examples × edges reaches this: the unrolled step and J cost
+about half a microsecond per edge and example here, so about five seconds of training,
+against about three to compile (once per process and set of activations)."""
 
 
 @functools.cache
@@ -51,114 +53,168 @@ def available():
 
 
 def _applies(plan, loss):
-    return (unrolled.unrolled_step(plan) is not None and loss.quadratic > 0.0
+    return (unrolled.unrolled_step(plan) is not None and plan.plain and loss.quadratic > 0.0
             and loss.check is None and all(row[1].kernel for row in plan.forward))
 
 
+class Program:
+    """A plan as the arrays the kernels walk: each processing neuron j in topological order
+    (its place p), its incoming edges (source place, slot in θ) from ``in_start[p]`` to
+    ``in_start[p + 1]``, its outgoing ones (target place, slot) likewise, its activation's
+    code in the kernels' table, its index in y (or −1); the trainable edges as the update
+    visits them (source place, target place, slot, whether a bias edge)."""
+
+    def __init__(self, plan, codes):
+        order = [plan.bias, *plan.inputs] + [row[0] for row in plan.forward]
+        place = {neuron: p for p, neuron in enumerate(order)}
+        first = 1 + len(plan.inputs)  # the first processing neuron's place
+        backward = {row[0]: row for row in plan.backward_steps}
+        incoming, outgoing, starts, ends = [], [], [0], [0]
+        for neuron_j, _, sources, _, _ in plan.forward_steps:
+            incoming += [(place[neuron_i], ij) for neuron_i, ij in sources]
+            outgoing += [(place[neuron_k], jk) for jk, neuron_k in backward[neuron_j][2]]
+            starts.append(len(incoming))
+            ends.append(len(outgoing))
+        pairs = lambda rows: np.array(rows, dtype=np.int64).reshape(-1, 2)  # noqa: E731
+        self.first, self.size = first, len(order)
+        self.in_start, self.incoming = np.array(starts), pairs(incoming)
+        self.out_start, self.outgoing = np.array(ends), pairs(outgoing)
+        self.codes = np.array([codes[row[1].kernel] for row in plan.forward_steps])
+        y_index = {row[0]: row[4] for row in plan.backward_steps}
+        self.k = np.array([-1 if y_index[row[0]] is None else y_index[row[0]]
+                           for row in plan.forward_steps])
+        self.updates = np.array([(place[n_i], place[n_j], ij, n_i is plan.bias)
+                                 for edges in (plan.weights, plan.biases)
+                                 for n_i, ij, n_j in edges], dtype=np.int64).reshape(-1, 4)
+
+
 def compiled_kernels(plan, loss):
-    """(epoch, evaluate) compiled for `plan` and `loss`, or None where they do not apply.
+    """(epoch, evaluate) for `plan` and `loss`, or None where they do not apply.
 
     ``epoch(theta, X, Y, order, lr, decay, bias_decay)`` runs per-example SGD on the rows
     ``order`` of X, Y in turn, writing θ (the network's array) in place; it returns -1, or
     the place in `order` of a step it refused (θ as before that step).
     ``evaluate(theta, X, Y, outputs)`` writes each row's output activations into `outputs`
-    and returns Σ over the rows of ℓ. Made once per plan and loss, and kept on the plan.
+    and returns Σ over the rows of ℓ. The code is compiled once per process for each set of
+    activations and each quadratic loss; the plan's arrays are made once and kept on it.
     """
     if not available() or not _applies(plan, loss):
         return None
-    key = ("compiled", loss.name, loss.quadratic)
+    kernels = tuple(sorted({row[1].kernel for row in plan.forward}))
+    key = ("compiled", kernels, loss.quadratic)
     made = plan.kernels.get(key)
     if made is None:
-        made = plan.kernels[key] = _make(plan, loss.quadratic)
+        epoch, evaluate = _compile(kernels, loss.quadratic)
+        program = Program(plan, {kernel: code for code, kernel in enumerate(kernels)})
+        arrays = (program.first, program.size, program.in_start, program.incoming,
+                  program.out_start, program.outgoing, program.codes, program.k,
+                  program.updates)
+
+        def run_epoch(theta, X, Y, order, lr, decay, bias_decay):
+            return epoch(theta, X, Y, order, lr, decay, bias_decay, *arrays)
+
+        def run_evaluate(theta, X, Y, outputs):
+            return evaluate(theta, X, Y, outputs, *arrays)
+
+        made = plan.kernels[key] = (run_epoch, run_evaluate)
     return made
 
 
-def _make(plan, c):
-    """Write the epoch and the evaluation for `plan` and compile them with numba."""
-    numba = _numba()
-    position = {neuron: p for p, neuron in enumerate([plan.bias, *plan.inputs]
-                                                     + [row[0] for row in plan.forward])}
+KERNEL_SOURCE = """
+def g_of(code, z):
+{g_cases}
+    return 0.0
 
-    def var(kind, neuron):
-        return f"{kind}{position[neuron]}"
 
-    def forward(lines, depth):
-        pad = "    " * depth
-        lines.append(f"{pad}a0 = 1.0")
-        for k, neuron in enumerate(plan.inputs):
-            lines.append(f"{pad}{var('a', neuron)} = X[r, {k}]")
-        # in_j ← Σ_i w_ij a_i;  a_j ← g(in_j)
-        for neuron_j, g, incoming, _, _ in plan.forward_steps:
-            terms = "".join(f" + theta[{ij}] * {var('a', neuron_i)}" for neuron_i, ij in incoming)
-            lines.append(f"{pad}z = 0.0{terms}")
-            lines.append(f"{pad}{var('in_', neuron_j)} = z")
-            lines.append(f"{pad}{var('a', neuron_j)} = {g.kernel[0]}")
+def g_prime_of(code, z, a):
+{g_prime_cases}
+    return 0.0
 
-    epoch = ["def epoch(theta, X, Y, order, lr, decay, bias_decay):",
-             "    for e in range(order.shape[0]):",
-             "        r = order[e]"]
-    forward(epoch, 2)
-    pad = " " * 8
-    # Δ_j ← g′(in_j) Σ_k w_jk Δ_k, plus −2c (y_k − a_k) g′(in_k) at an output
-    for neuron_j, g, outgoing, _, k, _ in plan.backward_steps:
-        delta_j = var("delta", neuron_j)
-        if not outgoing and k is None:
-            epoch.append(f"{pad}{delta_j} = 0.0")
-            continue
-        epoch.append(f"{pad}z = {var('in_', neuron_j)}")
-        epoch.append(f"{pad}a = {var('a', neuron_j)}")
-        epoch.append(f"{pad}g_prime = {g.kernel[1]}")
-        if outgoing:
-            total = "".join(f" + theta[{jk}] * {var('delta', n_k)}" for jk, n_k in outgoing)
-            epoch.append(f"{pad}{delta_j} = g_prime * (0.0{total})")
-        else:
-            epoch.append(f"{pad}{delta_j} = 0.0")
-        if k is not None:
-            epoch.append(f"{pad}{delta_j} += ({-2.0 * c!r} * (Y[r, {k}] - a)) * g_prime")
-    # w_ij ← w_ij − α Δ_j a_i − 2αλ w_ij, as the reference engine's gradient_step
-    changed = []
-    for edges, rate in ((plan.weights, "decay"), (plan.biases, "bias_decay")):
-        if not edges:
-            continue
-        epoch.append(f"{pad}if {rate}:")
-        for neuron_i, ij, neuron_j in edges:
-            epoch.append(f"{pad}    n{ij} = theta[{ij}] - lr * ({var('delta', neuron_j)} * "
-                         f"{var('a', neuron_i)}) - {rate} * theta[{ij}]")
-        epoch.append(f"{pad}else:")
-        for neuron_i, ij, neuron_j in edges:
-            epoch.append(f"{pad}    n{ij} = theta[{ij}] - lr * ({var('delta', neuron_j)} * "
-                         f"{var('a', neuron_i)})")
-            changed.append(ij)
-    for edge, uses, is_bias in plan.shared:  # tied groups: Σ over the edges that use w
-        ij = edge.slot
-        grad = "".join(f" + {var('delta', n_j)} * {var('a', n_i)} * 1.0" for n_i, n_j, _ in uses)
-        rate = "bias_decay" if is_bias else "decay"
-        epoch.append(f"{pad}n{ij} = theta[{ij}] - lr * (0.0{grad}) - {rate} * theta[{ij}]")
-        changed.append(ij)
-    if changed:
-        bounded = " and ".join(f"-LIMIT <= n{ij} <= LIMIT" for ij in changed)
-        epoch.append(f"{pad}if not ({bounded}):")
-        epoch.append(f"{pad}    return e")
-        epoch += [f"{pad}theta[{ij}] = n{ij}" for ij in changed]
-    epoch.append("    return -1")
 
-    evaluate = ["def evaluate(theta, X, Y, outputs):",
-                "    total = 0.0",
-                "    for r in range(X.shape[0]):"]
-    forward(evaluate, 2)
-    evaluate.append(f"{pad}ell = 0.0")
-    for k, neuron in enumerate(plan.outputs):
-        a_k = var("a", neuron)
-        evaluate.append(f"{pad}outputs[r, {k}] = {a_k}")
-        evaluate.append(f"{pad}error = Y[r, {k}] - {a_k}")
-        evaluate.append(f"{pad}ell += {c!r} * (error * error)")
-    evaluate.append(f"{pad}total += ell")
-    evaluate.append("    return total")
+def forward(theta, X, r, first, in_start, incoming, codes, a, in_):
+    a[0] = 1.0
+    for k in range(first - 1):
+        a[1 + k] = X[r, k]
+    for p in range(codes.shape[0]):
+        # in_j <- sum_i w_ij a_i;  a_j <- g(in_j)
+        z = 0.0
+        for q in range(in_start[p], in_start[p + 1]):
+            z += theta[incoming[q, 1]] * a[incoming[q, 0]]
+        in_[first + p] = z
+        a[first + p] = g_of(codes[p], z)
 
-    namespace = {"math": __import__("math"), "LIMIT": WEIGHT_LIMIT}
-    exec(compile("\n".join(epoch) + "\n\n" + "\n".join(evaluate) + "\n",
-                 "<neurograph compiled epoch>", "exec"), namespace)
-    jit = numba.njit(cache=False, error_model="numpy")
+
+def epoch(theta, X, Y, order, lr, decay, bias_decay, first, size, in_start, incoming,
+          out_start, outgoing, codes, k, updates):
+    a, in_, delta = np.empty(size), np.empty(size), np.empty(size)
+    new = np.empty(updates.shape[0])
+    for e in range(order.shape[0]):
+        r = order[e]
+        forward(theta, X, r, first, in_start, incoming, codes, a, in_)
+        # Delta_j <- g'(in_j) sum_k w_jk Delta_k  (+ the output's -2c (y_k - a_k) g'(in_k))
+        for p in range(codes.shape[0] - 1, -1, -1):
+            j = first + p
+            if out_start[p] == out_start[p + 1] and k[p] < 0:
+                delta[j] = 0.0
+                continue
+            g_prime = g_prime_of(codes[p], in_[j], a[j])
+            if out_start[p] < out_start[p + 1]:
+                total = 0.0
+                for q in range(out_start[p], out_start[p + 1]):
+                    total += theta[outgoing[q, 1]] * delta[outgoing[q, 0]]
+                delta[j] = g_prime * total
+            else:
+                delta[j] = 0.0
+            if k[p] >= 0:
+                delta[j] += (MINUS_2C * (Y[r, k[p]] - a[j])) * g_prime
+        # w_ij <- w_ij - alpha Delta_j a_i - 2 alpha lambda w_ij, refused beyond the limit
+        within = True
+        for u in range(updates.shape[0]):
+            i, j, ij = updates[u, 0], updates[u, 1], updates[u, 2]
+            rate = bias_decay if updates[u, 3] else decay
+            if rate:
+                new[u] = theta[ij] - lr * (delta[j] * a[i]) - rate * theta[ij]
+            else:
+                new[u] = theta[ij] - lr * (delta[j] * a[i])
+            within = within and abs(new[u]) <= LIMIT
+        if not within:
+            return e
+        for u in range(updates.shape[0]):
+            theta[updates[u, 2]] = new[u]
+    return -1
+
+
+def evaluate(theta, X, Y, outputs, first, size, in_start, incoming, out_start, outgoing,
+             codes, k, updates):
+    a, in_ = np.empty(size), np.empty(size)
+    total = 0.0
+    for r in range(X.shape[0]):
+        forward(theta, X, r, first, in_start, incoming, codes, a, in_)
+        ell = 0.0
+        for m in range(Y.shape[1]):
+            for p in range(codes.shape[0]):
+                if k[p] == m:
+                    outputs[r, m] = a[first + p]
+                    error = Y[r, m] - a[first + p]
+                    ell += C * (error * error)
+        total += ell
+    return total
+"""
+
+
+@functools.cache
+def _compile(kernels, c):
+    """The kernels for activations `kernels` ((g, g′) expressions, in code order) and a
+    quadratic loss c (y − a)², compiled by numba: code whose size does not grow with the
+    network, compiled once per process."""
+    cases = [[f"    if code == {code}:\n        return {kernel[part]}"
+              for code, kernel in enumerate(kernels)] for part in (0, 1)]
+    source = KERNEL_SOURCE.format(g_cases="\n".join(cases[0]), g_prime_cases="\n".join(cases[1]))
+    namespace = {"math": math, "np": np, "LIMIT": WEIGHT_LIMIT, "C": c, "MINUS_2C": -2.0 * c}
+    exec(compile(source, "<neurograph compiled kernels>", "exec"), namespace)
+    jit = _numba().njit(cache=False, error_model="numpy")
+    for name in ("g_of", "g_prime_of", "forward"):
+        namespace[name] = jit(namespace[name])
     return jit(namespace["epoch"]), jit(namespace["evaluate"])
 
 

@@ -18,6 +18,7 @@ import numpy as np
 
 from .. import checks
 from ..engines import batch, reference
+from ..engines.unrolled import unrolled_step
 from ..errors import DivergedError, NetworkError, describe
 from ..model.losses import get_loss
 from ..model.propagation import first_overflow, overflow_message
@@ -338,9 +339,14 @@ def predict(net, X, engine="auto"):
 
 def choose_engine(engine, plan, batch_size):
     """The engine "auto" means: the batch engine once a batch is large enough to pay for its
-    per-generation overhead (measured by scripts/bench.py), else the reference engine."""
+    per-generation overhead (measured by scripts/bench.py), else the reference engine — and
+    for one example at a time the reference engine's step wherever it is written out for
+    the network (engines/unrolled.py, compiled for long runs), which costs less than a
+    numpy call per generation."""
     if engine != "auto":
         return engine
+    if batch_size == 1 and unrolled_step(plan) is not None:
+        return "reference"
     return "vectorized" if batch_size * len(plan.edges) >= AUTO_VECTORIZED_ABOVE else "reference"
 
 
