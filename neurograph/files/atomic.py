@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from ..errors import NetworkError
+from ..errors import NetworkError, describe
 
 __all__ = ["writable", "write_atomically", "write_together", "TEMPORARY_SUFFIX"]
 
@@ -29,6 +29,8 @@ _NAMING_WORKS = {}  # device → whether an O_TMPFILE file can be given a name t
 
 def writable(path, suffixes, what):
     """`path` as a Path, if its folder exists and its suffix is one of `suffixes`."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise NetworkError(f"{what} must be a path; received {describe(path)}")
     path = Path(path)
     if path.suffix.lower() not in suffixes:
         raise NetworkError(f"{what} must end in {', '.join(suffixes)}; received "
