@@ -139,8 +139,8 @@ def grade(exercise, answers):
         The exercise, with or without its answers (the key is worked from its network).
     answers : str or path-like
         The CSV file: a path (a :class:`pathlib.Path` is always one), or its text. A ``str``
-        naming an existing file is that file; any other ``str`` with a line break in it is
-        the CSV itself; any other ``str`` is a file name that must exist.
+        naming an existing file is that file; any other ``str`` with a line break in it (or
+        an empty one) is the CSV itself; any other ``str`` is a file name that must exist.
 
     Returns
     -------
@@ -291,9 +291,9 @@ def _rows(text, source, delimiter):
 
 def _text(answers):
     """The CSV's text and how to name it in a message: `answers` read as a file (a path) or
-    taken as the text itself (a str with a line break that names no file)."""
+    taken as the text itself (a str with a line break that names no file, or "")."""
     if isinstance(answers, str):
-        if ("\n" in answers or "\r" in answers) and not os.path.isfile(answers):
+        if not answers or ("\n" in answers or "\r" in answers) and not os.path.isfile(answers):
             return answers.removeprefix("\ufeff"), "the answers CSV"
     elif not isinstance(answers, os.PathLike):
         raise NetworkError(f"answers must be the path of a CSV file, or its text; received "
