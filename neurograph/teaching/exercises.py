@@ -46,6 +46,7 @@ with more than MAX_DRAWN / MAX_TRIES weights gets fewer tries."""
 MAX_WEIGHTS = 10_000
 """The most weights an exercise's network may have: its key is worked by hand."""
 MAX_SEED = 2 ** 64 - 1
+MIN_GRID = 1e-6
 MAX_FILE = 64 << 20
 """The largest exercise file read (64 MiB)."""
 QUESTION = re.compile(r"(in|a|Δ)_(\d+)|w_(\d+,\d+)")
@@ -115,6 +116,7 @@ class Exercise:
             self.significant = checks.option("significant", self.significant)
         self.carry_rounded = checks.flag(self.carry_rounded, "carry_rounded")
         self.seed = _seed(self.seed)
+        _hand_sized(self.network)
         self.questions = _questions(self.questions, self.explanation().values)
         self.answers = _answers(self.answers, self.questions)
 
@@ -252,7 +254,7 @@ def exercise(sizes=(2, 2, 1), kind="sgd", seed=0, loss="squared", activation="lo
         Any DAG, skip edges included: its structure and activations are kept, its weights
         drawn afresh.
     grid : float, default 0.5
-        Weights and inputs are multiples of it.
+        Weights and inputs are multiples of it (from 10⁻⁶ to 2).
     limit : float, default 4
         Every |in_j| stays within it.
 
@@ -276,6 +278,9 @@ def exercise(sizes=(2, 2, 1), kind="sgd", seed=0, loss="squared", activation="lo
                            f"{', '.join(map(repr, KINDS))}")
     seed = _seed(seed)
     grid, limit = _positive(grid, "grid"), _positive(limit, "limit")
+    if not MIN_GRID <= grid <= 2:
+        raise NetworkError(f"grid must be from {MIN_GRID:g} to 2 (the weights are drawn from "
+                           f"±[grid, 2]); received {grid!r}")
     lr = checks.option("lr", lr)
     digits = checks.option("digits", digits)
     if significant is not None:

@@ -640,3 +640,18 @@ def test_any_csv_text_is_marked_or_refused_with_a_network_error(text):
         assert "\n" not in str(error)
     else:
         str(grades), grades.to_csv()
+
+
+@pytest.mark.parametrize("grid", [1e-300, 1e-20, 3.0, 1e300])
+def test_a_grid_out_of_range_is_refused(grid):
+    with pytest.raises(ng.NetworkError, match=r"grid must be from 1e-06 to 2 \(the weights are "
+                                              r"drawn from ±\[grid, 2\]\)"):
+        ng.exercise(grid=grid)
+
+
+def test_an_exercise_file_with_a_network_too_big_for_hand_work_is_refused(key):
+    big = ng.Network.layered([100, 100, 1]).to_document()
+    with pytest.raises(ng.NetworkError, match="bad.json: an exercise is worked by hand: its "
+                                              "network may have at most 10,000 weights"):
+        ng.load_exercise(edited(key, network=big, x=[0.5] * 100, questions=["in_101"],
+                                answers={}))
