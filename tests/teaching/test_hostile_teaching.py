@@ -540,6 +540,15 @@ def test_a_failed_write_leaves_every_file_of_the_set_as_it_was(tmp_path):
     assert oct((tmp_path / "b.md").stat().st_mode & 0o777) == oct(0o600)
 
 
+def test_marks_replace_a_planted_symlink(key):
+    (key / "victim.txt").write_text("the victim\n")
+    (key / "marks.csv").symlink_to("victim.txt")
+    runs(key, "grade", "key.json", "answers.csv", "-o", "marks.csv")
+    assert (key / "victim.txt").read_text() == "the victim\n"
+    assert not (key / "marks.csv").is_symlink()
+    assert (key / "marks.csv").read_text().startswith("student,value,written")
+
+
 def test_grade_will_not_write_the_marks_over_the_answers(key):
     refused(key, "grade", "key.json", "answers.csv", "-o", "answers.csv",
             says="would overwrite the class's answers")
