@@ -74,6 +74,8 @@ def terminal_text(text, most=40):
     ('Ada\\x1b[2J', 'BBBBBBB...')
     """
     text = str(text)
+    if len(text) <= most and text.isprintable():  # the common case, cheaply
+        return text
     head = "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii")
                    for c in text[:most + 1])
     if len(text) > most + 1:

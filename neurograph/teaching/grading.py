@@ -15,7 +15,9 @@ line endings; a header that starts ``student;`` marks a semicolon-separated file
 numbers may have decimal commas (``0,25``), as spreadsheets in many languages write them.
 """
 
+import contextlib
 import csv
+import gc
 import io
 import math
 import os
@@ -70,13 +72,12 @@ class Grades:
 
     def totals(self):
         """{student: (right, out of)} over the exercise's questions that the CSV asks."""
-        counts = {student: [0, 0] for student in self.students}
-        for m in self.marks:
-            count = counts.get(m.student)
-            if count is not None:
-                count[0] += m.status == "right"
-                count[1] += 1
-        return {student: (right, total) for student, (right, total) in counts.items()}
+        right, total = dict.fromkeys(self.students, 0), dict.fromkeys(self.students, 0)
+        for student, _, _, status, _, _ in self.marks:
+            if student in total:
+                total[student] += 1
+                right[student] += status == "right"
+        return {student: (right[student], count) for student, count in total.items()}
 
     def mistakes(self):
         """{diagnosis: how many cells it explains}, most frequent first."""
@@ -95,30 +96,28 @@ class Grades:
         ``+``, ``-``, ``@``, a tab or a carriage return) is written with a leading ``'``, so
         that it shows as the text it is; numbers stay numbers.
         """
-        if path is not None:
-            path = writable(path, (".csv",), "the grades' file name")
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(["student", "value", "written", "status", "expected", "diagnosis"])
-        shown = {None: ""}  # each distinct cell as written, worked out once
-
-        def text(cell):
-            out = shown.get(cell)
-            if out is None:
-                out = repr(cell) if isinstance(cell, float) else _as_text(str(cell))
-                if len(shown) < CACHED:
-                    shown[cell] = out
-            return out
-
-        writer.writerows([text(m.student), text(m.name), text(m.written), text(m.status),
-                          text(m.expected), text(m.diagnosis)] for m in self.marks)
-        writer.writerows([text(student), "total", f"{right}/{total}", "", "", ""]
-                         for student, (right, total) in self.totals().items())
-        text = buffer.getvalue()
         if path is None:
-            return text
-        data = text.encode("utf-8")
-        return write_atomically(path, lambda handle: handle.write(data))
+            buffer = io.StringIO()
+            self._write_csv(buffer)
+            return buffer.getvalue()
+        path = writable(path, (".csv",), "the grades' file name")
+
+        def write(handle):
+            text = io.TextIOWrapper(handle, encoding="utf-8", newline="")
+            self._write_csv(text)
+            text.detach()  # (the handle stays open for write_atomically to finish)
+
+        return write_atomically(path, write)
+
+    def _write_csv(self, out):
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(["student", "value", "written", "status", "expected", "diagnosis"])
+        shown = _Shown()
+        writer.writerows((shown[student], shown[name], shown[written], shown[status],
+                          shown[expected], shown[diagnosis])
+                         for student, name, written, status, expected, diagnosis in self.marks)
+        writer.writerows((shown[student], "total", f"{right}/{total}", "", "", "")
+                         for student, (right, total) in self.totals().items())
 
     def __str__(self):
         lines = [f"{terminal_text(student)}: {right} of {total} right"
@@ -157,13 +156,33 @@ def grade(exercise, answers):
                            f"received {describe(exercise)}")
     text, source = _text(answers)
     semicolons = re.match(r'\s*"?\s*student\s*"?\s*;', text[:200], re.IGNORECASE) is not None
-    rows = _rows(text, source, ";" if semicolons else ",")
-    if not rows or not rows[0] or rows[0][0].strip().lower() != "student":
-        raise NetworkError(f"{source}: the answers CSV must start with a header row: student, "
-                           f"then the names of the values (in_3, delta_5, w_0,3 …); received "
-                           f"{describe(','.join(rows[0])[:60] if rows else '')}")
-    key = AnswerKey(exercise.network, exercise.x, exercise.y, exercise.lr, exercise.loss,
-                    exercise.digits, exercise.carry_rounded)
+    with _collector_paused():
+        rows = _rows(text, source, ";" if semicolons else ",")
+        if not rows or not rows[0] or rows[0][0].strip().lower() != "student":
+            raise NetworkError(f"{source}: the answers CSV must start with a header row: "
+                               f"student, then the names of the values (in_3, delta_5, w_0,3 "
+                               f"…); received {describe(','.join(rows[0])[:60] if rows else '')}")
+        key = AnswerKey(exercise.network, exercise.x, exercise.y, exercise.lr, exercise.loss,
+                        exercise.digits, exercise.carry_rounded)
+        return _marked(exercise, key, rows, semicolons)
+
+
+@contextlib.contextmanager
+def _collector_paused():
+    """Python's cycle collector paused (and resumed, if it ran): a class's marks are millions
+    of small objects in no cycle, and the collector's passes over them, as they are made,
+    would take most of the time."""
+    running = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if running:
+            gc.enable()
+
+
+def _marked(exercise, key, rows, semicolons):
+    """The Grades of `rows` (the header first) against the exercise's `key`."""
     columns, problems = _columns(rows[0], exercise)
     labels = _labels(rows, problems)
     width = len(rows[0])
@@ -270,6 +289,19 @@ def _number(cell, decimal_comma):
         return float(cell)
     except ValueError:
         return None
+
+
+class _Shown(dict):
+    """Each distinct cell as the marks file writes it, worked out once (the first CACHED):
+    None as nothing, a float as its repr, text as :func:`_as_text` writes it."""
+
+    def __missing__(self, cell):
+        if cell is None:
+            return ""
+        out = repr(cell) if isinstance(cell, float) else _as_text(str(cell))
+        if len(self) < CACHED:
+            self[cell] = out
+        return out
 
 
 def _as_text(cell):
