@@ -11,8 +11,8 @@ on its own, as ``NAME (row N)``, and the repeat reported. Nothing stops the rest
 from being marked, and the work grows in proportion to the number of cells.
 
 The file is UTF-8 (a byte-order mark, as Excel's "CSV UTF-8" writes, is skipped), with any
-line endings; a header that starts ``student;`` marks a semicolon-separated file, whose
-numbers may have decimal commas (``0,25``), as spreadsheets in many languages write them.
+line endings; a header that starts ``student;`` marks a semicolon-separated file, and a
+number may have a decimal comma (``0,25``), as spreadsheets in many languages write them.
 """
 
 import contextlib
@@ -43,7 +43,7 @@ SHOWN_PROBLEMS = 20
 FORMULA_STARTS = frozenset("=+-@\t\r−＝＋－＠")
 """A text cell starting with one of these is a formula to a spreadsheet (OWASP's list, with
 the true minus sign and the full-width forms)."""
-_NUMBER = re.compile(r"[+\-−]?(?:\d+\.?\d*|\.\d+)(?:[eE][+\-]?\d+)?")
+_NUMBER = re.compile(r"[+\-−]?(?:\d+[.,]?\d*|[.,]\d+)(?:[eE][+\-]?\d+)?")
 
 
 class Mark(NamedTuple):
@@ -164,7 +164,7 @@ def grade(exercise, answers):
                                f"…); received {describe(','.join(rows[0])[:60] if rows else '')}")
         key = AnswerKey(exercise.network, exercise.x, exercise.y, exercise.lr, exercise.loss,
                         exercise.digits, exercise.carry_rounded)
-        return _marked(exercise, key, rows, semicolons)
+        return _marked(exercise, key, rows)
 
 
 @contextlib.contextmanager
@@ -181,7 +181,7 @@ def _collector_paused():
             gc.enable()
 
 
-def _marked(exercise, key, rows, semicolons):
+def _marked(exercise, key, rows):
     """The Grades of `rows` (the header first) against the exercise's `key`."""
     columns, problems = _columns(rows[0], exercise)
     labels = _labels(rows, problems)
@@ -202,7 +202,7 @@ def _marked(exercise, key, rows, semicolons):
             cell = row[column].strip() if column < len(row) else ""
             verdict = verdicts.get((value, cell))
             if verdict is None:
-                verdict = _verdict(key, exercise.answers.get(value), value, cell, semicolons)
+                verdict = _verdict(key, exercise.answers.get(value), value, cell)
                 if len(verdicts) < CACHED:
                     verdicts[value, cell] = verdict
             if verdict[4]:
@@ -212,12 +212,12 @@ def _marked(exercise, key, rows, semicolons):
     return Grades(tuple(marks), tuple(students), tuple(problems))
 
 
-def _verdict(key, answer, value, cell, decimal_comma):
+def _verdict(key, answer, value, cell):
     """(written, status, expected, diagnosis, whether it is a number that is not finite) for
     the `cell` written as the value `value`; `answer` is the exercise's answer, if it has it."""
     if not cell:
         return "", "empty", answer, None, False
-    given = _number(cell, decimal_comma)
+    given = _number(cell)
     if given is None or not math.isfinite(given):
         return excerpt(cell, 30), "unreadable", answer, None, given is not None
     check = key.check(value, given)
@@ -279,11 +279,11 @@ def _labels(rows, problems):
     return names
 
 
-def _number(cell, decimal_comma):
-    """The number written in `cell` (− for -, and with `decimal_comma` 0,25 for 0.25), or
-    None if it is not one."""
+def _number(cell):
+    """The number written in `cell` (− for -, a decimal comma for the point: 0,25), or None
+    if it is not one."""
     cell = cell.replace("−", "-")
-    if decimal_comma:
+    if "," in cell and "." not in cell and cell.count(",") == 1:
         cell = cell.replace(",", ".")
     try:
         return float(cell)

@@ -574,6 +574,13 @@ def test_a_semicolon_csv_with_decimal_commas_is_marked():
     assert ng.grade(EXERCISE_7, text).totals() == ng.grade(EXERCISE_7, README_CLASS).totals()
 
 
+def test_a_decimal_comma_is_read_in_any_csv_and_written_back_as_a_number():
+    grades = ng.grade(EXERCISE_7, 'student,in_3,a_3\nAda,"0,25","-0,3"\nBen,"1,2,3",\n')
+    assert [m.status for m in grades.marks] == ["right", "wrong", "unreadable", "empty"]
+    rows = marks_of(grades.to_csv())
+    assert [row[2] for row in rows[1:4]] == ["0,25", "-0,3", "1,2,3"]
+
+
 def test_extra_cells_are_reported_and_short_rows_marked_empty():
     grades = ng.grade(EXERCISE_7, "student,in_3,a_3\nAda,0.25,0.56,7\nBen,0.25\n")
     assert grades.problems == ("row 2: 4 cells and the header 3; the cells past column 3 are "
