@@ -293,43 +293,98 @@ def _values(argv):
     return out
 
 
+MAX_VARIANTS = 1000
+"""The most exercises one ``neurograph exercise`` writes."""
+
+
 def _exercise(args):
+    """Write every variant's picture, sheet, key and JSON file, or none: every file is
+    checked first and all are written together (:func:`~.files.atomic.write_together`)."""
     from pathlib import Path
 
     from .errors import NetworkError
+    from .files.atomic import writable, write_together
+    from .markup import terminal_text
     from .teaching.exercises import exercise
-    if args.variants < 1:
-        raise NetworkError(f"--variants must be at least 1; received {args.variants}")
+    if not 1 <= args.variants <= MAX_VARIANTS:
+        raise NetworkError(f"--variants must be from 1 to {MAX_VARIANTS:,}; received "
+                           f"{args.variants}")
     folder = Path(args.output)
-    if folder.exists() and not folder.is_dir():
-        raise NetworkError(f"{folder}: exists and is not a folder")
-    made = [exercise(sizes=args.sizes, kind=args.kind, seed=args.seed + k, lr=args.lr,
-                     digits=args.digits, significant=args.significant)
-            for k in range(args.variants)]  # all of them, before anything is written
-    folder.mkdir(parents=True, exist_ok=True)
     suffix = ".md" if args.format == "markdown" else ".tex"
+    endings = {".png": ".png", suffix: suffix, f"_key{suffix}": suffix, ".json": ".json"}
+    seeds = range(args.seed, args.seed + args.variants)
+    missing = _folders_to_make(folder)
+    if not missing:  # every file it will write, before any work
+        for seed in seeds:
+            for ending, kind in endings.items():
+                writable(folder / f"exercise_{seed}{ending}", (kind,), "an exercise's file")
+    made = [exercise(sizes=args.sizes, kind=args.kind, seed=seed, lr=args.lr,
+                     digits=args.digits, significant=args.significant) for seed in seeds]
+    files = []
     for ex in made:
-        stem = folder / f"exercise_{ex.seed}"
-        picture = ex.plot(f"{stem}.png").name  # beside the sheets, which name it
-        for name, answers in ((f"{stem}{suffix}", False), (f"{stem}_key{suffix}", True)):
-            text = (ex.to_markdown(answers, picture) if args.format == "markdown"
-                    else ex.to_latex(answers, picture))
-            Path(name).write_text(text, encoding="utf-8")
-        ex.save(f"{stem}.json")
+        stem = f"exercise_{ex.seed}"
+        picture = f"{stem}.png"  # beside the sheets, which name it
+        render = ex.to_markdown if args.format == "markdown" else ex.to_latex
+        files += [(picture, ex.picture()), (f"{stem}{suffix}", render(False, picture)),
+                  (f"{stem}_key{suffix}", render(True, picture)), (f"{stem}.json", ex.to_bytes())]
+    for new in missing:
+        new.mkdir()
+    try:
+        write_together([(folder / name, lambda handle, data=data: handle.write(
+            data if isinstance(data, bytes) else data.encode("utf-8"))) for name, data in files])
+    except BaseException:
+        for new in reversed(missing):  # the folders made for them, if still empty
+            try:
+                new.rmdir()
+            except OSError:
+                pass
+        raise
     return (f"wrote {len(made)} {args.kind} exercise{'s' * (len(made) != 1)} (seeds "
-            f"{made[0].seed}–{made[-1].seed}) into {folder}: a sheet, a key, a picture and a JSON "
-            f"file each")
+            f"{made[0].seed}–{made[-1].seed}) into {terminal_text(folder, 200)}: a sheet, a key, "
+            f"a picture and a JSON file each")
+
+
+def _folders_to_make(folder):
+    """The folders, outermost first, to make for `folder` (none if it exists); a NetworkError
+    if it exists and is not a folder, or cannot be made."""
+    import os
+
+    from .errors import NetworkError
+    from .markup import terminal_text
+    missing, place = [], folder
+    while not os.path.lexists(place):
+        missing.append(place)
+        place = place.parent
+    if not place.is_dir():
+        what = "the folder to write into" if place == folder else "a folder to make it in"
+        raise NetworkError(f"{terminal_text(place, 80)}: exists and is not a folder; expected "
+                           f"{what}")
+    if missing and not os.access(place, os.W_OK | os.X_OK):
+        raise NetworkError(f"cannot make {terminal_text(folder, 80)}: permission denied in "
+                           f"{terminal_text(place, 80)}")
+    return missing[::-1]
 
 
 def _grade(args):
+    import os
+    from pathlib import Path
+
+    from .errors import NetworkError
+    from .markup import terminal_text
     from .teaching.exercises import load_exercise
     from .teaching.grading import grade
     if args.output:
         _will_write(args.output, "marks")
-    grades = grade(load_exercise(args.key), args.answers)
+        for given in (args.answers, args.key):
+            if os.path.exists(args.output) and os.path.exists(given) \
+                    and os.path.samefile(args.output, given):
+                raise NetworkError(f"-o {terminal_text(args.output, 80)} would overwrite the "
+                                   f"class's {'answers' if given is args.answers else 'key'}; "
+                                   f"give the marks another file")
+    grades = grade(load_exercise(Path(args.key)), Path(args.answers))
     text = str(grades)
     if args.output:
-        text += f"\nwrote {grades.to_csv(args.output)}"
+        text += f"\nwrote {terminal_text(grades.to_csv(args.output), 200)}"
     return text
 
 

@@ -103,7 +103,8 @@ def read_table(path, n_inputs, n_outputs):
     """Examples from a CSV file: each row x_1 … x_p then y_1 … y_K.
 
     Blank lines and lines starting with ``#`` are skipped; the first other row, if it
-    is not numbers, is a header. Returns ``(X, Y)``.
+    is not numbers, is a header. A UTF-8 byte-order mark (Excel's "CSV UTF-8") is skipped.
+    Returns ``(X, Y)``.
 
     Raises
     ------
@@ -116,7 +117,7 @@ def read_table(path, n_inputs, n_outputs):
     path = Path(path)
     width = n_inputs + n_outputs
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        lines = path.read_text(encoding="utf-8-sig").splitlines()  # (a BOM skipped: Excel's)
     except FileNotFoundError:
         raise NetworkError(f"{path}: no such file") from None
     except (OSError, UnicodeDecodeError) as error:

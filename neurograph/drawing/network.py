@@ -306,9 +306,10 @@ def save_figure(figure, path):
         handle, format=path.suffix[1:].lower(), bbox_inches="tight"))
 
 
-def network_png(net):
-    """The network drawn as PNG bytes (for Jupyter)."""
+def network_png(net, **kwargs):
+    """The network drawn as PNG bytes (for Jupyter), with :meth:`Network.plot`'s keyword
+    arguments: the bytes ``net.plot("x.png", **kwargs)`` writes."""
     import io
     buffer = io.BytesIO()
-    _figure_for(net).savefig(buffer, format="png", bbox_inches="tight")
+    _figure_for(net, **kwargs).savefig(buffer, format="png", bbox_inches="tight")
     return buffer.getvalue()

@@ -7,9 +7,10 @@ from .. import checks
 from ..errors import NetworkError, describe
 from ..numbers import format_number, round_half_up
 from .explain import explain, work_through
-from .mistakes import MISCONCEPTIONS, diagnose
+from .mistakes import MISCONCEPTIONS, Diagnoser
 
-__all__ = ["check_answers", "canonical_name", "AnswerReport", "AnswerCheck", "NAME_FORMS"]
+__all__ = ["check_answers", "canonical_name", "AnswerKey", "AnswerReport", "AnswerCheck",
+           "NAME_FORMS"]
 
 
 @dataclass(frozen=True)
@@ -128,34 +129,76 @@ def check_answers(net, x, y=None, answers=None, lr=None, loss="squared", digits=
         raise NetworkError(f"{needs_y[0]} needs the target: pass y")
     if any(n.startswith("w_") for n in names.values()) and lr is None:
         raise NetworkError("w_i,j is checked after an update: pass lr")
-    kwargs = dict(loss=loss, digits=digits, weight_decay=weight_decay)
-    exact = explain(net, x, y, lr, carry_rounded=False, **kwargs).values
-    by_hand = explain(net, x, y, lr, carry_rounded=True, **kwargs)
-    shown = {step.name: step for step in by_hand.steps}  # every number as used: adds up
-    results = []
-    for name, given in answers.items():
-        key = names[name]
-        if key not in shown:
-            raise NetworkError(f"this network has no {key}")
-        given = checks.weight(given, f"the answer for {name}")
-        rounded = round_half_up(given, digits)
-        carried = shown[key].value
-        primary, other = (carried, exact[key]) if carry_rounded else (exact[key], carried)
-        correct = rounded in (round_half_up(primary, digits), round_half_up(other, digits))
+    key = AnswerKey(net, x, y, lr, loss, digits, carry_rounded, weight_decay)
+    for name in names.values():
+        if name not in key:
+            raise NetworkError(f"this network has no {name}")
+    results = [key.check(names[name], checks.weight(given, f"the answer for {name}"), str(name))
+               for name, given in answers.items()]
+    return AnswerReport(tuple(results), digits)
+
+
+class AnswerKey:
+    """The right values of one calculation, worked once, against which answers are checked
+    one at a time (what :func:`check_answers` and ``ng.grade`` share: a class's answers to one
+    exercise are checked against one key).
+
+    Parameters are those of :func:`check_answers`; ``name in key`` says whether the
+    calculation has a value of that (canonical) name.
+    """
+
+    def __init__(self, net, x, y=None, lr=None, loss="squared", digits=4, carry_rounded=False,
+                 weight_decay=0.0):
+        kwargs = dict(loss=loss, digits=digits, weight_decay=weight_decay)
+        self._exact = explain(net, x, y, lr, carry_rounded=False, **kwargs).values
+        by_hand = explain(net, x, y, lr, carry_rounded=True, **kwargs)
+        self._shown = {step.name: step for step in by_hand.steps}  # every number as used
+        self._digits, self._carry_rounded = by_hand.digits, bool(carry_rounded)
+        self._diagnose = Diagnoser(work_through, net, self._digits, lr, x=x, y=y, loss=loss,
+                                   weight_decay=weight_decay)
+        self._verdicts = {}  # (key, the answer rounded) → (correct, note, diagnosis)
+        self._steps = {}  # key → its step's line, as text
+
+    def __contains__(self, name):
+        return name in self._shown
+
+    def expected(self, name):
+        """The right value of `name` (the hand calculation's when `carry_rounded`)."""
+        return self._values(name)[0]
+
+    def check(self, name, given, written=None):
+        """`given` (a finite float) as the answer for the value `name` (canonical, in the
+        key): an :class:`AnswerCheck` named `written` (default `name`)."""
+        rounded = round_half_up(given, self._digits)
+        verdict = self._verdicts.get((name, rounded))
+        if verdict is None:
+            verdict = self._verdicts[name, rounded] = self._verdict(name, given, rounded)
+        correct, note, diagnosis = verdict
+        if name not in self._steps:
+            self._steps[name] = self._shown[name].text(self._digits)
+        return AnswerCheck(name if written is None else written, given, self.expected(name),
+                           correct, self._steps[name], note, diagnosis)
+
+    def _values(self, name):
+        """(primary, other): the right value as the key counts it, and the other reading."""
+        carried, exact = self._shown[name].value, self._exact[name]
+        return (carried, exact) if self._carry_rounded else (exact, carried)
+
+    def _verdict(self, name, given, rounded):
+        digits = self._digits
+        primary, other = (round_half_up(v, digits) for v in self._values(name))
+        correct = rounded in (primary, other)
         note = ""
-        if round_half_up(primary, digits) != round_half_up(other, digits):
-            if correct and rounded != round_half_up(primary, digits):
-                note = ("right with exact intermediates" if carry_rounded else
+        if primary != other:
+            if correct and rounded != primary:
+                note = ("right with exact intermediates" if self._carry_rounded else
                         "right when the rounded values are carried, as by hand")
             elif not correct:
-                note = (f"exactly {format_number(exact[key], digits)}; carrying the rounded "
-                        f"values shown, {format_number(carried, digits)}")
+                note = (f"exactly {format_number(self._exact[name], digits)}; carrying the "
+                        f"rounded values shown, {format_number(self._shown[name].value, digits)}")
         diagnosis = None
         if correct and note:
-            diagnosis = "carried_rounding" if not carry_rounded else None
+            diagnosis = "carried_rounding" if not self._carry_rounded else None
         elif not correct:
-            diagnosis = diagnose(work_through, net, key, given, primary, digits, lr, x=x, y=y,
-                                 loss=loss, weight_decay=weight_decay)
-        results.append(AnswerCheck(str(name), given, primary, correct,
-                                   shown[key].text(digits), note, diagnosis))
-    return AnswerReport(tuple(results), digits)
+            diagnosis = self._diagnose(name, given, self._values(name)[0])
+        return correct, note, diagnosis

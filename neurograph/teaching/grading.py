@@ -4,27 +4,54 @@ The CSV has a header row — ``student``, then the names of the values asked for
 ``delta_5``, ``w_0,3`` … as :func:`check_answers` reads them) — and one row per student. Each
 cell is checked on its own: a right value, a wrong one (with the mistake that explains it,
 when one does), an empty cell (unanswered), or a cell that is not a number (reported, not
-fatal); a column whose name is no value of the exercise is reported once. Nothing stops the
-rest of the class from being marked.
+fatal; a number that is not finite, such as ``nan`` or ``inf``, is marked unreadable and also
+listed in ``problems``); a column whose name is no value of the exercise, or names a value an
+earlier column has, is reported once; a student named on several rows has each row marked
+on its own, as ``NAME (row N)``, and the repeat reported. Nothing stops the rest of the class
+from being marked, and the work grows in proportion to the number of cells.
+
+The file is UTF-8 (a byte-order mark, as Excel's "CSV UTF-8" writes, is skipped), with any
+line endings; a header that starts ``student;`` marks a semicolon-separated file, and a
+number may have a decimal comma (``0,25``), as spreadsheets in many languages write them.
 """
 
+import contextlib
 import csv
+import gc
 import io
+import math
+import os
+import re
+import unicodedata
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from ..errors import NetworkError
+from ..errors import NetworkError, describe, excerpt
 from ..files.atomic import writable, write_atomically
-from .answers import canonical_name, check_answers
+from ..markup import terminal_text
+from .answers import AnswerKey, canonical_name
+from .exercises import Exercise
 
 __all__ = ["grade", "Grades", "Mark"]
 
+MAX_BYTES = 256 << 20
+"""The largest answers file read (256 MiB: some eight million students)."""
+CACHED = 1 << 16
+"""How many distinct cells a grading remembers the worth of."""
+SHOWN_PROBLEMS = 20
+"""How many problems ``str(grades)`` lists before it counts the rest."""
+FORMULA_STARTS = frozenset("=+-@\t\r−＝＋－＠")
+"""A text cell starting with one of these is a formula to a spreadsheet (OWASP's list, with
+the true minus sign and the full-width forms)."""
+_NUMBER = re.compile(r"[+\-−]?(?:\d+[.,]?\d*|[.,]\d+)(?:[eE][+\-]?\d+)?")
 
-@dataclass(frozen=True)
-class Mark:
+
+class Mark(NamedTuple):
     """One cell: the student, the value's name, what was written and what it is worth.
 
     ``status`` is "right", "wrong", "empty" or "unreadable"; ``diagnosis`` names the mistake
     behind a wrong value (a code of ``ng.MISCONCEPTIONS``) or says the rounding was carried.
+    (A named tuple: a class of a million students has millions of marks.)
     """
 
     student: str
@@ -45,11 +72,12 @@ class Grades:
 
     def totals(self):
         """{student: (right, out of)} over the exercise's questions that the CSV asks."""
-        out = {}
-        for student in self.students:
-            mine = [m for m in self.marks if m.student == student]
-            out[student] = (sum(m.status == "right" for m in mine), len(mine))
-        return out
+        right, total = dict.fromkeys(self.students, 0), dict.fromkeys(self.students, 0)
+        for student, _, _, status, _, _ in self.marks:
+            if student in total:
+                total[student] += 1
+                right[student] += status == "right"
+        return {student: (right[student], count) for student, count in total.items()}
 
     def mistakes(self):
         """{diagnosis: how many cells it explains}, most frequent first."""
@@ -61,89 +89,270 @@ class Grades:
 
     def to_csv(self, path=None):
         """One row per cell: student, value, written, status, expected, diagnosis; then one
-        row per student with the total. Returns the text, or writes it to `path`."""
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(["student", "value", "written", "status", "expected", "diagnosis"])
-        for m in self.marks:
-            writer.writerow([m.student, m.name, m.written, m.status,
-                             "" if m.expected is None else repr(m.expected), m.diagnosis or ""])
-        for student, (right, total) in self.totals().items():
-            writer.writerow([student, "total", f"{right}/{total}", "", "", ""])
-        text = buffer.getvalue()
+        row per student with the total. Returns the text, or writes it to `path` (whole or
+        not at all).
+
+        A text cell that a spreadsheet would read as a formula (one starting with ``=``,
+        ``+``, ``-``, ``@``, a tab or a carriage return) is written with a leading ``'``, so
+        that it shows as the text it is; numbers stay numbers.
+        """
         if path is None:
-            return text
-        data = text.encode("utf-8")
-        return write_atomically(writable(path, (".csv",), "the grades' file name"),
-                                lambda handle: handle.write(data))
+            buffer = io.StringIO()
+            self._write_csv(buffer)
+            return buffer.getvalue()
+        path = writable(path, (".csv",), "the grades' file name")
+
+        def write(handle):
+            text = io.TextIOWrapper(handle, encoding="utf-8", newline="")
+            self._write_csv(text)
+            text.detach()  # (the handle stays open for write_atomically to finish)
+
+        return write_atomically(path, write)
+
+    def _write_csv(self, out):
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(["student", "value", "written", "status", "expected", "diagnosis"])
+        shown = _Shown()
+        writer.writerows((shown[student], shown[name], shown[written], shown[status],
+                          shown[expected], shown[diagnosis])
+                         for student, name, written, status, expected, diagnosis in self.marks)
+        writer.writerows((shown[student], "total", f"{right}/{total}", "", "", "")
+                         for student, (right, total) in self.totals().items())
 
     def __str__(self):
-        lines = [f"{student}: {right} of {total} right"
-                 for student, (right, total) in self.totals().items()]
+        lines = [f"{terminal_text(student)}: {right} of {total} right"
+                 for student, (right, total) in self.totals().items()] or ["no students"]
         lines += [f"{count} × {code}" for code, count in self.mistakes().items()]
-        lines += [f"! {problem}" for problem in self.problems]
+        lines += [f"! {terminal_text(problem, 200)}" for problem in self.problems[:SHOWN_PROBLEMS]]
+        if len(self.problems) > SHOWN_PROBLEMS:
+            lines.append(f"! … and {len(self.problems) - SHOWN_PROBLEMS:,} more problems")
         return "\n".join(lines)
 
 
 def grade(exercise, answers):
-    """Mark every student's row of the CSV `answers` (a path, or the text) against `exercise`."""
-    text = _text(answers)
-    rows = list(csv.reader(io.StringIO(text)))
-    if not rows or not rows[0] or rows[0][0].strip().lower() != "student":
-        raise NetworkError("the answers CSV must start with a header row: student, then the "
-                           "names of the values (in_3, delta_5, w_0,3 …)")
-    header = [cell.strip() for cell in rows[0]]
-    problems, columns = [], []
-    asked = set(exercise.questions)
-    for column, name in enumerate(header[1:], start=1):
-        try:
-            key = canonical_name(name)
-        except NetworkError:
-            problems.append(f"column {column + 1}: {name[:30]!r} is not a value's name")
-            continue
-        if key not in asked:
-            problems.append(f"column {column + 1}: {name[:30]!r} is not asked in this exercise")
-            continue
-        columns.append((column, name, key))
+    """Mark every student's row of the CSV `answers` against `exercise`.
+
+    Parameters
+    ----------
+    exercise : Exercise
+        The exercise, with or without its answers (the key is worked from its network).
+    answers : str or path-like
+        The CSV file: a path (a :class:`pathlib.Path` is always one), or its text. A ``str``
+        naming an existing file is that file; any other ``str`` with a line break in it (or
+        an empty one) is the CSV itself; any other ``str`` is a file name that must exist.
+
+    Returns
+    -------
+    Grades
+
+    Raises
+    ------
+    NetworkError
+        When the file cannot be read as CSV with a header row (``student``, then the values'
+        names); nothing about a student's cells is fatal.
+    """
+    if not isinstance(exercise, Exercise):
+        raise NetworkError(f"exercise must be an Exercise (ng.exercise or ng.load_exercise); "
+                           f"received {describe(exercise)}")
+    text, source = _text(answers)
+    semicolons = re.match(r'\s*"?\s*student\s*"?\s*;', text[:200], re.IGNORECASE) is not None
+    with _collector_paused():
+        rows = _rows(text, source, ";" if semicolons else ",")
+        if not rows or not rows[0] or rows[0][0].strip().lower() != "student":
+            raise NetworkError(f"{source}: the answers CSV must start with a header row: "
+                               f"student, then the names of the values (in_3, delta_5, w_0,3 "
+                               f"…); received {describe(','.join(rows[0])[:60] if rows else '')}")
+        key = AnswerKey(exercise.network, exercise.x, exercise.y, exercise.lr, exercise.loss,
+                        exercise.digits, exercise.carry_rounded)
+        return _marked(exercise, key, rows)
+
+
+@contextlib.contextmanager
+def _collector_paused():
+    """Python's cycle collector paused (and resumed, if it ran): a class's marks are millions
+    of small objects in no cycle, and the collector's passes over them, as they are made,
+    would take most of the time."""
+    running = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if running:
+            gc.enable()
+
+
+def _marked(exercise, key, rows):
+    """The Grades of `rows` (the header first) against the exercise's `key`."""
+    columns, problems = _columns(rows[0], exercise)
+    labels = _labels(rows, problems)
+    width = len(rows[0])
     marks, students = [], []
-    for number, row in enumerate(rows[1:], start=2):
-        if not row or not row[0].strip():
+    verdicts = {}  # (value, cell) → what the cell is worth: most cells repeat others
+    for number in range(2, len(rows) + 1):
+        row, rows[number - 1] = rows[number - 1], None  # (each row forgotten once marked)
+        student = labels.get(number)
+        if student is None:
             problems.append(f"row {number}: no student named")
             continue
-        student = row[0].strip()
         students.append(student)
-        given = {}
-        for column, name, key in columns:
+        if len(row) > width and any(cell.strip() for cell in row[width:]):
+            problems.append(f"row {number}: {len(row)} cells and the header {width}; the "
+                            f"cells past column {width} are not marked")
+        for column, name, value in columns:
             cell = row[column].strip() if column < len(row) else ""
-            if not cell:
-                marks.append(Mark(student, key, "", "empty", exercise.answers.get(key)))
-                continue
-            try:
-                given[key] = (float(cell.replace("−", "-")), cell)
-            except ValueError:
-                marks.append(Mark(student, key, cell[:30], "unreadable",
-                                  exercise.answers.get(key)))
-        if given:
-            report = check_answers(exercise.network, exercise.x, exercise.y,
-                                   {key: value for key, (value, _) in given.items()},
-                                   lr=exercise.lr, loss=exercise.loss, digits=exercise.digits,
-                                   carry_rounded=exercise.carry_rounded)
-            for item in report.items:
-                marks.append(Mark(student, item.name, given[item.name][1],
-                                  "right" if item.correct else "wrong", item.expected,
-                                  item.diagnosis))
-    order = {key: k for k, key in enumerate(exercise.questions)}
-    marks.sort(key=lambda m: (students.index(m.student), order.get(m.name, 0)))
+            verdict = verdicts.get((value, cell))
+            if verdict is None:
+                verdict = _verdict(key, exercise.answers.get(value), value, cell)
+                if len(verdicts) < CACHED:
+                    verdicts[value, cell] = verdict
+            if verdict[4]:
+                problems.append(f"row {number}, column {column + 1} ({name[:30]!r}): "
+                                f"{verdict[0]!r} is not a finite number")
+            marks.append(Mark(student, value, *verdict[:4]))
     return Grades(tuple(marks), tuple(students), tuple(problems))
 
 
-def _text(answers):
-    if isinstance(answers, str) and "\n" in answers:
-        return answers
+def _verdict(key, answer, value, cell):
+    """(written, status, expected, diagnosis, whether it is a number that is not finite) for
+    the `cell` written as the value `value`; `answer` is the exercise's answer, if it has it."""
+    if not cell:
+        return "", "empty", answer, None, False
+    given = _number(cell)
+    if given is None or not math.isfinite(given):
+        return excerpt(cell, 30), "unreadable", answer, None, given is not None
+    check = key.check(value, given)
+    return (excerpt(cell, 30), "right" if check.correct else "wrong", check.expected,
+            check.diagnosis, False)
+
+
+def _columns(header, exercise):
+    """[(column, its name, the value it asks)] in the exercise's order of questions, and the
+    problems with the header: names that are no value, not asked, or asked already."""
+    problems, first = [], {}
+    asked = set(exercise.questions)
+    for column, cell in enumerate(header[1:], start=1):
+        name = cell.strip()
+        try:
+            value = canonical_name(name)
+        except NetworkError:
+            problems.append(f"column {column + 1}: {name[:30]!r} is not a value's name")
+            continue
+        if value not in asked:
+            problems.append(f"column {column + 1}: {name[:30]!r} is not asked in this exercise")
+        elif value in first:
+            earlier = first[value]
+            problems.append(f"column {column + 1}: {name[:30]!r} asks for {value} again "
+                            f"(column {earlier[0] + 1}, {earlier[1][:30]!r}); only column "
+                            f"{earlier[0] + 1} is marked")
+        else:
+            first[value] = (column, name)
+    order = {value: k for k, value in enumerate(exercise.questions)}
+    columns = sorted(((column, name, value) for value, (column, name) in first.items()),
+                     key=lambda item: order[item[2]])
+    return columns, problems
+
+
+def _labels(rows, problems):
+    """{row number: the student's name as marked}: a name on several rows becomes
+    ``NAME (row N)`` on each (names compared in Unicode's NFC form), the repeat reported."""
+    names, rows_of = {}, {}
+    for number, row in enumerate(rows[1:], start=2):
+        name = row[0].strip() if row else ""
+        if name:
+            names[number] = name
+            rows_of.setdefault(unicodedata.normalize("NFC", name), []).append(number)
+    taken = set(names.values())
+    for numbers in rows_of.values():
+        if len(numbers) == 1:
+            continue
+        name = names[numbers[0]]
+        rows = ", ".join(map(str, numbers[:5])) + (", …" if len(numbers) > 5 else "")
+        problems.append(f"rows {rows}: the same student, "
+                        f"{excerpt(name, 30)!r}; each row is marked on its own, as "
+                        f"'NAME (row N)'")
+        for number in numbers:
+            label = f"{names[number]} (row {number})"
+            while label in taken:
+                label += "'"
+            taken.add(label)
+            names[number] = label
+    return names
+
+
+def _number(cell):
+    """The number written in `cell` (− for -, a decimal comma for the point: 0,25), or None
+    if it is not one."""
+    cell = cell.replace("−", "-")
+    if "," in cell and "." not in cell and cell.count(",") == 1:
+        cell = cell.replace(",", ".")
     try:
-        with open(answers, encoding="utf-8", newline="") as handle:
-            return handle.read()
+        return float(cell)
+    except ValueError:
+        return None
+
+
+class _Shown(dict):
+    """Each distinct cell as the marks file writes it, worked out once (the first CACHED):
+    None as nothing, a float as its repr, text as :func:`_as_text` writes it."""
+
+    def __missing__(self, cell):
+        if cell is None:
+            return ""
+        out = repr(cell) if isinstance(cell, float) else _as_text(str(cell))
+        if len(self) < CACHED:
+            self[cell] = out
+        return out
+
+
+def _as_text(cell):
+    """A cell a spreadsheet shows as the text it is: "'" before a would-be formula."""
+    if cell[:1] in FORMULA_STARTS and not _NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
+
+
+def _rows(text, source, delimiter):
+    """Every row of the CSV `text` (any line endings), or a NetworkError naming the line."""
+    reader = csv.reader(io.StringIO(text, newline=None), delimiter=delimiter)
+    try:
+        return list(reader)
+    except csv.Error as error:  # a cell over the csv module's limit, a stray quote …
+        raise NetworkError(f"{source}: line {reader.line_num}: not a CSV row ({error})") \
+            from None
+
+
+def _text(answers):
+    """The CSV's text and how to name it in a message: `answers` read as a file (a path) or
+    taken as the text itself (a str with a line break that names no file, or "")."""
+    if isinstance(answers, str):
+        if not answers or ("\n" in answers or "\r" in answers) and not os.path.isfile(answers):
+            return answers.removeprefix("\ufeff"), "the answers CSV"
+    elif not isinstance(answers, os.PathLike):
+        raise NetworkError(f"answers must be the path of a CSV file, or its text; received "
+                           f"{describe(answers)}")
+    return _read(answers), terminal_text(os.fsdecode(answers), 80)
+
+
+def _read(path):
+    """A text file's contents (UTF-8, its byte-order mark skipped), or a NetworkError."""
+    where = terminal_text(os.fsdecode(path), 80)
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
     except FileNotFoundError:
-        raise NetworkError(f"{answers}: no such file") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise NetworkError(f"{answers}: cannot be read as UTF-8 text ({error})") from None
+        raise NetworkError(f"{where}: no such file") from None
+    except IsADirectoryError:
+        raise NetworkError(f"{where}: is a folder, not a file") from None
+    except OSError as error:
+        raise NetworkError(f"{where}: cannot be read ({error.strerror})") from None
+    if len(data) > MAX_BYTES:
+        raise NetworkError(f"{where}: more than {MAX_BYTES:,} bytes; expected a class's "
+                           f"answers")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise NetworkError(f"{where}: is UTF-16 text; expected UTF-8 (a spreadsheet's "
+                           f"'CSV UTF-8')")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise NetworkError(f"{where}: byte {error.start} is not UTF-8; expected UTF-8 text (a "
+                           f"spreadsheet's 'CSV UTF-8')") from None

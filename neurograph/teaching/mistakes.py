@@ -7,7 +7,7 @@ a student who always makes it — and naming the first mistake that gives the st
 
 from ..numbers import round_half_up
 
-__all__ = ["MISCONCEPTIONS", "diagnose"]
+__all__ = ["MISCONCEPTIONS", "Diagnoser", "diagnose"]
 
 MISCONCEPTIONS = {
     "missing_g_prime": "Δ_j computed without the factor g′(in_j)",
@@ -56,18 +56,43 @@ def diagnose(work_through, net, key, given, right, digits, lr, **kwargs):
     by hand; a value matches when it rounds to the same `digits` decimal places as `given`,
     and not to the right one.
     """
-    target = round_half_up(given, digits)
-    if target == round_half_up(right, digits):
-        return None
-    plan = net.plan()
-    for code in MISCONCEPTIONS:
-        if code == "carried_rounding":
-            continue
-        for mistake in _variants(code, key, plan, lr):
-            for carried in (False, True):  # exactly, or carrying rounded values by hand
-                values = work_through(net, mistake=mistake, lr=lr, digits=digits,
-                                      carry_rounded=carried, **kwargs).values
-                value = values.get(key)
-                if value is not None and round_half_up(value, digits) == target:
-                    return code
-    return None
+    return Diagnoser(work_through, net, digits, lr, **kwargs)(key, given, right)
+
+
+class Diagnoser:
+    """:func:`diagnose` for many answers about one calculation (a class's answers to one
+    exercise): each mistaken calculation is worked once, when first needed, and each value's
+    table of the mistakes' results is built once.
+
+    Calling it with ``(key, given, right)`` gives what :func:`diagnose` gives.
+    """
+
+    def __init__(self, work_through, net, digits, lr, **kwargs):
+        self._work = lambda mistake, carried: work_through(
+            net, mistake=mistake, lr=lr, digits=digits, carry_rounded=carried, **kwargs).values
+        self._plan, self._digits, self._lr = net.plan(), digits, lr
+        self._worked = {}  # (mistake, carried) → the values it gives
+        self._tables = {}  # key → {a value, rounded: the first mistake that gives it}
+
+    def __call__(self, key, given, right):
+        target = round_half_up(given, self._digits)
+        if target == round_half_up(right, self._digits):
+            return None
+        if key not in self._tables:
+            self._tables[key] = self._table(key)
+        return self._tables[key].get(target)
+
+    def _table(self, key):
+        """{rounded value: code} over every way to make each mistake, in diagnose's order."""
+        table = {}
+        for code in MISCONCEPTIONS:
+            if code == "carried_rounding":
+                continue
+            for mistake in _variants(code, key, self._plan, self._lr):
+                for carried in (False, True):  # exactly, or carrying rounded values by hand
+                    if (mistake, carried) not in self._worked:
+                        self._worked[mistake, carried] = self._work(mistake, carried)
+                    value = self._worked[mistake, carried].get(key)
+                    if value is not None:
+                        table.setdefault(round_half_up(value, self._digits), code)
+        return table
