@@ -666,7 +666,7 @@ def lbfgs_xor(quick):
     both with scipy's BLAS on one thread (as fit runs it)."""
     from scipy.optimize import minimize
 
-    from neurograph.training.optimizers import one_scipy_blas_thread
+    from neurograph.training.optimizers import SCIPY_DEFAULTS, one_scipy_blas_thread
     X, Y = ng.datasets.xor()
     X, Y = np.asarray(X, dtype=float), np.asarray(Y, dtype=float).reshape(-1, 1)
     iterations = 200
@@ -694,10 +694,16 @@ def lbfgs_xor(quick):
         history = net.fit(X, Y, optimizer="lbfgs", epochs=iterations, loss="squared")
         iterations_done["neurograph fit"] = len(history.loss)
 
+    start_J = hand_J(theta0)[0]
+
+    def scaled_J(theta):  # J(θ)/J(θ₀), as fit hands it to scipy, with fit's tolerances
+        cost, grad = hand_J(theta)
+        return cost / start_J, grad / start_J
+
     def hand():
         with one_scipy_blas_thread():
-            result = minimize(hand_J, theta0, jac=True, method="L-BFGS-B",
-                              options={"maxiter": iterations})
+            result = minimize(scaled_J, theta0, jac=True, method="L-BFGS-B",
+                              options={**SCIPY_DEFAULTS["L-BFGS-B"], "maxiter": iterations})
         iterations_done["hand numpy"] = result.nit
 
     times = best_of({"neurograph fit": ours, "hand numpy": hand}, 5 if quick else 20)
