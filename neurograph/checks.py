@@ -15,11 +15,20 @@ import numpy as np
 
 from .errors import NetworkError, describe
 
-__all__ = ["MAX_ID", "OPTIONS", "Count", "Number", "array", "edge", "flag", "generator", "matrix",
-           "named", "neuron_id", "option", "vector", "weight"]
+__all__ = ["MAX_ID", "OPTIONS", "WEIGHT_LIMIT", "Count", "Number", "array", "edge", "flag",
+           "generator", "matrix", "named", "neuron_id", "option", "real", "vector", "weight",
+           "weights"]
 
 MAX_ID = 2 ** 31 - 1
 """The largest neuron id: ids are 0 … 2³¹ − 1, so that every file format can hold them."""
+
+WEIGHT_LIMIT = 1e100
+"""The largest magnitude of a weight (or γ, β): every way a weight is set — ``net.w``,
+``set_theta``, ``load_torch``, ``initialize``, files, builders — refuses one beyond
+±WEIGHT_LIMIT (:func:`weight`, :func:`weights`), and training refuses an update that would
+take one there (:class:`~neurograph.errors.DivergedError`). A network that needs such weights
+has diverged."""
+_LIMIT = f"±{WEIGHT_LIMIT:g}"
 
 
 def neuron_id(value, what="a neuron id"):
@@ -45,7 +54,7 @@ def edge(value, what="an edge"):
     return neuron_id(value[0], f"i in {what} (i, j)"), neuron_id(value[1], f"j in {what} (i, j)")
 
 
-def weight(value, what="a weight"):
+def real(value, what="a number"):
     """A finite real number, as a Python float."""
     if type(value) is float and math.isfinite(value):  # the common case, cheaply
         return value
@@ -57,6 +66,29 @@ def weight(value, what="a weight"):
         raise NetworkError(f"{what} must be finite; received {describe(value)}") from None
     if not math.isfinite(value):
         raise NetworkError(f"{what} must be finite; received {value}")
+    return value
+
+
+def weight(value, what="a weight"):
+    """A weight: a finite real number within ±:data:`WEIGHT_LIMIT`, as a Python float.
+
+    Examples
+    --------
+    >>> weight(2)
+    2.0
+    >>> weight(-1e100)
+    -1e+100
+    >>> weight(1e101, "w")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    neurograph.errors.NetworkError: w must be within ±1e+100 (...); received 1e+101
+    """
+    if type(value) is float and -WEIGHT_LIMIT <= value <= WEIGHT_LIMIT:  # cheaply (NaN fails)
+        return value
+    value = real(value, what)
+    if not -WEIGHT_LIMIT <= value <= WEIGHT_LIMIT:
+        raise NetworkError(f"{what} must be within {_LIMIT} (the largest weight a network "
+                           f"holds); received {value:g}")
     return value
 
 
@@ -93,6 +125,17 @@ def array(values, length, what):
             raise NetworkError(f"{what} must be finite; received {describe(values)}")
         return values.copy()
     return np.array(vector(values, length, what))
+
+
+def weights(values, length, what):
+    """:func:`array`'s check, and every entry a :func:`weight` (within ±WEIGHT_LIMIT)."""
+    values = array(values, length, what)
+    beyond = np.flatnonzero(np.abs(values) > WEIGHT_LIMIT)
+    if len(beyond):
+        k = int(beyond[0])
+        raise NetworkError(f"{what} must hold weights within {_LIMIT} (the largest weight a "
+                           f"network holds); entry {k} is {values[k]:g}")
+    return values
 
 
 def matrix(values, n_cols, what):
@@ -164,19 +207,22 @@ def generator(seed):
 
 @dataclass(frozen=True)
 class Number:
-    """A finite real option: ``above`` < value (or ``at_least`` ≤ value) and value < ``below``."""
+    """A finite real option: ``above`` < value (or ``at_least`` ≤ value) and value < ``below``
+    (or value ≤ ``at_most``)."""
 
     what: str
     above: float = -math.inf
     at_least: float = -math.inf
     below: float = math.inf
     rule: str = ""
+    at_most: float = math.inf
 
     def __call__(self, value):
-        if type(value) is float and self.above < value < self.below and value >= self.at_least:
+        if type(value) is float and self.above < value < self.below and \
+                self.at_least <= value <= self.at_most:
             return value  # the common case, cheaply (NaN and ±inf fail the comparisons)
-        value = weight(value, self.what)
-        if not (value > self.above and value >= self.at_least and value < self.below):
+        value = real(value, self.what)
+        if not (self.above < value < self.below and self.at_least <= value <= self.at_most):
             raise NetworkError(f"{self.what} must be {self.rule}; received {value:g}")
         return value
 
@@ -206,7 +252,8 @@ OPTIONS = {
     "error_tol": Number("error_tol", above=0.0, rule="positive"),
     "min_delta": Number("min_delta", at_least=0.0, rule="≥ 0"),
     "eps": Number("eps (ε)", above=0.0, rule="positive"),
-    "epsilon": Number("epsilon (ε)", at_least=0.0, rule="≥ 0"),
+    "epsilon": Number("epsilon (ε)", at_least=0.0, below=WEIGHT_LIMIT,
+                      rule=f"≥ 0 and below {WEIGHT_LIMIT:g} (the largest weight a network holds)"),
     "epochs": Count("epochs", minimum=1),
     "batch_size": Count("batch_size", minimum=1),
     "patience": Count("patience", minimum=1),

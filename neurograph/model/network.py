@@ -330,10 +330,11 @@ class Network(Constructors, Editing, Propagation, TrainingMethods, Handoffs):
     def set_theta(self, theta):
         """Set the trainable parameters from a vector in the order of :meth:`theta_edges`.
 
-        The whole vector is checked (its length, every entry finite) before anything is set.
+        The whole vector is checked (its length, every entry a finite number within
+        ±:data:`~neurograph.checks.WEIGHT_LIMIT`) before anything is set.
         """
         plan = self.plan()
-        plan.set_theta(checks.array(theta, plan.size, "theta"))
+        plan.set_theta(checks.weights(theta, plan.size, "theta"))
 
     # ------------------------------------------------------------ J(θ) (training/)
 
