@@ -1,8 +1,9 @@
 """Turning user input into clean ids, weights, vectors and options, or a NetworkError saying why not.
 
 Every public entry point checks its arguments here, so the same bad value gets the
-same words everywhere: ids and weights (:func:`neuron_id`, :func:`weight`), examples
-(:func:`vector`, :func:`matrix`), random generators (:func:`generator`), and the
+same words everywhere: ids and weights (:func:`neuron_id`, :func:`weight` and
+:func:`weights`, within ±:data:`WEIGHT_LIMIT`), examples (:func:`vector`, :func:`matrix`),
+random generators (:func:`generator`), a batch norm's numbers (:data:`BATCH_NORM`), and the
 options of fit, sgd_step, explain, gradcheck and the command line, each declared
 once in :data:`OPTIONS` and checked by :func:`option`.
 """
@@ -10,14 +11,15 @@ once in :data:`OPTIONS` and checked by :func:`option`.
 import math
 import numbers
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
 from .errors import NetworkError, describe
 
-__all__ = ["MAX_ID", "OPTIONS", "WEIGHT_LIMIT", "Count", "Number", "array", "edge", "flag",
-           "generator", "matrix", "named", "neuron_id", "option", "real", "vector", "weight",
-           "weights"]
+__all__ = ["BATCH_NORM", "MAX_ID", "OPTIONS", "WEIGHT_LIMIT", "Count", "Number", "array",
+           "edge", "flag", "generator", "matrix", "named", "neuron_id", "option", "real",
+           "vector", "weight", "weights"]
 
 MAX_ID = 2 ** 31 - 1
 """The largest neuron id: ids are 0 … 2³¹ − 1, so that every file format can hold them."""
@@ -253,7 +255,8 @@ OPTIONS = {
     "min_delta": Number("min_delta", at_least=0.0, rule="≥ 0"),
     "eps": Number("eps (ε)", above=0.0, rule="positive"),
     "epsilon": Number("epsilon (ε)", at_least=0.0, below=WEIGHT_LIMIT,
-                      rule=f"≥ 0 and below {WEIGHT_LIMIT:g} (the largest weight a network holds)"),
+                      rule=f"≥ 0 and below {WEIGHT_LIMIT:g} (the largest weight a network "
+                           f"holds)"),
     "epochs": Count("epochs", minimum=1),
     "batch_size": Count("batch_size", minimum=1),
     "patience": Count("patience", minimum=1),
@@ -275,6 +278,22 @@ OPTIONS = {
     "significant": Count("significant (figures)", minimum=1, maximum=17),
 }
 """What each option accepts, declared once; :func:`option` checks a value against it."""
+
+
+BATCH_NORM = {
+    "gamma": partial(weight, what="gamma"),
+    "beta": partial(weight, what="beta"),
+    "eps": Number("eps", above=0.0, rule="a small positive number"),
+    "momentum": Number("momentum", at_least=0.0, at_most=1.0, rule="from 0 to 1"),
+    "running_mean": Number("running_mean"),
+    "running_var": Number("running_var", at_least=0.0, rule="at least 0"),
+}
+"""What each number of a batch norm accepts, declared once: ``BATCH_NORM[name](value)`` is
+the value as a float, or a NetworkError saying what was expected. γ and β are parameters
+(weights, within ±:data:`WEIGHT_LIMIT`); the rest are finite numbers, ε > 0, the momentum in
+[0, 1] and the running variance ≥ 0. The batch norm checks every number set on it with
+these, and so do the file readers and ``load_torch``; the keys, in this order, are the
+fields files hold."""
 
 
 def option(name, value):

@@ -19,7 +19,6 @@ import numpy as np
 
 from .. import checks
 from ..errors import NetworkError, describe, excerpt
-from ..files.fields import NORM_RULES
 from .batch import BatchEngine
 
 __all__ = ["TorchNetwork", "fingerprint", "import_torch", "module_state", "torch_loss",
@@ -112,7 +111,7 @@ def module_state(module, plan):
             or theta.device.type == "meta":
         raise NetworkError(f"the module's theta must be a floating-point tensor holding "
                            f"numbers; received {describe(theta)}")
-    theta = checks.weights(theta.detach().cpu().double().numpy().reshape(-1), plan.size,
+    theta = checks.weights(theta.detach().cpu().double().numpy(), plan.size,
                            "the module's θ")
     try:
         statistics = [(float(mean), float(var)) for mean, var in module.statistics()]
@@ -125,7 +124,7 @@ def module_state(module, plan):
     for (neuron, _), (mean, var) in zip(plan.norms, statistics):
         for name, value in (("running_mean", mean), ("running_var", var)):
             try:
-                NORM_RULES[name](value)
+                checks.BATCH_NORM[name](value)
             except NetworkError as error:
                 raise NetworkError(f"the module's statistics of neuron {neuron.id}: "
                                    f"{error}; nothing was loaded") from None

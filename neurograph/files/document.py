@@ -15,7 +15,7 @@ from .. import checks
 from ..checks import MAX_ID, WEIGHT_LIMIT
 from ..errors import NetworkError, excerpt
 from .atomic import writable, write_atomically
-from .fields import NORM_FIELDS, NORM_RULES
+from .fields import NORM_FIELDS
 from .paths import path_of, read_text, shown
 
 __all__ = ["FORMAT", "VERSION", "TEXT_SUFFIXES", "to_document", "contents", "rbm_contents",
@@ -178,7 +178,11 @@ def contents(doc, source="the network"):
 
 
 def rbm_contents(doc, source="the RBM"):
-    """(visible ids, hidden ids, {(i, j): w}) of an RBM document, its fields checked."""
+    """(visible ids, hidden ids, {(i, j): w}) of an RBM document, its fields checked.
+
+    The document lists every edge, as :meth:`RBM.to_document` writes it: V·H weights and
+    V + H biases (so a file's size bounds the RBM it makes).
+    """
     def fail(where, message):
         raise NetworkError(f"{source}: {where}: {message}")
 
@@ -207,6 +211,9 @@ def rbm_contents(doc, source="the RBM"):
         if (i, j) in edges:
             fail(where, f"edge ({i}, {j}) is given twice")
         edges[i, j] = w
+    if len(edges) != V * H + V + H:  # each edge once: all of them (before V × H are made)
+        fail("edges", f"expected every weight and bias of {V} visible and {H} hidden neurons, "
+                      f"V·H + V + H = {V * H + V + H:,} edges; received {len(edges):,}")
     return visible, hidden, edges
 
 
@@ -384,19 +391,19 @@ def _kind(value):
 
 
 def _norm(value, where, fail):
-    """A batch norm's numbers: an object with some of NORM_FIELDS, each as NORM_RULES
-    accepts it."""
+    """A batch norm's numbers: an object with some of NORM_FIELDS, each as
+    :data:`neurograph.checks.BATCH_NORM` accepts it."""
     if not isinstance(value, dict):
         fail(where, f"expected an object with {', '.join(NORM_FIELDS)}; received {_kind(value)}")
     for key in value:
         if key not in NORM_FIELDS:
             fail(f"{where}.{key}", f"expected one of {', '.join(NORM_FIELDS)}")
-    return {key: _number(number, f"{where}.{key}", fail, NORM_RULES[key])
+    return {key: _number(number, f"{where}.{key}", fail, checks.BATCH_NORM[key])
             for key, number in value.items()}
 
 
 def _number(value, where, fail, rule):
-    """A JSON number checked by `rule` (:func:`neurograph.checks.weight`, a NORM_RULES
+    """A JSON number checked by `rule` (:func:`neurograph.checks.weight`, a BATCH_NORM
     entry), as a float."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         fail(where, f"expected a finite number; received {_short(value)}")

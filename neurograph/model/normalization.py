@@ -15,7 +15,8 @@ comes in. What the neuron's successors see — its a_j once ``forward`` has run 
 import math
 
 from ..errors import DivergedError
-from ..files.fields import NORM_FIELDS, NORM_RULES
+from ..checks import BATCH_NORM
+from ..files.fields import NORM_FIELDS
 from .parameters import Parameters, Slot
 
 __all__ = ["BatchNorm"]
@@ -26,7 +27,7 @@ class BatchNorm:
 
     Every number is checked whenever it is set, at construction or later
     (``norm.eps = 0`` raises a NetworkError and leaves ε as it was), by the one
-    declaration of what each accepts, :data:`neurograph.files.fields.NORM_RULES`:
+    declaration of what each accepts, :data:`neurograph.checks.BATCH_NORM`:
     γ and β within ±1e100, ε > 0, the momentum in [0, 1], the running mean finite, the
     running variance finite and ≥ 0.
 
@@ -51,7 +52,7 @@ class BatchNorm:
                  running_var=1.0):
         given = dict(gamma=gamma, beta=beta, eps=eps, momentum=momentum,
                      running_mean=running_mean, running_var=running_var)
-        checked = {name: NORM_RULES[name](value) for name, value in given.items()}
+        checked = {name: BATCH_NORM[name](value) for name, value in given.items()}
         store = Parameters(capacity=2)  # until the normalized neuron's network takes them
         self.scale_slot = Slot(store, checked["gamma"])
         self.shift_slot = Slot(store, checked["beta"])
@@ -59,21 +60,21 @@ class BatchNorm:
         self._running_mean, self._running_var = checked["running_mean"], checked["running_var"]
 
     def _checked(name, doc):
-        """A property whose setter checks the value by NORM_RULES[name]."""
+        """A property whose setter checks the value by BATCH_NORM[name]."""
         def get(self):
             return getattr(self, f"_{name}")
 
         def set_(self, value):
-            setattr(self, f"_{name}", NORM_RULES[name](value))
+            setattr(self, f"_{name}", BATCH_NORM[name](value))
         return property(get, set_, doc=doc)
 
     gamma = property(lambda self: self.scale_slot.value,
                      lambda self, value: setattr(self.scale_slot, "value",
-                                                 NORM_RULES["gamma"](value)),
+                                                 BATCH_NORM["gamma"](value)),
                      doc="γ_j, a slot of θ.")
     beta = property(lambda self: self.shift_slot.value,
                     lambda self, value: setattr(self.shift_slot, "value",
-                                                NORM_RULES["beta"](value)),
+                                                BATCH_NORM["beta"](value)),
                     doc="β_j, a slot of θ.")
     eps = _checked("eps", "ε > 0, added to the variance under the square root.")
     momentum = _checked("momentum", "m in [0, 1]: how much of a batch's statistics the "
