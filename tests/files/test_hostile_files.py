@@ -454,26 +454,53 @@ def test_a_failed_write_leaves_the_file_and_the_folder_as_they_were(tmp_path, mo
     assert folder_state(tmp_path) == before
 
 
-def test_a_symbolic_link_is_written_through_and_kept(tmp_path):
-    runs_folder = tmp_path / "runs"
-    runs_folder.mkdir()
-    real = lecture_network().save(runs_folder / "net.json")
-    os.chmod(real, 0o640)
-    (tmp_path / "latest.json").symlink_to("runs/net.json")
+def test_a_symbolic_link_is_replaced_never_written_through(tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    real = lecture_network().save(elsewhere / "net.json")
+    os.chmod(real, 0o600)
+    before = folder_state(elsewhere)
+    (tmp_path / "planted.json").symlink_to(real)
     net = ng.Network.layered([2, 3, 1], seed=1)
-    assert net.save(tmp_path / "latest.json") == tmp_path / "latest.json"
-    assert os.readlink(tmp_path / "latest.json") == "runs/net.json"
-    assert ng.load(real).to_document() == net.to_document()
-    assert stat.S_IMODE(real.stat().st_mode) == 0o640
-    assert sorted(p.name for p in runs_folder.iterdir()) == ["net.json"]
-    (tmp_path / "dangling.json").symlink_to(runs_folder / "new.json")
-    net.save(tmp_path / "dangling.json")  # as open(path, "w") would: the file it names
-    assert ng.load(runs_folder / "new.json").to_document() == net.to_document()
+    assert net.save(tmp_path / "planted.json") == tmp_path / "planted.json"
+    assert not (tmp_path / "planted.json").is_symlink()
+    assert ng.load(tmp_path / "planted.json").to_document() == net.to_document()
+    umask = os.umask(0)
+    os.umask(umask)  # a new file's bits, not those of the file the link named
+    assert stat.S_IMODE((tmp_path / "planted.json").stat().st_mode) == 0o666 & ~umask
+    assert folder_state(elsewhere) == before
     (tmp_path / "null.json").symlink_to("/dev/null")
-    with pytest.raises(ng.NetworkError, match="cannot write .*null.json: it is not a regular "
-                                              r"file \(a device, pipe or socket\)"):
-        net.save(tmp_path / "null.json")
+    net.save(tmp_path / "null.json")
     assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+    os.mkfifo(tmp_path / "pipe.json")
+    with pytest.raises(ng.NetworkError, match="cannot write .*pipe.json: it is not a regular "
+                                              r"file \(a device, pipe or socket\)"):
+        net.save(tmp_path / "pipe.json")
+    assert stat.S_ISFIFO(os.stat(tmp_path / "pipe.json").st_mode)
+
+
+def test_files_written_together_are_all_written_or_none(tmp_path, monkeypatch):
+    monkeypatch.delattr(os, "O_TMPFILE", raising=False)
+    (tmp_path / "a.txt").write_text("old a")
+    (tmp_path / "sub").mkdir()
+
+    def broken(handle):
+        handle.write(b"half")
+        raise OSError(28, "No space left on device")
+
+    writes = [(tmp_path / "a.txt", lambda h: h.write(b"new a")),
+              (tmp_path / "sub" / "b.txt", lambda h: h.write(b"new b")),
+              (tmp_path / "c.txt", broken)]
+    before = folder_state(tmp_path)
+    with pytest.raises(ng.NetworkError, match="cannot write .*c.txt: could not write the new "
+                                              "content"):
+        atomic.write_together(writes)
+    assert folder_state(tmp_path) == before
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["a.txt", "sub"]
+    assert atomic.write_together(writes[:2]) == [tmp_path / "a.txt", tmp_path / "sub" / "b.txt"]
+    assert (tmp_path / "a.txt").read_text() == "new a"
+    assert (tmp_path / "sub" / "b.txt").read_text() == "new b"
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["a.txt", "b.txt", "sub"]
 
 
 @pytest.mark.parametrize("o_tmpfile", [True, False])
@@ -505,8 +532,8 @@ def test_concurrent_saves_leave_one_whole_file_and_nothing_else(tmp_path, monkey
 
 WRITER = """
 import os, sys, time
-os.__dict__.pop("O_TMPFILE", None)  # a platform without it: a named temporary file
-from neurograph.files.atomic import write_atomically
+os.__dict__.pop("O_TMPFILE", None)  # a platform without it: named temporary files
+from neurograph.files.atomic import write_together
 
 def write(handle):
     handle.write(b"half a network")
@@ -514,50 +541,146 @@ def write(handle):
     print("writing", flush=True)
     time.sleep(600)
 
-write_atomically(sys.argv[1], write)
+write_together([(sys.argv[1], lambda handle: handle.write(b"{}")), (sys.argv[2], write)])
 """
 
 
-def temporaries(folder):
-    return sorted(p for p in folder.iterdir() if p.name.endswith(atomic.TEMPORARY_SUFFIX))
+def ours(folder):
+    """The temporary and lock files of ours in `folder`."""
+    return sorted(p.name for p in folder.iterdir()
+                  if p.name.endswith((atomic.TEMPORARY_SUFFIX, atomic.LOCK_SUFFIX)))
 
 
-def test_a_killed_writers_leftover_goes_at_once_and_a_live_writers_stays(tmp_path,
-                                                                         monkeypatch):
+def test_a_killed_writers_leftovers_go_at_once_and_a_live_writers_stay(tmp_path, monkeypatch):
     monkeypatch.delattr(os, "O_TMPFILE", raising=False)
     target = lecture_network().save(tmp_path / "net.json")
     os.chmod(target, 0o600)
     before = target.read_bytes()
-    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(target)],
-                              stdout=subprocess.PIPE, text=True)
+    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(tmp_path / "first.json"),
+                               str(target)], stdout=subprocess.PIPE, text=True)
     try:
         assert writer.stdout.readline() == "writing\n"
-        (leftover,) = temporaries(tmp_path)
-        assert len(leftover.name) < 80
+        leftovers = ours(tmp_path)  # two temporary files and the lock file
+        assert len(leftovers) == 3 and all(len(name) < 80 for name in leftovers)
         net = ng.Network.layered([2, 3, 1], seed=2)
-        net.save(tmp_path / "other.json")  # the writer lives: its file stays
+        net.save(tmp_path / "other.json")  # the writer lives: its files stay
         net.save(target)
-        assert temporaries(tmp_path) == [leftover]
+        assert ours(tmp_path) == leftovers
         assert ng.load(target).to_document() == net.to_document()
         assert stat.S_IMODE(target.stat().st_mode) == 0o600
     finally:
         writer.send_signal(signal.SIGKILL)
         writer.wait()
-    assert temporaries(tmp_path) == [leftover]  # the killed writer's file is left …
+    assert ours(tmp_path) == leftovers  # the killed writer's files are left …
+    assert not (tmp_path / "first.json").exists()  # (none of its targets written)
     target.write_bytes(before)
-    lecture_network().save(tmp_path / "other.json")  # … and the next save removes it at once
-    assert temporaries(tmp_path) == []
+    lecture_network().save(tmp_path / "other.json")  # … and the next save removes them at once
+    assert ours(tmp_path) == []
     assert target.read_bytes() == before
+
+
+def test_a_lock_file_removed_before_it_is_held_is_made_again(tmp_path, monkeypatch):
+    hold, held = atomic._hold, []
+
+    def racing(fd):  # another save removes the lock file in the instant before it is held
+        if not held:
+            (lock,) = tmp_path.glob(f"*{atomic.LOCK_SUFFIX}")
+            lock.unlink()
+        held.append(fd)
+        return hold(fd)
+
+    monkeypatch.setattr(atomic, "_hold", racing)
+    net = lecture_network()
+    net.save(tmp_path / "net.json")
+    assert len(held) == 2 and [p.name for p in tmp_path.iterdir()] == ["net.json"]
+    assert ng.load(tmp_path / "net.json").to_document() == net.to_document()
 
 
 def test_where_no_lock_tells_a_leftover_goes_once_it_is_an_hour_old(tmp_path, monkeypatch):
     monkeypatch.setattr(atomic, "fcntl", None)  # no locks here
-    fresh = tmp_path / f".net.json.0123456789ab{atomic.TEMPORARY_SUFFIX}"
-    old = tmp_path / f".net.json.ba9876543210{atomic.TEMPORARY_SUFFIX}"
-    earlier = tmp_path / ".net.json.abcdefgh.neurograph-tmp"  # an earlier version's
-    for path in (fresh, old, earlier):
+    made = {}
+    for name, token in (("fresh", "0123456789abcdef"), ("old", "fedcba9876543210"),
+                        ("orphan", "00112233445566ff")):
+        made[name] = [tmp_path / f".net.json.{token}-0{atomic.TEMPORARY_SUFFIX}",
+                      tmp_path / f".{token}{atomic.LOCK_SUFFIX}"]
+    made["orphan"].pop()  # its lock file is gone: its call is over, whatever the time
+    made["earlier"] = [tmp_path / ".net.json.abcdefgh.neurograph-tmp"]  # an earlier version's
+    for path in sum(made.values(), []):
         path.write_bytes(b"{")
-    for path in (old, earlier):
+    for path in made["old"] + made["earlier"]:
         os.utime(path, (os.path.getmtime(path) - 7200,) * 2)
     lecture_network().save(tmp_path / "net.json")
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([fresh.name, "net.json"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [p.name for p in made["fresh"]] + ["net.json"])
+
+
+# ------------------------------------------------------------------- every field, every type
+
+HOSTILE = [None, True, -1, 0.5, 2 ** 31, 10 ** 400, "", "x" * 10_000, [], [[]], {}, {"a": 1}]
+
+
+def rich_document():
+    """A version-2 document with every kind of field: a batch norm, an aggregation, a tie and
+    a frozen edge."""
+    net = normed()
+    net.set_aggregation(5, "max")
+    net.tie([(2, 4), (4, 5)])
+    net.freeze(0, 3)
+    return net.to_document()
+
+
+def places(value, at=()):
+    """The path of every field and item inside a document."""
+    if isinstance(value, dict):
+        items = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return
+    for key, item in items:
+        yield (*at, key)
+        yield from places(item, (*at, key))
+
+
+@pytest.mark.parametrize("kind", ["network", "rbm"])
+def test_any_value_in_any_field_loads_whole_or_is_refused_in_one_line(tmp_path, kind):
+    doc = rich_document() if kind == "network" else ng.RBM(2, 2, seed=0).to_document()
+    fields = sorted(set(places(doc)), key=str)
+    assert len(fields) > 40
+    loaded = 0
+    for place in fields:
+        for value in HOSTILE:
+            changed = json.loads(json.dumps(doc))
+            holder = changed
+            for key in place[:-1]:
+                holder = holder[key]
+            holder[place[-1]] = value
+            path = tmp_path / "f.json"
+            path.write_text(json.dumps(changed))
+            try:
+                net = ng.load(path)
+            except ng.NetworkError as error:
+                assert len(str(error)) < 500 and "\n" not in str(error), (place, value)
+            else:
+                loaded += 1
+                again = net.save(tmp_path / "again.json")
+                assert ng.load(again).to_document() == net.to_document(), (place, value)
+    assert loaded  # (some changes are harmless: a frozen flag, a weight of 0.5 …)
+
+
+def test_an_rbm_file_lists_every_edge_so_its_size_bounds_the_rbm(tmp_path):
+    V = H = 200_000  # 4 × 10¹⁰ weights: 298 GiB, were they made
+    doc = {"format": "neurograph", "version": 2, "kind": "rbm", "visible": list(range(1, V + 1)),
+           "hidden": list(range(V + 1, V + H + 1)), "edges": []}
+    (tmp_path / "huge.json").write_text(json.dumps(doc))
+    with pytest.raises(ng.NetworkError, match=r"huge.json: edges: expected every weight and bias "
+                                              r"of 200000 visible and 200000 hidden neurons, "
+                                              r"V·H \+ V \+ H = 40,000,400,000 edges; received 0"):
+        ng.load(tmp_path / "huge.json")
+    doc = ng.RBM(2, 3, seed=0).to_document()
+    del doc["edges"][4]
+    with pytest.raises(ng.NetworkError, match=r"the RBM: edges: expected .* = 11 edges; "
+                                              r"received 10"):
+        ng.RBM.from_document(doc)
+    with pytest.raises(ng.NetworkError, match=r"the RBM: the top level: expected an object"):
+        ng.RBM.from_document([doc])
