@@ -130,7 +130,18 @@ def array(values, length, what):
 
 
 def weights(values, length, what):
-    """:func:`array`'s check, and every entry a :func:`weight` (within ±WEIGHT_LIMIT)."""
+    """A vector of `length` weights (θ) as a new float64 numpy array: :func:`array`'s check,
+    no True or False among them, and every entry a :func:`weight` (within ±WEIGHT_LIMIT)."""
+    try:
+        shape = np.shape(values)
+    except ValueError:  # ragged nesting
+        shape = None
+    if shape != (length,):
+        raise NetworkError(f"{what} must have {length} values, one per entry of theta_edges(); "
+                           f"received {'a ragged sequence' if shape is None else f'shape {shape}'}")
+    if getattr(values, "dtype", None) == bool or isinstance(values, (list, tuple)) and any(
+            isinstance(v, (bool, np.bool_)) for v in values):
+        raise NetworkError(f"{what} must hold real numbers, not True or False")
     values = array(values, length, what)
     beyond = np.flatnonzero(np.abs(values) > WEIGHT_LIMIT)
     if len(beyond):

@@ -59,7 +59,7 @@ def describe(value):
     its type."""
     if isinstance(value, str) and len(value) > 200:
         value = value[:200]  # never repr a huge string whole
-    text = excerpt(repr(value))
+    text = excerpt(" ".join(line.strip() for line in repr(value).splitlines()))  # one line
     if isinstance(value, (bool, int, float, str)) or value is None:
         return text
     return f"{text} (a {type(value).__name__})"

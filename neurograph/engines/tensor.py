@@ -60,7 +60,7 @@ def _activation_function(torch):
 
 def where_to(torch, dtype, device):
     """(dtype, device) checked: a floating-point ``torch.dtype`` (None: float64) and a device
-    torch knows, is available here and that holds numbers (not "meta").
+    torch knows, is available here and that holds numbers (not "meta"; None: "cpu").
 
     Raises
     ------
@@ -68,6 +68,7 @@ def where_to(torch, dtype, device):
         Saying what was expected and what was received.
     """
     dtype = torch.float64 if dtype is None else dtype
+    device = "cpu" if device is None else device
     if not isinstance(dtype, torch.dtype) or not dtype.is_floating_point:
         raise NetworkError(f"dtype must be a floating-point torch.dtype, such as torch.float64 "
                            f"(the default) or torch.float32; received {describe(dtype)}")

@@ -684,3 +684,24 @@ def test_an_rbm_file_lists_every_edge_so_its_size_bounds_the_rbm(tmp_path):
         ng.RBM.from_document(doc)
     with pytest.raises(ng.NetworkError, match=r"the RBM: the top level: expected an object"):
         ng.RBM.from_document([doc])
+
+
+@pytest.mark.parametrize("theta, says", [
+    (np.ones((13, 1)), r"theta must have 13 values, one per entry of theta_edges\(\); received "
+                       r"shape \(13, 1\)$"),
+    ([[1.0, 2.0], [3.0]], "received a ragged sequence"),
+    ([True] * 13, "theta must hold real numbers, not True or False"),
+    (np.ones(13, dtype=bool), "not True or False"),
+])
+def test_theta_of_another_shape_or_of_booleans_is_refused_in_one_line(theta, says):
+    net = ng.Network.layered([2, 3, 1], seed=0)
+    before = state(net)
+    with pytest.raises(ng.NetworkError, match=says):
+        net.set_theta(theta)
+    assert state(net) == before
+
+
+def test_a_received_array_is_described_on_one_line():
+    with pytest.raises(ng.NetworkError) as info:
+        lecture_network().forward(np.ones((3, 3)))
+    assert "\n" not in str(info.value) and "array([[1., 1., 1.], [1., 1., 1.]" in str(info.value)
