@@ -42,7 +42,8 @@ def neuron_id(value, what="a neuron id"):
                            f"received {describe(value)}")
     value = int(value)
     if not 0 <= value <= MAX_ID:
-        raise NetworkError(f"{what} must be an integer from 0 to {MAX_ID}; received {value}")
+        raise NetworkError(f"{what} must be an integer from 0 to {MAX_ID}; received "
+                           f"{describe(value)}")
     return value
 
 

@@ -123,7 +123,8 @@ def test_built_and_read_networks_keep_the_bound(tmp_path):
     ("momentum", 1.5, "momentum must be from 0 to 1; received 1.5"),
     ("running_mean", math.nan, "running_mean must be finite"),
     ("running_var", -4, "running_var must be at least 0; received -4"),
-    ("running_var", 10 ** 400, "running_var must be finite; received 1000"),
+    ("running_var", 10 ** 400, "running_var must be finite; received an integer of about 400 "
+                               "digits"),
     ("running_var", "1", "running_var must be a real number; received '1'"),
 ])
 def test_a_batch_norms_numbers_are_checked_where_they_are_set(name, value, says):
@@ -151,7 +152,8 @@ def test_a_training_batch_that_overflows_the_running_statistics_is_refused():
 @pytest.mark.parametrize("value, says", [
     ("-4", "running_var must be at least 0; received -4"),
     ("0", None),  # a variance of 0 is a variance
-    ("1" + "0" * 400, "running_var must be finite; received 1000"),
+    ("1" + "0" * 400, "running_var must be finite; received an integer of about 400 "
+                      "digits"),
     ('"1"', "expected a finite number; received '1'"),
 ])
 def test_files_check_batch_norms_by_the_same_rules(tmp_path, value, says):
@@ -170,14 +172,14 @@ def test_a_huge_integer_is_refused_clearly_wherever_it_stands(tmp_path):
     text = normed().save(tmp_path / "net.json").read_text()
     (tmp_path / "gamma.json").write_text(text.replace('"gamma": 1.5', '"gamma": 1' + "0" * 400))
     with pytest.raises(ng.NetworkError, match=r"neurons\[4\].batch_norm.gamma: gamma must be "
-                                              r"finite; received 1000"):
+                                              r"finite; received an integer of about 400 digits"):
         ng.load(tmp_path / "gamma.json")
     rbm = ng.RBM(2, 2, seed=0).save(tmp_path / "rbm.json").read_text()
     doc = json.loads(rbm)
     doc["edges"][2]["weight"] = 10 ** 400
     (tmp_path / "rbm.json").write_text(json.dumps(doc))
     with pytest.raises(ng.NetworkError, match=r"rbm.json: edges\[2\].weight: a weight must be "
-                                              r"finite; received 1000"):
+                                              r"finite; received an integer of about 400 digits"):
         ng.load(tmp_path / "rbm.json")
     (tmp_path / "digits.json").write_text(text.replace('"weight": 5.0', '"weight": ' + "9" * 5000))
     with pytest.raises(ng.NetworkError, match=r"digits.json: line \d+, column \d+: an integer of "
@@ -705,3 +707,18 @@ def test_a_received_array_is_described_on_one_line():
     with pytest.raises(ng.NetworkError) as info:
         lecture_network().forward(np.ones((3, 3)))
     assert "\n" not in str(info.value) and "array([[1., 1., 1.], [1., 1., 1.]" in str(info.value)
+
+
+@pytest.mark.parametrize("call, says", [
+    (lambda net: net.w.__setitem__((0, 3), 10 ** 5000),
+     "w_0,3 must be finite; received an integer of about 5,000 digits"),
+    (lambda net: net.connect(10 ** 5000, 5, 1.0), "an integer of about 5,000 digits"),
+    (lambda net: net.forward([10 ** 5000, 1]), "a list holding an integer too long to write out"),
+    (lambda net: net.set_theta([10 ** 5000] * 9), "a list holding an integer too long"),
+])
+def test_integers_python_will_not_write_out_are_described_not_a_traceback(call, says):
+    net = lecture_network()
+    before = state(net)
+    with pytest.raises(ng.NetworkError, match=says):
+        call(net)
+    assert state(net) == before
