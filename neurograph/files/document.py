@@ -16,10 +16,11 @@ from ..checks import MAX_ID, WEIGHT_LIMIT
 from ..errors import NetworkError, excerpt
 from .atomic import writable, write_atomically
 from .fields import NORM_FIELDS
-from .paths import path_of, read_text, shown
+from .paths import path_of, shown
+from .reading import read_json, read_text
 
 __all__ = ["FORMAT", "VERSION", "TEXT_SUFFIXES", "to_document", "contents", "rbm_contents",
-           "save_json", "read", "read_json", "save",
+           "save_json", "read", "save",
            "format_json"]
 
 FORMAT, VERSION = "neurograph", 2
@@ -270,8 +271,8 @@ def read(path):
     its fields checked; the model checks the rest. An RBM's JSON gives
     ``{"rbm": document, "source": name}``.
 
-    The file is read through :func:`neurograph.files.paths.read_text`: a regular file of at
-    most :data:`~neurograph.files.paths.READ_LIMIT` bytes (256 MiB).
+    The file is read through :mod:`neurograph.files.reading`: a regular file of at most
+    :data:`~neurograph.files.reading.READ_LIMIT` bytes (256 MiB), its JSON strictly.
     """
     path = path_of(path, "a network file's name")
     source = shown(path)
@@ -286,98 +287,6 @@ def read(path):
     if isinstance(doc, dict) and doc.get("kind") == "rbm":  # the model builds it: RBM
         return {"rbm": doc, "source": source}
     return contents(doc, source)
-
-
-def read_json(path, what):
-    """The JSON document in the file `path`, as plain data.
-
-    Strict where :func:`json.loads` is lenient: a key given twice in one object, ``NaN``,
-    ``Infinity`` and integers of thousands of digits are refused, as are empty files; the
-    file is read by :func:`neurograph.files.paths.read_text`.
-
-    Parameters
-    ----------
-    path : str or os.PathLike
-    what : str
-        What the file should hold, for messages ("a JSON network").
-
-    Raises
-    ------
-    NetworkError
-        Naming the file and, where it can be told, the line and column.
-    """
-    path = path_of(path, f"{what}'s name")
-    source = shown(path)
-    text = read_text(path, what)
-    if not text.strip():
-        raise NetworkError(f"{source}: the file is empty; expected {what}")
-    try:
-        return json.loads(text, parse_constant=_refuse_constant, parse_int=_integer,
-                          object_pairs_hook=_unique)
-    except json.JSONDecodeError as error:
-        raise NetworkError(f"{source}: not valid JSON at line {error.lineno}, column "
-                           f"{error.colno}: {error.msg}") from None
-    except RecursionError:
-        raise NetworkError(f"{source}: nested too deeply to be {what}") from None
-    except _Refused as error:  # a repeated key or a huge integer: say where, if we can
-        raise NetworkError(f"{source}: {_where(text, error.found)}{error}") from None
-    except ValueError as error:  # NaN or Infinity: say where, as for every other fault
-        raise NetworkError(f"{source}: {_where_constant(text)}{error}") from None
-
-
-class _Refused(ValueError):
-    """Something JSON allows and a neurograph file may not hold; `found` is its text."""
-
-    def __init__(self, message, found):
-        super().__init__(message)
-        self.found = found
-
-
-def _unique(pairs):
-    """An object's pairs as a dict, refusing a key given twice (JSON would keep the last)."""
-    result = dict(pairs)
-    if len(result) != len(pairs):
-        seen = set()
-        key = next(key for key, _ in pairs if key in seen or seen.add(key))
-        raise _Refused(f"the key {_short(key)} is given twice in one object; expected each key "
-                       f"once", None)
-    return result
-
-
-INTEGER_DIGITS = 400
-"""The most digits an integer in a JSON file may have: an id has 10 at most, and a weight
-beyond 101 digits is refused anyway; Python itself refuses to read beyond 4,300."""
-
-
-def _integer(text):
-    if len(text) > INTEGER_DIGITS + 1:
-        raise _Refused(f"an integer of {len(text.lstrip('-')):,} digits; no number in a "
-                       f"network file has more than {INTEGER_DIGITS}", text)
-    return int(text)
-
-
-def _where(text, found):
-    """"line L, column C: " of `found` in `text` (its first occurrence), or ""."""
-    at = -1 if found is None else text.find(found)
-    return "" if at < 0 else _place(text, at)
-
-
-def _where_constant(text):
-    """"line L, column C: " of the first bare NaN or Infinity outside a string, or ""."""
-    import re
-    for match in re.finditer(r'"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)', text):
-        if match.group(1):
-            return _place(text, match.start())
-    return ""
-
-
-def _place(text, at):
-    line = text.count("\n", 0, at) + 1
-    return f"line {line}, column {at - text.rfind(chr(10), 0, at)}: "
-
-
-def _refuse_constant(name):
-    raise ValueError(f"{name} is not a number a network can hold; weights must be finite")
 
 
 def _short(value):

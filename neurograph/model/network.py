@@ -472,7 +472,7 @@ def load(path, activations=None):
     """Read a network from a JSON file, or from an edge list (.txt, .edges, .edgelist).
 
     An RBM's JSON file (``"kind": "rbm"``) gives an :class:`RBM`. Only a regular file is read,
-    and at most :data:`neurograph.files.paths.READ_LIMIT` bytes of it (256 MiB); nothing in
+    and at most :data:`neurograph.files.reading.READ_LIMIT` bytes of it (256 MiB); nothing in
     it is run.
 
     Parameters

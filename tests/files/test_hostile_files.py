@@ -8,6 +8,7 @@ tests/test_hostile.py.
 import json
 import math
 import os
+import re
 import signal
 import stat
 import subprocess
@@ -19,7 +20,7 @@ import numpy as np
 import pytest
 
 import neurograph as ng
-from neurograph.files import atomic, paths
+from neurograph.files import atomic, reading
 from support import lecture_network, snapshot
 from test_hostile import folder_state, refused, runs
 
@@ -351,8 +352,8 @@ def test_a_reader_reads_regular_files_only_and_never_forever(tmp_path):
 
 def test_a_file_beyond_the_read_limit_is_refused_saying_so(tmp_path, monkeypatch):
     text = lecture_network().save(tmp_path / "net.json").read_text()
-    assert paths.READ_LIMIT == 256 * 2 ** 20  # as documented
-    monkeypatch.setattr(paths, "READ_LIMIT", len(text.encode()))
+    assert reading.READ_LIMIT == 256 * 2 ** 20  # as documented
+    monkeypatch.setattr(reading, "READ_LIMIT", len(text.encode()))
     assert ng.load(tmp_path / "net.json").to_document() == lecture_network().to_document()
     (tmp_path / "net.json").write_text(text + " ")
     with pytest.raises(ng.NetworkError, match=rf"net.json: larger than {len(text.encode()):,} "
@@ -417,15 +418,10 @@ def test_saves_the_system_refuses_are_network_errors_that_change_nothing(tmp_pat
     (tmp_path / "folder.json").mkdir()
     before = folder_state(tmp_path)
     net = lecture_network()
-    with pytest.raises(ng.NetworkError, match=re_escape(says)) as info:
+    with pytest.raises(ng.NetworkError, match=re.escape(says)) as info:
         net.save(where.format(tmp=tmp_path))
     assert len(str(info.value)) < 250 and "\n" not in str(info.value)
     assert folder_state(tmp_path) == before and state(net) == state(lecture_network())
-
-
-def re_escape(text):
-    import re
-    return re.escape(text)
 
 
 @pytest.mark.parametrize("o_tmpfile", [True, False])
