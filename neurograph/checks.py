@@ -1,8 +1,9 @@
 """Turning user input into clean ids, weights, vectors and options, or a NetworkError saying why not.
 
 Every public entry point checks its arguments here, so the same bad value gets the
-same words everywhere: ids and weights (:func:`neuron_id`, :func:`weight`), examples
-(:func:`vector`, :func:`matrix`), random generators (:func:`generator`), and the
+same words everywhere: ids and weights (:func:`neuron_id`, :func:`weight` and
+:func:`weights`, within ±:data:`WEIGHT_LIMIT`), examples (:func:`vector`, :func:`matrix`),
+random generators (:func:`generator`), a batch norm's numbers (:data:`BATCH_NORM`), and the
 options of fit, sgd_step, explain, gradcheck and the command line, each declared
 once in :data:`OPTIONS` and checked by :func:`option`.
 """
@@ -10,16 +11,26 @@ once in :data:`OPTIONS` and checked by :func:`option`.
 import math
 import numbers
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
 from .errors import NetworkError, describe
 
-__all__ = ["MAX_ID", "OPTIONS", "Count", "Number", "array", "edge", "flag", "generator", "matrix",
-           "named", "neuron_id", "option", "vector", "weight"]
+__all__ = ["BATCH_NORM", "MAX_ID", "OPTIONS", "WEIGHT_LIMIT", "Count", "Number", "array",
+           "edge", "flag", "generator", "matrix", "named", "neuron_id", "option", "real",
+           "vector", "weight", "weights"]
 
 MAX_ID = 2 ** 31 - 1
 """The largest neuron id: ids are 0 … 2³¹ − 1, so that every file format can hold them."""
+
+WEIGHT_LIMIT = 1e100
+"""The largest magnitude of a weight (or γ, β): every way a weight is set — ``net.w``,
+``set_theta``, ``load_torch``, ``initialize``, files, builders — refuses one beyond
+±WEIGHT_LIMIT (:func:`weight`, :func:`weights`), and training refuses an update that would
+take one there (:class:`~neurograph.errors.DivergedError`). A network that needs such weights
+has diverged."""
+_LIMIT = f"±{WEIGHT_LIMIT:g}"
 
 
 def neuron_id(value, what="a neuron id"):
@@ -31,7 +42,8 @@ def neuron_id(value, what="a neuron id"):
                            f"received {describe(value)}")
     value = int(value)
     if not 0 <= value <= MAX_ID:
-        raise NetworkError(f"{what} must be an integer from 0 to {MAX_ID}; received {value}")
+        raise NetworkError(f"{what} must be an integer from 0 to {MAX_ID}; received "
+                           f"{describe(value)}")
     return value
 
 
@@ -45,7 +57,7 @@ def edge(value, what="an edge"):
     return neuron_id(value[0], f"i in {what} (i, j)"), neuron_id(value[1], f"j in {what} (i, j)")
 
 
-def weight(value, what="a weight"):
+def real(value, what="a number"):
     """A finite real number, as a Python float."""
     if type(value) is float and math.isfinite(value):  # the common case, cheaply
         return value
@@ -57,6 +69,29 @@ def weight(value, what="a weight"):
         raise NetworkError(f"{what} must be finite; received {describe(value)}") from None
     if not math.isfinite(value):
         raise NetworkError(f"{what} must be finite; received {value}")
+    return value
+
+
+def weight(value, what="a weight"):
+    """A weight: a finite real number within ±:data:`WEIGHT_LIMIT`, as a Python float.
+
+    Examples
+    --------
+    >>> weight(2)
+    2.0
+    >>> weight(-1e100)
+    -1e+100
+    >>> weight(1e101, "w")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    neurograph.errors.NetworkError: w must be within ±1e+100 (...); received 1e+101
+    """
+    if type(value) is float and -WEIGHT_LIMIT <= value <= WEIGHT_LIMIT:  # cheaply (NaN fails)
+        return value
+    value = real(value, what)
+    if not -WEIGHT_LIMIT <= value <= WEIGHT_LIMIT:
+        raise NetworkError(f"{what} must be within {_LIMIT} (the largest weight a network "
+                           f"holds); received {value:g}")
     return value
 
 
@@ -93,6 +128,28 @@ def array(values, length, what):
             raise NetworkError(f"{what} must be finite; received {describe(values)}")
         return values.copy()
     return np.array(vector(values, length, what))
+
+
+def weights(values, length, what):
+    """A vector of `length` weights (θ) as a new float64 numpy array: :func:`array`'s check,
+    no True or False among them, and every entry a :func:`weight` (within ±WEIGHT_LIMIT)."""
+    try:
+        shape = np.shape(values)
+    except ValueError:  # ragged nesting
+        shape = None
+    if shape != (length,):
+        raise NetworkError(f"{what} must have {length} values, one per entry of theta_edges(); "
+                           f"received {'a ragged sequence' if shape is None else f'shape {shape}'}")
+    if getattr(values, "dtype", None) == bool or isinstance(values, (list, tuple)) and any(
+            isinstance(v, (bool, np.bool_)) for v in values):
+        raise NetworkError(f"{what} must hold real numbers, not True or False")
+    values = array(values, length, what)
+    beyond = np.flatnonzero(np.abs(values) > WEIGHT_LIMIT)
+    if len(beyond):
+        k = int(beyond[0])
+        raise NetworkError(f"{what} must hold weights within {_LIMIT} (the largest weight a "
+                           f"network holds); entry {k} is {values[k]:g}")
+    return values
 
 
 def matrix(values, n_cols, what):
@@ -164,19 +221,22 @@ def generator(seed):
 
 @dataclass(frozen=True)
 class Number:
-    """A finite real option: ``above`` < value (or ``at_least`` ≤ value) and value < ``below``."""
+    """A finite real option: ``above`` < value (or ``at_least`` ≤ value) and value < ``below``
+    (or value ≤ ``at_most``)."""
 
     what: str
     above: float = -math.inf
     at_least: float = -math.inf
     below: float = math.inf
     rule: str = ""
+    at_most: float = math.inf
 
     def __call__(self, value):
-        if type(value) is float and self.above < value < self.below and value >= self.at_least:
+        if type(value) is float and self.above < value < self.below and \
+                self.at_least <= value <= self.at_most:
             return value  # the common case, cheaply (NaN and ±inf fail the comparisons)
-        value = weight(value, self.what)
-        if not (value > self.above and value >= self.at_least and value < self.below):
+        value = real(value, self.what)
+        if not (self.above < value < self.below and self.at_least <= value <= self.at_most):
             raise NetworkError(f"{self.what} must be {self.rule}; received {value:g}")
         return value
 
@@ -207,7 +267,9 @@ OPTIONS = {
     "tol": Number("tol (scipy's tolerance)", above=0.0, rule="positive"),
     "min_delta": Number("min_delta", at_least=0.0, rule="≥ 0"),
     "eps": Number("eps (ε)", above=0.0, rule="positive"),
-    "epsilon": Number("epsilon (ε)", at_least=0.0, rule="≥ 0"),
+    "epsilon": Number("epsilon (ε)", at_least=0.0, below=WEIGHT_LIMIT,
+                      rule=f"≥ 0 and below {WEIGHT_LIMIT:g} (the largest weight a network "
+                           f"holds)"),
     "epochs": Count("epochs", minimum=1),
     "batch_size": Count("batch_size", minimum=1),
     "patience": Count("patience", minimum=1),
@@ -230,6 +292,22 @@ OPTIONS = {
     "significant": Count("significant (figures)", minimum=1, maximum=17),
 }
 """What each option accepts, declared once; :func:`option` checks a value against it."""
+
+
+BATCH_NORM = {
+    "gamma": partial(weight, what="gamma"),
+    "beta": partial(weight, what="beta"),
+    "eps": Number("eps", above=0.0, rule="a small positive number"),
+    "momentum": Number("momentum", at_least=0.0, at_most=1.0, rule="from 0 to 1"),
+    "running_mean": Number("running_mean"),
+    "running_var": Number("running_var", at_least=0.0, rule="at least 0"),
+}
+"""What each number of a batch norm accepts, declared once: ``BATCH_NORM[name](value)`` is
+the value as a float, or a NetworkError saying what was expected. γ and β are parameters
+(weights, within ±:data:`WEIGHT_LIMIT`); the rest are finite numbers, ε > 0, the momentum in
+[0, 1] and the running variance ≥ 0. The batch norm checks every number set on it with
+these, and so do the file readers and ``load_torch``; the keys, in this order, are the
+fields files hold."""
 
 
 def option(name, value):

@@ -59,7 +59,12 @@ def describe(value):
     its type."""
     if isinstance(value, str) and len(value) > 200:
         value = value[:200]  # never repr a huge string whole
-    text = excerpt(repr(value))
+    if isinstance(value, int) and value.bit_length() > 1000:  # (Python refuses to write some)
+        return f"an integer of about {int(value.bit_length() * 0.30103):,} digits"
+    try:
+        text = excerpt(" ".join(line.strip() for line in repr(value).splitlines()))  # one line
+    except ValueError:  # it holds an integer of thousands of digits
+        return f"a {type(value).__name__} holding an integer too long to write out"
     if isinstance(value, (bool, int, float, str)) or value is None:
         return text
     return f"{text} (a {type(value).__name__})"

@@ -11,13 +11,14 @@ so a change to ``net.w`` is seen at once, and an update writes θ in place.
 import math
 from typing import NamedTuple
 
+from .. import checks
 from ..errors import DivergedError, NetworkError
 
 __all__ = ["Plan", "ForwardRow", "BackwardRow", "compile_plan", "forward_propagate",
            "back_propagate", "gradient_step", "gradient", "descend", "decay_rate",
            "group_delta_values", "output_loss", "example_loss", "refuse_step", "WEIGHT_LIMIT"]
 
-WEIGHT_LIMIT = 1e100
+WEIGHT_LIMIT = checks.WEIGHT_LIMIT
 """No update may make a weight NaN or take it beyond ±WEIGHT_LIMIT: such a step is undone
 and refused (a network that needs such weights has diverged)."""
 

@@ -17,10 +17,12 @@ module is built, never by ``import neurograph``.
 
 import numpy as np
 
-from ..errors import NetworkError
+from .. import checks
+from ..errors import NetworkError, describe, excerpt
 from .batch import BatchEngine
 
-__all__ = ["TorchNetwork", "fingerprint", "import_torch", "torch_loss"]
+__all__ = ["TorchNetwork", "fingerprint", "import_torch", "module_state", "torch_loss",
+           "where_to"]
 
 
 def import_torch():
@@ -56,9 +58,84 @@ def _activation_function(torch):
     return _ACTIVATE["function"]
 
 
+def where_to(torch, dtype, device):
+    """(dtype, device) checked: a floating-point ``torch.dtype`` (None: float64) and a device
+    torch knows, is available here and that holds numbers (not "meta"; None: "cpu").
+
+    Raises
+    ------
+    NetworkError
+        Saying what was expected and what was received.
+    """
+    dtype = torch.float64 if dtype is None else dtype
+    device = "cpu" if device is None else device
+    if not isinstance(dtype, torch.dtype) or not dtype.is_floating_point:
+        raise NetworkError(f"dtype must be a floating-point torch.dtype, such as torch.float64 "
+                           f"(the default) or torch.float32; received {describe(dtype)}")
+    try:
+        place = torch.device(device)
+    except (RuntimeError, TypeError, ValueError):
+        raise NetworkError(f"device must be a device torch knows, such as 'cpu' or 'cuda'; "
+                           f"received {describe(device)}") from None
+    if place.type == "meta":
+        raise NetworkError("device 'meta' holds no numbers (only shapes): a network on it "
+                           "could neither compute nor train; use 'cpu' or 'cuda'")
+    try:
+        torch.zeros(1, dtype=dtype, device=place)
+    except (RuntimeError, AssertionError, TypeError) as error:
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else "unavailable"
+        raise NetworkError(f"device {describe(str(place))} cannot be used here: "
+                           f"{excerpt(reason, 120)}") from None
+    return dtype, place
+
+
+def module_state(module, plan):
+    """(θ, [(running_mean, running_var)]) of a :meth:`Network.to_torch` module made from the
+    network of `plan`, every number checked as the network's setters check it: θ's length,
+    each weight within ±WEIGHT_LIMIT, each statistic by the batch norm's rules.
+
+    Raises
+    ------
+    NetworkError
+        For anything else (another structure, a θ that is not a floating-point tensor,
+        NaN or infinite values), before anything is loaded.
+    """
+    torch = import_torch()
+    if getattr(module, "fingerprint", None) is None:
+        raise NetworkError(f"load_torch takes a module made by net.to_torch(); received "
+                           f"{describe(module)}")
+    if module.fingerprint != fingerprint(plan):
+        raise NetworkError("this module was made from a network of another structure "
+                           "(other neurons, edges, ties or batch norms)")
+    theta = getattr(module, "theta", None)
+    if not isinstance(theta, torch.Tensor) or not theta.is_floating_point() \
+            or theta.device.type == "meta":
+        raise NetworkError(f"the module's theta must be a floating-point tensor holding "
+                           f"numbers; received {describe(theta)}")
+    theta = checks.weights(theta.detach().cpu().double().numpy(), plan.size,
+                           "the module's θ")
+    try:
+        statistics = [(float(mean), float(var)) for mean, var in module.statistics()]
+    except (AttributeError, TypeError, ValueError, RuntimeError) as error:
+        raise NetworkError(f"the module's batch-norm statistics cannot be read: "
+                           f"{excerpt(error, 120)}") from None
+    if len(statistics) != len(plan.norms):
+        raise NetworkError(f"the module has {len(statistics)} batch norms' statistics; the "
+                           f"network has {len(plan.norms)} batch norms")
+    for (neuron, _), (mean, var) in zip(plan.norms, statistics):
+        for name, value in (("running_mean", mean), ("running_var", var)):
+            try:
+                checks.BATCH_NORM[name](value)
+            except NetworkError as error:
+                raise NetworkError(f"the module's statistics of neuron {neuron.id}: "
+                                   f"{error}; nothing was loaded") from None
+    return theta, statistics
+
+
 def TorchNetwork(plan, dtype=None, device="cpu"):
     """A ``torch.nn.Module`` computing the network of `plan`; see :meth:`Network.to_torch`."""
     torch = import_torch()
+    dtype, device = where_to(torch, dtype, device)
     Activate = _activation_function(torch)
     # dense blocks and edge lists, for which torch has kernels of its own (the CSR rows are
     # the numpy engine's way round gathering)
@@ -75,7 +152,7 @@ def TorchNetwork(plan, dtype=None, device="cpu"):
 
         def __init__(self):
             super().__init__()
-            kind = dict(dtype=dtype or torch.float64, device=device)
+            kind = dict(dtype=dtype, device=device)
             self.theta = torch.nn.Parameter(torch.tensor(engine.theta(), **kind))
             self.update_statistics = True  # in training mode, fold batch statistics in
             self.n_inputs, self.total = len(plan.inputs), engine.total

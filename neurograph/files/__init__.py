@@ -1,2 +1,3 @@
 """Files: the document every format shares (imports no Network), JSON, the edge list,
-networkx graphs, and writing a file whole or not at all."""
+networkx graphs, paths as messages show them, reading with a cap, and writing a file whole
+or not at all."""

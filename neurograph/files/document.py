@@ -10,13 +10,14 @@ its name in the ``activations`` given to ``load``. The formats: docs/format.md.
 """
 
 import json
-import math
-from pathlib import Path
 
-from ..checks import MAX_ID
-from ..errors import NetworkError
+from .. import checks
+from ..checks import MAX_ID, WEIGHT_LIMIT
+from ..errors import NetworkError, excerpt
 from .atomic import writable, write_atomically
 from .fields import NORM_FIELDS
+from .paths import path_of, shown
+from .reading import read_json, read_text
 
 __all__ = ["FORMAT", "VERSION", "TEXT_SUFFIXES", "to_document", "contents", "rbm_contents",
            "save_json", "read", "save",
@@ -25,7 +26,10 @@ __all__ = ["FORMAT", "VERSION", "TEXT_SUFFIXES", "to_document", "contents", "rbm
 FORMAT, VERSION = "neurograph", 2
 VERSIONS = (1, 2)
 """Version 2 adds aggregations, batch normalization and tied edges; a network without them
-is written as version 1, which earlier readers still read."""
+is written as version 1, which earlier readers still read (and a version-1 file holding
+them is refused)."""
+NEWER = {"ties": "ties", "aggregation": "aggregations", "batch_norm": "batch norms"}
+"""What version 2 added, by key: none of it may stand in a version-1 document."""
 
 TEXT_SUFFIXES = (".txt", ".edges", ".edgelist")
 SUFFIXES = (".json", *TEXT_SUFFIXES)
@@ -89,14 +93,7 @@ def contents(doc, source="the network"):
     def fail(where, message):
         raise NetworkError(f"{source}: {where}: {message}")
 
-    if not isinstance(doc, dict):
-        fail("the top level", f"expected an object with the keys format, version, neurons, "
-                              f"inputs, outputs and edges; received {_kind(doc)}")
-    if doc.get("format") != FORMAT:
-        fail("format", f"expected {FORMAT!r}; received {_short(doc.get('format'))}")
-    if doc.get("version") not in VERSIONS or isinstance(doc.get("version"), bool):
-        fail("version", f"expected 1 or 2 (the versions this neurograph reads); "
-                        f"received {_short(doc.get('version'))}")
+    version = _header(doc, fail, "neurons, inputs, outputs and edges")
     for key in ("neurons", "inputs", "outputs", "edges"):
         if not isinstance(doc.get(key), list):
             fail(key, f"expected a list; received {_kind(doc.get(key))}")
@@ -119,6 +116,9 @@ def contents(doc, source="the network"):
                                             f"received {_short(name)}")
             chosen[j] = name
             listed_at[j] = k
+            for key in ("aggregation", "batch_norm"):
+                if key in entry and version < 2:
+                    _older(f"{where}.{key}", key, fail)
             if "aggregation" in entry:
                 if not isinstance(entry["aggregation"], str):
                     fail(f"{where}.aggregation", f"expected 'sum', 'max' or 'product'; received "
@@ -144,8 +144,8 @@ def contents(doc, source="the network"):
         if type(entry) is dict and len(entry) == 3:  # the common case, checked cheaply
             i, j, w_ij = entry.get("from"), entry.get("to"), entry.get("weight")
             if type(i) is int and type(j) is int and type(w_ij) is float \
-                    and 0 <= i <= MAX_ID and 0 <= j <= MAX_ID and w_ij - w_ij == 0.0 \
-                    and (i, j) not in edges:
+                    and 0 <= i <= MAX_ID and 0 <= j <= MAX_ID \
+                    and -WEIGHT_LIMIT <= w_ij <= WEIGHT_LIMIT and (i, j) not in edges:
                 edges[i, j] = w_ij
                 continue
         where = f"edges[{k}]"
@@ -153,16 +153,7 @@ def contents(doc, source="the network"):
             fail(where, f"expected an object with from, to and weight; received {_kind(entry)}")
         i = _id(entry.get("from"), f"{where}.from", fail)
         j = _id(entry.get("to"), f"{where}.to", fail)
-        w_ij = entry.get("weight")
-        if type(w_ij) is not float:
-            if isinstance(w_ij, bool) or not isinstance(w_ij, (int, float)):
-                fail(f"{where}.weight", f"expected a finite number; received {_short(w_ij)}")
-            try:
-                w_ij = float(w_ij)
-            except OverflowError:
-                fail(f"{where}.weight", f"expected a finite number; received {_short(w_ij)}")
-        if not math.isfinite(w_ij):
-            fail(f"{where}.weight", f"expected a finite number; received {w_ij}")
+        w_ij = _number(entry.get("weight"), f"{where}.weight", fail, checks.weight)
         if (i, j) in edges:
             fail(where, f"edge ({i}, {j}) is given twice")
         edges[i, j] = w_ij
@@ -173,6 +164,8 @@ def contents(doc, source="the network"):
             frozen.add((i, j))
     ties = []
     if "ties" in doc:
+        if version < 2:
+            _older("ties", "ties", fail)
         if not isinstance(doc["ties"], list):
             fail("ties", f"expected a list of groups of edges; received {_kind(doc['ties'])}")
         for k, group in enumerate(doc["ties"]):
@@ -186,10 +179,15 @@ def contents(doc, source="the network"):
 
 
 def rbm_contents(doc, source="the RBM"):
-    """(visible ids, hidden ids, {(i, j): w}) of an RBM document, its fields checked."""
+    """(visible ids, hidden ids, {(i, j): w}) of an RBM document, its fields checked.
+
+    The document lists every edge, as :meth:`RBM.to_document` writes it: V·H weights and
+    V + H biases (so a file's size bounds the RBM it makes).
+    """
     def fail(where, message):
         raise NetworkError(f"{source}: {where}: {message}")
 
+    _header(doc, fail, "kind, visible, hidden and edges")
     for key in ("visible", "hidden", "edges"):
         if not isinstance(doc.get(key), list):
             fail(key, f"expected a list; received {_kind(doc.get(key))}")
@@ -207,15 +205,16 @@ def rbm_contents(doc, source="the RBM"):
             fail(where, f"expected an object with from, to and weight; received {_kind(entry)}")
         i = _id(entry.get("from"), f"{where}.from", fail)
         j = _id(entry.get("to"), f"{where}.to", fail)
-        w = entry.get("weight")
-        if isinstance(w, bool) or not isinstance(w, (int, float)) or not math.isfinite(w):
-            fail(f"{where}.weight", f"expected a finite number; received {_short(w)}")
+        w = _number(entry.get("weight"), f"{where}.weight", fail, checks.weight)
         if not ((i == 0 and 1 <= j <= V + H) or (1 <= i <= V < j <= V + H)):
             fail(where, f"edge ({i}, {j}) joins no visible neuron to a hidden one (nor 0 to "
                         f"a neuron)")
         if (i, j) in edges:
             fail(where, f"edge ({i}, {j}) is given twice")
-        edges[i, j] = float(w)
+        edges[i, j] = w
+    if len(edges) != V * H + V + H:  # each edge once: all of them (before V × H are made)
+        fail("edges", f"expected every weight and bias of {V} visible and {H} hidden neurons, "
+                      f"V·H + V + H = {V * H + V + H:,} edges; received {len(edges):,}")
     return visible, hidden, edges
 
 
@@ -279,58 +278,31 @@ def save(doc, path):
 
 def read(path):
     """The :func:`contents` of a network file (JSON or an edge list, by its extension),
-    its fields checked; the model checks the rest."""
-    path = Path(path)
-    source = str(path)
+    its fields checked; the model checks the rest. An RBM's JSON gives
+    ``{"rbm": document, "source": name}``.
+
+    The file is read through :mod:`neurograph.files.reading`: a regular file of at most
+    :data:`~neurograph.files.reading.READ_LIMIT` bytes (256 MiB), its JSON strictly.
+    """
+    path = path_of(path, "a network file's name")
+    source = shown(path)
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise NetworkError(f"{source}: cannot tell the format: expected a name ending in "
                            f"{', '.join(SUFFIXES)}")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise NetworkError(f"{source}: no such file") from None
-    except IsADirectoryError:
-        raise NetworkError(f"{source}: is a folder, not a file") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise NetworkError(f"{source}: cannot be read as UTF-8 text ({error})") from None
     if suffix in TEXT_SUFFIXES:
         from .edgelist import contents as edge_list_contents
-        return edge_list_contents(text, source)
-    if not text.strip():
-        raise NetworkError(f"{source}: the file is empty; expected a JSON network")
-    try:
-        doc = json.loads(text, parse_constant=_refuse_constant)
-    except json.JSONDecodeError as error:
-        raise NetworkError(f"{source}: not valid JSON at line {error.lineno}, column "
-                           f"{error.colno}: {error.msg}") from None
-    except RecursionError:
-        raise NetworkError(f"{source}: nested too deeply to be a network file") from None
-    except ValueError as error:  # NaN or Infinity: say where, as for every other fault
-        raise NetworkError(f"{source}: {_where_constant(text)}{error}") from None
+        return edge_list_contents(read_text(path, "a network file"), source)
+    doc = read_json(path, "a JSON network")
     if isinstance(doc, dict) and doc.get("kind") == "rbm":  # the model builds it: RBM
         return {"rbm": doc, "source": source}
     return contents(doc, source)
 
 
-def _where_constant(text):
-    """"line L, column C: " of the first bare NaN or Infinity outside a string, or ""."""
-    import re
-    for match in re.finditer(r'"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)', text):
-        if match.group(1):
-            line = text.count("\n", 0, match.start()) + 1
-            column = match.start() - text.rfind("\n", 0, match.start())
-            return f"line {line}, column {column}: "
-    return ""
-
-
-def _refuse_constant(name):
-    raise ValueError(f"{name} is not a number a network can hold; weights must be finite")
-
-
 def _short(value):
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+    if isinstance(value, str) and len(value) > 60:
+        value = value[:60]  # never repr a huge string whole
+    return excerpt(repr(value))
 
 
 def _kind(value):
@@ -338,16 +310,44 @@ def _kind(value):
 
 
 def _norm(value, where, fail):
-    """A batch norm's numbers: an object with some of NORM_FIELDS, each a finite number."""
+    """A batch norm's numbers: an object with some of NORM_FIELDS, each as
+    :data:`neurograph.checks.BATCH_NORM` accepts it."""
     if not isinstance(value, dict):
         fail(where, f"expected an object with {', '.join(NORM_FIELDS)}; received {_kind(value)}")
-    for key, number in value.items():
+    for key in value:
         if key not in NORM_FIELDS:
             fail(f"{where}.{key}", f"expected one of {', '.join(NORM_FIELDS)}")
-        if isinstance(number, bool) or not isinstance(number, (int, float)) \
-                or not math.isfinite(number):
-            fail(f"{where}.{key}", f"expected a finite number; received {_short(number)}")
-    return {key: float(number) for key, number in value.items()}
+    return {key: _number(number, f"{where}.{key}", fail, checks.BATCH_NORM[key])
+            for key, number in value.items()}
+
+
+def _number(value, where, fail, rule):
+    """A JSON number checked by `rule` (:func:`neurograph.checks.weight`, a BATCH_NORM
+    entry), as a float."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        fail(where, f"expected a finite number; received {_short(value)}")
+    try:
+        return rule(value)
+    except NetworkError as error:
+        fail(where, str(error))
+
+
+def _header(doc, fail, keys):
+    """The version of a document whose format and version are ones this reader knows."""
+    if not isinstance(doc, dict):
+        fail("the top level", f"expected an object with the keys format, version, {keys}; "
+                              f"received {_kind(doc)}")
+    if doc.get("format") != FORMAT:
+        fail("format", f"expected {FORMAT!r}; received {_short(doc.get('format'))}")
+    version = doc.get("version")
+    if type(version) is not int or version not in VERSIONS:
+        fail("version", f"expected {' or '.join(map(str, VERSIONS))} (the versions this "
+                        f"neurograph reads); received {_short(version)}")
+    return version
+
+
+def _older(where, key, fail):
+    fail(where, f"version 1 has no {NEWER[key]}; a file that holds them is version 2")
 
 
 def _edge(value, where, fail):

@@ -26,7 +26,7 @@ by the same rules as every network.
 import math
 from collections import Counter
 
-from ..checks import MAX_ID
+from ..checks import MAX_ID, weight
 from ..errors import NetworkError
 from .fields import NORM_FIELDS
 
@@ -55,6 +55,11 @@ def contents(text, source="the edge list"):
                 raise NetworkError(f"{source}: line {number}: {error}: "
                                    f"{raw.strip()[:60]!r}") from None
     edges = state["edges"]
+    for (i, j), (number, w_ij) in edges.items():  # within the bound every weight keeps
+        try:
+            weight(w_ij, f"the weight of edge ({i}, {j})")
+        except NetworkError as error:
+            raise NetworkError(f"{source}: line {number}: {error}") from None
     if not edges and state["inputs"] is None and state["outputs"] is None \
             and not state["hidden"]:
         raise NetworkError(f"{source}: no edges; expected lines 'i j w'")

@@ -331,10 +331,11 @@ class Network(Constructors, Editing, Propagation, TrainingMethods, Handoffs):
     def set_theta(self, theta):
         """Set the trainable parameters from a vector in the order of :meth:`theta_edges`.
 
-        The whole vector is checked (its length, every entry finite) before anything is set.
+        The whole vector is checked (its length, every entry a finite number within
+        ±:data:`~neurograph.checks.WEIGHT_LIMIT`) before anything is set.
         """
         plan = self.plan()
-        plan.set_theta(checks.array(theta, plan.size, "theta"))
+        plan.set_theta(checks.weights(theta, plan.size, "theta"))
 
     # ------------------------------------------------------------ J(θ) (training/)
 
@@ -472,16 +473,21 @@ class Network(Constructors, Editing, Propagation, TrainingMethods, Handoffs):
 def load(path, activations=None):
     """Read a network from a JSON file, or from an edge list (.txt, .edges, .edgelist).
 
+    An RBM's JSON file (``"kind": "rbm"``) gives an :class:`RBM`. Only a regular file is read,
+    and at most :data:`neurograph.files.reading.READ_LIMIT` bytes of it (256 MiB); nothing in
+    it is run.
+
     Parameters
     ----------
-    path : str or Path
+    path : str or os.PathLike
     activations : mapping, optional
         ``{name: Activation}`` for user-made activations the file names.
 
     Raises
     ------
     NetworkError
-        Naming the file and what is wrong in it; no network is returned.
+        Naming the file and what is wrong in it (the place, what was expected and what was
+        received); no network is returned.
     """
     with builders.building():
         contents = documents.read(path)

@@ -220,7 +220,7 @@ def _check_norms(bp):
         try:
             bp.norms[j] = BatchNorm(**state)
         except TypeError:
-            bp.fail(f"neuron {j}'s batch norm takes {', '.join(BatchNorm.__slots__)}; received "
+            bp.fail(f"neuron {j}'s batch norm takes {', '.join(BatchNorm.NUMBERS)}; received "
                     f"{', '.join(map(str, state))}")
         except NetworkError as error:
             bp.fail(f"neuron {j}'s batch norm: {error}")

@@ -7,10 +7,7 @@ the model never depends on them. (``cost_and_grad`` stays in
 :mod:`neurograph.model.network`, beside θ.)
 """
 
-import numpy as np
-
 from .. import checks
-from ..errors import NetworkError, describe
 from . import init as initial_weights
 
 __all__ = ["TrainingMethods"]
@@ -172,20 +169,17 @@ class TrainingMethods:
 
     def load_torch(self, module):
         """Write a :meth:`to_torch` module's trained θ (and batch norms' running averages)
-        back onto this network, which must have the structure the module was made from."""
-        fingerprint = getattr(module, "fingerprint", None)
-        if fingerprint is None:
-            raise NetworkError(f"load_torch takes a module made by net.to_torch(); received "
-                               f"{describe(module)}")
+        back onto this network, which must have the structure the module was made from.
+
+        Everything is checked before anything is set, as ``set_theta`` and the batch norms'
+        setters check it (weights within ±1e100, finite statistics, a variance ≥ 0): a
+        refused module leaves the network as it was.
+        """
         from ..engines import tensor
-        if fingerprint != tensor.fingerprint(self.plan()):
-            raise NetworkError("this module was made from a network of another structure "
-                               "(other neurons, edges, ties or batch norms)")
-        theta = module.theta.detach().cpu().double().numpy()
-        if not np.all(np.isfinite(theta)):
-            raise NetworkError("the module's θ holds NaN or infinite values; nothing was loaded")
+        plan = self.plan()
+        theta, statistics = tensor.module_state(module, plan)
         self.set_theta(theta)
-        for (_, norm), (mean, var) in zip(self.plan().norms, module.statistics()):
+        for (_, norm), (mean, var) in zip(plan.norms, statistics):
             norm.running_mean, norm.running_var = mean, var
 
     def perceptron_step(self, x, y, lr=1.0):

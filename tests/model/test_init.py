@@ -75,7 +75,8 @@ def test_freezing_an_edge_does_not_shift_the_other_draws():
 
 @pytest.mark.parametrize("kwargs, says", [
     (dict(method="xavier"), "unknown initialisation 'xavier'.*uniform, normal, glorot"),
-    (dict(method="uniform", epsilon=-1), "epsilon \\(ε\\) must be ≥ 0; received -1"),
+    (dict(method="uniform", epsilon=-1), "epsilon \\(ε\\) must be ≥ 0 and below 1e\\+100 .*; "
+                                         "received -1"),
     (dict(method="constant", value=math.inf), "value must be finite"),
     (dict(method=lambda i, j, rng: "w"), "the initial w_0,3 must be a real number"),
 ])
