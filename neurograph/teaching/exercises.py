@@ -466,7 +466,7 @@ def _answers(answers, questions):
 
 
 def _positive(value, what):
-    value = checks.weight(value, what)
+    value = checks.real(value, what)
     if not value > 0:
         raise NetworkError(f"{what} must be positive; received {value!r}")
     return value
