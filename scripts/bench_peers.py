@@ -55,6 +55,7 @@ from pathlib import Path
 import numpy as np
 
 import neurograph as ng
+from neurograph.engines import compiled
 from neurograph.training.optimizers import one_scipy_blas_thread
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -159,9 +160,25 @@ def sgd_case(name, X, Y, sizes, lr, repeats, inner):
         long_net.fit(X, Y, lr=lr, epochs=inner, batch_size=1, shuffle=False,
                      loss="half_squared")
 
+    compiled_net = start.copy()
+
+    def fit_compiled():  # what a run of 10,000,000 examples × edges or more gets
+        saved, compiled.COMPILE_ABOVE = compiled.COMPILE_ABOVE, 0
+        try:
+            compiled_net.fit(X, Y, lr=lr, epochs=inner, batch_size=1, shuffle=False,
+                             loss="half_squared")
+        finally:
+            compiled.COMPILE_ABOVE = saved
+
     contenders = {"neurograph fit(epochs=1)": fit_epochs,
                   "neurograph sgd_step loop": step_epochs,
                   f"neurograph fit(epochs={inner}), per epoch": fit_once}
+    if compiled.available():
+        started = time.perf_counter()
+        fit_compiled()  # the first run compiles (once per process and set of activations)
+        print(f"   ({name}: the first compiled fit took {time.perf_counter() - started:.2f} s, "
+              f"compiling included)")
+        contenders[f"neurograph fit(epochs={inner}) compiled (numba), per epoch"] = fit_compiled
     gap = None
     if libfann is not None:
         ann, pairs = fann_layered(start, sizes, lr)
