@@ -14,7 +14,8 @@ from .. import checks
 from ..errors import NetworkError, describe
 from .structure import Blueprint
 
-__all__ = ["weights_blueprint", "layered_blueprint", "layers_blueprint", "building"]
+__all__ = ["weights_blueprint", "layered_blueprint", "layers_blueprint", "building",
+           "check_edge_count", "MAX_EDGES"]
 
 MAX_EDGES = 50_000_000
 """More edges than this do not fit in this machine's memory as neurons and edges."""
@@ -37,6 +38,16 @@ def building():
             gc.enable()
 
 
+def check_edge_count(count, what):
+    """Refuse, before anything is allocated, a network of more than :data:`MAX_EDGES` edges.
+
+    `what` begins the message, naming the sizes that ask for `count` edges (``"sizes [2, 3]
+    make"``), so that a network too large to hold is a NetworkError, never a MemoryError.
+    """
+    if count > MAX_EDGES:
+        raise NetworkError(f"{what} {count:,} edges; at most {MAX_EDGES:,} fit in memory")
+
+
 def weights_blueprint(weights, activation="logistic", activations=None, inputs=None,
                       outputs=None, aggregations=None):
     """The Blueprint of ``Network.from_weights``: exactly the edges and weights given."""
@@ -52,11 +63,8 @@ def layered_blueprint(sizes, activation="logistic", output_activation=None, skip
     for size in sizes:
         layers.append(range(first, first + size))
         first += size
-    count = sum(size * (1 + sum(sizes[:k] if skip else sizes[k - 1:k]))
-                for k, size in enumerate(sizes[1:], start=1))
-    if count > MAX_EDGES:
-        raise NetworkError(f"sizes {sizes} make {count:,} edges; at most {MAX_EDGES:,} fit in "
-                           f"memory")
+    check_edge_count(sum(size * (1 + sum(sizes[:k] if skip else sizes[k - 1:k]))
+                         for k, size in enumerate(sizes[1:], start=1)), f"sizes {sizes} make")
     edges = {}
     for k, layer in enumerate(layers[1:], start=1):
         sources = [i for earlier in (layers[:k] if skip else [layers[k - 1]]) for i in earlier]

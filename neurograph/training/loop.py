@@ -29,7 +29,7 @@ from .sparsity import sparsity_of
 from .runners import RUNNERS, batches
 
 __all__ = ["fit", "predict", "batches", "choose_engine", "check_engine", "examples", "ENGINES",
-           "WEIGHT_LIMIT"]
+           "WEIGHT_LIMIT", "diverged_error"]
 
 ENGINES = ("auto", "reference", "vectorized")
 FIT_ENGINES = (*ENGINES, "torch")
@@ -140,7 +140,7 @@ def fit(net, X, Y, lr=0.5, epochs=100, batch_size=1, loss="squared", weight_deca
                 cost += objective.penalty(runner.theta())
             if not math.isfinite(cost) or not runner.largest_weight() <= WEIGHT_LIMIT:
                 runner.restore(start)
-                raise _diverged(epoch, history)
+                raise diverged_error(epoch, history)
             history.record(cost, outputs, labels, _held_out(runner, held_out))
             if bar is not None:
                 bar.update(1)
@@ -156,11 +156,11 @@ def fit(net, X, Y, lr=0.5, epochs=100, batch_size=1, loss="squared", weight_deca
                 break
     except (OverflowError, FloatingPointError):
         runner.restore(start)
-        diverged = _diverged(epoch, history)
+        diverged = diverged_error(epoch, history)
     except DivergedError as error:  # an update step refused to leave the numbers
         if getattr(error, "history", None) is not history:
             runner.restore(start)
-            error = _diverged(epoch, history)
+            error = diverged_error(epoch, history)
         diverged = error
     except NetworkError as error:
         if getattr(error, "history", None) is not history:  # not a divergence: undo everything
@@ -290,7 +290,7 @@ def _fit_scipy(net, runner, minimize, method, Y, epochs, objective, history, lab
                 elif result.status != optimizers.SCIPY_LIMIT_STATUS[method]:
                     history.stopped = "stalled"
         if history.loss and not math.isfinite(history.loss[-1]):
-            raise _diverged(len(history.loss), history)
+            raise diverged_error(len(history.loss), history)
     except BaseException:
         runner.set_theta(start)
         runner.finish()
@@ -363,9 +363,10 @@ def _largest_error(Y, outputs):
     return float(np.max(np.abs(Y - outputs), initial=0.0))
 
 
-def _diverged(epoch, history):
+def diverged_error(epoch, history):
     """One error for a divergence however it showed (J not finite, a weight beyond the limit,
-    a refused step): the engines notice it differently, and must say the same."""
+    a refused step): the engines, and an RBM's contrastive divergence, notice it differently,
+    and must say the same. `history` (its ``stopped`` set to "diverged") rides along."""
     history.stopped = "diverged"
     error = DivergedError(
         f"training diverged in epoch {epoch}: J(w) or a weight left the finite numbers "
