@@ -368,6 +368,12 @@ class Network(Constructors, Editing, Propagation, TrainingMethods, Handoffs):
         (float, numpy.ndarray)
             J(θ) and ∇J(θ).
 
+        Raises
+        ------
+        NetworkError
+            Where J(θ) or ∇J(θ) is not finite: for an example whose sums overflow at θ, in
+            the words :meth:`forward` uses for it.
+
         Examples
         --------
         Lecture 25's gradient checking: (J(θ + ε e_i) − J(θ − ε e_i)) / 2ε with EPSILON = 10⁻⁴

@@ -29,7 +29,7 @@ from .sparsity import sparsity_of
 from .runners import RUNNERS, batches
 
 __all__ = ["fit", "predict", "batches", "choose_engine", "check_engine", "examples", "ENGINES",
-           "WEIGHT_LIMIT", "diverged_error"]
+           "WEIGHT_LIMIT", "diverged_error", "overflow_or"]
 
 ENGINES = ("auto", "reference", "vectorized")
 FIT_ENGINES = (*ENGINES, "torch")
@@ -99,6 +99,9 @@ def fit(net, X, Y, lr=0.5, epochs=100, batch_size=1, loss="squared", weight_deca
         raise NetworkError(f"optimizer={optimizer!r} minimizes one fixed J(θ); dropout draws a "
                            f"different network each time: use optimizer='sgd', 'momentum' or "
                            f"'adam' with dropout")
+    if rule == "gradient" and not plan.size:
+        raise NetworkError("fit has nothing to train: every weight is frozen (θ is empty); "
+                           "unfreeze an edge with net.unfreeze(i, j)")
     if rule == "perceptron":
         perceptron.check_network(net)  # before anything changes
         bar = _progress_bar(progress, epochs)
@@ -123,7 +126,7 @@ def fit(net, X, Y, lr=0.5, epochs=100, batch_size=1, loss="squared", weight_deca
     if full_batch:
         if tol is not None:
             minimize = functools.partial(minimize, tol=tol)
-        return _fit_scipy(net, runner, minimize, scipy_method, Y, epochs, objective, history,
+        return _fit_scipy(net, runner, minimize, scipy_method, X, Y, epochs, objective, history,
                           labels, held_out, error_tol, min_delta, patience, bar, options)
     try:
         # while stopping conditions not met:
@@ -178,7 +181,7 @@ def fit(net, X, Y, lr=0.5, epochs=100, batch_size=1, loss="squared", weight_deca
     runner.finish()  # on the edges: the trained weights, or those from before a divergence
     net.clear_values()  # the weights changed: forward(x) sets the neurons' values again
     if diverged is not None:
-        raise diverged
+        raise overflow_or(diverged, net, X)
     return history
 
 
@@ -202,12 +205,15 @@ class _Stop(Exception):
         self.x = x
 
 
-def _fit_scipy(net, runner, minimize, method, Y, epochs, objective, history, labels, held_out,
-               error_tol, min_delta, patience, bar, options):
+def _fit_scipy(net, runner, minimize, method, X, Y, epochs, objective, history, labels,
+               held_out, error_tol, min_delta, patience, bar, options):
     """L-BFGS, CG, BFGS or TNC on the full-batch J(θ): one history entry per iteration.
 
     Scipy minimizes J(θ)/J(θ₀), so that its tolerances (``options``, scipy's own, with
-    :data:`~.optimizers.SCIPY_DEFAULTS`) mean the same for any scale of J.
+    :data:`~.optimizers.SCIPY_DEFAULTS`) mean the same for any scale of J. A point where J or
+    ∇J is not finite is J = ∞ to scipy (its line search steps back from it); at the start,
+    where nothing can be minimized, the run is refused, in forward's words when an example's
+    sums overflow (:func:`overflow_or`).
     """
     start = runner.theta()
     norms = bool(net.plan().norms)
@@ -222,22 +228,24 @@ def _fit_scipy(net, runner, minimize, method, Y, epochs, objective, history, lab
         return cost, grad
 
     try:
-        start_cost, _ = evaluate(start)
+        start_cost, start_grad = evaluate(start)
     except BaseException:
         runner.set_theta(start)
         runner.close()
         raise
-    if not math.isfinite(start_cost):
+    if not (math.isfinite(start_cost) and np.all(np.isfinite(start_grad))):
         runner.set_theta(start)
         runner.close()
-        raise NetworkError(f"J(θ) = {start_cost} at the weights training starts from: "
-                           f"{method} needs a finite J to start (scale the inputs, or start "
-                           f"from smaller weights)")
+        what = (f"J(θ) = {start_cost}" if not math.isfinite(start_cost)
+                else f"∇J(θ) is not finite (J(θ) = {start_cost:g})")
+        raise overflow_or(NetworkError(
+            f"{what} at the weights training starts from: {method} needs a finite J to start "
+            f"(scale the inputs, or start from smaller weights)"), net, X)
     scale = start_cost if start_cost > 0.0 else 1.0
 
     def scaled_cost_and_grad(theta):
         cost, grad = evaluate(theta)
-        if not math.isfinite(cost):
+        if not (math.isfinite(cost) and np.all(np.isfinite(grad))):
             return math.inf, np.zeros_like(theta)
         return cost / scale, grad / scale
 
@@ -291,10 +299,12 @@ def _fit_scipy(net, runner, minimize, method, Y, epochs, objective, history, lab
                     history.stopped = "stalled"
         if history.loss and not math.isfinite(history.loss[-1]):
             raise diverged_error(len(history.loss), history)
-    except BaseException:
+    except BaseException as error:
         runner.set_theta(start)
         runner.finish()
         net.clear_values()
+        if isinstance(error, DivergedError):
+            raise overflow_or(error, net, X) from None
         raise
     finally:
         runner.close()
@@ -304,6 +314,17 @@ def _fit_scipy(net, runner, minimize, method, Y, epochs, objective, history, lab
     runner.finish()
     net.clear_values()
     return history
+
+
+def overflow_or(diverged, net, X):
+    """What to raise for a run that diverged: forward's own refusal (an example whose sums
+    in_j overflow, :func:`predict`) when an example overflows at the weights the network kept,
+    since then the examples are too large, not the learning rate; else `diverged`."""
+    try:
+        predict(net, X)
+    except NetworkError as overflow:
+        return overflow
+    return diverged
 
 
 def predict(net, X, engine="auto"):
