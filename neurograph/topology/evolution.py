@@ -100,8 +100,9 @@ def evolve(X, Y, population=50, generations=30, seed=0, n_jobs=1, backend=None,
         ``dask.distributed.Client`` must be running; the children then train on its
         workers).
     validation : (X_val, Y_val), optional
-        Where fitness is measured. Default: a seeded `validation_fraction` of the
-        examples is held out — or, below 20 examples (XOR), the examples themselves.
+        Where fitness is measured. Default: a seeded `validation_fraction` (strictly
+        between 0 and 1, checked even where it is not used) of the examples is held out —
+        or, below 20 examples (XOR), the examples themselves.
     epochs, lr, batch_size, optimizer, loss
         How each child is trained (``Network.fit``; batch_size None: the full batch;
         optimizer one of :data:`STEP_OPTIMIZERS`) and scored on the validation examples
@@ -118,7 +119,8 @@ def evolve(X, Y, population=50, generations=30, seed=0, n_jobs=1, backend=None,
         What hidden neurons may compute (new neurons and "change activation").
     output_activation : str, default "logistic"
     stop_error : float, optional
-        Stop early once the best misclassifies at most this fraction in validation.
+        Stop early once the best misclassifies at most this fraction in validation (from 0
+        up to, not including, 1).
 
     Returns
     -------
@@ -153,6 +155,9 @@ def evolve(X, Y, population=50, generations=30, seed=0, n_jobs=1, backend=None,
     activations = tuple(get_activation(a).name for a in activations)
     if not activations:
         raise NetworkError("activations must name at least one activation")
+    validation_fraction = checks.option("validation_fraction", validation_fraction)
+    if stop_error is not None:
+        stop_error = checks.option("stop_error", stop_error)
     rng = checks.generator(seed)
     train, valid = _split(X, Y, validation, validation_fraction, rng)
     if optimizer not in STEP_OPTIMIZERS:
@@ -372,7 +377,6 @@ def _split(X, Y, validation, fraction, rng):
         return (X, Y), (checks.matrix(X_val, X.shape[1], "X_val"), checks.matrix(Y_val, Y.shape[1], "Y_val"))
     if len(X) < 20:
         return (X, Y), (X, Y)
-    fraction = checks.option("fraction", fraction)
     order = rng.permutation(len(X))
     held = max(1, int(round(fraction * len(X))))
     return (X[order[held:]], Y[order[held:]]), (X[order[:held]], Y[order[:held]])
