@@ -59,6 +59,7 @@ def weights_blueprint(weights, activation="logistic", activations=None, inputs=N
 def layered_blueprint(sizes, activation="logistic", output_activation=None, skip=False):
     """The Blueprint of ``Network.layered`` (all weights 0): lecture numbering, bias edges."""
     sizes = _layer_sizes(sizes)
+    skip = checks.flag(skip, "skip")
     layers, first = [], 1
     for size in sizes:
         layers.append(range(first, first + size))

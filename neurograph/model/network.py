@@ -202,8 +202,13 @@ class Network(Constructors, Editing, Propagation, TrainingMethods, Handoffs):
         The edges of a tied group share one weight: giving two of them different values is
         refused (naming both), as no one value could be set.
         """
+        try:
+            weights = dict(weights)  # a mapping, or (i, j), w pairs
+        except (TypeError, ValueError):
+            raise NetworkError(f"set_weights takes a mapping {{(i, j): w}}; received "
+                               f"{describe(weights)}") from None
         checked, given = [], {}  # given: each Edge's first (key, value), to compare ties
-        for key, value in dict(weights).items():
+        for key, value in weights.items():
             edge, w_ij = self._edge(key), checks.weight(value, f"w_{key[0]},{key[1]}")
             first = given.setdefault(edge, (tuple(key), w_ij))
             if first[1] != w_ij:
