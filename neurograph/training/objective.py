@@ -100,6 +100,7 @@ def cost_and_grad(net, theta, X, Y, loss="squared", weight_decay=0.0, decay_bias
                            "J(θ) needs at least 2 of them")
     engine = loop.choose_engine(loop.check_engine(engine), plan, len(X))
     before = plan.theta()  # the engines read the network's θ, which gets its values back
+    values = net.values()  # and the neurons theirs, should J(θ) be refused
     plan.set_theta(theta)
     try:
         runner = runners.RUNNERS[engine](net, X, Y, objective)
@@ -111,6 +112,7 @@ def cost_and_grad(net, theta, X, Y, loss="squared", weight_decay=0.0, decay_bias
             runner.close()
         cost, grad = float(cost), np.asarray(grad, dtype=float)
         if not (np.isfinite(cost) and np.all(np.isfinite(grad))):
+            net.restore_values(values)
             loop.predict(net, X)  # forward's refusal, if an example's sums overflow at θ
             raise NetworkError(f"J(θ) or its gradient is not finite at this θ (J = {cost:g}): "
                                f"the weights, the examples or the targets are too large for "
