@@ -99,9 +99,10 @@ def fit(net, X, Y, lr=0.5, epochs=100, batch_size=1, loss="squared", weight_deca
         raise NetworkError(f"optimizer={optimizer!r} minimizes one fixed J(θ); dropout draws a "
                            f"different network each time: use optimizer='sgd', 'momentum' or "
                            f"'adam' with dropout")
-    if rule == "gradient" and not plan.size:
-        raise NetworkError("fit has nothing to train: every weight is frozen (θ is empty); "
-                           "unfreeze an edge with net.unfreeze(i, j)")
+    if full_batch and not plan.size:  # (the stepping optimizers' epochs leave θ as it is)
+        raise NetworkError(f"optimizer={optimizer!r} minimizes J(θ) over the trainable weights, "
+                           f"and there are none: every weight is frozen (unfreeze one with "
+                           f"net.unfreeze(i, j))")
     if rule == "perceptron":
         perceptron.check_network(net)  # before anything changes
         bar = _progress_bar(progress, epochs)
