@@ -216,7 +216,7 @@ def _fit_scipy(net, runner, minimize, method, X, Y, epochs, objective, history, 
     where nothing can be minimized, the run is refused, in forward's words when an example's
     sums overflow (:func:`overflow_or`).
     """
-    start = runner.theta()
+    start, values = runner.theta(), net.values()  # (the neurons' values, for a refused start)
     norms = bool(net.plan().norms)
     last = {}  # the last point J(θ) was computed at: θ, J, ∇J and the outputs
 
@@ -233,10 +233,12 @@ def _fit_scipy(net, runner, minimize, method, X, Y, epochs, objective, history, 
     except BaseException:
         runner.set_theta(start)
         runner.close()
+        net.restore_values(values)
         raise
     if not (math.isfinite(start_cost) and np.all(np.isfinite(start_grad))):
         runner.set_theta(start)
         runner.close()
+        net.restore_values(values)
         what = (f"J(θ) = {start_cost}" if not math.isfinite(start_cost)
                 else f"∇J(θ) is not finite (J(θ) = {start_cost:g})")
         raise overflow_or(NetworkError(
