@@ -37,10 +37,11 @@ class _Parser(argparse.ArgumentParser):
 
 def _line(message):
     """`message` as one short line: line breaks and other control characters escaped, and
-    each word longer than 60 characters (a file name, a 5,000-digit number) cut to an excerpt."""
-    from .errors import excerpt
-    text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(message))
-    return re.sub(r"\S{61,}", lambda word: excerpt(word.group(), 60), text)
+    each word longer than a path in a message (a 5,000-digit number, a name argparse quotes
+    whole) shortened as the files layer shortens a path (:func:`~neurograph.files.paths.shown`)."""
+    from .files.paths import SHOWN, shown
+    text = "".join(c if c.isprintable() else ascii(c)[1:-1] for c in str(message))
+    return re.sub(rf"\S{{{SHOWN + 1},}}", lambda word: shown(word.group()), text)
 
 
 def _real(text):
