@@ -5,7 +5,9 @@ same words everywhere: ids and weights (:func:`neuron_id`, :func:`weight` and
 :func:`weights`, within ±:data:`WEIGHT_LIMIT`), examples (:func:`vector`, :func:`matrix`),
 random generators (:func:`generator`), a batch norm's numbers (:data:`BATCH_NORM`), and the
 options of fit, sgd_step, explain, gradcheck and the command line, each declared
-once in :data:`OPTIONS` and checked by :func:`option`.
+once in :data:`OPTIONS` and checked by :func:`option`. Numbers written as text (an edge
+list, a CSV file, the command line) are read by :func:`parse_real` and :func:`parse_whole`:
+ASCII digits only, one syntax everywhere.
 """
 
 import math
@@ -18,8 +20,8 @@ import numpy as np
 from .errors import NetworkError, describe
 
 __all__ = ["BATCH_NORM", "MAX_ID", "OPTIONS", "WEIGHT_LIMIT", "Count", "Number", "array",
-           "edge", "flag", "generator", "matrix", "named", "neuron_id", "option", "real",
-           "vector", "weight", "weights"]
+           "edge", "flag", "generator", "matrix", "named", "neuron_id", "option", "parse_real",
+           "parse_whole", "real", "reals", "vector", "weight", "weights"]
 
 MAX_ID = 2 ** 31 - 1
 """The largest neuron id: ids are 0 … 2³¹ − 1, so that every file format can hold them."""
@@ -107,7 +109,7 @@ def vector(values, length, what):
                 break
         else:
             return values
-    array = _numbers(values, what, f"{length} real number{'s' * (length != 1)}")
+    array = reals(values, what, f"{length} real number{'s' * (length != 1)}")
     if array.ndim == 0:
         array = array.reshape(1)
     if array.ndim != 1 or array.shape[0] != length:
@@ -157,7 +159,7 @@ def matrix(values, n_cols, what):
 
     A 1-D sequence is read as one column where one column is expected.
     """
-    array = _numbers(values, what, "a table of real numbers (n examples × values)")
+    array = reals(values, what, "a table of real numbers (n examples × values)")
     if array.ndim == 1 and n_cols == 1:
         array = array[:, None]
     expected = "" if n_cols is None else f"{n_cols} value{'s' * (n_cols != 1)} per example"
@@ -280,6 +282,12 @@ OPTIONS = {
     "digits": Count("digits", minimum=0, maximum=17),
     "fraction": Number("fraction", above=0.0, below=1.0,
                        rule="a fraction strictly between 0 and 1"),
+    "validation_fraction": Number("validation_fraction", above=0.0, below=1.0,
+                                  rule="a fraction strictly between 0 and 1"),
+    "target_error": Number("target_error", at_least=0.0, below=1.0,
+                           rule="a fraction of the examples from 0 up to (not including) 1"),
+    "stop_error": Number("stop_error", at_least=0.0, below=1.0,
+                         rule="a fraction of the examples from 0 up to (not including) 1"),
     "threshold": Number("threshold", above=0.0, rule="positive"),
     "noise": Number("noise", at_least=0.0, rule="≥ 0"),
     "n_jobs": Count("n_jobs", minimum=1, maximum=1024),
@@ -325,8 +333,9 @@ def option(name, value):
     return OPTIONS[name](value)
 
 
-def _numbers(values, what, expected):
-    """`values` as a numpy array of real numbers, or a NetworkError saying `expected`."""
+def reals(values, what, expected):
+    """`values` as a numpy array of real numbers (bool, integer or float), or a NetworkError
+    saying `expected`: strings, complex numbers, objects and ragged nesting are refused."""
     try:
         array = np.asarray(values)
     except (ValueError, TypeError, OverflowError):  # ragged nesting, huge ints
@@ -334,3 +343,65 @@ def _numbers(values, what, expected):
     if array is None or array.dtype.kind not in "biuf":
         raise NetworkError(f"{what} must be {expected}; received {describe(values)}")
     return array
+
+
+# ------------------------------------------------------------ numbers written as text
+
+_REAL_CHARACTERS = frozenset("0123456789+-.eE")
+_NAMED_REALS = ("inf", "infinity", "nan")
+WHOLE_DIGITS = 100
+"""The most digits :func:`parse_whole` reads: every count, id and seed is far shorter (and
+Python's int() refuses a few thousand)."""
+
+
+def parse_real(text, what="a number"):
+    """The float that `text` writes in ASCII: digits, a sign, a point, an exponent (``-1.5e-3``),
+    or inf, infinity or nan; spaces around it are ignored.
+
+    Python's float() also reads underscores (``1_000``) and the digits of every script
+    (``٣``, ``３``); files and command lines written for neurograph use ASCII digits only,
+    so those are refused here, with an excerpt of what was received. Whether the number
+    must be finite is the caller's rule.
+
+    Examples
+    --------
+    >>> parse_real(" -1.5e-3 ")
+    -0.0015
+    >>> parse_real("١")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    neurograph.errors.NetworkError: a number must be written in ASCII digits, ...; received '١'
+    """
+    word = text.strip(" \t\r\n")
+    if word.isascii() and (set(word) <= _REAL_CHARACTERS
+                           or word.lstrip("+-").lower() in _NAMED_REALS):
+        try:
+            return float(word)
+        except ValueError:
+            pass
+    raise NetworkError(f"{what} must be written in ASCII digits, such as -1.5e-3; received "
+                       f"{describe(text)}")
+
+
+def parse_whole(text, what="a whole number"):
+    """The int that `text` writes in ASCII digits, with an optional sign (spaces around it
+    ignored): not ``1.0``, ``1_000``, ``³`` or ``٣``, nor more than :data:`WHOLE_DIGITS` digits.
+
+    Examples
+    --------
+    >>> parse_whole("+42")
+    42
+    >>> parse_whole("³")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    neurograph.errors.NetworkError: a whole number must be written in ASCII digits, ...; received '³'
+    """
+    word = text.strip(" \t\r\n")
+    digits = word[1:] if word[:1] in ("+", "-") else word
+    if digits.isascii() and digits.isdigit():
+        if len(digits) <= WHOLE_DIGITS:
+            return int(word)
+        raise NetworkError(f"{what} must have at most {WHOLE_DIGITS} digits; received "
+                           f"{len(digits)}: {describe(text)}")
+    raise NetworkError(f"{what} must be written in ASCII digits, such as 42; received "
+                       f"{describe(text)}")

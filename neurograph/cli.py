@@ -1,13 +1,16 @@
 """The ``neurograph`` command: lecture examples, new networks, explanations, pictures, training.
 
 Every error is one line on stderr naming the problem: exit status 1, or 2 for a
-command line that does not parse. No traceback (set NEUROGRAPH_DEBUG=1 to see one).
+command line that does not parse. No traceback (set NEUROGRAPH_DEBUG=1 to see one), and
+a long value (a file name, a 5,000-digit number) is quoted by an excerpt. Numbers are
+written in ASCII digits (``-1.5e-3``; not ``³``, ``٣`` or ``1_000``), as in the files.
 Every file a command will write is checked before any work is done, and no command
 leaves a file half-written. Negative numbers (``--x -1e-3 -inf``) are values, not options.
 """
 
 import argparse
 import os
+import re
 import sys
 
 from .model.activations import ACTIVATIONS, ALIASES
@@ -26,10 +29,51 @@ LOSS_NAMES = tuple(LOSSES)
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse, with usage errors on one line."""
+    """argparse, with usage errors on one short line."""
 
     def error(self, message):
-        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+        self.exit(2, f"{self.prog}: error: {_line(message)} (see '{self.prog} --help')\n")
+
+
+def _line(message):
+    """`message` as one short line: line breaks and other control characters escaped, and
+    each word longer than a path in a message (a 5,000-digit number, a name argparse quotes
+    whole) shortened as the files layer shortens a path (:func:`~neurograph.files.paths.shown`)."""
+    from .files.paths import SHOWN, shown
+    text = "".join(c if c.isprintable() else ascii(c)[1:-1] for c in str(message))
+    return re.sub(rf"\S{{{SHOWN + 1},}}", lambda word: shown(word.group()), text)
+
+
+def _real(text):
+    """argparse's type for a real number: ASCII digits (:func:`~neurograph.checks.parse_real`)."""
+    from .checks import parse_real
+    from .errors import NetworkError
+    try:
+        return parse_real(text, "the value")
+    except NetworkError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _whole(text):
+    """argparse's type for a whole number: ASCII digits
+    (:func:`~neurograph.checks.parse_whole`)."""
+    from .checks import parse_whole
+    from .errors import NetworkError
+    try:
+        return parse_whole(text, "the value")
+    except NetworkError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _batch_size(text):
+    """--batch-size: a whole number, or 'full' (None: the full batch)."""
+    if text.strip() == "full":
+        return None
+    try:
+        return _whole(text)
+    except argparse.ArgumentTypeError:
+        raise argparse.ArgumentTypeError(f"expected a whole number or 'full'; received "
+                                         f"{text.strip()!r}") from None
 
 
 def parser():
@@ -56,10 +100,10 @@ def parser():
                               "later one.")
     new.add_argument("shape", choices=("layered", "skip"),
                      help="layered: each layer joined to the next; skip: to every later one")
-    new.add_argument("sizes", nargs="+", type=int, metavar="SIZE",
+    new.add_argument("sizes", nargs="+", type=_whole, metavar="SIZE",
                      help="neurons per layer, inputs first, e.g. 2 2 1")
     new.add_argument("-o", "--output", required=True, help="the file (.json or .txt)")
-    new.add_argument("--seed", type=int, default=0,
+    new.add_argument("--seed", type=_whole, default=0,
                      help="where the initial weights come from (default 0)")
     new.add_argument("--activation", default="logistic", choices=ACTIVATION_NAMES,
                      help="g of every processing neuron (default logistic)")
@@ -67,15 +111,15 @@ def parser():
                      help="g of the output neurons (default: --activation)")
     new.add_argument("--init", default="uniform", choices=("uniform", "normal", "glorot"),
                      help="how the initial weights are drawn (default uniform on [-ε, ε])")
-    new.add_argument("--epsilon", type=float, default=0.5,
+    new.add_argument("--epsilon", type=_real, default=0.5,
                      help="ε for --init uniform and normal (default 0.5)")
 
     explain = commands.add_parser("explain", help="print the hand-worked steps for one example")
     explain.add_argument("network", metavar="NET", help="a network file (.json or .txt)")
     _example_arguments(explain, required_x=True)
-    explain.add_argument("--lr", type=float, help="α: also show the weight updates")
-    explain.add_argument("--digits", type=int, default=4, help="decimal places (default 4)")
-    explain.add_argument("--significant", type=int,
+    explain.add_argument("--lr", type=_real, help="α: also show the weight updates")
+    explain.add_argument("--digits", type=_whole, default=4, help="decimal places (default 4)")
+    explain.add_argument("--significant", type=_whole,
                          help="significant figures instead of decimal places, e.g. 3")
     explain.add_argument("--carry-rounded", action="store_true",
                          help="carry each rounded value into the next step, as by hand")
@@ -94,8 +138,9 @@ def parser():
     draw.add_argument("--values", choices=("a", "in", "delta"),
                       help="write a_j, in_j or Δ_j under each neuron (needs --x; delta --y)")
     _example_arguments(draw, required_x=False)
-    draw.add_argument("--bias", default="label", choices=("label", "node", "hide"),
-                      help="write w_0j above neuron j (label), draw neuron 0 (node) or hide it")
+    draw.add_argument("--bias", choices=("label", "node", "hide"),
+                      help="write w_0j above neuron j (label, the default), draw neuron 0 "
+                           "(node) or hide it")
     draw.add_argument("--title", help="a title (matplotlib's $…$ mathtext allowed)")
 
     train = commands.add_parser("train", help="train a network on a CSV file of examples",
@@ -104,19 +149,19 @@ def parser():
     train.add_argument("network", metavar="NET", help="a network file (.json or .txt)")
     train.add_argument("data", metavar="DATA.csv",
                        help="one example per row: the inputs, then the targets")
-    train.add_argument("--lr", type=float, required=True, help="α, the learning rate")
-    train.add_argument("--epochs", type=int, required=True, help="how many epochs (at least 1)")
-    train.add_argument("--batch-size", default="1",
+    train.add_argument("--lr", type=_real, required=True, help="α, the learning rate")
+    train.add_argument("--epochs", type=_whole, required=True, help="how many epochs (at least 1)")
+    train.add_argument("--batch-size", type=_batch_size, default=1,
                        help="examples per update: a number, or 'full' (default 1: SGD)")
     train.add_argument("--loss", default="squared", choices=LOSS_NAMES,
                        help=f"the loss ℓ (default squared, {LECTURES['001'][1]}'s)")
-    train.add_argument("--weight-decay", type=float, default=0.0,
+    train.add_argument("--weight-decay", type=_real, default=0.0,
                        help="λ of the cost's λ Σ w² (default 0)")
     train.add_argument("--optimizer", default="sgd",
                        choices=OPTIMIZERS,
                        help="how a gradient becomes a step (default sgd; lbfgs and cg: the "
                             "full batch through scipy, --epochs iterations, --lr unused)")
-    train.add_argument("--seed", type=int, default=0,
+    train.add_argument("--seed", type=_whole, default=0,
                        help="drives the permutation of the examples (default 0)")
     train.add_argument("-o", "--output", required=True, help="the trained network's file")
     train.add_argument("--plot", help="also draw the cost per epoch (.png, .svg, .pdf)")
@@ -129,15 +174,15 @@ def parser():
     sheet.add_argument("--kind", default="sgd", choices=("forward", "backprop", "sgd"),
                        help="what the student computes: forward (in_j, a_j), backprop (and "
                             "Δ_j) or sgd (and the updated weights; default)")
-    sheet.add_argument("--sizes", type=int, nargs="+", default=[2, 2, 1], metavar="SIZE",
+    sheet.add_argument("--sizes", type=_whole, nargs="+", default=[2, 2, 1], metavar="SIZE",
                        help="the layers' sizes, inputs first (default 2 2 1)")
-    sheet.add_argument("--seed", type=int, default=0, help="the first variant's seed "
+    sheet.add_argument("--seed", type=_whole, default=0, help="the first variant's seed "
                                                           "(default 0)")
-    sheet.add_argument("--variants", type=int, default=1, help="how many (default 1)")
-    sheet.add_argument("--digits", type=int, default=2, help="decimal places (default 2)")
-    sheet.add_argument("--significant", type=int,
+    sheet.add_argument("--variants", type=_whole, default=1, help="how many (default 1)")
+    sheet.add_argument("--digits", type=_whole, default=2, help="decimal places (default 2)")
+    sheet.add_argument("--significant", type=_whole,
                        help="significant figures instead of decimal places")
-    sheet.add_argument("--lr", type=float, default=0.5, help="α for sgd (default 0.5)")
+    sheet.add_argument("--lr", type=_real, default=0.5, help="α for sgd (default 0.5)")
     sheet.add_argument("--format", default="markdown", choices=("markdown", "latex"),
                        help="the sheets' and keys' format (default markdown)")
     sheet.add_argument("-o", "--output", required=True, help="the folder to write into")
@@ -153,9 +198,9 @@ def parser():
 
 
 def _example_arguments(command, required_x):
-    command.add_argument("--x", type=float, nargs="+", required=required_x, metavar="X",
+    command.add_argument("--x", type=_real, nargs="+", required=required_x, metavar="X",
                          help="the input, one value per input neuron")
-    command.add_argument("--y", type=float, nargs="+", metavar="Y",
+    command.add_argument("--y", type=_real, nargs="+", metavar="Y",
                          help="the target, one value per output neuron")
     command.add_argument("--loss", default="squared", choices=LOSS_NAMES,
                          help="the loss ℓ for Δ (default squared)")
@@ -183,12 +228,11 @@ def _new(args):
 
 def _explain(args):
     from .errors import NetworkError
-    from .model.network import load
     if args.output is not None:
         _will_write(args.output, args.format)
     elif args.format == "html":
         raise NetworkError("--format html writes a page: give its file name with -o x.html")
-    net = load(args.network)
+    net = _network(args.network, "explain")
     explanation = net.explain(args.x, args.y, lr=args.lr, loss=args.loss, digits=args.digits,
                               carry_rounded=args.carry_rounded, significant=args.significant)
     if args.output is not None:
@@ -205,8 +249,11 @@ def _explain(args):
 def _draw(args):
     from .errors import NetworkError
     from .model.network import load
+    from .model.rbm import RBM
     _will_write(args.output, "picture")
     net = load(args.network)
+    if isinstance(net, RBM):
+        return _draw_rbm(net, args)
     if args.values is not None:
         if args.x is None or (args.values == "delta" and args.y is None):
             raise NetworkError(f"--values {args.values} needs --x" +
@@ -214,33 +261,52 @@ def _draw(args):
         net.forward(args.x)
         if args.y is not None:
             net.backward(args.y, loss=args.loss)
-    path = net.plot(args.output, values=args.values, bias=args.bias, title=args.title)
+    path = net.plot(args.output, values=args.values, bias=args.bias or "label",
+                    title=args.title)
     return f"wrote {path}"
+
+
+def _draw_rbm(rbm, args):
+    """An RBM's bipartite picture: --title applies; the options of a feedforward network's
+    picture (values, bias, TikZ) do not, and are refused rather than ignored."""
+    from .errors import NetworkError
+    given = [option for option, value in (("--values", args.values), ("--x", args.x),
+                                          ("--y", args.y), ("--bias", args.bias))
+             if value is not None]
+    if given or args.output.lower().endswith(".tex"):
+        raise NetworkError(f"{args.network} holds an RBM, drawn as a PNG, SVG or PDF picture "
+                           f"with an optional --title; received "
+                           f"{', '.join(given) or 'a .tex file name'}")
+    return f"wrote {rbm.plot(args.output, title=args.title)}"
+
+
+def _network(path, command):
+    """The feedforward network in the file at `path`; an RBM file is refused (`command`
+    computes with a network's neurons and edges, which an RBM does not have)."""
+    from .errors import NetworkError
+    from .model.network import load
+    from .model.rbm import RBM
+    net = load(path)
+    if isinstance(net, RBM):
+        raise NetworkError(f"{path} holds an RBM (kind \"rbm\"); {command} takes a feedforward "
+                           f"network's file (train an RBM with RBM.fit in Python)")
+    return net
 
 
 def _train(args):
     from .data import read_table
-    from .errors import NetworkError
-    from .model.network import load
     _will_write(args.output, "network")
     if args.plot:
-        _will_write(args.plot, "picture")
-    net = load(args.network)
+        _will_write(args.plot, "chart")
+    net = _network(args.network, "train")
     X, Y = read_table(args.data, len(net.inputs), len(net.outputs))
-    if args.batch_size == "full":
-        batch_size = None
-    elif args.batch_size.isdigit():
-        batch_size = int(args.batch_size)
-    else:
-        raise NetworkError(f"--batch-size must be a whole number or 'full'; "
-                           f"received {args.batch_size!r}")
     progress = sys.stderr.isatty() if args.progress is None else args.progress
     if progress:
         try:
             import tqdm  # noqa: F401
         except ImportError:
             progress = False
-    history = net.fit(X, Y, lr=args.lr, epochs=args.epochs, batch_size=batch_size,
+    history = net.fit(X, Y, lr=args.lr, epochs=args.epochs, batch_size=args.batch_size,
                       loss=args.loss, weight_decay=args.weight_decay, seed=args.seed,
                       progress=progress, optimizer=args.optimizer)
     lines = [f"trained {net.summary()} on {len(X)} examples for {history.epochs} epochs: "
@@ -273,6 +339,8 @@ def _will_write(path, what):
         writable(path, (".csv",), "the grades' file name")
     elif what in EXPLANATION_SUFFIXES:
         writable(path, EXPLANATION_SUFFIXES[what], f"the {what} file's name")
+    elif what == "chart":  # matplotlib only: training histories have no TikZ form
+        writable(path, FORMATS, "the chart's file name")
     else:
         writable(path, (*FORMATS, ".tex"), "the picture's file name")
 
@@ -281,11 +349,13 @@ def _values(argv):
     """The command line with negative numbers marked as values: argparse would read
     ``-1e-3`` or ``-inf`` as options. A leading space keeps them numbers to float()."""
     out = []
+    from .checks import parse_real
+    from .errors import NetworkError
     for word in argv:
         if word.startswith("-") and not word.startswith("--"):
             try:
-                float(word)
-            except ValueError:
+                parse_real(word)
+            except NetworkError:
                 pass
             else:
                 word = " " + word
@@ -402,7 +472,7 @@ def main(argv=None):
     except (NetworkError, OSError, ImportError) as error:
         if os.environ.get("NEUROGRAPH_DEBUG"):
             raise
-        print(f"neurograph {args.command}: error: {error}", file=sys.stderr)
+        print(f"neurograph {args.command}: error: {_line(error)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("neurograph: interrupted", file=sys.stderr)

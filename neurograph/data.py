@@ -104,6 +104,7 @@ def read_table(path, n_inputs, n_outputs):
 
     Blank lines and lines starting with ``#`` are skipped; the first other row, if it
     is not numbers, is a header. A UTF-8 byte-order mark (Excel's "CSV UTF-8") is skipped.
+    Numbers are written in ASCII digits (``-1.5e-3``; :func:`~neurograph.checks.parse_real`).
     Returns ``(X, Y)``.
 
     Raises
@@ -139,8 +140,8 @@ def read_table(path, n_inputs, n_outputs):
             continue
         first, header_allowed = header_allowed, False
         try:
-            values = [float(cell) for cell in cells]
-        except ValueError:
+            values = [checks.parse_real(cell) for cell in cells]  # ASCII digits, as in files
+        except NetworkError:
             if first:
                 continue  # a header: the first row that is not blank or a comment
             raise NetworkError(f"{path}: line {number}: expected {width} numbers; received "

@@ -155,7 +155,7 @@ def test_errors_are_one_line_and_write_nothing(tmp_path):
         (("train", "line.json", "line.csv", "--lr", 1, "--epochs", 300, "-o", "t.json",
           "--no-progress"), 1, "diverged in epoch"),
         (("train", "net.json", "xor.csv", "--lr", 1, "--epochs", 2, "--batch-size", "half",
-          "-o", "t.json"), 1, "--batch-size must be a whole number or 'full'"),
+          "-o", "t.json"), 2, "argument --batch-size: expected a whole number or 'full'"),
         (("new", "layered", 2, 0, 1, "-o", "x.json"), 1, "at least one neuron each"),
         (("new", "layered", 2, 1, "-o", "x.pickle"), 1, "must end in .json"),
         (("train", "net.json", "xor.csv", "--lr", 1, "-o", "t.json"), 2,

@@ -97,11 +97,11 @@ def plot_network(net, ax=None, *, pos=None, bias="label", weights=None, values=N
         _write_values(ax, net, where, values, digits, fontsize, radius)
     ax.axis("off")
     if title:
-        ax.set_title(_checked_title(title), fontsize=max(fontsize + 1, 10))
+        ax.set_title(checked_title(title), fontsize=max(fontsize + 1, 10))
     return ax
 
 
-def _checked_title(title):
+def checked_title(title):
     """`title`, if matplotlib can set it: plain text, or mathtext between $ signs."""
     if not isinstance(title, str):
         raise NetworkError(f"title must be text; received {describe(title)}")

@@ -3,7 +3,11 @@ below, hidden neurons above, undirected edges coloured by sign and as thick as |
 
 import numpy as np
 
-from .network import INPUT_COLOUR, NEGATIVE, POSITIVE, PROCESSING_COLOUR, save_figure
+from ..errors import NetworkError
+from ..files.atomic import writable
+from .geometry import MAX_DRAWN_EDGES, MAX_DRAWN_NEURONS
+from .network import (FORMATS, INPUT_COLOUR, NEGATIVE, POSITIVE, PROCESSING_COLOUR,
+                      checked_title, save_figure)
 
 __all__ = ["plot_rbm"]
 
@@ -13,6 +17,14 @@ def plot_rbm(rbm, path=None, ax=None, title=None):
     import matplotlib.pyplot as plt
     from matplotlib.collections import LineCollection
     V, H = rbm.n_visible, rbm.n_hidden
+    if path is not None:
+        writable(path, FORMATS, "the picture's file name")  # before anything is drawn
+    if title:
+        title = checked_title(title)
+    if V + H + 1 > MAX_DRAWN_NEURONS or len(rbm.w) > MAX_DRAWN_EDGES:
+        raise NetworkError(f"the RBM has {V + H + 1:,} neurons and {len(rbm.w):,} weights: too "
+                           f"many to draw legibly (at most {MAX_DRAWN_NEURONS:,} and "
+                           f"{MAX_DRAWN_EDGES:,})")
     if ax is None:
         figure, ax = plt.subplots(figsize=(min(14, 1 + 0.35 * max(V, H)), 3.2))
     else:

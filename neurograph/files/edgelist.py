@@ -17,6 +17,11 @@
     1 3 1
     2 3 -2
 
+Ids are written in ASCII digits, weights and batch-norm values as ASCII numbers
+(``-1.5e-3``; :func:`~neurograph.checks.parse_real`). A line may not set again what an
+earlier one set (an edge, a neuron's activation, aggregation or batch norm, the inputs,
+the outputs, the default activation).
+
 Without ``inputs``, the inputs are the ids other than 0 with no incoming edge;
 without ``outputs``, the processing neurons with no outgoing edge (as
 :meth:`Network.from_weights` decides them). The model checks what the text describes
@@ -26,8 +31,8 @@ by the same rules as every network.
 import math
 from collections import Counter
 
-from ..checks import MAX_ID, weight
-from ..errors import NetworkError
+from ..checks import MAX_ID, parse_real, weight
+from ..errors import NetworkError, excerpt
 from .fields import NORM_FIELDS
 
 __all__ = ["contents", "format_edge_list"]
@@ -45,7 +50,7 @@ def contents(text, source="the edge list"):
     """
     state = {"default": "logistic", "overrides": {}, "inputs": None, "outputs": None,
              "hidden": [], "edges": {}, "frozen": set(), "aggregations": {}, "norms": {},
-             "ties": []}
+             "ties": [], "given": {}}
     for number, raw in enumerate(text.splitlines(), start=1):
         words = raw.split("#", 1)[0].split()
         if words:
@@ -75,12 +80,16 @@ def _read_line(words, number, state):
     head = words[0]
     if head == "activation":
         if len(words) == 2:
+            _once(state, number, "the default activation")
             state["default"] = words[1]
         elif len(words) == 3:
-            state["overrides"][_integer(words[1])] = words[2]
+            j = _integer(words[1])
+            _once(state, number, f"neuron {j}'s activation")
+            state["overrides"][j] = words[2]
         else:
             raise _LineError("expected 'activation NAME' or 'activation J NAME'")
     elif head in ("inputs", "outputs"):
+        _once(state, number, f"the {head}")
         state[head] = [_integer(word) for word in words[1:]]
     elif head == "hidden":
         state["hidden"] += [_integer(word) for word in words[1:]]
@@ -91,11 +100,21 @@ def _read_line(words, number, state):
     elif head == "aggregation":
         if len(words) != 3:
             raise _LineError("expected 'aggregation J NAME'")
-        state["aggregations"][_integer(words[1])] = words[2]
+        j = _integer(words[1])
+        _once(state, number, f"neuron {j}'s aggregation")
+        state["aggregations"][j] = words[2]
     elif head == "batchnorm":
         if len(words) < 2:
             raise _LineError("expected 'batchnorm J' and optional NAME=VALUE pairs")
-        state["norms"][_integer(words[1])] = dict(_setting(word) for word in words[2:])
+        j = _integer(words[1])
+        _once(state, number, f"neuron {j}'s batch norm")
+        settings = {}
+        for word in words[2:]:
+            name, value = _setting(word)
+            if name in settings:
+                raise _LineError(f"{name} is given twice")
+            settings[name] = value
+        state["norms"][j] = settings
     elif head == "tie":
         if len(words) < 5 or len(words) % 2 == 0:
             raise _LineError("expected 'tie I J I J …' (two edges or more)")
@@ -106,16 +125,19 @@ def _read_line(words, number, state):
             raise _LineError("expected an edge 'i j w' (or activation, inputs, outputs, hidden, "
                              "frozen, aggregation, batchnorm, tie)")
         i, j = _integer(words[0]), _integer(words[1])
-        try:
-            w_ij = float(words[2])
-        except ValueError:
-            raise _LineError(f"the weight {words[2][:30]!r} is not a number") from None
-        if not math.isfinite(w_ij):
-            raise _LineError(f"the weight {words[2][:30]!r} is not finite")
+        w_ij = _number(words[2], f"the weight {excerpt(words[2], 30)!r}")
         if (i, j) in state["edges"]:
             raise _LineError(f"edge ({i}, {j}) is given twice (first on line "
                              f"{state['edges'][i, j][0]})")
         state["edges"][i, j] = (number, w_ij)
+
+
+def _once(state, number, what):
+    """Refuse a second line setting `what` (the last would silently win, as a second line for
+    an edge would)."""
+    first = state["given"].setdefault(what, number)
+    if first != number:
+        raise _LineError(f"{what} is given twice (first on line {first})")
 
 
 def _setting(word):
@@ -123,19 +145,28 @@ def _setting(word):
     if name not in NORM_FIELDS:
         raise _LineError(f"expected NAME=VALUE with NAME one of {', '.join(NORM_FIELDS)}; "
                          f"received {word[:30]!r}")
+    return name, _number(value, f"{name}={excerpt(value, 30)!r}")
+
+
+def _number(word, quoted):
+    """The finite number `word` writes in ASCII digits (:func:`~neurograph.checks.parse_real`);
+    `quoted` names it in a message."""
     try:
-        number = float(value)
-    except ValueError:
-        raise _LineError(f"{name}={value[:30]!r} is not a number") from None
+        number = parse_real(word)
+    except NetworkError:
+        raise _LineError(f"{quoted} is not a number written in ASCII digits (such as "
+                         f"-1.5e-3)") from None
     if not math.isfinite(number):
-        raise _LineError(f"{name}={value[:30]!r} is not finite")
-    return name, number
+        raise _LineError(f"{quoted} is not finite")
+    return number
 
 
 def _integer(word):
-    if not word.isdigit() or len(word) > 10 or int(word) > MAX_ID:
+    """A neuron id: ASCII digits only (``str.isdigit`` alone would let ``³`` through, which
+    int() refuses), at most :data:`~neurograph.checks.MAX_ID`."""
+    if not (word.isascii() and word.isdigit() and len(word) <= 10 and int(word) <= MAX_ID):
         raise _LineError(f"expected a neuron id, an integer from 0 to {MAX_ID}; received "
-                         f"{word[:30]!r}")
+                         f"{excerpt(word, 30)!r}")
     return int(word)
 
 

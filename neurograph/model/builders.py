@@ -14,7 +14,8 @@ from .. import checks
 from ..errors import NetworkError, describe
 from .structure import Blueprint
 
-__all__ = ["weights_blueprint", "layered_blueprint", "layers_blueprint", "building"]
+__all__ = ["weights_blueprint", "layered_blueprint", "layers_blueprint", "building",
+           "check_edge_count", "MAX_EDGES"]
 
 MAX_EDGES = 50_000_000
 """More edges than this do not fit in this machine's memory as neurons and edges."""
@@ -37,6 +38,16 @@ def building():
             gc.enable()
 
 
+def check_edge_count(count, what):
+    """Refuse, before anything is allocated, a network of more than :data:`MAX_EDGES` edges.
+
+    `what` begins the message, naming the sizes that ask for `count` edges (``"sizes [2, 3]
+    make"``), so that a network too large to hold is a NetworkError, never a MemoryError.
+    """
+    if count > MAX_EDGES:
+        raise NetworkError(f"{what} {count:,} edges; at most {MAX_EDGES:,} fit in memory")
+
+
 def weights_blueprint(weights, activation="logistic", activations=None, inputs=None,
                       outputs=None, aggregations=None):
     """The Blueprint of ``Network.from_weights``: exactly the edges and weights given."""
@@ -48,15 +59,13 @@ def weights_blueprint(weights, activation="logistic", activations=None, inputs=N
 def layered_blueprint(sizes, activation="logistic", output_activation=None, skip=False):
     """The Blueprint of ``Network.layered`` (all weights 0): lecture numbering, bias edges."""
     sizes = _layer_sizes(sizes)
+    skip = checks.flag(skip, "skip")
     layers, first = [], 1
     for size in sizes:
         layers.append(range(first, first + size))
         first += size
-    count = sum(size * (1 + sum(sizes[:k] if skip else sizes[k - 1:k]))
-                for k, size in enumerate(sizes[1:], start=1))
-    if count > MAX_EDGES:
-        raise NetworkError(f"sizes {sizes} make {count:,} edges; at most {MAX_EDGES:,} fit in "
-                           f"memory")
+    check_edge_count(sum(size * (1 + sum(sizes[:k] if skip else sizes[k - 1:k]))
+                         for k, size in enumerate(sizes[1:], start=1)), f"sizes {sizes} make")
     edges = {}
     for k, layer in enumerate(layers[1:], start=1):
         sources = [i for earlier in (layers[:k] if skip else [layers[k - 1]]) for i in earlier]
@@ -70,12 +79,11 @@ def layered_blueprint(sizes, activation="logistic", output_activation=None, skip
 
 def layers_blueprint(Ws, bs, activation="logistic", output_activation=None):
     """The Blueprint of ``Network.from_layers``: W^2 … W^L and b^2 … b^L, lecture numbering."""
-    try:
-        Ws = [np.asarray(W, dtype=float) for W in Ws]
-        bs = [np.asarray(b, dtype=float) for b in bs]
-    except (TypeError, ValueError, OverflowError):
+    if any(isinstance(v, (str, bytes)) or not hasattr(v, "__iter__") for v in (Ws, bs)):
         raise NetworkError(f"Ws and bs must be sequences of matrices and vectors of numbers; "
-                           f"received {describe(Ws)} and {describe(bs)}") from None
+                           f"received {describe(Ws)} and {describe(bs)}")
+    Ws = [_weights(W, f"W^{l}") for l, W in enumerate(Ws, start=2)]
+    bs = [_weights(b, f"b^{l}") for l, b in enumerate(bs, start=2)]
     if not Ws or len(Ws) != len(bs):
         raise NetworkError(f"from_layers needs one W^l and one b^l per layer after the inputs; "
                            f"received {len(Ws)} matrices and {len(bs)} bias vectors")
@@ -87,6 +95,9 @@ def layers_blueprint(Ws, bs, activation="logistic", output_activation=None):
                                f"must have one entry per row; received W^{l} of shape {W.shape} "
                                f"and b^{l} of shape {b.shape}")
         sizes.append(W.shape[0])
+    if min(sizes) < 1:
+        raise NetworkError(f"from_layers needs at least one neuron in every layer; the matrices' "
+                           f"shapes make layers of {sizes} neurons")
     first, ids = 1, []
     for size in sizes:
         ids.append(list(range(first, first + size)))
@@ -100,6 +111,25 @@ def layers_blueprint(Ws, bs, activation="logistic", output_activation=None):
     overrides = dict.fromkeys(ids[-1], output_activation) if output_activation else {}
     return Blueprint(edges=edges, inputs=ids[0], outputs=ids[-1], activation=activation,
                      activations=overrides)
+
+
+def _weights(values, what):
+    """`values` (a matrix or vector of weights) as a float array, every entry checked as
+    :meth:`Network.from_weights` checks a weight: strings, booleans, complex numbers and
+    None are refused, not converted."""
+    try:
+        array = np.asarray(values)
+    except (TypeError, ValueError, OverflowError):  # ragged nesting
+        array = None
+    if array is None or array.dtype.kind not in "iuf":
+        if array is None or array.dtype.kind not in "bcOSU":
+            raise NetworkError(f"{what} must be an array of real numbers; received "
+                               f"{describe(values)}")
+        for index in np.ndindex(array.shape):  # the first entry from_weights would refuse
+            checks.weight(array[index].item() if array.dtype.kind != "O" else array[index],
+                          f"{what}{list(index)}")
+        array = np.array(array.tolist(), dtype=float)  # Python ints, each one checked
+    return array.astype(float, copy=False)
 
 
 def _parse_weights(weights):

@@ -197,9 +197,25 @@ class Network(Constructors, Editing, Propagation, TrainingMethods, Handoffs):
         return sorted(ids) if sort else ids
 
     def set_weights(self, weights):
-        """Set w_ij for every ``(i, j): w`` of a mapping; all are checked before any is set."""
-        checked = [(self._edge(key), checks.weight(value, f"w_{key[0]},{key[1]}"))
-                   for key, value in dict(weights).items()]
+        """Set w_ij for every ``(i, j): w`` of a mapping; all are checked before any is set.
+
+        The edges of a tied group share one weight: giving two of them different values is
+        refused (naming both), as no one value could be set.
+        """
+        try:
+            weights = dict(weights)  # a mapping, or (i, j), w pairs
+        except (TypeError, ValueError):
+            raise NetworkError(f"set_weights takes a mapping {{(i, j): w}}; received "
+                               f"{describe(weights)}") from None
+        checked, given = [], {}  # given: each Edge's first (key, value), to compare ties
+        for key, value in weights.items():
+            edge, w_ij = self._edge(key), checks.weight(value, f"w_{key[0]},{key[1]}")
+            first = given.setdefault(edge, (tuple(key), w_ij))
+            if first[1] != w_ij:
+                raise NetworkError(f"edges {first[0]} and {tuple(key)} are tied (one shared "
+                                   f"weight); set_weights received {first[1]!r} for one and "
+                                   f"{w_ij!r} for the other")
+            checked.append((edge, w_ij))
         for edge, w_ij in checked:
             edge.weight = w_ij
 
@@ -367,6 +383,12 @@ class Network(Constructors, Editing, Propagation, TrainingMethods, Handoffs):
         -------
         (float, numpy.ndarray)
             J(θ) and ∇J(θ).
+
+        Raises
+        ------
+        NetworkError
+            Where J(θ) or ∇J(θ) is not finite: for an example whose sums overflow at θ, in
+            the words :meth:`forward` uses for it.
 
         Examples
         --------

@@ -21,6 +21,7 @@ import numpy as np
 from .. import checks
 from ..errors import NetworkError, UnknownEdgeError, describe
 from ..files import document as documents
+from .builders import check_edge_count
 
 __all__ = ["RBM", "EXACT_LIMIT"]
 
@@ -38,6 +39,8 @@ class RBM:
     Parameters
     ----------
     n_visible, n_hidden : int
+        At least 1 each; the V × H weights and V + H biases must fit in memory (at most
+        :data:`~neurograph.model.builders.MAX_EDGES` edges, as for any network).
     seed : int or numpy.random.Generator, default 0
         The initial weights, N(0, 0.01²) as Hinton's guide suggests; the biases start at 0.
 
@@ -56,6 +59,8 @@ class RBM:
     def __init__(self, n_visible, n_hidden, seed=0):
         n_visible = checks.option("rbm_size", n_visible)
         n_hidden = checks.option("rbm_size", n_hidden)
+        check_edge_count(n_visible * n_hidden + n_visible + n_hidden,
+                         f"an RBM of {n_visible:,} visible and {n_hidden:,} hidden neurons has")
         rng = checks.generator(seed)
         self.W = rng.normal(0.0, 0.01, size=(n_visible, n_hidden))
         self.b = np.zeros(n_hidden)     # hidden biases, w_0j
@@ -202,6 +207,14 @@ class RBM:
 
         Returns a History whose ``loss`` is minus the mean pseudo-log-likelihood after each
         epoch.
+
+        Raises
+        ------
+        DivergedError
+            When an update would make a weight NaN or take it beyond ±1e100 (the limit of
+            every network's weights), or the pseudo-log-likelihood stops being finite: the
+            RBM keeps the weights it had before that epoch, and the error's ``.history``
+            the epochs before it.
         """
         from ..training import contrastive
         return contrastive.fit(self, X, lr=lr, epochs=epochs, batch_size=batch_size, k=k,
@@ -229,10 +242,34 @@ class RBM:
         """Write the RBM as JSON (atomically); :func:`neurograph.load` reads it back."""
         return documents.save_json(self.to_document(), path)
 
-    def plot(self, path=None, **kwargs):
-        """A bipartite picture: visible neurons below, hidden above, undirected edges."""
+    def plot(self, path=None, ax=None, title=None, **others):
+        """A bipartite picture: visible neurons below, hidden above, undirected edges.
+
+        Parameters
+        ----------
+        path : str or Path, optional
+            A PNG, SVG or PDF file to write; without it the picture is drawn on `ax`.
+        ax : matplotlib Axes, optional
+        title : str, optional
+            Plain text, or matplotlib's mathtext between $ signs.
+
+        Returns
+        -------
+        The Axes, or with `path` the path written.
+
+        Raises
+        ------
+        NetworkError
+            For an option of a feedforward network's picture (``values``, ``bias`` …): an
+            RBM has no forward pass to show.
+        """
+        if others:
+            received = ", ".join(f"{name}={describe(value)}" for name, value in others.items())
+            raise NetworkError(f"an RBM's picture takes path, ax and title; received {received} "
+                               f"(values, bias and the like belong to a feedforward network's "
+                               f"picture)")
         from ..drawing import rbm as drawing
-        return drawing.plot_rbm(self, path=path, **kwargs)
+        return drawing.plot_rbm(self, path=path, ax=ax, title=title)
 
     # ------------------------------------------------------------- internal
 

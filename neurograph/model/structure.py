@@ -276,11 +276,33 @@ def closing_cycle(successors, i, j):
     return None
 
 
+CYCLE_SHOWN = 5
+"""A message names a long cycle by its length and this many neurons at each end."""
+
+
 def cycle_error(cycle, prefix=""):
-    """The CycleError for `cycle` ([c0, c1, …, c0]), naming the edge that closes it."""
-    closing = (cycle[-2], cycle[-1])
-    return CycleError(f"{prefix}edge {closing} closes the cycle {' → '.join(map(str, cycle))}; "
-                      f"feedforward networks are acyclic", cycle)
+    """The CycleError for `cycle` ([c0, c1, …, c0]), naming the edge that closes it.
+
+    A cycle of more than 2 × :data:`CYCLE_SHOWN` neurons is named by its length and its first
+    and last few neurons (a 100,000-neuron cycle written out is 789,000 characters); the
+    error's ``.cycle`` holds every one.
+
+    Examples
+    --------
+    >>> str(cycle_error([1, 2, 1]))
+    'edge (2, 1) closes the cycle 1 → 2 → 1; feedforward networks are acyclic'
+    >>> str(cycle_error([*range(1, 101), 1]))  # doctest: +NORMALIZE_WHITESPACE
+    'edge (100, 1) closes a cycle of 100 neurons, 1 → 2 → 3 → 4 → 5 → … → 97 → 98 → 99 → 100
+    → 1; feedforward networks are acyclic'
+    """
+    closing, length = (cycle[-2], cycle[-1]), len(cycle) - 1
+    if length <= 2 * CYCLE_SHOWN:
+        named = f"the cycle {' → '.join(map(str, cycle))}"
+    else:
+        named = (f"a cycle of {length:,} neurons, {' → '.join(map(str, cycle[:CYCLE_SHOWN]))} → … "
+                 f"→ {' → '.join(map(str, cycle[-CYCLE_SHOWN:]))}")
+    return CycleError(f"{prefix}edge {closing} closes {named}; feedforward networks are acyclic",
+                      cycle)
 
 
 def default_inputs(ids, has_in, hints=None):

@@ -52,6 +52,8 @@ def work_through(net, x, y=None, lr=None, loss="squared", digits=4, carry_rounde
                                f"they train on mini-batches, not one example; explain without "
                                f"lr shows the forward and backward pass")
     weight_decay = checks.option("weight_decay", weight_decay)
+    from ..training.loop import predict  # (not on import: it brings the batch engine, scipy)
+    predict(net, [x], engine="reference")  # forward's refusal of an example that overflows
     work = Working(precision if carry_rounded else None, mistake)
     work.lr = lr
     if sparse is not None:

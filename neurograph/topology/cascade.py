@@ -59,6 +59,19 @@ def covariance(V, E):
     return float(np.abs((V - V.mean()) @ (E - E.mean(axis=0))).sum())
 
 
+def finite(cost_and_grad):
+    """`cost_and_grad` for scipy, with a point where the cost or its gradient is not finite
+    given as (∞, 0): L-BFGS's line search then steps back from it, where NaN would end the
+    run with NaN weights. Its warnings about those points are silenced; they are handled."""
+    def checked(theta):
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            cost, grad = cost_and_grad(theta)
+        if np.isfinite(cost) and np.all(np.isfinite(grad)):
+            return cost, grad
+        return np.inf, np.zeros_like(theta)
+    return checked
+
+
 def cascade_correlation(X, Y, max_hidden=25, candidates=8, activation="tanh",
                         output_activation="logistic", loss="log", target_error=0.0,
                         weight_decay=1e-4, output_iterations=300, candidate_iterations=300,
@@ -90,6 +103,13 @@ def cascade_correlation(X, Y, max_hidden=25, candidates=8, activation="tanh",
     seed : int, default 0
         Draws the candidates' initial weights.
 
+    Raises
+    ------
+    NetworkError
+        For malformed examples or options, targets the loss is not defined for (the log
+        loss: y in [0, 1]), or examples so large that J(w) overflows (in the words of
+        :meth:`Network.forward` when an example's sums overflow).
+
     Returns
     -------
     net : Network
@@ -119,9 +139,7 @@ def cascade_correlation(X, Y, max_hidden=25, candidates=8, activation="tanh",
     output_iterations = checks.option("epochs", output_iterations)
     candidate_iterations = checks.option("epochs", candidate_iterations)
     weight_decay = checks.option("weight_decay", weight_decay)
-    if not isinstance(target_error, (int, float)) or not 0 <= target_error < 1:
-        raise NetworkError(f"target_error must be a fraction from 0 up to 1; "
-                           f"received {describe(target_error)}")
+    target_error = checks.option("target_error", target_error)
     g_out = get_activation(output_activation)
     if g_out.group or g_out.binary:  # as output_activations() chooses
         raise NetworkError(f"output_activation must be one of "
@@ -152,6 +170,8 @@ def cascade_correlation(X, Y, max_hidden=25, candidates=8, activation="tanh",
     for i in inputs:
         for k in outputs:
             net.connect(i, k, 0.0)
+    if loss.check is not None:  # the targets the loss is defined for (the log loss: [0, 1])
+        loss.check(Y, g_out.g(F @ W), g_out)
 
     def output_cost(flat):
         """J(W) and its gradient: the mean loss plus λ Σ w² (biases not decayed)."""
@@ -172,10 +192,27 @@ def cascade_correlation(X, Y, max_hidden=25, candidates=8, activation="tanh",
         return J, grad.ravel()
 
     def train_outputs(W):
-        result = minimize(output_cost, W.ravel(), jac=True, method="L-BFGS-B",
+        result = minimize(finite(output_cost), W.ravel(), jac=True, method="L-BFGS-B",
                           options={"maxiter": output_iterations})
+        if not np.all(np.isfinite(result.x)):  # no finite J anywhere scipy looked
+            refuse(W)
         W = result.x.reshape(F.shape[1], K)
-        return W, float(result.fun), g_out.g(F @ W)
+        with np.errstate(over="ignore", invalid="ignore"):
+            z = F @ W
+            J, _ = output_cost(result.x)
+        if not (np.all(np.isfinite(z)) and np.isfinite(J)):
+            refuse(W)
+        return W, float(J), g_out.g(z)
+
+    def refuse(W):
+        """Forward's refusal, on the network as grown so far with output weights W, of the
+        first example whose sums overflow (or J's, if only the loss does)."""
+        for row, i in enumerate(sources):
+            for col, k in enumerate(outputs):
+                net.w[i, k] = float(W[row, col])
+        net.predict(X)
+        raise NetworkError("cascade-correlation's J(w) is not finite: the examples or targets "
+                           "are too large for floating point")
 
     def error_of(a):
         if K == 1:
@@ -199,7 +236,7 @@ def cascade_correlation(X, Y, max_hidden=25, candidates=8, activation="tanh",
                 grad = F.T @ ((E @ sign) * g.dg(z))
                 return -float(np.abs(cov).sum()), -grad
 
-            result = minimize(negative_covariance, v0, jac=True, method="L-BFGS-B",
+            result = minimize(finite(negative_covariance), v0, jac=True, method="L-BFGS-B",
                               options={"maxiter": candidate_iterations})
             if best is None or -result.fun > best[0]:
                 best = (-float(result.fun), result.x)
@@ -214,8 +251,12 @@ def cascade_correlation(X, Y, max_hidden=25, candidates=8, activation="tanh",
         for k in outputs:
             net.connect(j, k, 0.0)
         sources.append(j)
-        F = np.column_stack([F, g.g(F @ v)])
         W = np.vstack([W, np.zeros((1, K))])
+        with np.errstate(over="ignore", invalid="ignore"):
+            in_j = F @ v
+        if not np.all(np.isfinite(in_j)):
+            refuse(W)
+        F = np.column_stack([F, g.g(in_j)])
         W, J, a = train_outputs(W)
         history.append({"hidden": len(sources) - 1 - p, "loss": J, "error": error_of(a),
                         "covariance": S, "weights": installed})

@@ -100,8 +100,9 @@ def evolve(X, Y, population=50, generations=30, seed=0, n_jobs=1, backend=None,
         ``dask.distributed.Client`` must be running; the children then train on its
         workers).
     validation : (X_val, Y_val), optional
-        Where fitness is measured. Default: a seeded `validation_fraction` of the
-        examples is held out — or, below 20 examples (XOR), the examples themselves.
+        Where fitness is measured. Default: a seeded `validation_fraction` (strictly
+        between 0 and 1, checked even where it is not used) of the examples is held out —
+        or, below 20 examples (XOR), the examples themselves.
     epochs, lr, batch_size, optimizer, loss
         How each child is trained (``Network.fit``; batch_size None: the full batch;
         optimizer one of :data:`STEP_OPTIMIZERS`) and scored on the validation examples
@@ -118,7 +119,8 @@ def evolve(X, Y, population=50, generations=30, seed=0, n_jobs=1, backend=None,
         What hidden neurons may compute (new neurons and "change activation").
     output_activation : str, default "logistic"
     stop_error : float, optional
-        Stop early once the best misclassifies at most this fraction in validation.
+        Stop early once the best misclassifies at most this fraction in validation (from 0
+        up to, not including, 1).
 
     Returns
     -------
@@ -133,6 +135,7 @@ def evolve(X, Y, population=50, generations=30, seed=0, n_jobs=1, backend=None,
     (3, [1, 2])
     """
     X, Y = checks.paired(X, Y)
+    activations_given = activations
     population = checks.option("population", population)
     generations = checks.option("generations", generations)
     n_jobs = checks.option("n_jobs", n_jobs)
@@ -145,14 +148,27 @@ def evolve(X, Y, population=50, generations=30, seed=0, n_jobs=1, backend=None,
     if not (isinstance(loss, str) and loss in scored_losses(g_out)):
         raise NetworkError(f"loss must be one of {', '.join(map(repr, scored_losses(g_out)))} "
                            f"with {g_out.name} outputs; received {describe(loss)}")
+    if get_loss(loss).check is not None:  # the targets it is defined for (the log loss: [0, 1])
+        get_loss(loss).check(Y, g_out.g(np.zeros_like(Y)), g_out)
     if backend not in BACKENDS:
         raise NetworkError(f"backend must be one of {', '.join(map(repr, BACKENDS))}; "
                            f"received {describe(backend)}")
     if max_edges is not None:
         max_edges = checks.Count("max_edges", minimum=1)(max_edges)
-    activations = tuple(get_activation(a).name for a in activations)
+    if isinstance(activations, (str, bytes)) or not hasattr(activations, "__iter__"):
+        raise NetworkError(f"activations must be a sequence of activation names such as "
+                           f"('tanh', 'relu'); received {describe(activations)}")
+    activations = tuple(get_activation(a) for a in activations)
     if not activations:
         raise NetworkError("activations must name at least one activation")
+    grouped = [g.name for g in activations if g.group]
+    if grouped:
+        raise NetworkError(f"hidden neurons compute one g each: {grouped[0]} cannot be theirs "
+                           f"(received activations={describe(activations_given)})")
+    activations = tuple(g.name for g in activations)
+    validation_fraction = checks.option("validation_fraction", validation_fraction)
+    if stop_error is not None:
+        stop_error = checks.option("stop_error", stop_error)
     rng = checks.generator(seed)
     train, valid = _split(X, Y, validation, validation_fraction, rng)
     if optimizer not in STEP_OPTIMIZERS:
@@ -167,6 +183,9 @@ def evolve(X, Y, population=50, generations=30, seed=0, n_jobs=1, backend=None,
     parents = [(_minimal(p, K, output_activation, rng).to_document(), _seed(rng), False)
                for _ in range(population)]
     scored = _evaluate(parents, settings, n_jobs, backend)
+    if not all(np.isfinite(s[2]) for s in scored):  # the history would hold ∞ from the start
+        raise NetworkError(f"the {loss} loss on the validation examples is not finite for a "
+                           f"starting network: the targets are too large for floating point")
     history = []
     for generation in range(generations):
         order = sorted(range(population), key=lambda c: (-scored[c][1], c))
@@ -346,8 +365,9 @@ def _score(net, X, Y, loss):
     if not np.isfinite(a).all():
         return float("inf"), 1.0
     loss = get_loss(loss)
-    if loss.quadratic:  # c Σ_k (y_k − a_k)²
-        value = loss.quadratic * np.mean(np.sum((Y - a) ** 2, axis=1))
+    if loss.quadratic:  # c Σ_k (y_k − a_k)² (∞ when the targets are too large: a worst score)
+        with np.errstate(over="ignore"):
+            value = loss.quadratic * np.mean(np.sum((Y - a) ** 2, axis=1))
     else:  # paired exactly with a logistic output: a_k is a probability
         a = np.clip(a, 1e-12, 1 - 1e-12)
         value = -np.mean(np.sum(Y * np.log(a) + (1 - Y) * np.log(1 - a), axis=1))
@@ -372,7 +392,6 @@ def _split(X, Y, validation, fraction, rng):
         return (X, Y), (checks.matrix(X_val, X.shape[1], "X_val"), checks.matrix(Y_val, Y.shape[1], "Y_val"))
     if len(X) < 20:
         return (X, Y), (X, Y)
-    fraction = checks.option("fraction", fraction)
     order = rng.permutation(len(X))
     held = max(1, int(round(fraction * len(X))))
     return (X[order[held:]], Y[order[held:]]), (X[order[:held]], Y[order[:held]])

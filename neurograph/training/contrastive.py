@@ -10,12 +10,19 @@ For a mini-batch B of visible vectors v:
 
 the difference of the two phases estimating the log-likelihood's gradient
 ⟨v_i h_j⟩_data − ⟨v_i h_j⟩_model. Seeded: the same seed, the same run.
+
+An RBM's weights obey the rule of every network's: an update that would make one NaN or
+take it beyond ±WEIGHT_LIMIT (1e100) ends the run with a DivergedError, the weights put
+back as they were before that epoch (the error's ``.history`` holds the epochs before).
 """
+
+import math
 
 import numpy as np
 
 from .. import checks
 from .history import History
+from .loop import WEIGHT_LIMIT, diverged_error
 
 __all__ = ["fit"]
 
@@ -37,7 +44,8 @@ def fit(rbm, X, lr=0.05, epochs=20, batch_size=10, k=1, persistent=False, seed=0
     chains = None  # persistent CD: the hidden states of the kept chains
     history = History()
     binary = bool(np.isin(X, (0.0, 1.0)).all())
-    for _ in range(epochs):
+    for epoch in range(1, epochs + 1):
+        start = (W.copy(), b.copy(), c.copy())
         order = rng.permutation(len(X)) if shuffle else np.arange(len(X))
         for first in range(0, len(X), batch_size):
             v = X[order[first:first + batch_size]]
@@ -58,9 +66,24 @@ def fit(rbm, X, lr=0.05, epochs=20, batch_size=10, k=1, persistent=False, seed=0
                 chains = h
             # w_ij ← w_ij + α (⟨v_i P(h_j|v)⟩ − ⟨ṽ_i P(h_j|ṽ)⟩)
             rate = lr / len(v)
-            W += rate * (v.T @ p_h - v_model.T @ p_h_model)
-            b += rate * (p_h.sum(axis=0) - p_h_model.sum(axis=0))
-            c += rate * (v.sum(axis=0) - v_model.sum(axis=0))
-        sample = X if binary else (rng.random(X.shape) < X) * 1.0
-        history.record(-rbm.pseudo_likelihood(sample, seed=rng), None, None)
+            with np.errstate(over="ignore", invalid="ignore"):  # refused just below
+                W += rate * (v.T @ p_h - v_model.T @ p_h_model)
+                b += rate * (p_h.sum(axis=0) - p_h_model.sum(axis=0))
+                c += rate * (v.sum(axis=0) - v_model.sum(axis=0))
+            if not all(_within(array) for array in (W, b, c)):
+                break
+        else:
+            sample = X if binary else (rng.random(X.shape) < X) * 1.0
+            cost = -rbm.pseudo_likelihood(sample, seed=rng)
+            if math.isfinite(cost):
+                history.record(cost, None, None)
+                continue
+        for array, before in zip((W, b, c), start):  # back to the weights before this epoch
+            array[...] = before
+        raise diverged_error(epoch, history)
     return history
+
+
+def _within(array):
+    """Every entry finite and within ±WEIGHT_LIMIT (NaN fails the comparison)."""
+    return bool(np.all(np.abs(array) <= WEIGHT_LIMIT))

@@ -29,7 +29,7 @@ from .sparsity import sparsity_of
 from .runners import RUNNERS, batches
 
 __all__ = ["fit", "predict", "batches", "choose_engine", "check_engine", "examples", "ENGINES",
-           "WEIGHT_LIMIT"]
+           "WEIGHT_LIMIT", "diverged_error", "overflow_or"]
 
 ENGINES = ("auto", "reference", "vectorized")
 FIT_ENGINES = (*ENGINES, "torch")
@@ -99,6 +99,10 @@ def fit(net, X, Y, lr=0.5, epochs=100, batch_size=1, loss="squared", weight_deca
         raise NetworkError(f"optimizer={optimizer!r} minimizes one fixed J(θ); dropout draws a "
                            f"different network each time: use optimizer='sgd', 'momentum' or "
                            f"'adam' with dropout")
+    if full_batch and not plan.size:  # (the stepping optimizers' epochs leave θ as it is)
+        raise NetworkError(f"optimizer={optimizer!r} minimizes J(θ) over the trainable weights, "
+                           f"and there are none: every weight is frozen (unfreeze one with "
+                           f"net.unfreeze(i, j))")
     if rule == "perceptron":
         perceptron.check_network(net)  # before anything changes
         bar = _progress_bar(progress, epochs)
@@ -123,7 +127,7 @@ def fit(net, X, Y, lr=0.5, epochs=100, batch_size=1, loss="squared", weight_deca
     if full_batch:
         if tol is not None:
             minimize = functools.partial(minimize, tol=tol)
-        return _fit_scipy(net, runner, minimize, scipy_method, Y, epochs, objective, history,
+        return _fit_scipy(net, runner, minimize, scipy_method, X, Y, epochs, objective, history,
                           labels, held_out, error_tol, min_delta, patience, bar, options)
     try:
         # while stopping conditions not met:
@@ -140,7 +144,7 @@ def fit(net, X, Y, lr=0.5, epochs=100, batch_size=1, loss="squared", weight_deca
                 cost += objective.penalty(runner.theta())
             if not math.isfinite(cost) or not runner.largest_weight() <= WEIGHT_LIMIT:
                 runner.restore(start)
-                raise _diverged(epoch, history)
+                raise diverged_error(epoch, history)
             history.record(cost, outputs, labels, _held_out(runner, held_out))
             if bar is not None:
                 bar.update(1)
@@ -156,11 +160,11 @@ def fit(net, X, Y, lr=0.5, epochs=100, batch_size=1, loss="squared", weight_deca
                 break
     except (OverflowError, FloatingPointError):
         runner.restore(start)
-        diverged = _diverged(epoch, history)
+        diverged = diverged_error(epoch, history)
     except DivergedError as error:  # an update step refused to leave the numbers
         if getattr(error, "history", None) is not history:
             runner.restore(start)
-            error = _diverged(epoch, history)
+            error = diverged_error(epoch, history)
         diverged = error
     except NetworkError as error:
         if getattr(error, "history", None) is not history:  # not a divergence: undo everything
@@ -178,7 +182,7 @@ def fit(net, X, Y, lr=0.5, epochs=100, batch_size=1, loss="squared", weight_deca
     runner.finish()  # on the edges: the trained weights, or those from before a divergence
     net.clear_values()  # the weights changed: forward(x) sets the neurons' values again
     if diverged is not None:
-        raise diverged
+        raise overflow_or(diverged, net, X)
     return history
 
 
@@ -202,14 +206,17 @@ class _Stop(Exception):
         self.x = x
 
 
-def _fit_scipy(net, runner, minimize, method, Y, epochs, objective, history, labels, held_out,
-               error_tol, min_delta, patience, bar, options):
+def _fit_scipy(net, runner, minimize, method, X, Y, epochs, objective, history, labels,
+               held_out, error_tol, min_delta, patience, bar, options):
     """L-BFGS, CG, BFGS or TNC on the full-batch J(θ): one history entry per iteration.
 
     Scipy minimizes J(θ)/J(θ₀), so that its tolerances (``options``, scipy's own, with
-    :data:`~.optimizers.SCIPY_DEFAULTS`) mean the same for any scale of J.
+    :data:`~.optimizers.SCIPY_DEFAULTS`) mean the same for any scale of J. A point where J or
+    ∇J is not finite is J = ∞ to scipy (its line search steps back from it); at the start,
+    where nothing can be minimized, the run is refused, in forward's words when an example's
+    sums overflow (:func:`overflow_or`).
     """
-    start = runner.theta()
+    start, values = runner.theta(), net.values()  # (the neurons' values, for a refused start)
     norms = bool(net.plan().norms)
     last = {}  # the last point J(θ) was computed at: θ, J, ∇J and the outputs
 
@@ -222,22 +229,26 @@ def _fit_scipy(net, runner, minimize, method, Y, epochs, objective, history, lab
         return cost, grad
 
     try:
-        start_cost, _ = evaluate(start)
+        start_cost, start_grad = evaluate(start)
     except BaseException:
         runner.set_theta(start)
         runner.close()
+        net.restore_values(values)
         raise
-    if not math.isfinite(start_cost):
+    if not (math.isfinite(start_cost) and np.all(np.isfinite(start_grad))):
         runner.set_theta(start)
         runner.close()
-        raise NetworkError(f"J(θ) = {start_cost} at the weights training starts from: "
-                           f"{method} needs a finite J to start (scale the inputs, or start "
-                           f"from smaller weights)")
+        net.restore_values(values)
+        what = (f"J(θ) = {start_cost}" if not math.isfinite(start_cost)
+                else f"∇J(θ) is not finite (J(θ) = {start_cost:g})")
+        raise overflow_or(NetworkError(
+            f"{what} at the weights training starts from: {method} needs a finite J to start "
+            f"(scale the inputs, or start from smaller weights)"), net, X)
     scale = start_cost if start_cost > 0.0 else 1.0
 
     def scaled_cost_and_grad(theta):
         cost, grad = evaluate(theta)
-        if not math.isfinite(cost):
+        if not (math.isfinite(cost) and np.all(np.isfinite(grad))):
             return math.inf, np.zeros_like(theta)
         return cost / scale, grad / scale
 
@@ -290,11 +301,13 @@ def _fit_scipy(net, runner, minimize, method, Y, epochs, objective, history, lab
                 elif result.status != optimizers.SCIPY_LIMIT_STATUS[method]:
                     history.stopped = "stalled"
         if history.loss and not math.isfinite(history.loss[-1]):
-            raise _diverged(len(history.loss), history)
-    except BaseException:
+            raise diverged_error(len(history.loss), history)
+    except BaseException as error:
         runner.set_theta(start)
         runner.finish()
         net.clear_values()
+        if isinstance(error, DivergedError):
+            raise overflow_or(error, net, X) from None
         raise
     finally:
         runner.close()
@@ -304,6 +317,17 @@ def _fit_scipy(net, runner, minimize, method, Y, epochs, objective, history, lab
     runner.finish()
     net.clear_values()
     return history
+
+
+def overflow_or(diverged, net, X):
+    """What to raise for a run that diverged: forward's own refusal (an example whose sums
+    in_j overflow, :func:`predict`) when an example overflows at the weights the network kept,
+    since then the examples are too large, not the learning rate; else `diverged`."""
+    try:
+        predict(net, X)
+    except NetworkError as overflow:
+        return overflow
+    return diverged
 
 
 def predict(net, X, engine="auto"):
@@ -363,9 +387,10 @@ def _largest_error(Y, outputs):
     return float(np.max(np.abs(Y - outputs), initial=0.0))
 
 
-def _diverged(epoch, history):
+def diverged_error(epoch, history):
     """One error for a divergence however it showed (J not finite, a weight beyond the limit,
-    a refused step): the engines notice it differently, and must say the same."""
+    a refused step): the engines, and an RBM's contrastive divergence, notice it differently,
+    and must say the same. `history` (its ``stopped`` set to "diverged") rides along."""
     history.stopped = "diverged"
     error = DivergedError(
         f"training diverged in epoch {epoch}: J(w) or a weight left the finite numbers "

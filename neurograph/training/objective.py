@@ -8,6 +8,8 @@ r"""J(θ) and ∇J(θ) on a whole data set: Lecture 25's "a function that return
 ``weight_decay=λ/2``), plus the sparse autoencoder's β Σ_j KL(ρ ‖ ρ̂_j) with
 ``sparsity=(ρ, β)``, with batch normalization taking its statistics over the n examples. The
 network's θ is the same afterwards as before, so scipy can call it as often as it likes.
+A θ where J or ∇J is not finite is refused (an example whose sums overflow, in forward's
+words), never returned as ∞ or NaN.
 """
 
 import numpy as np
@@ -98,15 +100,23 @@ def cost_and_grad(net, theta, X, Y, loss="squared", weight_decay=0.0, decay_bias
                            "J(θ) needs at least 2 of them")
     engine = loop.choose_engine(loop.check_engine(engine), plan, len(X))
     before = plan.theta()  # the engines read the network's θ, which gets its values back
+    values = net.values()  # and the neurons theirs, should J(θ) be refused
     plan.set_theta(theta)
     try:
         runner = runners.RUNNERS[engine](net, X, Y, objective)
         try:
             with batch.quiet():
                 cost, grad = runner.cost_and_gradient()
+                cost, grad = objective.with_penalty(cost, grad, theta)
         finally:
             runner.close()
+        cost, grad = float(cost), np.asarray(grad, dtype=float)
+        if not (np.isfinite(cost) and np.all(np.isfinite(grad))):
+            net.restore_values(values)
+            loop.predict(net, X)  # forward's refusal, if an example's sums overflow at θ
+            raise NetworkError(f"J(θ) or its gradient is not finite at this θ (J = {cost:g}): "
+                               f"the weights, the examples or the targets are too large for "
+                               f"floating point")
     finally:
         plan.set_theta(before)
-    cost, grad = objective.with_penalty(cost, grad, theta)
-    return float(cost), np.asarray(grad, dtype=float)
+    return cost, grad

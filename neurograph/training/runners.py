@@ -94,7 +94,8 @@ class _Stepper:
     def step_theta(self, indices, lr):
         _, grad = self.cost_and_gradient(indices, remember=True)
         theta = self.theta()
-        new = self.optimizer.step(theta, self.objective.gradient(grad, theta), lr)
+        with np.errstate(over="ignore", invalid="ignore"):  # a step beyond: refused just below
+            new = self.optimizer.step(theta, self.objective.gradient(grad, theta), lr)
         if not np.all(np.abs(new) <= reference.WEIGHT_LIMIT):
             raise DivergedError("this update would take a parameter beyond ±1e100 or make it "
                                 "NaN; the weights were left as they were")

@@ -215,8 +215,10 @@ def test_tol_and_options_reach_scipy():
 
 def test_a_start_where_j_is_infinite_is_refused():
     model = ng.Network.from_weights({(0, 2): 0.0, (1, 2): 1e90}, activation="identity")
-    with pytest.raises(ng.NetworkError, match="needs a finite J to start"):
+    with pytest.raises(ng.NetworkError, match="the sum in_2 overflowed"):  # forward's words
         model.fit([[1e300]], [[0.0]], optimizer="lbfgs")
+    with pytest.raises(ng.NetworkError, match="needs a finite J to start"):  # J's own
+        model.fit([[1e-300]], [[1e300]], optimizer="lbfgs")
 
 
 def hand_rprop(model, epochs, eta_plus=1.2, eta_minus=0.5, delta_zero=0.1, delta_max=50.0):
