@@ -84,7 +84,7 @@ def _render(tokens, digits, latex):
     ops = LATEX_OPS if latex else TEXT_OPS
     out, previous = [], None
     depth, braced = 0, []  # LaTeX: the parentheses after √ become \sqrt{…}'s braces
-    for token in tokens:
+    for at, token in enumerate(tokens):
         kind = token[0]
         if latex and kind == "op" and token[1] in "()":
             if token[1] == "(":
@@ -109,6 +109,8 @@ def _render(tokens, digits, latex):
             # a negative number inside an expression goes in parentheses: 1·3 + (−2)·4
             if text[0] in "−-" and previous is not None and previous[1] not in ("=", "←", "("):
                 text = f"({text})"
+            elif "10^" in text and at + 1 < len(tokens) and tuple(tokens[at + 1]) == ("op", "²"):
+                text = f"({text})"  # scientific notation before a power: (2.2×10^−16)²
             out.append(text)
         elif kind == "op":
             unary = token[1] == "−" and (previous is None or previous[1] in ("=", "←", "("))

@@ -10,7 +10,7 @@ import subprocess
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import neurograph as ng
@@ -164,6 +164,9 @@ def test_beamer_steps_through_every_kind_of_network(tmp_path, case):
 
 @settings(max_examples=3, deadline=None, suppress_health_check=list(HealthCheck))
 @given(example=dags_with_example(), loss=st.sampled_from(["squared", "half_squared"]))
+@example(example=(ng.Network.from_weights({(2, 3): 1.0}, activation="tanh", inputs=[1, 2],
+                                          outputs=[3]), [0.0, 2.220446049250313e-16], [0.0]),
+         loss="squared")  # g′ = 1 − (2.22×10^−16)²: LaTeX's "Double superscript" without ( )
 def test_beamer_for_random_dags_compiles_one_overlay_per_step(tmp_path_factory, example, loss):
     net, x, y = example
     explanation = net.explain(x, y, lr=0.5, loss=loss)
