@@ -14,7 +14,7 @@ import stat
 from ..errors import NetworkError, describe
 from .paths import path_of, shown
 
-__all__ = ["READ_LIMIT", "INTEGER_DIGITS", "read_text", "read_json"]
+__all__ = ["read_bytes", "READ_LIMIT", "INTEGER_DIGITS", "read_text", "read_json"]
 
 READ_LIMIT = 256 * 2 ** 20
 """The most bytes a reader reads from one file: 256 MiB, about five million edges as JSON
@@ -22,11 +22,9 @@ READ_LIMIT = 256 * 2 ** 20
 name that leads to an endless source can never make a reader read forever."""
 
 
-def read_text(path, what):
-    """The UTF-8 text of the regular file `path` (a byte-order mark is dropped).
-
-    At most :data:`READ_LIMIT` bytes are read; a device, a pipe or a socket is refused
-    without reading from it.
+def read_bytes(path, what):
+    """The bytes of the regular file `path`, at most :data:`READ_LIMIT` of them; a device,
+    a pipe or a socket is refused without reading from it.
 
     Parameters
     ----------
@@ -37,8 +35,8 @@ def read_text(path, what):
     Raises
     ------
     NetworkError
-        Naming the file: missing, a folder, not a regular file, unreadable, larger than
-        the limit, or not UTF-8.
+        Naming the file: missing, a folder, not a regular file, unreadable, or larger than
+        the limit.
     """
     path = path_of(path, f"{what}'s name")
     source = shown(path)
@@ -67,11 +65,19 @@ def read_text(path, what):
     if len(data) > READ_LIMIT or status.st_size > READ_LIMIT:
         raise NetworkError(f"{source}: larger than {_size(READ_LIMIT)}, the most neurograph "
                            f"reads from one file; expected {what}")
+    return data
+
+
+def read_text(path, what):
+    """The UTF-8 text of the regular file `path` (a byte-order mark is dropped), read by
+    :func:`read_bytes`; a NetworkError names the file, and the first byte that is not
+    UTF-8."""
+    data = read_bytes(path, what)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise NetworkError(f"{source}: cannot be read as UTF-8 text (byte {error.start}: "
-                           f"{error.reason})") from None
+        raise NetworkError(f"{shown(path_of(path, what))}: cannot be read as UTF-8 text (byte "
+                           f"{error.start}: {error.reason})") from None
 
 
 def _read(fd, most):

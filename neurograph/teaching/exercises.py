@@ -25,6 +25,7 @@ import numpy as np
 
 from .. import checks
 from ..errors import NetworkError, describe
+from ..files import reading
 from ..files.atomic import writable, write_atomically
 from ..markup import html_text, terminal_text, tex_text
 from ..model.losses import ALIASES as LOSS_ALIASES
@@ -477,15 +478,7 @@ def _read(path, source):
     if not isinstance(path, (str, os.PathLike)):
         raise NetworkError(f"an exercise file must be given by its path; received "
                            f"{describe(path)}")
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_FILE + 1)
-    except FileNotFoundError:
-        raise NetworkError(f"{source}: no such file") from None
-    except IsADirectoryError:
-        raise NetworkError(f"{source}: is a folder, not a file") from None
-    except OSError as error:
-        raise NetworkError(f"{source}: cannot be read ({error.strerror})") from None
+    data = reading.read_bytes(path, "an exercise file (JSON)")
     if len(data) > MAX_FILE:
         raise NetworkError(f"{source}: more than {MAX_FILE:,} bytes; expected an exercise")
     try:

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from ..errors import NetworkError, describe, excerpt
+from ..files import reading
 from ..files.atomic import writable, write_atomically
 from ..markup import terminal_text
 from .answers import AnswerKey, canonical_name
@@ -34,8 +35,6 @@ from .exercises import Exercise
 
 __all__ = ["grade", "Grades", "Mark"]
 
-MAX_BYTES = 256 << 20
-"""The largest answers file read (256 MiB: some eight million students)."""
 CACHED = 1 << 16
 """How many distinct cells a grading remembers the worth of."""
 SHOWN_PROBLEMS = 20
@@ -336,18 +335,7 @@ def _text(answers):
 def _read(path):
     """A text file's contents (UTF-8, its byte-order mark skipped), or a NetworkError."""
     where = terminal_text(os.fsdecode(path), 80)
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
-    except FileNotFoundError:
-        raise NetworkError(f"{where}: no such file") from None
-    except IsADirectoryError:
-        raise NetworkError(f"{where}: is a folder, not a file") from None
-    except OSError as error:
-        raise NetworkError(f"{where}: cannot be read ({error.strerror})") from None
-    if len(data) > MAX_BYTES:
-        raise NetworkError(f"{where}: more than {MAX_BYTES:,} bytes; expected a class's "
-                           f"answers")
+    data = reading.read_bytes(path, "a class's answers (CSV)")  # (at most READ_LIMIT)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise NetworkError(f"{where}: is UTF-16 text; expected UTF-8 (a spreadsheet's "
                            f"'CSV UTF-8')")

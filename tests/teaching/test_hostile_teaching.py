@@ -672,3 +672,14 @@ def test_an_exercise_file_with_a_network_too_big_for_hand_work_is_refused(key):
                                               "network may have at most 10,000 weights"):
         ng.load_exercise(edited(key, network=big, x=[0.5] * 100, questions=["in_101"],
                                 answers={}))
+
+
+def test_a_pipe_given_as_answers_or_exercise_is_refused_without_reading(tmp_path):
+    """The kit reads files as the files layer does: regular files only, never a pipe that
+    would wait for a writer."""
+    fifo = tmp_path / "answers.csv"
+    os.mkfifo(fifo)
+    with pytest.raises(ng.NetworkError, match="is not a regular file"):
+        ng.grade(EXERCISE_7, fifo)
+    with pytest.raises(ng.NetworkError, match="is not a regular file"):
+        ng.load_exercise(fifo)
