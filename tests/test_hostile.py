@@ -23,6 +23,15 @@ import neurograph as ng
 from support import lecture_network, snapshot
 
 COMMAND = str(Path(sys.executable).parent / "neurograph")
+ENV = {**os.environ, "MPLBACKEND": "Agg",  # the command runs the package these tests import
+       "PYTHONPATH": os.pathsep.join(filter(None, [str(Path(ng.__file__).parents[1]),
+                                                   os.environ.get("PYTHONPATH")]))}
+
+
+def command(folder, *args):
+    """Run the neurograph command in `folder` (no terminal, no standard input)."""
+    return subprocess.run([COMMAND, *map(str, args)], cwd=folder, capture_output=True,
+                          text=True, env=ENV, stdin=subprocess.DEVNULL)
 
 
 def folder_state(folder):
@@ -34,9 +43,7 @@ def folder_state(folder):
 def refused(folder, *args, says, status=1):
     """Run the command; it must fail with one line naming the problem and change no file."""
     before = folder_state(folder)
-    result = subprocess.run([COMMAND, *map(str, args)], cwd=folder, capture_output=True,
-                            text=True, env={**os.environ, "MPLBACKEND": "Agg"},
-                            stdin=subprocess.DEVNULL)
+    result = command(folder, *args)
     assert result.returncode == status, (args, result.stdout, result.stderr[-2000:])
     lines = result.stderr.splitlines()
     assert len(lines) == 1 and "Traceback" not in result.stderr, (args, result.stderr[-2000:])
@@ -47,9 +54,7 @@ def refused(folder, *args, says, status=1):
 
 
 def runs(folder, *args):
-    result = subprocess.run([COMMAND, *map(str, args)], cwd=folder, capture_output=True,
-                            text=True, env={**os.environ, "MPLBACKEND": "Agg"},
-                            stdin=subprocess.DEVNULL)
+    result = command(folder, *args)
     assert result.returncode == 0, (args, result.stderr[-2000:])
     return result.stdout
 

@@ -13,7 +13,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -24,31 +23,9 @@ import neurograph as ng
 from neurograph.files.atomic import write_together
 from neurograph.teaching.explain import work_through
 from neurograph.teaching.grading import FORMULA_STARTS
-from test_hostile import folder_state, mutated
+from test_hostile import command, folder_state, mutated, refused
 
-COMMAND = str(Path(sys.executable).parent / "neurograph")
-ENV = {**os.environ, "MPLBACKEND": "Agg",
-       "PYTHONPATH": os.pathsep.join(filter(None, [str(Path(ng.__file__).parents[1]),
-                                                   os.environ.get("PYTHONPATH")]))}
 README_CLASS = (Path(__file__).parents[2] / "examples" / "data" / "answers.csv").read_text()
-
-
-def command(folder, *args):
-    return subprocess.run([COMMAND, *map(str, args)], cwd=folder, capture_output=True,
-                          text=True, env=ENV, stdin=subprocess.DEVNULL)
-
-
-def refused(folder, *args, says):
-    """The command fails with one line on stderr naming the problem, and changes no file."""
-    before = folder_state(folder)
-    result = command(folder, *args)
-    assert result.returncode == 1, (args, result.stdout[-2000:], result.stderr[-2000:])
-    lines = result.stderr.splitlines()
-    assert len(lines) == 1 and "Traceback" not in result.stderr, (args, result.stderr[-2000:])
-    assert says in lines[0], (args, lines[0])
-    assert len(lines[0]) < 400, (args, len(lines[0]))
-    assert folder_state(folder) == before, args
-    return lines[0]
 
 
 def runs(folder, *args):
