@@ -141,17 +141,18 @@ def _parse_weights(weights):
             raise NetworkError(f"weights must be a mapping {{(i, j): w}} or an iterable of "
                                f"(i, j, w); received {describe(weights)}")
         items = map(_triple, weights)
-    edges = {}
+    edges, limit = {}, checks.WEIGHT_LIMIT
     for key, value in items:
         if type(key) is tuple and len(key) == 2 and type(key[0]) is int \
                 and type(key[1]) is int and 0 <= key[0] <= checks.MAX_ID \
                 and 0 <= key[1] <= checks.MAX_ID:
-            i, j = key  # the common case, cheaply
+            i, j = key  # the common case, cheaply (and the caller's key is kept, not copied)
         else:
-            i, j = checks.edge(key, "a weight's key")
-        if (i, j) in edges:
+            i, j = key = checks.edge(key, "a weight's key")
+        if key in edges:
             raise NetworkError(f"edge ({i}, {j}) is given twice")
-        edges[i, j] = checks.weight(value, f"w_{i},{j}")
+        edges[key] = value if type(value) is float and -limit <= value <= limit \
+            else checks.weight(value, f"w_{i},{j}")
     return edges
 
 

@@ -60,35 +60,60 @@ def initialize(net, method="uniform", seed=0, epsilon=0.5, value=0.0):
     """
     draw = drawer(method, epsilon, value)
     rng = checks.generator(seed)
-    edges = sorted(net.edges(sort=False), key=lambda edge: (edge[1], edge[0]))
-    values = draw(net, edges, rng)
-    frozen = set(net.frozen)
-    net.set_weights({edge: w_ij for edge, w_ij in zip(edges, values) if edge not in frozen})
+    targets = [neuron.id for neuron in net.neurons if net.predecessors(neuron.id)]
+    J = np.repeat(np.array(targets, dtype=np.int64),
+                  [len(net.predecessors(j)) for j in targets])
+    I = np.fromiter((i for j in targets for i in net.predecessors(j)), dtype=np.int64,
+                    count=len(J))
+    values = draw(net, I, J, rng)  # every edge (i, j) in ascending (j, i): a float array
+    for group in net.ties:  # a tied group takes the value drawn for its first edge
+        values[_positions(I, J, group)] = values[_positions(I, J, group[:1])[0]]
+    frozen = net.frozen
+    if frozen:
+        keep = np.ones(len(values), dtype=bool)
+        keep[_positions(I, J, frozen)] = False
+        I, J, values = I[keep], J[keep], values[keep]
+    net.set_weights(_pairs(I, J, values))
+
+
+def _pairs(I, J, values, chunk=65_536):
+    """((i, j), w) for each edge, made a chunk at a time (no list of millions of tuples)."""
+    for start in range(0, len(values), chunk):
+        end = start + chunk
+        yield from zip(zip(I[start:end].tolist(), J[start:end].tolist()),
+                       values[start:end].tolist())
+
+
+def _positions(I, J, keys):
+    """Where each (i, j) of `keys` stands among the edges (I[k], J[k]), sorted by (j, i)."""
+    base = int(I.max()) + 1
+    return np.searchsorted(J * base + I, [j * base + i for i, j in keys])
 
 
 def drawer(method, epsilon=0.5, value=0.0):
-    """A function (net, edges, rng) → one weight per edge for `method`, its parameters checked.
+    """A function (net, I, J, rng) → one weight per edge (I[k], J[k]) for `method` (a float
+    array), its parameters checked.
 
-    The draws are made all at once, in the order of `edges`; numpy gives the same
+    The draws are made all at once, in the order of the edges; numpy gives the same
     numbers as drawing them one edge at a time.
     """
     if callable(method):
-        return lambda net, edges, rng: [checks.weight(method(i, j, rng), f"the initial w_{i},{j}")
-                                        for i, j in edges]
+        return lambda net, I, J, rng: np.array(
+            [checks.weight(method(i, j, rng), f"the initial w_{i},{j}")
+             for i, j in zip(I.tolist(), J.tolist())], dtype=float)
     if method in ("uniform", "normal"):
         epsilon = checks.option("epsilon", epsilon)
         if method == "uniform":
-            return lambda net, edges, rng: rng.uniform(-epsilon, epsilon, len(edges)).tolist()
-        return lambda net, edges, rng: rng.normal(0.0, epsilon, len(edges)).tolist()
+            return lambda net, I, J, rng: rng.uniform(-epsilon, epsilon, len(I))
+        return lambda net, I, J, rng: rng.normal(0.0, epsilon, len(I))
     if method == "glorot":
-        def glorot(net, edges, rng):
+        def glorot(net, I, J, rng):
             radius = _glorot_radii(net)
-            r = np.array([radius[j] for _, j in edges])
-            return rng.uniform(-r, r).tolist()
+            return rng.uniform(-(r := np.array([radius[j] for j in J.tolist()])), r)
         return glorot
     if method == "constant":
         value = checks.weight(value, "value")
-        return lambda net, edges, rng: [value] * len(edges)
+        return lambda net, I, J, rng: np.full(len(I), value)
     raise NetworkError(f"unknown initialisation {describe(method)}; expected a callable "
                        f"(i, j, rng) → w or one of: {', '.join(METHODS)}")
 

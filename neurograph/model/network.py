@@ -17,6 +17,8 @@ What other layers may use, documented below as "the engines' contract":
 """
 
 import math
+from array import array
+from collections.abc import Mapping
 
 from .. import checks
 from ..engines import reference
@@ -197,27 +199,43 @@ class Network(Constructors, Editing, Propagation, TrainingMethods, Handoffs):
         return sorted(ids) if sort else ids
 
     def set_weights(self, weights):
-        """Set w_ij for every ``(i, j): w`` of a mapping; all are checked before any is set.
+        """Set w_ij for every ``(i, j): w`` of a mapping, or every ``((i, j), w)`` pair of an
+        iterable (a key given twice keeps its last value); all are checked before any is set.
 
         The edges of a tied group share one weight: giving two of them different values is
-        refused (naming both), as no one value could be set.
+        refused (naming both), as no one value could be set. The values are gathered in two
+        compact arrays (slots and weights) and written into θ at once, so setting millions
+        of weights holds no Python object per edge beyond what the caller gives.
         """
-        try:
-            weights = dict(weights)  # a mapping, or (i, j), w pairs
-        except (TypeError, ValueError):
-            raise NetworkError(f"set_weights takes a mapping {{(i, j): w}}; received "
-                               f"{describe(weights)}") from None
-        checked, given = [], {}  # given: each Edge's first (key, value), to compare ties
-        for key, value in weights.items():
-            edge, w_ij = self._edge(key), checks.weight(value, f"w_{key[0]},{key[1]}")
-            first = given.setdefault(edge, (tuple(key), w_ij))
-            if first[1] != w_ij:
-                raise NetworkError(f"edges {first[0]} and {tuple(key)} are tied (one shared "
-                                   f"weight); set_weights received {first[1]!r} for one and "
-                                   f"{w_ij!r} for the other")
-            checked.append((edge, w_ij))
-        for edge, w_ij in checked:
-            edge.weight = w_ij
+        pairs = weights.items() if isinstance(weights, Mapping) else weights
+        refusal = NetworkError(f"set_weights takes a mapping {{(i, j): w}} or ((i, j), w) "
+                               f"pairs; received {describe(weights)}")
+        if isinstance(weights, (str, bytes)) or not hasattr(pairs, "__iter__"):
+            raise refusal
+        slots, values = array("q"), array("d")
+        tied = {self._edge(group[0]) for group in self._ties}
+        given = {}  # each tied Edge → {key: value}, to compare its group's values
+        limit = checks.WEIGHT_LIMIT
+        for pair in pairs:
+            try:
+                key, value = pair
+            except (TypeError, ValueError):
+                raise refusal from None
+            edge = self._edge(key)
+            w_ij = value if type(value) is float and -limit <= value <= limit \
+                else checks.weight(value, f"w_{key[0]},{key[1]}")
+            if edge in tied:
+                given.setdefault(edge, {})[tuple(key)] = w_ij
+            slots.append(edge.slot)
+            values.append(w_ij)
+        for members in given.values():
+            (first, w_first), *others = members.items()
+            for key, w_ij in others:
+                if w_ij != w_first:
+                    raise NetworkError(f"edges {first} and {key} are tied (one shared weight); "
+                                       f"set_weights received {w_first!r} for one and "
+                                       f"{w_ij!r} for the other")
+        self.parameters.write(slots, values)
 
     @property
     def w(self):

@@ -9,7 +9,7 @@ from .aggregations import get_aggregation
 from .normalization import BatchNorm
 from .parameters import Slot
 
-__all__ = ["Neuron", "Edge", "KINDS"]
+__all__ = ["Neuron", "Edge", "FrozenEdge", "KINDS"]
 
 KINDS = ("bias", "input", "hidden", "output")
 """What a neuron can be: the bias neuron 0, an input neuron, or a processing neuron
@@ -172,9 +172,18 @@ class Edge(Slot):
     at ``slot``; a tied group's edges share one Edge, so one slot. The engines read and write
     the array directly; ``weight`` reads and writes the slot. Users reach weights through
     ``net.w[i, j]`` and :meth:`Network.freeze`.
+
+    ``frozen`` is told by the class (a frozen edge is a :class:`FrozenEdge`), so an edge holds
+    no more than its place in θ: 48 bytes, which matters for networks of millions of edges.
+
+    >>> from neurograph.model.parameters import Parameters
+    >>> edge = Edge(Parameters(), 0.5)
+    >>> edge.frozen = True
+    >>> edge, type(edge).__name__
+    (Edge(weight=0.5, frozen), 'FrozenEdge')
     """
 
-    __slots__ = ("frozen",)
+    __slots__ = ()
 
     def __init__(self, store, weight, frozen=False):
         super().__init__(store, weight)
@@ -182,5 +191,20 @@ class Edge(Slot):
 
     weight = Slot.value
 
+    @property
+    def frozen(self):
+        """Whether training holds w_ij fixed."""
+        return type(self) is FrozenEdge
+
+    @frozen.setter
+    def frozen(self, value):  # freezing or thawing changes the class, not a field
+        self.__class__ = FrozenEdge if value else Edge
+
     def __repr__(self):
         return f"Edge(weight={self.weight!r}{', frozen' if self.frozen else ''})"
+
+
+class FrozenEdge(Edge):
+    """An :class:`Edge` that training holds fixed."""
+
+    __slots__ = ()

@@ -56,6 +56,12 @@ class Parameters:
         self.size += 1
         return slot
 
+    def write(self, slots, values):
+        """Write ``values[k]`` into slot ``slots[k]`` for every k (two equal-length buffers or
+        sequences: slot indices and floats), at once."""
+        if len(slots):
+            self.values[np.asarray(slots, dtype=np.intp)] = np.asarray(values, dtype=float)
+
     def reserve(self, count):
         """Make room for `count` more slots at once (a network built from many edges at once
         then holds exactly what it needs, with no doubling on the way)."""

@@ -86,3 +86,29 @@ def test_refusals_leave_the_weights_alone(kwargs, says):
     with pytest.raises(ng.NetworkError, match=says):
         net.initialize(**kwargs)
     assert snapshot(net) == before
+
+
+def test_a_tied_group_takes_the_draw_of_its_first_edge_and_frozen_edges_keep_theirs():
+    net = ng.Network.layered([2, 2, 2, 1], seed=0)
+    net.tie([(3, 6), (1, 3), (2, 4)])  # the group is named by (1, 3), its first edge
+    net.freeze(0, 7)
+    kept = net.w[0, 7]
+    twin = ng.Network.layered([2, 2, 2, 1], seed=0)  # untied: the same draws, edge by edge
+    net.initialize("uniform", seed=3)
+    twin.initialize("uniform", seed=3)
+    assert net.w[1, 3] == net.w[2, 4] == net.w[3, 6] == twin.w[1, 3]
+    assert net.w[0, 7] == kept != twin.w[0, 7]
+    untouched = set(net.w) - {(1, 3), (2, 4), (3, 6), (0, 7)}
+    assert all(net.w[e] == twin.w[e] for e in untouched)
+
+
+def test_set_weights_takes_pairs_keeps_the_last_of_a_repeated_key_and_refuses_atomically():
+    net = ng.Network.layered([2, 2, 1], seed=0)
+    net.set_weights((((1, 3), 0.5), ((1, 3), -0.25), ((2, 4), 2)))
+    assert (net.w[1, 3], net.w[2, 4]) == (-0.25, 2.0)
+    before = dict(net.w.items())
+    for bad in (((1, 3), 0.5, 1), [((1, 3), 0.1), ((9, 9), 0.1)], [((1, 4), 0.3), ((2, 3), "x")],
+                5, "edges"):
+        with pytest.raises(ng.NetworkError):
+            net.set_weights(bad)
+        assert dict(net.w.items()) == before
