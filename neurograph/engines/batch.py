@@ -33,6 +33,7 @@ import numpy as np
 from .csr import CsrGenerations
 from .generation import Generation, derivative, index
 from .passes import Buffers, Propagation
+from .storage import descend_in_place
 from .reference import decay_rate
 
 __all__ = ["BatchEngine", "compile_batch", "quiet"]
@@ -207,11 +208,8 @@ class BatchEngine(Propagation):
             if not gen.csr:
                 gen.step(source, delta, lr, batch, decay, bias_decay, bias=False)
         processing = slice(self.offsets[1], self.total)  # every bias, all at once
-        change = D.rows[processing].sum(axis=1)
-        change *= rate
-        if bias_decay:
-            change += bias_decay * self.bias[processing]
-        self.bias[processing] -= change * self.bias_mask[processing]
+        descend_in_place(self.bias[processing], D.rows[processing].sum(axis=1), rate,
+                         bias_decay, self.bias_mask[processing] > 0.0)
 
     def _place_theta(self, plan):
         """Where each entry of θ (``net.theta()``) lives in the generations' arrays."""

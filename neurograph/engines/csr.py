@@ -15,7 +15,7 @@ rows of A and Δ; their weights are stepped all at once.
 import numpy as np
 
 from . import layout
-from .storage import PublicCsr
+from .storage import PublicCsr, descend_in_place
 
 __all__ = ["CsrGenerations"]
 
@@ -111,8 +111,4 @@ class CsrGenerations:
 
     def step(self, A, D, rate, decay):
         """w_ij ← w_ij − rate Σ_e Δ_j a_i − decay w_ij for every trainable edge."""
-        grad = self.gradients(A, D)
-        grad *= rate
-        if decay:
-            grad += decay * self.w
-        self.w -= grad * self.trainable
+        descend_in_place(self.w, self.gradients(A, D), rate, decay, self.trainable)

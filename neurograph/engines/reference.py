@@ -8,14 +8,19 @@ the slot of edge (i, j) (read through the array's memoryview as a Python float),
 so a change to ``net.w`` is seen at once, and an update writes θ in place.
 """
 
+import ast
+import copy
+import functools
+import inspect
 import math
+import textwrap
 from typing import NamedTuple
 
 from .. import checks
 from ..errors import DivergedError, NetworkError
 
 __all__ = ["Plan", "ForwardRow", "BackwardRow", "compile_plan", "forward_propagate",
-           "back_propagate", "gradient_step", "gradient", "descend", "decay_rate",
+           "back_propagate", "gradient_step", "gradient", "descend", "descent_source", "decay_rate",
            "group_delta_values", "output_loss", "example_loss", "refuse_step", "WEIGHT_LIMIT"]
 
 WEIGHT_LIMIT = checks.WEIGHT_LIMIT
@@ -448,10 +453,55 @@ def decay_rate(lr, weight_decay):
 
 
 def descend(w_ij, grad, lr, decay):
-    """The lecture's update of one weight, w_ij ← w_ij − α ∂J/∂w_ij − 2αλ w_ij (Lecture 07-4d), in
-    this order (`decay` = :func:`decay_rate`); a float or an array. :func:`gradient_step`
-    writes it inline, once per edge; ``explain`` shows it."""
+    """The update of one weight, w_ij ← w_ij − α ∂J/∂w_ij − 2αλ w_ij (Lecture 07-4d), in this
+    order (`decay` = :func:`decay_rate`); floats or arrays alike.
+
+    This line is the update rule, written once. :func:`gradient_step` calls it for each edge;
+    the unrolled and compiled steps write its expression into their code
+    (:func:`descent_source`); the batch engine calls it on its weight arrays, every optimizer
+    on θ (with α its step length and ``decay`` 0, the decay being in its gradient), and
+    ``explain`` shows its values.
+
+    >>> descend(0.5, 0.25, 0.1, 0.0), descend(0.5, 0.25, 0.1, 2 * 0.1 * 0.01)
+    (0.475, 0.474)
+    """
     return w_ij - lr * grad - decay * w_ij
+
+
+def descent_source(w_ij, grad, lr, decay):
+    """:func:`descend`'s expression as Python source, each of its four names replaced by the
+    source given (``decay`` may be ``"0.0"``: its term is then left out, which changes no
+    number but the sign of a weight of exactly zero). What code generators write, so that
+    the rule stays the one line of :func:`descend`.
+
+    >>> descent_source("w[3]", "delta_5 * a_2", "lr", "rate")
+    'w[3] - lr * (delta_5 * a_2) - rate * w[3]'
+    >>> descent_source("w[3]", "g", "lr", "0.0")
+    'w[3] - lr * g'
+    """
+    given = {"w_ij": w_ij, "grad": grad, "lr": lr, "decay": decay}
+
+    class Substitute(ast.NodeTransformer):
+        def visit_Name(self, node):
+            return ast.parse(given[node.id], mode="eval").body
+
+        def visit_BinOp(self, node):  # a − 0.0 · b → a
+            self.generic_visit(node)
+            right = node.right
+            if isinstance(node.op, ast.Sub) and isinstance(right, ast.BinOp) \
+                    and isinstance(right.op, ast.Mult) and isinstance(right.left, ast.Constant) \
+                    and right.left.value == 0.0:
+                return node.left
+            return node
+
+    return ast.unparse(Substitute().visit(copy.deepcopy(_descend_expression())))
+
+
+@functools.cache
+def _descend_expression():
+    """The expression :func:`descend` returns, as a syntax tree (read from its source)."""
+    tree = ast.parse(textwrap.dedent(inspect.getsource(descend)))
+    return tree.body[0].body[-1].value
 
 
 def gradient_step(plan, lr, weight_decay=0.0, decay_bias=True):
@@ -469,12 +519,8 @@ def gradient_step(plan, lr, weight_decay=0.0, decay_bias=True):
     within, low, high = True, -WEIGHT_LIMIT, WEIGHT_LIMIT
     for edges, decay_ij in ((plan.weights, decay), (plan.biases, decay if decay_bias else 0.0)):
         for neuron_i, ij, neuron_j in edges:
-            w_ij = w[ij]
-            # w_ij ← w_ij − α ∂J/∂w_ij − 2αλ w_ij, ∂J/∂w_ij = Δ_j a_i: descend(), inlined
-            if decay_ij:
-                w[ij] = w_ij = w_ij - lr * (neuron_j.delta * neuron_i.a) - decay_ij * w_ij
-            else:
-                w[ij] = w_ij = w_ij - lr * (neuron_j.delta * neuron_i.a)
+            # w_ij ← w_ij − α ∂J/∂w_ij − 2αλ w_ij, with ∂J/∂w_ij = Δ_j a_i
+            w[ij] = w_ij = descend(w[ij], neuron_j.delta * neuron_i.a, lr, decay_ij)
             if not low <= w_ij <= high:  # NaN fails both comparisons
                 within = False
     for edge, uses, is_bias in plan.shared:  # tied groups, edges into max/product neurons
@@ -484,7 +530,7 @@ def gradient_step(plan, lr, weight_decay=0.0, decay_bias=True):
             grad += neuron_j.delta * neuron_i.a * term_slope(plan, neuron_j, place)
         decay_w = 0.0 if is_bias and not decay_bias else decay
         ij = edge.slot
-        w[ij] = w_ij = w[ij] - lr * grad - decay_w * w[ij]
+        w[ij] = w_ij = descend(w[ij], grad, lr, decay_w)
         if not low <= w_ij <= high:
             within = False
     if not within:

@@ -20,7 +20,20 @@ compute the weighted sums (:meth:`weighted_sum`) and push Σ_k w_jk Δ_k back
 
 import numpy as np
 
-__all__ = ["Bias", "CsrRows", "Dense", "EdgeList", "Gated", "PublicCsr"]
+from .reference import descend
+
+__all__ = ["Bias", "CsrRows", "Dense", "EdgeList", "Gated", "PublicCsr", "descend_in_place"]
+
+
+def descend_in_place(w, grad, rate, decay, trained=None):
+    """w ← :func:`~neurograph.engines.reference.descend` (w, grad, rate, decay), the one update
+    rule, on an array of weights in place (other arrays may be views of it), for the entries
+    where the boolean array `trained` is True (every entry when it is None)."""
+    new = descend(w, grad, rate, decay)
+    if trained is None:
+        w[...] = new
+    else:
+        np.copyto(w, new, where=trained)
 
 
 class Edges:
@@ -97,11 +110,8 @@ class Dense(Edges):
 
     def step(self, source, delta, rate, decay):
         """w_ij ← w_ij − rate Σ_e Δ_j a_i − decay w_ij, for the trainable edges."""
-        change = source.T @ delta
-        change *= rate
-        if decay:
-            change += decay * self.W
-        self.W -= change if self.full else change * self.mask
+        descend_in_place(self.W, source.T @ delta, rate, decay,
+                         None if self.full else self.mask > 0.0)
 
 
 class EdgeList(Edges):
@@ -138,8 +148,7 @@ class EdgeList(Edges):
 
     def step(self, source, delta, rate, decay):
         if self.edges:
-            grad = self.gradients(source, delta)
-            self.w -= (grad * rate + decay * self.w) * self.trainable
+            descend_in_place(self.w, self.gradients(source, delta), rate, decay, self.trainable)
 
 
 class PublicCsr:
@@ -218,11 +227,8 @@ class Bias:
         return delta.sum(axis=0)[self.cols]
 
     def step(self, delta, rate, decay):
-        change = delta.sum(axis=0)
-        change *= rate
-        if decay:
-            change += decay * self.b
-        self.b -= change if self.full else change * self.mask
+        descend_in_place(self.b, delta.sum(axis=0), rate, decay,
+                         None if self.full else self.mask > 0.0)
 
 
 class Gated:

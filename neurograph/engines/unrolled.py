@@ -29,7 +29,7 @@ as much per edge.
 
 import struct
 
-from .reference import WEIGHT_LIMIT, decay_rate, refuse_step
+from .reference import WEIGHT_LIMIT, decay_rate, descent_source, refuse_step
 
 __all__ = ["unrolled_step", "MOST_EDGES"]
 
@@ -133,20 +133,18 @@ def _make(plan):
     for edges, rate in ((plan.weights, "decay"), (plan.biases, "bias_decay")):
         if not edges:
             continue
-        src.add(f"if {rate}:")
-        for neuron_i, ij, neuron_j in edges:
-            src.add(f"n{ij} = w[{ij}] - lr * ({var('delta', neuron_j)} * {var('a', neuron_i)})"
-                    f" - {rate} * w[{ij}]", 2)
-        src.add("else:")
-        for neuron_i, ij, neuron_j in edges:
-            src.add(f"n{ij} = w[{ij}] - lr * ({var('delta', neuron_j)} * {var('a', neuron_i)})",
-                    2)
-            new[ij] = f"n{ij}"
+        for branch, decay in ((f"if {rate}:", rate), ("else:", "0.0")):
+            src.add(branch)  # (without weight decay, its term is left out)
+            for neuron_i, ij, neuron_j in edges:
+                grad = f"{var('delta', neuron_j)} * {var('a', neuron_i)}"
+                src.add(f"n{ij} = {descent_source(f'w[{ij}]', grad, 'lr', decay)}", 2)
+                new[ij] = f"n{ij}"
     for edge, uses, is_bias in plan.shared:  # tied groups: Σ over the edges that use w
         ij = edge.slot
-        grad = "".join(f" + {var('delta', n_j)} * {var('a', n_i)} * 1.0" for n_i, n_j, _ in uses)
+        grad = "0.0" + "".join(f" + {var('delta', n_j)} * {var('a', n_i)} * 1.0"
+                               for n_i, n_j, _ in uses)
         rate = "bias_decay" if is_bias else "decay"
-        src.add(f"n{ij} = w[{ij}] - lr * (0.0{grad}) - {rate} * w[{ij}]")
+        src.add(f"n{ij} = {descent_source(f'w[{ij}]', grad, 'lr', rate)}")
         new[ij] = f"n{ij}"
     # the neurons hold this example's pass, as the reference engine leaves them
     for neuron in plan.inputs:

@@ -176,7 +176,8 @@ class Working:
             if self.made("missing_successor", j):  # the fan-out mistake: a successor left out
                 outgoing = [(e, n) for e, n in outgoing if n.id != self.mistake[2]]
             if self.made("updated_weights", j) and self.lr is not None:  # w_jk already updated
-                outgoing = [(Updated(e.weight - self.lr * self.delta[n.id] * self.a[j]), n)
+                outgoing = [(Updated(reference.descend(e.weight, self.delta[n.id] * self.a[j],
+                                                       self.lr, 0.0)), n)
                             for e, n in outgoing]
             if outgoing or gated or j in self.sparse:  # hidden: g′(in_j) Σ_k w_jk Δ_k
                 total = 0.0

@@ -27,6 +27,7 @@ from contextlib import contextmanager
 import numpy as np
 
 from .. import checks
+from ..engines.reference import descend
 from ..errors import NetworkError, describe
 
 __all__ = ["OPTIMIZERS", "SCIPY_METHODS", "FULL_BATCH", "make_optimizer", "check_optimizer",
@@ -62,7 +63,7 @@ class SGD:
     OPTIONS = {}
 
     def step(self, theta, grad, lr):
-        return theta - lr * grad
+        return descend(theta, grad, lr, 0.0)
 
 
 class Momentum:
@@ -76,7 +77,7 @@ class Momentum:
 
     def step(self, theta, grad, lr):
         self.v = grad.copy() if self.v is None else self.mu * self.v + grad
-        return theta - lr * self.v
+        return descend(theta, self.v, lr, 0.0)
 
 
 class Adam:
@@ -98,7 +99,7 @@ class Adam:
         self.v = self.beta2 * self.v + (1.0 - self.beta2) * grad * grad
         m_hat = self.m / (1.0 - self.beta1 ** self.t)
         v_hat = self.v / (1.0 - self.beta2 ** self.t)
-        return theta - lr * m_hat / (np.sqrt(v_hat) + self.eps)
+        return descend(theta, m_hat / (np.sqrt(v_hat) + self.eps), lr, 0.0)
 
 
 class Rprop:
@@ -137,7 +138,7 @@ class Rprop:
         self.delta[flipped] = np.maximum(self.delta[flipped] * self.eta_minus, self.delta_min)
         grad = np.where(flipped, 0.0, grad)  # iRprop−: no step where the sign flipped
         self.last = grad
-        return theta - np.sign(grad) * self.delta
+        return descend(theta, np.sign(grad) * self.delta, 1.0, 0.0)
 
 
 STEPPERS = {"sgd": SGD, "momentum": Momentum, "adam": Adam, "rprop": Rprop}
