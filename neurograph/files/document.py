@@ -71,7 +71,7 @@ def to_document(net):
     return doc
 
 
-def contents(doc, source="the network"):
+def contents(doc, source="the network", consume=False):
     """Check a document's fields; return its parts, as the model's Blueprint takes them.
 
     Returns a dict: ``edges`` ({(i, j): w_ij}), ``kinds``, ``inputs``, ``outputs``,
@@ -84,6 +84,10 @@ def contents(doc, source="the network"):
         As :func:`to_document` makes it.
     source : str
         How errors name where the document came from (a file's name).
+    consume : bool, default False
+        Let go of each edge's entry once it is read (``doc["edges"][k]`` becomes None): for
+        a document read from a file and used once, so that the entries' memory serves the
+        network as it is built.
 
     Raises
     ------
@@ -139,8 +143,10 @@ def contents(doc, source="the network"):
     inputs = [_id(v, f"inputs[{k}]", fail) for k, v in enumerate(doc["inputs"])]
     outputs = [_id(v, f"outputs[{k}]", fail) for k, v in enumerate(doc["outputs"])]
 
-    edges, frozen = {}, set()
-    for k, entry in enumerate(doc["edges"]):
+    edges, frozen, entries = {}, set(), doc["edges"]
+    for k, entry in enumerate(entries):
+        if consume:
+            entries[k] = None
         if type(entry) is dict and len(entry) == 3:  # the common case, checked cheaply
             i, j, w_ij = entry.get("from"), entry.get("to"), entry.get("weight")
             if type(i) is int and type(j) is int and type(w_ij) is float \
@@ -296,7 +302,7 @@ def read(path):
     doc = read_json(path, "a JSON network")
     if isinstance(doc, dict) and doc.get("kind") == "rbm":  # the model builds it: RBM
         return {"rbm": doc, "source": source}
-    return contents(doc, source)
+    return contents(doc, source, consume=True)
 
 
 def _short(value):
