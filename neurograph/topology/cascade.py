@@ -3,19 +3,22 @@
 1. Start with every input (and the bias) connected to every output; train the
    output weights.
 2. Train a pool of candidate neurons, each fed by the bias, the inputs and every
-   hidden neuron so far, to maximise the covariance of its output with the
-   outputs' residual errors (:func:`covariance`).
+   hidden neuron so far, to follow the outputs' residual errors: as Prechelt's
+   Cascade 2 and FANN's Cascade2, a pool mixing activations and steepnesses, each
+   scored by how far it would lower the residuals' sum of squares (:func:`explained`;
+   Fahlman's :func:`covariance` is kept in the history).
 3. Install the best candidate: its incoming weights are frozen from then on (the
    frozen-edge mechanism of :meth:`Network.freeze`), and it feeds every output.
 4. Retrain the output weights, and repeat until the training error reaches
    `target_error` or `max_hidden` neurons are installed.
 
 Each new neuron sees every earlier one, so the result is a tall non-layered DAG
-— a neurograph network like any other: it saves, draws and explains. Both
-trainings are quasi-Newton (scipy's L-BFGS, where Fahlman used Quickprop): the
-output weights minimise the loss plus a small weight decay (a convex problem for
-logistic outputs under the log loss), the candidates maximise the covariance.
-"""
+— a neurograph network like any other: it saves, draws and explains. The output
+weights minimise the loss plus a small weight decay by scipy's L-BFGS (a convex
+problem for logistic outputs under the log loss); the candidates train together by
+iRprop− (FANN's choice; Fahlman used Quickprop), as the columns of one matrix."""
+
+import itertools
 
 import numpy as np
 
@@ -123,39 +126,40 @@ def candidate_pool(activation, steepnesses, candidates):
     return [(g, s) for g in pool_g for s in pool_s for _ in range(candidates)]
 
 
-def train_candidates(F, E, pool, U, epochs):
-    r"""Train every candidate of `pool` at once by iRprop− to maximise its :func:`explained`
-    score; returns (R, V): each candidate's score and incoming weights (sources × candidates).
+def candidate_scores(F, E, pool, U):
+    r"""Each candidate's :func:`explained` score R and its gradient ∂R/∂U.
 
-    Candidate c computes :math:`g_c(s_c \sum_i u_{ic} F_{pi})`: its steepness s_c scales its
-    incoming weights, so it is installed as :math:`w_{ic} = s_c u_{ic}` with the table's g.
-    U holds the starting u; the candidates are the columns of one matrix product, and each
-    weight takes iRprop's steps of its own, so they train independently.
+    Candidate c of `pool` (a (g, s) pair) computes :math:`g(s \sum_i u_{ic} F_{pi})` on
+    example p from the sources' outputs F (examples × sources; a column of ones first): its
+    steepness s scales its incoming weights. E holds the centred residuals (examples ×
+    outputs), U the weights u (sources × candidates).
     """
     s = np.array([s_c for _, s_c in pool])
-    blocks = []  # (g, its columns): the pool lists each g's candidates together
-    for c, (g, _) in enumerate(pool):
-        if blocks and blocks[-1][0] is g:
-            blocks[-1] = (g, slice(blocks[-1][1].start, c + 1))
-        else:
-            blocks.append((g, slice(c, c + 1)))
+    Z = F @ (U * s)
+    A, dA_dZ = np.empty_like(Z), np.empty_like(Z)
+    first = 0
+    for g, run in itertools.groupby(g for g, _ in pool):  # each g's candidates, side by side
+        cols = slice(first, first + len(list(run)))
+        first = cols.stop
+        A[:, cols] = (g.fast or g.g)(Z[:, cols])
+        dA_dZ[:, cols] = g.dg(Z[:, cols]) if g.dg_from_a is None else g.dg_from_a(A[:, cols])
+    R, dR = explained_columns(A, E)
+    return R, (F.T @ (dR * dA_dZ)) * s
 
-    def scores(U):
-        Z = F @ (U * s)
-        A, dA_dZ = np.empty_like(Z), np.empty_like(Z)
-        for g, cols in blocks:
-            A[:, cols] = (g.fast or g.g)(Z[:, cols])
-            dA_dZ[:, cols] = g.dg(Z[:, cols]) if g.dg_from_a is None else g.dg_from_a(A[:, cols])
-        R, dR = explained_columns(A, E)
-        return R, (F.T @ (dR * dA_dZ)) * s
 
+def train_candidates(F, E, pool, U, epochs):
+    """Train every candidate of `pool` at once by iRprop− to maximise its :func:`explained`
+    score from the weights U (see :func:`candidate_scores`); returns (R, V): each
+    candidate's score and the weights it is installed with, w_ic = s_c u_ic, with the
+    table's g. The candidates are the columns of one matrix product, and each weight takes
+    iRprop's steps of its own, so they train independently of one another."""
     rprop = Rprop()
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for _ in range(epochs):
-            _, grad = scores(U)
+            _, grad = candidate_scores(F, E, pool, U)
             U = rprop.step(U, -np.where(np.isfinite(grad), grad, 0.0), lr=None)
-        R, _ = scores(U)
-    return np.where(np.isfinite(R), R, -np.inf), U * s
+        R, _ = candidate_scores(F, E, pool, U)
+    return np.where(np.isfinite(R), R, -np.inf), U * np.array([s_c for _, s_c in pool])
 
 
 def finite(cost_and_grad):
