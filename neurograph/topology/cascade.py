@@ -35,6 +35,11 @@ __all__ = ["cascade_correlation", "covariance", "explained", "output_activations
 CANDIDATE_ACTIVATIONS = ("tanh", "logistic", "sin")
 """The g of the default candidate pool (chosen by measurement on the two spirals)."""
 
+OUTPUT_TOLERANCES = {"gtol": 1e-10, "ftol": 1e-14}
+"""L-BFGS's tolerances for the output training. scipy's defaults (gtol 1e-5) stop it at its
+start when the new neuron's column varies little: ∂J/∂w is then small though J can still
+fall far (the score is blind to the scale of a candidate's output)."""
+
 STEEPNESSES = (0.25, 0.5, 0.75, 1.0)
 """The default steepnesses: each scales a candidate's incoming weights (FANN's Cascade2's)."""
 
@@ -70,33 +75,39 @@ def covariance(V, E):
     return float(np.abs((V - V.mean()) @ (E - E.mean(axis=0))).sum())
 
 
-def explained(V, E):
-    r"""Cascade 2's score of a candidate: how far the residuals' sum of squares would fall if
-    the candidate joined the outputs with its best weights (and the outputs' biases moved).
+def explained(V, E, mu=0.0):
+    r"""Cascade 2's score of a candidate: how far the residuals' sum of squares (plus
+    :math:`\mu w^2`) would fall if the candidate joined the outputs with its best weights w
+    (and the outputs' biases moved) — ridge regression's gain.
 
     .. math:: R = \sum_o \frac{\big(\sum_p (V_p - \bar V)(E_{p,o} - \bar E_o)\big)^2}
-                               {\sum_p (V_p - \bar V)^2}
+                               {\sum_p (V_p - \bar V)^2 + \mu}
 
-    Unlike Fahlman's :func:`covariance` it does not grow with the scale of V, so candidates
-    of any g (bounded or not) compete on equal terms; a constant V scores 0.
+    With μ = 0 it does not grow with the scale of V (Fahlman's :func:`covariance` does), so
+    candidates of any g compete on equal terms; a constant V scores 0. μ > 0 prices the
+    output weight a V of little spread would need (:func:`cascade_correlation` passes n λ,
+    its outputs' weight decay): a logistic deep in its tail, a ≈ 1e-15, scores ≈ 0.
 
     Examples
     --------
     >>> explained([1.0, 2.0, 3.0], [[1.0], [0.0], [2.0]])
     0.5
+    >>> explained([1.0, 2.0, 3.0], [[1.0], [0.0], [2.0]], mu=2.0)
+    0.25
     """
     V = np.asarray(V, dtype=float)
     E = np.asarray(E, dtype=float).reshape(len(V), -1)
-    R, _ = explained_columns(V.reshape(-1, 1), E - E.mean(axis=0))
+    R, _ = explained_columns(V.reshape(-1, 1), E - E.mean(axis=0), mu)
     return float(R[0])
 
 
-def explained_columns(A, E):
+def explained_columns(A, E, mu=0.0):
     """:func:`explained` for each column of A (examples × candidates) against the centred
-    residuals E (examples × outputs), and its gradient ∂R/∂A."""
+    residuals E (examples × outputs), and its gradient ∂R/∂A =
+    2 (E U − (A − Ā) R) / (Σ (A − Ā)² + μ)."""
     A = A - A.mean(axis=0)
     U = E.T @ A  # U[o, c] = Σ_p (A_pc − Ā_c) E_po
-    q = np.einsum("pc,pc->c", A, A)
+    q = np.einsum("pc,pc->c", A, A) + mu
     spread = q > 1e-300
     R = np.divide(np.einsum("oc,oc->c", U, U), q, out=np.zeros_like(q), where=spread)
     dR = 2.0 * np.divide(E @ U - A * R, q, out=np.zeros_like(A), where=spread)
@@ -126,13 +137,13 @@ def candidate_pool(activation, steepnesses, candidates):
     return [(g, s) for g in pool_g for s in pool_s for _ in range(candidates)]
 
 
-def candidate_scores(F, E, pool, U):
+def candidate_scores(F, E, pool, U, mu=0.0):
     r"""Each candidate's :func:`explained` score R and its gradient ∂R/∂U.
 
     Candidate c of `pool` (a (g, s) pair) computes :math:`g(s \sum_i u_{ic} F_{pi})` on
     example p from the sources' outputs F (examples × sources; a column of ones first): its
     steepness s scales its incoming weights. E holds the centred residuals (examples ×
-    outputs), U the weights u (sources × candidates).
+    outputs), U the weights u (sources × candidates), μ the price of an output weight.
     """
     s = np.array([s_c for _, s_c in pool])
     Z = F @ (U * s)
@@ -143,11 +154,11 @@ def candidate_scores(F, E, pool, U):
         first = cols.stop
         A[:, cols] = (g.fast or g.g)(Z[:, cols])
         dA_dZ[:, cols] = g.dg(Z[:, cols]) if g.dg_from_a is None else g.dg_from_a(A[:, cols])
-    R, dR = explained_columns(A, E)
+    R, dR = explained_columns(A, E, mu)
     return R, (F.T @ (dR * dA_dZ)) * s
 
 
-def train_candidates(F, E, pool, U, epochs):
+def train_candidates(F, E, pool, U, epochs, mu=0.0):
     """Train every candidate of `pool` at once by iRprop− to maximise its :func:`explained`
     score from the weights U (see :func:`candidate_scores`); returns (R, V): each
     candidate's score and the weights it is installed with, w_ic = s_c u_ic, with the
@@ -156,9 +167,9 @@ def train_candidates(F, E, pool, U, epochs):
     rprop = Rprop()
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for _ in range(epochs):
-            _, grad = candidate_scores(F, E, pool, U)
+            _, grad = candidate_scores(F, E, pool, U, mu)
             U = rprop.step(U, -np.where(np.isfinite(grad), grad, 0.0), lr=None)
-        R, _ = candidate_scores(F, E, pool, U)
+        R, _ = candidate_scores(F, E, pool, U, mu)
     return np.where(np.isfinite(R), R, -np.inf), U * np.array([s_c for _, s_c in pool])
 
 
@@ -313,7 +324,7 @@ def cascade_correlation(X, Y, max_hidden=25, candidates=2, activation=CANDIDATE_
     def train_outputs(W):
         with one_scipy_blas_thread():  # its idle threads would take numpy's cores
             result = minimize(finite(output_cost), W.ravel(), jac=True, method="L-BFGS-B",
-                              options={"maxiter": output_iterations})
+                              options={"maxiter": output_iterations, **OUTPUT_TOLERANCES})
         if not np.all(np.isfinite(result.x)):  # no finite J anywhere scipy looked
             refuse(W)
         W = result.x.reshape(F.shape[1], K)
@@ -345,7 +356,7 @@ def cascade_correlation(X, Y, max_hidden=25, candidates=2, activation=CANDIDATE_
         E = a - Y
         E = E - E.mean(axis=0)
         R, V = train_candidates(F, E, pool, rng.uniform(-1.0, 1.0, (F.shape[1], len(pool))),
-                                candidate_iterations)
+                                candidate_iterations, n * weight_decay)
         best = int(np.argmax(R))
         if not np.isfinite(R[best]):
             refuse(W)

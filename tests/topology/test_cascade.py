@@ -17,15 +17,18 @@ from support import SMOOTH, dags
 slow = settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
 
 
-def test_explained_is_the_fall_in_the_residuals_sum_of_squares():
-    # R is what least squares gains when V joins the outputs (each with a bias of its own)
+@pytest.mark.parametrize("mu", [0.0, 0.7])
+def test_explained_is_the_fall_in_the_residuals_sum_of_squares(mu):
+    # R is what (ridge) least squares gains when V joins the outputs, each with a bias of its
+    # own: min over b, w of Σ (E − b − w V)² + μ w², the row (0, √μ) → 0 pricing w
     rng = np.random.default_rng(0)
     V, E = rng.normal(size=9), rng.normal(size=(9, 3))
     ones = np.ones((9, 1))
     before = np.sum((E - ones @ np.linalg.lstsq(ones, E, rcond=None)[0]) ** 2)
-    both = np.column_stack([ones, V])
-    after = np.sum((E - both @ np.linalg.lstsq(both, E, rcond=None)[0]) ** 2)
-    assert explained(V, E) == pytest.approx(before - after, rel=1e-12)
+    both = np.vstack([np.column_stack([ones, V]), [0.0, np.sqrt(mu)]])
+    targets = np.vstack([E, np.zeros((1, 3))])
+    after = np.sum((targets - both @ np.linalg.lstsq(both, targets, rcond=None)[0]) ** 2)
+    assert explained(V, E, mu) == pytest.approx(before - after, rel=1e-12)
 
 
 def test_explained_worked_by_hand():
@@ -34,6 +37,10 @@ def test_explained_worked_by_hand():
     # the scale of V does not matter (Fahlman's covariance grows with it); a constant V scores 0
     assert explained([100.0, 200.0, 300.0], [[1.0], [0.0], [2.0]]) == pytest.approx(0.5)
     assert explained([3.0, 3.0, 3.0], [[1.0], [0.0], [2.0]]) == 0.0
+    # with a price on the output weight, a V that barely varies is worth nothing
+    tail = [1e-15, 2e-15, 3e-15]  # a logistic deep in its tail
+    assert explained(tail, [[1.0], [0.0], [2.0]]) == pytest.approx(0.5)
+    assert explained(tail, [[1.0], [0.0], [2.0]], mu=0.01) < 1e-25
 
 
 ELIGIBLE = [name for name in SMOOTH]  # the pool's g: any with a gradient, one per neuron
@@ -61,19 +68,21 @@ def test_candidate_gradient_matches_finite_differences(net, data):
                               data.draw(st.lists(st.floats(0.25, 2.0), min_size=1, max_size=2)),
                               1)
     U = rng.uniform(-1.0, 1.0, (F.shape[1], len(pool)))
-    R, grad = candidate_scores(F, E, pool, U)
+    mu = 0.0 if data is None else data.draw(st.sampled_from([0.0, 0.05]))
+    R, grad = candidate_scores(F, E, pool, U, mu)
     h = 1e-6
     for i in range(U.shape[0]):
         for c in range(U.shape[1]):
             up, down = U.copy(), U.copy()
             up[i, c] += h
             down[i, c] -= h
-            numeric = (candidate_scores(F, E, pool, up)[0][c]
-                       - candidate_scores(F, E, pool, down)[0][c]) / (2 * h)
+            numeric = (candidate_scores(F, E, pool, up, mu)[0][c]
+                       - candidate_scores(F, E, pool, down, mu)[0][c]) / (2 * h)
             assert grad[i, c] == pytest.approx(numeric, rel=1e-5, abs=1e-6)
     # each candidate's score is explained() of its own output
     for c, (g, s) in enumerate(pool):
-        assert R[c] == pytest.approx(explained(g.g(F @ (s * U[:, c])), E), rel=1e-9, abs=1e-12)
+        assert R[c] == pytest.approx(explained(g.g(F @ (s * U[:, c])), E, mu), rel=1e-9,
+                                     abs=1e-12)
 
 
 def test_the_pool_is_each_activation_times_each_steepness_times_candidates():
