@@ -34,9 +34,10 @@ installed has its rows left out, and the script says so):
    (func2, what its trainers call) and its public ``sqgrad``.
 4. ``fit(engine="torch", device="cpu")`` (one thread) against ``fit(engine="vectorized")``:
    6 inputs, 20 hidden layers of 6, one output; 512 examples in batches of 32, one epoch.
-5. Cascade-correlation on the spirals: ``ng.cascade_correlation`` against FANN's
-   Cascade2 (``cascadetrain_on_data``, stopping when no output is 0.35 or more off),
-   seeds 0–4: hidden neurons installed, seconds, examples misclassified; the medians.
+5. Cascade-correlation on the spirals: ``ng.cascade_correlation`` (the default call, and a
+   pool of 8 tanh candidates) against FANN's Cascade2 (``cascadetrain_on_data``, stopping
+   when no output is 0.35 or more off), seeds 0–4 in turn: hidden neurons installed,
+   seconds, examples misclassified; the medians, and the median seconds × FANN's.
 
 Run:  python scripts/bench_peers.py [--quick]     (--quick: fewer runs, seeds and epochs)
 Each contender is timed alternately with the others, best of several runs.
@@ -411,16 +412,25 @@ def misclassified(outputs, Y):
     return int(np.sum((np.asarray(outputs).reshape(Y.shape) > 0.5) != (Y > 0.5)))
 
 
+CASCADE_POOLS = {
+    "neurograph cascade_correlation": {},
+    "neurograph, 8 tanh candidates": {"activation": "tanh", "steepnesses": (1.0,),
+                                      "candidates": 8},
+}
+"""neurograph's contenders: the default call (tanh, logistic and sin × 4 steepnesses × 2),
+and a pool of 8 tanh candidates of one steepness, as the call was before the mixed pool."""
+
+
 def cascade_rows(seeds, max_hidden):
     X, Y = ng.datasets.spirals()
-    rows = {"neurograph cascade_correlation": [], "FANN cascadetrain_on_data": []}
+    rows = {label: [] for label in [*CASCADE_POOLS, "FANN cascadetrain_on_data"]}
     libc = ctypes.CDLL(None)
     for seed in seeds:
-        start = time.perf_counter()
-        net, _ = ng.cascade_correlation(X, Y, max_hidden=max_hidden, seed=seed)
-        seconds = time.perf_counter() - start
-        rows["neurograph cascade_correlation"].append(
-            (len(net.hidden), seconds, misclassified(net.predict(X), Y)))
+        for label, options in CASCADE_POOLS.items():
+            start = time.perf_counter()
+            net, _ = ng.cascade_correlation(X, Y, max_hidden=max_hidden, seed=seed, **options)
+            seconds = time.perf_counter() - start
+            rows[label].append((len(net.hidden), seconds, misclassified(net.predict(X), Y)))
         if libfann is None:
             continue
         ann = libfann.neural_net()
@@ -530,6 +540,12 @@ def main():
             print(f"   {label:28} {seconds * 1e3:9.2f} ms {ratio(seconds, floor)} × the batch "
                   f"engine")
 
+    cascade_report(quick)
+
+
+def cascade_report(quick):
+    """Section 5, printed (``python -c "import bench_peers; bench_peers.cascade_report(False)"``
+    from scripts/ runs it alone)."""
     seeds = [0] if quick else [0, 1, 2, 3, 4]
     max_hidden = 3 if quick else 40
     rows, examples = cascade_rows(seeds, max_hidden)
@@ -538,11 +554,13 @@ def main():
           f"(hidden, seconds, misclassified), then the medians")
     if libfann is None:
         missing("FANN (fann2)")
+    fann = rows.get("FANN cascadetrain_on_data")
+    floor = statistics.median(s for _, s, _ in fann) if fann else None
     for label, runs in rows.items():
         each = "  ".join(f"({h}, {s:.2f}, {m})" for h, s, m in runs)
         medians = [statistics.median(column) for column in zip(*runs)]
         print(f"   {label:31} median {medians[0]:4.0f} hidden {medians[1]:7.2f} s "
-              f"{medians[2]:4.0f} wrong   {each}")
+              f"{ratio(medians[1], floor, ' × FANN')} {medians[2]:4.0f} wrong   {each}")
 
 
 if __name__ == "__main__":
