@@ -46,7 +46,8 @@ Y_between = np.repeat([[0.0], [1.0]], len(i), axis=0)
 tanh_net, _ = ng.cascade_correlation(X, Y, max_hidden=25, seed=0, activation="tanh",
                                      steepnesses=(1.0,), candidates=8, candidate_decay=0.0)
 rows = []
-for name, grown in [("the default pool (tanh, logistic, sin)", net), ("8 tanh candidates", tanh_net)]:
+for name, grown in [("the default pool (tanh, logistic, sin)", net),
+                    ("8 tanh candidates", tanh_net)]:
     between_right = float(((grown.predict(X_between) >= 0.5) == (Y_between >= 0.5)).mean())
     rows.append((grown, f"{name}: {len(grown.hidden)} hidden, "
                         f"{between_right:.0%} right between the points"))

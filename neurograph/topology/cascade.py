@@ -160,10 +160,11 @@ def candidate_scores(F, E, pool, U, mu=0.0):
 
 def train_candidates(F, E, pool, U, epochs, mu=0.0, decay=0.0):
     """Train every candidate of `pool` at once by iRprop− to maximise its :func:`explained`
-    score less κ Σ_i u_ic² (κ = `decay`) from the weights U (see
-    :func:`candidate_scores`); returns (R, V): each candidate's score R itself and the weights
-    it is installed with, w_ic = s_c u_ic, with the table's g. The candidates are the columns of one matrix product, and each weight takes
-    iRprop's steps of its own, so they train independently of one another."""
+    score less κ Σ_i u_ic² (κ = `decay`) from the weights U (see :func:`candidate_scores`);
+    returns (R, V): each candidate's score R itself and the weights it is installed with,
+    w_ic = s_c u_ic, with the table's g. The candidates are the columns of one matrix
+    product, and each weight takes iRprop's steps of its own, so they train independently
+    of one another."""
     rprop = Rprop()
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for _ in range(epochs):
