@@ -34,9 +34,11 @@ installed has its rows left out, and the script says so):
    (func2, what its trainers call) and its public ``sqgrad``.
 4. ``fit(engine="torch", device="cpu")`` (one thread) against ``fit(engine="vectorized")``:
    6 inputs, 20 hidden layers of 6, one output; 512 examples in batches of 32, one epoch.
-5. Cascade-correlation on the spirals: ``ng.cascade_correlation`` against FANN's
-   Cascade2 (``cascadetrain_on_data``, stopping when no output is 0.35 or more off),
-   seeds 0–4: hidden neurons installed, seconds, examples misclassified; the medians.
+5. Cascade-correlation on the spirals: ``ng.cascade_correlation`` (the default call, and a
+   pool of 8 tanh candidates) against FANN's Cascade2 (``cascadetrain_on_data``, stopping
+   when no output is 0.35 or more off), seeds 0–4 in turn: hidden neurons installed,
+   seconds, examples misclassified, and the fraction right of the 192 points halfway between
+   the training points on the same curves; the medians, and the median seconds × FANN's.
 
 Run:  python scripts/bench_peers.py [--quick]     (--quick: fewer runs, seeds and epochs)
 Each contender is timed alternately with the others, best of several runs.
@@ -411,16 +413,39 @@ def misclassified(outputs, Y):
     return int(np.sum((np.asarray(outputs).reshape(Y.shape) > 0.5) != (Y > 0.5)))
 
 
+CASCADE_POOLS = {
+    "neurograph cascade_correlation": {},
+    "neurograph, 8 tanh candidates": {"activation": "tanh", "steepnesses": (1.0,),
+                                      "candidates": 8, "candidate_decay": 0.0},
+}
+"""neurograph's contenders: the default call (tanh, logistic and sin × 4 steepnesses × 2),
+and a pool of 8 tanh candidates of one steepness with no decay on their weights (the
+default's κ = 1e-3 holds back the large weights tanh's sharp steps need), the pool the
+call had before the mixed one."""
+
+
+def spirals_between():
+    """The 192 points halfway between the spirals' training points, on the same two curves:
+    how well a grown network generalizes."""
+    i = np.arange(96) + 0.5
+    angle, radius = i * np.pi / 16, 6.5 * (104 - i) / 104
+    first = np.column_stack([radius * np.sin(angle), radius * np.cos(angle)])
+    return np.vstack([first, -first]), np.repeat([[0.0], [1.0]], len(i), axis=0)
+
+
 def cascade_rows(seeds, max_hidden):
+    """{contender: [(hidden, seconds, misclassified, fraction right between the points)]}."""
     X, Y = ng.datasets.spirals()
-    rows = {"neurograph cascade_correlation": [], "FANN cascadetrain_on_data": []}
+    X_between, Y_between = spirals_between()
+    rows = {label: [] for label in [*CASCADE_POOLS, "FANN cascadetrain_on_data"]}
     libc = ctypes.CDLL(None)
     for seed in seeds:
-        start = time.perf_counter()
-        net, _ = ng.cascade_correlation(X, Y, max_hidden=max_hidden, seed=seed)
-        seconds = time.perf_counter() - start
-        rows["neurograph cascade_correlation"].append(
-            (len(net.hidden), seconds, misclassified(net.predict(X), Y)))
+        for label, options in CASCADE_POOLS.items():
+            start = time.perf_counter()
+            net, _ = ng.cascade_correlation(X, Y, max_hidden=max_hidden, seed=seed, **options)
+            seconds = time.perf_counter() - start
+            rows[label].append((len(net.hidden), seconds, misclassified(net.predict(X), Y),
+                                1 - misclassified(net.predict(X_between), Y_between) / 192))
         if libfann is None:
             continue
         ann = libfann.neural_net()
@@ -436,7 +461,9 @@ def cascade_rows(seeds, max_hidden):
         seconds = time.perf_counter() - start
         outputs = [ann.run(x)[0] for x in X.tolist()]
         hidden = ann.get_total_neurons() - 4  # 2 inputs, the bias, the output
-        rows["FANN cascadetrain_on_data"].append((hidden, seconds, misclassified(outputs, Y)))
+        between = [ann.run(x)[0] for x in X_between.tolist()]
+        rows["FANN cascadetrain_on_data"].append((hidden, seconds, misclassified(outputs, Y),
+                                                  1 - misclassified(between, Y_between) / 192))
     return {k: v for k, v in rows.items() if v}, len(X)
 
 
@@ -530,19 +557,28 @@ def main():
             print(f"   {label:28} {seconds * 1e3:9.2f} ms {ratio(seconds, floor)} × the batch "
                   f"engine")
 
+    cascade_report(quick)
+
+
+def cascade_report(quick):
+    """Section 5, printed (``python -c "import bench_peers; bench_peers.cascade_report(False)"``
+    from scripts/ runs it alone)."""
     seeds = [0] if quick else [0, 1, 2, 3, 4]
     max_hidden = 3 if quick else 40
     rows, examples = cascade_rows(seeds, max_hidden)
     print(f"\n5. Cascade-correlation on the two spirals ({examples} points), "
           f"seed{f's {seeds[0]}–{seeds[-1]}' if len(seeds) > 1 else f' {seeds[0]}'}, at most {max_hidden} hidden neurons: each seed's "
-          f"(hidden, seconds, misclassified), then the medians")
+          f"(hidden, seconds, misclassified, right between the points), then the medians")
     if libfann is None:
         missing("FANN (fann2)")
+    fann = rows.get("FANN cascadetrain_on_data")
+    floor = statistics.median(run[1] for run in fann) if fann else None
     for label, runs in rows.items():
-        each = "  ".join(f"({h}, {s:.2f}, {m})" for h, s, m in runs)
+        each = "  ".join(f"({h}, {s:.2f}, {m}, {b:.0%})" for h, s, m, b in runs)
         medians = [statistics.median(column) for column in zip(*runs)]
         print(f"   {label:31} median {medians[0]:4.0f} hidden {medians[1]:7.2f} s "
-              f"{medians[2]:4.0f} wrong   {each}")
+              f"{ratio(medians[1], floor, ' × FANN')} {medians[2]:4.0f} wrong "
+              f"{medians[3]:5.0%} between   {each}")
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from neurograph.engines import batch as vectorized
 from neurograph.engines import layout as costs
 from neurograph.engines.storage import CsrRows
 
-SMOOTH = ("logistic", "tanh", "softplus", "identity")
+SMOOTH = ("logistic", "tanh", "softplus", "identity", "sin")
 KINKED = ("relu", "leaky_relu")
 DIFFERENTIABLE = SMOOTH + KINKED
 WITH_STEPS = DIFFERENTIABLE + ("threshold",)

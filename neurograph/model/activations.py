@@ -14,6 +14,7 @@ relu           max(0, in_j)                                 1 if in_j > 0 else 0
 leaky_relu     in_j if in_j ≥ 0 else 0.01·in_j              1 if in_j > 0 else 0.01
 softplus       log(1 + e^(in_j))                            σ(in_j)
 identity       in_j                                         1
+sin            sin(in_j)                                    cos(in_j)
 =============  ===========================================  ==============================
 
 ``"sigmoid"`` is another name for ``"logistic"`` and ``"linear"`` for ``"identity"``.
@@ -275,6 +276,21 @@ def softplus(z):
     return _scalar_or_array(np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z))))
 
 
+def sin(z):
+    r"""Sine :math:`\sin(in_j)`: a periodic g, which cascade-correlation's candidates draw
+    on (FANN's Cascade2 recruits it most on the two spirals)."""
+    if isinstance(z, float):
+        return math.sin(z)
+    return _scalar_or_array(np.sin(_array(z)))
+
+
+def sin_derivative(z):
+    r""":math:`\sin'(in_j) = \cos(in_j)`."""
+    if isinstance(z, float):
+        return math.cos(z)
+    return _scalar_or_array(np.cos(_array(z)))
+
+
 def softmax(z):
     r"""Softmax over the last axis: :math:`a_k = e^{in_k} / \sum_m e^{in_m}`, computed as
     :math:`e^{in_k - M} / \sum_m e^{in_m - M}` with :math:`M = \max_m in_m`, so that no
@@ -360,6 +376,16 @@ def softplus_xp(z, xp):
     return xp.where(z > 0.0, z, xp.zeros_like(z)) + xp.log1p(xp.exp(-xp.abs(z)))
 
 
+def sin_xp(z, xp):
+    """:func:`sin` in the array namespace `xp`."""
+    return xp.sin(z)
+
+
+def sin_derivative_xp(z, xp):
+    """:func:`sin_derivative` in the array namespace `xp`."""
+    return xp.cos(z)
+
+
 def identity_xp(z, xp):
     """:func:`identity` in the array namespace `xp` (a new array, as :func:`identity` gives)."""
     return z * 1.0
@@ -397,6 +423,9 @@ ACTIVATIONS = {
         Activation("identity", identity, identity_derivative, r"in_j", symbol="identity",
                    array_g=identity_xp, array_dg=ones_xp, is_identity=True,
                    kernel=("z", "1.0")),
+        Activation("sin", sin, sin_derivative, r"\sin(in_j)", symbol="sin", bounds=(-1.0, 1.0),
+                   array_g=sin_xp, array_dg=sin_derivative_xp,
+                   kernel=("math.sin(z)", "math.cos(z)")),
         Activation("softmax", softmax, softmax_derivative,
                    r"\frac{e^{in_k}}{\sum_m e^{in_m}}", symbol="softmax", bounds=(0.0, 1.0),
                    fast=softmax_rows, group=True, strictly_inside=True),

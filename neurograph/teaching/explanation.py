@@ -17,7 +17,7 @@ SECTIONS = {"forward": "Forward propagation", "backward": "Backpropagation",
 
 LATEX_SYMBOLS = {"Δ": r"\Delta", "ℓ": r"\ell", "α": r"\alpha", "λ": r"\lambda", "σ": r"\sigma",
                  "exp": r"\exp",
-                 "g′": "g'", "tanh": r"\tanh", "ReLU": r"\mathrm{ReLU}",
+                 "g′": "g'", "tanh": r"\tanh", "sin": r"\sin", "ReLU": r"\mathrm{ReLU}",
                  "softplus": r"\mathrm{softplus}", "LeakyReLU": r"\mathrm{LeakyReLU}",
                  "log": r"\log", "max": r"\max", "γ": r"\gamma", "β": r"\beta",
                  "ε": r"\epsilon", "â": r"\hat a", "μ̂": r"\hat\mu", "σ̂²": r"\hat\sigma^2",

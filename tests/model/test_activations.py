@@ -15,7 +15,7 @@ POINTS = [-7.5, -2.0, -0.3, 0.4, 1.0, 3.2, 8.0]  # away from the kinks at 0
 
 def test_the_table_has_the_lectures_activations():
     assert set(NAMES) == {"threshold", "logistic", "tanh", "relu", "leaky_relu", "softplus",
-                          "identity", "softmax"}
+                          "identity", "sin", "softmax"}
     assert ELEMENTWISE == [name for name in NAMES if name != "softmax"]
     assert ng.get_activation("sigmoid") is ng.ACTIVATIONS["logistic"]
     assert ng.get_activation("linear") is ng.ACTIVATIONS["identity"]
@@ -72,6 +72,8 @@ def test_exact_values_from_the_lectures():
     assert g["softplus"](1000.0) == 1000.0 and dg["softplus"](0.0) == 0.5
     assert g["tanh"](0.5) == math.tanh(0.5) and dg["tanh"](0.0) == 1.0
     assert g["identity"](-3.25) == -3.25 and dg["identity"](7.0) == 1.0
+    assert g["sin"](math.pi / 6) == pytest.approx(0.5, rel=1e-15) and dg["sin"](0.0) == 1.0
+    assert g["sin"](np.array([0.0, math.pi / 2])).tolist() == [0.0, 1.0]
 
 
 def test_a_user_made_activation_works_in_a_network():

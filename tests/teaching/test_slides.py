@@ -167,6 +167,8 @@ def test_beamer_steps_through_every_kind_of_network(tmp_path, case):
 @example(example=(ng.Network.from_weights({(2, 3): 1.0}, activation="tanh", inputs=[1, 2],
                                           outputs=[3]), [0.0, 2.220446049250313e-16], [0.0]),
          loss="squared")  # g′ = 1 − (2.22×10^−16)²: LaTeX's "Double superscript" without ( )
+@example(example=(ng.Network.from_weights({(0, 2): 0.5, (1, 2): -1.0}, activation="sin"), [0.3],
+                  [0.2]), loss="squared")  # sin(0.2), written \sin
 def test_beamer_for_random_dags_compiles_one_overlay_per_step(tmp_path_factory, example, loss):
     net, x, y = example
     explanation = net.explain(x, y, lr=0.5, loss=loss)

@@ -271,7 +271,7 @@ def test_covariance_is_fahlmans_s_computed_directly():
 
 def test_cascade_correlation_solves_the_two_spirals(tmp_path):
     X, Y = ng.datasets.spirals()
-    net, history = ng.cascade_correlation(X, Y, max_hidden=25, candidates=8, seed=0)
+    net, history = ng.cascade_correlation(X, Y, max_hidden=25, seed=0)
     assert ((net.predict(X) >= 0.5) == (Y >= 0.5)).all()  # 100% of the 194 training points
     assert len(net.hidden) <= 25 and history[-1]["error"] == 0.0
     assert [h["hidden"] for h in history] == list(range(len(net.hidden) + 1))
