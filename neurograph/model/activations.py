@@ -52,6 +52,9 @@ class Activation:
         g as LaTeX, for explanations, e.g. ``r"\frac{1}{1 + e^{-in_j}}"``.
     symbol : str, optional
         How explanations write g applied to a number, e.g. "σ" (default: the name).
+    tex : str, optional
+        How LaTeX writes that symbol where it is not a Greek letter or plain word, e.g.
+        ``r"\tanh"`` (default: the symbol, upright).
     dg_from_a : callable, optional
         g′ as a function of a_j = g(in_j), where the lecture writes it so
         (logistic: a_j(1 − a_j); tanh: 1 − a_j²). The batch engine and ``explain``
@@ -108,6 +111,7 @@ class Activation:
     dg: Callable
     formula: str = ""
     symbol: str = ""
+    tex: str = ""
     dg_from_a: Optional[Callable] = None
     dg_form: str = ""
     bounds: tuple = (-math.inf, math.inf)
@@ -405,7 +409,7 @@ ACTIVATIONS = {
                    symbol="σ", dg_from_a=lambda a: a * (1.0 - a), dg_form="a(1-a)",
                    bounds=(0.0, 1.0), fast=logistic_textbook, array_g=logistic_textbook,
                    strictly_inside=True, kernel=(LOGISTIC_KERNEL, "a * (1.0 - a)")),
-        Activation("tanh", tanh, tanh_derivative, r"\tanh(in_j)", symbol="tanh",
+        Activation("tanh", tanh, tanh_derivative, r"\tanh(in_j)", symbol="tanh", tex=r"\tanh",
                    dg_from_a=lambda a: 1.0 - a * a, dg_form="1-a^2", bounds=(-1.0, 1.0),
                    array_g=tanh_xp, kernel=("math.tanh(z)", "1.0 - a * a")),
         Activation("relu", relu, relu_derivative, r"\max\{0, in_j\}", symbol="ReLU",
@@ -423,7 +427,8 @@ ACTIVATIONS = {
         Activation("identity", identity, identity_derivative, r"in_j", symbol="identity",
                    array_g=identity_xp, array_dg=ones_xp, is_identity=True,
                    kernel=("z", "1.0")),
-        Activation("sin", sin, sin_derivative, r"\sin(in_j)", symbol="sin", bounds=(-1.0, 1.0),
+        Activation("sin", sin, sin_derivative, r"\sin(in_j)", symbol="sin", tex=r"\sin",
+                   bounds=(-1.0, 1.0),
                    array_g=sin_xp, array_dg=sin_derivative_xp,
                    kernel=("math.sin(z)", "math.cos(z)")),
         Activation("softmax", softmax, softmax_derivative,

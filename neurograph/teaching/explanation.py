@@ -8,6 +8,7 @@ calculation can be written in any of the three formats.
 from dataclasses import dataclass, field
 
 from ..markup import tex_math_name
+from ..model.activations import ACTIVATIONS
 from ..numbers import Precision
 
 __all__ = ["Explanation", "Step"]
@@ -17,11 +18,10 @@ SECTIONS = {"forward": "Forward propagation", "backward": "Backpropagation",
 
 LATEX_SYMBOLS = {"Δ": r"\Delta", "ℓ": r"\ell", "α": r"\alpha", "λ": r"\lambda", "σ": r"\sigma",
                  "exp": r"\exp",
-                 "g′": "g'", "tanh": r"\tanh", "sin": r"\sin", "ReLU": r"\mathrm{ReLU}",
-                 "softplus": r"\mathrm{softplus}", "LeakyReLU": r"\mathrm{LeakyReLU}",
-                 "log": r"\log", "max": r"\max", "γ": r"\gamma", "β": r"\beta",
+                 "g′": "g'", "log": r"\log", "max": r"\max", "γ": r"\gamma", "β": r"\beta",
                  "ε": r"\epsilon", "â": r"\hat a", "μ̂": r"\hat\mu", "σ̂²": r"\hat\sigma^2",
-                 "√": r"\sqrt", "ρ": r"\rho", "ρ̂": r"\hat\rho"}
+                 "√": r"\sqrt", "ρ": r"\rho", "ρ̂": r"\hat\rho",
+                 **{g.shown_as: g.tex for g in ACTIVATIONS.values() if g.tex}}
 TEXT_OPS = {"+": " + ", "−": " − ", "·": "·", "=": " = ", "←": " ← ", "(": "(", ")": ")",
             "/": "/", "²": "²", ",": ", "}
 LATEX_OPS = {"+": " + ", "−": " - ", "·": r" \cdot ", "=": " = ", "←": r" \leftarrow ",
