@@ -10,11 +10,13 @@ import neurograph as ng
 from neurograph.engines import batch as vectorized
 from neurograph.engines import layout as costs
 from neurograph.engines.storage import CsrRows
+from neurograph.model.activations import ACTIVATIONS
 
-SMOOTH = ("logistic", "tanh", "softplus", "identity", "sin")
-KINKED = ("relu", "leaky_relu")
+# read from the table, so that a new activation is in every property test with no edit here
+SMOOTH = tuple(name for name, g in ACTIVATIONS.items() if not (g.group or g.binary or g.kinks))
+KINKED = tuple(name for name, g in ACTIVATIONS.items() if g.kinks and not g.binary)
 DIFFERENTIABLE = SMOOTH + KINKED
-WITH_STEPS = DIFFERENTIABLE + ("threshold",)
+WITH_STEPS = DIFFERENTIABLE + tuple(name for name, g in ACTIVATIONS.items() if g.binary)
 
 weights = st.floats(-1.5, 1.5, allow_nan=False, allow_infinity=False)
 
@@ -60,23 +62,24 @@ def dags_with_example(draw, **kwargs):
 
 
 def kinks_are_clear(net, x, eps):
-    """True if no ReLU-like or threshold neuron sits at 0, or crosses 0 when a weight moves ±eps.
+    """True if no neuron sits at a kink of its g (ReLU-like: 0; threshold: its step), or
+    crosses one when a weight moves ±eps.
 
     Finite differences cannot match g′ across a kink or a step, where g′ is not defined.
     """
-    kinked = [n for n in net.neurons
-              if n.activation and n.activation.name in (*KINKED, "threshold")]
+    kinked = [n for n in net.neurons if n.activation and n.activation.kinks]
     net.forward(x)
-    if any(n.in_ == 0.0 for n in kinked):
+    if any(n.in_ in n.activation.kinks for n in kinked):
         return False
-    signs = [n.in_ > 0 for n in kinked]
+    signs = [[n.in_ > kink for kink in n.activation.kinks] for n in kinked]
     clear = True
     for edge in list(net.w):
         w_ij = net.w[edge]
         for step in (eps, -eps):
             net.w[edge] = w_ij + step
             net.forward(x)
-            clear = clear and [n.in_ > 0 for n in kinked] == signs
+            clear = clear and [[n.in_ > kink for kink in n.activation.kinks]
+                               for n in kinked] == signs
         net.w[edge] = w_ij
     return clear
 

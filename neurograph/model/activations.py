@@ -85,6 +85,9 @@ class Activation:
     strictly_inside : bool, default False
         g(in_j) lies strictly inside `bounds` for every finite in_j (logistic, softmax; the
         threshold reaches its bounds), so a loss needing 0 < a_k < 1 holds in exact arithmetic.
+    kinks : tuple of float, default ()
+        The in_j where g or g′ jumps (relu, leaky_relu and threshold: 0), where g′ is the
+        lecture's convention rather than a limit: finite-difference checks keep away from them.
     kernel : (str, str), optional
         g and g′ as Python expressions over the floats ``z`` (in_j) and ``a`` (a_j = g(in_j))
         with :mod:`math` — g′ from ``a`` where `dg_from_a` gives it — which a compiled
@@ -122,6 +125,7 @@ class Activation:
     binary: bool = False
     is_identity: bool = False
     strictly_inside: bool = False
+    kinks: tuple = ()
     kernel: tuple = ()
 
     def __post_init__(self):
@@ -404,7 +408,7 @@ ACTIVATIONS = {
         Activation("threshold", threshold, threshold_derivative,
                    r"\begin{cases} 1 & in_j \geq 0 \\ 0 & \text{otherwise} \end{cases}",
                    symbol="g", bounds=(0.0, 1.0), array_g=threshold_xp, array_dg=zeros_xp,
-                   binary=True, kernel=("1.0 if z >= 0.0 else 0.0", "0.0")),
+                   binary=True, kinks=(0.0,), kernel=("1.0 if z >= 0.0 else 0.0", "0.0")),
         Activation("logistic", logistic, logistic_derivative, r"\frac{1}{1 + e^{-in_j}}",
                    symbol="σ", dg_from_a=lambda a: a * (1.0 - a), dg_form="a(1-a)",
                    bounds=(0.0, 1.0), fast=logistic_textbook, array_g=logistic_textbook,
@@ -414,10 +418,10 @@ ACTIVATIONS = {
                    array_g=tanh_xp, kernel=("math.tanh(z)", "1.0 - a * a")),
         Activation("relu", relu, relu_derivative, r"\max\{0, in_j\}", symbol="ReLU",
                    bounds=(0.0, math.inf), array_g=relu_xp, array_dg=relu_derivative_xp,
-                   kernel=("z if z > 0.0 else 0.0", "1.0 if z > 0.0 else 0.0")),
+                   kinks=(0.0,), kernel=("z if z > 0.0 else 0.0", "1.0 if z > 0.0 else 0.0")),
         Activation("leaky_relu", leaky_relu, leaky_relu_derivative,
                    r"\max\{0.01\,in_j, in_j\}", symbol="LeakyReLU", array_g=leaky_relu_xp,
-                   array_dg=leaky_relu_derivative_xp,
+                   array_dg=leaky_relu_derivative_xp, kinks=(0.0,),
                    kernel=(f"z if z >= 0.0 else {LEAKY_SLOPE!r} * z",
                            f"1.0 if z > 0.0 else {LEAKY_SLOPE!r}")),
         Activation("softplus", softplus, logistic, r"\log(1 + e^{in_j})", symbol="softplus",

@@ -169,3 +169,16 @@ def test_no_module_branches_on_a_name_outside_its_own():
                 if pattern.search(line) and "step.name" not in line:
                     found.append(f"{path.relative_to(root)}:{number}: {line.strip()}")
     assert found == []
+
+
+@pytest.mark.parametrize("g", SINGLE, ids=lambda g: g.name)
+def test_the_kinks_are_where_g_prime_jumps_and_nowhere_else(g):
+    h = 1e-6
+    for z in (*g.kinks, -1.3, 0.0, 0.8):
+        left = (g.g(z) - g.g(z - h)) / h
+        right = (g.g(z + h) - g.g(z)) / h
+        if z in g.kinks:  # a corner or a step: the one-sided slopes differ
+            assert abs(left - right) > 1e-3
+        else:  # smooth there: both sides agree with g′
+            assert left == pytest.approx(g.dg(z), abs=1e-5)
+            assert right == pytest.approx(g.dg(z), abs=1e-5)
