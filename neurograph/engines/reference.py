@@ -454,7 +454,8 @@ def decay_rate(lr, weight_decay):
 
 def descend(w_ij, grad, lr, decay):
     """The update of one weight, w_ij ← w_ij − α ∂J/∂w_ij − 2αλ w_ij (Lecture 07-4d), in this
-    order (`decay` = :func:`decay_rate`); floats or arrays alike.
+    order (`decay` = :func:`decay_rate`, a float); floats or arrays alike. Without weight
+    decay (`decay` 0) the lecture's w_ij ← w_ij − α ∂J/∂w_ij, with no term for it.
 
     This line is the update rule, written once. :func:`gradient_step` calls it for each edge;
     the unrolled and compiled steps write its expression into their code
@@ -465,19 +466,19 @@ def descend(w_ij, grad, lr, decay):
     >>> descend(0.5, 0.25, 0.1, 0.0), descend(0.5, 0.25, 0.1, 2 * 0.1 * 0.01)
     (0.475, 0.474)
     """
-    return w_ij - lr * grad - decay * w_ij
+    return w_ij - lr * grad - decay * w_ij if decay else w_ij - lr * grad
 
 
-def descent_source(w_ij, grad, lr, decay):
+def descent_source(w_ij, grad, lr, decay, decayed=None):
     """:func:`descend`'s expression as Python source, each of its four names replaced by the
-    source given (``decay`` may be ``"0.0"``: its term is then left out, which changes no
-    number but the sign of a weight of exactly zero). What code generators write, so that
-    the rule stays the one line of :func:`descend`.
+    source given: what code generators write, so that the rule stays the one line of
+    :func:`descend`. With `decayed` True or False, only its case for a nonzero or a zero
+    decay (for code that tests the decay once for many weights).
 
-    >>> descent_source("w[3]", "delta_5 * a_2", "lr", "rate")
-    'w[3] - lr * (delta_5 * a_2) - rate * w[3]'
-    >>> descent_source("w[3]", "g", "lr", "0.0")
-    'w[3] - lr * g'
+    >>> descent_source("w[3]", "g", "lr", "rate")
+    'w[3] - lr * g - rate * w[3] if rate else w[3] - lr * g'
+    >>> descent_source("w[3]", "delta_5 * a_2", "lr", "rate", decayed=False)
+    'w[3] - lr * (delta_5 * a_2)'
     """
     given = {"w_ij": w_ij, "grad": grad, "lr": lr, "decay": decay}
 
@@ -485,14 +486,11 @@ def descent_source(w_ij, grad, lr, decay):
         def visit_Name(self, node):
             return ast.parse(given[node.id], mode="eval").body
 
-        def visit_BinOp(self, node):  # a − 0.0 · b → a
+        def visit_IfExp(self, node):  # the case asked for
             self.generic_visit(node)
-            right = node.right
-            if isinstance(node.op, ast.Sub) and isinstance(right, ast.BinOp) \
-                    and isinstance(right.op, ast.Mult) and isinstance(right.left, ast.Constant) \
-                    and right.left.value == 0.0:
-                return node.left
-            return node
+            if decayed is None:
+                return node
+            return node.body if decayed else node.orelse
 
     return ast.unparse(Substitute().visit(copy.deepcopy(_descend_expression())))
 

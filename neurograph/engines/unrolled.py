@@ -133,11 +133,11 @@ def _make(plan):
     for edges, rate in ((plan.weights, "decay"), (plan.biases, "bias_decay")):
         if not edges:
             continue
-        for branch, decay in ((f"if {rate}:", rate), ("else:", "0.0")):
-            src.add(branch)  # (without weight decay, its term is left out)
+        for branch, decayed in ((f"if {rate}:", True), ("else:", False)):
+            src.add(branch)  # descend()'s two cases, the decay tested once for every edge
             for neuron_i, ij, neuron_j in edges:
                 grad = f"{var('delta', neuron_j)} * {var('a', neuron_i)}"
-                src.add(f"n{ij} = {descent_source(f'w[{ij}]', grad, 'lr', decay)}", 2)
+                src.add(f"n{ij} = {descent_source(f'w[{ij}]', grad, 'lr', rate, decayed)}", 2)
                 new[ij] = f"n{ij}"
     for edge, uses, is_bias in plan.shared:  # tied groups: Σ over the edges that use w
         ij = edge.slot
