@@ -441,7 +441,7 @@ def _grade(args):
 
     from .errors import NetworkError
     from .markup import terminal_text
-    from .teaching.exercises import load_exercise
+    from .teaching.exercise_file import load_exercise
     from .teaching.grading import grade
     if args.output:
         _will_write(args.output, "marks")
