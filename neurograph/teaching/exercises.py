@@ -183,7 +183,7 @@ class Exercise:
         from .selfcheck import self_check_page
         return self_check_page(self)
 
-    def _answer(self, name):
+    def answer(self, name):
         """The key's answer for `name` (a student's copy has none: no key can be printed)."""
         if name not in self.answers:
             raise NetworkError(f"this is a student's copy: it has no answer for "
@@ -207,7 +207,7 @@ class Exercise:
         pdflatex); ``.html``: the self-check page; ``.xml``: a Moodle XML quiz; ``.gift``:
         the same questions in GIFT. Returns the path.
         """
-        path = writable(path, tuple(SAVED), "an exercise's file name")
+        path = writable(path, tuple(SAVED), "an exercise file's name")
         suffix = os.fsdecode(path).rsplit(".", 1)[-1].lower()
         if suffix == "json":
             data = self.to_bytes(True if answers is None else answers)

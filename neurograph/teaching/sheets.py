@@ -48,7 +48,7 @@ def activations(ex):
 
 def _heading(ex):
     title = ex.title if ex.title is not None else "Exercise"
-    about = f"{KIND_WORDS[ex.kind]}, variant {ex.seed}"
+    about = f"{KIND_WORDS.get(ex.kind, ex.kind)}, variant {ex.seed}"  # (as text: escaped)
     return title, about
 
 
@@ -76,9 +76,9 @@ def markdown_sheet(ex, answers=False, picture=None):
     title, about = _heading(ex)
     lines = [f"# {html_text(title)}", ""]
     if ex.course is not None:
-        lines += [f"**{html_text(ex.course)}** · {about}", ""]
+        lines += [f"**{html_text(ex.course)}** · {html_text(about)}", ""]
     else:
-        lines += [f"*{about.capitalize()}*", ""]
+        lines += [f"*{html_text(about.capitalize())}*", ""]
     lines += ["Name: ________________________", "",
               f"**The network.** Inputs {_ids(net.inputs)}; hidden {_ids(net.hidden)}; "
               f"outputs {_ids(net.outputs)}; a_0 = 1 is the bias.", "",
@@ -97,7 +97,8 @@ def markdown_sheet(ex, answers=False, picture=None):
     if ex.kind == "sgd":
         lines.append(f"α = {p.format(ex.lr)}")
     lines += ["", _how(ex), ""]
-    lines += [f"{k}. {html_text(name)}{' (updated)' * name.startswith('w_')} = " + (p.format(ex.answers[name]) if answers else
+    lines += [f"{k}. {html_text(name)}{' (updated)' * name.startswith('w_')} = "
+              + (p.format(ex.answer(name)) if answers else
                                                "________")
               for k, name in enumerate(ex.questions, start=1)]
     if answers:
@@ -155,10 +156,10 @@ def latex_body(ex, answers=False, picture=None):
     rows += [example, r"\par\medskip", rf"\noindent {tex_text(_how(ex))}",
              rf"\begin{{multicols}}{{{3 if answers else 2}}}",
              r"\begin{enumerate}" + (r"\setlength\itemsep{0pt}" if answers else "")]
-    room = WORKING_ROOM[ex.kind]
+    room = WORKING_ROOM.get(ex.kind, "1cm")
     for name in ex.questions:
         if answers:
-            rows.append(rf"\item ${_latex_name(name)} = {p.format(ex.answers[name], True)}$")
+            rows.append(rf"\item ${_latex_name(name)} = {p.format(ex.answer(name), True)}$")
         else:
             rows.append(rf"\item ${_latex_name(name)} = $ \underline{{\hspace{{3cm}}}}"
                         rf"\par\vspace{{{room}}}")
