@@ -1,5 +1,6 @@
 """Checking a student's answers, by name, against the hand-worked steps of ``explain``."""
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -163,6 +164,17 @@ def check_answers(net, x, y=None, answers=None, lr=None, loss="squared", digits=
     return AnswerReport(tuple(results), digits)
 
 
+def half_unit(value, digits):
+    """Half a unit of the last place :func:`~neurograph.numbers.round_half_up` keeps of
+    `value` at `digits` decimal places (more places for a value below 10^−digits)."""
+    value = abs(float(value))
+    if value != 0 and value < 10.0 ** -digits:
+        places = digits - 1 - math.floor(math.log10(value))
+    else:
+        places = digits
+    return 0.5 * 10.0 ** -places
+
+
 def parse_answer(value, what="an answer"):
     """A student's value as a float: a number, or text with a true minus sign or a decimal
     comma ("−0,25"); a NetworkError for anything else, or a value that is not finite."""
@@ -224,6 +236,23 @@ class AnswerKey:
             self._steps[name] = self._shown[name].text(self._digits)
         return AnswerCheck(name if written is None else written, given, self.expected(name),
                            correct, self._steps[name], note, diagnosis, follows_from)
+
+    def readings(self, name):
+        """(the right value of `name` as the key counts it, the other reading): exact and
+        carried by hand, in the order `carry_rounded` puts them."""
+        return self._values(name)
+
+    def mistaken_values(self, name):
+        """{value: code}: what each known mistake gives for `name`, rounded as the key rounds,
+        leaving out the right value (exact, or carried by hand)."""
+        right = {round_half_up(v, self._digits) for v in self._values(name)}
+        return {value: code for value, code in self._diagnose.values(name).items()
+                if value not in right}
+
+    def tolerance(self, name):
+        """Half a unit of the last decimal place the key shows for `name`: how far from it a
+        value still rounds to it."""
+        return half_unit(self.expected(name), self._digits)
 
     def follow_through(self, given):
         """{name: the earlier wrong answers it follows from} for each wrong value of `given`

@@ -33,7 +33,7 @@ from ..model.losses import LOSSES, Loss
 from ..model.network import Network
 from ..numbers import Precision
 
-__all__ = ["exercise", "Exercise", "default_limit", "KINDS"]
+__all__ = ["exercise", "Exercise", "default_limit", "on_grid", "KINDS"]
 
 KINDS = ("forward", "backprop", "sgd")
 FORMAT, VERSION = "neurograph-exercise", 1
@@ -361,6 +361,23 @@ def default_limit(net, digits=2):
         if fitting:
             found = min(found, fitting[0])
     return found
+
+
+def on_grid(weights, grid):
+    """{edge: w rounded to the nearest multiple of `grid`, never 0} (0 becomes ±grid, with
+    w's sign): weights for slides and sheets.
+
+    >>> on_grid({(0, 3): 0.26, (1, 3): -0.1, (2, 3): 0.0}, 0.5)
+    {(0, 3): 0.5, (1, 3): -0.5, (2, 3): 0.5}
+    """
+    grid = _positive(grid, "grid")
+    if not MIN_GRID <= grid <= 2:
+        raise NetworkError(f"grid must be from {MIN_GRID:g} to 2; received {grid!r}")
+    out = {}
+    for edge, w in dict(weights).items():
+        steps = round(w / grid)
+        out[edge] = (steps if steps else (1 if w >= 0 else -1)) * grid
+    return out
 
 
 def _hand_sized(shape):

@@ -23,7 +23,7 @@ from ..model.losses import LOSSES
 from ..numbers import Precision
 from .exercises import QUESTION, Exercise
 
-__all__ = ["markdown_sheet", "latex_sheet", "exercise_pdf", "compile_pdf"]
+__all__ = ["markdown_sheet", "latex_sheet", "latex_pages", "exercise_pdf", "compile_pdf"]
 
 KIND_WORDS = {"forward": "forward propagation", "backprop": "backpropagation",
               "sgd": "one step of gradient descent"}
@@ -170,6 +170,11 @@ def latex_body(ex, answers=False, picture=None):
     return "\n".join(rows)
 
 
+def latex_pages(exercises, answers=False):
+    """One LaTeX document of every exercise's sheet (or key), each on new pages."""
+    return _document([latex_body(ex, answers) for ex in exercises])
+
+
 def _document(bodies):
     """A whole LaTeX document of the sheets `bodies`, each on its own page(s)."""
     return "\n".join([r"\documentclass[11pt,a4paper]{article}",
@@ -207,9 +212,8 @@ def exercise_pdf(exercises, path, key=None):
     path = writable(path, (".pdf",), "the class's PDF file name")
     if key is not None:
         key = writable(key, (".pdf",), "the key's PDF file name")
-    sheets = compile_pdf(_document([latex_body(ex, False) for ex in exercises]))
-    keys = None if key is None else compile_pdf(_document([latex_body(ex, True)
-                                                           for ex in exercises]))
+    sheets = compile_pdf(latex_pages(exercises, False))
+    keys = None if key is None else compile_pdf(latex_pages(exercises, True))
     written = write_atomically(path, lambda handle: handle.write(sheets))
     if key is None:
         return written
