@@ -37,8 +37,9 @@ OTHER = ("Not right, and not one of the usual mistakes: check the formula and th
 
 
 def question_data(ex):
-    """[(name, prompt, [(value, tolerance, fraction, feedback)])] for each question, in the
-    sheet's order, with the context every question repeats: what the two formats write."""
+    """[(name, prompt, [(value, tolerance, fraction, feedback, code)])] for each question, in
+    the sheet's order, with the context every question repeats: what the two formats write
+    (`code`: the misconception a wrong answer stands for; None for a right one)."""
     key = AnswerKey(ex.network, ex.x, ex.y, ex.lr, ex.loss, ex.digits, ex.carry_rounded)
     p = Precision(ex.digits, ex.significant)
     out = []
@@ -48,11 +49,11 @@ def question_data(ex):
         other = round_half_up(key.readings(name)[1], ex.digits)  # exact, or carried by hand
         if other != round_half_up(right, ex.digits):
             rights.append(other)
-        answers = [(value, _tolerance(value, ex), 100, "Right.") for value in rights]
+        answers = [(value, _tolerance(value, ex), 100, "Right.", None) for value in rights]
         for value, code in key.mistaken_values(name).items():
             answers.append((value, _tolerance(value, ex), 0,
                             f"Not right; the usual mistake that gives it: "
-                            f"{MISCONCEPTIONS[code]}."))
+                            f"{MISCONCEPTIONS[code]}.", code))
         out.append((name, _prompt(ex, name, p), answers))
     return out
 
@@ -82,7 +83,7 @@ def moodle_xml(ex):
         ET.SubElement(question, "defaultgrade").text = "1.0000000"
         ET.SubElement(question, "penalty").text = "0.3333333"
         ET.SubElement(question, "hidden").text = "0"
-        for value, tolerance, fraction, feedback in answers:
+        for value, tolerance, fraction, feedback, _ in answers:
             answer = ET.SubElement(question, "answer", fraction=str(fraction),
                                    format="moodle_auto_format")
             _text(answer, _plain(value))
@@ -118,7 +119,7 @@ def gift(ex):
         title = _gift(f"{_title(ex)}, variant {ex.seed}: {name}")
         body = [f"::{title}::{_gift(prompt)}" + "{#"]
         body += [f"=%{fraction}%{_plain(value)}:{_plain(tolerance)}#{_gift(feedback)}"
-                 for value, tolerance, fraction, feedback in answers]
+                 for value, tolerance, fraction, feedback, _ in answers]
         body += ["}", ""]
         lines += body
     return "\n".join(lines)
