@@ -185,7 +185,7 @@ def parse_answer(value, what="an answer"):
         try:
             value = float(checks.parse_real(text, what))
         except NetworkError:
-            raise NetworkError(f"{what} must be a number (a decimal point or comma); received "
+            raise NetworkError(f"{what} must be a real number (a decimal point or comma); received "
                                f"{describe(value)}") from None
     return checks.weight(value, what)
 

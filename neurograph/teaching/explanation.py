@@ -107,10 +107,12 @@ def _render(tokens, digits, latex):
         elif kind == "num":
             text = _precision(digits).format(token[1], latex)
             # a negative number inside an expression goes in parentheses: 1·3 + (−2)·4
+            following = tuple(tokens[at + 1]) if at + 1 < len(tokens) else None
             if text[0] in "−-" and previous is not None and previous[1] not in ("=", "←", "("):
                 text = f"({text})"
-            elif "10^" in text and at + 1 < len(tokens) and tuple(tokens[at + 1]) == ("op", "²"):
-                text = f"({text})"  # scientific notation before a power: (2.2×10^−16)²
+            elif "10^" in text and (following in (("op", "²"), ("op", "·"), ("op", "/"))
+                                    or previous in (("op", "·"), ("op", "/"))):
+                text = f"({text})"  # scientific notation in a power or product: (2.2×10^−16)²
             out.append(text)
         elif kind == "op":
             unary = token[1] == "−" and (previous is None or previous[1] in ("=", "←", "("))

@@ -19,7 +19,7 @@ class Working:
     """The calculation, one step at a time, with each value optionally rounded and carried."""
 
     def __init__(self, precision, mistake=None, given=None):
-        self.r = (lambda v: v) if precision is None else precision.round
+        self.r = (lambda v: v) if precision is None else precision.by_hand
         self.mistake = mistake
         self.given = given or {}  # a student's values, carried on in place of the right ones
         self.lr = None  # α, for the "updated_weights" mistake
