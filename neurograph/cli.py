@@ -133,6 +133,8 @@ def parser():
     explain.add_argument("-o", "--output",
                          help="write to this file instead of printing (.html for html, .tex "
                               "for beamer; needed for html)")
+    explain.add_argument("--aspect", default="4:3", choices=("4:3", "16:9"),
+                         help="the Beamer frames' shape (default 4:3)")
 
     draw = commands.add_parser("draw", help="draw a network to PNG, SVG, PDF or TikZ")
     draw.add_argument("network", metavar="NET", help="a network file (.json or .txt)")
@@ -249,9 +251,9 @@ def _explain(args):
     explanation = net.explain(args.x, args.y, lr=args.lr, loss=args.loss, digits=args.digits,
                               carry_rounded=args.carry_rounded, significant=args.significant)
     if args.output is not None:
-        return f"wrote {explanation.save(args.output, format=args.format)}"
+        return f"wrote {explanation.save(args.output, format=args.format, aspect=args.aspect)}"
     if args.format == "beamer":
-        return explanation.to_beamer()
+        return explanation.to_beamer(aspect=args.aspect)
     if args.format == "markdown":
         return explanation.to_markdown()
     if args.format == "latex":

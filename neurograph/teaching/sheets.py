@@ -141,11 +141,10 @@ def latex_body(ex, answers=False, picture=None):
              rf"{_ids(net.hidden)}; outputs {_ids(net.outputs)}; $a_0 = 1$ is the bias. "
              r"Weights: " + ", ".join(rf"$w_{{{i},{j}}} = {p.format(w, latex=True)}$"
                                        for (i, j), w in net.w.items()) + ".",
-             r"\par\smallskip\noindent\textbf{Activations.}",
-             r"\begin{itemize}\setlength\itemsep{0pt}"]
-    rows += [rf"\item neuron{'s' * (len(js) > 1)} {_ids(js)}: {tex_text(g.name)}, "
-             rf"$\displaystyle {_formula(g)}$" for js, g in activations(ex)]
-    rows.append(r"\end{itemize}")
+             r"\par\smallskip\noindent\textbf{Activations.}"]
+    rows += [rf"\par\noindent\hspace*{{1em}}neuron{'s' * (len(js) > 1)} {_ids(js)}: "
+             rf"{tex_text(g.name)}, $\displaystyle {_formula(g)}$" for js, g in activations(ex)]
+    rows.append(r"\par\smallskip")
     example = r"\noindent $x = (" + ", ".join(p.format(v, latex=True) for v in ex.x) + ")$"
     if ex.kind != "forward":
         rows.append(rf"\noindent\textbf{{Loss.}} {tex_text(ex.loss)}: "

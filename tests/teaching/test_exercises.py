@@ -116,7 +116,7 @@ def test_every_sheet_states_each_neurons_g_and_the_loss_with_formulas():
     assert r"- neurons 3, 4: tanh, $g(in_j) = \tanh(in_j)$" in markdown
     assert r"- neuron 5: logistic, $g(in_j) = \frac{1}{1 + e^{-in_j}}$" in markdown
     assert r"**Loss.** half_squared: $\ell = \frac{1}{2} \sum_k (y_k - a_k)^2$" in markdown
-    assert r"\item neurons 3, 4: tanh, $\displaystyle g(in_j) = \tanh(in_j)$" in latex
+    assert r"neurons 3, 4: tanh, $\displaystyle g(in_j) = \tanh(in_j)$" in latex
     assert r"$\displaystyle\ell = \frac{1}{2} \sum_k (y_k - a_k)^2$" in latex
     assert markdown.startswith("# Quiz 3\n\n**CS 457** · backpropagation, variant 2\n\nName: _")
     assert r"\textbf{CS 457}}\hfill Name:" in latex and r"\textbf{Quiz 3}" in latex
@@ -163,6 +163,8 @@ def test_a_class_pdf_has_one_sheet_per_variant_and_the_keys(tmp_path):
     key_text = subprocess.run(["pdftotext", str(keys), "-"], capture_output=True,
                               text=True).stdout
     assert key_text.count("KEY") == 3 and "Worked steps" in key_text
+    fonts = subprocess.run(["pdffonts", str(sheets)], capture_output=True, text=True).stdout
+    assert "Type 3" not in fonts  # no bitmap font: every glyph from the Type 1 fonts
     variants[0].save(tmp_path / "one.pdf")
     assert (tmp_path / "one.pdf").read_bytes().startswith(b"%PDF")
 
