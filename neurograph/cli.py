@@ -206,6 +206,11 @@ def parser():
     mark.add_argument("answers", metavar="ANSWERS.csv",
                       help="a header row (student, then value names) and a row per student")
     mark.add_argument("-o", "--output", help="also write the marks as CSV")
+    mark.add_argument("--follow-through", action="store_true",
+                      help="credit a value right from the student's own earlier wrong values "
+                           "(error carried forward)")
+    mark.add_argument("--wide", action="store_true",
+                      help="the marks CSV with one row per student, for a gradebook")
     return top
 
 
@@ -495,10 +500,12 @@ def _grade(args):
                 raise NetworkError(f"-o {terminal_text(args.output, 80)} would overwrite the "
                                    f"class's {'answers' if given is args.answers else 'key'}; "
                                    f"give the marks another file")
-    grades = grade(load_exercise(Path(args.key)), Path(args.answers))
+    grades = grade(load_exercise(Path(args.key)), Path(args.answers),
+                   follow_through=args.follow_through)
     text = str(grades)
     if args.output:
-        text += f"\nwrote {terminal_text(grades.to_csv(args.output), 200)}"
+        layout = "wide" if args.wide else "long"
+        text += f"\nwrote {terminal_text(grades.to_csv(args.output, layout=layout), 200)}"
     return text
 
 

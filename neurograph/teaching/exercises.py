@@ -259,8 +259,8 @@ def exercise(sizes=(2, 2, 1), kind="sgd", seed=0, loss="squared", activation="lo
         What the sheet's heading says.
 
     Among the draws within the limit, the first whose key has no a_j and no Δ_j that rounds
-    to 0 (or is smaller than 10^−digits) is taken (of the first 300 such draws; if none has, the first of them: a threshold
-    unit's Δ_j is always 0).
+    to 0 (or is smaller than 10^−digits) is taken, of the first 300 such draws; if none has,
+    the first of them (a threshold unit's Δ_j is always 0).
 
     Raises
     ------

@@ -157,7 +157,14 @@ class Grades:
                              right, total, ";".join(made[student])])
 
     def __str__(self):
+        carried = {}
+        for m in self.marks:
+            if m.follows_from:
+                carried[m.student] = carried.get(m.student, 0) + 1
+        words = ("carried forward, credited" if self.follow_through else
+                 "more right from their own earlier values")
         lines = [f"{terminal_text(student)}: {right} of {total} right"
+                 + (f" ({carried[student]} {words})" if student in carried else "")
                  for student, (right, total) in self.totals().items()] or ["no students"]
         lines += [f"{code}: {count} student{'s' * (count != 1)}"
                   for code, count in self.mistakes().items()]

@@ -225,7 +225,8 @@ def compile_pdf(tex):
     program = shutil.which("pdflatex")
     if program is None:
         raise NetworkError("a PDF is made with pdflatex, which is not installed (TeX Live: "
-                           "apt-get install texlive-latex-extra); save the .tex instead")
+                           "apt-get install texlive-latex-base texlive-pictures); save the "
+                           ".tex instead")
     with tempfile.TemporaryDirectory(prefix="neurograph-") as folder:
         with open(os.path.join(folder, "sheet.tex"), "w", encoding="utf-8") as handle:
             handle.write(tex)

@@ -37,7 +37,8 @@ def test_the_key_is_explains_worked_steps_as_printed(kind):
                                lr=0.5 if kind == "sgd" else None, digits=3, carry_rounded=True)
     for name in ex.questions:
         assert ex.answers[name] == steps.values[name]
-        assert f" {name}{' (updated)' * name.startswith('w_')} = {ng.numbers.format_number(ex.answers[name], 3)}\n" in \
+        shown = ng.numbers.format_number(ex.answers[name], 3)
+        assert f" {name}{' (updated)' * name.startswith('w_')} = {shown}\n" in \
             ex.to_markdown(answers=True)
     assert all(name.startswith(("in_", "a_")) for name in ex.questions) == (kind == "forward")
     report = ng.check_answers(ex.network, ex.x, ex.y, ex.answers, lr=ex.lr, digits=3,
