@@ -285,8 +285,9 @@ def _follow(marks, start, key, given, follows, follow_through):
     for at in range(start, len(marks)):
         mark = marks[at]
         if mark.status == "wrong" and mark.name in found:
-            marks[at] = mark._replace(status="follow_on" if follow_through else "wrong",
-                                      diagnosis=None, follows_from=found[mark.name])
+            marks[at] = Mark(mark.student, mark.name, mark.written,
+                             "follow_on" if follow_through else "wrong", mark.expected, None,
+                             found[mark.name])
 
 
 def _verdict(key, answer, value, cell):
