@@ -241,7 +241,7 @@ def test_the_command_line_draws_tikz_and_writes_beamer(tmp_path, capsys):
     slides = tmp_path / "slides.tex"
     assert main(["explain", str(net_path), "--x", "3", "4", "--y", "1", "--lr", "0.5",
                  "--format", "beamer", "-o", str(slides)]) == 0
-    assert slides.read_text().startswith(r"\documentclass{beamer}")
+    assert slides.read_text().startswith(r"\documentclass[aspectratio=43]{beamer}")
     capsys.readouterr()
     assert main(["explain", str(net_path), "--x", "3", "4", "--format", "beamer"]) == 0
     assert capsys.readouterr().out.count(r"\begin{frame}") == 2
