@@ -661,3 +661,25 @@ def test_a_pipe_given_as_answers_or_exercise_is_refused_without_reading(tmp_path
         ng.grade(EXERCISE_7, fifo)
     with pytest.raises(ng.NetworkError, match="is not a regular file"):
         ng.load_exercise(fifo)
+
+
+@pytest.mark.parametrize("call, says", [
+    (lambda: ng.exercise(title=7), "title must be text of at most 200 characters; received 7"),
+    (lambda: ng.exercise(course="x" * 201), "course must be text of at most 200 characters"),
+    (lambda: ng.exercise(keep_weights="yes"), "keep_weights must be"),
+    (lambda: ng.exercise(network=ng.Network.layered([2, 1]), keep_weights=True, x=[1]),
+     "x must"),
+    (lambda: ng.exercise_pdf(EXERCISE_7, "class.pdf"), "exercises must be a non-empty list"),
+    (lambda: ng.exercise_pdf([EXERCISE_7], "class.txt"), "class.txt"),
+    (lambda: ng.grade(EXERCISE_7, README_CLASS, follow_through="yes"),
+     "follow_through must be True or False; received 'yes'"),
+    (lambda: ng.grade(EXERCISE_7, README_CLASS).to_csv(layout="tall"),
+     "layout must be 'long' or 'wide'; received 'tall'"),
+    (lambda: ng.check_answers(EXERCISE_7.network, EXERCISE_7.x, EXERCISE_7.y,
+                              {"a_3": "0,5,6"}), "answer for a_3 must be a real number"),
+])
+def test_the_kits_new_arguments_refuse_what_they_cannot_use(tmp_path, monkeypatch, call, says):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ng.NetworkError, match=says):
+        call()
+    assert list(tmp_path.iterdir()) == []  # nothing written
