@@ -24,11 +24,10 @@ from ..model.losses import LOSSES
 from ..numbers import Precision, round_half_up
 from .answers import AnswerKey, half_unit
 from .mistakes import MISCONCEPTIONS
+from .sheets import activations, formula, ids
 
 __all__ = ["moodle_xml", "gift", "question_data"]
 
-KIND_WORDS = {"forward": "forward propagation", "backprop": "backpropagation",
-              "sgd": "one step of gradient descent"}
 NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 """Characters XML 1.0 cannot hold (control characters): left out of the text."""
 GIFT_SPECIAL = re.compile(r"([~=#{}:\\])")
@@ -136,15 +135,11 @@ def _prompt(ex, name, p):
     """The question's text: the exercise as the sheet states it, then what to compute."""
     net = ex.network
     weights = ", ".join(f"w_{i},{j} = {p.format(w)}" for (i, j), w in net.w.items())
-    groups = {}
-    for j in net.hidden + net.outputs:
-        groups.setdefault(net.neuron(j).activation, []).append(str(j))
-    activations = "; ".join(f"neuron{'s' * (len(js) > 1)} {', '.join(js)}: {g.name}, "
-                            f"\\({'a_k' if g.group else 'g(in_j)'} = {g.formula}\\)"
-                            for g, js in groups.items())
-    parts = [f"A network with inputs {_ids(net.inputs)}, hidden neurons {_ids(net.hidden)} and "
-             f"outputs {_ids(net.outputs)} (a_0 = 1 is the bias) has the weights {weights}.",
-             f"Activations: {activations}."]
+    stated = "; ".join(f"neuron{'s' * (len(js) > 1)} {ids(js)}: {g.name}, \\({formula(g)}\\)"
+                       for js, g in activations(ex))
+    parts = [f"A network with inputs {ids(net.inputs)}, hidden neurons {ids(net.hidden)} and "
+             f"outputs {ids(net.outputs)} (a_0 = 1 is the bias) has the weights {weights}.",
+             f"Activations: {stated}."]
     example = "x = (" + ", ".join(p.format(v) for v in ex.x) + ")"
     if ex.kind != "forward":
         parts.append(f"Loss: {ex.loss}, \\(\\ell = {LOSSES[ex.loss].formula}\\).")
@@ -156,10 +151,6 @@ def _prompt(ex, name, p):
     parts += [f"The example: {example}.",
               f"Compute {what}, to {p.words()} ({how}), with a decimal point."]
     return "\n".join(parts)
-
-
-def _ids(ids):
-    return ", ".join(map(str, ids)) if ids else "none"
 
 
 def _title(ex):

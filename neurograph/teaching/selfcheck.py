@@ -19,6 +19,7 @@ from .lms import question_data
 from .mistakes import MISCONCEPTIONS
 from .page import CSP
 from .page import STYLE as PICTURE_STYLE
+from .sheets import activations, formula
 
 __all__ = ["self_check_page"]
 
@@ -101,8 +102,8 @@ def self_check_page(ex):
     payload = payload.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     title = ex.title if ex.title is not None else "Exercise"
     facts = [f"<li>neuron{'s' * (len(js) > 1)} {', '.join(map(str, js))}: "
-             f"{html_text(g.name)}, <code>{html_text(g.formula)}</code></li>"
-             for js, g in _activations(net)]
+             f"{html_text(g.name)}, <code>{html_text(formula(g))}</code></li>"
+             for js, g in activations(ex)]
     example = "x = (" + ", ".join(p.format(v) for v in ex.x) + ")"
     if ex.kind != "forward":
         facts.append(f"<li>loss: {html_text(ex.loss)}, "
@@ -126,14 +127,6 @@ def self_check_page(ex):
         "<ol>", *items, "</ol>",
         f'<script type="application/json" id="questions">{payload}</script>',
         f"<script>{SCRIPT}</script>", "</body>", "</html>", ""])
-
-
-def _activations(net):
-    groups = {}
-    for j in net.topological_order():
-        if net.neuron(j).is_processing:
-            groups.setdefault(net.neuron(j).activation, []).append(j)
-    return [(js, g) for g, js in groups.items()]
 
 
 def _sub(name):

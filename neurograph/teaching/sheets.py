@@ -23,7 +23,8 @@ from ..model.losses import LOSSES
 from ..numbers import Precision
 from .exercises import QUESTION, Exercise
 
-__all__ = ["markdown_sheet", "latex_sheet", "latex_pages", "exercise_pdf", "compile_pdf"]
+__all__ = ["markdown_sheet", "latex_sheet", "latex_pages", "exercise_pdf", "compile_pdf",
+           "activations", "formula", "ids"]
 
 KIND_WORDS = {"forward": "forward propagation", "backprop": "backpropagation",
               "sgd": "one step of gradient descent"}
@@ -80,15 +81,15 @@ def markdown_sheet(ex, answers=False, picture=None):
     else:
         lines += [f"*{html_text(about.capitalize())}*", ""]
     lines += ["Name: ________________________", "",
-              f"**The network.** Inputs {_ids(net.inputs)}; hidden {_ids(net.hidden)}; "
-              f"outputs {_ids(net.outputs)}; a_0 = 1 is the bias.", "",
+              f"**The network.** Inputs {ids(net.inputs)}; hidden {ids(net.hidden)}; "
+              f"outputs {ids(net.outputs)}; a_0 = 1 is the bias.", "",
               "| edge | weight |", "|---|---:|"]
     lines += [f"| w_{i},{j} | {p.format(w)} |" for (i, j), w in net.w.items()]
     if picture:
         lines += ["", f"![the network, with its weights]({picture})"]
     lines += ["", "**Activations.**", ""]
-    lines += [f"- neuron{'s' * (len(js) > 1)} {_ids(js)}: {html_text(g.name)}, "
-              f"${_formula(g)}$" for js, g in activations(ex)]
+    lines += [f"- neuron{'s' * (len(js) > 1)} {ids(js)}: {html_text(g.name)}, "
+              f"${formula(g)}$" for js, g in activations(ex)]
     if ex.kind != "forward":
         lines += ["", f"**Loss.** {html_text(ex.loss)}: $\\ell = {LOSSES[ex.loss].formula}$"]
     lines += ["", "x = (" + ", ".join(p.format(v) for v in ex.x) + ")"]
@@ -137,13 +138,13 @@ def latex_body(ex, answers=False, picture=None):
         rows.append(to_tikz(net, digits=ex.digits, standalone=False, width=PICTURE_WIDTH,
                             weights=True).rstrip("\n"))
     rows += [r"\end{center}",
-             rf"\noindent\textbf{{The network.}} Inputs {_ids(net.inputs)}; hidden "
-             rf"{_ids(net.hidden)}; outputs {_ids(net.outputs)}; $a_0 = 1$ is the bias. "
+             rf"\noindent\textbf{{The network.}} Inputs {ids(net.inputs)}; hidden "
+             rf"{ids(net.hidden)}; outputs {ids(net.outputs)}; $a_0 = 1$ is the bias. "
              r"Weights: " + ", ".join(rf"$w_{{{i},{j}}} = {p.format(w, latex=True)}$"
                                        for (i, j), w in net.w.items()) + ".",
              r"\par\smallskip\noindent\textbf{Activations.}"]
-    rows += [rf"\par\noindent\hspace*{{1em}}neuron{'s' * (len(js) > 1)} {_ids(js)}: "
-             rf"{tex_text(g.name)}, $\displaystyle {_formula(g)}$" for js, g in activations(ex)]
+    rows += [rf"\par\noindent\hspace*{{1em}}neuron{'s' * (len(js) > 1)} {ids(js)}: "
+             rf"{tex_text(g.name)}, $\displaystyle {formula(g)}$" for js, g in activations(ex)]
     rows.append(r"\par\smallskip")
     example = r"\noindent $x = (" + ", ".join(p.format(v, latex=True) for v in ex.x) + ")$"
     if ex.kind != "forward":
@@ -248,12 +249,13 @@ def compile_pdf(tex):
             return handle.read()
 
 
-def _ids(ids):
-    return ", ".join(map(str, ids)) if ids else "none"
+def ids(numbers):
+    """Neuron ids as a sheet lists them: "3, 4", or "none"."""
+    return ", ".join(map(str, numbers)) if numbers else "none"
 
 
-def _formula(g):
-    """g's formula as LaTeX math: g(in_j) = …"""
+def formula(g):
+    """g's formula as LaTeX math: g(in_j) = … (a_k = … for a group, the softmax)."""
     formula = g.formula or rf"\mathrm{{{tex_text(g.name)}}}(in_j)"
     name = "a_k" if g.group else "g(in_j)"
     return f"{name} = {formula}"
