@@ -15,7 +15,7 @@ import shutil
 import subprocess
 import tempfile
 
-from ..drawing.tikz import PREAMBLE, to_tikz
+from ..drawing.tikz import PREAMBLE, TikzPicture, to_tikz
 from ..errors import NetworkError, describe
 from ..files.atomic import writable, write_atomically
 from ..markup import html_text, tex_text
@@ -28,10 +28,12 @@ __all__ = ["markdown_sheet", "latex_sheet", "latex_pages", "exercise_pdf", "comp
 
 KIND_WORDS = {"forward": "forward propagation", "backprop": "backpropagation",
               "sgd": "one step of gradient descent"}
-PICTURE_WIDTH = 9.0
-"""The network's picture on a LaTeX sheet, in cm."""
-WORKING_ROOM = {"forward": "0.9cm", "backprop": "1.1cm", "sgd": "0.7cm"}
-"""Room for working under each question of a LaTeX sheet."""
+PICTURE_WIDTH, PICTURE_ROOM = 9.0, (15.0, 6.0)
+"""The width of a picture file named on a LaTeX sheet, and the room (width, height) the TikZ
+drawing may take, in cm: a flat network is drawn wider."""
+WORKING_ROOM = (9.0, 0.3, 1.2)
+"""Room for working under the questions of a LaTeX sheet (cm): shared among them, with at
+least and at most so much under each, so that a sheet keeps to one page where it can."""
 LATEX_TIMEOUT = 120
 """Seconds pdflatex may take for one document."""
 
@@ -135,7 +137,7 @@ def latex_body(ex, answers=False, picture=None):
     if picture:
         rows.append(rf"\includegraphics[width={PICTURE_WIDTH}cm]{{{picture}}}")
     else:
-        rows.append(to_tikz(net, digits=ex.digits, standalone=False, width=PICTURE_WIDTH,
+        rows.append(to_tikz(net, digits=ex.digits, standalone=False, width=_width(net),
                             weights=True).rstrip("\n"))
     rows += [r"\end{center}",
              rf"\noindent\textbf{{The network.}} Inputs {ids(net.inputs)}; hidden "
@@ -156,7 +158,8 @@ def latex_body(ex, answers=False, picture=None):
     rows += [example, r"\par\medskip", rf"\noindent {tex_text(_how(ex))}",
              rf"\begin{{multicols}}{{{3 if answers else 2}}}",
              r"\begin{enumerate}" + (r"\setlength\itemsep{0pt}" if answers else "")]
-    room = WORKING_ROOM.get(ex.kind, "1cm")
+    total, least, most = WORKING_ROOM
+    room = f"{max(least, min(most, total / len(ex.questions))):.2f}cm"
     for name in ex.questions:
         if answers:
             rows.append(rf"\item ${_latex_name(name)} = {p.format(ex.answer(name), True)}$")
@@ -247,6 +250,13 @@ def compile_pdf(tex):
                                f"{errors[0] if errors else log[-200:]}")
         with open(pdf, "rb") as handle:
             return handle.read()
+
+
+def _width(net):
+    """The TikZ picture's width: the sheet's room, or less where the height would not fit."""
+    x0, x1, y0, y1 = TikzPicture(net).shape.bounds()
+    room_width, room_height = PICTURE_ROOM
+    return min(room_width, room_height * (x1 - x0) / max(y1 - y0, 1e-9))
 
 
 def ids(numbers):
