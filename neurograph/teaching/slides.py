@@ -25,11 +25,15 @@ TEX_BASES = {"in": "in", "a": "a", "â": r"\hat a", "Δ": r"\Delta"}
 VALUE_COLOUR = "A3004F"
 """The colour of the values a frame writes (a deep magenta: 8:1 against white, legible from
 the back of a room; the highlight rings keep the lighter pink)."""
-ROOM_STYLES = (r"\tikzset{value/.append style={font=\small}, "
-               r"weight/.append style={font=\small}, "
-               r"bias label/.append style={font=\small}, "
-               r"news/.style={text=values, font=\small\bfseries}}")
-"""What a frame's labels are written in: a size read from the back of a room."""
+ROOM_STYLES = (r"\tikzset{{value/.append style={{font=\small, yshift=-{gap:.1f}pt}}, "
+               r"weight/.append style={{font=\small}}, "
+               r"bias label/.append style={{font=\small, yshift={gap:.1f}pt}}, "
+               r"news/.style={{text=values, font=\small\bfseries}}}}")
+"""What a frame's labels are written in: a size read from the back of a room, the labels under
+and over a neuron moved clear of the ring that highlights it (`gap`: the ring's reach, pt)."""
+RING, RING_LINE = 1.15, 2.2
+"""The highlight ring's radius (times the neuron's) and its line width (pt)."""
+POINTS_PER_CM = 72.27 / 2.54
 MATH = re.compile(r"∂J/∂w_ij = Δ_j a_i|[xy] = \([^)]*\)|[αλ] = [^,\s]+")
 """The parts of a heading that are mathematics."""
 MATH_SYMBOLS = {"∂": r"\partial ", "Δ": r"\Delta ", "α": r"\alpha", "λ": r"\lambda",
@@ -109,7 +113,8 @@ def _frame(picture, heading, section, shown, precision):
     """One frame: the picture, what each place shows overlay by overlay, and the formulas."""
     timeline = {place: [(1, text, None)] for place, text in shown.items()}
     highlights = ["% each step: its neuron and edges highlighted"]
-    radius = 1.15 * picture.shape.radius
+    radius = RING * picture.shape.radius
+    gap = (RING - 1) * picture.shape.radius * picture.unit * POINTS_PER_CM + RING_LINE / 2
     for k, scene in enumerate(section, start=1):
         for i, j in scene.edges:
             if (i, j) in picture.shape.curves:
@@ -126,7 +131,7 @@ def _frame(picture, heading, section, shown, precision):
             timeline.setdefault(label.place, []).append((k, text, "news"))
             shown[label.place] = text
     labels = ["% what each place shows, overlay by overlay (this frame's values coloured)",
-              rf"\definecolor{{values}}{{HTML}}{{{VALUE_COLOUR}}}", ROOM_STYLES]
+              rf"\definecolor{{values}}{{HTML}}{{{VALUE_COLOUR}}}", ROOM_STYLES.format(gap=gap)]
     for place, writes in timeline.items():
         for n, (k, text, style) in enumerate(writes):
             until = writes[n + 1][0] - 1 if n + 1 < len(writes) else None
