@@ -445,6 +445,9 @@ def _draw(base, rng, grid, limit, made, keep_weights, x):
             break
     if fallback is not None:
         return fallback
+    if keep_weights:
+        raise NetworkError(f"no input x on a grid of {grid:g} keeps every |in_j| ≤ {limit:g} "
+                           f"with these weights (in {tries:,} draws); widen limit, or give x")
     raise NetworkError(f"no weights on a grid of {grid:g} keep every |in_j| ≤ {limit:g} for "
                        f"this network (in {tries:,} draws); widen limit, make grid finer, or "
                        f"give each neuron fewer inputs")

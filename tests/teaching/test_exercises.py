@@ -139,6 +139,9 @@ def test_an_exercise_from_a_teachers_own_weights_and_example():
     assert dict(drawn_x.network.w) == dict(net.w) and all((2 * v).is_integer() for v in drawn_x.x)
     with pytest.raises(ng.NetworkError, match="keep_weights=True keeps a network's weights"):
         ng.exercise(keep_weights=True)
+    heavy = ng.Network.from_weights({(0, 2): 9.0, (1, 2): 1.0})  # in_2 ≥ 9 − 1 for any x
+    with pytest.raises(ng.NetworkError, match="no input x on a grid of 0.5 keeps every"):
+        ng.exercise(network=heavy, keep_weights=True, kind="forward")
 
 
 @pytest.mark.parametrize("activation", ["tanh", "logistic", "relu"])
