@@ -10,6 +10,7 @@ true minus sign are read. The page holds the answers: it is for practice, not fo
 """
 
 import json
+import re
 
 from ..drawing.svg import svg_picture
 from ..markup import html_text
@@ -102,12 +103,12 @@ def self_check_page(ex):
     payload = payload.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     title = ex.title if ex.title is not None else "Exercise"
     facts = [f"<li>neuron{'s' * (len(js) > 1)} {', '.join(map(str, js))}: "
-             f"{html_text(g.name)}, <code>{html_text(formula(g))}</code></li>"
+             f"{html_text(g.name)}, {_math(formula(g))}</li>"
              for js, g in activations(ex)]
     example = "x = (" + ", ".join(p.format(v) for v in ex.x) + ")"
     if ex.kind != "forward":
         facts.append(f"<li>loss: {html_text(ex.loss)}, "
-                     f"<code>{html_text(LOSSES[ex.loss].formula)}</code></li>")
+                     f"{_math('ℓ = ' + LOSSES[ex.loss].formula)}</li>")
         example += ", y = (" + ", ".join(p.format(v) for v in ex.y) + ")"
     if ex.kind == "sgd":
         example += f", α = {p.format(ex.lr)}"
@@ -127,6 +128,45 @@ def self_check_page(ex):
         "<ol>", *items, "</ol>",
         f'<script type="application/json" id="questions">{payload}</script>',
         f"<script>{SCRIPT}</script>", "</body>", "</html>", ""])
+
+
+TEX_WORDS = {r"\tanh": "tanh", r"\max": "max", r"\log": "log", r"\exp": "exp",
+             r"\sum": "Σ", r"\ell": "ℓ", r"\geq": "≥", r"\left": "", r"\right": "",
+             r"\{": "{", r"\}": "}", r"\,": " ", r"\\": "; ",
+             r"\begin{cases}": "{ ", r"\end{cases}": "", "&": " ", "-": "−"}
+"""LaTeX of the activations' and losses' formulas, as text (the page typesets no LaTeX)."""
+FRACTION = re.compile(r"\\frac\{([^{}]*(?:\{[^{}]*\}[^{}]*)*)\}\{([^{}]*(?:\{[^{}]*\}[^{}]*)*)\}")
+SCRIPT_MARK = re.compile(r"([_^])(\{[^{}]*\}|[A-Za-z0-9])")
+
+
+def _math(tex):
+    """A formula's LaTeX as HTML a reader can read: fractions as (a)/(b), sub- and
+    superscripts as <sub> and <sup>, commands as words or signs (escaped, in <i>)."""
+    text = re.sub(r"\\text\{([^{}]*)\}", r"\1", tex)  # \text{otherwise}: the word
+    while FRACTION.search(text):
+        text = FRACTION.sub(lambda m: _grouped(m.group(1)) + "/" + _grouped(m.group(2)), text)
+    for word, shown in TEX_WORDS.items():
+        text = text.replace(word, shown)
+    return "<i>" + _scripts(text).replace("  ", " ") + "</i>"
+
+
+def _scripts(text):
+    """`text` escaped, with _x and ^{…} as <sub> and <sup> (nested ones too)."""
+    out, at = [], 0
+    for match in SCRIPT_MARK.finditer(text):
+        out.append(html_text(text[at:match.start()]))
+        tag = "sub" if match.group(1) == "_" else "sup"
+        inner = match.group(2)
+        inner = _scripts(inner[1:-1]) if inner.startswith("{") else html_text(inner)
+        out.append(f"<{tag}>{inner}</{tag}>")
+        at = match.end()
+    out.append(html_text(text[at:]))
+    return "".join(out)
+
+
+def _grouped(text):
+    """A fraction's part, in parentheses unless it is one symbol."""
+    return text if len(text) <= 1 or text.isalnum() else f"({text})"
 
 
 def _sub(name):

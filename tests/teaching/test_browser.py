@@ -224,6 +224,9 @@ def test_the_self_check_page_marks_a_right_value_and_names_a_mistake(tmp_path, b
     items = {item.get_attribute("data-name"): item
              for item in browser.find_elements(By.CSS_SELECTOR, "li[data-name]")}
     assert list(items) == ex.questions
+    facts = browser.find_element(By.CLASS_NAME, "facts").text  # formulas as text, not LaTeX
+    assert "g(inj) = 1/(1 + e−inj)" in facts and "ℓ = Σk (yk − ak)2" in facts
+    assert "\\" not in facts
 
     def typed(name, text):
         item = items[name]
