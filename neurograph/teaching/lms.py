@@ -159,7 +159,8 @@ def _title(ex):
 
 def _category(ex):
     parts = [ex.course, _title(ex), f"variant {ex.seed}"]
-    return "/".join(part.replace("/", "-") for part in parts if part is not None)
+    line = "/".join(part.replace("/", "-") for part in parts if part is not None)
+    return re.sub(r"\s+", " ", NOT_XML.sub("", line))  # one line: GIFT's $CATEGORY is a line
 
 
 def _text(parent, text):

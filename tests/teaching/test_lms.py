@@ -111,3 +111,17 @@ def test_the_command_writes_moodle_and_gift_files(tmp_path):
     assert ex.title == "Quiz 1"
     xml = (tmp_path / "moodle" / "exercise_1.xml").read_text(encoding="utf-8")
     assert xml == ex.to_moodle_xml() and len(moodle_questions(xml)) == len(ex.questions)
+
+
+def test_a_hostile_title_is_text_in_both_formats():
+    title = "a]]><b>&amp;\x01\x1b[2J}{#=~:\\ end"
+    ex = ng.exercise(kind="forward", seed=1, title=title, course="CS/457")
+    questions = moodle_questions(ex.to_moodle_xml())
+    assert questions[0].find("name/text").text == \
+        "a]]><b>&amp;[2J}{#=~:\\ end, variant 1: in_3"  # control characters left out
+    assert ET.fromstring(ex.to_moodle_xml()).find("question/category/text").text == \
+        "CS-457/a]]><b>&amp;[2J}{#=~:\\ end/variant 1"
+    assert list(gift_questions(ex.to_gift()))[0] == "a]]><b>&amp;[2J}{#=~:\\ end, variant 1: in_3"
+    lines = ng.exercise(kind="forward", seed=1, title="two\nlines").to_gift().splitlines()
+    assert lines[:2] == ["$CATEGORY: two lines/variant 1", ""]
+    assert lines[2].startswith("::two\\nlines, variant 1\\: in_3::")
