@@ -33,10 +33,12 @@ from .model.rbm import RBM
 from .teaching.answers import AnswerReport, check_answers
 from .topology.cascade import cascade_correlation
 from .topology.evolution import EvolutionResult, evolve
-from .teaching.exercises import Exercise, exercise, load_exercise
+from .teaching.exercise_file import load_exercise
+from .teaching.exercises import Exercise, exercise
 from .teaching.explanation import Explanation
 from .teaching.grading import Grades, grade
 from .teaching.mistakes import MISCONCEPTIONS
+from .teaching.sheets import exercise_pdf
 from .teaching.layers import Layer
 from .training.gradcheck import GradCheckResult, gradcheck
 from .training.history import History
@@ -71,6 +73,7 @@ __all__ = [
     "classes",
     "datasets",
     "exercise",
+    "exercise_pdf",
     "get_activation",
     "get_loss",
     "gradcheck",

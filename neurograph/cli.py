@@ -113,6 +113,9 @@ def parser():
                      help="how the initial weights are drawn (default uniform on [-ε, ε])")
     new.add_argument("--epsilon", type=_real, default=0.5,
                      help="ε for --init uniform and normal (default 0.5)")
+    new.add_argument("--grid", type=_real, metavar="STEP",
+                     help="round every weight to a multiple of STEP, never 0 (e.g. 0.5: "
+                          "numbers for slides and sheets)")
 
     explain = commands.add_parser("explain", help="print the hand-worked steps for one example")
     explain.add_argument("network", metavar="NET", help="a network file (.json or .txt)")
@@ -130,6 +133,8 @@ def parser():
     explain.add_argument("-o", "--output",
                          help="write to this file instead of printing (.html for html, .tex "
                               "for beamer; needed for html)")
+    explain.add_argument("--aspect", default="4:3", choices=("4:3", "16:9"),
+                         help="the Beamer frames' shape (default 4:3)")
 
     draw = commands.add_parser("draw", help="draw a network to PNG, SVG, PDF or TikZ")
     draw.add_argument("network", metavar="NET", help="a network file (.json or .txt)")
@@ -183,8 +188,15 @@ def parser():
     sheet.add_argument("--significant", type=_whole,
                        help="significant figures instead of decimal places")
     sheet.add_argument("--lr", type=_real, default=0.5, help="α for sgd (default 0.5)")
-    sheet.add_argument("--format", default="markdown", choices=("markdown", "latex"),
-                       help="the sheets' and keys' format (default markdown)")
+    sheet.add_argument("--format", default="markdown",
+                       choices=("markdown", "latex", "moodle", "gift", "html"),
+                       help="markdown or latex: a sheet and a key each; moodle (XML) or gift: "
+                            "the questions for an LMS; html: a self-check page each (default "
+                            "markdown)")
+    sheet.add_argument("--pdf", action="store_true",
+                       help="also class.pdf (one sheet per variant) and key.pdf (pdflatex)")
+    sheet.add_argument("--title", help="the sheets' title (default Exercise)")
+    sheet.add_argument("--course", help="the course named on the sheets")
     sheet.add_argument("-o", "--output", required=True, help="the folder to write into")
 
     mark = commands.add_parser("grade", help="mark a class's answers to an exercise",
@@ -194,6 +206,11 @@ def parser():
     mark.add_argument("answers", metavar="ANSWERS.csv",
                       help="a header row (student, then value names) and a row per student")
     mark.add_argument("-o", "--output", help="also write the marks as CSV")
+    mark.add_argument("--follow-through", action="store_true",
+                      help="credit a value right from the student's own earlier wrong values "
+                           "(error carried forward)")
+    mark.add_argument("--wide", action="store_true",
+                      help="the marks CSV with one row per student, for a gradebook")
     return top
 
 
@@ -218,10 +235,13 @@ def _example(args):
 
 def _new(args):
     from .model.network import Network
+    from .teaching.exercises import on_grid
     _will_write(args.output, "network")
     net = Network.layered(args.sizes, activation=args.activation,
                           output_activation=args.output_activation, seed=args.seed,
                           epsilon=args.epsilon, init=args.init, skip=args.shape == "skip")
+    if args.grid is not None:
+        net.set_weights(on_grid(net.w, args.grid))
     path = net.save(args.output)
     return f"wrote {path}: {net.summary()}"
 
@@ -236,9 +256,9 @@ def _explain(args):
     explanation = net.explain(args.x, args.y, lr=args.lr, loss=args.loss, digits=args.digits,
                               carry_rounded=args.carry_rounded, significant=args.significant)
     if args.output is not None:
-        return f"wrote {explanation.save(args.output, format=args.format)}"
+        return f"wrote {explanation.save(args.output, format=args.format, aspect=args.aspect)}"
     if args.format == "beamer":
-        return explanation.to_beamer()
+        return explanation.to_beamer(aspect=args.aspect)
     if args.format == "markdown":
         return explanation.to_markdown()
     if args.format == "latex":
@@ -367,36 +387,60 @@ MAX_VARIANTS = 1000
 """The most exercises one ``neurograph exercise`` writes."""
 
 
+SHEET_FORMATS = {"markdown": ".md", "latex": ".tex", "moodle": ".xml", "gift": ".gift",
+                 "html": ".html"}
+"""Each --format of ``neurograph exercise`` and the ending of its files."""
+
+
 def _exercise(args):
-    """Write every variant's picture, sheet, key and JSON file, or none: every file is
-    checked first and all are written together (:func:`~.files.atomic.write_together`)."""
+    """Write every variant's files (and with --pdf the class's and the keys' PDF), or none:
+    every file is checked first and all are written together
+    (:func:`~.files.atomic.write_together`)."""
     from pathlib import Path
 
     from .errors import NetworkError
     from .files.atomic import writable, write_together
     from .markup import terminal_text
     from .teaching.exercises import exercise
+    from .teaching.sheets import compile_pdf, latex_pages
     if not 1 <= args.variants <= MAX_VARIANTS:
         raise NetworkError(f"--variants must be from 1 to {MAX_VARIANTS:,}; received "
                            f"{args.variants}")
     folder = Path(args.output)
-    suffix = ".md" if args.format == "markdown" else ".tex"
-    endings = {".png": ".png", suffix: suffix, f"_key{suffix}": suffix, ".json": ".json"}
+    suffix = SHEET_FORMATS[args.format]
+    sheets = args.format in ("markdown", "latex")
+    endings = ({".png": ".png", suffix: suffix, f"_key{suffix}": suffix} if sheets
+               else {suffix: suffix})
+    endings[".json"] = ".json"
     seeds = range(args.seed, args.seed + args.variants)
     missing = _folders_to_make(folder)
     if not missing:  # every file it will write, before any work
         for seed in seeds:
             for ending, kind in endings.items():
                 writable(folder / f"exercise_{seed}{ending}", (kind,), "an exercise's file")
+        if args.pdf:
+            for name in ("class.pdf", "key.pdf"):
+                writable(folder / name, (".pdf",), "a PDF's file")
     made = [exercise(sizes=args.sizes, kind=args.kind, seed=seed, lr=args.lr,
-                     digits=args.digits, significant=args.significant) for seed in seeds]
+                     digits=args.digits, significant=args.significant, title=args.title,
+                     course=args.course) for seed in seeds]
     files = []
     for ex in made:
         stem = f"exercise_{ex.seed}"
-        picture = f"{stem}.png"  # beside the sheets, which name it
-        render = ex.to_markdown if args.format == "markdown" else ex.to_latex
-        files += [(picture, ex.picture()), (f"{stem}{suffix}", render(False, picture)),
-                  (f"{stem}_key{suffix}", render(True, picture)), (f"{stem}.json", ex.to_bytes())]
+        if args.format == "markdown":
+            picture = f"{stem}.png"  # beside the sheets, which name it
+            files += [(picture, ex.picture()), (f"{stem}.md", ex.to_markdown(False, picture)),
+                      (f"{stem}_key.md", ex.to_markdown(True, picture))]
+        elif args.format == "latex":
+            files += [(f"{stem}.png", ex.picture()), (f"{stem}.tex", ex.to_latex(False)),
+                      (f"{stem}_key.tex", ex.to_latex(True))]
+        else:
+            render = {"moodle": ex.to_moodle_xml, "gift": ex.to_gift, "html": ex.to_html}
+            files.append((f"{stem}{suffix}", render[args.format]()))
+        files.append((f"{stem}.json", ex.to_bytes()))
+    if args.pdf:
+        files += [("class.pdf", compile_pdf(latex_pages(made, False))),
+                  ("key.pdf", compile_pdf(latex_pages(made, True)))]
     for new in missing:
         new.mkdir()
     try:
@@ -409,9 +453,14 @@ def _exercise(args):
             except OSError:
                 pass
         raise
+    what = {"markdown": "a sheet, a key, a picture and a JSON file each",
+            "latex": "a sheet, a key, a picture and a JSON file each",
+            "moodle": "a Moodle XML quiz and a JSON file each",
+            "gift": "a GIFT quiz and a JSON file each",
+            "html": "a self-check page and a JSON file each"}[args.format]
     return (f"wrote {len(made)} {args.kind} exercise{'s' * (len(made) != 1)} (seeds "
-            f"{made[0].seed}–{made[-1].seed}) into {terminal_text(folder, 200)}: a sheet, a key, "
-            f"a picture and a JSON file each")
+            f"{made[0].seed}–{made[-1].seed}) into {terminal_text(folder, 200)}: {what}"
+            + ("; class.pdf and key.pdf" if args.pdf else ""))
 
 
 def _folders_to_make(folder):
@@ -441,7 +490,7 @@ def _grade(args):
 
     from .errors import NetworkError
     from .markup import terminal_text
-    from .teaching.exercises import load_exercise
+    from .teaching.exercise_file import load_exercise
     from .teaching.grading import grade
     if args.output:
         _will_write(args.output, "marks")
@@ -451,10 +500,12 @@ def _grade(args):
                 raise NetworkError(f"-o {terminal_text(args.output, 80)} would overwrite the "
                                    f"class's {'answers' if given is args.answers else 'key'}; "
                                    f"give the marks another file")
-    grades = grade(load_exercise(Path(args.key)), Path(args.answers))
+    grades = grade(load_exercise(Path(args.key)), Path(args.answers),
+                   follow_through=args.follow_through)
     text = str(grades)
     if args.output:
-        text += f"\nwrote {terminal_text(grades.to_csv(args.output), 200)}"
+        layout = "wide" if args.wide else "long"
+        text += f"\nwrote {terminal_text(grades.to_csv(args.output, layout=layout), 200)}"
     return text
 
 

@@ -9,7 +9,8 @@ more in scientific notation with `digits` decimals in the mantissa; NaN and ±�
 import math
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
-__all__ = ["round_half_up", "format_number", "round_significant", "Precision", "LARGE"]
+__all__ = ["round_half_up", "format_number", "round_significant", "Precision", "LARGE",
+           "RoundedZero"]
 
 LARGE = 1e15
 """From here on numbers are written in scientific notation (beyond it a float's digits are
@@ -36,6 +37,28 @@ def round_half_up(value, digits):
         return float(exact.quantize(quantum, rounding=ROUND_HALF_UP))
 
 
+class RoundedZero(float):
+    """0, as a person writes a small value rounded by hand to `digits` decimal places: shown
+    as 0.00 or −0.00 (the sign of the value rounded), so that a reader sees it was rounded,
+    not exactly 0. It is an ordinary 0.0 (or −0.0) in arithmetic.
+
+    >>> format_number(RoundedZero(-0.0018, 2), 2), RoundedZero(-0.0018, 2) + 1
+    ('−0.00', 1.0)
+    """
+
+    def __new__(cls, value, digits):
+        zero = super().__new__(cls, math.copysign(0.0, value))
+        zero.digits = digits
+        return zero
+
+    def __repr__(self):
+        return float.__repr__(self)
+
+    def text(self, latex=False):
+        minus = ("-" if latex else "−") if math.copysign(1.0, self) < 0 else ""
+        return minus + "0" + ("." + "0" * self.digits if self.digits else "")
+
+
 def format_number(value, digits, latex=False):
     """The number as shown: rounded half up, trailing zeros dropped, a true minus sign.
 
@@ -46,6 +69,8 @@ def format_number(value, digits, latex=False):
     >>> format_number(float("nan"), 2), format_number(float("-inf"), 2, latex=True)
     ('NaN', '-\\\\infty')
     """
+    if isinstance(value, RoundedZero):
+        return value.text(latex)
     shown = round_half_up(value, digits)
     if shown != shown:
         return r"\mathrm{NaN}" if latex else "NaN"
@@ -101,8 +126,22 @@ class Precision:
             return round_half_up(value, self.digits)
         return round_significant(value, self.significant)
 
+    def by_hand(self, value):
+        """`value` rounded as a person carries it: to `digits` decimal places, a small value
+        to 0.01 or to a :class:`RoundedZero` (0.00), not kept in scientific notation as
+        :meth:`round` keeps it; significant figures as :meth:`round`."""
+        if self.significant is not None or not abs(value) < 10.0 ** -self.digits:
+            return self.round(value)
+        if value == 0:
+            return value
+        with localcontext() as context:
+            context.prec = 400
+            rounded = float(Decimal(repr(float(value))).quantize(
+                Decimal(1).scaleb(-self.digits), rounding=ROUND_HALF_UP))
+        return rounded if rounded != 0 else RoundedZero(value, self.digits)
+
     def format(self, value, latex=False):
-        if self.significant is None:
+        if self.significant is None or isinstance(value, RoundedZero):
             return format_number(value, self.digits, latex)
         shown = round_significant(value, self.significant)
         if shown == 0 or not math.isfinite(shown) or abs(shown) >= LARGE:

@@ -93,13 +93,38 @@ def skip_dag_tikz(out):
     return out / "skip_dag_tikz.png"
 
 
+def exercise_sheet(out):
+    """Quiz 3's sheet for one student, as pdflatex prints it (page 1, rendered by pdftoppm)."""
+    ex = ng.exercise(kind="sgd", seed=7, title="Quiz 3", course="CS 457")
+    with tempfile.TemporaryDirectory() as folder:
+        ex.save(Path(folder) / "sheet.pdf")
+        subprocess.run(["pdftoppm", "-png", "-r", "70", "-singlefile", "sheet.pdf",
+                        str((out / "exercise_sheet").resolve())], cwd=folder, check=True)
+    return out / "exercise_sheet.png"
+
+
+def wide_slide(out):
+    """A 16:9 Beamer frame of the lecture's network: Δ_4 just computed."""
+    steps = lectures.forward_network().explain([3, 4], [1], lr=0.5, digits=2,
+                                               carry_rounded=True)
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / "slides.tex").write_text(steps.to_beamer(aspect="16:9"),
+                                                 encoding="utf-8")
+        subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "slides.tex"],
+                       cwd=folder, check=True, capture_output=True)
+        subprocess.run(["pdftoppm", "-png", "-r", "90", "-f", "16", "-l", "16", "-singlefile",
+                        "slides.pdf", str((out / "slide_16_9").resolve())], cwd=folder,
+                       check=True)
+    return out / "slide_16_9.png"
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "images")
     out = parser.parse_args().out
     out.mkdir(parents=True, exist_ok=True)
     written = [lecture_network(out), skip_dag(out), *xor_training(out), digits_network(out),
-               nand_adder(out), skip_dag_tikz(out)]
+               nand_adder(out), skip_dag_tikz(out), exercise_sheet(out), wide_slide(out)]
     for path in written:
         print(f"wrote {path}")
 

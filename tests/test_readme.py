@@ -1,6 +1,7 @@
 """The README stays true: it renders as written, its Python runs, and the output it shows is
 what the example prints."""
 
+import os
 import re
 import subprocess
 import sys
@@ -9,6 +10,8 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 
 ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_ROOT = str(Path(__import__("neurograph").__file__).parents[1])
+"""Where the package these tests import lives: the commands run it (PYTHONPATH)."""
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 # CommonMark, as GitHub and PyPI render it (GitHub adds tables)
 TOKENS = MarkdownIt("commonmark").enable("table").parse(README)
@@ -98,9 +101,11 @@ def test_readme_shell_commands_run_as_written(tmp_path):
             command = line.split("  #")[0].strip()
             if not command.startswith("neurograph"):
                 continue  # the set-up and the tests run in CI itself
+            path = os.pathsep.join([bin_folder, "/usr/bin", "/bin"])  # (pdflatex for --pdf)
             result = subprocess.run(command, shell=True, cwd=tmp_path, capture_output=True,
-                                    text=True, env={"PATH": bin_folder, "HOME": str(tmp_path),
-                                                    "MPLBACKEND": "Agg"})
+                                    text=True, env={"PATH": path, "HOME": str(tmp_path),
+                                                    "MPLBACKEND": "Agg",
+                                                    "PYTHONPATH": PACKAGE_ROOT})
             assert result.returncode == 0, (command, result.stderr)
             ran += 1
     assert ran >= 6
@@ -112,14 +117,18 @@ def test_readme_shows_what_grading_prints(tmp_path):
     import shutil
     shutil.copytree(ROOT / "examples" / "data", tmp_path / "examples" / "data")
     command = Path(sys.executable).parent / "neurograph"
+    env = {**os.environ, "MPLBACKEND": "Agg", "PYTHONPATH": PACKAGE_ROOT}
     subprocess.run([str(command), "exercise", "--kind", "sgd", "--sizes", "2", "2", "1",
                     "--seed", "7", "-o", "sheets"], cwd=tmp_path, check=True,
-                   capture_output=True)
-    printed = subprocess.run([str(command), "grade", "sheets/exercise_7.json",
-                              "examples/data/answers.csv", "-o", "marks.csv"], cwd=tmp_path,
-                             capture_output=True, text=True, check=True).stdout
-    shown, = [block for block in blocks("text") if block.startswith("Ada: ")]
-    assert printed.strip() == shown.strip()
+                   capture_output=True, env=env)
+    for csv, options, first in (("answers.csv", [], "Ada: "),
+                                ("carried.csv", ["--follow-through", "--wide"], "Eve: ")):
+        printed = subprocess.run([str(command), "grade", "sheets/exercise_7.json",
+                                  f"examples/data/{csv}", *options, "-o", "marks.csv"],
+                                 cwd=tmp_path, capture_output=True, text=True, check=True,
+                                 env=env).stdout
+        shown, = [block for block in blocks("text") if block.startswith(first)]
+        assert printed.strip() == shown.strip().replace("gradebook.csv", "marks.csv")
 
 
 def test_readme_names_the_lectures_as_their_notes_do():

@@ -33,12 +33,12 @@ from ..model.losses import LOSSES, Loss
 from ..model.network import Network
 from ..numbers import Precision
 
-__all__ = ["exercise", "Exercise", "load_exercise", "KINDS"]
+__all__ = ["exercise", "Exercise", "default_limit", "on_grid", "KINDS"]
 
 KINDS = ("forward", "backprop", "sgd")
 FORMAT, VERSION = "neurograph-exercise", 1
 FIELDS = ("format", "version", "network", "x", "y", "lr", "kind", "loss", "digits",
-          "significant", "carry_rounded", "questions", "answers", "seed")
+          "significant", "carry_rounded", "questions", "answers", "seed", "title", "course")
 """Every field of an exercise file; no other is read."""
 MAX_TRIES = 10_000
 MAX_DRAWN = 2_000_000
@@ -48,6 +48,13 @@ MAX_WEIGHTS = 10_000
 """The most weights an exercise's network may have: its key is worked by hand."""
 MAX_SEED = 2 ** 64 - 1
 MIN_GRID = 1e-6
+MAX_TEXT = 200
+"""The longest title or course name a sheet prints."""
+KEY_CHECKS = 300
+"""Draws within the limits whose keys are worked, at most, in the search for one in which no
+a_j or Δ_j rounds to 0 (about a third of a second for a small network)."""
+LIMITS = (4.0, 3.5, 3.0, 2.5, 2.0, 1.5, 1.0, 0.5)
+"""The limits on |in_j| an exercise tries, widest first (see :func:`default_limit`)."""
 MAX_FILE = 64 << 20
 """The largest exercise file read (64 MiB)."""
 QUESTION = re.compile(r"(in|a|Δ)_(\d+)|w_(\d+,\d+)")
@@ -86,6 +93,8 @@ class Exercise:
         student's copy).
     seed : int
         From 0 to 2⁶⁴ − 1.
+    title, course : str or None
+        What the sheet's heading says (at most 200 characters each, printed as text).
     """
 
     network: Network
@@ -100,6 +109,8 @@ class Exercise:
     questions: list
     answers: dict = field(default_factory=dict)
     seed: int = 0
+    title: str = None
+    course: str = None
 
     def __post_init__(self):
         if not isinstance(self.network, Network):
@@ -117,6 +128,7 @@ class Exercise:
             self.significant = checks.option("significant", self.significant)
         self.carry_rounded = checks.flag(self.carry_rounded, "carry_rounded")
         self.seed = _seed(self.seed)
+        self.title, self.course = _text(self.title, "title"), _text(self.course, "course")
         _hand_sized(self.network)
         self.questions = _questions(self.questions, self.explanation().values)
         self.answers = _answers(self.answers, self.questions)
@@ -144,67 +156,34 @@ class Exercise:
     def to_markdown(self, answers=False, picture=None):
         """The sheet (and with `answers`, the key) as Markdown; `picture` names the drawing
         of the network (:meth:`plot`) to show: a relative file name (letters, digits,
-        ``_ . - /``) ending in .png, .pdf, .jpg or .jpeg."""
-        answers = checks.flag(answers, "answers")
-        picture = _picture(picture)
-        p = self._precision()
-        lines = [f"## Exercise ({html_text(self.kind)}, seed {html_text(self.seed)})", "",
-                 f"Network: inputs {self.network.inputs}, hidden {self.network.hidden}, "
-                 f"outputs {self.network.outputs}; g = "
-                 f"{html_text(self.network.neuron(self.network.outputs[0]).activation.name)}; "
-                 f"{html_text(self.loss)} loss.", "", "| edge | weight |", "|---|---:|"]
-        lines += [f"| w_{i},{j} | {p.format(w)} |" for (i, j), w in self.network.w.items()]
-        if picture:
-            lines += ["", f"![the network, with its weights]({picture})"]
-        lines += ["", "x = (" + ", ".join(p.format(v) for v in self.x) + ")"]
-        if self.kind != "forward":
-            lines.append("y = (" + ", ".join(p.format(v) for v in self.y) + ")")
-        if self.kind == "sgd":
-            lines.append(f"α = {p.format(self.lr)}")
-        how = "carrying the rounded values, as by hand" if self.carry_rounded else \
-            "with exact intermediate values"
-        lines += ["", f"Compute, to {p.words()} ({how}):", ""]
-        lines += [f"- {html_text(name)} = " + (p.format(self._answer(name)) if answers else
-                                                "____") for name in self.questions]
-        if answers:
-            lines += ["", self.explanation().to_markdown()]
-        return "\n".join(lines) + "\n"
+        ``_ . - /``) ending in .png, .pdf, .jpg or .jpeg. See :mod:`.sheets`."""
+        from .sheets import markdown_sheet
+        return markdown_sheet(self, checks.flag(answers, "answers"), _picture(picture))
 
     def to_latex(self, answers=False, picture=None):
-        """The sheet (and with `answers`, the key) as a LaTeX document that compiles alone
-        (with `picture`, the network's drawing beside it: a relative file name of letters,
-        digits and ``_ . - /`` ending in .png, .pdf, .jpg or .jpeg)."""
-        answers = checks.flag(answers, "answers")
-        picture = _picture(picture)
-        p = self._precision()
-        weights = " \\\\\n".join(f"$w_{{{i},{j}}}$ & ${p.format(w, latex=True)}$"
-                                 for (i, j), w in self.network.w.items())
-        rows = [r"\documentclass{article}", r"\usepackage{amsmath}", r"\usepackage{graphicx}",
-                r"\begin{document}",
-                rf"\section*{{Exercise ({tex_text(self.kind)}, seed {tex_text(self.seed)})}}",
-                r"\begin{tabular}{lr}", "edge & weight \\\\ \\hline", weights, r"\end{tabular}"]
-        if picture:
-            rows.append(rf"\quad\includegraphics[width=0.55\textwidth]{{{picture}}}")
-        rows += ["", "$x = (" + ", ".join(p.format(v, latex=True) for v in self.x) + ")$"]
-        if self.kind != "forward":
-            rows.append("\\quad $y = (" + ", ".join(p.format(v, latex=True) for v in self.y)
-                        + ")$")
-        if self.kind == "sgd":
-            rows.append(rf"\quad $\alpha = {p.format(self.lr, latex=True)}$")
-        how = "carrying the rounded values, as by hand" if self.carry_rounded else \
-            "with exact intermediate values"
-        rows += ["", rf"Compute, to {p.words()} ({how}):", r"\begin{itemize}"]
-        for name in self.questions:
-            blank = r"\underline{\hspace{2cm}}"
-            value = p.format(self._answer(name), latex=True) if answers else blank
-            rows.append(rf"\item ${_latex_name(name)} = {value}$")
-        rows.append(r"\end{itemize}")
-        if answers:
-            rows += [r"\subsection*{Worked steps}", self.explanation().to_latex()]
-        rows.append(r"\end{document}")
-        return "\n".join(rows) + "\n"
+        """The sheet (and with `answers`, the key) as a LaTeX document that compiles alone,
+        the network drawn in TikZ (with `picture`, that file instead: a relative file name of
+        letters, digits and ``_ . - /`` ending in .png, .pdf, .jpg or .jpeg). See
+        :mod:`.sheets`."""
+        from .sheets import latex_sheet
+        return latex_sheet(self, checks.flag(answers, "answers"), _picture(picture))
 
-    def _answer(self, name):
+    def to_moodle_xml(self):
+        """The questions as a Moodle XML quiz; see :func:`.lms.moodle_xml`."""
+        from .lms import moodle_xml
+        return moodle_xml(self)
+
+    def to_gift(self):
+        """The questions in Moodle's GIFT format; see :func:`.lms.gift`."""
+        from .lms import gift
+        return gift(self)
+
+    def to_html(self):
+        """The self-check page; see :func:`.selfcheck.self_check_page`."""
+        from .selfcheck import self_check_page
+        return self_check_page(self)
+
+    def answer(self, name):
         """The key's answer for `name` (a student's copy has none: no key can be printed)."""
         if name not in self.answers:
             raise NetworkError(f"this is a student's copy: it has no answer for "
@@ -217,13 +196,24 @@ class Exercise:
                 "x": self.x, "y": self.y, "lr": self.lr, "kind": self.kind,
                 "loss": self.loss, "digits": self.digits, "significant": self.significant,
                 "carry_rounded": self.carry_rounded, "questions": self.questions,
-                "answers": dict(self.answers) if answers else {}, "seed": self.seed}
+                "answers": dict(self.answers) if answers else {}, "seed": self.seed,
+                "title": self.title, "course": self.course}
 
-    def save(self, path, answers=True):
-        """Write the exercise as JSON (a student's copy with ``answers=False``), whole or not
-        at all."""
-        path = writable(path, (".json",), "an exercise file's name")
-        return write_atomically(path, lambda handle: handle.write(self.to_bytes(answers)))
+    def save(self, path, answers=None):
+        """Write the exercise, whole or not at all, as its file name's ending says.
+
+        ``.json``: the exercise itself (a student's copy with ``answers=False``); ``.pdf``,
+        ``.tex``, ``.md``: the sheet (the key with ``answers=True``; the PDF is compiled with
+        pdflatex); ``.html``: the self-check page; ``.xml``: a Moodle XML quiz; ``.gift``:
+        the same questions in GIFT. Returns the path.
+        """
+        path = writable(path, tuple(SAVED), "an exercise file's name")
+        suffix = os.fsdecode(path).rsplit(".", 1)[-1].lower()
+        if suffix == "json":
+            data = self.to_bytes(True if answers is None else answers)
+        else:
+            data = SAVED["." + suffix](self, checks.flag(bool(answers), "answers"))
+        return write_atomically(path, lambda handle: handle.write(data))
 
     def to_bytes(self, answers=True):
         """The JSON file :meth:`save` writes, as bytes."""
@@ -233,7 +223,7 @@ class Exercise:
 
 def exercise(sizes=(2, 2, 1), kind="sgd", seed=0, loss="squared", activation="logistic",
              lr=0.5, digits=2, significant=None, carry_rounded=True, network=None, grid=0.5,
-             limit=4.0):
+             limit=None, keep_weights=False, x=None, y=None, title=None, course=None):
     """An exercise with nice numbers and its answer key.
 
     Parameters
@@ -253,11 +243,24 @@ def exercise(sizes=(2, 2, 1), kind="sgd", seed=0, loss="squared", activation="lo
         The key carries rounded values, as by hand (False: exact intermediates).
     network : Network, optional
         Any DAG, skip edges included: its structure and activations are kept, its weights
-        drawn afresh.
+        drawn afresh (unless `keep_weights`).
     grid : float, default 0.5
         Weights and inputs are multiples of it (from 10⁻⁶ to 2).
-    limit : float, default 4
-        Every |in_j| stays within it.
+    limit : float, optional
+        Every |in_j| stays within it. By default :func:`default_limit`: the widest of 4, 3.5,
+        … 0.5 at which g′ of every activation of the network is still at least 10^−digits
+        (logistic: 4, tanh: 2.5 to 2 decimal places), so that no g′ rounds to 0.
+    keep_weights : bool, default False
+        Keep `network`'s weights (a teacher's own numbers); only what is not given is drawn.
+    x, y : sequence of float, optional
+        The example to use (drawn on the grid when not given; y: targets that make the error
+        visible).
+    title, course : str, optional
+        What the sheet's heading says.
+
+    Among the draws within the limit, the first whose key has no a_j and no Δ_j that rounds
+    to 0 (or is smaller than 10^−digits) is taken, of the first 300 such draws; if none has,
+    the first of them (a threshold unit's Δ_j is always 0).
 
     Raises
     ------
@@ -265,7 +268,8 @@ def exercise(sizes=(2, 2, 1), kind="sgd", seed=0, loss="squared", activation="lo
         For a bad argument, a network of more than 10,000 weights, or when no draw keeps
         every |in_j| within `limit`: after 10,000 draws, or fewer for a network of more than
         200 weights (about a second of drawing in all; a neuron with many inputs rarely keeps
-        its sum small).
+        its sum small). With both the weights and x given nothing is drawn, and the limit is
+        not applied.
 
     Examples
     --------
@@ -273,12 +277,15 @@ def exercise(sizes=(2, 2, 1), kind="sgd", seed=0, loss="squared", activation="lo
     >>> ex = ng.exercise(sizes=(2, 2, 1), kind="sgd", seed=7)
     >>> ex.questions[:3], len(ex.answers) == len(ex.questions)
     (['in_3', 'a_3', 'in_4'], True)
+    >>> own = ng.Network.from_weights({(0, 2): 0.5, (1, 2): -1.0})
+    >>> ng.exercise(network=own, keep_weights=True, x=[2], y=[1], kind="backprop").answers
+    {'in_2': -1.5, 'a_2': 0.18, 'Δ_2': -0.25}
     """
     if not isinstance(kind, str) or kind not in KINDS:
         raise NetworkError(f"unknown exercise kind {describe(kind)}; expected one of: "
                            f"{', '.join(map(repr, KINDS))}")
     seed = _seed(seed)
-    grid, limit = _positive(grid, "grid"), _positive(limit, "limit")
+    grid = _positive(grid, "grid")
     if not MIN_GRID <= grid <= 2:
         raise NetworkError(f"grid must be from {MIN_GRID:g} to 2 (the weights are drawn from "
                            f"±[grid, 2]); received {grid!r}")
@@ -288,32 +295,89 @@ def exercise(sizes=(2, 2, 1), kind="sgd", seed=0, loss="squared", activation="lo
         significant = checks.option("significant", significant)
     loss = _loss_name(loss)
     carry_rounded = checks.flag(carry_rounded, "carry_rounded")
+    keep_weights = checks.flag(keep_weights, "keep_weights")
+    title, course = _text(title, "title"), _text(course, "course")
     if network is not None and not isinstance(network, Network):
         raise NetworkError(f"network must be a Network; received {describe(network)}")
+    if keep_weights and network is None:
+        raise NetworkError("keep_weights=True keeps a network's weights: pass network=")
     _hand_sized(sizes if network is None else network)
     base = (network.copy() if network is not None else
             Network.layered(sizes, activation=activation, seed=0))
-    x = _draw(base, np.random.default_rng(seed), grid, limit)
-    outputs = [base.neuron(k) for k in base.outputs]
-    if outputs[0].activation.group:  # softmax: the least likely class is the right one
-        least = min(range(len(outputs)), key=lambda k: outputs[k].a)
-        y = [1.0 if k == least else 0.0 for k in range(len(outputs))]
-    else:
-        y = [0.0 if neuron.a >= 0.5 else 1.0 for neuron in outputs]  # a visible error
-    base.clear_values()
+    if x is not None:
+        x = checks.vector(x, len(base.inputs), "x")
+    if y is not None:
+        y = checks.vector(y, len(base.outputs), "y")
+    limit = default_limit(base, digits) if limit is None else _positive(limit, "limit")
     questions = [f"{name}_{j}" for j in base.topological_order() if base.neuron(j).is_processing
                  for name in ("in", "a")]
     if kind in ("backprop", "sgd"):
-        questions += [f"Δ_{j}" for j in reversed(base.topological_order())
-                      if base.neuron(j).is_processing]
+        questions += [f"Δ_{j}" for j in base.topological_order() if base.neuron(j).is_processing]
     if kind == "sgd":
         questions += [f"w_{i},{j}" for (i, j) in base.w]
-    ex = Exercise(base, x, y, lr if kind == "sgd" else None, kind, loss, digits,
-                  significant, carry_rounded, questions, {}, seed)
-    values = ex.explanation().values
-    precision = Precision(digits, significant)
-    ex.answers = {name: precision.round(values[name]) for name in questions}
-    return ex
+
+    def made(x):
+        """The exercise of the weights now on `base` and the input `x`."""
+        base.forward(x)
+        outputs = [base.neuron(k) for k in base.outputs]
+        target = y
+        if target is None and outputs[0].activation.group:  # softmax: the least likely class
+            least = min(range(len(outputs)), key=lambda k: outputs[k].a)
+            target = [1.0 if k == least else 0.0 for k in range(len(outputs))]
+        elif target is None:
+            target = [0.0 if neuron.a >= 0.5 else 1.0 for neuron in outputs]  # a visible error
+        base.clear_values()
+        ex = Exercise(base.copy(), x, target, lr if kind == "sgd" else None, kind, loss,
+                      digits, significant, carry_rounded, questions, {}, seed, title, course)
+        values = ex.explanation()
+        order = {step.name: k for k, step in enumerate(values.steps)}
+        ex.questions = sorted(questions, key=order.__getitem__)  # the key's order
+        precision = Precision(digits, significant)
+        ex.answers = {name: precision.round(values.values[name]) for name in ex.questions}
+        return ex
+
+    if keep_weights and x is not None:
+        return made(x)
+    return _draw(base, np.random.default_rng(seed), grid, limit, made, keep_weights, x)
+
+
+def default_limit(net, digits=2):
+    """The widest limit on |in_j| of :data:`LIMITS` at which g′ of every activation of `net`
+    is at least 10^−`digits` on one side (so a by-hand g′ does not round to 0); the widest
+    for activations whose g′ is never that large (the threshold's).
+
+    >>> import neurograph as ng
+    >>> default_limit(ng.Network.layered([2, 2, 1])), default_limit(
+    ...     ng.Network.layered([2, 2, 1], activation="tanh"))
+    (4.0, 2.5)
+    """
+    floor = 10.0 ** -digits
+    found = LIMITS[0]
+    for g in {net.neuron(j).activation for j in net.hidden + net.outputs}:
+        if g.group:
+            continue
+        slopes = [max(abs(g.dg(v)), abs(g.dg(-v))) for v in LIMITS]
+        fitting = [v for v, slope in zip(LIMITS, slopes) if slope >= floor]
+        if fitting:
+            found = min(found, fitting[0])
+    return found
+
+
+def on_grid(weights, grid):
+    """{edge: w rounded to the nearest multiple of `grid`, never 0} (0 becomes ±grid, with
+    w's sign): weights for slides and sheets.
+
+    >>> on_grid({(0, 3): 0.26, (1, 3): -0.1, (2, 3): 0.0}, 0.5)
+    {(0, 3): 0.5, (1, 3): -0.5, (2, 3): 0.5}
+    """
+    grid = _positive(grid, "grid")
+    if not MIN_GRID <= grid <= 2:
+        raise NetworkError(f"grid must be from {MIN_GRID:g} to 2; received {grid!r}")
+    out = {}
+    for edge, w in dict(weights).items():
+        steps = round(w / grid)
+        out[edge] = (steps if steps else (1 if w >= 0 else -1)) * grid
+    return out
 
 
 def _hand_sized(shape):
@@ -334,38 +398,67 @@ def _hand_sized(shape):
                            f"{MAX_WEIGHTS:,} weights; this one has {count:,}")
 
 
-def _draw(base, rng, grid, limit):
-    """Draw `base`'s weights and an input x on the grid until every |in_j| ≤ `limit`; x.
+def _draw(base, rng, grid, limit, made, keep_weights, x):
+    """Draw `base`'s weights and an input x on the grid until every |in_j| ≤ `limit`, and
+    the first such draw whose key has no a_j or Δ_j rounding to 0: ``made(x)``, an Exercise.
 
     The draws are those of one ``rng.integers`` call per weight, then per input (numpy gives
-    the same numbers drawn together), so a seed keeps its exercise. A draw whose first sums
-    (of the neurons fed by inputs and the bias alone) are plainly too large is refused
-    before the network is touched; every other draw is decided by a forward pass."""
+    the same numbers drawn together), so a seed keeps its exercise; what is given (the
+    weights with `keep_weights`, or `x`) is not drawn. A draw whose first sums (of the
+    neurons fed by inputs and the bias alone) are plainly too large is refused before the
+    network is touched; every other draw is decided by a forward pass."""
     steps = max(int(round(2.0 / grid)), 1)  # weights in ±[grid, 2], inputs in [−1, 2]: not 0
     low = -max(steps // 2, 1)
     edges, processing = list(base.w), base.hidden + base.outputs
-    first = _first_sums(base, edges)
+    first = None if keep_weights or x is not None else _first_sums(base, edges)
     tries = max(1, min(MAX_TRIES, MAX_DRAWN // max(len(edges), 1)))
+    fallback, checked = None, 0
     for _ in range(tries):
-        weights = rng.integers(-steps, steps, size=len(edges))
-        inputs = rng.integers(low, steps, size=len(base.inputs))
-        weights[weights == 0] = steps  # 0 stands for the top of the range: a zero asks nothing
-        inputs[inputs == 0] = steps
-        weights, inputs = weights * grid, inputs * grid
+        if not keep_weights:
+            weights = rng.integers(-steps, steps, size=len(edges))
+            weights[weights == 0] = steps  # 0 stands for the top: a zero asks nothing
+            weights = weights * grid
+        if x is None:
+            inputs = rng.integers(low, steps, size=len(base.inputs))
+            inputs[inputs == 0] = steps
+            inputs = inputs * grid
+        else:
+            inputs = np.array(x)
         if first is not None:
             at, source, target, count = first
             sums = np.bincount(target, weights[at] * np.append(1.0, inputs)[source], count)
             if (np.abs(sums) > limit * (1 + 1e-9) + 1e-300).any():
                 continue  # (the margin leaves a sum at the limit to the forward pass)
-        base.set_weights(dict(zip(edges, weights.tolist())))
-        x = inputs.tolist()
-        base.forward(x)
+        if not keep_weights:
+            base.set_weights(dict(zip(edges, weights.tolist())))
+        drawn = inputs.tolist()
+        base.forward(drawn)
         sums = [base.neuron(j).in_ for j in processing]
-        if all(abs(s) <= limit for s in sums) and not all(s == 0 for s in sums):
-            return x
+        if not all(abs(s) <= limit for s in sums) or all(s == 0 for s in sums):
+            continue
+        ex = made(drawn)
+        if not _trivial(ex):
+            return ex
+        fallback = fallback or ex
+        checked += 1
+        if checked >= KEY_CHECKS:
+            break
+    if fallback is not None:
+        return fallback
+    if keep_weights:
+        raise NetworkError(f"no input x on a grid of {grid:g} keeps every |in_j| ≤ {limit:g} "
+                           f"with these weights (in {tries:,} draws); widen limit, or give x")
     raise NetworkError(f"no weights on a grid of {grid:g} keep every |in_j| ≤ {limit:g} for "
                        f"this network (in {tries:,} draws); widen limit, make grid finer, or "
                        f"give each neuron fewer inputs")
+
+
+def _trivial(ex):
+    """Whether some a_j or Δ_j of the key rounds to 0 or is too small to show with `digits`
+    decimal places (a question with nothing to compute)."""
+    smallest = 10.0 ** -ex.digits if ex.significant is None else 1e-300
+    return any(abs(value) < smallest for name, value in ex.answers.items()
+               if name.startswith(("a_", "Δ_")))
 
 
 def _first_sums(base, edges):
@@ -385,43 +478,6 @@ def _first_sums(base, edges):
     terms = [(at, c, n) for n, j in enumerate(chosen) for at, c in fed[j]]
     at, source, target = (np.array(v, dtype=np.intp) for v in zip(*terms))
     return at, source, target, len(chosen)
-
-
-def load_exercise(path):
-    """Read an exercise that :meth:`Exercise.save` wrote, every field checked.
-
-    Raises
-    ------
-    NetworkError
-        Naming the file and the field that is not what an exercise holds: the file is JSON
-        with exactly the fields :meth:`Exercise.to_document` writes (a UTF-8 byte-order
-        mark is skipped), each checked as :class:`Exercise` checks it.
-    """
-    source = terminal_text(os.fsdecode(path) if isinstance(path, (str, os.PathLike))
-                           else path, 80)
-    doc = _parse(_read(path, source), source)
-    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
-        raise NetworkError(f"{source}: format: expected {FORMAT!r}; received "
-                           f"{describe(doc.get('format') if isinstance(doc, dict) else doc)}")
-    unknown = [key for key in doc if key not in FIELDS]
-    if unknown:
-        raise NetworkError(f"{source}: {describe(unknown[0])} is not a field of an exercise; "
-                           f"expected only {', '.join(FIELDS)}")
-    version = doc.get("version", VERSION)
-    if type(version) is not int or version != VERSION:
-        raise NetworkError(f"{source}: version: expected {VERSION}; received "
-                           f"{describe(version)}")
-    if doc.get("kind") not in KINDS:  # (first: a useful message for a file of another kind)
-        raise NetworkError(f"{source}: kind: expected one of {', '.join(KINDS)}; received "
-                           f"{describe(doc.get('kind'))}")
-    network = Network.from_document(doc.get("network"), f"{source}: network")
-    try:
-        return Exercise(network, doc.get("x"), doc.get("y"), doc.get("lr"), doc["kind"],
-                        doc.get("loss", "squared"), doc.get("digits", 2),
-                        doc.get("significant"), doc.get("carry_rounded", True),
-                        doc.get("questions"), doc.get("answers", {}), doc.get("seed", 0))
-    except NetworkError as error:
-        raise NetworkError(f"{source}: {error}") from None
 
 
 def _seed(seed):
@@ -473,41 +529,29 @@ def _positive(value, what):
     return value
 
 
-def _read(path, source):
-    """An exercise file's text (UTF-8, its byte-order mark skipped), or a NetworkError."""
-    if not isinstance(path, (str, os.PathLike)):
-        raise NetworkError(f"an exercise file must be given by its path; received "
-                           f"{describe(path)}")
-    data = reading.read_bytes(path, "an exercise file (JSON)")
-    if len(data) > MAX_FILE:
-        raise NetworkError(f"{source}: more than {MAX_FILE:,} bytes; expected an exercise")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise NetworkError(f"{source}: byte {error.start} is not UTF-8; expected an exercise "
-                           f"file (JSON)") from None
-    if not text.strip():
-        raise NetworkError(f"{source}: the file is empty; expected an exercise (JSON)")
+def _text(text, what):
+    """A title or course name: None, or text of at most MAX_TEXT characters."""
+    if text is None:
+        return None
+    if not isinstance(text, str) or len(text) > MAX_TEXT:
+        raise NetworkError(f"{what} must be text of at most {MAX_TEXT} characters; received "
+                           f"{describe(text)}")
     return text
 
 
-def _parse(text, source):
-    """The JSON `text` as data: NaN, Infinity, nesting past Python's limit and integers of
-    more than 4,300 digits refused in one line."""
-    try:
-        return json.loads(text, parse_constant=_refuse_constant)
-    except json.JSONDecodeError as error:
-        raise NetworkError(f"{source}: not valid JSON at line {error.lineno}, column "
-                           f"{error.colno}: {error.msg}") from None
-    except RecursionError:
-        raise NetworkError(f"{source}: nested too deeply to be an exercise file") from None
-    except ValueError as error:  # NaN, Infinity, an integer of thousands of digits
-        raise NetworkError(f"{source}: {str(error).split(';')[0]}; expected an exercise's "
-                           f"numbers") from None
+def _sheet_pdf(ex, answers):
+    from .sheets import compile_pdf
+    return compile_pdf(ex.to_latex(answers))
 
 
-def _refuse_constant(name):
-    raise ValueError(f"{name} is not a number an exercise can hold")
+SAVED = {".json": None, ".pdf": _sheet_pdf,
+         ".tex": lambda ex, answers: ex.to_latex(answers).encode("utf-8"),
+         ".md": lambda ex, answers: ex.to_markdown(answers).encode("utf-8"),
+         ".html": lambda ex, answers: ex.to_html().encode("utf-8"),
+         ".xml": lambda ex, answers: ex.to_moodle_xml().encode("utf-8"),
+         ".gift": lambda ex, answers: ex.to_gift().encode("utf-8")}
+"""What :meth:`Exercise.save` writes for each ending (JSON apart): bytes from the exercise
+and whether the key is wanted."""
 
 
 def _picture(picture):
@@ -520,13 +564,3 @@ def _picture(picture):
                            f"_ . - / ending in .png, .pdf, .jpg or .jpeg; received "
                            f"{describe(picture)}")
     return text
-
-
-def _latex_name(name):
-    """in_3 → in_{3}, Δ_5 → \\Delta_{5}, w_1,3 → w_{1,3}; any other name as escaped text."""
-    match = QUESTION.fullmatch(name)
-    if not match:
-        return rf"\mbox{{{tex_text(name)}}}"
-    if match.group(3):
-        return "w_{" + match.group(3) + "}"
-    return (r"\Delta" if match.group(1) == "Δ" else match.group(1)) + "_{" + match.group(2) + "}"

@@ -25,12 +25,14 @@ def explain(net, x, y=None, lr=None, loss="squared", digits=4, carry_rounded=Fal
 
 def work_through(net, x, y=None, lr=None, loss="squared", digits=4, carry_rounded=False,
                  weight_decay=0.0, decay_bias=True, sparsity=None, batch=None, mistake=None,
-                 significant=None):
+                 significant=None, given=None):
     """:func:`explain`, optionally making one of the students' mistakes on the way.
 
     `mistake` is (code, j, detail): a code of ``MISCONCEPTIONS`` (:mod:`.mistakes`), the
     neuron whose step it spoils (None: every step, as a student who always makes it), and
-    for "missing_successor" the successor left out, for "factor_2" the factor.
+    for "missing_successor" the successor left out, for "factor_2" the factor. `given`
+    ({name: value}) carries a student's own values on in place of the right ones: each step
+    then shows the value worked from theirs (what "error carried forward" marks against).
     """
     plan = net.plan()
     sparse = sparsity_of(net, sparsity)
@@ -54,7 +56,7 @@ def work_through(net, x, y=None, lr=None, loss="squared", digits=4, carry_rounde
     weight_decay = checks.option("weight_decay", weight_decay)
     from ..training.loop import predict  # (not on import: it brings the batch engine, scipy)
     predict(net, [x], engine="reference")  # forward's refusal of an example that overflows
-    work = Working(precision if carry_rounded else None, mistake)
+    work = Working(precision if carry_rounded else None, mistake, given)
     work.lr = lr
     if sparse is not None:
         if y is None:

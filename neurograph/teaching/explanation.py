@@ -107,10 +107,12 @@ def _render(tokens, digits, latex):
         elif kind == "num":
             text = _precision(digits).format(token[1], latex)
             # a negative number inside an expression goes in parentheses: 1·3 + (−2)·4
+            following = tuple(tokens[at + 1]) if at + 1 < len(tokens) else None
             if text[0] in "−-" and previous is not None and previous[1] not in ("=", "←", "("):
                 text = f"({text})"
-            elif "10^" in text and at + 1 < len(tokens) and tuple(tokens[at + 1]) == ("op", "²"):
-                text = f"({text})"  # scientific notation before a power: (2.2×10^−16)²
+            elif "10^" in text and (following in (("op", "²"), ("op", "·"), ("op", "/"))
+                                    or previous in (("op", "·"), ("op", "/"))):
+                text = f"({text})"  # scientific notation in a power or product: (2.2×10^−16)²
             out.append(text)
         elif kind == "op":
             unary = token[1] == "−" and (previous is None or previous[1] in ("=", "←", "("))
@@ -237,7 +239,7 @@ class Explanation:
     def _repr_latex_(self):
         return "\n".join(f"${step.latex(self.precision)}$" for step in self.steps)
 
-    def to_beamer(self, title=None, standalone=True):
+    def to_beamer(self, title=None, standalone=True, aspect="4:3"):
         r"""Beamer frames that step through the calculation on the network's TikZ picture.
 
         One frame per section (forward propagation, backpropagation, the partial
@@ -245,11 +247,11 @@ class Explanation:
         neuron (and its edges) it is about highlighted, its formula under the
         picture, its value written on the picture from then on. `standalone`: a
         whole ``beamer`` document (else the frames alone, for a talk whose preamble
-        loads ``tikz`` and ``\usetikzlibrary{arrows.meta}``). See
-        :func:`neurograph.teaching.slides.beamer`.
+        loads ``tikz`` and ``\usetikzlibrary{arrows.meta}``). `aspect`: "4:3" or
+        "16:9" frames. See :func:`neurograph.teaching.slides.beamer`.
         """
         from .slides import beamer
-        return beamer(self, title=title, standalone=standalone)
+        return beamer(self, title=title, standalone=standalone, aspect=aspect)
 
     def to_html(self, title=None):
         """One self-contained HTML page: the picture and the steps, stepped through with
@@ -262,11 +264,12 @@ class Explanation:
         from .page import fragment
         return fragment(self)
 
-    def save(self, path, format=None, title=None):
+    def save(self, path, format=None, title=None, aspect="4:3"):
         """Write the explanation to a file: .html (the page), .tex (Beamer), .md or .txt.
 
         `format` ("html", "beamer", "latex", "markdown", "text") overrides the
-        extension's choice. The file is written whole or not at all. Returns the path.
+        extension's choice; `aspect` is the Beamer frames' ("4:3" or "16:9"). The file is
+        written whole or not at all. Returns the path.
         """
         from ..errors import NetworkError, describe
         from ..files.atomic import writable, write_atomically
@@ -280,7 +283,7 @@ class Explanation:
                                f"{describe(str(path))}" + ("" if format is None else
                                                            f" and format {describe(format)}"))
         path = writable(path, EXPLANATION_SUFFIXES[format], f"the {format} file's name")
-        text = {"html": lambda: self.to_html(title), "beamer": lambda: self.to_beamer(title),
+        text = {"html": lambda: self.to_html(title), "beamer": lambda: self.to_beamer(title, aspect=aspect),
                 "latex": self.to_latex, "markdown": self.to_markdown,
                 "text": self.__str__}[format]()
         return write_atomically(path, lambda handle: handle.write(text.encode("utf-8")))

@@ -30,11 +30,14 @@ from ..errors import NetworkError, describe, excerpt
 from ..files import reading
 from ..files.atomic import writable, write_atomically
 from ..markup import terminal_text
-from .answers import AnswerKey, canonical_name
+from ..checks import parse_real
+from .answers import AnswerKey, canonical_name, parse_answer
 from .exercises import Exercise
 
 __all__ = ["grade", "Grades", "Mark"]
 
+CREDITED = ("right", "follow_on")
+"""The statuses a total counts."""
 CACHED = 1 << 16
 """How many distinct cells a grading remembers the worth of."""
 SHOWN_PROBLEMS = 20
@@ -48,8 +51,11 @@ _NUMBER = re.compile(r"[+\-−]?(?:\d+[.,]?\d*|[.,]\d+)(?:[eE][+\-]?\d+)?")
 class Mark(NamedTuple):
     """One cell: the student, the value's name, what was written and what it is worth.
 
-    ``status`` is "right", "wrong", "empty" or "unreadable"; ``diagnosis`` names the mistake
-    behind a wrong value (a code of ``ng.MISCONCEPTIONS``) or says the rounding was carried.
+    ``status`` is "right", "wrong", "empty", "unreadable", or "follow_on" (wrong, but right
+    from the student's own earlier values, and credited: ``grade(…, follow_through=True)``);
+    ``diagnosis`` names the mistake behind a wrong value (a code of ``ng.MISCONCEPTIONS``) or
+    says the rounding was carried; ``follows_from`` names the earlier wrong answers a
+    follow-on value is worked from (such a value has no diagnosis of its own).
     (A named tuple: a class of a million students has millions of marks.)
     """
 
@@ -59,77 +65,123 @@ class Mark(NamedTuple):
     status: str
     expected: float = None
     diagnosis: str = None
+    follows_from: tuple = ()
 
 
 @dataclass(frozen=True)
 class Grades:
-    """The class's marks: ``marks`` cell by cell, ``problems`` about the file itself."""
+    """The class's marks: ``marks`` cell by cell, ``problems`` about the file itself,
+    ``questions`` the values marked (in the exercise's order), and whether follow-on values
+    were credited."""
 
     marks: tuple
     students: tuple
     problems: tuple
+    questions: tuple = ()
+    follow_through: bool = False
 
     def totals(self):
-        """{student: (right, out of)} over the exercise's questions that the CSV asks."""
+        """{student: (right, out of)} over the exercise's questions that the CSV asks (a
+        follow-on value counts as right when credited)."""
         right, total = dict.fromkeys(self.students, 0), dict.fromkeys(self.students, 0)
-        for student, _, _, status, _, _ in self.marks:
-            if student in total:
-                total[student] += 1
-                right[student] += status == "right"
+        for mark in self.marks:
+            if mark.student in total:
+                total[mark.student] += 1
+                right[mark.student] += mark.status in CREDITED
         return {student: (right[student], count) for student, count in total.items()}
 
     def mistakes(self):
-        """{diagnosis: how many cells it explains}, most frequent first."""
-        counts = {}
+        """{diagnosis: how many students made it}, most frequent first (a student who made
+        one mistake in several cells counts once)."""
+        seen = {}
         for m in self.marks:
             if m.status == "wrong" and m.diagnosis:
-                counts[m.diagnosis] = counts.get(m.diagnosis, 0) + 1
-        return dict(sorted(counts.items(), key=lambda item: -item[1]))
+                seen.setdefault(m.diagnosis, set()).add(m.student)
+        return dict(sorted(((code, len(who)) for code, who in seen.items()),
+                           key=lambda item: -item[1]))
 
-    def to_csv(self, path=None):
-        """One row per cell: student, value, written, status, expected, diagnosis; then one
-        row per student with the total. Returns the text, or writes it to `path` (whole or
-        not at all).
+    def _repr_html_(self):
+        """The marks as an HTML table, for Jupyter."""
+        from .reports import grades_html
+        return grades_html(self)
+
+    def to_csv(self, path=None, layout="long"):
+        """The marks as CSV: returns the text, or writes it to `path` (whole or not at all).
+
+        ``layout="long"``: one row per cell (student, value, written, status, expected,
+        diagnosis, follows_from). ``layout="wide"``: one row per student, for a gradebook:
+        the student, 1 or 0 for each question (1 for a follow-on value when credited), then
+        right, out_of and the student's mistakes (codes joined by ``;``).
 
         A text cell that a spreadsheet would read as a formula (one starting with ``=``,
         ``+``, ``-``, ``@``, a tab or a carriage return) is written with a leading ``'``, so
         that it shows as the text it is; numbers stay numbers.
         """
+        if layout not in ("long", "wide"):
+            raise NetworkError(f"layout must be 'long' or 'wide'; received {describe(layout)}")
+        writer = self._write_csv if layout == "long" else self._write_wide
         if path is None:
             buffer = io.StringIO()
-            self._write_csv(buffer)
+            writer(buffer)
             return buffer.getvalue()
         path = writable(path, (".csv",), "the grades' file name")
 
         def write(handle):
             text = io.TextIOWrapper(handle, encoding="utf-8", newline="")
-            self._write_csv(text)
+            writer(text)
             text.detach()  # (the handle stays open for write_atomically to finish)
 
         return write_atomically(path, write)
 
     def _write_csv(self, out):
         writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(["student", "value", "written", "status", "expected", "diagnosis"])
+        writer.writerow(["student", "value", "written", "status", "expected", "diagnosis",
+                         "follows_from"])
         shown = _Shown()
-        writer.writerows((shown[student], shown[name], shown[written], shown[status],
-                          shown[expected], shown[diagnosis])
-                         for student, name, written, status, expected, diagnosis in self.marks)
-        writer.writerows((shown[student], "total", f"{right}/{total}", "", "", "")
-                         for student, (right, total) in self.totals().items())
+        writer.writerows((shown[m.student], shown[m.name], shown[m.written], shown[m.status],
+                          shown[m.expected], shown[m.diagnosis], " ".join(m.follows_from))
+                         for m in self.marks)
+
+    def _write_wide(self, out):
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(["student", *self.questions, "right", "out_of", "mistakes"])
+        shown = _Shown()
+        rows = {student: {} for student in self.students}
+        made = {student: [] for student in self.students}
+        for m in self.marks:
+            rows[m.student][m.name] = int(m.status in CREDITED)
+            if m.status == "wrong" and m.diagnosis and m.diagnosis not in made[m.student]:
+                made[m.student].append(m.diagnosis)
+        for student, (right, total) in self.totals().items():
+            writer.writerow([shown[student], *(rows[student].get(q, "") for q in self.questions),
+                             right, total, ";".join(made[student])])
 
     def __str__(self):
+        carried = {}
+        for m in self.marks:
+            if m.follows_from:
+                carried[m.student] = carried.get(m.student, 0) + 1
+        words = ("carried forward, credited" if self.follow_through else
+                 "more right from their own earlier values")
         lines = [f"{terminal_text(student)}: {right} of {total} right"
+                 + (f" ({carried[student]} {words})" if student in carried else "")
                  for student, (right, total) in self.totals().items()] or ["no students"]
-        lines += [f"{count} × {code}" for code, count in self.mistakes().items()]
+        lines += [f"{code}: {count} student{'s' * (count != 1)}"
+                  for code, count in self.mistakes().items()]
         lines += [f"! {terminal_text(problem, 200)}" for problem in self.problems[:SHOWN_PROBLEMS]]
         if len(self.problems) > SHOWN_PROBLEMS:
             lines.append(f"! … and {len(self.problems) - SHOWN_PROBLEMS:,} more problems")
         return "\n".join(lines)
 
 
-def grade(exercise, answers):
+def grade(exercise, answers, follow_through=False):
     """Mark every student's row of the CSV `answers` against `exercise`.
+
+    Each value is also re-worked from the student's own earlier values: a wrong value that is
+    right from them ("error carried forward") names those answers in ``follows_from`` and is
+    not diagnosed as a mistake of its own. The policy, with ``follow_through=True``: such a
+    value earns full credit (status "follow_on"); the first wrong value, the mistake itself,
+    earns none. Without it, follow-on values are marked wrong (and still named).
 
     Parameters
     ----------
@@ -139,6 +191,8 @@ def grade(exercise, answers):
         The CSV file: a path (a :class:`pathlib.Path` is always one), or its text. A ``str``
         naming an existing file is that file; any other ``str`` with a line break in it (or
         an empty one) is the CSV itself; any other ``str`` is a file name that must exist.
+    follow_through : bool, default False
+        Credit values right from the student's own earlier (wrong) values.
 
     Returns
     -------
@@ -163,7 +217,8 @@ def grade(exercise, answers):
                                f"…); received {describe(','.join(rows[0])[:60] if rows else '')}")
         key = AnswerKey(exercise.network, exercise.x, exercise.y, exercise.lr, exercise.loss,
                         exercise.digits, exercise.carry_rounded)
-        return _marked(exercise, key, rows)
+        follow_through = _flag(follow_through)
+        return _marked(exercise, key, rows, follow_through)
 
 
 @contextlib.contextmanager
@@ -180,13 +235,14 @@ def _collector_paused():
             gc.enable()
 
 
-def _marked(exercise, key, rows):
+def _marked(exercise, key, rows, follow_through):
     """The Grades of `rows` (the header first) against the exercise's `key`."""
     columns, problems = _columns(rows[0], exercise)
     labels = _labels(rows, problems)
     width = len(rows[0])
     marks, students = [], []
     verdicts = {}  # (value, cell) → what the cell is worth: most cells repeat others
+    follows = {}  # a row's numbers → {value: the earlier wrong answers it follows from}
     for number in range(2, len(rows) + 1):
         row, rows[number - 1] = rows[number - 1], None  # (each row forgotten once marked)
         student = labels.get(number)
@@ -197,6 +253,7 @@ def _marked(exercise, key, rows):
         if len(row) > width and any(cell.strip() for cell in row[width:]):
             problems.append(f"row {number}: {len(row)} cells and the header {width}; the "
                             f"cells past column {width} are not marked")
+        start, given = len(marks), {}
         for column, name, value in columns:
             cell = row[column].strip() if column < len(row) else ""
             verdict = verdicts.get((value, cell))
@@ -207,8 +264,30 @@ def _marked(exercise, key, rows):
             if verdict[4]:
                 problems.append(f"row {number}, column {column + 1} ({name[:30]!r}): "
                                 f"{verdict[0]!r} is not a finite number")
+            if verdict[1] in ("right", "wrong"):
+                given[value] = _number(cell)
             marks.append(Mark(student, value, *verdict[:4]))
-    return Grades(tuple(marks), tuple(students), tuple(problems))
+        if any(m.status == "wrong" for m in marks[start:]):
+            _follow(marks, start, key, given, follows, follow_through)
+    return Grades(tuple(marks), tuple(students), tuple(problems),
+                  tuple(value for _, _, value in columns), follow_through)
+
+
+def _follow(marks, start, key, given, follows, follow_through):
+    """Mark the row's wrong values (``marks[start:]``) that follow from the student's own
+    earlier wrong values: no diagnosis, their causes named, credited if `follow_through`."""
+    numbers = tuple(sorted(given.items()))
+    found = follows.get(numbers)
+    if found is None:
+        found = key.follow_through(given)
+        if len(follows) < CACHED:
+            follows[numbers] = found
+    for at in range(start, len(marks)):
+        mark = marks[at]
+        if mark.status == "wrong" and mark.name in found:
+            marks[at] = Mark(mark.student, mark.name, mark.written,
+                             "follow_on" if follow_through else "wrong", mark.expected, None,
+                             found[mark.name])
 
 
 def _verdict(key, answer, value, cell):
@@ -280,14 +359,20 @@ def _labels(rows, problems):
 
 def _number(cell):
     """The number written in `cell` (− for -, a decimal comma for the point: 0,25), or None
-    if it is not one."""
-    cell = cell.replace("−", "-")
-    if "," in cell and "." not in cell and cell.count(",") == 1:
-        cell = cell.replace(",", ".")
+    if it is not one (a number that is not finite is returned, for the caller to refuse)."""
     try:
-        return float(cell)
-    except ValueError:
-        return None
+        return parse_answer(cell)
+    except NetworkError:
+        try:
+            return float(parse_real(cell.replace("−", "-").replace(",", ".", 1)))
+        except NetworkError:
+            return None
+
+
+def _flag(value):
+    if not isinstance(value, bool):
+        raise NetworkError(f"follow_through must be True or False; received {describe(value)}")
+    return value
 
 
 class _Shown(dict):

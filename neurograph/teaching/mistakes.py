@@ -82,6 +82,13 @@ class Diagnoser:
             self._tables[key] = self._table(key)
         return self._tables[key].get(target)
 
+    def values(self, key):
+        """{value, rounded: the code of the first mistake that gives it} for the value named
+        `key` (the right value among them, if a mistake happens to give it)."""
+        if key not in self._tables:
+            self._tables[key] = self._table(key)
+        return dict(self._tables[key])
+
     def _table(self, key):
         """{rounded value: code} over every way to make each mistake, in diagnose's order."""
         table = {}

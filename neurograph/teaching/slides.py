@@ -9,19 +9,42 @@ picture, in black; the weights on the edges give way to ∂J/∂w_ij and then to
 weights.
 """
 
+import re
+
 from ..drawing.tikz import PREAMBLE, TikzPicture
-from ..errors import NetworkError
+from ..errors import NetworkError, describe
 from ..markup import tex_text
 from .storyboard import scenes
 
-__all__ = ["beamer"]
+__all__ = ["beamer", "ASPECTS"]
 
-PICTURE_WIDTH, PICTURE_HEIGHT = 10.5, 5.0  # cm: a 4:3 frame's room above the formula
+ASPECTS = {"4:3": ("43", 11.6, 6.4), "16:9": ("169", 15.0, 6.0)}
+"""Each frame shape: Beamer's aspectratio, and the picture's room above the formula (cm):
+the frame's whole text width, and the height left by the title and the formula."""
 TEX_BASES = {"in": "in", "a": "a", "â": r"\hat a", "Δ": r"\Delta"}
+VALUE_COLOUR = "A3004F"
+"""The colour of the values a frame writes (a deep magenta: 8:1 against white, legible from
+the back of a room; the highlight rings keep the lighter pink)."""
+ROOM_STYLES = (r"\tikzset{{value/.append style={{font=\small, yshift=-{gap:.1f}pt}}, "
+               r"weight/.append style={{font=\small}}, "
+               r"bias label/.append style={{font=\small, yshift={gap:.1f}pt}}, "
+               r"news/.style={{text=values, font=\small\bfseries}}}}")
+"""What a frame's labels are written in: a size read from the back of a room, the labels under
+and over a neuron moved clear of the ring that highlights it (`gap`: the ring's reach, pt)."""
+RING, RING_LINE = 1.15, 2.2
+"""The highlight ring's radius (times the neuron's) and its line width (pt)."""
+POINTS_PER_CM = 72.27 / 2.54
+MATH = re.compile(r"∂J/∂w_ij = Δ_j a_i|[xy] = \([^)]*\)|[αλ] = [^,\s]+")
+"""The parts of a heading that are mathematics."""
+MATH_SYMBOLS = {"∂": r"\partial ", "Δ": r"\Delta ", "α": r"\alpha", "λ": r"\lambda",
+                "−": "-", "_ij": "_{ij}", "_j": "_j", "_i": "_i"}
 
 
-def beamer(explanation, title=None, standalone=True):
+def beamer(explanation, title=None, standalone=True, aspect="4:3"):
     r"""The explanation as Beamer frames; see :meth:`Explanation.to_beamer`.
+
+    `aspect` is the frames' shape, "4:3" or "16:9"; the picture takes the frame's whole
+    width (or the height left above the formula), its values in a high-contrast colour.
 
     Examples
     --------
@@ -35,10 +58,14 @@ def beamer(explanation, title=None, standalone=True):
                            "net.explain(…) to draw it")
     if title is not None and not isinstance(title, str):
         raise NetworkError(f"title must be text; received {type(title).__name__}")
+    if aspect not in ASPECTS:
+        raise NetworkError(f"aspect must be one of {', '.join(ASPECTS)}; received "
+                           f"{describe(aspect)}")
+    ratio, room_width, room_height = ASPECTS[aspect]
     net = explanation.network
     probe = TikzPicture(net, digits=explanation.digits)
     x0, x1, y0, y1 = probe.shape.bounds()
-    width = min(PICTURE_WIDTH, PICTURE_HEIGHT * (x1 - x0) / (y1 - y0))
+    width = min(room_width, room_height * (x1 - x0) / (y1 - y0))
     picture = TikzPicture(net, digits=explanation.digits, width=width)
     precision = explanation.precision
     played = scenes(explanation)
@@ -54,7 +81,8 @@ def beamer(explanation, title=None, standalone=True):
     body = "\n\n".join(frames) + "\n"
     if not standalone:
         return body
-    return ("\n".join([r"\documentclass{beamer}", r"\usepackage{tikz}", *PREAMBLE,
+    return ("\n".join([rf"\documentclass[aspectratio={ratio}]{{beamer}}", r"\usepackage{tikz}",
+                        *PREAMBLE,
                        r"\setbeamertemplate{navigation symbols}{}",
                        rf"\title{{{tex_text(title)}}}", r"\begin{document}"])
             + "\n" + body + r"\end{document}" + "\n")
@@ -85,7 +113,8 @@ def _frame(picture, heading, section, shown, precision):
     """One frame: the picture, what each place shows overlay by overlay, and the formulas."""
     timeline = {place: [(1, text, None)] for place, text in shown.items()}
     highlights = ["% each step: its neuron and edges highlighted"]
-    radius = 1.15 * picture.shape.radius
+    radius = RING * picture.shape.radius
+    gap = (RING - 1) * picture.shape.radius * picture.unit * POINTS_PER_CM + RING_LINE / 2
     for k, scene in enumerate(section, start=1):
         for i, j in scene.edges:
             if (i, j) in picture.shape.curves:
@@ -101,7 +130,8 @@ def _frame(picture, heading, section, shown, precision):
             text = _label_text(label, precision, number_only)
             timeline.setdefault(label.place, []).append((k, text, "news"))
             shown[label.place] = text
-    labels = ["% what each place shows, overlay by overlay (this frame's values coloured)"]
+    labels = ["% what each place shows, overlay by overlay (this frame's values coloured)",
+              rf"\definecolor{{values}}{{HTML}}{{{VALUE_COLOUR}}}", ROOM_STYLES.format(gap=gap)]
     for place, writes in timeline.items():
         for n, (k, text, style) in enumerate(writes):
             until = writes[n + 1][0] - 1 if n + 1 < len(writes) else None
@@ -113,9 +143,29 @@ def _frame(picture, heading, section, shown, precision):
     formulas = [rf"\only<{k}>{{\resizebox{{\ifdim\width>\linewidth\linewidth\else\width\fi}}"
                 rf"{{!}}{{${scene.step.latex(precision)}$}}}}"
                 for k, scene in enumerate(section, start=1)]
-    return "\n".join([rf"\begin{{frame}}{{{tex_text(heading)}}}", r"\centering",
+    return "\n".join([rf"\begin{{frame}}{{{heading_tex(heading)}}}", r"\centering",
                       *picture.lines([*labels, *highlights], labels=False), r"\par\medskip",
                       *formulas, r"\end{frame}"])
+
+
+def heading_tex(heading):
+    r"""A section's heading as a frame title: words as text, mathematics as math.
+
+    >>> print(heading_tex("Partial derivatives ∂J/∂w_ij = Δ_j a_i"))
+    Partial derivatives $\partial J/\partial w_{ij} = \Delta _j a_i$
+    >>> print(heading_tex("Weight updates, α = 0.5"))
+    Weight updates, $\alpha = 0.5$
+    """
+    out, at = [], 0
+    for match in MATH.finditer(heading):
+        out.append(tex_text(heading[at:match.start()]))
+        math = match.group(0)
+        math = re.sub(r"×10\^(−?\d+)", lambda m: r"\times 10^{" + m.group(1) + "}", math)
+        for symbol, tex in MATH_SYMBOLS.items():
+            math = math.replace(symbol, tex)
+        out.append(f"${math}$")
+        at = match.end()
+    return "".join(out) + tex_text(heading[at:])
 
 
 def _label(picture, place, text, style=None):

@@ -18,9 +18,10 @@ __all__ = ["Working", "Updated", "sparsity_slopes"]
 class Working:
     """The calculation, one step at a time, with each value optionally rounded and carried."""
 
-    def __init__(self, precision, mistake=None):
-        self.r = (lambda v: v) if precision is None else precision.round
+    def __init__(self, precision, mistake=None, given=None):
+        self.r = (lambda v: v) if precision is None else precision.by_hand
         self.mistake = mistake
+        self.given = given or {}  # a student's values, carried on in place of the right ones
         self.lr = None  # α, for the "updated_weights" mistake
         self.steps = []
         self.in_, self.a, self.g1, self.delta, self.grad, self.new = {}, {}, {}, {}, {}, {}
@@ -33,7 +34,16 @@ class Working:
                 and self.mistake[1] in (None, j))
 
     def step(self, section, name, value, *tokens):
+        """Record a step; where the student gave this value (``given``), theirs is carried on
+        from here (the step keeps the value worked from what came before)."""
         self.steps.append(Step(section, name, value, tokens))
+        if name in self.given:
+            value = self.given[name]
+            kind, _, where = name.partition("_")
+            store = {"in": self.in_, "a": self.a, "Δ": self.delta, "dJ/dw": self.grad,
+                     "w": self.new}.get(kind)
+            if store is not None:
+                store[tuple(map(int, where.split(","))) if "," in where else int(where)] = value
         return value
 
     def forward(self, plan, x):

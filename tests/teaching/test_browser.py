@@ -212,3 +212,39 @@ def test_the_request_check_sees_a_page_that_fetches(tmp_path, browser):
     browser.execute_script("const i = new Image(); i.src = 'http://127.0.0.1:9/y.png'; "
                            "document.body.append(i);")
     assert any(url.startswith("http://127.0.0.1:9/") for url in requests_made(browser))
+
+
+def test_the_self_check_page_marks_a_right_value_and_names_a_mistake(tmp_path, browser):
+    """The exercise's self-check page (issue 26): ✓, the mistake a value matches, or not one
+    of the usual mistakes; a decimal comma is read; nothing is fetched."""
+    from selenium.webdriver.common.by import By
+    ex = ng.exercise(kind="backprop", seed=7, title="Quiz 3", course="CS 457")
+    path = ex.save(tmp_path / "self_check.html")
+    open_page(browser, Path(path))
+    items = {item.get_attribute("data-name"): item
+             for item in browser.find_elements(By.CSS_SELECTOR, "li[data-name]")}
+    assert list(items) == ex.questions
+    facts = browser.find_element(By.CLASS_NAME, "facts").text  # formulas as text, not LaTeX
+    assert "g(inj) = 1/(1 + e−inj)" in facts and "ℓ = Σk (yk − ak)2" in facts
+    assert "\\" not in facts
+
+    def typed(name, text):
+        item = items[name]
+        field = item.find_element(By.TAG_NAME, "input")
+        field.clear()
+        field.send_keys(text)
+        item.find_element(By.TAG_NAME, "button").click()
+        return item.find_element(By.CLASS_NAME, "verdict").text
+
+    a = ex.answers  # in_4 = 0.5·1 + 2·(−0.5) + 1·(−0.5) = −1; without w_0,4: −1.5
+    assert typed("in_4", format_number(a["in_4"], 2)) == "✓"
+    assert typed("in_4", str(a["in_4"] - ex.network.w[0, 4])) == \
+        "✗ probably: " + ng.MISCONCEPTIONS["missing_bias"]
+    assert typed("a_3", str(a["a_3"]).replace(".", ",")) == "✓"
+    assert typed("Δ_5", "2 * 3").startswith("write a number")
+    assert typed("Δ_5", "12.5").startswith("✗ not one of the usual mistakes")
+    assert typed("Δ_5", str(2 * a["Δ_5"])) == "✗ probably: " + ng.MISCONCEPTIONS["factor_2"]
+    assert requests_made(browser) == []
+    if os.environ.get("NEUROGRAPH_SCREENSHOTS"):
+        browser.save_screenshot(str(Path(os.environ["NEUROGRAPH_SCREENSHOTS"]) /
+                                    "self_check.png"))

@@ -37,7 +37,8 @@ def test_the_key_is_explains_worked_steps_as_printed(kind):
                                lr=0.5 if kind == "sgd" else None, digits=3, carry_rounded=True)
     for name in ex.questions:
         assert ex.answers[name] == steps.values[name]
-        assert f"- {name} = {ng.numbers.format_number(ex.answers[name], 3)}" in \
+        shown = ng.numbers.format_number(ex.answers[name], 3)
+        assert f" {name}{' (updated)' * name.startswith('w_')} = {shown}\n" in \
             ex.to_markdown(answers=True)
     assert all(name.startswith(("in_", "a_")) for name in ex.questions) == (kind == "forward")
     report = ng.check_answers(ex.network, ex.x, ex.y, ex.answers, lr=ex.lr, digits=3,
@@ -100,3 +101,87 @@ def test_the_latex_sheet_and_key_compile_with_pdflatex(tmp_path, answers):
                             stdin=subprocess.DEVNULL)
     assert result.returncode == 0, result.stdout[-2000:]
     assert (tmp_path / "sheet.pdf").read_bytes().startswith(b"%PDF")
+
+
+def mixed_network():
+    """Neurons 3 and 4 tanh, the output 5 logistic, a skip edge 1 → 4."""
+    return ng.Network.from_weights({(0, 3): 1.0, (1, 3): 1.0, (2, 3): 1.0, (0, 4): 1.0,
+                                    (1, 4): 1.0, (3, 4): 1.0, (0, 5): 1.0, (4, 5): 1.0},
+                                   activations={3: "tanh", 4: "tanh", 5: "logistic"})
+
+
+def test_every_sheet_states_each_neurons_g_and_the_loss_with_formulas():
+    ex = ng.exercise(network=mixed_network(), kind="backprop", loss="half_squared", seed=2,
+                     title="Quiz 3", course="CS 457")
+    markdown, latex = ex.to_markdown(), ex.to_latex()
+    assert r"- neurons 3, 4: tanh, $g(in_j) = \tanh(in_j)$" in markdown
+    assert r"- neuron 5: logistic, $g(in_j) = \frac{1}{1 + e^{-in_j}}$" in markdown
+    assert r"**Loss.** half_squared: $\ell = \frac{1}{2} \sum_k (y_k - a_k)^2$" in markdown
+    assert r"neurons 3, 4: tanh, $\displaystyle g(in_j) = \tanh(in_j)$" in latex
+    assert r"$\displaystyle\ell = \frac{1}{2} \sum_k (y_k - a_k)^2$" in latex
+    assert markdown.startswith("# Quiz 3\n\n**CS 457** · backpropagation, variant 2\n\nName: _")
+    assert r"\textbf{CS 457}}\hfill Name:" in latex and r"\textbf{Quiz 3}" in latex
+    numbered = [line.split(". ", 1)[1].split(" =")[0] for line in markdown.splitlines()
+                if line[:1].isdigit()]
+    order = [step.name for step in ex.explanation().steps]
+    assert numbered == ex.questions == sorted(ex.questions, key=order.index)  # the key's order
+    assert latex.count(r"\item $") == len(ex.questions) and r"\begin{tikzpicture}" in latex
+
+
+def test_an_exercise_from_a_teachers_own_weights_and_example():
+    net = mixed_network()
+    ex = ng.exercise(network=net, keep_weights=True, x=[0.5, -1], y=[1], kind="sgd",
+                     lr=0.5, seed=0)
+    assert dict(ex.network.w) == dict(net.w) and ex.x == [0.5, -1.0] and ex.y == [1.0]
+    # in_3 = 1·1 + 1·0.5 + 1·(−1) = 0.5; a_3 = tanh(0.5) = 0.46
+    assert ex.answers["in_3"] == 0.5 and ex.answers["a_3"] == 0.46
+    drawn_x = ng.exercise(network=net, keep_weights=True, kind="forward", seed=4)
+    assert dict(drawn_x.network.w) == dict(net.w) and all((2 * v).is_integer() for v in drawn_x.x)
+    with pytest.raises(ng.NetworkError, match="keep_weights=True keeps a network's weights"):
+        ng.exercise(keep_weights=True)
+    heavy = ng.Network.from_weights({(0, 2): 9.0, (1, 2): 1.0})  # in_2 ≥ 9 − 1 for any x
+    with pytest.raises(ng.NetworkError, match="no input x on a grid of 0.5 keeps every"):
+        ng.exercise(network=heavy, keep_weights=True, kind="forward")
+
+
+@pytest.mark.parametrize("activation", ["tanh", "logistic", "relu"])
+def test_no_question_rounds_to_a_trivial_zero(activation):
+    for seed in range(8):
+        ex = ng.exercise(activation=activation, kind="backprop", seed=seed)
+        small = {name: v for name, v in ex.answers.items()
+                 if name.startswith(("a_", "Δ_")) and abs(v) < 0.01}
+        assert small == {}, (seed, small)
+    assert ng.teaching.exercises.default_limit(ng.Network.layered([2, 2, 1],
+                                                                  activation="tanh")) == 2.5
+
+
+def test_a_class_pdf_has_one_sheet_per_variant_and_the_keys(tmp_path):
+    """pdflatex and poppler run for real (TeX Live and poppler-utils are installed)."""
+    import subprocess
+    variants = [ng.exercise(kind="backprop", seed=s, title="Quiz 3", course="CS 457")
+                for s in range(3)]
+    sheets, keys = ng.exercise_pdf(variants, tmp_path / "class.pdf", key=tmp_path / "key.pdf")
+    text = subprocess.run(["pdftotext", str(sheets), "-"], capture_output=True,
+                          text=True).stdout
+    assert text.count("Name:") == 3 and text.count("Quiz 3") == 3
+    key_text = subprocess.run(["pdftotext", str(keys), "-"], capture_output=True,
+                              text=True).stdout
+    assert key_text.count("KEY") == 3 and "Worked steps" in key_text
+    fonts = subprocess.run(["pdffonts", str(sheets)], capture_output=True, text=True).stdout
+    assert "Type 3" not in fonts  # no bitmap font: every glyph from the Type 1 fonts
+    variants[0].save(tmp_path / "one.pdf")
+    assert (tmp_path / "one.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_the_command_makes_a_class_pdf_and_grid_weights(tmp_path):
+    from test_hostile import command
+    made = command(tmp_path, "exercise", "--variants", 2, "--pdf", "--format", "latex",
+                   "--course", "CS 457", "-o", "out")
+    assert made.returncode == 0, made.stderr
+    assert (tmp_path / "out" / "class.pdf").read_bytes().startswith(b"%PDF")
+    assert (tmp_path / "out" / "key.pdf").read_bytes().startswith(b"%PDF")
+    made = command(tmp_path, "new", "layered", 2, 3, 1, "--grid", 0.5, "--epsilon", 2,
+                   "-o", "grid.json")
+    assert made.returncode == 0, made.stderr
+    weights = ng.load(tmp_path / "grid.json").w.values()
+    assert all(w != 0 and (2 * w).is_integer() for w in weights)

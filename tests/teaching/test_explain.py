@@ -184,10 +184,16 @@ def test_tables():
         "3", "0.19", "0.5474", "0.2478", "−0.2243"]
 
 
-def test_small_values_keep_significant_digits():
+def test_small_values_keep_significant_digits_and_by_hand_are_rounded_as_by_hand():
     net = ng.Network.from_weights({(1, 2): 1e-7}, activation="identity")
-    shown = lines(net.explain([1.0], digits=3, carry_rounded=True))
-    assert "in_2 = w_1,2·a_1 = 1×10^−7·1 = 1×10^−7" in shown
+    shown = lines(net.explain([1.0], digits=3))
+    assert "in_2 = w_1,2·a_1 = (1×10^−7)·1 = 1×10^−7" in shown  # exact: still seen
+    by_hand = lines(net.explain([1.0], digits=3, carry_rounded=True))
+    assert "in_2 = w_1,2·a_1 = (1×10^−7)·1 = 0.000" in by_hand  # rounded to 3 places
+    net = ng.Network.from_weights({(1, 2): -0.0018, (2, 3): 1.0}, activation="identity")
+    by_hand = net.explain([1.0], digits=2, carry_rounded=True)
+    assert "in_2 = w_1,2·a_1 = (−1.8×10^−3)·1 = −0.00" in lines(by_hand)
+    assert by_hand.values["a_3"] == 0 and "in_3 = w_2,3·a_2 = 1·(−0.00) = 0" in lines(by_hand)
 
 
 @pytest.mark.parametrize("kwargs, says", [

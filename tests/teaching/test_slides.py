@@ -195,7 +195,7 @@ def test_each_overlay_highlights_its_neuron_and_writes_its_value(tmp_path):
     # backpropagation: a_5 stays on every overlay, in black; Δ_5 appears at its step (4)
     backward = tex.split(r"\begin{frame}")[3].splitlines()
     assert "\\node[value] at (n5.south) {$a_{5}=0.8232$};" in backward
-    assert ("\\only<4->{\\node[value, news, yshift=-10.2pt] at (n5.south) "
+    assert ("\\only<4->{\\node[value, news, yshift=-11.0pt] at (n5.south) "
             "{$\\Delta_{5}=-0.0515$};}") in backward
 
 
@@ -243,7 +243,7 @@ def test_the_command_line_draws_tikz_and_writes_beamer(tmp_path, capsys):
     slides = tmp_path / "slides.tex"
     assert main(["explain", str(net_path), "--x", "3", "4", "--y", "1", "--lr", "0.5",
                  "--format", "beamer", "-o", str(slides)]) == 0
-    assert slides.read_text().startswith(r"\documentclass{beamer}")
+    assert slides.read_text().startswith(r"\documentclass[aspectratio=43]{beamer}")
     capsys.readouterr()
     assert main(["explain", str(net_path), "--x", "3", "4", "--format", "beamer"]) == 0
     assert capsys.readouterr().out.count(r"\begin{frame}") == 2
@@ -269,3 +269,21 @@ def test_saving_an_explanation_refuses_what_it_cannot_write(tmp_path, capsys):
     for suffix in ("md", "txt", "tex", "html"):
         path = explanation.save(tmp_path / f"steps.{suffix}")
         assert path.read_text()
+
+
+def test_slides_in_16_9_with_math_titles_and_values_a_room_can_read(tmp_path):
+    """Issue 26 item 6: aspectratio=169, frame titles as math, values in a dark colour at
+    \\small (compiled and rendered: the picture is drawn on every page)."""
+    explanation = forward_network().explain([3, 4], [1], lr=0.5, digits=2)
+    tex = explanation.to_beamer(aspect="16:9")
+    assert tex.startswith(r"\documentclass[aspectratio=169]{beamer}")
+    assert r"\begin{frame}{Partial derivatives $\partial J/\partial w_{ij} = \Delta _j a_i$}" \
+        in tex and r"\begin{frame}{Forward propagation, $x = (3, 4)$}" in tex
+    assert r"\definecolor{values}{HTML}{A3004F}" in tex and r"news/.style={text=values" in tex
+    path = tmp_path / "wide.tex"
+    path.write_text(tex)
+    images = pages(compile_tex(path), dpi=20)
+    assert len(images) == beamer_pages(explanation)
+    assert images[0].shape[1] / images[0].shape[0] == pytest.approx(16 / 9, rel=0.02)
+    with pytest.raises(ng.NetworkError, match="aspect must be one of 4:3, 16:9"):
+        explanation.to_beamer(aspect="21:9")
