@@ -59,13 +59,13 @@ def dags_with_example(draw, **kwargs):
     return net, x, y
 
 
-def kinks_are_clear(net, x, eps):
-    """True if no ReLU-like or threshold neuron sits at 0, or crosses 0 when a weight moves ±eps.
+def kinks_are_clear(net, x, eps, kinked=(*KINKED, "abs", "threshold")):
+    """True if no neuron whose g has a kink or step at 0 (`kinked`: ReLU-like, abs, threshold)
+    sits at 0, or crosses 0 when a weight moves ±eps.
 
     Finite differences cannot match g′ across a kink or a step, where g′ is not defined.
     """
-    kinked = [n for n in net.neurons
-              if n.activation and n.activation.name in (*KINKED, "threshold")]
+    kinked = [n for n in net.neurons if n.activation and n.activation.name in kinked]
     net.forward(x)
     if any(n.in_ == 0.0 for n in kinked):
         return False
