@@ -33,6 +33,7 @@ from .model.rbm import RBM
 from .teaching.answers import AnswerReport, check_answers
 from .topology.cascade import cascade_correlation
 from .topology.evolution import EvolutionResult, evolve
+from .topology.features import add_features, feature_neurons
 from .teaching.exercises import Exercise, exercise, load_exercise
 from .teaching.explanation import Explanation
 from .teaching.grading import Grades, grade
@@ -86,6 +87,8 @@ __all__ = [
     "plot_network",
     "cascade_correlation",
     "evolve",
+    "add_features",
+    "feature_neurons",
     "EvolutionResult",
     "to_tikz",
     "plot_neuron_outputs",

@@ -24,6 +24,7 @@ from ..model.activations import get_activation
 from ..model.losses import LOSSES, get_loss
 from ..training.optimizers import OPTIMIZERS, SCIPY_METHODS
 from ..model.network import Network
+from .features import add_features, feature_neurons
 from .operators import check_outputs_reachable
 
 __all__ = ["EvolutionResult", "evolve", "mutate", "scored_losses", "BACKENDS", "STEP_OPTIMIZERS"]
@@ -82,7 +83,7 @@ def evolve(X, Y, population=50, generations=30, seed=0, n_jobs=1, backend=None,
            validation=None, validation_fraction=0.25, epochs=20, lr=0.5, batch_size=None,
            optimizer="sgd", loss="squared", size_penalty=1e-3, tournament=3, elite=2, max_edges=None,
            activations=("logistic", "tanh", "relu"), output_activation="logistic",
-           stop_error=None):
+           stop_error=None, features=()):
     """Search network topologies by evolution, each candidate trained by backprop.
 
     Parameters
@@ -121,6 +122,13 @@ def evolve(X, Y, population=50, generations=30, seed=0, n_jobs=1, backend=None,
     stop_error : float, optional
         Stop early once the best misclassifies at most this fraction in validation (from 0
         up to, not including, 1).
+    features : sequence of str, default ()
+        Features of the inputs every network starts with, as neurons of its own
+        (:func:`~neurograph.topology.features.add_features`): e.g.
+        :data:`~neurograph.topology.features.PLAYGROUND`, ``("x1^2", "x2^2", "x1*x2",
+        "sin(x1)", "sin(x2)")``. They are joined to the outputs at the start like the inputs;
+        mutations never change a feature or its frozen edges (a feature whose last outgoing
+        edge is removed leaves that network). ``predict`` takes the raw x.
 
     Returns
     -------
@@ -180,7 +188,8 @@ def evolve(X, Y, population=50, generations=30, seed=0, n_jobs=1, backend=None,
                 "batch_size": batch_size, "optimizer": optimizer, "loss": loss, "size_penalty": size_penalty,
                 "activations": activations, "max_edges": max_edges}
     p, K = X.shape[1], Y.shape[1]
-    parents = [(_minimal(p, K, output_activation, rng).to_document(), _seed(rng), False)
+    _minimal(p, K, output_activation, np.random.default_rng(0), features)  # checks them
+    parents = [(_minimal(p, K, output_activation, rng, features).to_document(), _seed(rng), False)
                for _ in range(population)]
     scored = _evaluate(parents, settings, n_jobs, backend)
     if not all(np.isfinite(s[2]) for s in scored):  # the history would hold ∞ from the start
@@ -228,7 +237,8 @@ def _add_edge(net, rng, activations, max_edges):
     if max_edges is not None and len(net.w) >= max_edges:
         return False
     graph = net.graph
-    targets = net.hidden + net.outputs
+    features = set(feature_neurons(net))
+    targets = [j for j in net.hidden if j not in features] + net.outputs
     for j in rng.permutation(targets):
         j = int(j)
         blocked = {j} | set(net.predecessors(j)) | _descendants(graph, j)
@@ -243,7 +253,7 @@ def _add_edge(net, rng, activations, max_edges):
 def _split_edge(net, rng, activations, max_edges):
     if max_edges is not None and len(net.w) + 2 > max_edges:
         return False
-    tied = {edge for group in net.ties for edge in group}
+    tied = {edge for group in net.ties for edge in group} | set(net.frozen)
     edges = [e for e in net.edges() if e[0] != 0 and e not in tied]
     if not edges:
         return False
@@ -253,7 +263,8 @@ def _split_edge(net, rng, activations, max_edges):
 
 
 def _remove_edge(net, rng, activations, max_edges):
-    edges = [e for e in net.edges() if e[0] != 0]
+    frozen = set(net.frozen)
+    edges = [e for e in net.edges() if e[0] != 0 and e not in frozen]
     for index in rng.permutation(len(edges)):
         edge = edges[int(index)]
         try:
@@ -267,12 +278,14 @@ def _remove_edge(net, rng, activations, max_edges):
 
 
 def _change_activation(net, rng, activations, max_edges):
-    if not net.hidden:
+    features = set(feature_neurons(net))
+    grown = [j for j in net.hidden if j not in features]
+    if not grown:
         return False
-    used = {net.neuron(j).activation.name for j in net.hidden}
+    used = {net.neuron(j).activation.name for j in grown}
     if len(activations) < 2 and used <= set(activations):
         return False  # nothing to change to
-    j = net.hidden[int(rng.integers(len(net.hidden)))]
+    j = grown[int(rng.integers(len(grown)))]
     others = [a for a in activations if a != net.neuron(j).activation.name]
     if not others:
         return False
@@ -300,12 +313,17 @@ def _descendants(graph, j):
     return seen
 
 
-def _minimal(p, K, output_activation, rng):
-    """Inputs joined straight to the outputs (NEAT's start), weights from U(−1, 1)."""
+def _minimal(p, K, output_activation, rng, features=()):
+    """Inputs (and `features` of them) joined straight to the outputs (NEAT's start), weights
+    from U(−1, 1)."""
     weights = {(i, k): float(rng.uniform(-1.0, 1.0))
                for k in range(p + 1, p + K + 1) for i in range(0, p + 1)}
-    return Network.from_weights(weights, activation=output_activation,
-                                inputs=list(range(1, p + 1)))
+    net = Network.from_weights(weights, activation=output_activation,
+                               inputs=list(range(1, p + 1)))
+    for f in add_features(net, features):
+        for k in range(p + 1, p + K + 1):
+            net.connect(f, k, float(rng.uniform(-1.0, 1.0)))
+    return net
 
 
 def _seed(rng):
