@@ -15,7 +15,7 @@ tells them from the neurons it grew by their shape alone (a file needs no extra 
 >>> net = ng.Network.from_weights({(1, 3): 1.0, (2, 3): 1.0}, activation="identity")
 >>> ng.add_features(net, ("x1^2", "x1*x2", "sin(x2)"))
 [4, 5, 6]
->>> [net.neuron(j).activation.name for j in (4, 5, 6)], net.neuron(5).aggregation
+>>> [net.neuron(j).activation.name for j in (4, 5, 6)], str(net.neuron(5).aggregation)
 (['square', 'identity', 'sin'], 'product')
 >>> ng.feature_neurons(net), net.predict([[2.0, 3.0]]).round(4).tolist()  # x1 + x2 only
 ([4, 5, 6], [[5.0]])
