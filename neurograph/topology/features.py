@@ -19,7 +19,6 @@ tells them from the neurons it grew by their shape alone (a file needs no extra 
 (['square', 'identity', 'sin'], 'product')
 >>> ng.feature_neurons(net), net.predict([[2.0, 3.0]]).round(4).tolist()  # x1 + x2 only
 ([4, 5, 6], [[5.0]])
-[4, 5, 6]
 """
 
 import re
