@@ -34,6 +34,7 @@ from .teaching.answers import AnswerReport, check_answers
 from .topology.cascade import cascade_correlation
 from .topology.evolution import EvolutionResult, evolve
 from .topology.features import add_features, feature_neurons
+from .topology.relaxation import GradientSearchResult, gradient_search
 from .teaching.exercises import Exercise, exercise, load_exercise
 from .teaching.explanation import Explanation
 from .teaching.grading import Grades, grade
@@ -88,6 +89,8 @@ __all__ = [
     "cascade_correlation",
     "evolve",
     "add_features",
+    "gradient_search",
+    "GradientSearchResult",
     "feature_neurons",
     "EvolutionResult",
     "to_tikz",

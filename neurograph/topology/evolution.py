@@ -26,6 +26,8 @@ from ..training.optimizers import OPTIMIZERS, SCIPY_METHODS
 from ..model.network import Network
 from .features import add_features, feature_neurons
 from .operators import check_outputs_reachable
+from .budgets import HALVING, subset_rows, train_watching_the_trend
+from .relaxation import dense_dag
 
 __all__ = ["EvolutionResult", "evolve", "mutate", "scored_losses", "BACKENDS", "STEP_OPTIMIZERS"]
 
@@ -83,7 +85,8 @@ def evolve(X, Y, population=50, generations=30, seed=0, n_jobs=1, backend=None,
            validation=None, validation_fraction=0.25, epochs=20, lr=0.5, batch_size=None,
            optimizer="sgd", loss="squared", size_penalty=1e-3, tournament=3, elite=2, max_edges=None,
            activations=("logistic", "tanh", "relu"), output_activation="logistic",
-           stop_error=None, features=()):
+           stop_error=None, features=(), start_hidden=0, subset=None, early_stop=False,
+           halving=False):
     """Search network topologies by evolution, each candidate trained by backprop.
 
     Parameters
@@ -129,6 +132,22 @@ def evolve(X, Y, population=50, generations=30, seed=0, n_jobs=1, backend=None,
         "sin(x1)", "sin(x2)")``. They are joined to the outputs at the start like the inputs;
         mutations never change a feature or its frozen edges (a feature whose last outgoing
         edge is removed leaves that network). ``predict`` takes the raw x.
+    start_hidden : int, default 0
+        0: NEAT's start, the inputs (and features) joined straight to the outputs. H ≥ 1:
+        each starting network is a random sparse DAG over H hidden neurons instead — the
+        dense DAG of :func:`~neurograph.topology.relaxation.dense_dag`, each hidden g drawn
+        from `activations`, with random edges removed (never one that cuts an output off)
+        until at most `max_edges` remain (default: half the dense DAG's). Growing one
+        neuron per mutation from nothing is slow where many neurons are needed (the spirals).
+    subset : float, optional
+        Each child trains on this fraction (0 < subset ≤ 1) of the training examples, drawn
+        from its own seed (:mod:`~neurograph.topology.budgets`).
+    early_stop : bool, default False
+        Stop a child whose learning curve, carried on straight, cannot reach the previous
+        generation's best validation loss (the rule: :mod:`~neurograph.topology.budgets`).
+    halving : bool, default False
+        Successive halving of each generation's epochs: all children train epochs/4, the
+        better half another epochs/4, the better half of those another epochs/2.
 
     Returns
     -------
@@ -184,14 +203,22 @@ def evolve(X, Y, population=50, generations=30, seed=0, n_jobs=1, backend=None,
                            f"received {describe(optimizer)}")
     if batch_size is not None:
         batch_size = checks.option("batch_size", batch_size)
+    if subset is not None:
+        subset = checks.Number("subset", above=0.0, at_most=1.0,
+                               rule="a fraction above 0, at most 1")(subset)
+    early_stop, halving = checks.flag(early_stop, "early_stop"), checks.flag(halving, "halving")
     settings = {"train": train, "valid": valid, "epochs": epochs, "lr": lr,
                 "batch_size": batch_size, "optimizer": optimizer, "loss": loss, "size_penalty": size_penalty,
-                "activations": activations, "max_edges": max_edges}
+                "activations": activations, "max_edges": max_edges, "subset": subset,
+                "early_stop": early_stop, "to_beat": np.inf}
+    run = (settings, n_jobs, backend, halving)
     p, K = X.shape[1], Y.shape[1]
+    start_hidden = checks.Count("start_hidden", minimum=0)(start_hidden)
     _minimal(p, K, output_activation, np.random.default_rng(0), features)  # checks them
-    parents = [(_minimal(p, K, output_activation, rng, features).to_document(), _seed(rng), False)
+    parents = [(_start(p, K, output_activation, rng, features, start_hidden, activations,
+                       max_edges).to_document(), _seed(rng), False)
                for _ in range(population)]
-    scored = _evaluate(parents, settings, n_jobs, backend)
+    scored = _generation(parents, rng, *run)
     if not all(np.isfinite(s[2]) for s in scored):  # the history would hold ∞ from the start
         raise NetworkError(f"the {loss} loss on the validation examples is not finite for a "
                            f"starting network: the targets are too large for floating point")
@@ -199,19 +226,21 @@ def evolve(X, Y, population=50, generations=30, seed=0, n_jobs=1, backend=None,
     for generation in range(generations):
         order = sorted(range(population), key=lambda c: (-scored[c][1], c))
         scored = [scored[c] for c in order]
-        best_doc, best_fitness, best_loss, best_error = scored[0]
+        best_doc, best_fitness, best_loss, best_error = scored[0][:4]
         best = Network.from_document(best_doc)
         history.append({"generation": generation, "best_fitness": best_fitness,
                         "mean_fitness": float(np.mean([s[1] for s in scored])),
                         "loss": best_loss, "error": best_error, "edges": len(best.w),
-                        "hidden": len(best.hidden), "depth": _depth(best), "best": best_doc})
+                        "hidden": len(best.hidden), "depth": _depth(best), "best": best_doc,
+                        "epochs": int(sum(s[4] for s in scored))})
+        settings["to_beat"] = best_loss
         if generation == generations - 1 or (stop_error is not None and best_error <= stop_error):
             break
         children = []
         for _ in range(population - elite):
             drawn = rng.choice(population, size=tournament, replace=False)
             children.append((scored[int(drawn.min())][0], _seed(rng), True))  # fittest first
-        scored = scored[:elite] + _evaluate(children, settings, n_jobs, backend)
+        scored = [(*s[:4], 0) for s in scored[:elite]] + _generation(children, rng, *run)
     return EvolutionResult(best, best_fitness, history,
                            [Network.from_document(s[0]) for s in scored])
 
@@ -326,12 +355,55 @@ def _minimal(p, K, output_activation, rng, features=()):
     return net
 
 
+def _start(p, K, output_activation, rng, features, hidden, activations, max_edges):
+    """A starting network: NEAT's minimal one, or a random sparse DAG over `hidden` neurons."""
+    if not hidden:
+        return _minimal(p, K, output_activation, rng, features)
+    gs = tuple(activations[int(rng.integers(len(activations)))] for _ in range(hidden))
+    net = dense_dag(p, K, hidden, gs, output_activation, _seed(rng), features)
+    budget = max_edges if max_edges is not None else len(net.w) // 2
+    frozen = set(net.frozen)
+    edges = [edge for edge in sorted(net.w) if edge not in frozen]
+    for index in rng.permutation(len(edges)):
+        edge = edges[int(index)]
+        if len(net.w) <= budget:
+            break
+        if edge not in net.w:  # gone with a dangling neuron
+            continue
+        try:
+            check_outputs_reachable(net, {edge}, "removing")
+        except NetworkError:
+            continue
+        net.disconnect(*edge)
+        net.remove_dangling()
+    return net
+
+
 def _seed(rng):
     return int(rng.integers(2 ** 63))
 
 
+def _generation(jobs, rng, settings, n_jobs, backend, halving):
+    """[(document, fitness, loss, error, epochs trained)] of each (document, seed, mutate?) job,
+    in order: each trained `epochs`, or by successive halving (:data:`.budgets.HALVING`)."""
+    epochs = settings["epochs"]
+    if not halving:
+        return _evaluate([(*job, epochs) for job in jobs], settings, n_jobs, backend)
+    rounds = [max(1, int(round(share * epochs))) for share in HALVING]
+    results = _evaluate([(*job, rounds[0]) for job in jobs], settings, n_jobs, backend)
+    going = list(range(len(jobs)))
+    for more in rounds[1:]:
+        going = sorted(going, key=lambda c: (-results[c][1], c))[:max(1, len(going) // 2)]
+        further = _evaluate([(results[c][0], _seed(rng), False, more) for c in going],
+                            settings, n_jobs, backend)
+        for c, result in zip(going, further):
+            results[c] = (*result[:4], results[c][4] + result[4])
+    return results
+
+
 def _evaluate(jobs, settings, n_jobs, backend):
-    """[(document, fitness, loss, error)] of each (document, seed, mutate?) job, in order."""
+    """[(document, fitness, loss, error, epochs)] of each (document, seed, mutate?, epochs)
+    job, in order."""
     if n_jobs == 1 and backend is None:
         return [_child(*job, settings) for job in jobs]
     try:
@@ -349,7 +421,7 @@ def _evaluate(jobs, settings, n_jobs, backend):
         raise
 
 
-def _child(document, seed, mutated, settings):
+def _child(document, seed, mutated, epochs, settings):
     """Make one child (mutate, train, score): the unit of work sent to a process."""
     try:
         from threadpoolctl import threadpool_limits
@@ -363,16 +435,28 @@ def _child(document, seed, mutated, settings):
         if mutated:
             mutate(net, rng, settings["activations"], settings["max_edges"])
         (X, Y), (X_val, Y_val) = settings["train"], settings["valid"]
-        try:
-            net.fit(X, Y, lr=settings["lr"], epochs=settings["epochs"],
-                    batch_size=settings["batch_size"] or len(X), loss=settings["loss"],
-                    optimizer=settings["optimizer"],
-                    seed=int(rng.integers(2 ** 31)))
-        except NetworkError:
-            pass  # diverged: fit kept the weights from before the epoch; the score says the rest
+        rows = subset_rows(len(X), settings["subset"], rng)
+        X, Y = X[rows], Y[rows]
+        fit_seed = int(rng.integers(2 ** 31))
+
+        def train(chunk):
+            try:
+                net.fit(X, Y, lr=settings["lr"], epochs=chunk,
+                        batch_size=settings["batch_size"] or len(X), loss=settings["loss"],
+                        optimizer=settings["optimizer"], seed=fit_seed)
+            except NetworkError:
+                pass  # diverged: fit kept the weights from before the epoch; the score tells
+
+        if settings["early_stop"] and np.isfinite(settings["to_beat"]):
+            score = lambda: _score(net, X_val, Y_val, settings["loss"])[0]  # noqa: E731
+            trained = train_watching_the_trend(train, score, epochs, score(),
+                                               settings["to_beat"])
+        else:
+            train(epochs)
+            trained = epochs
         loss, error = _score(net, X_val, Y_val, settings["loss"])
         fitness = -loss - settings["size_penalty"] * len(net.w)
-        return net.to_document(), float(fitness), float(loss), float(error)
+        return net.to_document(), float(fitness), float(loss), float(error), trained
     finally:
         if limits is not None:
             limits.unregister()
