@@ -97,3 +97,115 @@ def test_the_spirals_between_the_benchmarks_points():
     for phase in (1.0, -0.1, "0.5", True):
         with pytest.raises(ng.NetworkError, match="phase"):
             ng.datasets.spirals(phase=phase)
+
+
+# ------------------------------------------------------------------ seed 001's speed-ups
+
+
+@pytest.mark.parametrize("options", [{"halving": True}, {"early_stop": True},
+                                     {"subset": 0.5}, {"start_hidden": 3, "max_edges": 12}])
+def test_each_speed_up_gives_the_same_search_for_any_n_jobs(options):
+    X, Y = ng.datasets.xor()
+    one = ng.evolve(X, Y, population=8, generations=3, seed=4, **options)
+    two = ng.evolve(X, Y, population=8, generations=3, seed=4, n_jobs=2, **options)
+    assert one.history == two.history
+
+
+def test_halving_trains_half_the_epochs_and_the_best_quarter_all_of_them():
+    X, Y = ng.datasets.xor()
+    full = ng.evolve(X, Y, population=10, generations=2, seed=0, epochs=20, elite=2)
+    halved = ng.evolve(X, Y, population=10, generations=2, seed=0, epochs=20, elite=2,
+                       halving=True)
+    # the start: 10 networks × 20 epochs; halving: 10 × 5, the best 5 × 5, the best 2 × 10
+    assert [h["epochs"] for h in full.history] == [200, 160]
+    assert [h["epochs"] for h in halved.history] == [10 * 5 + 5 * 5 + 2 * 10, 8 * 5 + 4 * 5 + 2 * 10]
+
+
+def test_the_trend_rule_stops_a_child_that_cannot_catch_the_best():
+    from neurograph.topology.budgets import train_watching_the_trend
+    trained = []
+    curve = iter([0.9, 0.85, 0.84])  # from 1.0: −0.1, then −0.05; the best is 0.5
+    stopped = train_watching_the_trend(trained.append, lambda: next(curve), 40, 1.0, 0.5)
+    # after chunk 1: 0.9 − 3·0.1 = 0.6 > 0.5: stop after 10 of the 40 epochs
+    assert stopped == 10 and trained == [10]
+    curve = iter([0.7, 0.6, 0.52])  # 0.7 − 3·0.3, 0.6 − 2·0.1, 0.52 − 0.08: all below 0.5
+    trained = []
+    assert train_watching_the_trend(trained.append, lambda: next(curve), 42, 1.0, 0.5) == 42
+    assert trained == [11, 11, 10, 10]
+
+
+def test_a_subset_is_drawn_from_the_childs_seed():
+    from neurograph.topology.budgets import subset_rows
+    rows = subset_rows(10, 0.3, np.random.default_rng(0))
+    assert len(rows) == 3 and list(rows) == sorted(set(rows))
+    assert list(subset_rows(10, None, None)) == list(range(10))
+
+
+@pytest.mark.parametrize("options, words", [
+    ({"subset": 0.0}, "subset"), ({"subset": 1.5}, "subset"), ({"early_stop": "yes"}, "early_stop"),
+    ({"halving": 1}, "halving"), ({"start_hidden": -1}, "start_hidden"),
+    ({"features": ("x1^3",)}, "x1\\^3"),
+])
+def test_evolve_refuses_bad_speed_up_values(options, words):
+    X, Y = ng.datasets.xor()
+    with pytest.raises(ng.NetworkError, match=words):
+        ng.evolve(X, Y, population=4, generations=1, **options)
+
+
+# ------------------------------------------------------------------ search by gradient
+
+
+def test_gradient_search_prunes_to_the_budget_and_keeps_a_working_network(tmp_path):
+    X, Y = ng.datasets.xor()
+    found = ng.gradient_search(X, Y, neurons=4, activations=("sin", "tanh"), epochs=200,
+                               lr=0.05, retrain_epochs=200, max_edges=10, seed=1)
+    assert len(found.best.w) <= 10 < len(found.gated.w)
+    assert set(found.gates) == set(found.gated.w)
+    assert len(found.history["gated"]) == 200 and len(found.history["retrain"]) == 200
+    assert all(any(path_exists(found.best, i, k) for i in found.best.inputs)
+               for k in found.best.outputs)
+    found.best.save(tmp_path / "best.json")
+    assert ng.load(tmp_path / "best.json").to_document() == found.best.to_document()
+
+
+def path_exists(net, i, k):
+    seen, stack = {i}, [i]
+    while stack:
+        for m in net.successors(stack.pop()):
+            if m == k:
+                return True
+            if m not in seen:
+                seen.add(m)
+                stack.append(m)
+    return False
+
+
+def test_the_gates_gradient_is_the_chain_rule():
+    """∂J/∂s_ij = w_ij ∂J/∂θ_ij: the gated training's first step, against central differences
+    of J(w ∘ s) on the dense DAG."""
+    from neurograph.topology.relaxation import dense_dag
+    net = dense_dag(2, 1, 3, ("sin", "gaussian", "tanh"), seed=2)
+    X, Y = ng.datasets.xor()
+    rng = np.random.default_rng(0)
+    w, s = net.theta(), rng.uniform(0.5, 1.5, len(net.theta()))
+    _, grad = net.cost_and_grad(w * s, X, Y, loss="log")
+    h = 1e-6
+    for m in range(len(s)):
+        up, down = s.copy(), s.copy()
+        up[m] += h
+        down[m] -= h
+        numeric = (net.cost_and_grad(w * up, X, Y, loss="log")[0]
+                   - net.cost_and_grad(w * down, X, Y, loss="log")[0]) / (2 * h)
+        assert grad[m] * w[m] == pytest.approx(numeric, rel=1e-6, abs=1e-9)
+
+
+@pytest.mark.parametrize("options, words", [
+    ({"neurons": 0}, "neurons"), ({"penalty": -1.0}, "penalty"), ({"threshold": 1.0}, "threshold"),
+    ({"max_edges": 0}, "max_edges"), ({"activations": "sin"}, "sequence"),
+    ({"activations": ("softmax",)}, "one\\s+neuron"), ({"loss": "log", "output_activation": "tanh"}, "log"),
+    ({"epochs": 0}, "epochs"), ({"features": ("x5^2",)}, "x5"),
+])
+def test_gradient_search_refuses_bad_values(options, words):
+    X, Y = ng.datasets.xor()
+    with pytest.raises(ng.NetworkError, match=words):
+        ng.gradient_search(X, Y, **{"epochs": 2, "retrain_epochs": 0, **options})
