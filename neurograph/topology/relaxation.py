@@ -60,11 +60,13 @@ class GradientSearchResult:
 
 
 def dense_dag(p, K, neurons, activations=("sin",), output_activation="logistic", seed=0,
-              features=()):
+              features=(), depth=None):
     """The candidate network: inputs 1 … p, outputs p + 1 … p + K, hidden neurons after them
     (g taken from `activations` in turn), every edge a DAG over that order allows, weights
     from U(−1, 1); `features` as :func:`~neurograph.topology.features.add_features` adds them,
-    feeding every hidden neuron and output.
+    feeding every hidden neuron and output. `depth` (default: `neurons`, no limit) splits the
+    hidden neurons into that many equal tiers in order, a neuron fed only from earlier tiers,
+    so no path has more than `depth` hidden neurons (skip edges across tiers stay).
 
     Examples
     --------
@@ -78,10 +80,14 @@ def dense_dag(p, K, neurons, activations=("sin",), output_activation="logistic",
     net = Network.from_weights({(i, k): 0.0 for k in outputs for i in [0, *inputs]},
                                activation=output_activation, inputs=inputs)
     sources = [*inputs, *add_features(net, features)]
-    j = max(n.id for n in net.neurons) + 1
+    depth = neurons if depth is None else depth
+    tier_of = [h * depth // neurons for h in range(neurons)]
+    j, earlier = max(n.id for n in net.neurons) + 1, list(sources)
     for h in range(neurons):
+        if h and tier_of[h] != tier_of[h - 1]:
+            earlier = list(sources)
         net.add_neuron(j, activation=activations[h % len(activations)])
-        for i in sources:
+        for i in earlier:
             net.connect(i, j, 0.0)
         sources.append(j)
         j += 1
@@ -96,7 +102,7 @@ def dense_dag(p, K, neurons, activations=("sin",), output_activation="logistic",
 
 def gradient_search(X, Y, neurons=12, activations=("sin",), output_activation="logistic",
                     loss="log", penalty=1e-3, epochs=2000, lr=0.02, max_edges=60,
-                    threshold=0.05, retrain_epochs=2000, seed=0, features=()):
+                    threshold=0.05, retrain_epochs=2000, seed=0, features=(), depth=None):
     """Search a topology by gradient: gates on a dense DAG's edges, an L1 price, prune, retrain.
 
     Parameters
@@ -105,6 +111,9 @@ def gradient_search(X, Y, neurons=12, activations=("sin",), output_activation="l
         The training examples.
     neurons : int, default 12
         The budget of hidden neurons in the dense DAG.
+    depth : int, optional
+        At most this many hidden neurons on any path (tiers of the dense DAG: :func:`dense_dag`);
+        default no limit.
     activations : sequence of str, default ("sin",)
         The hidden neurons' g, in turn (hidden neuron h computes ``activations[h % len]``).
     output_activation, loss : str
@@ -118,7 +127,8 @@ def gradient_search(X, Y, neurons=12, activations=("sin",), output_activation="l
     threshold : float, default 0.05
         Edges whose gate is below this fraction of the largest |s_ij| are pruned too.
     retrain_epochs : int, default 2000
-        Full-batch Adam epochs for the pruned network (0: none).
+        Full-batch Adam epochs for the pruned network (0: none), with step size `lr`/4: the
+        weights are already trained, and Adam's first steps are ±α whatever the gradient.
     seed : int, default 0
     features : sequence of str, default ()
         Features of the inputs (see :func:`~neurograph.topology.features.add_features`).
@@ -154,8 +164,10 @@ def gradient_search(X, Y, neurons=12, activations=("sin",), output_activation="l
                            f"neuron at a time; received {describe(activations)}")
     seconds = {}
     start = time.perf_counter()
+    if depth is not None:
+        depth = checks.Count("depth", minimum=1, maximum=neurons)(depth)
     net = dense_dag(X.shape[1], Y.shape[1], neurons, tuple(g.name for g in gs),
-                    output_activation, seed, features)
+                    output_activation, seed, features, depth)
     net.cost_and_grad(net.theta(), X[:1], Y[:1], loss=loss)  # refuses a loss that does not fit
     edges = net.theta_edges()
     w, s = net.theta(), np.ones(len(edges))
@@ -175,7 +187,7 @@ def gradient_search(X, Y, neurons=12, activations=("sin",), output_activation="l
     start = time.perf_counter()
     retrained = []
     if retrain_epochs:
-        retrained = best.fit(X, Y, lr=lr, epochs=retrain_epochs, batch_size=len(X), loss=loss,
+        retrained = best.fit(X, Y, lr=lr / 4, epochs=retrain_epochs, batch_size=len(X), loss=loss,
                              optimizer="adam", seed=0).loss
     seconds["retrain"] = time.perf_counter() - start
     return GradientSearchResult(best, net, gates, {"gated": history, "retrain": list(retrained),
