@@ -102,8 +102,9 @@ def test_the_spirals_between_the_benchmarks_points():
 # ------------------------------------------------------------------ seed 001's speed-ups
 
 
-@pytest.mark.parametrize("options", [{"halving": True}, {"early_stop": True},
-                                     {"subset": 0.5}, {"start_hidden": 3, "max_edges": 12}])
+@pytest.mark.parametrize("options", [{"halving": True, "subset": 0.5},
+                                     {"early_stop": True, "start_hidden": 3, "max_edges": 12,
+                                      "start_depth": 2}])
 def test_each_speed_up_gives_the_same_search_for_any_n_jobs(options):
     X, Y = ng.datasets.xor()
     one = ng.evolve(X, Y, population=8, generations=3, seed=4, **options)
@@ -209,3 +210,16 @@ def test_gradient_search_refuses_bad_values(options, words):
     X, Y = ng.datasets.xor()
     with pytest.raises(ng.NetworkError, match=words):
         ng.gradient_search(X, Y, **{"epochs": 2, "retrain_epochs": 0, **options})
+
+
+def test_a_compositional_search_with_halving_is_the_same_on_dask():
+    from dask.distributed import Client, LocalCluster
+    X, Y = ng.datasets.xor()
+    options = dict(population=6, generations=2, seed=1, epochs=8, activations=("sin",),
+                   start_hidden=3, start_depth=2, max_edges=12, halving=True,
+                   features=("x1*x2",))
+    alone = ng.evolve(X, Y, **options)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                      dashboard_address=None) as cluster, Client(cluster):
+        on_cluster = ng.evolve(X, Y, n_jobs=2, backend="dask", **options)
+    assert on_cluster.history == alone.history
