@@ -211,15 +211,3 @@ def test_gradient_search_refuses_bad_values(options, words):
     with pytest.raises(ng.NetworkError, match=words):
         ng.gradient_search(X, Y, **{"epochs": 2, "retrain_epochs": 0, **options})
 
-
-def test_a_compositional_search_with_halving_is_the_same_on_dask():
-    from dask.distributed import Client, LocalCluster
-    X, Y = ng.datasets.xor()
-    options = dict(population=6, generations=2, seed=1, epochs=8, activations=("sin",),
-                   start_hidden=3, start_depth=2, max_edges=12, halving=True,
-                   features=("x1*x2",))
-    alone = ng.evolve(X, Y, **options)
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                      dashboard_address=None) as cluster, Client(cluster):
-        on_cluster = ng.evolve(X, Y, n_jobs=2, backend="dask", **options)
-    assert on_cluster.history == alone.history
