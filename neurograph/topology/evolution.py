@@ -8,6 +8,11 @@ backpropagation for a few epochs, and scored on a validation split:
 
     fitness = −(validation loss) − size_penalty × (number of edges).
 
+Seed 001's speed-ups (training on a subset, early stopping from the learning curve,
+successive halving: :mod:`~neurograph.topology.budgets`), Playground's input features
+(:mod:`~neurograph.topology.features`) and a start from random DAGs over many neurons
+(``start_hidden``) are options; :data:`COMPOSITIONAL` is what solves the two spirals.
+
 Every random choice is drawn from `seed` in a fixed order, and each child from a
 seed of its own, so the result is the same for any `n_jobs`; children are trained
 in parallel by joblib (processes), or on a Dask cluster through joblib's Dask
@@ -76,7 +81,9 @@ class EvolutionResult:
     history : list of dict
         One entry per generation: ``generation``, ``best_fitness``, ``mean_fitness``,
         ``loss`` and ``error`` (the best's validation loss and misclassified fraction),
-        ``edges``, ``hidden``, ``depth`` of the best, and ``best`` (its document).
+        ``edges``, ``hidden``, ``depth`` of the best, ``best`` (its document), and
+        ``epochs``: the epochs its networks were trained in all (the search's cost, which
+        `subset`, `early_stop` and `halving` cut).
     population : list of Network
         The last generation, fittest first.
     """
