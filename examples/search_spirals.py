@@ -5,7 +5,7 @@ sin, gaussian, abs or square; seed 001 lists "gradient descent in network archit
 space". Here ``evolve`` runs :data:`~neurograph.topology.evolution.COMPOSITIONAL` — sin
 neurons, each network starting as a random 60-edge DAG over 10 hidden neurons in two tiers,
 each child trained 200 Adam epochs on its parent's weights — on the 194 benchmark points
-(scaled by 0.6), and is tested on the 194 points halfway between them. ``gradient_search``
+(scaled by 0.7), and is tested on the 194 points halfway between them. ``gradient_search``
 trains gates on every edge of a dense two-tier DAG over 12 sin neurons with an L1 price,
 prunes to 60 edges and retrains. The picture: evolution's network and its boundary, then
 the gradient search's surviving edges and its boundary.
@@ -28,7 +28,7 @@ import neurograph as ng  # noqa: E402
 from neurograph.topology.evolution import COMPOSITIONAL  # noqa: E402
 
 QUICK = "--quick" in sys.argv[1:]
-SCALE = 0.6
+SCALE = 0.7
 S, T = ng.datasets.spirals()
 H, G = ng.datasets.spirals(phase=0.5)  # the held-out points, halfway between the benchmark's
 S, H = S * SCALE, H * SCALE

@@ -31,7 +31,7 @@ def main():
     args = parser.parse_args()
     S, T = ng.datasets.spirals()
     H, G = ng.datasets.spirals(phase=0.5)
-    scale = 0.6
+    scale = 0.7
     print("| seed | variant | epochs trained | × plain | seconds | × plain | generations | "
           "held-out accuracy | edges |")
     print("|---|---|---|---|---|---|---|---|---|")
