@@ -18,6 +18,7 @@ import time
 import numpy as np
 
 import neurograph as ng
+from neurograph.topology.evolution import COMPOSITIONAL
 
 SPIRAL_SCALE = 0.7
 
@@ -41,12 +42,8 @@ def digits():
 TASKS = {"spirals": spirals, "parity": parity, "digits": digits}
 
 EVOLVE = {
-    "spirals": dict(population=12, generations=15, epochs=200, lr=0.02, optimizer="adam",
-                    loss="log", size_penalty=1e-4, activations=("sin",), max_edges=60,
-                    start_hidden=10, start_depth=2),
-    "parity": dict(population=30, generations=30, epochs=100, lr=0.05, optimizer="adam",
-                   loss="log", activations=("tanh", "sin", "gaussian", "relu", "identity"),
-                   stop_error=0.0),
+    "spirals": dict(COMPOSITIONAL, stop_error=0.0),
+    "parity": dict(COMPOSITIONAL, start_hidden=4, max_edges=40, stop_error=0.0),
     "digits": dict(population=8, generations=4, epochs=10, lr=0.01, optimizer="adam",
                    batch_size=32, loss="log", activations=("tanh", "sin", "relu")),
 }
