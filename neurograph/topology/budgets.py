@@ -9,9 +9,9 @@ improvements based on trend in cost over epochs", and Hyperband's successive hal
   loss L_c is measured, and the trend of the last chunk is carried on straight to the end:
   with r chunks remaining, the best it can expect is L_c − r·max(0, L_{c−1} − L_c) (L_0 is the
   loss it started from). If that is still above the best validation loss of the previous
-  generation, the child stops there and is scored as it stands. Linear extrapolation is
-  optimistic for learning curves, which flatten, so a child that could catch up is rarely
-  stopped.
+  generation, the child stops there and is scored as it stands. For a learning curve that
+  flattens, straight-line extrapolation is optimistic: the rule errs on the side of letting a
+  child go on. (Each chunk is its own ``fit`` call, so Adam's moments start afresh per chunk.)
 - **Successive halving** (``halving=True``): each generation's children first train for
   epochs/4; the better half (by fitness) trains another epochs/4, and the better half of those
   another epochs/2 — so the best quarter gets the full `epochs` and the generation costs half
