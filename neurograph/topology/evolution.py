@@ -47,7 +47,7 @@ BACKENDS = (None, "loky", "threading", "dask", "multiprocessing")
 
 STEP_OPTIMIZERS = tuple(name for name in OPTIMIZERS if name not in SCIPY_METHODS)
 
-COMPOSITIONAL = {"population": 12, "generations": 15, "epochs": 200, "lr": 0.02,
+COMPOSITIONAL = {"population": 16, "generations": 15, "epochs": 200, "lr": 0.02,
                  "optimizer": "adam", "loss": "log", "size_penalty": 1e-4,
                  "activations": ("sin",), "max_edges": 60, "start_hidden": 10, "start_depth": 2}
 """Settings measured on the two spirals (inputs scaled by 0.7, to about ±4.5): sin neurons, each
