@@ -1,7 +1,7 @@
 """The two spirals solved by evolution with sin neurons, and by search by gradient.
 
 Otoro's "Backprop NEAT" solves Playground's spiral with small networks whose neurons may be
-sin, gaussian, abs or square; seed 001 lists "gradient descent in network architecture
+sin, gaussian, abs or square; Lecture 07-5c lists "gradient descent in network architecture
 space". Here ``evolve`` runs :data:`~neurograph.topology.evolution.COMPOSITIONAL` — sin
 neurons, each network starting as a random 60-edge DAG over 10 hidden neurons in two tiers,
 each child trained 200 Adam epochs on its parent's weights — on the 194 benchmark points

@@ -1,4 +1,4 @@
-"""What each of seed 001's speed-ups saves when evolve searches the two spirals.
+"""What each of Lecture 07-5c's speed-ups saves when evolve searches the two spirals.
 
     python scripts/search_speedups.py [--seeds 0 1 2] [--n-jobs 2]
 

@@ -1,4 +1,4 @@
-"""Seed 001's ways to make a search affordable, as :func:`~neurograph.topology.evolution.evolve`
+"""Lecture 07-5c's ways to make a search affordable, as :func:`~neurograph.topology.evolution.evolve`
 uses them: "use smaller training data", "stop training early and try to predict performance
 improvements based on trend in cost over epochs", and Hyperband's successive halving.
 

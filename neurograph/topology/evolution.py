@@ -8,7 +8,7 @@ backpropagation for a few epochs, and scored on a validation split:
 
     fitness = −(validation loss) − size_penalty × (number of edges).
 
-Seed 001's speed-ups (training on a subset, early stopping from the learning curve,
+Lecture 07-5c's speed-ups (training on a subset, early stopping from the learning curve,
 successive halving: :mod:`~neurograph.topology.budgets`), Playground's input features
 (:mod:`~neurograph.topology.features`) and a start from random DAGs over many neurons
 (``start_hidden``) are options; :data:`COMPOSITIONAL` is what solves the two spirals.

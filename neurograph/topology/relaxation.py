@@ -1,4 +1,4 @@
-r"""Search by gradient: a continuous relaxation of the topology (seed 001's "gradient descent in
+r"""Search by gradient: a continuous relaxation of the topology (Lecture 07-5c's "gradient descent in
 network architecture space").
 
 Every candidate edge of a dense DAG over a budget of hidden neurons — each hidden neuron fed
