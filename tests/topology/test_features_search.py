@@ -145,6 +145,7 @@ def test_a_subset_is_drawn_from_the_childs_seed():
 @pytest.mark.parametrize("options, words", [
     ({"subset": 0.0}, "subset"), ({"subset": 1.5}, "subset"), ({"early_stop": "yes"}, "early_stop"),
     ({"halving": 1}, "halving"), ({"start_hidden": -1}, "start_hidden"),
+    ({"start_hidden": 4, "start_depth": 5}, "start_depth"), ({"start_depth": 0}, "start_depth"),
     ({"features": ("x1^3",)}, "x1\\^3"),
 ])
 def test_evolve_refuses_bad_speed_up_values(options, words):
@@ -204,7 +205,8 @@ def test_the_gates_gradient_is_the_chain_rule():
     ({"neurons": 0}, "neurons"), ({"penalty": -1.0}, "penalty"), ({"threshold": 1.0}, "threshold"),
     ({"max_edges": 0}, "max_edges"), ({"activations": "sin"}, "sequence"),
     ({"activations": ("softmax",)}, "one\\s+neuron"), ({"loss": "log", "output_activation": "tanh"}, "log"),
-    ({"epochs": 0}, "epochs"), ({"features": ("x5^2",)}, "x5"),
+    ({"epochs": 0}, "epochs"), ({"features": ("x5^2",)}, "x5"), ({"depth": 13}, "depth"),
+    ({"retrain_epochs": -1}, "retrain_epochs"), ({"lr": -0.1}, "lr"),
 ])
 def test_gradient_search_refuses_bad_values(options, words):
     X, Y = ng.datasets.xor()
