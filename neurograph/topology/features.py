@@ -1,4 +1,4 @@
-"""Inputs as features: TensorFlow Playground's x₁², x₂², x₁x₂, sin x₁ and sin x₂ inside the network.
+"""Inputs as features: TensorFlow Playground's x₁², x₂², x₁x₂, sin x₁ and sin x₂ in the network.
 
 A *feature* is a neuron of the network that computes a fixed function of the raw inputs:
 a hidden neuron fed only by input neurons, through frozen edges of weight 1, with no bias

@@ -1,5 +1,5 @@
-r"""Search by gradient: a continuous relaxation of the topology (Lecture 07-5c's "gradient descent in
-network architecture space").
+r"""Search by gradient: a continuous relaxation of the topology (Lecture 07-5c's "gradient
+descent in network architecture space").
 
 Every candidate edge of a dense DAG over a budget of hidden neurons — each hidden neuron fed
 by the bias, the inputs (and features) and every earlier hidden neuron, each output by all of

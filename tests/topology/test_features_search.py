@@ -1,5 +1,5 @@
-"""Inputs as features (Playground's x₁², x₂², x₁x₂, sin x₁, sin x₂ as neurons of the network),
-and the searches that use them."""
+"""Inputs as features (Playground's x₁², x₂², x₁x₂, sin x₁, sin x₂ as neurons of the
+network), and the searches that use them."""
 
 import math
 
