@@ -1,6 +1,7 @@
 """Lecture 07-5c's ways to make a search affordable, as
-:func:`~neurograph.topology.evolution.evolve` uses them: "use smaller training data", "stop training early and try to predict performance
-improvements based on trend in cost over epochs", and Hyperband's successive halving.
+:func:`~neurograph.topology.evolution.evolve` uses them: "use smaller training data", "stop
+training early and try to predict performance improvements based on trend in cost over
+epochs", and Hyperband's successive halving.
 
 - **A subset** (``subset=f``): each child trains on a random fraction f of the training
   examples, drawn from its own seed (validation is unchanged, so scores stay comparable).
