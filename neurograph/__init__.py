@@ -33,6 +33,8 @@ from .model.rbm import RBM
 from .teaching.answers import AnswerReport, check_answers
 from .topology.cascade import cascade_correlation
 from .topology.evolution import EvolutionResult, evolve
+from .topology.features import add_features, feature_neurons
+from .topology.relaxation import GradientSearchResult, gradient_search
 from .teaching.exercise_file import load_exercise
 from .teaching.exercises import Exercise, exercise
 from .teaching.explanation import Explanation
@@ -89,6 +91,10 @@ __all__ = [
     "plot_network",
     "cascade_correlation",
     "evolve",
+    "add_features",
+    "gradient_search",
+    "GradientSearchResult",
+    "feature_neurons",
     "EvolutionResult",
     "to_tikz",
     "plot_neuron_outputs",

@@ -18,6 +18,8 @@ EXPECTED = {
     "cascade_spirals.py": ["100% of the 194 training points classified correctly"],
     "evolve_topologies.py": ["XOR: solved at generation", "spirals: after 3 generations",
                              "wrote evolution.png"],
+    "search_spirals.py": ["evolve: 2 generations", "gradient_search: 87 candidate edges",
+                          "wrote search_spirals.png"],
     "architecture_search.py": ["2-3-3-1 by hand: depth 3, 25 edges",
                                "wrote architecture_search.png"],
     "forward_propagation.py": [  # the slide's rounding, then exact
@@ -73,7 +75,7 @@ def check_digits(out):
 CHECKS = {"vanishing_gradients.py": check_vanishing, "regression.py": check_regression,
           "digits.py": check_digits}
 QUICK = {"sparse_autoencoder.py", "evolve_topologies.py", "architecture_search.py",
-         "self_taught.py"}
+         "self_taught.py", "search_spirals.py"}
 """Examples run with ``--quick``: the same steps and checks on less data, fewer iterations."""
 
 

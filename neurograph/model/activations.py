@@ -15,9 +15,16 @@ leaky_relu     in_j if in_j ≥ 0 else 0.01·in_j              1 if in_j > 0 els
 softplus       log(1 + e^(in_j))                            σ(in_j)
 identity       in_j                                         1
 sin            sin(in_j)                                    cos(in_j)
+cos            cos(in_j)                                    −sin(in_j)
+gaussian       e^(−in_j²)                                   −2 in_j e^(−in_j²)
+abs            |in_j|                                       1 if in_j > 0, −1 if in_j < 0, 0
+square         in_j²                                        2 in_j
 =============  ===========================================  ==============================
 
-``"sigmoid"`` is another name for ``"logistic"`` and ``"linear"`` for ``"identity"``.
+``"sigmoid"`` is another name for ``"logistic"`` and ``"linear"`` for ``"identity"``. The last
+five are the neurons of compositional pattern-producing networks (Backprop NEAT evolves them
+on TensorFlow Playground's data): periodic, bump-shaped and symmetric functions that let a few
+neurons draw a spiral. At the kink of ``abs`` g′(0) is 0, as the lectures take ReLU′(0).
 """
 
 import math
@@ -284,21 +291,6 @@ def softplus(z):
     return _scalar_or_array(np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z))))
 
 
-def sin(z):
-    r"""Sine :math:`\sin(in_j)`: a periodic g, which cascade-correlation's candidates draw
-    on (FANN's Cascade2 recruits it most on the two spirals)."""
-    if isinstance(z, float):
-        return math.sin(z)
-    return _scalar_or_array(np.sin(_array(z)))
-
-
-def sin_derivative(z):
-    r""":math:`\sin'(in_j) = \cos(in_j)`."""
-    if isinstance(z, float):
-        return math.cos(z)
-    return _scalar_or_array(np.cos(_array(z)))
-
-
 def softmax(z):
     r"""Softmax over the last axis: :math:`a_k = e^{in_k} / \sum_m e^{in_m}`, computed as
     :math:`e^{in_k - M} / \sum_m e^{in_m - M}` with :math:`M = \max_m in_m`, so that no
@@ -337,6 +329,70 @@ def identity_derivative(z):
     if isinstance(z, float):
         return 1.0
     return _scalar_or_array(np.ones_like(_array(z)))
+
+
+def sin(z):
+    r"""Sine :math:`\sin(in_j)`; :math:`g'(in_j) = \cos(in_j)`. NaN at ±∞, as numpy gives."""
+    if isinstance(z, float):
+        return math.sin(z) if z - z == 0.0 else math.nan  # math.sin(±inf) raises
+    return _scalar_or_array(np.sin(_array(z)))
+
+
+def cos(z):
+    r"""Cosine :math:`\cos(in_j)`; :math:`g'(in_j) = -\sin(in_j)`. NaN at ±∞, as numpy gives."""
+    if isinstance(z, float):
+        return math.cos(z) if z - z == 0.0 else math.nan  # math.cos(±inf) raises
+    return _scalar_or_array(np.cos(_array(z)))
+
+
+def minus_sin(z):
+    r""":math:`\cos'(in_j) = -\sin(in_j)`."""
+    return -sin(z)
+
+
+def gaussian(z):
+    r"""Gaussian bump :math:`e^{-in_j^2}` (1 at 0, bounded in (0, 1]).
+
+    Floats go through numpy's exp as arrays do, so the two agree to the bit.
+    """
+    if isinstance(z, float):
+        return float(np.exp(-z * z))
+    z = _array(z)
+    return _scalar_or_array(np.exp(-z * z))
+
+
+def gaussian_derivative(z):
+    r""":math:`g'(in_j) = -2\,in_j\,e^{-in_j^2}`."""
+    return -2.0 * z * gaussian(z)
+
+
+def absolute(z):
+    r"""Absolute value :math:`|in_j|`."""
+    if isinstance(z, float):
+        return abs(z)
+    return _scalar_or_array(np.abs(_array(z)))
+
+
+def absolute_derivative(z):
+    r"""The sign of :math:`in_j`: 1 above 0, −1 below, and 0 at the kink (ReLU′(0) is 0 too)."""
+    if isinstance(z, float):
+        return 1.0 if z > 0.0 else (-1.0 if z < 0.0 else 0.0)
+    return _scalar_or_array(np.sign(_array(z)))
+
+
+def square(z):
+    r"""Square :math:`in_j^2`."""
+    if isinstance(z, float):
+        return z * z
+    z = _array(z)
+    return _scalar_or_array(z * z)
+
+
+def square_derivative(z):
+    r""":math:`g'(in_j) = 2\,in_j`."""
+    if isinstance(z, float):
+        return 2.0 * z
+    return _scalar_or_array(2.0 * _array(z))
 
 
 def zeros_xp(z, xp):
@@ -384,19 +440,54 @@ def softplus_xp(z, xp):
     return xp.where(z > 0.0, z, xp.zeros_like(z)) + xp.log1p(xp.exp(-xp.abs(z)))
 
 
+def identity_xp(z, xp):
+    """:func:`identity` in the array namespace `xp` (a new array, as :func:`identity` gives)."""
+    return z * 1.0
+
+
 def sin_xp(z, xp):
     """:func:`sin` in the array namespace `xp`."""
     return xp.sin(z)
 
 
-def sin_derivative_xp(z, xp):
-    """:func:`sin_derivative` in the array namespace `xp`."""
+def cos_xp(z, xp):
+    """:func:`cos` in the array namespace `xp`."""
     return xp.cos(z)
 
 
-def identity_xp(z, xp):
-    """:func:`identity` in the array namespace `xp` (a new array, as :func:`identity` gives)."""
-    return z * 1.0
+def minus_sin_xp(z, xp):
+    """:func:`minus_sin` in the array namespace `xp` (cos′)."""
+    return -xp.sin(z)
+
+
+def gaussian_xp(z, xp):
+    """:func:`gaussian` in the array namespace `xp`."""
+    return xp.exp(-z * z)
+
+
+def gaussian_derivative_xp(z, xp):
+    """:func:`gaussian_derivative` in the array namespace `xp`."""
+    return -2.0 * z * xp.exp(-z * z)
+
+
+def absolute_xp(z, xp):
+    """:func:`absolute` in the array namespace `xp`."""
+    return xp.abs(z)
+
+
+def absolute_derivative_xp(z, xp):
+    """:func:`absolute_derivative` in the array namespace `xp`."""
+    return xp.sign(z)
+
+
+def square_xp(z, xp):
+    """:func:`square` in the array namespace `xp`."""
+    return z * z
+
+
+def square_derivative_xp(z, xp):
+    """:func:`square_derivative` in the array namespace `xp`."""
+    return 2.0 * z
 
 
 LOGISTIC_KERNEL = "1.0 / (1.0 + math.exp(-z)) if z >= 0.0 else math.exp(z) / (1.0 + math.exp(z))"
@@ -431,10 +522,22 @@ ACTIVATIONS = {
         Activation("identity", identity, identity_derivative, r"in_j", symbol="identity",
                    array_g=identity_xp, array_dg=ones_xp, is_identity=True,
                    kernel=("z", "1.0")),
-        Activation("sin", sin, sin_derivative, r"\sin(in_j)", symbol="sin", tex=r"\sin",
-                   bounds=(-1.0, 1.0),
-                   array_g=sin_xp, array_dg=sin_derivative_xp,
-                   kernel=("math.sin(z)", "math.cos(z)")),
+        Activation("sin", sin, cos, r"\sin(in_j)", symbol="sin", tex=r"\sin", bounds=(-1.0, 1.0),
+                   array_g=sin_xp, array_dg=cos_xp, kernel=("math.sin(z)", "math.cos(z)")),
+        Activation("cos", cos, minus_sin, r"\cos(in_j)", symbol="cos", tex=r"\cos",
+                   bounds=(-1.0, 1.0), array_g=cos_xp, array_dg=minus_sin_xp,
+                   kernel=("math.cos(z)", "-math.sin(z)")),
+        Activation("gaussian", gaussian, gaussian_derivative, r"e^{-in_j^2}",
+                   symbol="gaussian", bounds=(0.0, 1.0), array_g=gaussian_xp,
+                   array_dg=gaussian_derivative_xp,
+                   kernel=("math.exp(-z * z)", "-2.0 * z * a")),
+        Activation("abs", absolute, absolute_derivative, r"|in_j|", symbol="abs",
+                   bounds=(0.0, math.inf), array_g=absolute_xp,
+                   array_dg=absolute_derivative_xp, kinks=(0.0,),
+                   kernel=("abs(z)", "1.0 if z > 0.0 else (-1.0 if z < 0.0 else 0.0)")),
+        Activation("square", square, square_derivative, r"in_j^2", symbol="square",
+                   bounds=(0.0, math.inf), array_g=square_xp, array_dg=square_derivative_xp,
+                   kernel=("z * z", "2.0 * z")),
         Activation("softmax", softmax, softmax_derivative,
                    r"\frac{e^{in_k}}{\sum_m e^{in_m}}", symbol="softmax", bounds=(0.0, 1.0),
                    fast=softmax_rows, group=True, strictly_inside=True),

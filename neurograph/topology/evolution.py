@@ -8,6 +8,11 @@ backpropagation for a few epochs, and scored on a validation split:
 
     fitness = −(validation loss) − size_penalty × (number of edges).
 
+Lecture 07-5c's speed-ups (training on a subset, early stopping from the learning curve,
+successive halving: :mod:`~neurograph.topology.budgets`), Playground's input features
+(:mod:`~neurograph.topology.features`) and a start from random DAGs over many neurons
+(``start_hidden``) are options; :data:`COMPOSITIONAL` is what solves the two spirals.
+
 Every random choice is drawn from `seed` in a fixed order, and each child from a
 seed of its own, so the result is the same for any `n_jobs`; children are trained
 in parallel by joblib (processes), or on a Dask cluster through joblib's Dask
@@ -24,9 +29,13 @@ from ..model.activations import get_activation
 from ..model.losses import LOSSES, get_loss
 from ..training.optimizers import OPTIMIZERS, SCIPY_METHODS
 from ..model.network import Network
+from .features import add_features, feature_neurons
 from .operators import check_outputs_reachable
+from .budgets import HALVING, subset_rows, train_watching_the_trend
+from .relaxation import dense_dag
 
-__all__ = ["EvolutionResult", "evolve", "mutate", "scored_losses", "BACKENDS", "STEP_OPTIMIZERS"]
+__all__ = ["EvolutionResult", "evolve", "mutate", "scored_losses", "BACKENDS", "STEP_OPTIMIZERS",
+           "COMPOSITIONAL"]
 
 MUTATIONS = {"add_edge": 0.35, "split_edge": 0.25, "remove_edge": 0.15, "activation": 0.15,
              "none": 0.10}
@@ -38,6 +47,16 @@ BACKENDS = (None, "loky", "threading", "dask", "multiprocessing")
 
 STEP_OPTIMIZERS = tuple(name for name in OPTIMIZERS if name not in SCIPY_METHODS)
 """The optimizers a child trains with: those taking a step per batch (not scipy's)."""
+
+COMPOSITIONAL = {"population": 16, "generations": 15, "epochs": 200, "lr": 0.02,
+                 "optimizer": "adam", "loss": "log", "size_penalty": 1e-4,
+                 "activations": ("sin",), "max_edges": 60, "start_hidden": 10, "start_depth": 2}
+"""Settings measured on the two spirals (inputs scaled by 0.7, to about ±4.5): sin neurons,
+each network starting as a random 60-edge DAG over 10 hidden neurons in two tiers, each child
+trained 200 full-batch Adam epochs on top of its parent's weights:
+``evolve(X, Y, stop_error=0.0, **COMPOSITIONAL)``. The README's "Search that solves the
+spirals" gives the figures and the command. The function's own defaults stay NEAT's (a
+minimal start, a few SGD epochs), which solve XOR."""
 
 
 def scored_losses(output_activation):
@@ -62,7 +81,9 @@ class EvolutionResult:
     history : list of dict
         One entry per generation: ``generation``, ``best_fitness``, ``mean_fitness``,
         ``loss`` and ``error`` (the best's validation loss and misclassified fraction),
-        ``edges``, ``hidden``, ``depth`` of the best, and ``best`` (its document).
+        ``edges``, ``hidden``, ``depth`` of the best, ``best`` (its document), and
+        ``epochs``: the epochs its networks were trained in all (the search's cost, which
+        `subset`, `early_stop` and `halving` cut).
     population : list of Network
         The last generation, fittest first.
     """
@@ -82,7 +103,8 @@ def evolve(X, Y, population=50, generations=30, seed=0, n_jobs=1, backend=None,
            validation=None, validation_fraction=0.25, epochs=20, lr=0.5, batch_size=None,
            optimizer="sgd", loss="squared", size_penalty=1e-3, tournament=3, elite=2, max_edges=None,
            activations=("logistic", "tanh", "relu"), output_activation="logistic",
-           stop_error=None):
+           stop_error=None, features=(), start_hidden=0, start_depth=None, subset=None,
+           early_stop=False, halving=False):
     """Search network topologies by evolution, each candidate trained by backprop.
 
     Parameters
@@ -121,6 +143,32 @@ def evolve(X, Y, population=50, generations=30, seed=0, n_jobs=1, backend=None,
     stop_error : float, optional
         Stop early once the best misclassifies at most this fraction in validation (from 0
         up to, not including, 1).
+    features : sequence of str, default ()
+        Features of the inputs every network starts with, as neurons of its own
+        (:func:`~neurograph.topology.features.add_features`): e.g.
+        :data:`~neurograph.topology.features.PLAYGROUND`, ``("x1^2", "x2^2", "x1*x2",
+        "sin(x1)", "sin(x2)")``. They are joined to the outputs at the start like the inputs;
+        mutations never change a feature or its frozen edges (a feature whose last outgoing
+        edge is removed leaves that network). ``predict`` takes the raw x.
+    start_hidden : int, default 0
+        0: NEAT's start, the inputs (and features) joined straight to the outputs. H ≥ 1:
+        each starting network is a random sparse DAG over H hidden neurons instead — the
+        dense DAG of :func:`~neurograph.topology.relaxation.dense_dag`, each hidden g drawn
+        from `activations`, with random edges removed (never one that cuts an output off)
+        until at most `max_edges` remain (default: half the dense DAG's). Growing one
+        neuron per mutation from nothing is slow where many neurons are needed (the spirals).
+    start_depth : int, optional
+        With `start_hidden`: the dense DAG's tiers (at most this many hidden neurons on a
+        path; default no limit).
+    subset : float, optional
+        Each child trains on this fraction (0 < subset ≤ 1) of the training examples, drawn
+        from its own seed (:mod:`~neurograph.topology.budgets`).
+    early_stop : bool, default False
+        Stop a child whose learning curve, carried on straight, cannot reach the previous
+        generation's best validation loss (the rule: :mod:`~neurograph.topology.budgets`).
+    halving : bool, default False
+        Successive halving of each generation's epochs: all children train epochs/4, the
+        better half another epochs/4, the better half of those another epochs/2.
 
     Returns
     -------
@@ -176,13 +224,25 @@ def evolve(X, Y, population=50, generations=30, seed=0, n_jobs=1, backend=None,
                            f"received {describe(optimizer)}")
     if batch_size is not None:
         batch_size = checks.option("batch_size", batch_size)
+    if subset is not None:
+        subset = checks.Number("subset", above=0.0, at_most=1.0,
+                               rule="a fraction above 0, at most 1")(subset)
+    early_stop, halving = checks.flag(early_stop, "early_stop"), checks.flag(halving, "halving")
     settings = {"train": train, "valid": valid, "epochs": epochs, "lr": lr,
                 "batch_size": batch_size, "optimizer": optimizer, "loss": loss, "size_penalty": size_penalty,
-                "activations": activations, "max_edges": max_edges}
+                "activations": activations, "max_edges": max_edges, "subset": subset,
+                "early_stop": early_stop, "to_beat": np.inf}
+    run = (settings, n_jobs, backend, halving)
     p, K = X.shape[1], Y.shape[1]
-    parents = [(_minimal(p, K, output_activation, rng).to_document(), _seed(rng), False)
+    start_hidden = checks.Count("start_hidden", minimum=0)(start_hidden)
+    if start_depth is not None:
+        start_depth = checks.Count("start_depth", minimum=1, maximum=max(1, start_hidden))(
+            start_depth)
+    _minimal(p, K, output_activation, np.random.default_rng(0), features)  # checks them
+    parents = [(_start(p, K, output_activation, rng, features, start_hidden, start_depth,
+                       activations, max_edges).to_document(), _seed(rng), False)
                for _ in range(population)]
-    scored = _evaluate(parents, settings, n_jobs, backend)
+    scored = _generation(parents, rng, *run)
     if not all(np.isfinite(s[2]) for s in scored):  # the history would hold ∞ from the start
         raise NetworkError(f"the {loss} loss on the validation examples is not finite for a "
                            f"starting network: the targets are too large for floating point")
@@ -190,19 +250,21 @@ def evolve(X, Y, population=50, generations=30, seed=0, n_jobs=1, backend=None,
     for generation in range(generations):
         order = sorted(range(population), key=lambda c: (-scored[c][1], c))
         scored = [scored[c] for c in order]
-        best_doc, best_fitness, best_loss, best_error = scored[0]
+        best_doc, best_fitness, best_loss, best_error = scored[0][:4]
         best = Network.from_document(best_doc)
         history.append({"generation": generation, "best_fitness": best_fitness,
                         "mean_fitness": float(np.mean([s[1] for s in scored])),
                         "loss": best_loss, "error": best_error, "edges": len(best.w),
-                        "hidden": len(best.hidden), "depth": _depth(best), "best": best_doc})
+                        "hidden": len(best.hidden), "depth": _depth(best), "best": best_doc,
+                        "epochs": int(sum(s[4] for s in scored))})
+        settings["to_beat"] = best_loss
         if generation == generations - 1 or (stop_error is not None and best_error <= stop_error):
             break
         children = []
         for _ in range(population - elite):
             drawn = rng.choice(population, size=tournament, replace=False)
             children.append((scored[int(drawn.min())][0], _seed(rng), True))  # fittest first
-        scored = scored[:elite] + _evaluate(children, settings, n_jobs, backend)
+        scored = [(*s[:4], 0) for s in scored[:elite]] + _generation(children, rng, *run)
     return EvolutionResult(best, best_fitness, history,
                            [Network.from_document(s[0]) for s in scored])
 
@@ -228,7 +290,8 @@ def _add_edge(net, rng, activations, max_edges):
     if max_edges is not None and len(net.w) >= max_edges:
         return False
     graph = net.graph
-    targets = net.hidden + net.outputs
+    features = set(feature_neurons(net))
+    targets = [j for j in net.hidden if j not in features] + net.outputs
     for j in rng.permutation(targets):
         j = int(j)
         blocked = {j} | set(net.predecessors(j)) | _descendants(graph, j)
@@ -243,7 +306,7 @@ def _add_edge(net, rng, activations, max_edges):
 def _split_edge(net, rng, activations, max_edges):
     if max_edges is not None and len(net.w) + 2 > max_edges:
         return False
-    tied = {edge for group in net.ties for edge in group}
+    tied = {edge for group in net.ties for edge in group} | set(net.frozen)
     edges = [e for e in net.edges() if e[0] != 0 and e not in tied]
     if not edges:
         return False
@@ -253,7 +316,8 @@ def _split_edge(net, rng, activations, max_edges):
 
 
 def _remove_edge(net, rng, activations, max_edges):
-    edges = [e for e in net.edges() if e[0] != 0]
+    frozen = set(net.frozen)
+    edges = [e for e in net.edges() if e[0] != 0 and e not in frozen]
     for index in rng.permutation(len(edges)):
         edge = edges[int(index)]
         try:
@@ -267,12 +331,14 @@ def _remove_edge(net, rng, activations, max_edges):
 
 
 def _change_activation(net, rng, activations, max_edges):
-    if not net.hidden:
+    features = set(feature_neurons(net))
+    grown = [j for j in net.hidden if j not in features]
+    if not grown:
         return False
-    used = {net.neuron(j).activation.name for j in net.hidden}
+    used = {net.neuron(j).activation.name for j in grown}
     if len(activations) < 2 and used <= set(activations):
         return False  # nothing to change to
-    j = net.hidden[int(rng.integers(len(net.hidden)))]
+    j = grown[int(rng.integers(len(grown)))]
     others = [a for a in activations if a != net.neuron(j).activation.name]
     if not others:
         return False
@@ -300,20 +366,68 @@ def _descendants(graph, j):
     return seen
 
 
-def _minimal(p, K, output_activation, rng):
-    """Inputs joined straight to the outputs (NEAT's start), weights from U(−1, 1)."""
+def _minimal(p, K, output_activation, rng, features=()):
+    """Inputs (and `features` of them) joined straight to the outputs (NEAT's start), weights
+    from U(−1, 1)."""
     weights = {(i, k): float(rng.uniform(-1.0, 1.0))
                for k in range(p + 1, p + K + 1) for i in range(0, p + 1)}
-    return Network.from_weights(weights, activation=output_activation,
-                                inputs=list(range(1, p + 1)))
+    net = Network.from_weights(weights, activation=output_activation,
+                               inputs=list(range(1, p + 1)))
+    for f in add_features(net, features):
+        for k in range(p + 1, p + K + 1):
+            net.connect(f, k, float(rng.uniform(-1.0, 1.0)))
+    return net
+
+
+def _start(p, K, output_activation, rng, features, hidden, depth, activations, max_edges):
+    """A starting network: NEAT's minimal one, or a random sparse DAG over `hidden` neurons."""
+    if not hidden:
+        return _minimal(p, K, output_activation, rng, features)
+    gs = tuple(activations[int(rng.integers(len(activations)))] for _ in range(hidden))
+    net = dense_dag(p, K, hidden, gs, output_activation, _seed(rng), features, depth)
+    budget = max_edges if max_edges is not None else len(net.w) // 2
+    frozen = set(net.frozen)
+    edges = [edge for edge in sorted(net.w) if edge not in frozen]
+    for index in rng.permutation(len(edges)):
+        edge = edges[int(index)]
+        if len(net.w) <= budget:
+            break
+        if edge not in net.w:  # gone with a dangling neuron
+            continue
+        try:
+            check_outputs_reachable(net, {edge}, "removing")
+        except NetworkError:
+            continue
+        net.disconnect(*edge)
+        net.remove_dangling()
+    return net
 
 
 def _seed(rng):
     return int(rng.integers(2 ** 63))
 
 
+def _generation(jobs, rng, settings, n_jobs, backend, halving):
+    """[(document, fitness, loss, error, epochs trained)] of each (document, seed, mutate?) job,
+    in order: each trained `epochs`, or by successive halving (:data:`.budgets.HALVING`)."""
+    epochs = settings["epochs"]
+    if not halving:
+        return _evaluate([(*job, epochs) for job in jobs], settings, n_jobs, backend)
+    rounds = [max(1, int(round(share * epochs))) for share in HALVING]
+    results = _evaluate([(*job, rounds[0]) for job in jobs], settings, n_jobs, backend)
+    going = list(range(len(jobs)))
+    for more in rounds[1:]:
+        going = sorted(going, key=lambda c: (-results[c][1], c))[:max(1, len(going) // 2)]
+        further = _evaluate([(results[c][0], _seed(rng), False, more) for c in going],
+                            settings, n_jobs, backend)
+        for c, result in zip(going, further):
+            results[c] = (*result[:4], results[c][4] + result[4])
+    return results
+
+
 def _evaluate(jobs, settings, n_jobs, backend):
-    """[(document, fitness, loss, error)] of each (document, seed, mutate?) job, in order."""
+    """[(document, fitness, loss, error, epochs)] of each (document, seed, mutate?, epochs)
+    job, in order."""
     if n_jobs == 1 and backend is None:
         return [_child(*job, settings) for job in jobs]
     try:
@@ -331,7 +445,7 @@ def _evaluate(jobs, settings, n_jobs, backend):
         raise
 
 
-def _child(document, seed, mutated, settings):
+def _child(document, seed, mutated, epochs, settings):
     """Make one child (mutate, train, score): the unit of work sent to a process."""
     try:
         from threadpoolctl import threadpool_limits
@@ -345,16 +459,28 @@ def _child(document, seed, mutated, settings):
         if mutated:
             mutate(net, rng, settings["activations"], settings["max_edges"])
         (X, Y), (X_val, Y_val) = settings["train"], settings["valid"]
-        try:
-            net.fit(X, Y, lr=settings["lr"], epochs=settings["epochs"],
-                    batch_size=settings["batch_size"] or len(X), loss=settings["loss"],
-                    optimizer=settings["optimizer"],
-                    seed=int(rng.integers(2 ** 31)))
-        except NetworkError:
-            pass  # diverged: fit kept the weights from before the epoch; the score says the rest
+        rows = subset_rows(len(X), settings["subset"], rng)
+        X, Y = X[rows], Y[rows]
+        fit_seed = int(rng.integers(2 ** 31))
+
+        def train(chunk):
+            try:
+                net.fit(X, Y, lr=settings["lr"], epochs=chunk,
+                        batch_size=settings["batch_size"] or len(X), loss=settings["loss"],
+                        optimizer=settings["optimizer"], seed=fit_seed)
+            except NetworkError:
+                pass  # diverged: fit kept the weights from before the epoch; the score tells
+
+        if settings["early_stop"] and np.isfinite(settings["to_beat"]):
+            score = lambda: _score(net, X_val, Y_val, settings["loss"])[0]  # noqa: E731
+            trained = train_watching_the_trend(train, score, epochs, score(),
+                                               settings["to_beat"])
+        else:
+            train(epochs)
+            trained = epochs
         loss, error = _score(net, X_val, Y_val, settings["loss"])
         fitness = -loss - settings["size_penalty"] * len(net.w)
-        return net.to_document(), float(fitness), float(loss), float(error)
+        return net.to_document(), float(fitness), float(loss), float(error), trained
     finally:
         if limits is not None:
             limits.unregister()

@@ -15,7 +15,7 @@ POINTS = [-7.5, -2.0, -0.3, 0.4, 1.0, 3.2, 8.0]  # away from the kinks at 0
 
 def test_the_table_has_the_lectures_activations():
     assert set(NAMES) == {"threshold", "logistic", "tanh", "relu", "leaky_relu", "softplus",
-                          "identity", "sin", "softmax"}
+                          "identity", "softmax", "sin", "cos", "gaussian", "abs", "square"}
     assert ELEMENTWISE == [name for name in NAMES if name != "softmax"]
     assert ng.get_activation("sigmoid") is ng.ACTIVATIONS["logistic"]
     assert ng.get_activation("linear") is ng.ACTIVATIONS["identity"]
