@@ -284,10 +284,11 @@ def _follow(marks, start, key, given, follows, follow_through):
             follows[numbers] = found
     for at in range(start, len(marks)):
         mark = marks[at]
-        if mark.status == "wrong" and mark.name in found:
+        causes = found.get(mark.name)
+        if mark.status == "wrong" and causes is not None:
             marks[at] = Mark(mark.student, mark.name, mark.written,
                              "follow_on" if follow_through else "wrong", mark.expected, None,
-                             found[mark.name])
+                             causes)
 
 
 def _verdict(key, answer, value, cell):
