@@ -208,8 +208,8 @@ class Network(Constructors, Editing, Propagation, TrainingMethods, Handoffs):
         of weights holds no Python object per edge beyond what the caller gives.
         """
         pairs = weights.items() if isinstance(weights, Mapping) else weights
-        refusal = NetworkError(f"set_weights takes a mapping {{(i, j): w}} or ((i, j), w) "
-                               f"pairs; received {describe(weights)}")
+        refusal = NetworkError(f"set_weights takes a mapping {{(i, j): w}}; received "
+                               f"{describe(weights)} (((i, j), w) pairs are taken too)")
         if isinstance(weights, (str, bytes)) or not hasattr(pairs, "__iter__"):
             raise refusal
         slots, values = array("q"), array("d")
