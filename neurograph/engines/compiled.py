@@ -24,6 +24,7 @@ compilation (:data:`COMPILE_ABOVE`).
 
 import functools
 import math
+from typing import Callable, NamedTuple
 
 import numpy as np
 
@@ -62,7 +63,8 @@ class Program:
     (its place p), its incoming edges (source place, slot in θ) from ``in_start[p]`` to
     ``in_start[p + 1]``, its outgoing ones (target place, slot) likewise, its activation's
     code in the kernels' table, its index in y (or −1); the trainable edges as the update
-    visits them (source place, target place, slot, whether a bias edge)."""
+    visits them (source place, target place, slot, whether a bias edge); the place of each
+    output a_k."""
 
     def __init__(self, plan, codes):
         order = [plan.bias, *plan.inputs] + [row[0] for row in plan.forward]
@@ -83,19 +85,40 @@ class Program:
         y_index = {row[0]: row[4] for row in plan.backward_steps}
         self.k = np.array([-1 if y_index[row[0]] is None else y_index[row[0]]
                            for row in plan.forward_steps])
+        self.out_place = np.empty(len(plan.outputs), dtype=np.int64)  # output m's place
+        for p, k in enumerate(self.k):
+            if k >= 0:
+                self.out_place[k] = first + p
         self.updates = np.array([(place[n_i], place[n_j], ij, n_i is plan.bias)
                                  for edges in (plan.weights, plan.biases)
                                  for n_i, ij, n_j in edges], dtype=np.int64).reshape(-1, 4)
 
 
+class Kernels(NamedTuple):
+    """What :func:`compiled_kernels` makes for one plan and loss."""
+
+    epoch: Callable
+    evaluate: Callable
+    train: Callable
+
+
 def compiled_kernels(plan, loss):
-    """(epoch, evaluate) for `plan` and `loss`, or None where they do not apply.
+    """(epoch, evaluate, train) for `plan` and `loss`, or None where they do not apply.
 
     ``epoch(theta, X, Y, order, lr, decay, bias_decay)`` runs per-example SGD on the rows
     ``order`` of X, Y in turn, writing θ (the network's array) in place; it returns -1, or
     the place in `order` of a step it refused (θ as before that step).
     ``evaluate(theta, X, Y, outputs)`` writes each row's output activations into `outputs`
-    and returns Σ over the rows of ℓ. The code is compiled once per process for each set of
+    and returns Σ over the rows of ℓ.
+    ``train(theta, X, Y, orders, lr, decay, bias_decay, weight_decay, decayed, labels,
+    error_tol, min_delta, patience, previous, calm, costs, accuracies)`` runs an epoch for
+    each row of `orders` as ``fit`` does, with nothing between them in Python: after each,
+    J (with λ Σ θ_s² over the `decayed` s) into `costs`, the share of rows whose class is
+    `labels`' into `accuracies` (where `labels` is not empty), and fit's stopping rules
+    (`error_tol`, `min_delta` when ≥ 0; `previous` J and `calm` carried between calls). It
+    returns (epochs recorded, 1 if every |y − a| < error_tol stopped it or 2 if min_delta
+    did, else 0, calm); an epoch with a refused step or a J that is not finite is not
+    recorded and leaves θ as it found it, for ``fit`` to run its own way. The code is compiled once per process for each set of
     activations and each quadratic loss; the plan's arrays are made once and kept on it.
     """
     if not available() or not _applies(plan, loss):
@@ -104,11 +127,11 @@ def compiled_kernels(plan, loss):
     key = ("compiled", kernels, loss.quadratic)
     made = plan.kernels.get(key)
     if made is None:
-        epoch, evaluate = _compile(kernels, loss.quadratic)
+        epoch, evaluate, train = _compile(kernels, loss.quadratic)
         program = Program(plan, {kernel: code for code, kernel in enumerate(kernels)})
         arrays = (program.first, program.size, program.in_start, program.incoming,
                   program.out_start, program.outgoing, program.codes, program.k,
-                  program.updates)
+                  program.updates, program.out_place)
 
         def run_epoch(theta, X, Y, order, lr, decay, bias_decay):
             return epoch(theta, X, Y, order, lr, decay, bias_decay, *arrays)
@@ -116,7 +139,14 @@ def compiled_kernels(plan, loss):
         def run_evaluate(theta, X, Y, outputs):
             return evaluate(theta, X, Y, outputs, *arrays)
 
-        made = plan.kernels[key] = (run_epoch, run_evaluate)
+        def run_train(theta, X, Y, orders, lr, decay, bias_decay, weight_decay, decayed,
+                      labels, error_tol, min_delta, patience, previous, calm, costs,
+                      accuracies):
+            return train(theta, X, Y, orders, lr, decay, bias_decay, weight_decay, decayed,
+                         labels, error_tol, min_delta, patience, previous, calm, costs,
+                         accuracies, *arrays)
+
+        made = plan.kernels[key] = Kernels(run_epoch, run_evaluate, run_train)
     return made
 
 
@@ -144,10 +174,8 @@ def forward(theta, X, r, first, in_start, incoming, codes, a, in_):
         a[first + p] = g_of(codes[p], z)
 
 
-def epoch(theta, X, Y, order, lr, decay, bias_decay, first, size, in_start, incoming,
-          out_start, outgoing, codes, k, updates):
-    a, in_, delta = np.empty(size), np.empty(size), np.empty(size)
-    new = np.empty(updates.shape[0])
+def steps(theta, X, Y, order, lr, decay, bias_decay, first, in_start, incoming, out_start,
+          outgoing, codes, k, updates, a, in_, delta, new):
     for e in range(order.shape[0]):
         r = order[e]
         forward(theta, X, r, first, in_start, incoming, codes, a, in_)
@@ -184,21 +212,84 @@ def epoch(theta, X, Y, order, lr, decay, bias_decay, first, size, in_start, inco
     return -1
 
 
-def evaluate(theta, X, Y, outputs, first, size, in_start, incoming, out_start, outgoing,
-             codes, k, updates):
-    a, in_ = np.empty(size), np.empty(size)
+def epoch(theta, X, Y, order, lr, decay, bias_decay, first, size, in_start, incoming,
+          out_start, outgoing, codes, k, updates, out_place):
+    a, in_, delta = np.empty(size), np.empty(size), np.empty(size)
+    new = np.empty(updates.shape[0])
+    return steps(theta, X, Y, order, lr, decay, bias_decay, first, in_start, incoming,
+                 out_start, outgoing, codes, k, updates, a, in_, delta, new)
+
+
+def loss_sum(theta, X, Y, outputs, first, in_start, incoming, codes, out_place, a, in_):
     total = 0.0
     for r in range(X.shape[0]):
         forward(theta, X, r, first, in_start, incoming, codes, a, in_)
         ell = 0.0
         for m in range(Y.shape[1]):
-            for p in range(codes.shape[0]):
-                if k[p] == m:
-                    outputs[r, m] = a[first + p]
-                    error = Y[r, m] - a[first + p]
-                    ell += C * (error * error)
+            a_k = a[out_place[m]]
+            outputs[r, m] = a_k
+            error = Y[r, m] - a_k
+            ell += C * (error * error)
         total += ell
     return total
+
+
+def evaluate(theta, X, Y, outputs, first, size, in_start, incoming, out_start, outgoing,
+             codes, k, updates, out_place):
+    a, in_ = np.empty(size), np.empty(size)
+    return loss_sum(theta, X, Y, outputs, first, in_start, incoming, codes, out_place, a, in_)
+
+
+def train(theta, X, Y, orders, lr, decay, bias_decay, weight_decay, decayed, labels,
+          error_tol, min_delta, patience, previous, calm, costs, accuracies, first, size,
+          in_start, incoming, out_start, outgoing, codes, k, updates, out_place):
+    n = X.shape[0]
+    a, in_, delta = np.empty(size), np.empty(size), np.empty(size)
+    new, start = np.empty(updates.shape[0]), np.empty(decayed.shape[0])
+    outputs = np.empty((n, Y.shape[1]))
+    for t in range(orders.shape[0]):
+        start[:] = theta[:start.shape[0]]
+        refused = steps(theta, X, Y, orders[t], lr, decay, bias_decay, first, in_start,
+                        incoming, out_start, outgoing, codes, k, updates, a, in_, delta, new)
+        # J(w) on the training set, with the weight decay term lambda sum w_ij^2
+        cost = loss_sum(theta, X, Y, outputs, first, in_start, incoming, codes, out_place,
+                        a, in_) / n
+        if weight_decay:
+            squares = 0.0
+            for s in range(decayed.shape[0]):
+                if decayed[s]:
+                    squares += theta[s] * theta[s]
+            cost += weight_decay * squares
+        if refused >= 0 or not math.isfinite(cost):  # this epoch is fit's to run
+            theta[:start.shape[0]] = start
+            return t, 0, calm
+        costs[t] = cost
+        if labels.shape[0]:
+            right = 0
+            for r in range(n):
+                best = 0
+                if Y.shape[1] == 1:
+                    best = 1 if outputs[r, 0] >= 0.5 else 0
+                else:
+                    for m in range(1, Y.shape[1]):
+                        if outputs[r, m] > outputs[r, best]:
+                            best = m
+                right += best == labels[r]
+            accuracies[t] = right / n
+        # the stopping conditions
+        calm = calm + 1 if (min_delta >= 0.0 and not math.isnan(previous)
+                            and abs(previous - cost) < min_delta) else 0
+        previous = cost
+        if error_tol >= 0.0:
+            largest = 0.0
+            for r in range(n):
+                for m in range(Y.shape[1]):
+                    largest = max(largest, abs(Y[r, m] - outputs[r, m]))
+            if largest < error_tol:
+                return t + 1, 1, calm
+        if min_delta >= 0.0 and calm >= patience:
+            return t + 1, 2, calm
+    return orders.shape[0], 0, calm
 """
 
 
@@ -213,9 +304,9 @@ def _compile(kernels, c):
     namespace = {"math": math, "np": np, "LIMIT": WEIGHT_LIMIT, "C": c, "MINUS_2C": -2.0 * c}
     exec(compile(source, "<neurograph compiled kernels>", "exec"), namespace)
     jit = _numba().njit(cache=False, error_model="numpy")
-    for name in ("g_of", "g_prime_of", "forward"):
+    for name in ("g_of", "g_prime_of", "forward", "steps", "loss_sum"):
         namespace[name] = jit(namespace[name])
-    return jit(namespace["epoch"]), jit(namespace["evaluate"])
+    return jit(namespace["epoch"]), jit(namespace["evaluate"]), jit(namespace["train"])
 
 
 def as_rows(values):

@@ -85,6 +85,11 @@ class _Stepper:
     def expect(self, epochs):
         """Told how many epochs at most fit will run (a runner may prepare for them)."""
 
+    def epochs_at_once(self, batch_size):
+        """Whether :meth:`ReferenceRunner.train` can run whole epochs of this batch size,
+        J and the stopping rules included, without returning to Python between them."""
+        return False
+
     def epoch(self, order, batch_size, lr):
         """One epoch: an update for each run of `batch_size` examples of `order` (see
         :func:`batches`)."""
@@ -127,7 +132,7 @@ class ReferenceRunner(_Stepper):
         if self.kernels is None or batch_size != 1:
             super().epoch(order, batch_size, lr)
             return
-        run, objective = self.kernels[0], self.objective
+        run, objective = self.kernels.epoch, self.objective
         decay = reference.decay_rate(lr, objective.weight_decay)
         bias_decay = decay if objective.decay_bias else 0.0
         order = np.ascontiguousarray(order, dtype=np.int64)
@@ -137,6 +142,28 @@ class ReferenceRunner(_Stepper):
                 return
             self.update(order[refused:refused + 1], lr)  # the unrolled step: its refusal
             order = order[refused + 1:]
+
+    def epochs_at_once(self, batch_size):
+        return self.kernels is not None and batch_size == 1
+
+    def train(self, orders, lr, labels, error_tol, min_delta, patience, previous, calm):
+        """An epoch of per-example SGD for each row of `orders`, each followed by J and fit's
+        stopping rules, in one compiled call (``compiled_kernels``' ``train``); fit's
+        `labels` (or None) and stopping options (None: not used), the last J recorded
+        (NaN: none) and its count of calm epochs. Returns (each epoch's J, each one's
+        accuracy or None, why it stopped: None, "errors" or "converged", calm). An epoch
+        that refused a step or reached a J that is not finite is left out, θ as it began."""
+        objective = self.objective
+        decay = reference.decay_rate(lr, objective.weight_decay)
+        costs, accuracies = np.empty(len(orders)), np.empty(len(orders))
+        done, stop, calm = self.kernels.train(
+            self.plan.store.values, self.X, self.Y, orders, lr, decay,
+            decay if objective.decay_bias else 0.0, objective.weight_decay, objective.decayed,
+            np.empty(0, dtype=np.int64) if labels is None else labels.astype(np.int64),
+            -1.0 if error_tol is None else error_tol, -1.0 if min_delta is None else min_delta,
+            patience, previous, calm, costs, accuracies)
+        return (costs[:done].tolist(), None if labels is None else accuracies[:done].tolist(),
+                (None, "errors", "converged")[stop], calm)
 
     def theta(self):
         return self.plan.theta()
@@ -188,7 +215,7 @@ class ReferenceRunner(_Stepper):
         plan, loss = self.plan, self.loss
         if X is None and self.kernels is not None:  # the compiled forward pass, every row
             outputs = np.empty((len(self.examples), len(plan.outputs)))
-            total = self.kernels[1](plan.store.values, self.X, self.Y, outputs)
+            total = self.kernels.evaluate(plan.store.values, self.X, self.Y, outputs)
             return total / len(self.examples), outputs
         examples = self.examples if X is None else list(zip(X.tolist(), Y.tolist()))
         total, outputs = 0.0, []
