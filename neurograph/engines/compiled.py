@@ -4,9 +4,12 @@ A whole epoch of per-example SGD (every example of an order in turn: FORWARDPROP
 BACKPROPAGATE, the update) and the evaluation of J on the training set, as loops over
 arrays that describe the network (:class:`Program`: each neuron's incoming and outgoing
 edges as (neuron, slot in θ) pairs, in the reference engine's order), reading and writing
-the network's own θ in place. Each activation's g and g′ come from its ``kernel``
-expressions and a quadratic loss from its constant c; numba compiles the code once per
-process for each set of activations (a few seconds), whatever the network's size.
+the network's own θ in place; and many epochs in one call (``train``), each followed by J,
+the accuracy and fit's stopping rules, so that nothing between two epochs returns to Python
+(the per-example orders are drawn ahead by ``fit``). Each activation's g and g′ come from
+its ``kernel`` expressions and a quadratic loss from its constant c; numba compiles the
+code once for each set of activations (seconds), whatever the network's size, and keeps
+the machine code in its cache folder for the processes after (:func:`cache_folder`).
 
 The numbers are the reference engine's: the same operations in the same order (numba's
 ``exp``, ``tanh`` and ``log1p`` may differ from Python's in the last place, so the tests
@@ -18,12 +21,19 @@ repeats it, so the refusal is the reference engine's own.
 It applies to plain networks (sum neurons, no ties, batch norm or softmax group) whose
 activations carry ``kernel`` forms, with a quadratic loss (squared, half-squared), where
 numba is installed — a default install on the usual platforms; elsewhere training takes the
-unrolled step, with the same numbers. ``fit`` uses it for runs long enough to repay the
-compilation (:data:`COMPILE_ABOVE`).
+unrolled step, with the same numbers. ``fit`` uses it for runs long enough to repay
+compiling or loading it (:func:`worth_compiling`).
 """
 
 import functools
+import hashlib
+import importlib.util
 import math
+import os
+import sys
+import tempfile
+import types
+from pathlib import Path
 from typing import Callable, NamedTuple
 
 import numpy as np
@@ -31,12 +41,41 @@ import numpy as np
 from . import unrolled
 from .reference import WEIGHT_LIMIT
 
-__all__ = ["compiled_kernels", "available", "COMPILE_ABOVE"]
+__all__ = ["compiled_kernels", "available", "worth_compiling", "cache_folder", "COMPILE_ABOVE",
+           "CACHED_ABOVE", "LOADED_ABOVE"]
 
 COMPILE_ABOVE = 10_000_000
-"""fit compiles when epochs × examples × edges reaches this: the unrolled step and J cost
-about half a microsecond per edge and example here, so about five seconds of training,
-against about three to compile (once per process and set of activations)."""
+"""fit compiles when epochs × examples × edges reaches this and the kernels for the network's
+activations are in neither this process nor numba's cache: the unrolled step and J cost
+about half a microsecond per edge and example, so about five seconds of training, against
+5 to 20 seconds to compile (once per machine and set of activations; numba keeps the
+result, :func:`cache_folder`)."""
+
+CACHED_ABOVE = 2_000_000
+"""… from this when numba's cache holds them: loading them, numba's start-up included,
+costs about 1 to 2 seconds in a fresh process (measured on this project's busy 2-core
+machine), about as much as this many edges × examples of the pure loop."""
+
+LOADED_ABOVE = 20_000
+"""… and from this when this process has them already: then only the network's arrays are
+made (well under a millisecond for the lectures' networks), about 10 ms of the pure loop.
+``evolve`` and ``cascade_correlation`` train many small networks of a few activations:
+the first compiles (or loads), the others find them here."""
+
+
+def worth_compiling(plan, loss, work):
+    """Whether fit compiles per-example SGD for `plan` and `loss` for a run of `work` =
+    epochs × examples × edges: where the kernels apply, when `work` reaches
+    :data:`LOADED_ABOVE`, :data:`CACHED_ABOVE` or :data:`COMPILE_ABOVE`, by where the
+    kernels for its activations are found."""
+    if work < LOADED_ABOVE or not available() or not _applies(plan, loss):
+        return False
+    source = _source(_kernel_set(plan), loss.quadratic)
+    if source in _LOADED:
+        return True
+    if work >= COMPILE_ABOVE:
+        return True
+    return work >= CACHED_ABOVE and _cached(source)
 
 
 @functools.cache
@@ -123,11 +162,11 @@ def compiled_kernels(plan, loss):
     """
     if not available() or not _applies(plan, loss):
         return None
-    kernels = tuple(sorted({row[1].kernel for row in plan.forward}))
+    kernels = _kernel_set(plan)
     key = ("compiled", kernels, loss.quadratic)
     made = plan.kernels.get(key)
     if made is None:
-        epoch, evaluate, train = _compile(kernels, loss.quadratic)
+        epoch, evaluate, train = _compile(_source(kernels, loss.quadratic))
         program = Program(plan, {kernel: code for code, kernel in enumerate(kernels)})
         arrays = (program.first, program.size, program.in_start, program.incoming,
                   program.out_start, program.outgoing, program.codes, program.k,
@@ -293,20 +332,93 @@ def train(theta, X, Y, orders, lr, decay, bias_decay, weight_decay, decayed, lab
 """
 
 
+JITTED = ("g_of", "g_prime_of", "forward", "steps", "epoch", "loss_sum", "evaluate", "train")
+_LOADED = {}  # source: the kernels' module, once this process has compiled or loaded them
+
+
+def _kernel_set(plan):
+    """The (g, g′) kernel expressions of the plan's activations, in code order."""
+    return tuple(sorted({row[1].kernel for row in plan.forward}))
+
+
 @functools.cache
-def _compile(kernels, c):
-    """The kernels for activations `kernels` ((g, g′) expressions, in code order) and a
-    quadratic loss c (y − a)², compiled by numba: code whose size does not grow with the
-    network, compiled once per process."""
+def _source(kernels, c):
+    """The module of kernels for activations `kernels` ((g, g′) expressions, in code order)
+    and a quadratic loss c (y − a)²: code whose size does not grow with the network."""
     cases = [[f"    if code == {code}:\n        return {kernel[part]}"
               for code, kernel in enumerate(kernels)] for part in (0, 1)]
     source = KERNEL_SOURCE.format(g_cases="\n".join(cases[0]), g_prime_cases="\n".join(cases[1]))
-    namespace = {"math": math, "np": np, "LIMIT": WEIGHT_LIMIT, "C": c, "MINUS_2C": -2.0 * c}
-    exec(compile(source, "<neurograph compiled kernels>", "exec"), namespace)
-    jit = _numba().njit(cache=False, error_model="numpy")
-    for name in ("g_of", "g_prime_of", "forward", "steps", "loss_sum"):
-        namespace[name] = jit(namespace[name])
-    return jit(namespace["epoch"]), jit(namespace["evaluate"]), jit(namespace["train"])
+    for name in JITTED:
+        source = source.replace(f"\ndef {name}(", f"\n@njit(cache=CACHE, error_model='numpy')"
+                                                 f"\ndef {name}(")
+    header = (f'"""neurograph\'s compiled kernels for activations {list(kernels)} and '
+              f'c = {c!r} (made by neurograph.engines.compiled)."""\n\nimport math\n\n'
+              f'import numpy as np\nfrom numba import njit\n\nCACHE = True\n'
+              f'LIMIT = {WEIGHT_LIMIT!r}\nC = {c!r}\nMINUS_2C = {-2.0 * c!r}\n')
+    return header + source
+
+
+def _compile(source):
+    """(epoch, evaluate, train) of `source`, compiled by numba once per process, and kept
+    by numba's cache between processes (:func:`_module`)."""
+    module = _LOADED.get(source)
+    if module is None:
+        module = _LOADED[source] = _module(source)
+    return module.epoch, module.evaluate, module.train
+
+
+def _name(source):
+    return "neurograph_kernels_" + hashlib.sha256(source.encode()).hexdigest()[:24]
+
+
+def _cached(source):
+    """Whether numba's cache holds the machine code of `source`'s training kernel."""
+    try:
+        folder, name = cache_folder(), _name(source)  # (numba's index: beside the source,
+        return (folder / f"{name}.py").is_file() and \
+            any(folder.parent.rglob(f"{name}.train-*.nbi"))  # or under NUMBA_CACHE_DIR)
+    except OSError:
+        return False
+
+
+def cache_folder():
+    """Where the kernels' source files go: a folder ``neurograph`` in numba's cache folder
+    (``NUMBA_CACHE_DIR`` where set, else numba's own per-user folder, ~/.cache/numba on
+    Linux). numba keeps their machine code beside them, so that a process after the
+    first loads the kernels instead of compiling them (a fraction of a second against
+    several)."""
+    numba = _numba()
+    folder = numba.config.CACHE_DIR
+    if not folder:
+        from numba.misc.appdirs import user_cache_dir
+        folder = user_cache_dir(appname="numba", appauthor=False)
+    return Path(folder) / "neurograph"
+
+
+def _module(source):
+    """The kernels' module, from a file in :func:`cache_folder` named by the source's hash
+    (written once, atomically), so that numba caches their machine code; where that folder
+    cannot be written, from the source itself, compiled by every process."""
+    name = _name(source)
+    try:
+        folder = cache_folder()
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{name}.py"
+        if not path.is_file() or path.read_text(encoding="utf-8") != source:
+            with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=folder, suffix=".tmp",
+                                             delete=False) as handle:
+                handle.write(source)
+            os.replace(handle.name, path)
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module  # (numba's cache finds a function's module by its name)
+        spec.loader.exec_module(module)
+        return module
+    except OSError:
+        module = types.ModuleType(name)
+        source = source.replace("\nCACHE = True\n", "\nCACHE = False\n")
+        exec(compile(source, f"<{name}>", "exec"), module.__dict__)
+        return module
 
 
 def as_rows(values):

@@ -122,8 +122,8 @@ class ReferenceRunner(_Stepper):
 
     def expect(self, epochs):
         """A long run of per-example SGD compiles the network's epoch (engines/compiled.py)."""
-        if self.fused and self.dropout is None and \
-                epochs * len(self.examples) * len(self.plan.edges) >= compiled.COMPILE_ABOVE:
+        if self.fused and self.dropout is None and compiled.worth_compiling(
+                self.plan, self.loss, epochs * len(self.examples) * len(self.plan.edges)):
             self.kernels = compiled.compiled_kernels(self.plan, self.loss)
             if self.kernels is not None:
                 self.X, self.Y = compiled.as_rows(self.X), compiled.as_rows(self.Y)

@@ -1,12 +1,17 @@
 """The compiled epoch (numba) equals the pure per-example loop on random non-layered DAGs.
 
 fit compiles a network's epoch of per-example SGD once a run is long enough
-(:data:`neurograph.engines.compiled.COMPILE_ABOVE`); here that threshold is set to 0 for
-one network and out of reach for its twin, and every weight, every J of the history and
-every refusal must agree to 1e-12.
+(:func:`neurograph.engines.compiled.worth_compiling`); here it always compiles for one
+network and never for its twin, and every weight, every J and accuracy of the history,
+every stop and every refusal must agree to 1e-12, and the random generator must be left
+where the pure loop leaves it.
 """
 
 import math
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -15,6 +20,7 @@ from hypothesis import strategies as st
 
 import neurograph as ng
 from neurograph.engines import compiled
+from neurograph.training import loop
 from neurograph.model.activations import ACTIVATIONS
 from support import WITH_STEPS, dags
 
@@ -36,18 +42,22 @@ def test_each_kernel_form_is_g_and_g_prime_to_the_bit(name, z):
 
 
 def fit_both(net, X, Y, **kwargs):
-    """fit on `net` compiled and on a twin by the pure loop: (θ, history or error) of each."""
+    """fit on `net` compiled and on a twin by the pure loop: (θ, history or error) of each,
+    the history's accuracies ending the outcome's words, and the generator's next number
+    (fit is given a Generator: both must leave it where the other does)."""
     twin = net.copy()
     outcomes = []
-    for model, threshold in ((net, 0), (twin, math.inf)):
+    for model, worth in ((net, True), (twin, False)):
+        rng = np.random.default_rng(kwargs.get("seed", 0))
         try:
             with pytest.MonkeyPatch.context() as patch:
-                patch.setattr(compiled, "COMPILE_ABOVE", threshold)
-                outcome = model.fit(X, Y, **kwargs)
-            outcome = ("ok", outcome.stopped, outcome.loss)
+                patch.setattr(compiled, "worth_compiling", lambda *_, worth=worth: worth)
+                outcome = model.fit(X, Y, **{**kwargs, "seed": rng})
+            outcome = ("ok", outcome.stopped, outcome.accuracy, outcome.loss)
         except ng.NetworkError as error:
-            outcome = (type(error).__name__, str(error), error.history.loss)
-        outcomes.append((model.theta(), outcome))
+            history = error.history
+            outcome = (type(error).__name__, str(error), history.accuracy, history.loss)
+        outcomes.append((model.theta(), outcome + (rng.random(),)))
     return outcomes
 
 
@@ -59,10 +69,15 @@ def cases(draw):
     n = draw(st.integers(1, 5))
     X = draw(st.lists(st.lists(st.floats(-2, 2), min_size=len(net.inputs),
                                max_size=len(net.inputs)), min_size=n, max_size=n))
-    Y = draw(st.lists(st.lists(st.floats(0, 1), min_size=len(net.outputs),
+    targets = st.sampled_from([0.0, 1.0]) if draw(st.booleans()) else st.floats(0, 1)
+    Y = draw(st.lists(st.lists(targets, min_size=len(net.outputs),
                                max_size=len(net.outputs)), min_size=n, max_size=n))
     return net, X, Y, dict(lr=draw(st.sampled_from([0.05, 0.5, 5.0, 1e98])),
                            epochs=draw(st.integers(1, 6)),
+                           shuffle=draw(st.booleans()),
+                           error_tol=draw(st.sampled_from([None, 0.3, 0.9])),
+                           min_delta=draw(st.sampled_from([None, 1e-3, 0.1])),
+                           patience=draw(st.integers(1, 2)),
                            loss=draw(st.sampled_from(["squared", "half_squared"])),
                            weight_decay=draw(st.sampled_from([0.0, 0.01])),
                            decay_bias=draw(st.booleans()), seed=draw(st.integers(0, 3)))
@@ -75,8 +90,25 @@ def test_the_compiled_epoch_is_the_pure_loop(case):
     assert compiled.compiled_kernels(net.plan(), ng.get_loss(kwargs["loss"])) is not None
     (theta, outcome), (twin_theta, twin_outcome) = fit_both(net, X, Y, **kwargs)
     np.testing.assert_allclose(theta, twin_theta, rtol=1e-12, atol=1e-300)
-    assert outcome[:-1] == twin_outcome[:-1]
-    np.testing.assert_allclose(outcome[-1], twin_outcome[-1], rtol=1e-12)
+    assert outcome[:-2] == twin_outcome[:-2] and outcome[-1] == twin_outcome[-1]
+    np.testing.assert_allclose(outcome[-2], twin_outcome[-2], rtol=1e-12)
+
+
+def test_many_epochs_run_in_one_compiled_call_with_the_loops_numbers(monkeypatch):
+    """A long per-example run spans several calls of the compiled epochs (a small block
+    here), stops on error_tol where the loop stops, and records what the loop records."""
+    monkeypatch.setattr(loop, "EPOCHS_AT_ONCE", 40)  # 10 epochs of XOR's 4 per call
+    calls = []
+    original = loop._epochs_at_once
+    monkeypatch.setattr(loop, "_epochs_at_once",
+                        lambda *args: calls.append(args[4]) or original(*args))
+    X, Y = ng.datasets.xor()
+    net = ng.Network.layered([2, 2, 1], seed=0)
+    (theta, outcome), (twin_theta, twin_outcome) = fit_both(net, X, Y, lr=0.5, epochs=3000,
+                                                             seed=1, error_tol=0.2)
+    assert theta.tolist() == twin_theta.tolist() and outcome == twin_outcome
+    assert outcome[1] == "errors" and 10 < len(outcome[3]) < 3000
+    assert len(calls) == -(-len(outcome[3]) // 10)  # every epoch ran compiled, 10 a call
 
 
 def test_xor_trains_the_same_compiled_and_a_divergence_is_refused_the_same():
@@ -89,6 +121,7 @@ def test_xor_trains_the_same_compiled_and_a_divergence_is_refused_the_same():
     (theta, outcome), (twin_theta, twin_outcome) = fit_both(
         wild, [[1.0]], [[-1e60]], lr=1e60, epochs=3)
     assert outcome[0] == "DivergedError" and outcome == twin_outcome
+    assert "epoch 1" in outcome[1]
     assert theta.tolist() == twin_theta.tolist()
 
 
@@ -109,9 +142,43 @@ def test_without_numba_training_takes_the_pure_loop(monkeypatch):
     X, Y = ng.datasets.xor()
     net = ng.Network.layered([2, 2, 1], seed=0)
     twin = net.copy()
+    monkeypatch.setattr(compiled, "LOADED_ABOVE", 0)
     monkeypatch.setattr(compiled, "COMPILE_ABOVE", 0)
     net.fit(X, Y, lr=0.5, epochs=50)
     monkeypatch.setattr(compiled, "available", lambda: False)
     assert compiled.compiled_kernels(twin.plan(), ng.get_loss("squared")) is None
     twin.fit(X, Y, lr=0.5, epochs=50)
     assert net.theta().tolist() == twin.theta().tolist()
+
+
+def test_fit_compiles_where_it_pays_and_numba_caches_in_its_own_folder(tmp_path):
+    """Short runs stay pure; a run long enough compiles; the kernels' source and numba's
+    machine code go to numba's cache folder (NUMBA_CACHE_DIR here) and nowhere else, and a
+    process after the first finds them there (it compiles from CACHED_ABOVE on)."""
+    net = ng.Network.layered([2, 2, 1], seed=0, activation="identity")
+    loss = ng.get_loss("half_squared")
+    edges = len(net.plan().edges)
+    assert not compiled.worth_compiling(net.plan(), loss, compiled.LOADED_ABOVE - 1)
+    assert compiled.worth_compiling(net.plan(), loss, compiled.COMPILE_ABOVE)
+    script = (
+        "import neurograph as ng; from neurograph.engines import compiled\n"
+        "net = ng.Network.layered([2, 2, 1], seed=0, activation='identity')\n"
+        "plan, loss = net.plan(), ng.get_loss('half_squared')\n"
+        f"print(compiled.worth_compiling(plan, loss, {compiled.CACHED_ABOVE}))\n"
+        "X, Y = ng.datasets.xor()\n"
+        f"net.fit(X, Y, lr=0.1, loss='half_squared', epochs={compiled.COMPILE_ABOVE // (4 * edges) + 1})\n"
+        f"print(compiled.worth_compiling(plan, loss, {compiled.LOADED_ABOVE}))\n")
+    environment = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path / "numba"),
+                   "PYTHONPATH": str(Path(ng.__file__).parent.parent)}
+    home = tmp_path / "home"
+    home.mkdir()
+    environment["HOME"] = str(home)  # (numba's per-user folder would be in here)
+    runs = [subprocess.run([sys.executable, "-c", script], env=environment, cwd=home,
+                           capture_output=True, text=True, check=True).stdout.split()
+            for _ in range(2)]
+    assert runs == [["False", "True"], ["True", "True"]]  # cold, then found in the cache
+    written = [path.relative_to(tmp_path).parts for path in tmp_path.rglob("*")
+               if path.is_file()]
+    assert all(parts[0] == "numba" for parts in written)
+    assert [parts[1] for parts in written if parts[-1].endswith(".py")] == ["neurograph"]
+    assert any(parts[-1].endswith(".nbi") for parts in written)  # numba's index
