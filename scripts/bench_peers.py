@@ -162,22 +162,22 @@ def sgd_case(name, X, Y, sizes, lr, repeats, inner):
 
     compiled_net = start.copy()
 
-    def fit_compiled():  # what a run of 10,000,000 examples × edges or more gets
-        saved, compiled.COMPILE_ABOVE = compiled.COMPILE_ABOVE, 0
+    def fit_compiled():  # what a long enough run gets (compiled.worth_compiling)
+        saved, compiled.worth_compiling = compiled.worth_compiling, lambda *_: True
         try:
             compiled_net.fit(X, Y, lr=lr, epochs=inner, batch_size=1, shuffle=False,
                              loss="half_squared")
         finally:
-            compiled.COMPILE_ABOVE = saved
+            compiled.worth_compiling = saved
 
     contenders = {"neurograph fit(epochs=1)": fit_epochs,
                   "neurograph sgd_step loop": step_epochs,
                   f"neurograph fit(epochs={inner}), per epoch": fit_once}
     if compiled.available():
         started = time.perf_counter()
-        fit_compiled()  # the first run compiles (once per process and set of activations)
+        fit_compiled()  # the first run compiles or loads (once per process and activations)
         print(f"   ({name}: the first compiled fit took {time.perf_counter() - started:.2f} s, "
-              f"compiling included)")
+              f"compiling or loading from numba's cache included)")
         contenders[f"neurograph fit(epochs={inner}) compiled (numba), per epoch"] = fit_compiled
     gap = None
     if libfann is not None:

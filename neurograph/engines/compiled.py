@@ -14,15 +14,17 @@ the machine code in its cache folder for the processes after (:func:`cache_folde
 The numbers are the reference engine's: the same operations in the same order (numba's
 ``exp``, ``tanh`` and ``log1p`` may differ from Python's in the last place, so the tests
 hold the two to 1e-12 relative on random non-layered DAGs; on the lectures' networks they
-agree to the bit). A step that would take a weight beyond ±1e100 or make it NaN stops the
-epoch before it is written, and the unrolled step (:mod:`neurograph.engines.unrolled`) then
-repeats it, so the refusal is the reference engine's own.
+agree to the bit). A step that would take a weight beyond ±1e100 or make it NaN is undone
+and stops the epoch, and the reference engine's step (:mod:`neurograph.engines.unrolled`
+where it is written out) then repeats it, so the refusal is the reference engine's own.
+The full-batch optimizers (L-BFGS, CG, BFGS, TNC, and mini-batch momentum or Adam) take J
+and ∇J from ``gradient``, the same passes summed over the examples.
 
-It applies to plain networks (sum neurons, no ties, batch norm or softmax group) whose
-activations carry ``kernel`` forms, with a quadratic loss (squared, half-squared), where
-numba is installed — a default install on the usual platforms; elsewhere training takes the
-unrolled step, with the same numbers. ``fit`` uses it for runs long enough to repay
-compiling or loading it (:func:`worth_compiling`).
+It applies to plain networks (sum neurons, no ties, batch norm or softmax group) of any
+size whose activations carry ``kernel`` forms, with a quadratic loss (squared,
+half-squared), where numba is installed — a default install on the usual platforms;
+elsewhere training takes the reference engine's loop, with the same numbers. ``fit`` uses
+it for runs long enough to repay compiling or loading it (:func:`worth_compiling`).
 """
 
 import functools
@@ -38,7 +40,6 @@ from typing import Callable, NamedTuple
 
 import numpy as np
 
-from . import unrolled
 from .reference import WEIGHT_LIMIT
 
 __all__ = ["compiled_kernels", "available", "worth_compiling", "cache_folder", "COMPILE_ABOVE",
@@ -93,8 +94,9 @@ def available():
 
 
 def _applies(plan, loss):
-    return (unrolled.unrolled_step(plan) is not None and plan.plain and loss.quadratic > 0.0
-            and loss.check is None and all(row[1].kernel for row in plan.forward))
+    return (not plan.norms and not plan.group and plan.plain and loss.quadratic > 0.0
+            and loss.check is None
+            and all(row[3] is None and row[1].kernel for row in plan.forward))
 
 
 class Program:
@@ -138,17 +140,22 @@ class Kernels(NamedTuple):
 
     epoch: Callable
     evaluate: Callable
+    gradient: Callable
     train: Callable
 
 
 def compiled_kernels(plan, loss):
-    """(epoch, evaluate, train) for `plan` and `loss`, or None where they do not apply.
+    """(epoch, evaluate, gradient, train) for `plan` and `loss`, or None where they do not
+    apply.
 
     ``epoch(theta, X, Y, order, lr, decay, bias_decay)`` runs per-example SGD on the rows
     ``order`` of X, Y in turn, writing θ (the network's array) in place; it returns -1, or
     the place in `order` of a step it refused (θ as before that step).
     ``evaluate(theta, X, Y, outputs)`` writes each row's output activations into `outputs`
     and returns Σ over the rows of ℓ.
+    ``gradient(theta, X, Y, order, grad, outputs)`` writes Σ over the rows `order` of
+    ∂ℓ/∂θ into `grad` (FORWARDPROPAGATE and BACKPROPAGATE for each, θ unchanged) and
+    their outputs into the rows of `outputs`, and returns Σ ℓ.
     ``train(theta, X, Y, orders, lr, decay, bias_decay, weight_decay, decayed, labels,
     error_tol, min_delta, patience, previous, calm, costs, accuracies)`` runs an epoch for
     each row of `orders` as ``fit`` does, with nothing between them in Python: after each,
@@ -157,8 +164,9 @@ def compiled_kernels(plan, loss):
     (`error_tol`, `min_delta` when ≥ 0; `previous` J and `calm` carried between calls). It
     returns (epochs recorded, 1 if every |y − a| < error_tol stopped it or 2 if min_delta
     did, else 0, calm); an epoch with a refused step or a J that is not finite is not
-    recorded and leaves θ as it found it, for ``fit`` to run its own way. The code is compiled once per process for each set of
-    activations and each quadratic loss; the plan's arrays are made once and kept on it.
+    recorded and leaves θ as it found it, for ``fit`` to run its own way. The code is
+    compiled once for each set of activations and each quadratic loss (and kept in numba's
+    cache); the plan's arrays are made once and kept on it.
     """
     if not available() or not _applies(plan, loss):
         return None
@@ -166,7 +174,7 @@ def compiled_kernels(plan, loss):
     key = ("compiled", kernels, loss.quadratic)
     made = plan.kernels.get(key)
     if made is None:
-        epoch, evaluate, train = _compile(_source(kernels, loss.quadratic))
+        epoch, evaluate, gradient, train = _compile(_source(kernels, loss.quadratic))
         program = Program(plan, {kernel: code for code, kernel in enumerate(kernels)})
         arrays = (program.first, program.size, program.in_start, program.incoming,
                   program.out_start, program.outgoing, program.codes, program.k,
@@ -178,6 +186,9 @@ def compiled_kernels(plan, loss):
         def run_evaluate(theta, X, Y, outputs):
             return evaluate(theta, X, Y, outputs, *arrays)
 
+        def run_gradient(theta, X, Y, order, grad, outputs):
+            return gradient(theta, X, Y, order, grad, outputs, *arrays)
+
         def run_train(theta, X, Y, orders, lr, decay, bias_decay, weight_decay, decayed,
                       labels, error_tol, min_delta, patience, previous, calm, costs,
                       accuracies):
@@ -185,7 +196,7 @@ def compiled_kernels(plan, loss):
                          labels, error_tol, min_delta, patience, previous, calm, costs,
                          accuracies, *arrays)
 
-        made = plan.kernels[key] = Kernels(run_epoch, run_evaluate, run_train)
+        made = plan.kernels[key] = Kernels(run_epoch, run_evaluate, run_gradient, run_train)
     return made
 
 
@@ -213,50 +224,59 @@ def forward(theta, X, r, first, in_start, incoming, codes, a, in_):
         a[first + p] = g_of(codes[p], z)
 
 
+def backward(theta, Y, r, first, out_start, outgoing, codes, k, a, in_, delta):
+    # Delta_j <- g'(in_j) sum_k w_jk Delta_k  (+ the output's -2c (y_k - a_k) g'(in_k))
+    for p in range(codes.shape[0] - 1, -1, -1):
+        j = first + p
+        if out_start[p] == out_start[p + 1] and k[p] < 0:
+            delta[j] = 0.0
+            continue
+        g_prime = g_prime_of(codes[p], in_[j], a[j])
+        if out_start[p] < out_start[p + 1]:
+            total = 0.0
+            for q in range(out_start[p], out_start[p + 1]):
+                total += theta[outgoing[q, 1]] * delta[outgoing[q, 0]]
+            delta[j] = g_prime * total
+        else:
+            delta[j] = 0.0
+        if k[p] >= 0:
+            delta[j] += (MINUS_2C * (Y[r, k[p]] - a[j])) * g_prime
+
+
 def steps(theta, X, Y, order, lr, decay, bias_decay, first, in_start, incoming, out_start,
-          outgoing, codes, k, updates, a, in_, delta, new):
+          outgoing, codes, k, updates, a, in_, delta, old):
     for e in range(order.shape[0]):
         r = order[e]
         forward(theta, X, r, first, in_start, incoming, codes, a, in_)
-        # Delta_j <- g'(in_j) sum_k w_jk Delta_k  (+ the output's -2c (y_k - a_k) g'(in_k))
-        for p in range(codes.shape[0] - 1, -1, -1):
-            j = first + p
-            if out_start[p] == out_start[p + 1] and k[p] < 0:
-                delta[j] = 0.0
-                continue
-            g_prime = g_prime_of(codes[p], in_[j], a[j])
-            if out_start[p] < out_start[p + 1]:
-                total = 0.0
-                for q in range(out_start[p], out_start[p + 1]):
-                    total += theta[outgoing[q, 1]] * delta[outgoing[q, 0]]
-                delta[j] = g_prime * total
-            else:
-                delta[j] = 0.0
-            if k[p] >= 0:
-                delta[j] += (MINUS_2C * (Y[r, k[p]] - a[j])) * g_prime
-        # w_ij <- w_ij - alpha Delta_j a_i - 2 alpha lambda w_ij, refused beyond the limit
+        backward(theta, Y, r, first, out_start, outgoing, codes, k, a, in_, delta)
+        # w_ij <- w_ij - alpha Delta_j a_i - 2 alpha lambda w_ij; a step that takes one beyond
+        # the limit (or makes it NaN) is undone whole: `old` keeps what it overwrote
         within = True
         for u in range(updates.shape[0]):
             i, j, ij = updates[u, 0], updates[u, 1], updates[u, 2]
             rate = bias_decay if updates[u, 3] else decay
+            w_ij = theta[ij]
+            old[u] = w_ij
             if rate:
-                new[u] = theta[ij] - lr * (delta[j] * a[i]) - rate * theta[ij]
+                w_ij = w_ij - lr * (delta[j] * a[i]) - rate * w_ij
             else:
-                new[u] = theta[ij] - lr * (delta[j] * a[i])
-            within = within and abs(new[u]) <= LIMIT
+                w_ij = w_ij - lr * (delta[j] * a[i])
+            theta[ij] = w_ij
+            if not abs(w_ij) <= LIMIT:
+                within = False
         if not within:
+            for u in range(updates.shape[0]):
+                theta[updates[u, 2]] = old[u]
             return e
-        for u in range(updates.shape[0]):
-            theta[updates[u, 2]] = new[u]
     return -1
 
 
 def epoch(theta, X, Y, order, lr, decay, bias_decay, first, size, in_start, incoming,
           out_start, outgoing, codes, k, updates, out_place):
     a, in_, delta = np.empty(size), np.empty(size), np.empty(size)
-    new = np.empty(updates.shape[0])
+    old = np.empty(updates.shape[0])
     return steps(theta, X, Y, order, lr, decay, bias_decay, first, in_start, incoming,
-                 out_start, outgoing, codes, k, updates, a, in_, delta, new)
+                 out_start, outgoing, codes, k, updates, a, in_, delta, old)
 
 
 def loss_sum(theta, X, Y, outputs, first, in_start, incoming, codes, out_place, a, in_):
@@ -279,17 +299,39 @@ def evaluate(theta, X, Y, outputs, first, size, in_start, incoming, out_start, o
     return loss_sum(theta, X, Y, outputs, first, in_start, incoming, codes, out_place, a, in_)
 
 
+def gradient(theta, X, Y, order, grad, outputs, first, size, in_start, incoming, out_start,
+             outgoing, codes, k, updates, out_place):
+    a, in_, delta = np.empty(size), np.empty(size), np.empty(size)
+    total = 0.0
+    grad[:] = 0.0
+    for e in range(order.shape[0]):
+        r = order[e]
+        forward(theta, X, r, first, in_start, incoming, codes, a, in_)
+        backward(theta, Y, r, first, out_start, outgoing, codes, k, a, in_, delta)
+        ell = 0.0
+        for m in range(Y.shape[1]):
+            a_k = a[out_place[m]]
+            outputs[e, m] = a_k
+            error = Y[r, m] - a_k
+            ell += C * (error * error)
+        total += ell
+        # dl/dw_ij = Delta_j a_i, summed over the examples
+        for u in range(updates.shape[0]):
+            grad[updates[u, 2]] += delta[updates[u, 1]] * a[updates[u, 0]]
+    return total
+
+
 def train(theta, X, Y, orders, lr, decay, bias_decay, weight_decay, decayed, labels,
           error_tol, min_delta, patience, previous, calm, costs, accuracies, first, size,
           in_start, incoming, out_start, outgoing, codes, k, updates, out_place):
     n = X.shape[0]
     a, in_, delta = np.empty(size), np.empty(size), np.empty(size)
-    new, start = np.empty(updates.shape[0]), np.empty(decayed.shape[0])
+    old, start = np.empty(updates.shape[0]), np.empty(decayed.shape[0])
     outputs = np.empty((n, Y.shape[1]))
     for t in range(orders.shape[0]):
         start[:] = theta[:start.shape[0]]
         refused = steps(theta, X, Y, orders[t], lr, decay, bias_decay, first, in_start,
-                        incoming, out_start, outgoing, codes, k, updates, a, in_, delta, new)
+                        incoming, out_start, outgoing, codes, k, updates, a, in_, delta, old)
         # J(w) on the training set, with the weight decay term lambda sum w_ij^2
         cost = loss_sum(theta, X, Y, outputs, first, in_start, incoming, codes, out_place,
                         a, in_) / n
@@ -332,7 +374,8 @@ def train(theta, X, Y, orders, lr, decay, bias_decay, weight_decay, decayed, lab
 """
 
 
-JITTED = ("g_of", "g_prime_of", "forward", "steps", "epoch", "loss_sum", "evaluate", "train")
+JITTED = ("g_of", "g_prime_of", "forward", "backward", "steps", "epoch", "loss_sum", "evaluate",
+          "gradient", "train")
 _LOADED = {}  # source: the kernels' module, once this process has compiled or loaded them
 
 
@@ -359,12 +402,12 @@ def _source(kernels, c):
 
 
 def _compile(source):
-    """(epoch, evaluate, train) of `source`, compiled by numba once per process, and kept
+    """(epoch, evaluate, gradient, train) of `source`, compiled by numba once per process, and kept
     by numba's cache between processes (:func:`_module`)."""
     module = _LOADED.get(source)
     if module is None:
         module = _LOADED[source] = _module(source)
-    return module.epoch, module.evaluate, module.train
+    return module.epoch, module.evaluate, module.gradient, module.train
 
 
 def _name(source):

@@ -121,15 +121,18 @@ class ReferenceRunner(_Stepper):
         self.X, self.Y, self.kernels = X, Y, None
 
     def expect(self, epochs):
-        """A long run of per-example SGD compiles the network's epoch (engines/compiled.py)."""
-        if self.fused and self.dropout is None and compiled.worth_compiling(
+        """A long run compiles the network's epoch of per-example SGD, its J and its ∇J
+        (engines/compiled.py), where they apply: a plain network without dropout or a
+        sparsity penalty."""
+        plain = self.plan.plain and self.sparsity is None and self.dropout is None
+        if plain and compiled.worth_compiling(
                 self.plan, self.loss, epochs * len(self.examples) * len(self.plan.edges)):
             self.kernels = compiled.compiled_kernels(self.plan, self.loss)
             if self.kernels is not None:
                 self.X, self.Y = compiled.as_rows(self.X), compiled.as_rows(self.Y)
 
     def epoch(self, order, batch_size, lr):
-        if self.kernels is None or batch_size != 1:
+        if self.kernels is None or batch_size != 1 or not self.fused:
             super().epoch(order, batch_size, lr)
             return
         run, objective = self.kernels.epoch, self.objective
@@ -144,7 +147,7 @@ class ReferenceRunner(_Stepper):
             order = order[refused + 1:]
 
     def epochs_at_once(self, batch_size):
-        return self.kernels is not None and batch_size == 1
+        return self.kernels is not None and batch_size == 1 and self.fused
 
     def train(self, orders, lr, labels, error_tol, min_delta, patience, previous, calm):
         """An epoch of per-example SGD for each row of `orders`, each followed by J and fit's
@@ -174,6 +177,14 @@ class ReferenceRunner(_Stepper):
     def cost_and_gradient(self, indices=None, remember=False):
         chosen = self.examples if indices is None else [self.examples[e] for e in indices]
         plan = self.plan
+        if self.kernels is not None:  # compiled: FORWARDPROPAGATE, BACKPROPAGATE, Σ Δ_j a_i
+            order = np.arange(len(self.examples)) if indices is None else \
+                np.ascontiguousarray(indices, dtype=np.int64)
+            grad, outputs = np.empty(plan.size), np.empty((len(order), len(plan.outputs)))
+            total = self.kernels.gradient(plan.store.values, self.X, self.Y, order, grad,
+                                          outputs)
+            self.outputs = outputs if indices is None else None
+            return total / len(order), grad / len(order)
         if plan.norms or self.sparsity:  # batch statistics: the whole batch, neuron by neuron
             X, Y = [x for x, _ in chosen], [y for _, y in chosen]
             sparse = None if self.sparsity is None else (self.sparsity.neurons,

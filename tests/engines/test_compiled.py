@@ -80,12 +80,14 @@ def cases(draw):
                            patience=draw(st.integers(1, 2)),
                            loss=draw(st.sampled_from(["squared", "half_squared"])),
                            weight_decay=draw(st.sampled_from([0.0, 0.01])),
-                           decay_bias=draw(st.booleans()), seed=draw(st.integers(0, 3)))
+                           decay_bias=draw(st.booleans()), seed=draw(st.integers(0, 3)),
+                           optimizer=draw(st.sampled_from(["sgd", "sgd", "lbfgs", "adam"])))
 
 
 @settings(max_examples=12, deadline=None)
 @given(cases())
 def test_the_compiled_epoch_is_the_pure_loop(case):
+    """Per-example SGD, and J and ∇J for L-BFGS and Adam (compiled.gradient)."""
     net, X, Y, kwargs = case
     assert compiled.compiled_kernels(net.plan(), ng.get_loss(kwargs["loss"])) is not None
     (theta, outcome), (twin_theta, twin_outcome) = fit_both(net, X, Y, **kwargs)
@@ -166,7 +168,8 @@ def test_fit_compiles_where_it_pays_and_numba_caches_in_its_own_folder(tmp_path)
         "plan, loss = net.plan(), ng.get_loss('half_squared')\n"
         f"print(compiled.worth_compiling(plan, loss, {compiled.CACHED_ABOVE}))\n"
         "X, Y = ng.datasets.xor()\n"
-        f"net.fit(X, Y, lr=0.1, loss='half_squared', epochs={compiled.COMPILE_ABOVE // (4 * edges) + 1})\n"
+        f"net.fit(X, Y, lr=0.1, loss='half_squared',"
+        f" epochs={compiled.COMPILE_ABOVE // (4 * edges) + 1})\n"
         f"print(compiled.worth_compiling(plan, loss, {compiled.LOADED_ABOVE}))\n")
     environment = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path / "numba"),
                    "PYTHONPATH": str(Path(ng.__file__).parent.parent)}
