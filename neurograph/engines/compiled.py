@@ -64,14 +64,14 @@ made (well under a millisecond for the lectures' networks), about 10 ms of the p
 the first compiles (or loads), the others find them here."""
 
 
-def worth_compiling(plan, loss, work):
+def worth_compiling(plan, loss, work, known=()):
     """Whether fit compiles per-example SGD for `plan` and `loss` for a run of `work` =
     epochs × examples × edges: where the kernels apply, when `work` reaches
     :data:`LOADED_ABOVE`, :data:`CACHED_ABOVE` or :data:`COMPILE_ABOVE`, by where the
-    kernels for its activations are found."""
+    kernels for its activations (and `known`, see :func:`compiled_kernels`) are found."""
     if work < LOADED_ABOVE or not available() or not _applies(plan, loss):
         return False
-    source = _source(_kernel_set(plan), loss.quadratic)
+    source = _source(_kernel_set(plan, known), loss.quadratic)
     if source in _LOADED:
         return True
     if work >= COMPILE_ABOVE:
@@ -144,9 +144,10 @@ class Kernels(NamedTuple):
     train: Callable
 
 
-def compiled_kernels(plan, loss):
+def compiled_kernels(plan, loss, known=()):
     """(epoch, evaluate, gradient, train) for `plan` and `loss`, or None where they do not
-    apply.
+    apply. `known`: (g, g′) kernel expressions to compile in besides the plan's own, so that
+    networks of other activations among them share the compiled code.
 
     ``epoch(theta, X, Y, order, lr, decay, bias_decay)`` runs per-example SGD on the rows
     ``order`` of X, Y in turn, writing θ (the network's array) in place; it returns -1, or
@@ -170,7 +171,7 @@ def compiled_kernels(plan, loss):
     """
     if not available() or not _applies(plan, loss):
         return None
-    kernels = _kernel_set(plan)
+    kernels = _kernel_set(plan, known)
     key = ("compiled", kernels, loss.quadratic)
     made = plan.kernels.get(key)
     if made is None:
@@ -379,9 +380,11 @@ JITTED = ("g_of", "g_prime_of", "forward", "backward", "steps", "epoch", "loss_s
 _LOADED = {}  # source: the kernels' module, once this process has compiled or loaded them
 
 
-def _kernel_set(plan):
-    """The (g, g′) kernel expressions of the plan's activations, in code order."""
-    return tuple(sorted({row[1].kernel for row in plan.forward}))
+def _kernel_set(plan, known=()):
+    """The (g, g′) kernel expressions the kernels dispatch on, in code order: `known` (the
+    library's activations, say: then one compiled module serves every network made of
+    them), then any other of the plan's activations."""
+    return tuple(known) + tuple(sorted({row[1].kernel for row in plan.forward} - set(known)))
 
 
 @functools.cache

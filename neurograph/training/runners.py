@@ -13,10 +13,16 @@ import numpy as np
 from ..engines import batch, compiled, minibatch, reference
 from ..engines.unrolled import unrolled_step
 from ..errors import DivergedError, NetworkError
+from ..model.activations import ACTIVATIONS
 from .dropout import Dropout
 from .optimizers import SGD
 
 __all__ = ["Runner", "ReferenceRunner", "BatchRunner", "TorchRunner", "RUNNERS"]
+
+
+KERNELS = tuple(g.kernel for g in ACTIVATIONS.values() if g.kernel)
+"""The library's activations' (g, g′) kernel expressions: compiled together, once, for every
+network made of them (evolve's children, cascade's, a test's random networks)."""
 
 
 class Runner(Protocol):
@@ -126,8 +132,9 @@ class ReferenceRunner(_Stepper):
         sparsity penalty."""
         plain = self.plan.plain and self.sparsity is None and self.dropout is None
         if plain and compiled.worth_compiling(
-                self.plan, self.loss, epochs * len(self.examples) * len(self.plan.edges)):
-            self.kernels = compiled.compiled_kernels(self.plan, self.loss)
+                self.plan, self.loss, epochs * len(self.examples) * len(self.plan.edges),
+                KERNELS):
+            self.kernels = compiled.compiled_kernels(self.plan, self.loss, KERNELS)
             if self.kernels is not None:
                 self.X, self.Y = compiled.as_rows(self.X), compiled.as_rows(self.Y)
 
