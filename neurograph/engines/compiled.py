@@ -52,31 +52,44 @@ about half a microsecond per edge and example, so about five seconds of training
 5 to 20 seconds to compile (once per machine and set of activations; numba keeps the
 result, :func:`cache_folder`)."""
 
-CACHED_ABOVE = 2_000_000
+CACHED_ABOVE = 1_000_000
 """… from this when numba's cache holds them: loading them, numba's start-up included,
 costs about 1 to 2 seconds in a fresh process (measured on this project's busy 2-core
-machine), about as much as this many edges × examples of the pure loop."""
+machine), about as much as this much work of the pure loop."""
 
-LOADED_ABOVE = 20_000
+EPOCH_COST = 50
+"""What one epoch of the pure loop costs besides its examples' passes (J's evaluation, the
+history, the checks: about 25 µs), in the units of work (an edge for an example)."""
+
+LOADED_ABOVE = 2_000
 """… and from this when this process has them already: then only the network's arrays are
-made (well under a millisecond for the lectures' networks), about 10 ms of the pure loop.
-``evolve`` and ``cascade_correlation`` train many small networks of a few activations:
-the first compiles (or loads), the others find them here."""
+made (a fraction of a millisecond for the lectures' networks), about 1 ms of the pure
+loop."""
 
 
 def worth_compiling(plan, loss, work, known=()):
-    """Whether fit compiles per-example SGD for `plan` and `loss` for a run of `work` =
-    epochs × examples × edges: where the kernels apply, when `work` reaches
-    :data:`LOADED_ABOVE`, :data:`CACHED_ABOVE` or :data:`COMPILE_ABOVE`, by where the
-    kernels for its activations (and `known`, see :func:`compiled_kernels`) are found."""
-    if work < LOADED_ABOVE or not available() or not _applies(plan, loss):
+    """Whether fit compiles per-example SGD, J and ∇J for `plan` and `loss` for a run of
+    `work` = epochs × (examples × edges + :data:`EPOCH_COST`) (at most), where the kernels
+    apply: from
+    :data:`LOADED_ABOVE` when this process has the kernels for its activations (and
+    `known`, see :func:`compiled_kernels`); else once `work` and the work this process has
+    already trained without them reach :data:`CACHED_ABOVE` where numba's cache has them,
+    :data:`COMPILE_ABOVE` where it has not. (A process that trains many small networks,
+    as ``evolve`` does, so pays for the kernels once it has spent about as much without
+    them: never more than twice the better choice made knowing the future.)"""
+    if not available() or not _applies(plan, loss):
         return False
     source = _source(_kernel_set(plan, known), loss.quadratic)
     if source in _LOADED:
+        return work >= LOADED_ABOVE
+    spent = _SPENT.get(source, 0) + work
+    if spent >= COMPILE_ABOVE or (spent >= CACHED_ABOVE and _cached(source)):
         return True
-    if work >= COMPILE_ABOVE:
-        return True
-    return work >= CACHED_ABOVE and _cached(source)
+    _SPENT[source] = spent
+    return False
+
+
+_SPENT = {}  # source: the work trained without those kernels in this process
 
 
 @functools.cache

@@ -132,7 +132,8 @@ class ReferenceRunner(_Stepper):
         sparsity penalty."""
         plain = self.plan.plain and self.sparsity is None and self.dropout is None
         if plain and compiled.worth_compiling(
-                self.plan, self.loss, epochs * len(self.examples) * len(self.plan.edges),
+                self.plan, self.loss,
+                epochs * (len(self.examples) * len(self.plan.edges) + compiled.EPOCH_COST),
                 KERNELS):
             self.kernels = compiled.compiled_kernels(self.plan, self.loss, KERNELS)
             if self.kernels is not None:

@@ -171,7 +171,7 @@ def test_fit_compiles_where_it_pays_and_numba_caches_in_its_own_folder(tmp_path)
         f"print(compiled.worth_compiling(plan, loss, {compiled.CACHED_ABOVE}, KERNELS))\n"
         "X, Y = ng.datasets.xor()\n"
         f"net.fit(X, Y, lr=0.1, loss='half_squared',"
-        f" epochs={compiled.COMPILE_ABOVE // (4 * edges) + 1})\n"
+        f" epochs={compiled.COMPILE_ABOVE // (4 * edges + compiled.EPOCH_COST) + 1})\n"
         "tanh = ng.Network.layered([2, 3, 1], seed=0, activation='tanh').plan()\n"
         f"print(compiled.worth_compiling(tanh, loss, {compiled.LOADED_ABOVE}, KERNELS))\n")
     environment = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path / "numba"),
@@ -189,3 +189,18 @@ def test_fit_compiles_where_it_pays_and_numba_caches_in_its_own_folder(tmp_path)
     assert all(parts[0] == "numba" for parts in written)
     assert [parts[1] for parts in written if parts[-1].endswith(".py")] == ["neurograph"]
     assert any(parts[-1].endswith(".nbi") for parts in written)  # numba's index
+
+
+@pytest.mark.parametrize("cached", [True, False])
+def test_many_short_runs_compile_once_they_have_cost_as_much(monkeypatch, cached):
+    """The process's work without the kernels counts: evolve's many small fits compile (or
+    load) once together they reach what one long run would need."""
+    monkeypatch.setattr(compiled, "_LOADED", {})
+    monkeypatch.setattr(compiled, "_SPENT", {})
+    monkeypatch.setattr(compiled, "_cached", lambda source: cached)
+    plan, loss = ng.Network.layered([2, 2, 1], seed=0).plan(), ng.get_loss("squared")
+    limit = compiled.CACHED_ABOVE if cached else compiled.COMPILE_ABOVE
+    runs = [compiled.worth_compiling(plan, loss, limit // 4, KERNELS) for _ in range(5)]
+    assert runs == [False, False, False, True, True]
+    other = ng.get_loss("half_squared")  # other kernels: their own count
+    assert not compiled.worth_compiling(plan, other, limit // 4, KERNELS)
