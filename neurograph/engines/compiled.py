@@ -43,6 +43,7 @@ import numpy as np
 from .reference import WEIGHT_LIMIT
 
 __all__ = ["compiled_kernels", "available", "worth_compiling", "cache_folder", "COMPILE_ABOVE",
+           "EPOCH_COST",
            "CACHED_ABOVE", "LOADED_ABOVE"]
 
 COMPILE_ABOVE = 10_000_000
