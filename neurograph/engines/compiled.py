@@ -77,7 +77,19 @@ def worth_compiling(plan, loss, work, known=()):
     already trained without them reach :data:`CACHED_ABOVE` where numba's cache has them,
     :data:`COMPILE_ABOVE` where it has not. (A process that trains many small networks,
     as ``evolve`` does, so pays for the kernels once it has spent about as much without
-    them: never more than twice the better choice made knowing the future.)"""
+    them: never more than twice the better choice made knowing the future.)
+
+    Examples
+    --------
+    >>> import neurograph as ng
+    >>> from neurograph.engines import compiled
+    >>> net = ng.Network.layered([2, 2, 1], seed=0)
+    >>> compiled.worth_compiling(net.plan(), ng.get_loss("log"), 10 ** 9)  # not quadratic
+    False
+    >>> small = compiled.worth_compiling(net.plan(), ng.get_loss("squared"), 10)
+    >>> small  # far too little work to pay for them
+    False
+    """
     if not available() or not _applies(plan, loss):
         return False
     source = _source(_kernel_set(plan, known), loss.quadratic)
