@@ -131,11 +131,9 @@ class ReferenceRunner(_Stepper):
         (engines/compiled.py), where they apply: a plain network without dropout or a
         sparsity penalty."""
         plain = self.plan.plain and self.sparsity is None and self.dropout is None
-        if plain and compiled.worth_compiling(
-                self.plan, self.loss,
-                epochs * (len(self.examples) * len(self.plan.edges) + compiled.EPOCH_COST),
-                KERNELS):
-            self.kernels = compiled.compiled_kernels(self.plan, self.loss, KERNELS)
+        work = epochs * (len(self.examples) * len(self.plan.edges) + compiled.EPOCH_COST)
+        if plain and compiled.worth_compiling(self.plan, self.loss, work, KERNELS):
+            self.kernels = compiled.compiled_kernels(self.plan, self.loss, KERNELS, work)
             if self.kernels is not None:
                 self.X, self.Y = compiled.as_rows(self.X), compiled.as_rows(self.Y)
 
