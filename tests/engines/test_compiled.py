@@ -202,3 +202,29 @@ def test_many_short_runs_compile_once_they_have_cost_as_much(monkeypatch, cached
     assert runs == [False, False, False, True, True]
     other = ng.get_loss("half_squared")  # other kernels: their own count
     assert not compiled.worth_compiling(plan, other, limit // 4, KERNELS)
+
+
+def test_a_module_of_the_networks_own_activations_gives_the_same_numbers(monkeypatch):
+    """A long run compiles the network's activations alone (faster than the shared module of
+    all the library's): bit for bit the same epochs, J and accuracies."""
+    monkeypatch.setattr(compiled, "_LOADED", {})
+    monkeypatch.setattr(compiled, "_cached", lambda source: False)  # neither is at hand
+    X, Y = ng.datasets.xor()
+    X, Y = compiled.as_rows(X), compiled.as_rows(Y)
+    loss = ng.get_loss("squared")
+    start = ng.Network.from_weights({(0, 3): 0.1, (1, 3): -0.4, (2, 3): 0.3, (0, 4): -0.2,
+                                     (1, 4): 0.5, (2, 4): 0.6, (3, 4): -0.7, (1, 5): 0.2,
+                                     (0, 5): 0.1, (4, 5): 0.8, (3, 5): -0.5})  # not layered
+    outcomes = []
+    for work in (0, compiled.COMPILE_ABOVE):
+        net = start.copy()
+        plan = net.plan()
+        kernels = compiled.compiled_kernels(plan, loss, KERNELS, work)
+        orders = np.random.default_rng(0).permuted(np.tile(np.arange(4), (50, 1)), axis=1)
+        costs, accuracies = np.empty(50), np.empty(50)
+        done = kernels.train(plan.store.values, X, Y, orders, 0.5, 0.0, 0.0, 0.0,
+                             np.ones(plan.size, dtype=bool), np.array([0, 1, 1, 0]), -1.0,
+                             -1.0, 1, math.nan, 0, costs, accuracies)
+        outcomes.append((done, net.theta().tolist(), costs.tolist(), accuracies.tolist()))
+    assert len(compiled._LOADED) == 2  # the shared module, then the network's own
+    assert outcomes[0] == outcomes[1] and outcomes[0][0] == (50, 0, 0)
