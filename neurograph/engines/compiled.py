@@ -460,7 +460,7 @@ def _cached(source):
         folder, name = cache_folder(), _name(source)  # (numba's index: beside the source,
         return (folder / f"{name}.py").is_file() and \
             any(folder.parent.rglob(f"{name}.train-*.nbi"))  # or under NUMBA_CACHE_DIR)
-    except OSError:
+    except (OSError, ImportError):
         return False
 
 
@@ -497,7 +497,7 @@ def _module(source):
         sys.modules[name] = module  # (numba's cache finds a function's module by its name)
         spec.loader.exec_module(module)
         return module
-    except OSError:
+    except (OSError, ImportError):
         module = types.ModuleType(name)
         source = source.replace("\nCACHE = True\n", "\nCACHE = False\n")
         exec(compile(source, f"<{name}>", "exec"), module.__dict__)

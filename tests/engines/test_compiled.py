@@ -228,3 +228,16 @@ def test_a_module_of_the_networks_own_activations_gives_the_same_numbers(monkeyp
         outcomes.append((done, net.theta().tolist(), costs.tolist(), accuracies.tolist()))
     assert len(compiled._LOADED) == 2  # the shared module, then the network's own
     assert outcomes[0] == outcomes[1] and outcomes[0][0] == (50, 0, 0)
+
+
+def test_where_numbas_cache_folder_cannot_be_written_the_kernels_compile_in_memory(
+        monkeypatch):
+    def unwritable():
+        raise PermissionError("read-only file system")
+
+    monkeypatch.setattr(compiled, "cache_folder", unwritable)
+    source = ("from numba import njit\n\nCACHE = True\n\n\n"
+              "@njit(cache=CACHE)\ndef twice(x):\n    return 2 * x\n")
+    module = compiled._module(source)
+    assert module.CACHE is False and module.twice(21) == 42
+    assert not compiled._cached(source)
