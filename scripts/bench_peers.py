@@ -39,6 +39,8 @@ installed has its rows left out, and the script says so):
    when no output is 0.35 or more off), seeds 0–4 in turn: hidden neurons installed,
    seconds, examples misclassified, and the fraction right of the 192 points halfway between
    the training points on the same curves; the medians, and the median seconds × FANN's.
+6. ``evolve`` and ``cascade_correlation``, which train many small networks, with the
+   compiled kernels as ``fit`` chooses them and with the pure loop forced.
 
 Run:  python scripts/bench_peers.py [--quick]     (--quick: fewer runs, seeds and epochs)
 Each contender is timed alternately with the others, best of several runs.
@@ -164,22 +166,22 @@ def sgd_case(name, X, Y, sizes, lr, repeats, inner):
 
     compiled_net = start.copy()
 
-    def fit_compiled():  # what a run of 10,000,000 examples × edges or more gets
-        saved, compiled.COMPILE_ABOVE = compiled.COMPILE_ABOVE, 0
+    def fit_compiled():  # what a long enough run gets (compiled.worth_compiling)
+        saved, compiled.worth_compiling = compiled.worth_compiling, lambda *_: True
         try:
             compiled_net.fit(X, Y, lr=lr, epochs=inner, batch_size=1, shuffle=False,
                              loss="half_squared")
         finally:
-            compiled.COMPILE_ABOVE = saved
+            compiled.worth_compiling = saved
 
     contenders = {"neurograph fit(epochs=1)": fit_epochs,
                   "neurograph sgd_step loop": step_epochs,
                   f"neurograph fit(epochs={inner}), per epoch": fit_once}
     if compiled.available():
         started = time.perf_counter()
-        fit_compiled()  # the first run compiles (once per process and set of activations)
+        fit_compiled()  # the first run compiles or loads (once per process and activations)
         print(f"   ({name}: the first compiled fit took {time.perf_counter() - started:.2f} s, "
-              f"compiling included)")
+              f"compiling or loading from numba's cache included)")
         contenders[f"neurograph fit(epochs={inner}) compiled (numba), per epoch"] = fit_compiled
     gap = None
     if libfann is not None:
@@ -467,6 +469,42 @@ def cascade_rows(seeds, max_hidden):
     return {k: v for k, v in rows.items() if v}, len(X)
 
 
+# ------------------------------------------------------------ 6: many small networks
+
+
+def small_networks_rows(quick):
+    """evolve and cascade_correlation, each timed with fit's choice of the compiled kernels
+    (compiled.worth_compiling) and with the pure loop forced, alternately, best of two:
+    {label: (pure seconds, default seconds)}. The default's first run in the process loads
+    the kernels from numba's cache (or compiles them) and pays for it."""
+    real = compiled.worth_compiling
+    X, Y = ng.datasets.spirals()
+    Xx, Yx = ng.datasets.xor()
+    size = (10, 2) if quick else (20, 5)
+    cases = {
+        f"evolve XOR, population {size[0]}, {size[1]} generations, 200 epochs, batch_size=1":
+            lambda: ng.evolve(Xx, Yx, population=size[0], generations=size[1], epochs=200,
+                              batch_size=1, seed=0),
+        f"evolve spirals, population {size[0]}, {size[1]} generations, 20 epochs, full batch":
+            lambda: ng.evolve(X, Y, population=size[0], generations=size[1], epochs=20,
+                              seed=0),
+        "cascade_correlation spirals, seed 0, at most 8 hidden":
+            lambda: ng.cascade_correlation(X, Y, max_hidden=3 if quick else 8, seed=0)}
+    rows = {}
+    for label, run in cases.items():
+        seconds = {"pure": [], "default": []}
+        for mode in ("default", "pure") * 2:
+            compiled.worth_compiling = real if mode == "default" else (lambda *_: False)
+            try:
+                started = time.perf_counter()
+                run()
+                seconds[mode].append(time.perf_counter() - started)
+            finally:
+                compiled.worth_compiling = real
+        rows[label] = min(seconds["pure"]), min(seconds["default"])
+    return rows
+
+
 # ------------------------------------------------------------ report
 
 
@@ -579,6 +617,12 @@ def cascade_report(quick):
         print(f"   {label:31} median {medians[0]:4.0f} hidden {medians[1]:7.2f} s "
               f"{ratio(medians[1], floor, ' × FANN')} {medians[2]:4.0f} wrong "
               f"{medians[3]:5.0%} between   {each}")
+
+    if compiled.available():
+        print("\n6. Many small networks: seconds with the pure loop forced, and with fit's own "
+              "choice of the compiled kernels (best of two, alternately)")
+        for label, (pure, default) in small_networks_rows(quick).items():
+            print(f"   {label:80} {pure:7.2f} s {default:7.2f} s {pure / default:6.2f} ×")
 
 
 if __name__ == "__main__":

@@ -157,6 +157,11 @@ def TorchNetwork(plan, dtype=None, device="cpu"):
             self.update_statistics = True  # in training mode, fold batch statistics in
             self.n_inputs, self.total = len(plan.inputs), engine.total
             self.layout = []
+            # Dense generations read W and b from one gather of (θ, frozen weights, 0) per
+            # forward pass: `gather` holds, for each such generation in turn, the place in
+            # that vector of each W[source, neuron] (row by row) and each b[neuron]
+            size, zero = len(engine.theta()), -1  # (-1: the 0 at the end, placed below)
+            frozen, gather = [], []
             for number, (gen, (slot, trainable)) in enumerate(zip(engine.generations,
                                                                   engine.theta_slots)):
                 values = gen.slot_values()
@@ -200,9 +205,27 @@ def TorchNetwork(plan, dtype=None, device="cpu"):
                         self._buffer(f"{name}_{field}", torch.tensor(
                             [getattr(norm, field) for norm in gen.norm.norms], **kind))
                     norms = len(gen.norm.norms)
+                at = None  # where this generation's W and b start in the gathered vector
+                if edges.dense and not gated:
+                    place = np.where(trainable, slot, 0)
+                    for e in np.flatnonzero(~trainable):
+                        place[e] = size + len(frozen)
+                        frozen.append(values[e])
+                    W = np.full(gen.n_sources * gen.width, zero)
+                    W[edges.rows * gen.width + edges.cols] = place[:len(edges.edges)]
+                    b = np.full(gen.width, zero)
+                    b[gen.bias.cols] = place[len(edges.edges):len(edges.edges)
+                                             + len(gen.bias.edges)]
+                    at = sum(len(part) for part in gather)
+                    gather += [W, b]
                 self.layout.append((name, gen.span, source, edges.dense, gen.n_sources,
                                     gen.width, len(edges.edges), len(gen.bias.edges), gated,
-                                    groups, norms))
+                                    groups, norms, at))
+            ends = np.concatenate(gather) if gather else np.zeros(0, dtype=int)
+            ends[ends == zero] = size + len(frozen)
+            self._buffer("frozen_and_zero", torch.tensor(frozen + [0.0], **kind))
+            self._buffer("gather", torch.tensor(ends, dtype=torch.long, device=device))
+            self.all_gathered = all(row[-1] is not None for row in self.layout)
             self.group = [engine.offsets[b] + c for b, c in engine.group]
             self._buffer("group_ks", torch.tensor(engine.group_ks, dtype=torch.long,
                                                   device=device))
@@ -225,25 +248,32 @@ def TorchNetwork(plan, dtype=None, device="cpu"):
             A = X.new_empty((self.total, n))
             IN = X.new_zeros((self.total, n))
             A[:self.n_inputs] = X.T
-            theta = torch.cat([self.theta, self.theta.new_zeros(1)])
+            gathered = torch.cat([self.theta, self.frozen_and_zero])[self.gather]
+            theta = None if self.all_gathered else torch.cat([self.theta,
+                                                               self.theta.new_zeros(1)])
             for (name, span, source, dense, n_sources, width, n_edges, n_bias, gated, groups,
-                 norms) in self.layout:
+                 norms, at) in self.layout:
                 get = self.__getattr__
-                values = torch.where(get(f"{name}_trainable"), theta[get(f"{name}_slot")],
-                                     get(f"{name}_frozen"))
-                w, first = values[:n_edges], n_edges
-                b = values.new_zeros(width).index_add(0, get(f"{name}_bias"),
-                                                      values[first:first + n_bias])
-                first += n_bias
                 src = A.index_select(0, source).T
-                if dense:
-                    W = values.new_zeros(n_sources * width).index_add(
-                        0, get(f"{name}_flat"), w).view(n_sources, width)
-                    z = src @ W + b
+                if at is not None:  # dense, sums only: W and b are slices of `gathered`
+                    W = gathered[at:at + n_sources * width].view(n_sources, width)
+                    at += n_sources * width
+                    z = src @ W + gathered[at:at + width]
                 else:
-                    products = src.index_select(1, get(f"{name}_rows")) * w
-                    z = (X.new_zeros((n, width)).index_add(1, get(f"{name}_cols"), products)
-                         + b)
+                    values = torch.where(get(f"{name}_trainable"), theta[get(f"{name}_slot")],
+                                         get(f"{name}_frozen"))
+                    w, first = values[:n_edges], n_edges
+                    b = values.new_zeros(width).index_add(0, get(f"{name}_bias"),
+                                                          values[first:first + n_bias])
+                    first += n_bias
+                    if dense:
+                        W = values.new_zeros(n_sources * width).index_add(
+                            0, get(f"{name}_flat"), w).view(n_sources, width)
+                        z = src @ W + b
+                    else:
+                        products = src.index_select(1, get(f"{name}_rows")) * w
+                        z = (X.new_zeros((n, width)).index_add(1, get(f"{name}_cols"),
+                                                               products) + b)
                 for k, (column, aggregation, has_bias, count) in enumerate(gated):
                     terms = src.index_select(1, get(f"{name}_gated{k}"))
                     if has_bias:
@@ -299,7 +329,7 @@ def TorchNetwork(plan, dtype=None, device="cpu"):
         def statistics(self):
             """[(running_mean, running_var)] of each batch norm, generation by generation."""
             out = []
-            for name, *_, norms in self.layout:
+            for name, *_, norms, _ in self.layout:
                 if norms:
                     out += list(zip(self.__getattr__(f"{name}_running_mean").tolist(),
                                     self.__getattr__(f"{name}_running_var").tolist()))

@@ -129,9 +129,20 @@ def fit(net, X, Y, lr=0.5, epochs=100, batch_size=1, loss="squared", weight_deca
             minimize = functools.partial(minimize, tol=tol)
         return _fit_scipy(net, runner, minimize, scipy_method, X, Y, epochs, objective, history,
                           labels, held_out, error_tol, min_delta, patience, bar, options)
+    at_once = runner.epochs_at_once(batch_size) and bar is None and held_out is None
+    epoch, own_way = 0, False  # own_way: the next epoch is run below, one step at a time
     try:
         # while stopping conditions not met:
-        for epoch in range(1, epochs + 1):
+        while epoch < epochs:
+            if at_once and not own_way:  # many epochs, each as below, in one compiled call
+                ran, own_way, calm = _epochs_at_once(runner, rng, shuffle, len(X),
+                                                     epochs - epoch, lr, history, labels,
+                                                     error_tol, min_delta, patience, calm)
+                epoch += ran
+                if history.stopped != "epochs":
+                    break
+                continue
+            epoch, own_way = epoch + 1, False
             start = runner.snapshot()
             # create a random permutation L of {1, …, n} (mini-batches: consecutive runs of L)
             order = rng.permutation(len(X)) if shuffle and batch_size < len(X) \
@@ -184,6 +195,36 @@ def fit(net, X, Y, lr=0.5, epochs=100, batch_size=1, loss="squared", weight_deca
     if diverged is not None:
         raise overflow_or(diverged, net, X)
     return history
+
+
+EPOCHS_AT_ONCE = 1 << 16
+"""Examples (epochs × n) per call of the compiled epochs: the permutations drawn ahead."""
+
+
+def _epochs_at_once(runner, rng, shuffle, n, most, lr, history, labels, error_tol, min_delta,
+                    patience, calm):
+    """Up to `most` epochs of per-example SGD in one compiled call (ReferenceRunner.train),
+    recorded in `history` as the loop above records them: the orders L are drawn ahead as a
+    block of permutations (the same numbers rng.permutation(n) gives epoch by epoch), and
+    the generator is wound back to where the epochs that ran leave it. Returns (epochs
+    recorded, whether the next epoch is the loop's to run one step at a time — it refused
+    a step or reached a J that is not finite —, calm)."""
+    count = min(most, max(1, EPOCHS_AT_ONCE // n))
+    rows = np.tile(np.arange(n), (count, 1))
+    state = rng.bit_generator.state
+    orders = rng.permuted(rows, axis=1) if shuffle and n > 1 else rows
+    previous = history.loss[-1] if history.loss else math.nan
+    costs, accuracies, stopped, calm = runner.train(orders, lr, labels, error_tol, min_delta,
+                                                    patience, previous, calm)
+    if len(costs) < count and shuffle and n > 1:  # the permutations of the epochs run only
+        rng.bit_generator.state = state
+        rng.permuted(rows[:len(costs)], axis=1)
+    history.loss += costs
+    if accuracies is not None:
+        history.accuracy += accuracies
+    if stopped is not None:
+        history.stopped = stopped
+    return len(costs), stopped is None and len(costs) < count, calm
 
 
 def _check_batch_norm(plan, batch_size, n, dropout):

@@ -13,10 +13,16 @@ import numpy as np
 from ..engines import batch, compiled, minibatch, reference
 from ..engines.unrolled import unrolled_step
 from ..errors import DivergedError, NetworkError
+from ..model.activations import ACTIVATIONS
 from .dropout import Dropout
 from .optimizers import SGD
 
 __all__ = ["Runner", "ReferenceRunner", "BatchRunner", "TorchRunner", "RUNNERS"]
+
+
+KERNELS = tuple(g.kernel for g in ACTIVATIONS.values() if g.kernel)
+"""The library's activations' (g, g′) kernel expressions: compiled together, once, for every
+network made of them (evolve's children, cascade's, a test's random networks)."""
 
 
 class Runner(Protocol):
@@ -85,6 +91,11 @@ class _Stepper:
     def expect(self, epochs):
         """Told how many epochs at most fit will run (a runner may prepare for them)."""
 
+    def epochs_at_once(self, batch_size):
+        """Whether :meth:`ReferenceRunner.train` can run whole epochs of this batch size,
+        J and the stopping rules included, without returning to Python between them."""
+        return False
+
     def epoch(self, order, batch_size, lr):
         """One epoch: an update for each run of `batch_size` examples of `order` (see
         :func:`batches`)."""
@@ -116,18 +127,21 @@ class ReferenceRunner(_Stepper):
         self.X, self.Y, self.kernels = X, Y, None
 
     def expect(self, epochs):
-        """A long run of per-example SGD compiles the network's epoch (engines/compiled.py)."""
-        if self.fused and self.dropout is None and \
-                epochs * len(self.examples) * len(self.plan.edges) >= compiled.COMPILE_ABOVE:
-            self.kernels = compiled.compiled_kernels(self.plan, self.loss)
+        """A long run compiles the network's epoch of per-example SGD, its J and its ∇J
+        (engines/compiled.py), where they apply: a plain network without dropout or a
+        sparsity penalty."""
+        plain = self.plan.plain and self.sparsity is None and self.dropout is None
+        work = epochs * (len(self.examples) * len(self.plan.edges) + compiled.EPOCH_COST)
+        if plain and compiled.worth_compiling(self.plan, self.loss, work, KERNELS):
+            self.kernels = compiled.compiled_kernels(self.plan, self.loss, KERNELS, work)
             if self.kernels is not None:
                 self.X, self.Y = compiled.as_rows(self.X), compiled.as_rows(self.Y)
 
     def epoch(self, order, batch_size, lr):
-        if self.kernels is None or batch_size != 1:
+        if self.kernels is None or batch_size != 1 or not self.fused:
             super().epoch(order, batch_size, lr)
             return
-        run, objective = self.kernels[0], self.objective
+        run, objective = self.kernels.epoch, self.objective
         decay = reference.decay_rate(lr, objective.weight_decay)
         bias_decay = decay if objective.decay_bias else 0.0
         order = np.ascontiguousarray(order, dtype=np.int64)
@@ -138,6 +152,28 @@ class ReferenceRunner(_Stepper):
             self.update(order[refused:refused + 1], lr)  # the unrolled step: its refusal
             order = order[refused + 1:]
 
+    def epochs_at_once(self, batch_size):
+        return self.kernels is not None and batch_size == 1 and self.fused
+
+    def train(self, orders, lr, labels, error_tol, min_delta, patience, previous, calm):
+        """An epoch of per-example SGD for each row of `orders`, each followed by J and fit's
+        stopping rules, in one compiled call (``compiled_kernels``' ``train``); fit's
+        `labels` (or None) and stopping options (None: not used), the last J recorded
+        (NaN: none) and its count of calm epochs. Returns (each epoch's J, each one's
+        accuracy or None, why it stopped: None, "errors" or "converged", calm). An epoch
+        that refused a step or reached a J that is not finite is left out, θ as it began."""
+        objective = self.objective
+        decay = reference.decay_rate(lr, objective.weight_decay)
+        costs, accuracies = np.empty(len(orders)), np.empty(len(orders))
+        done, stop, calm = self.kernels.train(
+            self.plan.store.values, self.X, self.Y, orders, lr, decay,
+            decay if objective.decay_bias else 0.0, objective.weight_decay, objective.decayed,
+            np.empty(0, dtype=np.int64) if labels is None else labels.astype(np.int64),
+            -1.0 if error_tol is None else error_tol, -1.0 if min_delta is None else min_delta,
+            patience, previous, calm, costs, accuracies)
+        return (costs[:done].tolist(), None if labels is None else accuracies[:done].tolist(),
+                (None, "errors", "converged")[stop], calm)
+
     def theta(self):
         return self.plan.theta()
 
@@ -147,6 +183,14 @@ class ReferenceRunner(_Stepper):
     def cost_and_gradient(self, indices=None, remember=False):
         chosen = self.examples if indices is None else [self.examples[e] for e in indices]
         plan = self.plan
+        if self.kernels is not None:  # compiled: FORWARDPROPAGATE, BACKPROPAGATE, Σ Δ_j a_i
+            order = np.arange(len(self.examples)) if indices is None else \
+                np.ascontiguousarray(indices, dtype=np.int64)
+            grad, outputs = np.empty(plan.size), np.empty((len(order), len(plan.outputs)))
+            total = self.kernels.gradient(plan.store.values, self.X, self.Y, order, grad,
+                                          outputs)
+            self.outputs = outputs if indices is None else None
+            return total / len(order), grad / len(order)
         if plan.norms or self.sparsity:  # batch statistics: the whole batch, neuron by neuron
             X, Y = [x for x, _ in chosen], [y for _, y in chosen]
             sparse = None if self.sparsity is None else (self.sparsity.neurons,
@@ -188,7 +232,7 @@ class ReferenceRunner(_Stepper):
         plan, loss = self.plan, self.loss
         if X is None and self.kernels is not None:  # the compiled forward pass, every row
             outputs = np.empty((len(self.examples), len(plan.outputs)))
-            total = self.kernels[1](plan.store.values, self.X, self.Y, outputs)
+            total = self.kernels.evaluate(plan.store.values, self.X, self.Y, outputs)
             return total / len(self.examples), outputs
         examples = self.examples if X is None else list(zip(X.tolist(), Y.tolist()))
         total, outputs = 0.0, []
