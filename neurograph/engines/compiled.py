@@ -40,7 +40,7 @@ from typing import Callable, NamedTuple
 
 import numpy as np
 
-from .reference import WEIGHT_LIMIT
+from .reference import WEIGHT_LIMIT, descent_source
 
 __all__ = ["compiled_kernels", "available", "worth_compiling", "cache_folder", "COMPILE_ABOVE",
            "EPOCH_COST",
@@ -296,9 +296,9 @@ def steps(theta, X, Y, order, lr, decay, bias_decay, first, in_start, incoming, 
             w_ij = theta[ij]
             old[u] = w_ij
             if rate:
-                w_ij = w_ij - lr * (delta[j] * a[i]) - rate * w_ij
+                w_ij = {descend_decayed}
             else:
-                w_ij = w_ij - lr * (delta[j] * a[i])
+                w_ij = {descend_plain}
             theta[ij] = w_ij
             if not abs(w_ij) <= LIMIT:
                 within = False
@@ -430,7 +430,10 @@ def _source(kernels, c):
     and a quadratic loss c (y − a)²: code whose size does not grow with the network."""
     cases = [[f"    if code == {code}:\n        return {kernel[part]}"
               for code, kernel in enumerate(kernels)] for part in (0, 1)]
-    source = KERNEL_SOURCE.format(g_cases="\n".join(cases[0]), g_prime_cases="\n".join(cases[1]))
+    update = [descent_source("w_ij", "delta[j] * a[i]", "lr", "rate", decayed)
+              for decayed in (True, False)]  # the one rule, reference.descend's line
+    source = KERNEL_SOURCE.format(g_cases="\n".join(cases[0]), g_prime_cases="\n".join(cases[1]),
+                                  descend_decayed=update[0], descend_plain=update[1])
     for name in JITTED:
         source = source.replace(f"\ndef {name}(", f"\n@njit(cache=CACHE, error_model='numpy')"
                                                  f"\ndef {name}(")
