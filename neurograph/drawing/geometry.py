@@ -152,11 +152,12 @@ def geometry(net, pos=None, bias="label", weights=None, *, values=None, digits=2
     """Measure `net`'s picture; the arguments are those of :func:`plot_network`.
 
     `em` is the labels' font size in layout units: by default 11 points at the scale of
-    :meth:`Geometry.inches` (or less, where the neurons stand closer); "radius" for 0.95
-    radii (TikZ and SVG write that large). `column_em` that of the column names written when the ids
-    are too small to read (None: no column names), `room` the least number of
-    characters to make room for, by kind (``{"value": 9, "delta": 9}``: the step-through
-    writes there later), `neurons` the ones to draw (default: all).
+    :meth:`Geometry.inches` (or less, where the neurons stand closer); "radius" for three
+    quarters of the neurons' radius (TikZ and SVG write that large). `column_em` that of the column names written when the ids
+    are too small to read (None: no column names), `room` the texts to make room for,
+    by label (``{("bias", 4): ["∂J/∂w_{0,4}=−0.0275"], ("value", 4): [], …}``: a
+    step-through writes them there later; a value or delta key asks for that label
+    even without `values`), `neurons` the ones to draw (default: all).
     """
     if bias not in ("label", "node", "hide"):
         raise NetworkError(f"bias must be 'label', 'node' or 'hide'; received {describe(bias)}")
@@ -200,7 +201,7 @@ def geometry(net, pos=None, bias="label", weights=None, *, values=None, digits=2
         inches = shape.inches()
         x0, x1, y0, y1 = shape.bounds()
         em = 11.0 / 72 * max((x1 - x0) / inches[0], (y1 - y0) / inches[1])
-    shape.em = min(0.95 * radius, 0.95 * radius if em == "radius" else float(em))
+    shape.em = min(0.95 * radius, 0.75 * radius if em == "radius" else float(em))
     shape.column_em = column_em
     _place_labels(shape, net, bias, values, digits, column_em, room or {})
     return shape
@@ -212,34 +213,33 @@ def _place_labels(shape, net, bias, values, digits, column_em, room):
     placer = Placer([(*where[j], RING * r) for j in shape.shown])
     spots, left_out = shape.spots, shape.left_out
 
-    def put(key, text, candidates, size=0.8, least=0, pad=0.0):
-        width, height = text_size(text, size * em)
-        width = max(width, text_size("0" * least, size * em)[0]) + 2 * pad * size * em
-        height += 2 * pad * size * em
+    def put(key, text, candidates, size=0.8, pad=0.0):
+        sizes = [text_size(t, size * em) for t in [text, *room.get(key, ())]]
+        width = max(w for w, _ in sizes) + 2 * pad * size * em
+        height = max(h for _, h in sizes) + 2 * pad * size * em
         spot = placer.place(candidates(width, height), width, height, text)
         if spot is None:
             left_out.append(key)
         else:
             spots[key] = spot
 
-    for j in shape.shown if values is not None or "value" in room else ():
-        if j == 0 or (values != "a" and not net.neuron(j).is_processing and values):
+    for j in shape.shown:
+        if j == 0 or (values is None and ("value", j) not in room) or (
+                values in ("in", "delta") and not net.neuron(j).is_processing):
             continue
         x, y = where[j]
         text = "" if values is None else _value_text(net, j, values, digits)
-        put(("value", j), text, lambda wd, ht: around(x, y, r, wd, ht, "below"),
-            least=room.get("value", 0))
-        if "delta" in room and ("value", j) in spots:
+        put(("value", j), text, lambda wd, ht: around(x, y, r, wd, ht, "below"))
+        if ("delta", j) in room and ("value", j) in spots:
             below = spots["value", j]
             put(("delta", j), "", lambda wd, ht: [(x, below.y - below.height / 2 - ht / 2),
-                                                  *around(x, y, r, wd, ht, "below")],
-                least=room["delta"])
-    if bias == "label" and (shape.label_weights or "bias" in room):
+                                                  *around(x, y, r, wd, ht, "below")])
+    if bias == "label":
         for j in net.successors(0) if 0 in net.graph else ():
-            if j in shape.shown:
+            if j in shape.shown and (shape.label_weights or ("bias", j) in room):
                 x, y = where[j]
                 put(("bias", j), f"w_{{0,{j}}}={format_number(net.w[0, j], digits)}",
-                    lambda wd, ht: around(x, y, r, wd, ht, "above"), least=room.get("bias", 0))
+                    lambda wd, ht: around(x, y, r, wd, ht, "above"))
     for j in shape.shown:
         neuron, (x, y) = net.neuron(j), where[j]
         corner = RING * r
@@ -263,7 +263,7 @@ def _place_labels(shape, net, bias, values, digits, column_em, room):
             text = (format_number(shape.w[i, j], digits) if shape.label_weights else "") + tie
             curve = shape.curves[i, j]
             put(("weight", i, j), text.strip(), lambda wd, ht: along(curve, curve.t, ht),
-                size=0.85, least=room.get("edge", 0), pad=0.12)
+                size=0.85, pad=0.12)
     if column_em is not None:
         _place_columns(shape, placer, column_em)
     if left_out:

@@ -33,7 +33,7 @@ def text_size(text, em):
     >>> round(width, 2), height
     (5.66, 1.4)
     """
-    width, small, k = 0.0, False, 0
+    width, small, power, k = 0.0, False, False, 0
     while k < len(text):
         if text.startswith("_{", k):
             small, k = True, k + 2
@@ -41,7 +41,11 @@ def text_size(text, em):
         if small and text[k] == "}":
             small, k = False, k + 1
             continue
-        width += GLYPH.get(text[k], WIDE) * (0.75 if small else 1.0)
+        if text[k] == "^":  # an exponent, 10^−7: small digits
+            power, k = True, k + 1
+            continue
+        power = power and text[k] in "−-0123456789"
+        width += GLYPH.get(text[k], WIDE) * (0.75 if small or power else 1.0)
         k += 1
     return width * em, (1.4 if "_{" in text else 1.2) * em
 
@@ -114,7 +118,7 @@ def along(curve, t0, height):
     normal = np.stack([-tangent[:, 1], tangent[:, 0]], axis=1)
     normal /= np.maximum(np.hypot(normal[:, 0], normal[:, 1]), 1e-12)[:, None]
     out = [tuple(p) for p in points]
-    for shift in (0.75, -0.75, 1.4, -1.4):
+    for shift in (0.75, -0.75, 1.4, -1.4, 2.1, -2.1, 2.8, -2.8):
         out.extend(tuple(p) for p in points + shift * height * normal)
     return out
 
