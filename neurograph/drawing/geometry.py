@@ -161,13 +161,15 @@ def geometry(net, pos=None, bias="label", weights=None, *, values=None, digits=2
     """
     if bias not in ("label", "node", "hide"):
         raise NetworkError(f"bias must be 'label', 'node' or 'hide'; received {describe(bias)}")
-    if len(net.neurons) > MAX_DRAWN_NEURONS or len(net.w) > MAX_DRAWN_EDGES:
+    if neurons is None and (len(net.neurons) > MAX_DRAWN_NEURONS
+                            or len(net.w) > MAX_DRAWN_EDGES):
         raise NetworkError(f"the network has {len(net.neurons):,} neurons and {len(net.w):,} "
                            f"weights: too many to draw legibly (at most {MAX_DRAWN_NEURONS:,} and "
                            f"{MAX_DRAWN_EDGES:,}); draw a smaller part of it")
-    where = network_layout(net)
-    where.update(_positions(pos, net))
-    chosen = set(where) if neurons is None else set(neurons) | {0}
+    chosen = None if neurons is None else set(neurons) | {0}
+    where = network_layout(net, chosen)
+    where.update({j: xy for j, xy in _positions(pos, net).items() if chosen is None or j in chosen})
+    chosen = set(where) if chosen is None else chosen
     shown = [j for j in where if (j != 0 or bias == "node") and j in chosen]
     edges = sorted((i, j) for i, j in net.edges(sort=False)
                    if (i != 0 or bias == "node") and i in chosen and j in chosen)

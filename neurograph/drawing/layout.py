@@ -23,20 +23,21 @@ SWEEPS = 4
 MAX_SORTED_EDGES = 20_000  # beyond this the sweeps cost more than they show
 
 
-def columns_of(net):
-    """``{depth: [j, …]}``: the neurons of each column, in id order (neuron 0 left out)."""
+def columns_of(net, neurons=None):
+    """``{depth: [j, …]}``: the neurons of each column, in id order (neuron 0 left out);
+    only those in `neurons`, when given."""
     depth = dict(net.plan().depth)
     last = max([depth[k] for k in net.outputs] + [1])
     for k in net.outputs:
         depth[k] = last
     columns = {}
     for j in sorted(depth):
-        if j != 0:
+        if j != 0 and (neurons is None or j in neurons):
             columns.setdefault(depth[j], []).append(j)
     return dict(sorted(columns.items()))
 
 
-def network_layout(net):
+def network_layout(net, neurons=None):
     """Positions {j: (x, y)}: columns by topological depth, neuron 1 on top.
 
     Inputs make the first column and outputs the last; every other neuron stands
@@ -44,7 +45,8 @@ def network_layout(net):
     cross (barycenter sweeps). The bias neuron 0 sits under the inputs. Columns of
     more than ten neurons are packed closer and spread further apart, so that a
     large network still makes a picture about as wide as it is tall; a long chain
-    of narrow columns stands its columns closer instead.
+    of narrow columns stands its columns closer instead. `neurons`: lay out only these
+    (and neuron 0).
 
     Examples
     --------
@@ -53,9 +55,9 @@ def network_layout(net):
     >>> where[1], where[5]
     ((0.0, 0.625), (3.8, 0.0))
     """
-    columns = columns_of(net)
+    columns = columns_of(net, neurons)
     if len(net.w) <= MAX_SORTED_EDGES:
-        columns = _ordered(net, columns)
+        columns = _ordered(net, columns, neurons)
     rows = max(len(ids) for ids in columns.values())
     dy = DY * min(1.0, MAX_ROWS / rows)
     count = max(len(columns) - 1, 1)
@@ -71,11 +73,12 @@ def network_layout(net):
     return pos
 
 
-def _ordered(net, columns):
+def _ordered(net, columns, neurons):
     """The columns re-ordered by barycenter sweeps; inputs and outputs keep their order."""
     fixed = set(net.inputs) | set(net.outputs)
     order = {d: list(ids) for d, ids in columns.items()}
-    edges = [(i, j) for i, j in net.edges(sort=False) if i != 0]
+    edges = [(i, j) for i, j in net.edges(sort=False)
+             if i != 0 and (neurons is None or (i in neurons and j in neurons))]
     best, fewest = {d: list(ids) for d, ids in order.items()}, _crossings(order, edges)
     keys = list(order)
     for sweep in range(SWEEPS):

@@ -15,6 +15,8 @@ import numpy as np
 from ..errors import NetworkError, describe
 from ..files.atomic import writable, write_atomically
 from ..numbers import format_number
+from .blocks import BLOCKS_ABOVE
+from .blocks import blocks as block_geometry
 from .geometry import MAX_DRAWN_EDGES, MAX_DRAWN_NEURONS, geometry, network_layout  # noqa: F401
 
 __all__ = ["plot_network", "network_layout", "save_network_picture", "network_png",
@@ -27,7 +29,7 @@ FORMATS = (".png", ".svg", ".pdf")
 
 
 def plot_network(net, ax=None, *, pos=None, bias="label", weights=None, values=None, digits=2,
-                 title=None, removed=None):
+                 title=None, removed=None, neurons=None, focus=None, blocks=None):
     """Draw `net` with its weights (and optionally its values) on a matplotlib Axes.
 
     Parameters
@@ -57,6 +59,17 @@ def plot_network(net, ax=None, *, pos=None, bias="label", weights=None, values=N
     removed : iterable of (i, j) or (i, j, w), optional
         Edges to draw thin, grey and dashed: what :meth:`Network.prune` returned, say
         (those between neurons that are still there).
+    neurons : iterable of int, optional
+        Draw only these neurons (and the edges between them), neuron by neuron.
+    focus : int, optional
+        Draw neuron `focus` with its sources and its targets, neuron by neuron.
+    blocks : bool, optional
+        Draw groups of neurons as blocks with their counts, and one line per pair of
+        blocks that edges join (see :mod:`neurograph.drawing.blocks`). Default: when the
+        network has more than 300 neurons and neither `neurons` nor `focus` is given.
+
+    Labels stand where they cover no other label and no neuron; one that finds no room is
+    left out, and a note under the picture says how many were.
 
     Returns
     -------
@@ -75,7 +88,12 @@ def plot_network(net, ax=None, *, pos=None, bias="label", weights=None, values=N
     if values not in (None, "a", "in", "delta"):
         raise NetworkError(f"values must be 'a', 'in', 'delta' or None; "
                            f"received {describe(values)}")
-    shape = geometry(net, pos, bias, weights, values=values, digits=digits)
+    chosen = _chosen(net, neurons, focus)
+    if blocks is None:
+        blocks = chosen is None and len(net.neurons) > BLOCKS_ABOVE
+    if blocks:
+        return _plot_blocks(net, ax, title)
+    shape = geometry(net, pos, bias, weights, values=values, digits=digits, neurons=chosen)
     if values is not None:
         _check_values(net, shape, values)
     if ax is None:
@@ -83,7 +101,7 @@ def plot_network(net, ax=None, *, pos=None, bias="label", weights=None, values=N
         _, ax = plt.subplots(figsize=shape.inches())
     fontsize = _fit(ax, shape)
     if _id_size(ax, shape) < 5:  # ids too small to read: each column named under it instead
-        shape = geometry(net, pos, bias, weights, values=values, digits=digits,
+        shape = geometry(net, pos, bias, weights, values=values, digits=digits, neurons=chosen,
                          column_em=9.0 / _points_per_unit(ax))
         fontsize = _fit(ax, shape)
     _draw_edges(ax, net, shape, digits, fontsize)
@@ -103,6 +121,69 @@ def plot_network(net, ax=None, *, pos=None, bias="label", weights=None, values=N
     ax.axis("off")
     if title:
         ax.set_title(checked_title(title), fontsize=max(fontsize + 1, 10))
+    return ax
+
+
+def _chosen(net, neurons, focus):
+    """The neurons to draw, from `neurons` or `focus` (None: all of them)."""
+    if neurons is not None and focus is not None:
+        raise NetworkError("give neurons or focus, not both")
+    if focus is not None:
+        if not (isinstance(focus, (int, np.integer)) and not isinstance(focus, bool)
+                and int(focus) in net.graph and focus != 0):
+            raise NetworkError(f"focus must be the id of a neuron of the network; "
+                               f"received {describe(focus)}")
+        focus = int(focus)
+        return {focus, *net.predecessors(focus), *net.successors(focus)} - {0}
+    if neurons is None:
+        return None
+    try:
+        chosen = {int(j) for j in neurons}
+    except (TypeError, ValueError):
+        raise NetworkError(f"neurons must list neuron ids; received {describe(neurons)}") \
+            from None
+    unknown = sorted(chosen - set(net.graph))
+    if unknown or not chosen - {0}:
+        raise NetworkError(f"neurons must name neurons of the network; received "
+                           f"{describe(neurons)}" + (f" (no neurons {unknown[:5]})" if unknown
+                                                     else ""))
+    return chosen - {0}
+
+
+def _plot_blocks(net, ax, title):
+    """The network as blocks (see :mod:`neurograph.drawing.blocks`)."""
+    from matplotlib.collections import LineCollection
+    from matplotlib.patches import Rectangle
+    shape = block_geometry(net)
+    if ax is None:
+        import matplotlib.pyplot as plt
+        _, ax = plt.subplots(figsize=shape.inches())
+    x0, x1, y0, y1 = shape.bounds()
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_aspect("equal")
+    font = min(10.0, shape.em * _points_per_unit(ax))
+    most = max((count for count, _, _ in shape.links.values()), default=1)
+    lines, widths = [], []
+    for (a, b), (count, _, _) in shape.links.items():
+        lines.append(shape.curves[a, b].at(np.linspace(0, 1, 24)[:, None]))
+        widths.append(0.6 + 5.4 * math.log1p(count) / math.log1p(most))
+    ax.add_collection(LineCollection(lines, linewidths=widths, colors="#607080", alpha=0.55,
+                                     zorder=1, gid="links"))
+    for a, block in enumerate(shape.blocks):
+        colour = INPUT_COLOUR if block.kind == "input" else PROCESSING_COLOUR
+        ax.add_patch(Rectangle((block.x - 0.45, block.y - block.height / 2), 0.9, block.height,
+                               facecolor=colour, edgecolor="#333333", linewidth=0.9, zorder=2,
+                               gid=f"block:{a}"))
+    for key, spot in shape.spots.items():
+        size = {"link": 0.85, "note": 0.8}.get(key[0], 1.0) * font
+        ax.text(spot.x, spot.y, spot.text, ha="center", va="center", fontsize=size, zorder=3,
+                linespacing=1.2, gid=":".join(map(str, key)),
+                bbox=dict(boxstyle="round,pad=0.1", facecolor="white", edgecolor="none",
+                          alpha=0.85) if key[0] == "link" else None)
+    ax.axis("off")
+    if title:
+        ax.set_title(checked_title(title), fontsize=max(font + 1, 10))
     return ax
 
 
