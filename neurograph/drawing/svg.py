@@ -56,13 +56,14 @@ def svg_picture(net, digits=2, bias="label", weights=None, room=None):
     out.append("</defs>")
     for i, j in shape.edges:
         curve, w_ij = shape.curves[i, j], shape.w[i, j]
+        first, second = curve.cubic()  # the same curve, its control points inside the picture
         sign = "positive" if w_ij >= 0 else "negative"
         kind = " bias-edge" if i == 0 else (" tied" if (i, j) in shape.tie_of else "")
         width = (0.15 + 0.75 * abs(w_ij) / shape.largest if shape.crowded
                  else shape.width(i, j)) * PIXELS / 72 * 1.3
         marker = "" if shape.crowded else f' marker-end="url(#arrow-{sign})"'
         out.append(f'<path class="edge {sign}{kind}" data-id="edge-{i}-{j}" '
-                   f'd="M{px(curve.a)} Q{px(curve.control)} {px(curve.b)}" '
+                   f'd="M{px(curve.a)} C{px(first)} {px(second)} {px(curve.b)}" '
                    f'stroke-width="{width:.2f}"{marker}/>')
     for (kind, *ids), spot in shape.spots.items():
         if kind == "weight":
