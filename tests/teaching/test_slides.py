@@ -275,3 +275,20 @@ def test_saving_an_explanation_refuses_what_it_cannot_write(tmp_path, capsys):
     for suffix in ("md", "txt", "tex", "html"):
         path = explanation.save(tmp_path / f"steps.{suffix}")
         assert path.read_text()
+
+
+def test_a_bias_gradient_says_what_it_is_where_the_bias_weight_stood():
+    """∂J/∂w_0,3 and then the new w_0,3 take the place above neuron 3: each with its name."""
+    import json
+    explanation = forward_network().explain([3, 4], [1], lr=0.5)
+    tex = explanation.to_beamer()
+    spot = r"at \([-0-9.]+,[-0-9.]+\)"
+    assert re.search(r"\\node\[bias label, news\] " + spot + r" \{\$\\partial J/\\partial "
+                     r"w_\{0,3\}=", tex)
+    assert re.search(r"\\node\[bias label, news\] " + spot + r" \{\$w_\{0,3\}=", tex)
+    html = explanation.to_html()
+    payload = json.loads(re.search(r'<script type="application/json">(.*?)</script>', html,
+                                   re.S)[1])
+    written = [label[:3] for scene in payload["scenes"] for label in scene["labels"]
+               if label[0] == "bias-3"]
+    assert written == [["bias-3", "∂J/∂w", "0,3"], ["bias-3", "w", "0,3"]]
