@@ -32,12 +32,9 @@ print(f"\n{len(net.hidden)} hidden neurons, {len(net.w)} weights, {seconds:.1f} 
 if accuracy < 1.0:
     raise SystemExit("cascade-correlation should classify every training point")
 
-# Fahlman's picture: each recruit one step further down and to the right of the last
 H = len(net.hidden)
-pos = {j: (1.5 + 0.55 * t, 1.0 - 0.75 * t) for t, j in enumerate(net.hidden)}
-pos.update({1: (0.0, 0.75), 2: (0.0, -0.75), net.outputs[0]: (2.5 + 0.55 * H, -0.375 * H)})
-figure, (left, right) = plt.subplots(1, 2, figsize=(13, 6.5))
-net.plot(ax=left, pos=pos, bias="hide", weights=False,
+figure, (left, right) = plt.subplots(1, 2, figsize=(16, 6.5), width_ratios=[1.6, 1])
+net.plot(ax=left, bias="hide",
          title=f"grown by cascade-correlation: {H} hidden neurons, each fed by all before it")
 ng.plot_decision_boundary(net, X, Y, ax=right, resolution=200)
 right.set_title("the two spirals, classified")

@@ -24,6 +24,7 @@ MAX_DRAWN_NEURONS = 5_000
 MAX_DRAWN_EDGES = 200_000
 """Beyond these a picture is neither legible nor quick to draw: the drawing functions refuse."""
 EM = 11.0 / (1.3 * 72)  # the font's size in layout units at most: 11 pt at 1.3 inches a unit
+MAX_AVOIDED = 400  # curves are steered around neurons while the edges are at most this many
 RING = 1.25  # a neuron's ring (batch norm, the step-through's highlight), in radii
 
 
@@ -178,10 +179,14 @@ def geometry(net, pos=None, bias="label", weights=None, *, values=None, digits=2
     w = {e: net.w[e] for e in edges}
     column = {x: k for k, x in enumerate(sorted({round(x, 6) for x, _ in where.values()}))}
     bends, curves = {}, {}
+    # a curve that would pass over a neuron bends the other way, or further (few edges only)
+    others = np.array([where[j] for j in shown]) if len(edges) <= MAX_AVOIDED else None
     for i, j in edges:
         start, end = np.array(where[i]), np.array(where[j])
         span = abs(column[round(end[0], 6)] - column[round(start[0], 6)])
         control, order = _control_point(start, end, i, span, bends)
+        if others is not None and not straight_between(span, i):
+            control = _clear(start, end, control, others, radius)
         # leave and enter each node along the curve's tangent, just outside the circle
         a = start + 1.08 * radius * _unit(control - start)
         b = end + 1.2 * radius * _unit(control - end)
@@ -202,7 +207,8 @@ def geometry(net, pos=None, bias="label", weights=None, *, values=None, digits=2
     if em is None:  # 11 pt at the scale the picture's own figure will have
         inches = shape.inches()
         x0, x1, y0, y1 = shape.bounds()
-        em = 11.0 / 72 * max((x1 - x0) / inches[0], (y1 - y0) / inches[1])
+        # (its Axes fills 0.775 × 0.77 of the figure: matplotlib's subplot margins)
+        em = 11.0 / 72 * max((x1 - x0) / inches[0] / 0.775, (y1 - y0) / inches[1] / 0.77)
     shape.em = min(0.95 * radius, 0.75 * radius if em == "radius" else float(em))
     shape.column_em = column_em
     _place_labels(shape, net, bias, values, digits, column_em, room or {})
@@ -349,7 +355,7 @@ def _control_point(start, end, i, span, bends):
     further than half its length: the curve stays near the picture.
     """
     middle = (start + end) / 2
-    if span == 1 and i != 0:
+    if straight_between(span, i):
         return middle, 0
     direction = end - start
     length = np.hypot(*direction) or 1.0
@@ -361,6 +367,32 @@ def _control_point(start, end, i, span, bends):
     bends[key] = bends.get(key, 0) + 1
     height = (0.3 + 0.2 * (bends[key] - 1)) * max(span, 1) * min(DY, length / 3)
     return middle + normal * min(height, 0.5 * length), bends[key] - 1
+
+
+def straight_between(span, i):
+    """Whether an edge is drawn straight: between neighbouring columns, not from the bias."""
+    return span == 1 and i != 0
+
+
+def _clear(start, end, control, others, radius):
+    """The control point itself if the curve keeps 1.6 radii from every neuron but its two
+    ends; else the first that does among the curve mirrored and bent 1.5, 2 or 0.5 times
+    as far (the curve given, if none does)."""
+    middle = (start + end) / 2
+    offset = control - middle
+    t = np.linspace(0.08, 0.92, 24)[:, None]
+    ends = np.hypot(*(others - start).T) > 1e-9, np.hypot(*(others - end).T) > 1e-9
+    near = others[ends[0] & ends[1]]
+    if not len(near):
+        return control
+    for factor in (1.0, -1.0, 1.5, -1.5, 2.0, -2.0, 0.5, -0.5):
+        trial = middle + factor * offset
+        points = (1 - t) ** 2 * start + 2 * (1 - t) * t * trial + t ** 2 * end
+        gaps = np.hypot(points[:, None, 0] - near[None, :, 0],
+                        points[:, None, 1] - near[None, :, 1])
+        if gaps.min() > 1.6 * radius:
+            return trial
+    return control
 
 
 def _curved(control, a, b):
