@@ -100,9 +100,13 @@ def plot_network(net, ax=None, *, pos=None, bias="label", weights=None, values=N
         import matplotlib.pyplot as plt
         _, ax = plt.subplots(figsize=shape.inches())
     fontsize = _fit(ax, shape)
-    if _id_size(ax, shape) < 5:  # ids too small to read: each column named under it instead
+    # on an Axes of its own size: labels of 11 pt, or as large as the neurons allow
+    em = min(0.95 * shape.radius, 11.0 / _points_per_unit(ax))
+    columns = 9.0 / _points_per_unit(ax) if _id_size(ax, shape) < 5 else None
+    if abs(em - shape.em) > 0.05 * shape.em or columns is not None:
+        # ids too small to read: each column named under it instead
         shape = geometry(net, pos, bias, weights, values=values, digits=digits, neurons=chosen,
-                         column_em=9.0 / _points_per_unit(ax))
+                         em=em, column_em=columns)
         fontsize = _fit(ax, shape)
     _draw_edges(ax, net, shape, digits, fontsize)
     if removed is not None:

@@ -106,7 +106,11 @@ def plot_history(history, ax=None, log=False, labels=None):
         handles, texts = handles + more, texts + more_texts
     else:
         ax.spines[["right"]].set_visible(False)
-    ax.legend(handles, texts, frameon=False, fontsize=8)
+    if twin is None:
+        ax.legend(handles, texts, frameon=False, fontsize=8)
+    else:  # under the Axes: two scales leave no corner free of lines
+        ax.legend(handles, texts, frameon=False, fontsize=8, loc="upper center",
+                  bbox_to_anchor=(0.5, -0.14), ncol=2)
     return ax
 
 
