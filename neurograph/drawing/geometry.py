@@ -14,7 +14,7 @@ import numpy as np
 from ..errors import NetworkError, describe
 from ..numbers import format_number
 from .labels import Placer, Spot, along, around, text_size
-from .layout import DX, DY, network_layout
+from .layout import DY, network_layout
 
 __all__ = ["Geometry", "geometry", "network_layout", "EM"]
 
@@ -154,8 +154,9 @@ def geometry(net, pos=None, bias="label", weights=None, *, values=None, digits=2
 
     `em` is the labels' font size in layout units: by default 11 points at the scale of
     :meth:`Geometry.inches` (or less, where the neurons stand closer); "radius" for three
-    quarters of the neurons' radius (TikZ and SVG write that large). `column_em` that of the column names written when the ids
-    are too small to read (None: no column names), `room` the texts to make room for,
+    quarters of the neurons' radius (TikZ and SVG write that large). `column_em` is that
+    of the column names written when the ids are too small to read (None: no column
+    names), `room` the texts to make room for,
     by label (``{("bias", 4): ["∂J/∂w_{0,4}=−0.0275"], ("value", 4): [], …}``: a
     step-through writes them there later; a value or delta key asks for that label
     even without `values`), `neurons` the ones to draw (default: all).
@@ -263,8 +264,9 @@ def _place_labels(shape, net, bias, values, digits, column_em, room):
         xs = [where[j][0] for j in members]
         ys = [where[j][1] for j in members]
         bottom = min(ys) - 2.9 * r
-        put(("group", name), name, lambda wd, ht: [((min(xs) + max(xs)) / 2, bottom - ht / 2 - k * ht)
-                                                  for k in range(4)], size=1.0)
+        middle = (min(xs) + max(xs)) / 2
+        put(("group", name), name,
+            lambda wd, ht: [(middle, bottom - ht / 2 - k * ht) for k in range(4)], size=1.0)
     for i, j in shape.edges:
         tie = f" [{shape.tie_of[i, j]}]" if (i, j) in shape.tie_of and not shape.crowded else ""
         if shape.label_weights or tie:

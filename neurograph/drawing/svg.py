@@ -79,7 +79,8 @@ def svg_picture(net, digits=2, bias="label", weights=None, room=None):
         x, y = px(shape.where[j]).split(",")
         out.append(f'<g class="neuron {neuron.kind}" data-id="neuron-{j}">'
                    f'<circle cx="{x}" cy="{y}" r="{r:.1f}" fill="{colour}"/>'
-                   f'<text class="id" x="{x}" y="{y}" style="font-size:{min(15.0, 0.95 * r):.1f}px">'
+                   f'<text class="id" x="{x}" y="{y}" '
+                   f'style="font-size:{min(15.0, 0.95 * r):.1f}px">'
                    f'{j}</text></g>')
         if ("aggregation", j) in shape.spots:
             out.append(f'<text class="mark" {at(shape.spots["aggregation", j])}>'

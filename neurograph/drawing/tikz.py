@@ -180,7 +180,8 @@ class TikzPicture:
             rf"  note/.style={{font={_font_command(0.8 * self.label_pt)}\itshape, text=black!75}},",
             r"  bn ring/.style={draw=black!80, line width=0.6pt},",
             r"  group/.style={draw=black!65, dashed, rounded corners},",
-            rf"  group label/.style={{inner sep=0pt, font={_font_command(self.label_pt)}\itshape}},",
+            rf"  group label/.style={{inner sep=0pt, "
+            rf"font={_font_command(self.label_pt)}\itshape}},",
             r"  title/.style={anchor=south, font=\large},",
             r"  current/.style={draw=highlight, line width=2.2pt},",
             r"  current edge/.style={draw=highlight, line width=2.4pt, opacity=0.8},",
@@ -308,7 +309,8 @@ class TikzPicture:
             neuron = self.net.neuron(j)
             where = self.at(("aggregation", j))
             if where is not None and self.show_ids:
-                out.append(rf"\node[tag] {where} {{\itshape {tex_text(neuron.aggregation.symbol)}}};")
+                symbol = tex_text(neuron.aggregation.symbol)
+                out.append(rf"\node[tag] {where} {{\itshape {symbol}}};")
             if neuron.norm is not None:
                 out.append(rf"\draw[bn ring] (n{j}) circle[radius={1.22 * r:.3f}];")
                 where = self.at(("bn", j))

@@ -17,7 +17,8 @@ from .storyboard import room, scenes
 __all__ = ["beamer"]
 
 PICTURE_WIDTH, PICTURE_HEIGHT = 10.5, 5.0  # cm: a 4:3 frame's room above the formula
-TEX_BASES = {"in": "in", "a": "a", "â": r"\hat a", "Δ": r"\Delta", "∂J/∂w": r"\partial J/\partial w"}
+TEX_BASES = {"in": "in", "a": "a", "â": r"\hat a", "Δ": r"\Delta",
+             "∂J/∂w": r"\partial J/\partial w"}
 
 
 def beamer(explanation, title=None, standalone=True):
