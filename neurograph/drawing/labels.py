@@ -33,7 +33,7 @@ def text_size(text, em):
     --------
     >>> width, height = text_size("w_{0,4}=1.21", 1.0)
     >>> round(width, 2), height
-    (5.66, 1.4)
+    (5.99, 1.4)
     """
     width, small, k = 0.0, False, 0
     while k < len(text):
@@ -45,7 +45,8 @@ def text_size(text, em):
             continue
         width += GLYPH.get(text[k], WIDE) * (0.75 if small else 1.0)
         k += 1
-    return width * em, (1.4 if "_{" in text else 1.2) * em
+    # a margin for the renderer's rounding to whole pixels and its glyphs' side bearings
+    return (1.04 * width + 0.1) * em, (1.4 if "_{" in text else 1.2) * em
 
 
 @dataclass

@@ -176,3 +176,21 @@ def test_svg_paths_stay_inside_the_view_box():
             xs, ys = numbers[0::2], numbers[1::2]
             assert min(xs) >= 0 and max(xs) <= width + 0.5 and min(ys) >= 0 \
                 and max(ys) <= height + 0.5
+
+
+@pytest.mark.parametrize("text, drawn", [
+    ("−0.62", "−0.62"), ("1.2×10^−276", "1.2×10^−276"),  # weights: plain text, exponent and all
+    ("w_{0,4}=0.1", r"$w_{0,4}=0.1$"), ("w_{0,12}=−1.2×10^−27", r"$w_{0,12}=-1.2\times10^{-27}$"),
+    ("Δ_{13}=−0.05", r"$\Delta_{13}=-0.05$"), ("in_{5}=1.5379", r"$in_{5}=1.5379$"),
+    ("100–105", "100–105"), ("softmax", "softmax"), ("BN", "BN"), ("Π", "Π")])
+def test_the_placer_never_underestimates_a_label(text, drawn):
+    """The placer's sizes hold what matplotlib draws (found by the random DAGs: an exponent
+    written in plain text, 10^−276, is as wide as its characters, not a superscript)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from neurograph.drawing.labels import text_size
+    figure = Figure(dpi=100)
+    written = figure.text(0.1, 0.5, drawn, fontsize=10)
+    box = written.get_window_extent(FigureCanvasAgg(figure).get_renderer())
+    width, height = text_size(text, 10.0)  # in points, at 10 pt
+    assert box.width * 72 / 100 <= width and box.height * 72 / 100 <= height
