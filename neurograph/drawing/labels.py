@@ -111,7 +111,7 @@ class Placer:
 def along(curve, t0, height):
     """Candidate centres for a label on `curve`: along it from `t0`, then beside it."""
     ts = [t0] + [t for t in (0.5, 0.4, 0.6, 0.3, 0.7, 0.35, 0.65, 0.25, 0.75, 0.2, 0.8, 0.15,
-                             0.85) if abs(t - t0) > 1e-9]
+                             0.85, 0.45, 0.55, 0.1, 0.9) if abs(t - t0) > 1e-9]
     points = curve.at(np.array(ts)[:, None])
     tangent = curve.tangent(np.array(ts)[:, None])
     normal = np.stack([-tangent[:, 1], tangent[:, 0]], axis=1)
