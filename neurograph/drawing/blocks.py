@@ -2,7 +2,7 @@
 
 The way NN-SVG and PlotNeuralNet draw layers: each block a box as tall as the square
 root of its neuron count, named by its ids and count; one line per pair of blocks that
-edges join, as wide as the number of those edges, labelled with that number and their
+edges join, as wide as the number of those edges (the most edges 6 pt), labelled with that number and their
 mean |w_ij| (while there are few such lines). Neighbouring columns are merged
 into one block until there are at most :data:`MAX_BLOCKS`, so a deep network still
 makes a picture whose words can be read.

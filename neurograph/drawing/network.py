@@ -171,7 +171,7 @@ def _plot_blocks(net, ax, title):
     lines, widths = [], []
     for (a, b), (count, _, _) in shape.links.items():
         lines.append(shape.curves[a, b].at(np.linspace(0, 1, 24)[:, None]))
-        widths.append(0.6 + 5.4 * math.log1p(count) / math.log1p(most))
+        widths.append(0.4 + 5.6 * count / most)
     ax.add_collection(LineCollection(lines, linewidths=widths, colors="#607080", alpha=0.55,
                                      zorder=1, gid="links"))
     for a, block in enumerate(shape.blocks):
@@ -184,7 +184,7 @@ def _plot_blocks(net, ax, title):
         ax.text(spot.x, spot.y, spot.text, ha="center", va="center", fontsize=size, zorder=3,
                 linespacing=1.2, gid=":".join(map(str, key)),
                 bbox=dict(boxstyle="round,pad=0.1", facecolor="white", edgecolor="none",
-                          alpha=0.85) if key[0] == "link" else None)
+                          alpha=0.85))
     ax.axis("off")
     if title:
         ax.set_title(checked_title(title), fontsize=max(font + 1, 10))
@@ -379,8 +379,16 @@ def _write_values(ax, net, shape, values, digits, fontsize):
 def _figure_for(net, dpi=110, **kwargs):
     """A matplotlib Figure (no pyplot state) with the network drawn on it."""
     from matplotlib.figure import Figure
-    shape = geometry(net, kwargs.get("pos"), kwargs.get("bias", "label"), kwargs.get("weights"),
-                     values=kwargs.get("values"), digits=kwargs.get("digits", 2))
+    chosen = _chosen(net, kwargs.get("neurons"), kwargs.get("focus"))
+    as_blocks = kwargs.get("blocks")
+    if as_blocks is None:
+        as_blocks = chosen is None and len(net.neurons) > BLOCKS_ABOVE
+    if as_blocks:
+        shape = block_geometry(net)
+    else:
+        shape = geometry(net, kwargs.get("pos"), kwargs.get("bias", "label"),
+                         kwargs.get("weights"), values=kwargs.get("values"),
+                         digits=kwargs.get("digits", 2), neurons=chosen)
     figure = Figure(figsize=shape.inches(), dpi=dpi)
     plot_network(net, figure.add_subplot(), **kwargs)
     return figure
