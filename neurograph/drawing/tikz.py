@@ -14,6 +14,8 @@ from ..errors import NetworkError, describe
 from ..files.atomic import writable, write_atomically
 from ..markup import tex_text
 from ..numbers import format_number
+from .blocks import BLOCKS_ABOVE
+from .blocks import blocks as block_geometry
 from .geometry import geometry
 from .network import BIAS_COLOUR, INPUT_COLOUR, NEGATIVE, POSITIVE, PROCESSING_COLOUR
 
@@ -26,7 +28,7 @@ POINTS_PER_CM = 72.27 / 2.54
 
 
 def to_tikz(net, values=None, digits=2, standalone=True, *, bias="label", weights=None,
-            pos=None, title=None, width=None):
+            pos=None, title=None, width=None, blocks=None):
     r"""`net` drawn as TikZ source: the layout, colours and labels of :func:`plot_network`.
 
     Parameters
@@ -48,6 +50,9 @@ def to_tikz(net, values=None, digits=2, standalone=True, *, bias="label", weight
     width : float, optional
         The picture's width in cm (default: 1.6 cm per unit of :func:`network_layout`,
         at most 24 cm wide and 18 cm tall).
+    blocks : bool, optional
+        Groups of neurons as blocks with their counts, as :func:`plot_network` draws them;
+        by default for more than 300 neurons.
 
     Returns
     -------
@@ -64,9 +69,14 @@ def to_tikz(net, values=None, digits=2, standalone=True, *, bias="label", weight
     6
     """
     standalone = bool(standalone)
-    picture = TikzPicture(net, values=values, digits=digits, bias=bias, weights=weights, pos=pos,
-                          title=title, width=width)
-    body = "\n".join(picture.lines()) + "\n"
+    if blocks or (blocks is None and pos is None and len(net.neurons) > BLOCKS_ABOVE):
+        if title is not None and not isinstance(title, str):
+            raise NetworkError(f"title must be text; received {describe(title)}")
+        body = "\n".join(_blocks(net, title)) + "\n"
+    else:
+        picture = TikzPicture(net, values=values, digits=digits, bias=bias, weights=weights,
+                              pos=pos, title=title, width=width)
+        body = "\n".join(picture.lines()) + "\n"
     if not standalone:
         return body
     return (r"\documentclass[tikz, border=4pt]{standalone}" + "\n"
@@ -338,6 +348,40 @@ class TikzPicture:
                 out.append(rf"\node[font=\footnotesize, inner sep=0pt] at "
                            rf"({spot.x:.3f},{spot.y:.3f}) {{{text}}};")
         return out
+
+
+def _blocks(net, title):
+    """A large network as blocks (see :mod:`.blocks`): the ``tikzpicture``, line by line."""
+    shape = block_geometry(net)
+    x0, x1, y0, y1 = shape.bounds()
+    unit = round(min(1.0, 24.0 / (x1 - x0), 18.0 / (y1 - y0)), 3)
+    font = _font_command(shape.em * unit * POINTS_PER_CM)
+    most = max((count for count, _, _ in shape.links.values()), default=1)
+    out = [rf"\begin{{tikzpicture}}[x={unit:g}cm, y={unit:g}cm, "
+           rf"label/.style={{font={font}, align=center, fill=white, fill opacity=0.85, "
+           rf"text opacity=1, inner sep=1pt}}]",
+           rf"\definecolor{{inputcolour}}{{HTML}}{{{INPUT_COLOUR[1:]}}}",
+           rf"\definecolor{{processingcolour}}{{HTML}}{{{PROCESSING_COLOUR[1:]}}}",
+           rf"\path ({x0:.3f},{y0:.3f}) rectangle ({x1:.3f},{y1:.3f});"]
+    if title:
+        out.append(rf"\node[anchor=south, font=\large] at ({(x0 + x1) / 2:.3f},{y1:.3f}) "
+                   rf"{{{tex_text(title)}}};")
+    for (a, b), (count, _, _) in shape.links.items():
+        curve = shape.curves[a, b]
+        c1, c2 = curve.cubic()
+        width = 0.4 + 5.6 * count / most
+        out.append(rf"\draw[draw=black!45, opacity=0.6, line width={width:.2f}pt] "
+                   rf"({curve.a[0]:.3f},{curve.a[1]:.3f}) .. controls ({c1[0]:.3f},{c1[1]:.3f}) "
+                   rf"and ({c2[0]:.3f},{c2[1]:.3f}) .. ({curve.b[0]:.3f},{curve.b[1]:.3f});")
+    for block in shape.blocks:
+        colour = "inputcolour" if block.kind == "input" else "processingcolour"
+        out.append(rf"\draw[fill={colour}, draw=black!80] ({block.x - 0.45:.3f},"
+                   rf"{block.y - block.height / 2:.3f}) rectangle ({block.x + 0.45:.3f},"
+                   rf"{block.y + block.height / 2:.3f});")
+    for spot in shape.spots.values():
+        text = r" \\ ".join(tex_text(line) for line in spot.text.split("\n"))
+        out.append(rf"\node[label] at ({spot.x:.3f},{spot.y:.3f}) {{{text}}};")
+    return out + [r"\end{tikzpicture}"]
 
 
 def _font_command(points):

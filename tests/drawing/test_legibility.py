@@ -194,3 +194,19 @@ def test_the_placer_never_underestimates_a_label(text, drawn):
     box = written.get_window_extent(FigureCanvasAgg(figure).get_renderer())
     width, height = text_size(text, 10.0)  # in points, at 10 pt
     assert box.width * 72 / 100 <= width and box.height * 72 / 100 <= height
+
+
+def test_large_networks_as_blocks_in_tikz(tmp_path):
+    import subprocess
+    net = ng.Network.layered([784, 100, 10], seed=0)
+    tex = ng.to_tikz(net, title="784-100-10")
+    assert "n5" not in tex and tex.count("rectangle") == 4  # the extent and three blocks
+    assert r"784 neurons \\ 1--784" in tex and r"78,400 edges \\ mean $|$w$|$" in tex
+    path = tmp_path / "blocks.tex"
+    path.write_text(tex, encoding="utf-8")
+    done = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", path.name],
+                          cwd=tmp_path, capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    assert done.returncode == 0, done.stdout[-2000:]
+    small = ng.Network.layered([3, 2, 1], seed=0)  # blocks when asked, else neuron by neuron
+    assert r"3 neurons \\ 1--3" in ng.to_tikz(small, blocks=True)
+    assert "(n3)" in ng.to_tikz(small) and "neurons" not in ng.to_tikz(small)
