@@ -209,4 +209,4 @@ def test_large_networks_as_blocks_in_tikz(tmp_path):
     assert done.returncode == 0, done.stdout[-2000:]
     small = ng.Network.layered([3, 2, 1], seed=0)  # blocks when asked, else neuron by neuron
     assert r"3 neurons \\ 1--3" in ng.to_tikz(small, blocks=True)
-    assert "(n3)" in ng.to_tikz(small) and "neurons" not in ng.to_tikz(small)
+    assert "(n3)" in ng.to_tikz(small) and "[label]" not in ng.to_tikz(small)
