@@ -90,7 +90,7 @@ def test_with_values_and_the_bias_as_a_node():
         assert problems(ng.plot_network(net, **kwargs)) == []
 
 
-@settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck))
 @given(net=dags(max_inputs=5, max_processing=55), values=st.booleans())
 def test_random_dags_are_legible(net, values):
     if values:
@@ -129,10 +129,8 @@ def test_column_names_never_run_together():
     assert problems(ax) == []
 
 
-@pytest.mark.parametrize("make", [lambda: random_dag(2000, 20, seed=1, sources=3),
-                                  lambda: ng.Network.layered([784, 100, 10], seed=0)])
-def test_large_networks_are_drawn_as_blocks(make):
-    net = make()
+def test_large_networks_are_drawn_as_blocks():
+    net = random_dag(2000, 20, seed=1, sources=3)
     ax = ng.plot_network(net)
     gids = [a.get_gid() or "" for a in ax.patches]
     blocks = [g for g in gids if g.startswith("block:")]
@@ -146,6 +144,7 @@ def test_large_networks_are_drawn_as_blocks(make):
 def test_the_counts_and_mean_weights_of_blocks():
     net = ng.Network.layered([784, 100, 10], seed=0)
     ax = ng.plot_network(net)
+    assert problems(ax) == [] and len(ax.texts) == 3 + 2
     found = {t.get_gid(): t.get_text() for t in ax.texts}
     assert found["block:0"] == "784 neurons\n1–784"
     mean = np.mean([abs(w) for (i, j), w in net.w.items() if 1 <= i <= 784])
@@ -153,13 +152,13 @@ def test_the_counts_and_mean_weights_of_blocks():
 
 
 def test_a_part_of_a_large_network_neuron_by_neuron():
-    net = ng.Network.layered([784, 100, 10], seed=0)
-    ax = ng.plot_network(net, focus=790)
+    net = ng.Network.layered([400, 30, 5], seed=0)  # blocks by default
+    ax = ng.plot_network(net, focus=431)  # an output: its 30 sources, no targets
     shown = {int(p.get_gid()[7:]) for p in ax.patches if p.get_gid().startswith("neuron:")}
-    assert shown == {790, *range(1, 785), *range(885, 895)}
-    ax = ng.plot_network(net, neurons=[1, 2, 785, 786, 885])
+    assert shown == {431, *range(401, 431)}
+    ax = ng.plot_network(net, neurons=[1, 2, 401, 402, 431])
     shown = {int(p.get_gid()[7:]) for p in ax.patches if p.get_gid().startswith("neuron:")}
-    assert shown == {1, 2, 785, 786, 885}
+    assert shown == {1, 2, 401, 402, 431}
     assert problems(ax) == []
     for bad, words in [({"focus": 0}, "focus must be"), ({"neurons": [99999]}, "no neurons"),
                        ({"neurons": [1], "focus": 2}, "not both"), ({"neurons": 3}, "list")]:
