@@ -65,11 +65,9 @@ for sizes in ([2, 6, 1], [2, 3, 3, 1]):
 figure, (left, right) = plt.subplots(1, 2, figsize=(13, 5))
 best.plot(ax=left, title=f"found under a budget of {BUDGET} edges: depth "
                          f"{result.history[-1]['depth']}, test accuracy {accuracy(best):.0%}")
-right.plot([h["loss"] for h in result.history], marker="o", label="the best network's")
-right.set(xlabel="generation", ylabel="validation loss (log)",
-          title="2-6-1 by hand: {:.0%}, 2-3-3-1 by hand: {:.0%} (test accuracy)".format(
-              hand["2-6-1"], hand["2-3-3-1"]))
-right.legend()
+ng.plot_history(result, ax=right)  # the best's validation loss and accuracy per generation
+right.set_title("2-6-1 by hand: {:.0%}, 2-3-3-1 by hand: {:.0%} (test accuracy)".format(
+    hand["2-6-1"], hand["2-3-3-1"]))
 figure.tight_layout()
 figure.savefig("architecture_search.png", dpi=90, bbox_inches="tight")
 print("wrote architecture_search.png")

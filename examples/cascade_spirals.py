@@ -53,12 +53,9 @@ for name, grown in [("the default pool (tanh, logistic, sin)", net),
                         f"{between_right:.0%} right between the points"))
     print(rows[-1][1])
 
-# Fahlman's picture: each recruit one step further down and to the right of the last
 H = len(net.hidden)
-pos = {j: (1.5 + 0.55 * t, 1.0 - 0.75 * t) for t, j in enumerate(net.hidden)}
-pos.update({1: (0.0, 0.75), 2: (0.0, -0.75), net.outputs[0]: (2.5 + 0.55 * H, -0.375 * H)})
-figure, axes = plt.subplots(1, 3, figsize=(19, 6.5))
-net.plot(ax=axes[0], pos=pos, bias="hide", weights=False,
+figure, axes = plt.subplots(1, 3, figsize=(22, 6.5), width_ratios=[1.6, 1, 1])
+net.plot(ax=axes[0], bias="hide",
          title=f"grown by cascade-correlation: {H} hidden neurons,\neach fed by all before it")
 for ax, (grown, title) in zip(axes[1:], rows):
     ng.plot_decision_boundary(grown, X, Y, ax=ax, resolution=200)

@@ -76,7 +76,7 @@ def digits_network(out):
 def nand_adder(out):
     """#L3's two-bit adder from NAND perceptrons (examples/perceptron_adder.py)."""
     adder = lectures.nand_adder()
-    return adder.plot(out / "nand_adder.png", pos=lectures.nand_adder_layout(adder),
+    return adder.plot(out / "nand_adder.png",
                       title="Two bits added with NAND perceptrons: sum (6) and carry (7)")
 
 

@@ -134,10 +134,16 @@ def test_a_replaced_file_keeps_its_mode(folder):
     assert stat.S_IMODE((folder / "net.json").stat().st_mode) == 0o600
 
 
-def test_big_networks_are_summarised_in_one_line_and_refused_as_pictures(folder):
+def test_big_networks_are_summarised_in_one_line_and_drawn_as_blocks(folder):
     out = runs(folder, "new", "layered", 20, 5000, 1, "-o", "big.json")
     assert out.strip() == "wrote big.json: 20 inputs, 5,000 hidden, 1 output, 110,001 weights"
-    refused(folder, "draw", "big.json", "-o", "big.png", says="too many to draw legibly")
+    # too many to draw neuron by neuron: blocks of neurons with their counts (issue 27)
+    assert runs(folder, "draw", "big.json", "-o", "big.png").strip() == "wrote big.png"
+    assert (folder / "big.png").read_bytes().startswith(b"\x89PNG")
+    import neurograph as ng
+    big = ng.load(folder / "big.json")
+    with pytest.raises(ng.NetworkError, match="too many to draw legibly"):
+        ng.plot_network(big, blocks=False)
 
 
 def test_every_argument_of_every_command_has_help():

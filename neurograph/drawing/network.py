@@ -15,6 +15,8 @@ import numpy as np
 from ..errors import NetworkError, describe
 from ..files.atomic import writable, write_atomically
 from ..numbers import format_number
+from .blocks import BLOCKS_ABOVE
+from .blocks import blocks as block_geometry
 from .geometry import MAX_DRAWN_EDGES, MAX_DRAWN_NEURONS, geometry, network_layout  # noqa: F401
 
 __all__ = ["plot_network", "network_layout", "save_network_picture", "network_png",
@@ -27,7 +29,7 @@ FORMATS = (".png", ".svg", ".pdf")
 
 
 def plot_network(net, ax=None, *, pos=None, bias="label", weights=None, values=None, digits=2,
-                 title=None, removed=None):
+                 title=None, removed=None, neurons=None, focus=None, blocks=None):
     """Draw `net` with its weights (and optionally its values) on a matplotlib Axes.
 
     Parameters
@@ -57,6 +59,17 @@ def plot_network(net, ax=None, *, pos=None, bias="label", weights=None, values=N
     removed : iterable of (i, j) or (i, j, w), optional
         Edges to draw thin, grey and dashed: what :meth:`Network.prune` returned, say
         (those between neurons that are still there).
+    neurons : iterable of int, optional
+        Draw only these neurons (and the edges between them), neuron by neuron.
+    focus : int, optional
+        Draw neuron `focus` with its sources and its targets, neuron by neuron.
+    blocks : bool, optional
+        Draw groups of neurons as blocks with their counts, and one line per pair of
+        blocks that edges join (see :mod:`neurograph.drawing.blocks`). Default: when the
+        network has more than 300 neurons and neither `neurons` nor `focus` is given.
+
+    Labels stand where they cover no other label and no neuron; one that finds no room is
+    left out, and a note under the picture says how many were.
 
     Returns
     -------
@@ -75,30 +88,121 @@ def plot_network(net, ax=None, *, pos=None, bias="label", weights=None, values=N
     if values not in (None, "a", "in", "delta"):
         raise NetworkError(f"values must be 'a', 'in', 'delta' or None; "
                            f"received {describe(values)}")
-    shape = geometry(net, pos, bias, weights)
-    where, shown, radius = shape.where, shape.shown, shape.radius
+    chosen = _chosen(net, neurons, focus)
+    if blocks is None:
+        blocks = chosen is None and len(net.neurons) > BLOCKS_ABOVE
+    if blocks:
+        return _plot_blocks(net, ax, title)
+    shape = geometry(net, pos, bias, weights, values=values, digits=digits, neurons=chosen)
+    if values is not None:
+        _check_values(net, shape, values)
     if ax is None:
         import matplotlib.pyplot as plt
-        _, ax = plt.subplots(figsize=_figure_size(where, shown))
-    x0, x1, y0, y1 = shape.bounds()
-    ax.set_xlim(x0, x1)
-    ax.set_ylim(y0, y1)
-    ax.set_aspect("equal")
-    fontsize = _font_size(ax, radius)
+        _, ax = plt.subplots(figsize=shape.inches())
+    fontsize = _fit(ax, shape)
+    # on an Axes of its own size: labels of 11 pt, or as large as the neurons allow
+    em = min(0.95 * shape.radius, 11.0 / _points_per_unit(ax))
+    columns = 9.0 / _points_per_unit(ax) if _id_size(ax, shape) < 5 else None
+    if abs(em - shape.em) > 0.05 * shape.em or columns is not None:
+        # ids too small to read: each column named under it instead
+        shape = geometry(net, pos, bias, weights, values=values, digits=digits, neurons=chosen,
+                         em=em, column_em=columns)
+        fontsize = _fit(ax, shape)
     _draw_edges(ax, net, shape, digits, fontsize)
     if removed is not None:
-        _draw_removed(ax, where, removed)
-    _draw_neurons(ax, net, where, shown, fontsize, radius)
-    _mark_neurons(ax, net, where, shown, fontsize, radius)
+        _draw_removed(ax, shape.where, removed)
+    _draw_neurons(ax, net, shape, fontsize)
+    _mark_neurons(ax, net, shape, fontsize)
     _mark_groups(ax, shape, fontsize)
-    if bias == "label" and shape.label_weights:
-        _write_biases(ax, net, where, digits, fontsize, radius)
+    if bias == "label":
+        _write_biases(ax, net, shape, digits, fontsize)
     if values is not None:
-        _write_values(ax, net, where, values, digits, fontsize, radius)
+        _write_values(ax, net, shape, values, digits, fontsize)
+    if ("note",) in shape.spots:
+        spot = shape.spots["note",]
+        ax.text(spot.x, spot.y, spot.text, ha="center", va="center", fontsize=0.8 * fontsize,
+                style="italic", color="#444444", gid="note")
     ax.axis("off")
     if title:
         ax.set_title(checked_title(title), fontsize=max(fontsize + 1, 10))
     return ax
+
+
+def _chosen(net, neurons, focus):
+    """The neurons to draw, from `neurons` or `focus` (None: all of them)."""
+    if neurons is not None and focus is not None:
+        raise NetworkError("give neurons or focus, not both")
+    if focus is not None:
+        if not (isinstance(focus, (int, np.integer)) and not isinstance(focus, bool)
+                and int(focus) in net.graph and focus != 0):
+            raise NetworkError(f"focus must be the id of a neuron of the network; "
+                               f"received {describe(focus)}")
+        focus = int(focus)
+        return {focus, *net.predecessors(focus), *net.successors(focus)} - {0}
+    if neurons is None:
+        return None
+    try:
+        chosen = {int(j) for j in neurons}
+    except (TypeError, ValueError):
+        raise NetworkError(f"neurons must list neuron ids; received {describe(neurons)}") \
+            from None
+    unknown = sorted(chosen - set(net.graph))
+    if unknown or not chosen - {0}:
+        raise NetworkError(f"neurons must name neurons of the network; received "
+                           f"{describe(neurons)}" + (f" (no neurons {unknown[:5]})" if unknown
+                                                     else ""))
+    return chosen - {0}
+
+
+def _plot_blocks(net, ax, title):
+    """The network as blocks (see :mod:`neurograph.drawing.blocks`)."""
+    from matplotlib.collections import LineCollection
+    from matplotlib.patches import Rectangle
+    shape = block_geometry(net)
+    if ax is None:
+        import matplotlib.pyplot as plt
+        _, ax = plt.subplots(figsize=shape.inches())
+    x0, x1, y0, y1 = shape.bounds()
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_aspect("equal")
+    font = min(10.0, shape.em * _points_per_unit(ax))
+    most = max((count for count, _, _ in shape.links.values()), default=1)
+    lines, widths = [], []
+    for (a, b), (count, _, _) in shape.links.items():
+        lines.append(shape.curves[a, b].at(np.linspace(0, 1, 24)[:, None]))
+        widths.append(0.4 + 5.6 * count / most)
+    ax.add_collection(LineCollection(lines, linewidths=widths, colors="#607080", alpha=0.55,
+                                     zorder=1, gid="links"))
+    for a, block in enumerate(shape.blocks):
+        colour = INPUT_COLOUR if block.kind == "input" else PROCESSING_COLOUR
+        ax.add_patch(Rectangle((block.x - 0.45, block.y - block.height / 2), 0.9, block.height,
+                               facecolor=colour, edgecolor="#333333", linewidth=0.9, zorder=2,
+                               gid=f"block:{a}"))
+    for key, spot in shape.spots.items():
+        size = {"link": 0.85, "note": 0.8}.get(key[0], 1.0) * font
+        ax.text(spot.x, spot.y, spot.text, ha="center", va="center", fontsize=size, zorder=3,
+                linespacing=1.2, gid=":".join(map(str, key)),
+                bbox=dict(boxstyle="round,pad=0.1", facecolor="white", edgecolor="none",
+                          alpha=0.85))
+    ax.axis("off")
+    if title:
+        ax.set_title(checked_title(title), fontsize=max(font + 1, 10))
+    return ax
+
+
+def _fit(ax, shape):
+    """Set the Axes to the picture's bounds; the font size (points) of its labels."""
+    x0, x1, y0, y1 = shape.bounds()
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_aspect("equal")
+    return float(min(11.0, shape.em * _points_per_unit(ax)))
+
+
+def _id_size(ax, shape):
+    """The ids' font size (points): as large as fits inside a neuron, at most 11."""
+    return float(min(11.0, 0.95 * shape.radius * _points_per_unit(ax)))
 
 
 def checked_title(title):
@@ -117,24 +221,14 @@ def checked_title(title):
     return title
 
 
-def _figure_size(where, shown):
-    """Inches for the picture: about 1.3 per unit of layout, at most 14 × 11."""
-    xs = [where[j][0] for j in shown]
-    ys = [where[j][1] for j in shown]
-    width, height = max(xs) - min(xs) + 2.0, max(ys) - min(ys) + 2.0
-    scale = min(1.3, 14.0 / width, 11.0 / height)
-    return max(width * scale, 4.0), max(height * scale, 2.5)
-
-
-def _font_size(ax, radius):
-    """A font that fits inside a node: its radius in points, capped at 11."""
+def _points_per_unit(ax):
+    """Points per layout unit on `ax` (its limits set, its aspect equal)."""
     figure_width, figure_height = ax.figure.get_size_inches()
     box = ax.get_position()
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()
-    points_per_unit = 72.0 * min(box.width * figure_width / (x1 - x0),
-                                 box.height * figure_height / (y1 - y0))
-    return float(min(11.0, 0.95 * radius * points_per_unit))
+    return 72.0 * min(box.width * figure_width / (x1 - x0),
+                      box.height * figure_height / (y1 - y0))
 
 
 def _mark_groups(ax, shape, fontsize):
@@ -147,8 +241,10 @@ def _mark_groups(ax, shape, fontsize):
                                     boxstyle=f"round,pad=0,rounding_size={radius}", fill=False,
                                     linestyle="--", edgecolor="#555555", linewidth=0.9,
                                     zorder=3, gid=f"group:{name}"))
-        ax.text((x0 + x1) / 2, y0 - 0.4 * radius, name, ha="center", va="top",
-                fontsize=max(fontsize, 8), style="italic", zorder=5, gid=f"group-label:{name}")
+        spot = shape.spots.get(("group", name))
+        if spot is not None:
+            ax.text(spot.x, spot.y, name, ha="center", va="center", fontsize=fontsize,
+                    style="italic", zorder=5, gid=f"group-label:{name}")
 
 
 def _group_box(shape, members):
@@ -159,47 +255,42 @@ def _group_box(shape, members):
     return min(xs) - pad, max(xs) + pad, min(ys) - tall, max(ys) + tall
 
 
-def _mark_neurons(ax, net, where, shown, fontsize, radius):
+def _mark_neurons(ax, net, shape, fontsize):
     """What sets a neuron apart from the lectures' Σ-then-g: its aggregation (max or Π, to the
     lower right) and batch normalization (a second ring, and "BN" to the lower left)."""
     from matplotlib.patches import Circle
-    small = max(0.75 * fontsize, 6)
-    for j in shown if fontsize >= 5 else ():  # marks smaller than that cannot be read
+    for j in shape.shown:
         neuron = net.neuron(j)
-        x, y = where[j]
-        if neuron.aggregation is not None and not neuron.aggregation.is_sum:
-            ax.text(x + 1.05 * radius, y - 1.05 * radius, neuron.aggregation.symbol, ha="left",
-                    va="top", fontsize=small, style="italic", zorder=5,
-                    gid=f"aggregation:{j}")
+        if ("aggregation", j) in shape.spots and fontsize >= 5:
+            spot = shape.spots["aggregation", j]
+            ax.text(spot.x, spot.y, neuron.aggregation.symbol, ha="center", va="center",
+                    fontsize=0.75 * fontsize, style="italic", zorder=5, gid=f"aggregation:{j}")
         if neuron.norm is not None:
-            ax.add_patch(Circle(where[j], 1.22 * radius, fill=False, edgecolor="#333333",
-                                linewidth=min(1.1, 0.15 * fontsize), zorder=4,
-                                gid=f"batch-norm:{j}"))
-            ax.text(x - 1.05 * radius, y - 1.05 * radius, "BN", ha="right", va="top",
-                    fontsize=small, zorder=5, gid=f"batch-norm-label:{j}")
+            ax.add_patch(Circle(shape.where[j], 1.22 * shape.radius, fill=False,
+                                edgecolor="#333333", linewidth=min(1.1, 0.15 * fontsize),
+                                zorder=4, gid=f"batch-norm:{j}"))
+            spot = shape.spots.get(("bn", j))
+            if spot is not None and fontsize >= 5:
+                ax.text(spot.x, spot.y, "BN", ha="center", va="center",
+                        fontsize=0.75 * fontsize, zorder=5, gid=f"batch-norm-label:{j}")
 
 
-def _draw_neurons(ax, net, where, shown, fontsize, radius):
+def _draw_neurons(ax, net, shape, fontsize):
     from matplotlib.patches import Circle
-    for j in shown:
+    for j in shape.shown:
         kind = net.neuron(j).kind
         colour = {"bias": BIAS_COLOUR, "input": INPUT_COLOUR}.get(kind, PROCESSING_COLOUR)
-        ax.add_patch(Circle(where[j], radius, facecolor=colour, edgecolor="#333333",
+        ax.add_patch(Circle(shape.where[j], shape.radius, facecolor=colour, edgecolor="#333333",
                             linewidth=min(1.1, 0.15 * fontsize), zorder=4, gid=f"neuron:{j}"))
-        if fontsize >= 5:  # ids smaller than that cannot be read
-            ax.text(*where[j], str(j), ha="center", va="center", fontsize=fontsize,
+        if shape.column_em is None:  # else too small to read: the columns are named instead
+            ax.text(*shape.where[j], str(j), ha="center", va="center",
+                    fontsize=_id_size(ax, shape),
                     fontweight="bold", zorder=5, gid=f"id:{j}")
-    if fontsize < 5:  # name each column by its ids instead
-        columns = {}
-        for j in shown:
-            columns.setdefault(round(where[j][0], 6), []).append(j)
-        for k, (x, ids) in enumerate(sorted(columns.items())):
-            ids.sort()
-            text = (f"{ids[0]}–{ids[-1]}" if ids == list(range(ids[0], ids[-1] + 1))
-                    else f"{len(ids)} neurons")
-            bottom = min(where[j][1] for j in ids)
-            ax.text(x, bottom - 3 * radius, text, ha="center", va="top", fontsize=9,
-                    zorder=5, gid=f"column:{k}")
+    for key, spot in shape.spots.items():
+        if key[0] == "column":  # too small for ids: each column named by its ids
+            ax.text(spot.x, spot.y, spot.text, ha="center", va="center",
+                    fontsize=min(9.0, shape.column_em * _points_per_unit(ax)), zorder=5,
+                    gid=f"column:{key[1]}")
 
 
 def _draw_edges(ax, net, shape, digits, fontsize):
@@ -223,10 +314,9 @@ def _draw_edges(ax, net, shape, digits, fontsize):
                                          ("-." if (i, j) in shape.tie_of else "-"),
                                          gid=f"edge:{i},{j}"))
         # a tied edge is labelled by its group, [1], [2], …: one weight for all of them
-        tag = f" [{shape.tie_of[i, j]}]" if (i, j) in shape.tie_of and not shape.crowded else ""
-        if shape.label_weights or tag:
-            text = (format_number(w_ij, digits) if shape.label_weights else "") + tag
-            ax.text(*curve.at(curve.t), text.strip(), ha="center", va="center",
+        spot = shape.spots.get(("weight", i, j))
+        if spot is not None:
+            ax.text(spot.x, spot.y, spot.text, ha="center", va="center",
                     fontsize=0.85 * fontsize, zorder=3,
                     gid=f"weight:{i},{j}" if shape.label_weights else f"tie:{i},{j}",
                     bbox=dict(boxstyle="round,pad=0.12", facecolor="white", edgecolor="none",
@@ -252,27 +342,34 @@ def _draw_removed(ax, where, removed):
                     zorder=0.5, gid=f"removed:{i},{j}")
 
 
-def _write_biases(ax, net, where, digits, fontsize, radius):
+def _write_biases(ax, net, shape, digits, fontsize):
     for j in net.graph.successors(0):
-        w = format_number(net.w[0, j], digits, latex=True)
-        x, y = where[j]
-        ax.text(x, y + 1.3 * radius, rf"$w_{{0,{j}}}={w}$", ha="center", va="bottom",
-                fontsize=0.8 * fontsize, color="#444444", zorder=5, gid=f"bias:{j}")
+        spot = shape.spots.get(("bias", j))
+        if spot is not None:
+            w = format_number(net.w[0, j], digits, latex=True)
+            ax.text(spot.x, spot.y, rf"$w_{{0,{j}}}={w}$", ha="center", va="center",
+                    fontsize=0.8 * fontsize, color="#444444", zorder=5, gid=f"bias:{j}")
 
 
-def _write_values(ax, net, where, values, digits, fontsize, radius):
-    for j in where:
+def _check_values(net, shape, values):
+    for j in shape.shown:
         neuron = net.neuron(j)
         value = {"a": neuron.a, "in": neuron.in_, "delta": neuron.delta}[values]
-        if j == 0 or (values != "a" and not neuron.is_processing):
-            continue
-        if math.isnan(value):
+        if j != 0 and (values == "a" or neuron.is_processing) and math.isnan(value):
             step = "backward(y)" if values == "delta" else "forward(x)"
             raise NetworkError(f"values={values!r} needs the values of a pass: call {step} "
                                f"first")
-        x, y = where[j]
+
+
+def _write_values(ax, net, shape, values, digits, fontsize):
+    for j in shape.shown:
+        spot = shape.spots.get(("value", j))
+        if spot is None:
+            continue
+        neuron = net.neuron(j)
+        value = {"a": neuron.a, "in": neuron.in_, "delta": neuron.delta}[values]
         text = rf"${VALUE_SYMBOLS[values]}_{{{j}}}={format_number(value, digits, latex=True)}$"
-        ax.text(x, y - 1.3 * radius, text, ha="center", va="top", fontsize=0.8 * fontsize,
+        ax.text(spot.x, spot.y, text, ha="center", va="center", fontsize=0.8 * fontsize,
                 zorder=5, gid=f"value:{j}")
 
 
@@ -282,9 +379,17 @@ def _write_values(ax, net, where, values, digits, fontsize, radius):
 def _figure_for(net, dpi=110, **kwargs):
     """A matplotlib Figure (no pyplot state) with the network drawn on it."""
     from matplotlib.figure import Figure
-    where = network_layout(net)
-    shown = [j for j in where if j != 0 or kwargs.get("bias") == "node"]
-    figure = Figure(figsize=_figure_size(where, shown), dpi=dpi)
+    chosen = _chosen(net, kwargs.get("neurons"), kwargs.get("focus"))
+    as_blocks = kwargs.get("blocks")
+    if as_blocks is None:
+        as_blocks = chosen is None and len(net.neurons) > BLOCKS_ABOVE
+    if as_blocks:
+        shape = block_geometry(net)
+    else:
+        shape = geometry(net, kwargs.get("pos"), kwargs.get("bias", "label"),
+                         kwargs.get("weights"), values=kwargs.get("values"),
+                         digits=kwargs.get("digits", 2), neurons=chosen)
+    figure = Figure(figsize=shape.inches(), dpi=dpi)
     plot_network(net, figure.add_subplot(), **kwargs)
     return figure
 

@@ -16,8 +16,12 @@ __all__ = ["svg_picture"]
 PIXELS = 90.0  # per layout unit
 
 
-def svg_picture(net, digits=2, bias="label", weights=None):
+def svg_picture(net, digits=2, bias="label", weights=None, room=None):
     """`net` as an ``<svg>`` element (a string), labels ready to be rewritten by a script.
+
+    `room`: the texts each label will be rewritten to (see
+    :func:`~neurograph.drawing.geometry.geometry`), so that each has room for its longest.
+    A label that found no room is left out, and the picture says how many were.
 
     Examples
     --------
@@ -26,14 +30,18 @@ def svg_picture(net, digits=2, bias="label", weights=None):
     >>> svg.count('class="neuron'), svg.count('class="edge')
     (5, 6)
     """
-    shape = geometry(net, None, bias, weights)
+    shape = geometry(net, None, bias, weights, digits=digits, em="radius", room=room)
     x0, x1, y0, y1 = shape.bounds()
     r = shape.radius * PIXELS
-    font = min(15.0, 0.95 * r)
+    font = min(15.0, shape.em * PIXELS)  # the labels'; the ids inside the neurons are larger
 
     def px(point):
         x, y = point
         return f"{(x - x0) * PIXELS:.1f},{(y1 - y) * PIXELS:.1f}"
+
+    def at(spot):
+        x, y = px((spot.x, spot.y)).split(",")
+        return f'x="{x}" y="{y}"'
 
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {(x1 - x0) * PIXELS:.0f} '
            f'{(y1 - y0) * PIXELS:.0f}" role="img" aria-label="the network" '
@@ -48,46 +56,48 @@ def svg_picture(net, digits=2, bias="label", weights=None):
     out.append("</defs>")
     for i, j in shape.edges:
         curve, w_ij = shape.curves[i, j], shape.w[i, j]
+        first, second = curve.cubic()  # the same curve, its control points inside the picture
         sign = "positive" if w_ij >= 0 else "negative"
         kind = " bias-edge" if i == 0 else (" tied" if (i, j) in shape.tie_of else "")
         width = (0.15 + 0.75 * abs(w_ij) / shape.largest if shape.crowded
                  else shape.width(i, j)) * PIXELS / 72 * 1.3
         marker = "" if shape.crowded else f' marker-end="url(#arrow-{sign})"'
         out.append(f'<path class="edge {sign}{kind}" data-id="edge-{i}-{j}" '
-                   f'd="M{px(curve.a)} Q{px(curve.control)} {px(curve.b)}" '
+                   f'd="M{px(curve.a)} C{px(first)} {px(second)} {px(curve.b)}" '
                    f'stroke-width="{width:.2f}"{marker}/>')
-    for i, j in shape.edges:
-        if shape.label_weights or (i, j) in shape.tie_of:
+    for (kind, *ids), spot in shape.spots.items():
+        if kind == "weight":
+            i, j = ids
             text = format_number(shape.w[i, j], digits) if shape.label_weights else ""
             if (i, j) in shape.tie_of and not shape.crowded:
                 text = f"{text} [{shape.tie_of[i, j]}]".strip()
-            curve = shape.curves[i, j]
-            x, y = px(curve.at(curve.t)).split(",")
-            out.append(f'<text class="weight" data-id="weight-{i}-{j}" x="{x}" y="{y}">'
-                       f'{html_text(text)}</text>')
+            out.append(f'<text class="weight" data-id="weight-{i}-{j}" '
+                       f'{at(spot)}>{html_text(text)}</text>')
     for j in shape.shown:
         neuron = net.neuron(j)
         colour = {"bias": BIAS_COLOUR, "input": INPUT_COLOUR}.get(neuron.kind, PROCESSING_COLOUR)
         x, y = px(shape.where[j]).split(",")
         out.append(f'<g class="neuron {neuron.kind}" data-id="neuron-{j}">'
                    f'<circle cx="{x}" cy="{y}" r="{r:.1f}" fill="{colour}"/>'
-                   f'<text class="id" x="{x}" y="{y}">{j}</text></g>')
-        if neuron.aggregation is not None and not neuron.aggregation.is_sum:
-            out.append(f'<text class="mark" x="{float(x) + r:.1f}" y="{float(y) + 1.6 * r:.1f}">'
+                   f'<text class="id" x="{x}" y="{y}" '
+                   f'style="font-size:{min(15.0, 0.95 * r):.1f}px">'
+                   f'{j}</text></g>')
+        if ("aggregation", j) in shape.spots:
+            out.append(f'<text class="mark" {at(shape.spots["aggregation", j])}>'
                        f'{html_text(neuron.aggregation.symbol)}</text>')
         if neuron.norm is not None:
-            out.append(f'<circle class="bn" cx="{x}" cy="{y}" r="{1.22 * r:.1f}"/>'
-                       f'<text class="mark" x="{float(x) - 1.9 * r:.1f}" '
-                       f'y="{float(y) + 1.6 * r:.1f}">BN</text>')
-        if j != 0:
-            out.append(f'<text class="value" data-id="value-{j}" x="{x}" '
-                       f'y="{float(y) + 1.25 * r + font:.1f}"></text>')
-            out.append(f'<text class="value delta" data-id="delta-{j}" x="{x}" '
-                       f'y="{float(y) + 1.25 * r + 2.1 * font:.1f}"></text>')
-        bias_label = bias == "label" and shape.label_weights and net.has_edge(0, j)
-        text = f"w0,{j} = {format_number(net.w[0, j], digits)}" if bias_label else ""
-        out.append(f'<text class="bias" data-id="bias-{j}" x="{x}" '
-                   f'y="{float(y) - 1.35 * r:.1f}">{html_text(text)}</text>')
+            out.append(f'<circle class="bn" cx="{x}" cy="{y}" r="{1.22 * r:.1f}"/>')
+            if ("bn", j) in shape.spots:
+                out.append(f'<text class="mark" {at(shape.spots["bn", j])}>BN</text>')
+        for kind, name in (("value", "value"), ("delta", "value delta")):
+            if (kind, j) in shape.spots:
+                out.append(f'<text class="{name}" data-id="{kind}-{j}" '
+                           f'{at(shape.spots[kind, j])}></text>')
+        if ("bias", j) in shape.spots:
+            text = (f"w0,{j} = {format_number(net.w[0, j], digits)}"
+                    if bias == "label" and shape.label_weights else "")
+            out.append(f'<text class="bias" data-id="bias-{j}" {at(shape.spots["bias", j])}>'
+                       f'{html_text(text)}</text>')
     for name, members in shape.groups.items():
         xs = [shape.where[j][0] for j in members]
         ys = [shape.where[j][1] for j in members]
@@ -96,8 +106,11 @@ def svg_picture(net, digits=2, bias="label", weights=None):
         out.append(f'<rect class="group" x="{left}" y="{top}" '
                    f'width="{(max(xs) - min(xs) + 2 * pad) * PIXELS:.1f}" '
                    f'height="{(max(ys) - min(ys) + 2 * tall) * PIXELS:.1f}" rx="{r:.1f}"/>')
-        x, y = px((sum(xs) / len(xs), min(ys) - tall - 0.4 * shape.radius)).split(",")
-        out.append(f'<text class="group-label" x="{x}" y="{float(y) + font:.1f}">'
-                   f'{html_text(name)}</text>')
+        if ("group", name) in shape.spots:
+            out.append(f'<text class="group-label" {at(shape.spots["group", name])}>'
+                       f'{html_text(name)}</text>')
+    if ("note",) in shape.spots:
+        out.append(f'<text class="note" {at(shape.spots["note",])}>'
+                   f'{html_text(shape.note())}</text>')
     out.append("</svg>")
     return "\n".join(out)

@@ -14,6 +14,8 @@ from ..errors import NetworkError, describe
 from ..files.atomic import writable, write_atomically
 from ..markup import tex_text
 from ..numbers import format_number
+from .blocks import BLOCKS_ABOVE
+from .blocks import blocks as block_geometry
 from .geometry import geometry
 from .network import BIAS_COLOUR, INPUT_COLOUR, NEGATIVE, POSITIVE, PROCESSING_COLOUR
 
@@ -26,7 +28,7 @@ POINTS_PER_CM = 72.27 / 2.54
 
 
 def to_tikz(net, values=None, digits=2, standalone=True, *, bias="label", weights=None,
-            pos=None, title=None, width=None):
+            pos=None, title=None, width=None, blocks=None):
     r"""`net` drawn as TikZ source: the layout, colours and labels of :func:`plot_network`.
 
     Parameters
@@ -48,6 +50,9 @@ def to_tikz(net, values=None, digits=2, standalone=True, *, bias="label", weight
     width : float, optional
         The picture's width in cm (default: 1.6 cm per unit of :func:`network_layout`,
         at most 24 cm wide and 18 cm tall).
+    blocks : bool, optional
+        Groups of neurons as blocks with their counts, as :func:`plot_network` draws them;
+        by default for more than 300 neurons.
 
     Returns
     -------
@@ -64,9 +69,14 @@ def to_tikz(net, values=None, digits=2, standalone=True, *, bias="label", weight
     6
     """
     standalone = bool(standalone)
-    picture = TikzPicture(net, values=values, digits=digits, bias=bias, weights=weights, pos=pos,
-                          title=title, width=width)
-    body = "\n".join(picture.lines()) + "\n"
+    if blocks or (blocks is None and pos is None and len(net.neurons) > BLOCKS_ABOVE):
+        if title is not None and not isinstance(title, str):
+            raise NetworkError(f"title must be text; received {describe(title)}")
+        body = "\n".join(_blocks(net, title)) + "\n"
+    else:
+        picture = TikzPicture(net, values=values, digits=digits, bias=bias, weights=weights,
+                              pos=pos, title=title, width=width)
+        body = "\n".join(picture.lines()) + "\n"
     if not standalone:
         return body
     return (r"\documentclass[tikz, border=4pt]{standalone}" + "\n"
@@ -92,7 +102,7 @@ class TikzPicture:
     """
 
     def __init__(self, net, values=None, digits=2, bias="label", weights=None, pos=None,
-                 title=None, width=None):
+                 title=None, width=None, room=None):
         if values not in (None, "a", "in", "delta"):
             raise NetworkError(f"values must be 'a', 'in', 'delta' or None; "
                                f"received {describe(values)}")
@@ -103,21 +113,30 @@ class TikzPicture:
                                f"received {describe(digits)}")
         self.net, self.values, self.digits, self.bias, self.title = (net, values, digits, bias,
                                                                       title)
-        self.shape = geometry(net, pos, bias, weights)
+        if width is not None and (not isinstance(width, (int, float)) or isinstance(width, bool)
+                                  or not 0 < width <= 500):
+            raise NetworkError(f"width must be a positive number of cm; "
+                               f"received {describe(width)}")
+        measure = dict(values=values, digits=digits, em="radius", room=room)
+        self.shape = geometry(net, pos, bias, weights, **measure)
         if values is not None:
             self._check_values()
+        self.unit = self._scale(width)
+        self.show_ids = self.shape.radius * 0.95 * self.unit * POINTS_PER_CM >= 5
+        if not self.show_ids:  # each column named under it instead, in \footnotesize
+            self.shape = geometry(net, pos, bias, weights, **measure,
+                                  column_em=8.0 / (self.unit * POINTS_PER_CM))
+            self.unit = self._scale(width)
+        radius_pt = self.shape.radius * self.unit * POINTS_PER_CM
+        self.font_pt = min(11.0, 0.95 * radius_pt)  # the ids
+        self.label_pt = min(11.0, self.shape.em * self.unit * POINTS_PER_CM)
+
+    def _scale(self, width):
+        """cm per layout unit: `width` across, or 1.6 (at most 24 cm by 18 cm)."""
         x0, x1, y0, y1 = self.shape.bounds()
         if width is None:
-            scale = min(1.6, 24.0 / (x1 - x0), 18.0 / (y1 - y0))
-        else:
-            if not isinstance(width, (int, float)) or not 0 < width <= 500:
-                raise NetworkError(f"width must be a positive number of cm; "
-                                   f"received {describe(width)}")
-            scale = width / (x1 - x0)
-        self.unit = round(scale, 3)  # cm per layout unit
-        radius_pt = self.shape.radius * self.unit * POINTS_PER_CM
-        self.font_pt = min(11.0, 0.95 * radius_pt)
-        self.show_ids = self.font_pt >= 5
+            return round(min(1.6, 24.0 / (x1 - x0), 18.0 / (y1 - y0)), 3)
+        return round(width / (x1 - x0), 3)
 
     def _check_values(self):
         for j in self.shape.where:
@@ -162,15 +181,17 @@ class TikzPicture:
             r"  bias edge/.style={dashed},",
             r"  tied/.style={dash dot},",
             rf"  weight/.style={{fill=white, fill opacity=0.9, text opacity=1, inner sep=1pt, "
-            rf"font={_font_command(0.85 * self.font_pt)}}},",
-            rf"  bias label/.style={{anchor=south, text=black!75, inner sep=2pt, "
-            rf"font={_font_command(0.8 * self.font_pt)}}},",
-            rf"  value/.style={{anchor=north, inner sep=2pt, "
-            rf"font={_font_command(0.8 * self.font_pt)}}},",
-            rf"  tag/.style={{inner sep=1pt, font={_font_command(0.75 * self.font_pt)}}},",
+            rf"font={_font_command(0.85 * self.label_pt)}}},",
+            rf"  bias label/.style={{text=black!75, inner sep=0pt, "
+            rf"font={_font_command(0.8 * self.label_pt)}}},",
+            rf"  value/.style={{inner sep=0pt, "
+            rf"font={_font_command(0.8 * self.label_pt)}}},",
+            rf"  tag/.style={{inner sep=0pt, font={_font_command(0.75 * self.label_pt)}}},",
+            rf"  note/.style={{font={_font_command(0.8 * self.label_pt)}\itshape, text=black!75}},",
             r"  bn ring/.style={draw=black!80, line width=0.6pt},",
             r"  group/.style={draw=black!65, dashed, rounded corners},",
-            r"  group label/.style={anchor=north, font=\small\itshape},",
+            rf"  group label/.style={{inner sep=0pt, "
+            rf"font={_font_command(self.label_pt)}\itshape}},",
             r"  title/.style={anchor=south, font=\large},",
             r"  current/.style={draw=highlight, line width=2.2pt},",
             r"  current edge/.style={draw=highlight, line width=2.4pt, opacity=0.8},",
@@ -214,7 +235,7 @@ class TikzPicture:
                 if j != 0 and (self.values == "a" or neuron.is_processing):
                     out.append(self.value_label(j, rf"{symbol}_{{{j}}}="
                                                    rf"{self.formatted(self._value(j))}"))
-        return out
+        return [line for line in out if line]
 
     # ---------------------------------------------------------------- pieces
 
@@ -255,61 +276,112 @@ class TikzPicture:
         styles.append(f"line width={width:.2f}pt")
         if style:
             styles.append(style)
-        node = ""
+        line = rf"\draw[{', '.join(styles)}] {self.path(i, j)};"
         if label:
             if text is None:
                 text = f"${self.formatted(w_ij)}$" if shape.label_weights else ""
                 if (i, j) in shape.tie_of and not shape.crowded:
                     text = f"{text} [{shape.tie_of[i, j]}]".strip()
-            node = f" node[weight, pos={shape.curves[i, j].t:.2f}] {{{text}}}"
-        return rf"\draw[{', '.join(styles)}] {self.path(i, j)}{node};"
+            line += self.weight_label(i, j, text)
+        return line
 
-    def bias_label(self, j, number, style=None):
+    def at(self, key):
+        """``at (x,y)``: where the label `key` stands (see :class:`Geometry`), or None."""
+        spot = self.shape.spots.get(key)
+        return None if spot is None else f"at ({spot.x:.3f},{spot.y:.3f})"
+
+    def weight_label(self, i, j, text, style=None):
+        r"""The ``\node`` writing `text` on edge (i, j), where the geometry placed it ("" if
+        it found no room)."""
+        written = self.label_at(("weight", i, j), text, "weight", style)
+        return " " + written if written else ""
+
+    def label_at(self, key, text, kind, style=None):
+        r"""``\node[kind, style] at (x,y) {text};`` at the spot of label `key` (see
+        :class:`~neurograph.drawing.geometry.Geometry`), or "" where it has none."""
         extra = "" if style is None else f", {style}"
-        return rf"\node[bias label{extra}] at (n{j}.north) {{$w_{{0,{j}}}={number}$}};"
+        where = self.at(key)
+        return "" if where is None else rf"\node[{kind}{extra}] {where} {{{text}}};"
+
+    def bias_label(self, j, number, style=None, name=None):
+        r"""The bias weight w_0j (or what `name` says it is) where the geometry placed it."""
+        name = f"w_{{0,{j}}}" if name is None else name
+        return self.label_at(("bias", j), f"${name}={number}$", "bias label", style)
 
     def value_label(self, j, math_text, style=None, below=0):
-        """A label under neuron j, `below` lines further down."""
-        extra = "" if style is None else f", {style}"
-        shift = f", yshift=-{below * 1.25 * 0.8 * self.font_pt:.1f}pt" if below else ""
-        return rf"\node[value{extra}{shift}] at (n{j}.south) {{${math_text}$}};"
+        """A label under neuron j: its value, or (`below` = 1) its Δ_j under that."""
+        return self.label_at(("delta" if below else "value", j), f"${math_text}$", "value", style)
 
     def _marks(self):
         shape, out = self.shape, []
         r = shape.radius
-        for j in shape.shown if self.show_ids else ():
+        for j in shape.shown:
             neuron = self.net.neuron(j)
-            if neuron.aggregation is not None and not neuron.aggregation.is_sum:
-                out.append(rf"\node[tag, anchor=north west] at (n{j}.south east) "
-                           rf"{{\itshape {tex_text(neuron.aggregation.symbol)}}};")
+            where = self.at(("aggregation", j))
+            if where is not None and self.show_ids:
+                symbol = tex_text(neuron.aggregation.symbol)
+                out.append(rf"\node[tag] {where} {{\itshape {symbol}}};")
             if neuron.norm is not None:
                 out.append(rf"\draw[bn ring] (n{j}) circle[radius={1.22 * r:.3f}];")
-                out.append(rf"\node[tag, anchor=north east] at (n{j}.south west) {{BN}};")
+                where = self.at(("bn", j))
+                if where is not None and self.show_ids:
+                    out.append(rf"\node[tag] {where} {{BN}};")
         for name, members in shape.groups.items():
             xs = [shape.where[j][0] for j in members]
             ys = [shape.where[j][1] for j in members]
             x0, x1 = min(xs) - 1.6 * r, max(xs) + 1.6 * r
             y0, y1 = min(ys) - 2.9 * r, max(ys) + 2.9 * r
             out.append(rf"\draw[group] ({x0:.3f},{y0:.3f}) rectangle ({x1:.3f},{y1:.3f});")
-            out.append(rf"\node[group label] at ({(x0 + x1) / 2:.3f},{y0:.3f}) "
-                       rf"{{{tex_text(name)}}};")
+            where = self.at(("group", name))
+            if where is not None:
+                out.append(rf"\node[group label] {where} {{{tex_text(name)}}};")
+        if ("note",) in shape.spots:
+            out.append(rf"\node[note] {self.at(('note',))} {{{tex_text(shape.note())}}};")
         return ["% marks: aggregations, batch norm, groups"] + out if out else []
 
     def _columns(self):
         """Too small for ids: each column named by its ids under it instead."""
-        if self.show_ids:
-            return []
-        shape, columns, out = self.shape, {}, []
-        for j in shape.shown:
-            columns.setdefault(round(shape.where[j][0], 6), []).append(j)
-        for x, ids in sorted(columns.items()):
-            ids.sort()
-            text = (f"{ids[0]}--{ids[-1]}" if ids == list(range(ids[0], ids[-1] + 1))
-                    else f"{len(ids)} neurons")
-            bottom = min(shape.where[j][1] for j in ids)
-            out.append(rf"\node[anchor=north, font=\footnotesize] at "
-                       rf"({x:.3f},{bottom - 3 * shape.radius:.3f}) {{{text}}};")
+        out = []
+        for key, spot in self.shape.spots.items():
+            if key[0] == "column":
+                text = spot.text.replace("–", "--")
+                out.append(rf"\node[font=\footnotesize, inner sep=0pt] at "
+                           rf"({spot.x:.3f},{spot.y:.3f}) {{{text}}};")
         return out
+
+
+def _blocks(net, title):
+    """A large network as blocks (see :mod:`.blocks`): the ``tikzpicture``, line by line."""
+    shape = block_geometry(net)
+    x0, x1, y0, y1 = shape.bounds()
+    unit = round(min(1.0, 24.0 / (x1 - x0), 18.0 / (y1 - y0)), 3)
+    font = _font_command(shape.em * unit * POINTS_PER_CM)
+    most = max((count for count, _, _ in shape.links.values()), default=1)
+    out = [rf"\begin{{tikzpicture}}[x={unit:g}cm, y={unit:g}cm, "
+           rf"label/.style={{font={font}, align=center, fill=white, fill opacity=0.85, "
+           rf"text opacity=1, inner sep=1pt}}]",
+           rf"\definecolor{{inputcolour}}{{HTML}}{{{INPUT_COLOUR[1:]}}}",
+           rf"\definecolor{{processingcolour}}{{HTML}}{{{PROCESSING_COLOUR[1:]}}}",
+           rf"\path ({x0:.3f},{y0:.3f}) rectangle ({x1:.3f},{y1:.3f});"]
+    if title:
+        out.append(rf"\node[anchor=south, font=\large] at ({(x0 + x1) / 2:.3f},{y1:.3f}) "
+                   rf"{{{tex_text(title)}}};")
+    for (a, b), (count, _, _) in shape.links.items():
+        curve = shape.curves[a, b]
+        c1, c2 = curve.cubic()
+        width = 0.4 + 5.6 * count / most
+        out.append(rf"\draw[draw=black!45, opacity=0.6, line width={width:.2f}pt] "
+                   rf"({curve.a[0]:.3f},{curve.a[1]:.3f}) .. controls ({c1[0]:.3f},{c1[1]:.3f}) "
+                   rf"and ({c2[0]:.3f},{c2[1]:.3f}) .. ({curve.b[0]:.3f},{curve.b[1]:.3f});")
+    for block in shape.blocks:
+        colour = "inputcolour" if block.kind == "input" else "processingcolour"
+        out.append(rf"\draw[fill={colour}, draw=black!80] ({block.x - 0.45:.3f},"
+                   rf"{block.y - block.height / 2:.3f}) rectangle ({block.x + 0.45:.3f},"
+                   rf"{block.y + block.height / 2:.3f});")
+    for spot in shape.spots.values():
+        text = r" \\ ".join(tex_text(line) for line in spot.text.split("\n"))
+        out.append(rf"\node[label] at ({spot.x:.3f},{spot.y:.3f}) {{{text}}};")
+    return out + [r"\end{tikzpicture}"]
 
 
 def _font_command(points):

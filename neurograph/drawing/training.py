@@ -13,6 +13,7 @@ from .. import checks
 from ..data import classes
 from ..engines import reference
 from ..errors import NetworkError, describe
+from ..training.history import History
 from .network import network_layout
 
 __all__ = ["plot_history", "plot_decision_boundary", "plot_neuron_outputs", "plot_deltas"]
@@ -28,37 +29,116 @@ def _axes(ax, figsize=(6.0, 4.0)):
     return plt.subplots(figsize=figsize)[1]
 
 
-def plot_history(history, ax=None, log=False):
-    """The training cost J(w) after each epoch, and the validation cost when recorded.
+def plot_history(history, ax=None, log=False, labels=None):
+    """The cost after each step of training, the validation cost and the accuracy when
+    recorded; several runs on one Axes to compare them.
 
     Parameters
     ----------
-    history : History
-        What :meth:`Network.fit` returned.
+    history : History, training record, or list of them
+        What :meth:`Network.fit` returned, ``cascade_correlation``'s history (by hidden
+        neurons) or ``evolve``'s result (by generation): see :meth:`History.of`. A list
+        of them draws each run in its own colour.
     ax : matplotlib.axes.Axes, optional
     log : bool, default False
         A logarithmic cost axis, which shows the late epochs of a good fit.
+    labels : list of str, optional
+        The runs' names in the legend (default "run 1", "run 2", …).
+
+    The accuracy (the share of examples classified right), where recorded, is drawn
+    dotted against a second axis on the right, from 0 to 1.
 
     Returns
     -------
     matplotlib.axes.Axes
+        The cost's Axes (the accuracy's is its twin, gid "accuracy-axis").
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import neurograph as ng
+    >>> fit = ng.History(loss=[0.5, 0.3, 0.2], accuracy=[0.5, 0.75, 1.0])
+    >>> grown = [{"hidden": 0, "loss": 0.6, "error": 0.5}, {"hidden": 1, "loss": 0.1, "error": 0.0}]
+    >>> ax = ng.plot_history([fit, grown], labels=["SGD", "cascade"])
+    >>> sorted(line.get_gid() for line in ax.lines)
+    ['loss:0', 'loss:1']
     """
-    if not getattr(history, "loss", None):
-        raise NetworkError(f"plot_history needs a History with at least one epoch; "
-                           f"received {describe(history)}")
+    records = _records(history)
+    several = len(records) > 1
+    names = _run_names(labels, len(records))
     ax = _axes(ax)
-    epochs = np.arange(1, len(history.loss) + 1)
-    ax.plot(epochs, history.loss, color=CLASS_COLOURS[0], label="training", gid="loss")
-    if history.val_loss:
-        ax.plot(epochs, history.val_loss, color=CLASS_COLOURS[1], linestyle="--",
-                label="validation", gid="val_loss")
+    twin = None
+    steps = []
+    for k, (record, name) in enumerate(zip(records, names)):
+        table = record.table()
+        x = np.asarray(table[record.step])
+        steps.append(record.step)
+        for column, style, what, axis in (("loss", "-", "training", "cost"),
+                                          ("val_loss", "--", "validation", "cost"),
+                                          ("accuracy", ":", "training accuracy", "accuracy"),
+                                          ("val_accuracy", "-.", "validation accuracy",
+                                           "accuracy")):
+            if column not in table:
+                continue
+            if axis == "accuracy" and twin is None:
+                twin = ax.twinx()
+                twin.set_gid("accuracy-axis")
+            target = ax if axis == "cost" else twin
+            values = table[column]
+            colour = CLASS_COLOURS[k % 8] if several else CLASS_COLOURS[0 if "val" not in column
+                                                                        else 1]
+            label = f"{name}: {what}" if several else what
+            target.plot(x[:len(values)], values, color=colour, linestyle=style, label=label,
+                        gid=f"{column}:{k}" if several else column,
+                        marker="o" if len(values) <= 30 else None, markersize=3)
     if log:
         ax.set_yscale("log")
-    ax.set_xlabel("epoch")
+    ax.set_xlabel(" / ".join(dict.fromkeys(steps)))
     ax.set_ylabel("J(w)")
-    ax.legend(frameon=False)
-    ax.spines[["top", "right"]].set_visible(False)
+    ax.spines[["top"]].set_visible(False)
+    handles, texts = ax.get_legend_handles_labels()
+    if twin is not None:
+        twin.set_ylim(-0.02, 1.02)
+        twin.set_ylabel("accuracy (share right)")
+        twin.spines[["top"]].set_visible(False)
+        more, more_texts = twin.get_legend_handles_labels()
+        handles, texts = handles + more, texts + more_texts
+    else:
+        ax.spines[["right"]].set_visible(False)
+    if twin is None:
+        ax.legend(handles, texts, frameon=False, fontsize=8)
+    else:  # under the Axes: two scales leave no corner free of lines
+        ax.legend(handles, texts, frameon=False, fontsize=8, loc="upper center",
+                  bbox_to_anchor=(0.5, -0.14), ncol=2)
     return ax
+
+
+def _records(history):
+    """The runs to draw, each as a History (see :meth:`History.of`)."""
+    one = (isinstance(history, History) or hasattr(history, "history")
+           or (isinstance(history, (list, tuple)) and history
+               and all(isinstance(row, dict) for row in history)))
+    runs = [history] if one else history
+    if not isinstance(runs, (list, tuple)) or not runs:
+        raise NetworkError(f"plot_history needs a History, a training record, or a list of "
+                           f"them; received {describe(history)}")
+    records = [History.of(run) for run in runs]
+    for record in records:
+        if not any(record.table()[name] for name in list(record.table())[1:]):
+            raise NetworkError(f"plot_history needs a History with at least one epoch; "
+                               f"received {describe(history)}")
+    return records
+
+
+def _run_names(labels, count):
+    if labels is None:
+        return [f"run {k}" for k in range(1, count + 1)]
+    if isinstance(labels, str) or not all(isinstance(name, str) for name in labels) \
+            or len(labels) != count:
+        raise NetworkError(f"labels must be {count} name{'s' * (count > 1)}, one per run; "
+                           f"received {describe(labels)}")
+    return list(labels)
 
 
 def _two_inputs(net, what):
@@ -205,8 +285,10 @@ def plot_deltas(net, x, y, loss="squared", ax=None, label=None):
 
     Depth is the neuron's column in :func:`network_layout` (1 = first processing
     column). The line joins the geometric mean of |Δ_j| in each column; a
-    logarithmic scale shows vanishing gradients as a straight fall. Call it again
-    with the same `ax` and another `label` to compare networks.
+    logarithmic scale shows vanishing gradients as a straight fall. An exact zero (a
+    dead ReLU) is drawn at 0: the axis is then linear below the smallest |Δ_j| that is
+    not 0, and the line joins the columns' non-zero values. Call it again with the same
+    `ax` and another `label` to compare networks.
 
     Returns
     -------
@@ -219,13 +301,25 @@ def plot_deltas(net, x, y, loss="squared", ax=None, label=None):
     column = {x: k for k, x in enumerate(sorted({where[j][0] for j in where if j != 0}))}
     points = [(column[where[n.id][0]], abs(n.delta)) for n in twin.neurons if n.is_processing]
     depths = sorted({d for d, _ in points})
-    means = [math.exp(np.mean([math.log(max(v, 1e-300)) for d, v in points if d == depth]))
-             for depth in depths]
+    # the geometric mean of the column's non-zero |Δ_j| (0 only when all are exactly 0)
+    means = []
+    for depth in depths:
+        nonzero = [math.log(v) for d, v in points if d == depth and v > 0]
+        means.append(math.exp(np.mean(nonzero)) if nonzero else 0.0)
     ax = _axes(ax)
     line, = ax.plot(depths, means, marker="o", label=label, gid=f"deltas:{label}")
     ax.scatter([d for d, _ in points], [v for _, v in points], color=line.get_color(), s=12,
                alpha=0.6)
-    ax.set_yscale("log")
+    smallest = min((v for _, v in points if v > 0), default=None)
+    if smallest is None:
+        ax.set_yscale("linear")  # every Δ_j is exactly 0
+    elif any(v == 0 for _, v in points) or ax.get_yscale() == "symlog":
+        # zeros as zeros: linear below the smallest |Δ_j| that is not 0, logarithmic above
+        threshold = min(smallest, getattr(ax.yaxis.get_transform(), "linthresh", smallest))
+        ax.set_yscale("symlog", linthresh=threshold)
+        ax.set_ylim(bottom=0)
+    else:
+        ax.set_yscale("log")
     ax.set_xticks(depths)
     ax.set_xlabel("depth (column of processing neurons)")
     ax.set_ylabel("$|\\Delta_j|$")

@@ -18,7 +18,7 @@ from ..drawing.svg import svg_picture
 from ..errors import NetworkError, describe
 from ..markup import html_text
 from ..numbers import format_number
-from .storyboard import scenes
+from .storyboard import room, scenes
 
 __all__ = ["fragment", "page"]
 
@@ -44,6 +44,7 @@ STYLE = """
 .neurograph-steps .bias, .neurograph-steps .value { font-size: calc(0.8 * var(--font)); }
 .neurograph-steps .bias { fill: #444; }
 .neurograph-steps .mark { font-size: calc(0.75 * var(--font)); font-style: italic; }
+.neurograph-steps .note { font-size: calc(0.8 * var(--font)); font-style: italic; fill: #444; }
 .neurograph-steps .bn, .neurograph-steps .group { fill: none; stroke: #555; }
 .neurograph-steps .group { stroke-dasharray: 5 4; }
 .neurograph-steps .group-label { font-style: italic; }
@@ -168,7 +169,7 @@ def fragment(explanation, keys="focus"):
     return "\n".join([
         f'<div class="neurograph-steps" id="{root}" tabindex="0" data-keys="{keys}">',
         f"<style>{STYLE}</style>",
-        svg_picture(explanation.network, digits=explanation.digits),
+        svg_picture(explanation.network, digits=explanation.digits, room=room(explanation)),
         '<div class="controls">',
         '<button type="button" data-action="start" title="start (Home)">◀◀</button>',
         '<button type="button" data-action="back" title="back (←)">◀ back</button>',
@@ -210,9 +211,10 @@ def _places(net):
 
 
 def _label(where, label, precision):
-    """[data-id, symbol, subscript, number] as the script writes it."""
+    """[data-id, symbol, subscript, number] as the script writes it: on an edge the number
+    alone, elsewhere with its symbol (∂J/∂w_0,j and w_0,j share the place above neuron j)."""
     number = precision.format(label.value)
-    if label.place[0] == "edge" or label.base == "∂J/∂w":
+    if label.place[0] == "edge":
         return [where(label.place), "", "", number]
     return [where(label.place), label.base, label.sub, number]
 

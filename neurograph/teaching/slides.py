@@ -14,14 +14,15 @@ import re
 from ..drawing.tikz import PREAMBLE, TikzPicture
 from ..errors import NetworkError, describe
 from ..markup import tex_text
-from .storyboard import scenes
+from .storyboard import room, scenes
 
 __all__ = ["beamer", "ASPECTS"]
 
 ASPECTS = {"4:3": ("43", 11.6, 6.4), "16:9": ("169", 15.0, 6.0)}
 """Each frame shape: Beamer's aspectratio, and the picture's room above the formula (cm):
 the frame's whole text width, and the height left by the title and the formula."""
-TEX_BASES = {"in": "in", "a": "a", "â": r"\hat a", "Δ": r"\Delta"}
+TEX_BASES = {"in": "in", "a": "a", "â": r"\hat a", "Δ": r"\Delta",
+             "∂J/∂w": r"\partial J/\partial w"}
 VALUE_COLOUR = "A3004F"
 """The colour of the values a frame writes (a deep magenta: 8:1 against white, legible from
 the back of a room; the highlight rings keep the lighter pink)."""
@@ -63,10 +64,11 @@ def beamer(explanation, title=None, standalone=True, aspect="4:3"):
                            f"{describe(aspect)}")
     ratio, room_width, room_height = ASPECTS[aspect]
     net = explanation.network
-    probe = TikzPicture(net, digits=explanation.digits)
+    space = room(explanation)  # each place makes room for the longest value written there
+    probe = TikzPicture(net, digits=explanation.digits, room=space)
     x0, x1, y0, y1 = probe.shape.bounds()
     width = min(room_width, room_height * (x1 - x0) / (y1 - y0))
-    picture = TikzPicture(net, digits=explanation.digits, width=width)
+    picture = TikzPicture(net, digits=explanation.digits, width=width, room=space)
     precision = explanation.precision
     played = scenes(explanation)
     shown = _initial_labels(picture)  # place → the label written there so far
@@ -124,10 +126,9 @@ def _frame(picture, heading, section, shown, precision):
                 highlights.append(rf"\only<{k}>{{\draw[current] (n{j}) circle"
                                   rf"[radius={radius:.3f}];}}")
         for label in scene.labels:
-            # on an edge only the number (the frame's title says what it is); a new bias
-            # weight keeps its name, as the picture writes it
-            number_only = label.place[0] == "edge" or label.base == "∂J/∂w"
-            text = _label_text(label, precision, number_only)
+            # on an edge only the number (the frame's title says what it is); above a
+            # neuron its name, ∂J/∂w_0j or w_0j, which the two could not be told apart without
+            text = _label_text(label, precision, label.place[0] == "edge")
             timeline.setdefault(label.place, []).append((k, text, "news"))
             shown[label.place] = text
     labels = ["% what each place shows, overlay by overlay (this frame's values coloured)",
@@ -172,15 +173,12 @@ def _label(picture, place, text, style=None):
     """The TikZ command writing `text` (math) at `place`, or "" where the picture has none."""
     kind, *ids = place
     shape = picture.shape
-    extra = "" if style is None else f", {style}"
     if kind in ("value", "delta") and ids[0] in shape.shown:
-        return picture.value_label(ids[0], text, style, below=int(kind == "delta"))
+        return picture.label_at((kind, ids[0]), f"${text}$", "value", style)
     if kind == "edge" and tuple(ids) in shape.curves:
-        i, j = ids
-        return (rf"\path {picture.path(i, j)} node[weight{extra}, "
-                rf"pos={shape.curves[i, j].t:.2f}] {{${text}$}};")
+        return picture.label_at(("weight", *ids), f"${text}$", "weight", style)
     if kind == "bias" and ids[0] in shape.shown:
         if (0, ids[0]) in shape.curves:  # the bias drawn as a node: label its edge
             return _label(picture, ("edge", 0, ids[0]), text, style)
-        return rf"\node[bias label{extra}] at (n{ids[0]}.north) {{${text}$}};"
+        return picture.label_at(("bias", ids[0]), f"${text}$", "bias label", style)
     return ""

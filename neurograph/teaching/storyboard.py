@@ -10,7 +10,7 @@ the step-through page (:mod:`.page`) both play these scenes.
 import re
 from dataclasses import dataclass
 
-__all__ = ["Label", "Scene", "scenes"]
+__all__ = ["Label", "Scene", "scenes", "room"]
 
 NEURON_STEP = re.compile(r"^(in|a|â|Δ|ρ̂)_(\d+)$|^g′\(in_(\d+)\)$|^y − a_(\d+)$|^∂â_(\d+)/∂a_\d+$")
 EDGE_STEP = re.compile(r"^(dJ/dw|w)_(\d+),(\d+)$")
@@ -50,6 +50,26 @@ def scenes(explanation):
     for index, step in enumerate(explanation.steps):
         neurons, edges, labels = _staging(net, step)
         out.append(Scene(index, step, neurons, edges, labels))
+    return out
+
+
+def room(explanation):
+    """``{label key: [text, …]}``: what each place of the picture will show, in plain text
+    (``_{…}`` for a subscript), keyed as :class:`~neurograph.drawing.geometry.Geometry`
+    keys its labels, so that the picture makes room for the longest.
+
+    On an edge only the number (∂J/∂w_ij, then the new w_ij: the section says which);
+    elsewhere the symbol too — ∂J/∂w_0,j and w_0,j share the place above neuron j.
+    """
+    precision, out = explanation.precision, {}
+    for scene in scenes(explanation):
+        for label in scene.labels:
+            kind, *ids = label.place
+            number = precision.format(label.value)
+            if kind == "edge":
+                out.setdefault(("weight", *ids), []).append(number)
+            else:
+                out.setdefault((kind, *ids), []).append(f"{label.base}_{{{label.sub}}}={number}")
     return out
 
 

@@ -249,3 +249,77 @@ def test_deltas_by_depth():
     np.testing.assert_allclose(line.get_ydata(), [abs(twin.neuron(j).delta) for j in range(2, 7)],
                                rtol=1e-12)
     assert list(line.get_ydata()) == sorted(line.get_ydata())  # vanishing towards the inputs
+
+
+# ---------------------------------------------------------------- every training record
+
+
+def test_cascade_and_evolution_records_as_histories(tmp_path):
+    grown = [{"hidden": 0, "loss": 0.7, "error": 0.5, "covariance": None},
+             {"hidden": 1, "loss": 0.4, "error": 0.25, "covariance": 0.3},
+             {"hidden": 2, "loss": 0.1, "error": 0.0, "covariance": 0.2}]
+    history = ng.History.of(grown)
+    assert history.step == "hidden neurons" and history.steps == [0, 1, 2]
+    assert history.loss == [0.7, 0.4, 0.1] and history.accuracy == [0.5, 0.75, 1.0]
+    path = history.to_csv(tmp_path / "grown.csv")
+    assert path.read_text().splitlines() == ["hidden neurons,loss,accuracy", "0,0.7,0.5",
+                                             "1,0.4,0.75", "2,0.1,1.0"]
+    evolved = [{"generation": g, "best_fitness": -l, "mean_fitness": -2 * l, "loss": l,
+                "error": e} for g, l, e in [(0, 0.5, 0.5), (1, 0.25, 0.0)]]
+    history = ng.History.of(evolved)
+    assert history.table() == {"generation": [0, 1], "val_loss": [0.5, 0.25],
+                               "val_accuracy": [0.5, 1.0], "best_fitness": [-0.5, -0.25],
+                               "mean_fitness": [-1.0, -0.5]}
+    for bad in ([], [{"hidden": 0}], "history", [1, 2]):
+        with pytest.raises(ng.NetworkError, match="training record"):
+            ng.History.of(bad)
+    with pytest.raises(ng.NetworkError, match=r"must end in \.csv"):
+        history.to_csv(tmp_path / "grown.txt")
+
+
+def test_a_fit_history_to_csv_reads_back(tmp_path, xor):
+    _, _, _, history = xor
+    rows = history.to_csv(tmp_path / "h.csv").read_text().splitlines()
+    assert rows[0] == "epoch,loss,accuracy,val_loss,val_accuracy" and len(rows) == 1501
+    table = np.loadtxt(tmp_path / "h.csv", delimiter=",", skiprows=1)
+    np.testing.assert_array_equal(table[:, 1], history.loss)  # repr: every digit kept
+    np.testing.assert_array_equal(table[:, 4], history.val_accuracy)
+
+
+def test_runs_side_by_side_with_their_accuracy(xor):
+    _, _, _, history = xor
+    grown = [{"hidden": 0, "loss": 0.7, "error": 0.5}, {"hidden": 1, "loss": 0.1, "error": 0.0}]
+    ax = ng.plot_history([history, grown], labels=["2-2-1, SGD", "cascade"])
+    found = artists(ax)
+    assert list(found["loss:0"].get_ydata()) == history.loss
+    assert list(found["loss:1"].get_xdata()) == [0, 1]
+    twin = next(a for a in ax.figure.axes if a.get_gid() == "accuracy-axis")
+    accuracy = {line.get_gid(): line for line in twin.lines}
+    assert list(accuracy["accuracy:1"].get_ydata()) == [0.5, 1.0]
+    assert list(accuracy["val_accuracy:0"].get_ydata()) == history.val_accuracy
+    assert ax.get_xlabel() == "epoch / hidden neurons"
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "cascade: training" in legend and "2-2-1, SGD: validation accuracy" in legend
+    with pytest.raises(ng.NetworkError, match="labels must be 2 names"):
+        ng.plot_history([history, grown], labels=["one"])
+
+
+def test_deltas_draw_exact_zeros_as_zeros():
+    net = ng.Network.layered([2, 3, 1], activation="relu", seed=0)
+    for i in (1, 2):
+        net.w[i, 3] = -5.0  # neuron 3 dead for x = (1, 1): Δ_3 is exactly 0
+    net.w[0, 3] = 0.0
+    ax = ng.plot_deltas(net, [1.0, 1.0], [0.0], label="relu")
+    twin = net.copy()
+    twin.forward([1.0, 1.0])
+    twin.backward([0.0])
+    assert twin.neuron(3).delta == 0.0 and twin.neuron(4).delta != 0.0
+    bottom, top = ax.get_ylim()
+    assert ax.get_yscale() == "symlog" and bottom == 0.0
+    smallest = min(abs(twin.neuron(j).delta) for j in (4, 5) if twin.neuron(j).delta)
+    assert ax.yaxis.get_transform().linthresh <= smallest
+    line = artists(ax)["deltas:relu"]
+    # the column's line point: the geometric mean of its |Δ_j| that are not 0
+    nonzero = [abs(twin.neuron(j).delta) for j in (3, 4, 5) if twin.neuron(j).delta]
+    np.testing.assert_allclose(line.get_ydata()[0], np.exp(np.mean(np.log(nonzero))),
+                               rtol=1e-12)
