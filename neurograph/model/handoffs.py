@@ -18,6 +18,8 @@ class Handoffs:
     """Explaining, saving, drawing and changing the topology (a base class of
     :class:`~neurograph.model.network.Network`)."""
 
+    _one_time_step: object  # (what): refuses a feedforward call on a recurrent network
+
     # ------------------------------------------------------ explaining (teaching/)
 
     def explain(self, x, y=None, lr=None, loss="squared", digits=4, carry_rounded=False,
@@ -75,6 +77,7 @@ class Handoffs:
         a_5 = g(in_5) = σ(1.54) = 0.82
         """
         from ..teaching import explain
+        self._one_time_step("explain(x)")
         return explain.explain(self, x, y=y, lr=lr, loss=loss, digits=digits,
                                carry_rounded=carry_rounded, weight_decay=weight_decay,
                                decay_bias=decay_bias, sparsity=sparsity, batch=batch,

@@ -169,9 +169,9 @@ def gradcheck(net, x, y, loss="squared", eps=1e-4, weight_decay=0.0, decay_bias=
 
 
 def _is_batch(x):
-    """Whether x is a batch: rows of numbers (a 2-D array)."""
+    """Whether x is a batch: rows of numbers (a 2-D array), or sequences (3-D)."""
     try:
-        return np.ndim(x) == 2
+        return np.ndim(x) in (2, 3)
     except ValueError:  # ragged rows: not an array at all (checks.vector says so)
         return False
 

@@ -86,12 +86,21 @@ class Objective:
 
 
 def cost_and_grad(net, theta, X, Y, loss="squared", weight_decay=0.0, decay_bias=True,
-                  sparsity=None, engine="auto", sparsity_neurons=None):
+                  sparsity=None, engine="auto", sparsity_neurons=None, truncate=None):
     """(J(θ), ∇J(θ)) on the examples (X, Y); see :meth:`Network.cost_and_grad`."""
-    from . import loop, runners
+    from . import loop, runners, sequences
     plan = net.plan()
     theta = checks.array(theta, plan.size, "theta")
-    X, Y = loop.examples(X, Y, plan)
+    in_time = sequences.is_sequence_data(net, X)
+    if in_time:  # sequences: BPTT
+        sequences.refuse_extras(sparsity=sparsity, engine=engine)
+        truncate = sequences.check_truncate(truncate)
+        X, Y = sequences.sequence_data(X, Y, plan)
+    elif truncate is not None:
+        raise NetworkError("truncate is truncated BPTT, for sequences (X of shape "
+                           "(n, T, n_inputs))")
+    else:
+        X, Y = loop.examples(X, Y, plan)
     objective = Objective(plan, get_loss(loss), checks.option("weight_decay", weight_decay),
                           checks.flag(decay_bias, "decay_bias"),
                           sparsity_of(net, sparsity, sparsity_neurons))
@@ -103,7 +112,8 @@ def cost_and_grad(net, theta, X, Y, loss="squared", weight_decay=0.0, decay_bias
     values = net.values()  # and the neurons theirs, should J(θ) be refused
     plan.set_theta(theta)
     try:
-        runner = runners.RUNNERS[engine](net, X, Y, objective)
+        runner = sequences.SequenceRunner(net, X, Y, objective, truncate=truncate) \
+            if in_time else runners.RUNNERS[engine](net, X, Y, objective)
         try:
             with batch.quiet():
                 cost, grad = runner.cost_and_gradient()

@@ -1,0 +1,227 @@
+"""Recurrent networks: delay edges, sequences, and the feedforward network they unroll into.
+
+:class:`Recurrent`, a base class of :class:`~neurograph.model.network.Network`, holds
+``forward_sequence``, ``unroll`` and the builders ``elman`` and ``jordan``. A recurrent
+network is the one model with some edges given a delay d ≥ 1 (``connect(i, j, w,
+delay=d)``): a_i(t − d) feeds in_j(t), and a_i(t) = 0 for t ≤ 0 at the start of every
+sequence. BPTT itself is :mod:`neurograph.engines.sequence`; training on sequences is
+:mod:`neurograph.training.sequences`.
+"""
+
+import numbers
+
+import numpy as np
+
+from .. import checks
+from ..engines import sequence
+from ..errors import NetworkError, describe
+from . import builders
+from . import init as initial_weights
+from .structure import Blueprint
+
+__all__ = ["Recurrent", "sequence_inputs", "sequence_targets"]
+
+
+def sequence_inputs(Xs, n_inputs, what="Xs", single=False):
+    """Sequences of inputs as a float array (n, T, n_inputs) (``single``: one, (T, n_inputs)).
+
+    Refuses, saying what was expected and received: ragged sequences (pad them to one
+    length, with NaN target rows where the padding is), a wrong number of inputs, and
+    values that are not finite numbers.
+    """
+    shape = "(T, n_inputs)" if single else "(n_sequences, T, n_inputs)"
+    try:
+        X = np.asarray(Xs, dtype=float)
+    except (ValueError, TypeError):
+        raise NetworkError(f"{what} must be an array {shape} of numbers, every sequence of one "
+                           f"length T (pad shorter ones, and give their padding NaN targets); "
+                           f"received {describe(Xs)}") from None
+    ndim = 2 if single else 3
+    if X.ndim != ndim or X.shape[-1] != n_inputs or X.shape[-2] < 1 or (not single
+                                                                         and len(X) < 1):
+        raise NetworkError(f"{what} must be an array {shape} with n_inputs = {n_inputs}; "
+                           f"received shape {X.shape}")
+    if not np.all(np.isfinite(X)):
+        raise NetworkError(f"{what} must be finite numbers; received {describe(Xs)}")
+    return X
+
+
+def sequence_targets(Ys, shape, what="Ys"):
+    """Targets over time as a float array of `shape` (n, T, n_outputs): a row of NaN is a time
+    step without a target; with one output, (n, T) will do."""
+    try:
+        Y = np.asarray(Ys, dtype=float)
+    except (ValueError, TypeError):
+        raise NetworkError(f"{what} must be an array {shape} of numbers (NaN rows: no target "
+                           f"at that time step); received {describe(Ys)}") from None
+    if Y.shape == shape[:-1] and shape[-1] == 1:
+        Y = Y[..., None]
+    if Y.shape != shape:
+        raise NetworkError(f"{what} must have the shape (n_sequences, T, n_outputs) = {shape} "
+                           f"of the inputs' sequences and the outputs; received shape {Y.shape}")
+    missing = np.isnan(Y)
+    partial = missing.any(axis=-1) & ~missing.all(axis=-1)
+    if partial.any():
+        e, t = map(int, np.argwhere(partial)[0])
+        raise NetworkError(f"{what}[{e}][{t}] mixes numbers and NaN: a time step has a target "
+                           f"for every output or (all NaN) none; received {Y[e, t].tolist()}")
+    if np.isinf(Y).any():
+        raise NetworkError(f"{what} must be finite numbers or NaN rows; received ±∞")
+    return Y
+
+
+class Recurrent:
+    """Sequences through a network with delay edges (a base class of
+    :class:`~neurograph.model.network.Network`)."""
+
+    _delays: dict  # (i, j) → d ≥ 1, as model/network.py keeps them
+    plan: object
+
+    def forward_sequence(self, X):
+        """The outputs a(t) for each x(t) of one sequence, from the zero state a_j(t ≤ 0) = 0.
+
+        Parameters
+        ----------
+        X : array_like, (T, n_inputs)
+
+        Returns
+        -------
+        numpy.ndarray, (T, n_outputs)
+
+        Examples
+        --------
+        A neuron that adds its input to half its last output (delay 1, a self-loop):
+
+        >>> import neurograph as ng
+        >>> net = ng.Network.from_weights({(1, 2): 1.0, (2, 2): 0.5}, delays={(2, 2): 1},
+        ...                               activation="identity")
+        >>> net.forward_sequence([[4.0], [0.0], [2.0]]).ravel().tolist()
+        [4.0, 2.0, 3.0]
+        """
+        plan = self.plan()
+        seq = sequence.sequence_plan(plan)
+        X = sequence_inputs(X, len(plan.inputs), "X", single=True)
+        a, _, _ = sequence.forward_through_time(seq, plan.store.memory, X.tolist())
+        D = seq.longest
+        return np.array([[a[D + t][k] for k in seq.outputs] for t in range(1, len(X) + 1)])
+
+    def unroll(self, T):
+        """The feedforward network of T time steps that defines the same function.
+
+        One copy of each neuron per time step: neuron j at time t gets the id
+        (t − 1)·m + r_j, where r_j = 1 … m is j's rank among the ascending ids other than 0
+        (the bias neuron 0 is shared). An ordinary edge (i, j) joins i and j at every t; a delay
+        edge (i, j) of delay d joins i at t − d to j at t, for t > d. Every copy of an edge is
+        tied to the others (one shared weight, as the recurrent network has), frozen where it
+        is. The inputs are x(1), then x(2) …, and the outputs a(1), a(2) … in that order, so
+        ``flat.forward(X.ravel())`` is ``net.forward_sequence(X).ravel()``, and backprop on
+        it (summing the tied copies) is BPTT.
+
+        Examples
+        --------
+        >>> import neurograph as ng
+        >>> net = ng.Network.from_weights({(1, 2): 1.0, (2, 2): 0.5}, delays={(2, 2): 1},
+        ...                               activation="identity")
+        >>> flat = net.unroll(3)
+        >>> flat.inputs, flat.outputs, flat.ties
+        ([1, 3, 5], [2, 4, 6], [[(1, 2), (3, 4), (5, 6)], [(2, 4), (4, 6)]])
+        >>> flat.forward([4.0, 0.0, 2.0]).tolist()
+        [4.0, 2.0, 3.0]
+        """
+        if isinstance(T, (bool, np.bool_)) or not isinstance(T, numbers.Integral) or T < 1:
+            raise NetworkError(f"unroll takes the number of time steps T, a whole number ≥ 1; "
+                               f"received {describe(T)}")
+        T = int(T)
+        plan = self.plan()
+        seq = sequence.sequence_plan(plan)
+        if seq.group:
+            raise NetworkError("the softmax outputs form one group per time step, which one "
+                               "feedforward network cannot hold: unroll needs outputs without "
+                               "softmax")
+        ids = sorted(j for j in seq.ids if j)
+        m, rank = len(ids), {j: r for r, j in enumerate(ids, start=1)}
+        builders.check_edge_count(T * len(self.w), f"unroll({T}) makes")
+        copy = (lambda j, t: 0 if j == 0 else (t - 1) * m + rank[j])
+        if T * m > checks.MAX_ID:
+            raise NetworkError(f"unroll({T}) would number {T * m:,} neurons, beyond the largest "
+                               f"id {checks.MAX_ID}")
+        weights, delays, frozen = dict(self.w), self._delays, set(self.frozen)
+        edges, copies = {}, {}
+        for (i, j), w_ij in weights.items():
+            d = delays.get((i, j), 0)
+            copies[i, j] = [(copy(i, t - d), copy(j, t)) for t in range(1 + d, T + 1)]
+            edges.update(dict.fromkeys(copies[i, j], w_ij))
+        groups = [[key] for key in weights if not any(key in g for g in self.ties)] + self.ties
+        ties = [sorted(c for key in group for c in copies[key]) for group in groups]
+        neurons = [self.neuron(j) for j in ids]
+        return type(self).from_blueprint(Blueprint(
+            edges=edges,
+            kinds={copy(n.id, t): n.kind for t in range(1, T + 1) for n in neurons},
+            inputs=[copy(j, t) for t in range(1, T + 1) for j in self.inputs],
+            outputs=[copy(k, t) for t in range(1, T + 1) for k in self.outputs],
+            activations={copy(n.id, t): n.activation for t in range(1, T + 1) for n in neurons
+                         if n.activation is not None},
+            aggregations={copy(n.id, t): n.aggregation for t in range(1, T + 1) for n in neurons
+                          if n.aggregation is not None and not n.aggregation.is_sum},
+            frozen={c for key in frozen for c in copies[key]},
+            ties=[group for group in ties if len(group) >= 2]))
+
+    @classmethod
+    def elman(cls, sizes, activation="tanh", output_activation=None, seed=0, epsilon=0.5,
+              init="uniform"):
+        """Elman's simple recurrent network (1990): :meth:`layered`, plus a delay-1 edge from
+        every hidden neuron to every hidden neuron of its layer (its "context units").
+
+        Examples
+        --------
+        >>> import neurograph as ng
+        >>> rnn = ng.Network.elman([2, 3, 1], activation="tanh", output_activation="identity")
+        >>> rnn.summary(), sorted(rnn.delays)[:3]
+        ('2 inputs, 3 hidden, 1 output, 22 weights', [(3, 3), (3, 4), (3, 5)])
+        >>> rnn.forward_sequence([[1, 0], [0, 1]]).shape
+        (2, 1)
+        """
+        return cls._recurrent_layered(sizes, activation, output_activation, seed, epsilon,
+                                      init, "elman")
+
+    @classmethod
+    def jordan(cls, sizes, activation="tanh", output_activation=None, seed=0, epsilon=0.5,
+               init="uniform"):
+        """Jordan's network (1986): :meth:`layered`, plus a delay-1 edge from every output
+        neuron to every neuron of the first hidden layer (a_k(t − 1) is its "state").
+
+        Examples
+        --------
+        >>> import neurograph as ng
+        >>> net = ng.Network.jordan([2, 3, 1])
+        >>> net.delays
+        {(6, 3): 1, (6, 4): 1, (6, 5): 1}
+        """
+        return cls._recurrent_layered(sizes, activation, output_activation, seed, epsilon,
+                                      init, "jordan")
+
+    @classmethod
+    def _recurrent_layered(cls, sizes, activation, output_activation, seed, epsilon, init,
+                           kind):
+        initial_weights.drawer(init, epsilon)  # refuse a bad init before building anything
+        rng = checks.generator(seed)
+        if isinstance(sizes, (list, tuple, np.ndarray, range)):
+            sizes = list(sizes)
+        bp = builders.layered_blueprint(sizes, activation, output_activation)  # checks sizes
+        if len(sizes) < 3:
+            raise NetworkError(f"an {kind.title()} network needs a hidden layer: sizes "
+                               f"[inputs, hidden …, outputs]; received {describe(sizes)}")
+        layers, first = [], 1
+        for size in (int(s) for s in sizes):
+            layers.append(list(range(first, first + size)))
+            first += size
+        if kind == "elman":
+            recurrent = [(i, j) for layer in layers[1:-1] for i in layer for j in layer]
+        else:
+            recurrent = [(k, j) for k in layers[-1] for j in layers[1]]
+        bp.edges.update(dict.fromkeys(recurrent, 0.0))
+        bp.delays = dict.fromkeys(recurrent, 1)
+        with builders.building():
+            net = cls.from_blueprint(bp)
+            initial_weights.initialize(net, init, seed=rng, epsilon=epsilon)
+        return net
