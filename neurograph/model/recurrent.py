@@ -39,8 +39,9 @@ def sequence_inputs(Xs, n_inputs, what="Xs", single=False):
     ndim = 2 if single else 3
     if X.ndim != ndim or X.shape[-1] != n_inputs or X.shape[-2] < 1 or (not single
                                                                          and len(X) < 1):
+        hint = "; one sequence X of T steps is [X]" if X.ndim == 2 and not single else ""
         raise NetworkError(f"{what} must be an array {shape} with n_inputs = {n_inputs}; "
-                           f"received shape {X.shape}")
+                           f"received shape {X.shape}{hint}")
     if not np.all(np.isfinite(X)):
         raise NetworkError(f"{what} must be finite numbers; received {describe(Xs)}")
     return X
@@ -108,14 +109,16 @@ class Recurrent:
     def unroll(self, T):
         """The feedforward network of T time steps that defines the same function.
 
-        One copy of each neuron per time step: neuron j at time t gets the id
-        (t − 1)·m + r_j, where r_j = 1 … m is j's rank among the ascending ids other than 0
-        (the bias neuron 0 is shared). An ordinary edge (i, j) joins i and j at every t; a delay
-        edge (i, j) of delay d joins i at t − d to j at t, for t > d. Every copy of an edge is
-        tied to the others (one shared weight, as the recurrent network has), frozen where it
-        is. The inputs are x(1), then x(2) …, and the outputs a(1), a(2) … in that order, so
-        ``flat.forward(X.ravel())`` is ``net.forward_sequence(X).ravel()``, and backprop on
-        it (summing the tied copies) is BPTT.
+        One copy of each neuron per time step (see :meth:`unrolled_ids` for the numbering; the
+        bias neuron 0 is shared): an ordinary edge (i, j) joins i and j at every t, and a delay
+        edge (i, j) of delay d joins i at t − d to j at t. Where t − d ≤ 0 it comes from the
+        initial state: a neuron of its own for each a_i(t − d), hidden, identity, with no
+        incoming edge, so a = 0 (a max or product neuron sees that 0 term as the recurrent
+        one does). Every copy of an edge is tied to the others (one shared weight, as in the
+        recurrent network), and frozen where it is. The inputs are x(1), then x(2) …, the
+        outputs a(1), a(2) …, so ``flat.forward(X.ravel())`` is
+        ``net.forward_sequence(X).ravel()``, and backprop on it, summing the tied copies, is
+        BPTT.
 
         Examples
         --------
@@ -124,47 +127,79 @@ class Recurrent:
         ...                               activation="identity")
         >>> flat = net.unroll(3)
         >>> flat.inputs, flat.outputs, flat.ties
-        ([1, 3, 5], [2, 4, 6], [[(1, 2), (3, 4), (5, 6)], [(2, 4), (4, 6)]])
+        ([1, 3, 5], [2, 4, 6], [[(1, 2), (3, 4), (5, 6)], [(2, 4), (4, 6), (7, 2)]])
         >>> flat.forward([4.0, 0.0, 2.0]).tolist()
         [4.0, 2.0, 3.0]
+        >>> net.unrolled_ids(3)[7]        # neuron 7 is a_2(0), the initial state
+        (2, 0)
+        """
+        ids = self.unrolled_ids(T)  # (T checked)
+        T = int(T)
+        plan = self.plan()
+        if sequence.sequence_plan(plan).group:
+            raise NetworkError("the softmax outputs form one group per time step, which one "
+                               "feedforward network cannot hold: unroll needs outputs without "
+                               "softmax")
+        copy = {value: key for key, value in ids.items()}
+        of = (lambda j, t: 0 if j == 0 else copy[j, t])
+        weights, delays, frozen = dict(self.w), self._delays, set(self.frozen)
+        builders.check_edge_count(T * len(weights), f"unroll({T}) makes")
+        edges, copies = {}, {}
+        for (i, j), w_ij in weights.items():
+            d = delays.get((i, j), 0)
+            copies[i, j] = [(of(i, t - d), of(j, t)) for t in range(1, T + 1)]
+            edges.update(dict.fromkeys(copies[i, j], w_ij))
+        tied = {key for group in self.ties for key in group}
+        groups = [[key] for key in weights if key not in tied] + self.ties
+        ties = [sorted(c for key in group for c in copies[key]) for group in groups]
+        kinds, activations, aggregations = {}, {}, {}
+        for c, (j, t) in ids.items():
+            neuron = self.neuron(j)
+            if t <= 0:  # the initial state a_j(t) = 0
+                kinds[c], activations[c] = "hidden", "identity"
+                continue
+            kinds[c] = neuron.kind
+            if neuron.activation is not None:
+                activations[c] = neuron.activation
+            if neuron.aggregation is not None and not neuron.aggregation.is_sum:
+                aggregations[c] = neuron.aggregation
+        return type(self).from_blueprint(Blueprint(
+            edges=edges, kinds=kinds, activations=activations, aggregations=aggregations,
+            inputs=[copy[j, t] for t in range(1, T + 1) for j in self.inputs],
+            outputs=[copy[k, t] for t in range(1, T + 1) for k in self.outputs],
+            frozen={c for key in frozen for c in copies[key]},
+            ties=[group for group in ties if len(group) >= 2]))
+
+    def unrolled_ids(self, T):
+        """``{id in unroll(T): (j, t)}``: which neuron j, at which time step t, each neuron of
+        the unrolled network is.
+
+        Neuron j at time t = 1 … T gets (t − 1)·m + r_j, where r_j = 1 … m is j's rank among
+        the ids other than 0; the initial states a_i(s), s ≤ 0, that delay edges read follow,
+        numbered T·m + 1, … by ascending s, then i.
+
+        Examples
+        --------
+        >>> import neurograph as ng
+        >>> net = ng.Network.from_weights({(1, 3): 1.0, (3, 3): 0.5}, delays={(3, 3): 2})
+        >>> net.unrolled_ids(2)
+        {1: (1, 1), 2: (3, 1), 3: (1, 2), 4: (3, 2), 5: (3, -1), 6: (3, 0)}
         """
         if isinstance(T, (bool, np.bool_)) or not isinstance(T, numbers.Integral) or T < 1:
             raise NetworkError(f"unroll takes the number of time steps T, a whole number ≥ 1; "
                                f"received {describe(T)}")
         T = int(T)
-        plan = self.plan()
-        seq = sequence.sequence_plan(plan)
-        if seq.group:
-            raise NetworkError("the softmax outputs form one group per time step, which one "
-                               "feedforward network cannot hold: unroll needs outputs without "
-                               "softmax")
-        ids = sorted(j for j in seq.ids if j)
-        m, rank = len(ids), {j: r for r, j in enumerate(ids, start=1)}
-        builders.check_edge_count(T * len(self.w), f"unroll({T}) makes")
-        copy = (lambda j, t: 0 if j == 0 else (t - 1) * m + rank[j])
-        if T * m > checks.MAX_ID:
-            raise NetworkError(f"unroll({T}) would number {T * m:,} neurons, beyond the largest "
-                               f"id {checks.MAX_ID}")
-        weights, delays, frozen = dict(self.w), self._delays, set(self.frozen)
-        edges, copies = {}, {}
-        for (i, j), w_ij in weights.items():
-            d = delays.get((i, j), 0)
-            copies[i, j] = [(copy(i, t - d), copy(j, t)) for t in range(1 + d, T + 1)]
-            edges.update(dict.fromkeys(copies[i, j], w_ij))
-        groups = [[key] for key in weights if not any(key in g for g in self.ties)] + self.ties
-        ties = [sorted(c for key in group for c in copies[key]) for group in groups]
-        neurons = [self.neuron(j) for j in ids]
-        return type(self).from_blueprint(Blueprint(
-            edges=edges,
-            kinds={copy(n.id, t): n.kind for t in range(1, T + 1) for n in neurons},
-            inputs=[copy(j, t) for t in range(1, T + 1) for j in self.inputs],
-            outputs=[copy(k, t) for t in range(1, T + 1) for k in self.outputs],
-            activations={copy(n.id, t): n.activation for t in range(1, T + 1) for n in neurons
-                         if n.activation is not None},
-            aggregations={copy(n.id, t): n.aggregation for t in range(1, T + 1) for n in neurons
-                          if n.aggregation is not None and not n.aggregation.is_sum},
-            frozen={c for key in frozen for c in copies[key]},
-            ties=[group for group in ties if len(group) >= 2]))
+        ids = sorted(n.id for n in self.neurons if n.id)
+        m = len(ids)
+        if T * m > checks.MAX_ID // 2:
+            raise NetworkError(f"unroll({T}) would number {T * m:,} neurons, beyond the ids "
+                               f"a network holds (0 … {checks.MAX_ID})")
+        numbering = {(t - 1) * m + r: (j, t) for t in range(1, T + 1)
+                     for r, j in enumerate(ids, start=1)}
+        states = sorted({(t - d, i) for (i, _), d in self._delays.items()
+                         for t in range(1, min(d, T) + 1)})
+        numbering.update({T * m + k: (i, s) for k, (s, i) in enumerate(states, start=1)})
+        return numbering
 
     @classmethod
     def elman(cls, sizes, activation="tanh", output_activation=None, seed=0, epsilon=0.5,
