@@ -107,12 +107,13 @@ def cost_and_grad(net, theta, X, Y, loss="squared", weight_decay=0.0, decay_bias
     if plan.norms and len(X) < 2:
         raise NetworkError("batch normalization takes its statistics over the examples: "
                            "J(θ) needs at least 2 of them")
-    engine = loop.choose_engine(loop.check_engine(engine), plan, len(X))
+    engine = engine if in_time else loop.choose_engine(loop.check_engine(engine), plan, len(X))
     before = plan.theta()  # the engines read the network's θ, which gets its values back
     values = net.values()  # and the neurons theirs, should J(θ) be refused
     plan.set_theta(theta)
     try:
-        runner = sequences.SequenceRunner(net, X, Y, objective, truncate=truncate) \
+        runner = sequences.SequenceRunner(net, X, Y, objective, truncate=truncate,
+                                          engine=engine) \
             if in_time else runners.RUNNERS[engine](net, X, Y, objective)
         try:
             with batch.quiet():

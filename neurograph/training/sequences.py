@@ -13,7 +13,7 @@ conditions and every optimizer work on recurrent networks unchanged.
 
 import numpy as np
 
-from ..engines import sequence
+from ..engines import sequence, sequence_batch
 from ..errors import NetworkError, describe
 from ..model.recurrent import sequence_inputs, sequence_targets
 from .runners import Stepper, largest
@@ -65,24 +65,58 @@ def refuse_extras(dropout=0.0, sparsity=None, rule="gradient", engine="auto"):
     if engine == "torch":
         raise NetworkError("engine='torch' does not run sequences yet; use engine='reference' "
                            "or 'vectorized'")
+    if engine not in ("auto", "reference", "vectorized"):
+        raise NetworkError(f"unknown engine {describe(engine)}; expected one of: 'auto', "
+                           f"'reference', 'vectorized'")
+
+
+AUTO_VECTORIZED_ABOVE = 300
+"""engine="auto" runs BPTT in numpy once T × edges reaches this (the reference engine's Python
+loops cost less below it)."""
+
+
+def choose_engine(engine, plan, T):
+    """The engine for sequences of length T: "reference" or "vectorized"."""
+    if engine not in ("auto", "reference", "vectorized"):
+        raise NetworkError(f"unknown engine {describe(engine)} for sequences; expected one of: "
+                           f"'auto', 'reference', 'vectorized'")
+    if engine == "auto":
+        edges = len(plan.edges) + len(plan.delayed)
+        return "vectorized" if T * edges >= AUTO_VECTORIZED_ABOVE else "reference"
+    return engine
+
+
+def run(plan, engine, X, Y, loss, truncate=None, gradient=True):
+    """(Σ_e Σ_t ℓ, its gradient over θ as an array or None, the outputs (n, T, outputs)) by
+    `engine`, "reference" (:func:`~neurograph.engines.sequence.sequences_pass`) or
+    "vectorized" (:class:`~neurograph.engines.sequence_batch.SequenceBatch`)."""
+    seq = sequence.sequence_plan(plan)
+    if engine == "vectorized":
+        batch = sequence_batch.sequence_batch(plan, seq)
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            return batch.run(plan.store.values, X, Y, loss, truncate, gradient)
+    total, grad, outputs = sequence.sequences_pass(seq, plan.store.memory, X, Y, loss, truncate,
+                                                   gradient)
+    return total, None if grad is None else np.asarray(grad), outputs
 
 
 class SequenceRunner(Stepper):
     """The training loop's runner for sequences: BPTT by the reference engine, sequence by
-    sequence, every update through the run's optimizer (:class:`~.runners.Stepper`)."""
+    sequence, or in numpy over a batch of sequences, every update through the run's optimizer
+    (:class:`~.runners.Stepper`)."""
 
-    def __init__(self, net, X, Y, objective, optimizer=None, truncate=None):
+    def __init__(self, net, X, Y, objective, optimizer=None, truncate=None, engine="auto"):
         self.plan, self.objective, self.loss = net.plan(), objective, objective.loss
-        self.seq = sequence.sequence_plan(self.plan)
+        sequence.sequence_plan(self.plan)  # (refuses what sequences cannot have)
+        self.engine = choose_engine(engine, self.plan, X.shape[1])
         self.X, self.Y, self.optimizer, self.truncate = X, Y, optimizer, truncate
         self.outputs = None
 
     def cost_and_gradient(self, indices=None, remember=False):
         X, Y = (self.X, self.Y) if indices is None else (self.X[indices], self.Y[indices])
-        total, grad, outputs = sequence.sequences_pass(self.seq, self.plan.store.memory, X, Y,
-                                                       self.loss, self.truncate)
+        total, grad, outputs = run(self.plan, self.engine, X, Y, self.loss, self.truncate)
         self.outputs = outputs if indices is None else None
-        return total / len(X), np.asarray(grad) / len(X)
+        return total / len(X), grad / len(X)
 
     def update(self, indices, lr):
         self.step_theta(indices, lr)
@@ -95,8 +129,7 @@ class SequenceRunner(Stepper):
 
     def evaluate(self, X, Y):
         X, Y = (self.X, self.Y) if X is None else (X, Y)
-        total, _, outputs = sequence.sequences_pass(self.seq, self.plan.store.memory, X, Y,
-                                                    self.loss, gradient=False)
+        total, _, outputs = run(self.plan, self.engine, X, Y, self.loss, gradient=False)
         return total / len(X), outputs
 
     def largest_weight(self):
@@ -120,9 +153,8 @@ def predict(net, X, engine="auto"):
     :meth:`Network.predict`."""
     plan = net.plan()
     X = sequence_inputs(X, len(plan.inputs), "X")
-    seq = sequence.sequence_plan(plan)
-    _, _, outputs = sequence.sequences_pass(seq, plan.store.memory, X, None, None,
-                                            gradient=False)
+    _, _, outputs = run(plan, choose_engine(engine, plan, X.shape[1]), X, None, None,
+                        gradient=False)
     if not np.all(np.isfinite(outputs)):
         raise NetworkError("for these sequences the sums in_j(t) overflowed (±∞ or not a "
                            "number): the inputs or weights are too large for floating point")

@@ -176,3 +176,33 @@ def test_every_optimizer_trains_a_recurrent_network_keeping_frozen_and_tied_weig
     assert history.loss[-1] < before
     assert net.w[3, 3] == frozen and net.w[3, 4] == net.w[4, 3]
     assert net.delays[3, 4] == 1
+
+
+@settings(max_examples=60, deadline=None)
+@given(recurrent_dags_with_sequences(), st.sampled_from(["squared", "half_squared"]),
+       st.sampled_from([None, 1, 2]))
+def test_the_numpy_engine_equals_the_reference_through_time(case, loss, truncate):
+    net, X, Y = case
+    theta = net.theta()
+    J, grad = net.cost_and_grad(theta, X, Y, loss=loss, engine="reference", truncate=truncate)
+    J_np, grad_np = net.cost_and_grad(theta, X, Y, loss=loss, engine="vectorized",
+                                      truncate=truncate)
+    assert close(J_np, J) and close(grad_np, grad)
+    assert close(net.predict(X, engine="vectorized"), net.predict(X, engine="reference"))
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "adam"])
+def test_training_on_sequences_gives_the_same_weights_in_both_engines(optimizer):
+    def trained(engine):
+        net = ng.Network.elman([2, 3, 3], activation="tanh", output_activation="softmax", seed=4)
+        net.set_aggregation(4, "product")
+        net.connect(1, 6, 0.3, delay=2)
+        rng = np.random.default_rng(2)
+        X = rng.normal(size=(5, 6, 2))
+        Y = np.eye(3)[rng.integers(0, 3, (5, 6))]
+        Y[:, :3] = np.nan  # targets at the last three steps only
+        net.fit(X, Y, loss="log", lr=0.1, epochs=4, batch_size=2, optimizer=optimizer,
+                engine=engine, truncate=3)
+        return net.theta()
+
+    assert close(trained("vectorized"), trained("reference"))
