@@ -236,6 +236,107 @@ class Recurrent:
                                       init, "jordan")
 
     @classmethod
+    def lstm(cls, n_inputs, n_hidden, seed=0, epsilon=0.5, init="uniform", two_biases=False):
+        """An LSTM cell built from neurons (see :mod:`neurograph.model.cells`): per hidden unit
+        the logistic gates i, f, o and the tanh candidate g (each fed by x(t) and, through
+        delay-1 edges, every h(t − 1)), the products p = i·g and q = f·c(t − 1), the memory
+        c = p + q (its delay-1 edge into q is the cell's memory), tc = tanh(c), and the output
+        h = o·tc. The outputs are the h neurons; :meth:`cell_ids` says which id is which.
+
+        Examples
+        --------
+        >>> import neurograph as ng
+        >>> lstm = ng.Network.lstm(n_inputs=3, n_hidden=5, seed=0)
+        >>> lstm.summary()
+        '3 inputs, 40 hidden, 5 outputs, 225 weights'
+        >>> ids = ng.Network.cell_ids("lstm", n_inputs=3, n_hidden=5)
+        >>> ids["f"], str(lstm.neuron(ids["q"][0]).aggregation)
+        ([9, 10, 11, 12, 13], 'product')
+        """
+        return cls._cell("lstm", n_inputs, n_hidden, seed, epsilon, init, two_biases)
+
+    @classmethod
+    def gru(cls, n_inputs, n_hidden, seed=0, epsilon=0.5, init="uniform", two_biases=False):
+        """A GRU cell built from neurons (see :mod:`neurograph.model.cells`): per hidden unit
+        the logistic gates r and z, hn = W_hn h(t − 1) + b_hn, the product rh = r·hn, the
+        candidate n = tanh(W_in x + b_in + rh), omz = 1 − z, and h = omz·n + z·h(t − 1) (the
+        products zn and zh). The outputs are the h neurons.
+
+        Examples
+        --------
+        >>> import neurograph as ng
+        >>> gru = ng.Network.gru(n_inputs=3, n_hidden=5, seed=0)
+        >>> gru.summary(), gru.forward_sequence([[1, 0, 0], [0, 1, 0]]).shape
+        ('3 inputs, 40 hidden, 5 outputs, 195 weights', (2, 5))
+        """
+        return cls._cell("gru", n_inputs, n_hidden, seed, epsilon, init, two_biases)
+
+    @classmethod
+    def from_torch(cls, module):
+        """The network of a PyTorch ``nn.RNN``, ``nn.LSTM`` or ``nn.GRU`` (one layer, one
+        direction), with its weights: :meth:`forward_sequence` gives the module's h(t).
+
+        PyTorch's two biases b_ih and b_hh stay two parameters (``two_biases=True`` of
+        :meth:`lstm` and :meth:`gru`; an ``nn.RNN`` is one tanh or relu neuron per unit,
+        fed by x(t) and every h(t − 1)), so that training moves them as autograd does. Every
+        weight is taken as a float64 number.
+
+        Examples
+        --------
+        >>> import torch, neurograph as ng
+        >>> module = torch.nn.LSTM(2, 3).double()
+        >>> net = ng.Network.from_torch(module)
+        >>> X = torch.rand(4, 1, 2, dtype=torch.float64)   # (T, batch, inputs)
+        >>> h, _ = module(X)
+        >>> bool(abs(net.forward_sequence(X[:, 0]) - h[:, 0].detach().numpy()).max() < 1e-12)
+        True
+        """
+        from . import cells
+        kinds = {"RNN": "rnn", "LSTM": "lstm", "GRU": "gru"}
+        kind = kinds.get(type(module).__name__)
+        if kind is None or not hasattr(module, "weight_ih_l0"):
+            raise NetworkError(f"from_torch takes a torch.nn.RNN, LSTM or GRU; received "
+                               f"{describe(module)}")
+        if module.num_layers != 1 or module.bidirectional or getattr(module, "proj_size", 0):
+            raise NetworkError(f"from_torch takes one layer in one direction (no projection); "
+                               f"received num_layers={module.num_layers}, "
+                               f"bidirectional={module.bidirectional}")
+        activation = "relu" if getattr(module, "nonlinearity", "tanh") == "relu" else "tanh"
+        bp, layout = cells.cell_blueprint(kind, module.input_size, module.hidden_size,
+                                          two_biases=True, activation=activation,
+                                          bias=module.bias)
+        bp.edges.update(cells.torch_weights(kind, layout, module))
+        return cls.from_blueprint(bp)
+
+    @staticmethod
+    def cell_ids(kind, n_inputs, n_hidden, two_biases=False):
+        """Which neuron is which in :meth:`lstm`, :meth:`gru` (and :meth:`from_torch`'s
+        networks, whose `two_biases` is True; kind "rnn" for an ``nn.RNN``): ``{part: [the id
+        of each hidden unit's neuron]}``, with ``"x"`` the inputs and ``"one"`` the constant
+        neuron of the second biases ([] without).
+
+        >>> import neurograph as ng
+        >>> ng.Network.cell_ids("gru", 2, 2)["zh"]
+        [17, 18]
+        """
+        from . import cells
+        if kind not in cells.PARTS:
+            raise NetworkError(f"unknown cell {describe(kind)}; expected 'rnn', 'lstm' or 'gru'")
+        return cells.cell_layout(kind, n_inputs, n_hidden, checks.flag(two_biases, "two_biases"))
+
+    @classmethod
+    def _cell(cls, kind, n_inputs, n_hidden, seed, epsilon, init, two_biases):
+        from . import cells
+        initial_weights.drawer(init, epsilon)
+        rng = checks.generator(seed)
+        bp, _ = cells.cell_blueprint(kind, n_inputs, n_hidden,
+                                     two_biases=checks.flag(two_biases, "two_biases"))
+        with builders.building():
+            net = cls.from_blueprint(bp)
+            initial_weights.initialize(net, init, seed=rng, epsilon=epsilon)
+        return net
+
+    @classmethod
     def _recurrent_layered(cls, sizes, activation, output_activation, seed, epsilon, init,
                            kind):
         initial_weights.drawer(init, epsilon)  # refuse a bad init before building anything
