@@ -23,78 +23,113 @@ __all__ = ["SequenceBatch", "sequence_batch"]
 
 
 class SequenceBatch:
-    """A :class:`~neurograph.engines.sequence.SequencePlan` compiled to arrays."""
+    """A :class:`~neurograph.engines.sequence.SequencePlan` compiled to arrays.
+
+    Each level holds: its sum neurons and, per delay d, the block of W_d that feeds them
+    (forward); its max/product neurons, grouped by aggregation and number of terms, with
+    their sources, slots and delays as (neurons × terms) arrays; and its neurons grouped by
+    activation, each group with the blocks of W_d that carry Δ back to it (backward) and
+    its outputs.
+    """
 
     def __init__(self, seq):
-        self.seq = seq
-        P, D = seq.size, seq.longest
-        self.P, self.D = P, D
+        self.seq, self.P, self.D = seq, seq.size, seq.longest
+        self.trainable = seq.n_parameters
         level = {}
         for j, _, rows, _ in seq.forward:
             level[j] = 1 + max((level[i] for i, _, d in rows if d == 0 and i in level),
                                default=0)
+        out_edges = {}  # i → (d, j, ij) of its edges into sum neurons
+        for j, _, rows, combine in seq.forward:
+            if combine is None:
+                for i, ij, d in rows:
+                    out_edges.setdefault(i, []).append((d, j, ij))
         grouped = {j for j, _ in seq.group}
+        y_index = {j: k for k, j in enumerate(seq.outputs)}
         self.levels = []
         for depth in sorted(set(level.values())):
             members = [(j, g, rows, combine) for j, g, rows, combine in seq.forward
                        if level[j] == depth]
-            summed = np.array([j for j, _, _, combine in members if combine is None], dtype=int)
-            gated = [(j, rows, combine) for j, _, rows, combine in members if combine is not None]
+            summed = [(j, rows) for j, _, rows, combine in members if combine is None]
+            into = _blocks([(i, c, ij, d) for c, (_, rows) in enumerate(summed)
+                            for i, ij, d in rows], sources=True, size=len(summed))
+            gated = {}  # (aggregation, number of terms) → its neurons
+            for j, _, rows, combine in members:
+                if combine is not None:
+                    gated.setdefault((combine, len(rows)), []).append((j, rows))
+            gated = [_gated(combine, group) for (combine, _), group in gated.items()]
             by_g = {}
             for j, g, _, _ in members:
                 if j not in grouped:
                     by_g.setdefault(g, []).append(j)
-            activations = [(g, np.array(js, dtype=int)) for g, js in by_g.items()]
-            self.levels.append((summed, gated, activations))
-        into_sum = [(i, ij, j, d) for j, _, rows, combine in seq.forward if combine is None
-                    for i, ij, d in rows]
-        self.delays = sorted({d for _, _, _, d in into_sum} | {0})
-        self.sum_edges = {d: tuple(np.array(column, dtype=int) for column in zip(
-            *[(i, ij, j) for i, ij, j, d_ in into_sum if d_ == d])) for d in self.delays}
-        gated_into = {j for j, _, _, combine in seq.forward if combine is not None}
-        self.gated_out = [(i, ij, k, d, place) for i, ij, k, d, place in
-                          ((i, ij, j, d, pos) for j, _, rows, combine in seq.forward
-                           if combine is not None for pos, (i, ij, d) in enumerate(rows))
-                          if k in gated_into]
-        self.output_g = seq.output_g
+            activations = []
+            for g, js in by_g.items():
+                back = _blocks([(k, r, ij, d) for r, i in enumerate(js)
+                                for d, k, ij in out_edges.get(i, ())], sources=False,
+                               size=len(js))
+                outs = [(pos, y_index[j]) for pos, j in enumerate(js) if j in y_index]
+                activations.append((g, np.array(js), [p for p, _ in outs],
+                                    [k for _, k in outs], back))
+            gated = [(*group[:5], group[3] < self.trainable, group[6]) for group in gated]
+            self.levels.append((np.array([j for j, _ in summed], dtype=int), into, gated,
+                                activations))
+        edges = {}
+        for j, _, rows, combine in seq.forward:
+            if combine is None:
+                for i, ij, d in rows:
+                    if ij < self.trainable:
+                        edges.setdefault(d, []).append((i, ij, j))
+        self.sum_edges = {}  # d → (sources, targets, rows, cols, slots): G = A[:, sources]ᵀ Δ[:, targets]
+        for d, group in edges.items():
+            src, dst = sorted({i for i, _, _ in group}), sorted({j for _, _, j in group})
+            row, col = {i: r for r, i in enumerate(src)}, {j: c for c, j in enumerate(dst)}
+            self.sum_edges[d] = (np.array(src), np.array(dst),
+                                 np.array([row[i] for i, _, _ in group]),
+                                 np.array([col[j] for _, _, j in group]),
+                                 np.array([ij for _, ij, _ in group]))
         self.outputs = np.array(seq.outputs, dtype=int)
+        self.output_g = seq.output_g
+        by_g = {}
+        for k, g in enumerate(seq.output_g):
+            if not g.group:
+                by_g.setdefault(g, []).append(k)
+        self.output_groups = [(g, np.array(ks)) for g, ks in by_g.items()]
         self.group = np.array([j for j, _ in seq.group], dtype=int)
         self.group_k = np.array([k for _, k in seq.group], dtype=int)
-        self.trainable = seq.n_parameters
 
     def weights(self, w):
-        """W_d for each delay d: dense (neurons × neurons) matrices of θ's weights."""
-        W = {}
-        for d, edges in self.sum_edges.items():
-            W[d] = np.zeros((self.P, self.P))
-            if edges:
-                src, slot, dst = edges
-                W[d][src, dst] = w[slot]
-        return W
+        """The blocks of W_d from θ (`w`, an array), level by level: (forward blocks, backward
+        blocks of each activation group), each block (d, the other side's ids, matrix)."""
+        return [([(d, ids, _matrix(w, block)) for d, ids, block in into],
+                 [[(d, ids, _matrix(w, block)) for d, ids, block in back]
+                  for _, _, _, _, back in activations])
+                for _, into, _, activations in self.levels]
 
-    def forward(self, w, W, X):
+    def forward(self, w, blocks, X):
         """A, IN (time × sequences × neurons, the first D + 1 times the initial state) and the
-        max/product slopes {(t, j): (sequences × terms)} for inputs X (n, T, inputs)."""
+        max/product slopes {(t, level, group): (neurons × sequences × terms)}."""
         n, T = X.shape[:2]
         D, seq = self.D, self.seq
         A = np.zeros((D + T + 1, n, self.P))
-        IN = np.zeros_like(A)
+        IN = np.zeros((D + T + 1, n, self.P))
         A[D + 1:, :, 0] = 1.0
         A[D + 1:, :, seq.inputs] = X.transpose(1, 0, 2)
         slopes = {}
         for t in range(1, T + 1):
             r = D + t
-            for summed, gated, activations in self.levels:
+            for L, (summed, _, gated, activations) in enumerate(self.levels):
                 if len(summed):
-                    z = A[r] @ W[0][:, summed]
-                    for d in self.delays[1:]:
-                        z += A[r - d] @ W[d][:, summed]
+                    # in_j(t) = Σ_d A(t − d)[:, sources] @ W_d[sources, j]
+                    z = np.zeros((n, len(summed)))
+                    for d, src, W in blocks[L][0]:
+                        z += A[r - d][:, src] @ W
                     IN[r][:, summed] = z
-                for j, rows, combine in gated:
-                    terms = np.stack([w[ij] * A[r - d][:, i] for i, ij, d in rows], axis=1)
-                    IN[r][:, j] = combine.combine_rows(terms)
-                    slopes[t, j] = combine.slopes_rows(terms)
-                for g, js in activations:
+                for G, (combine, js, src, slot, delay, _, _) in enumerate(gated):
+                    terms = w[slot][:, :, None] * A[r - delay, :, src]  # (k × m × n)
+                    rows = terms.transpose(0, 2, 1).reshape(-1, terms.shape[1])
+                    IN[r][:, js] = combine.combine_rows(rows).reshape(len(js), n).T
+                    slopes[t, L, G] = combine.slopes_rows(rows).reshape(len(js), n, -1)
+                for g, js, _, _, _ in activations:
                     A[r][:, js] = g.g(IN[r][:, js])
             if len(self.group):
                 z = IN[r][:, self.group]
@@ -104,32 +139,37 @@ class SequenceBatch:
 
     def loss(self, A, IN, Y, loss):
         """Σ over sequences and the time steps with a target of ℓ(y(t), a(t))."""
-        D, total = self.D, 0.0
-        exact_group = len(self.group) and loss.group_exact
-        for t in range(1, Y.shape[1] + 1):
-            y = Y[:, t - 1]
-            rows = ~np.isnan(y[:, 0])
-            if not rows.any():
-                continue
-            y, a, z = y[rows], A[D + t][rows], IN[D + t][rows]
-            for k, (j, g) in enumerate(zip(self.outputs, self.output_g)):
-                if loss.check is not None:
-                    loss.check(y[:, k], a[:, j], g)
-                if not (g.group and exact_group):
-                    total += float(np.sum(loss.value(y[:, k], a[:, j], z[:, j], g)))
-            if exact_group:
-                zg = z[:, self.group]
-                top = zg.max(axis=1, keepdims=True)
-                log_total = top + np.log(np.exp(zg - top).sum(axis=1, keepdims=True))
-                total -= float(np.sum(y[:, self.group_k] * (zg - log_total)))
+        steps, seqs = np.nonzero(~np.isnan(Y[:, :, 0]).T)  # every (t − 1, e) with a target
+        if not len(steps):
+            return 0.0
+        y = Y[seqs, steps]
+        a = A[self.D + 1:, :, self.outputs][steps, seqs]
+        z = IN[self.D + 1:, :, self.outputs][steps, seqs]
+        if loss.check is not None:
+            for k, g in enumerate(self.output_g):
+                loss.check(y[:, k], a[:, k], g)
+        total = 0.0
+        for g, ks in self.output_groups:
+            total += float(np.sum(loss.value(y[:, ks], a[:, ks], z[:, ks], g)))
+        if len(self.group):
+            ks = self.group_k
+            if loss.group_exact:  # −Σ_k y_k log a_k, from in_k: exact
+                top = z[:, ks].max(axis=1, keepdims=True)
+                log_total = top + np.log(np.exp(z[:, ks] - top).sum(axis=1, keepdims=True))
+                total -= float(np.sum(y[:, ks] * (z[:, ks] - log_total)))
+            else:
+                total += float(np.sum(loss.value(y[:, ks], a[:, ks], z[:, ks],
+                                                 self.output_g[ks[0]])))
         return total
 
-    def backward(self, w, W, A, IN, slopes, Y, loss, first=1, last=None):
+    def backward(self, w, blocks, A, IN, slopes, Y, loss, grad, first=1, last=None):
         """Δ (time × sequences × neurons) for the targets Y (n, T, outputs; NaN rows: none),
-        through the time steps first … last (Δ = 0 outside)."""
+        through the time steps first … last (Δ = 0 outside); the max/product neurons' part of
+        the gradient is added to `grad` on the way."""
         n, T = Y.shape[:2]
         D, last = self.D, T if last is None else last
         DELTA = np.zeros((T + D + 2, n, self.P))
+        BACK = np.zeros((T + D + 2, self.P, n))  # Σ w_jk c_jk Δ_k from max/product neurons k
         for t in range(last, first - 1, -1):
             r, y = D + t, Y[:, t - 1]
             has = ~np.isnan(y[:, :1])  # (n × 1): the sequences with a target at t
@@ -138,56 +178,52 @@ class SequenceBatch:
             if len(self.group):
                 delta_t[:, self.group] = has * _group_deltas(A[r][:, self.group],
                                                              y[:, self.group_k], loss)
-            for summed, gated, activations in reversed(self.levels):
-                for g, js in activations:
-                    total = delta_t @ W[0][js, :].T
-                    for d in self.delays[1:]:
-                        total += DELTA[t + d] @ W[d][js, :].T
-                    for i, ij, k, d, place in self.gated_out:
-                        if t + d <= last:
-                            hit = np.flatnonzero(js == i)
-                            if len(hit):
-                                total[:, hit[0]] += (w[ij] * slopes[t + d, k][:, place]
-                                                     * DELTA[t + d][:, k])
+            for L in range(len(self.levels) - 1, -1, -1):
+                _, _, gated, activations = self.levels[L]
+                for (g, js, out_pos, out_k, _), back in zip(activations, blocks[L][1]):
+                    # Δ_j(t) = g′(in_j(t)) Σ_d Δ(t + d)[:, k] @ W_d[j, k]ᵀ (+ output Δ)
+                    total = BACK[t][js].T.copy()
+                    for d, dst, W in back:
+                        total += DELTA[t + d][:, dst] @ W.T
                     a, z = A[r][:, js], IN[r][:, js]
                     g_prime = g.dg_from_a(a) if g.dg_from_a is not None else g.dg(z)
                     delta = g_prime * total
-                    for k, (j, g_k) in enumerate(zip(self.outputs, self.output_g)):
-                        hit = np.flatnonzero(js == j)
-                        if len(hit):
-                            out = loss.output_delta(y[:, k], a[:, hit[0]], z[:, hit[0]], g_k,
-                                                    g_prime[:, hit[0]])
-                            delta[:, hit[0]] += np.where(has[:, 0], out, 0.0)
+                    if out_pos:
+                        out = loss.output_delta(y[:, out_k], a[:, out_pos], z[:, out_pos], g,
+                                                g_prime[:, out_pos])
+                        delta[:, out_pos] += np.where(has, out, 0.0)
                     delta_t[:, js] = delta
+                for G, (_, js, src, slot, delay, mine, by_delay) in enumerate(gated):
+                    weighted = slopes[t, L, G] * delta_t[:, js].T[:, :, None]  # c_ik Δ_k (t)
+                    # ∂J/∂w_ik += Σ_e Δ_k(t) c_ik(t) a_i(t − d)
+                    terms = np.einsum("knm,kmn->km", weighted, A[r - delay, :, src])
+                    np.add.at(grad, slot[mine], terms[mine])
+                    sent = w[slot][:, :, None] * weighted.transpose(0, 2, 1)  # (k × m × n)
+                    for d, hit, sources, repeated in by_delay:
+                        if t - d >= first:
+                            if repeated:
+                                np.add.at(BACK[t - d], sources, sent[hit])
+                            else:
+                                BACK[t - d][sources] += sent[hit]
         return DELTA
 
-    def gradient(self, w, A, DELTA, slopes, grad, first=1, last=None):
-        """Add ∂J/∂w = Σ_t Δ_j(t) a_i(t − d) (c_ij(t)) over first … last to `grad` (over θ)."""
+    def gradient(self, A, DELTA, grad, first=1, last=None):
+        """Add ∂J/∂w_ij = Σ_t Δ_j(t) a_i(t − d) for the trainable edges into sum neurons, over
+        the time steps first … last, to `grad` (over θ)."""
         D, n = self.D, A.shape[1]
         last = A.shape[0] - D - 1 if last is None else last
         steps = last - first + 1
         deltas = DELTA[first:last + 1].reshape(steps * n, self.P)
-        for d, edges in self.sum_edges.items():
-            if not edges:
-                continue
-            src, slot, dst = edges
+        for d, (src, dst, rows, cols, slots) in self.sum_edges.items():
             sources = A[D + first - d:D + last + 1 - d].reshape(steps * n, self.P)
-            G = sources.T @ deltas
-            keep = slot < self.trainable
-            np.add.at(grad, slot[keep], G[src[keep], dst[keep]])
-        for i, ij, j, d, place in self.gated_out:
-            if ij < self.trainable:
-                total = 0.0
-                for t in range(first, last + 1):
-                    total += float(np.sum(DELTA[t][:, j] * A[D + t - d][:, i]
-                                          * slopes[t, j][:, place]))
-                grad[ij] += total
+            G = sources[:, src].T @ deltas[:, dst]
+            np.add.at(grad, slots, G[rows, cols])
         return grad
 
     def run(self, w, X, Y, loss, truncate=None, gradient=True):
         """(Σ ℓ, Σ ∂ℓ/∂θ or None, outputs (n, T, outputs)) over the sequences X, Y."""
-        W = self.weights(w)
-        A, IN, slopes = self.forward(w, W, X)
+        blocks = self.weights(w)
+        A, IN, slopes = self.forward(w, blocks, X)
         outputs = A[self.D + 1:][:, :, self.outputs].transpose(1, 0, 2).copy()
         if Y is None:
             return 0.0, None, outputs
@@ -196,8 +232,8 @@ class SequenceBatch:
             return total, None, outputs
         grad = np.zeros(self.trainable)
         if truncate is None:
-            DELTA = self.backward(w, W, A, IN, slopes, Y, loss)
-            self.gradient(w, A, DELTA, slopes, grad)
+            DELTA = self.backward(w, blocks, A, IN, slopes, Y, loss, grad)
+            self.gradient(A, DELTA, grad)
             return total, grad, outputs
         for tau in range(1, Y.shape[1] + 1):  # truncated: each target time on its own
             if np.isnan(Y[:, tau - 1, 0]).all():
@@ -205,9 +241,54 @@ class SequenceBatch:
             only = np.full_like(Y, np.nan)
             only[:, tau - 1] = Y[:, tau - 1]
             first = max(1, tau - truncate + 1)
-            DELTA = self.backward(w, W, A, IN, slopes, only, loss, first, tau)
-            self.gradient(w, A, DELTA, slopes, grad, first, tau)
+            DELTA = self.backward(w, blocks, A, IN, slopes, only, loss, grad, first, tau)
+            self.gradient(A, DELTA, grad, first, tau)
         return total, grad, outputs
+
+
+def _gated(combine, group):
+    """A group of max/product neurons with as many terms each: (aggregation, their ids, and
+    as (neurons × terms) arrays their terms' sources, slots and delays; which slots are
+    trainable; and per delay d the terms of that delay, their sources, and whether a source
+    repeats among them)."""
+    js = np.array([j for j, _ in group], dtype=int)
+    src, slot, delay = (np.array([[row[part] for row in rows] for _, rows in group], dtype=int)
+                        for part in range(3))
+    by_delay = []
+    for d in np.unique(delay):
+        hit = delay == d
+        by_delay.append((int(d), hit, src[hit], len(np.unique(src[hit])) < hit.sum()))
+    return combine, js, src, slot, delay, None, by_delay
+
+
+def _blocks(edges, sources, size):
+    """Matrix blocks, one per delay d, of `edges` (i, c, ij, d): i the other side's id, c the
+    index on this side. Each block is (d, the other side's ids, (rows, cols, slots, shape)):
+    for `sources` the rows are the sources (forward: a block is W_d[sources, this level]),
+    else the columns are the targets (backward: W_d[this group, targets]); `size` is this
+    side's number of neurons."""
+    by_delay = {}
+    for i, c, ij, d in edges:
+        by_delay.setdefault(d, []).append((i, c, ij))
+    blocks = []
+    for d, group in sorted(by_delay.items()):
+        ids = sorted({i for i, _, _ in group})
+        at = {i: p for p, i in enumerate(ids)}
+        other = np.array([at[i] for i, _, _ in group], dtype=int)
+        here = np.array([c for _, c, _ in group], dtype=int)
+        slots = np.array([ij for _, _, ij in group], dtype=int)
+        if sources:
+            blocks.append((d, np.array(ids), (other, here, slots, (len(ids), size))))
+        else:
+            blocks.append((d, np.array(ids), (here, other, slots, (size, len(ids)))))
+    return blocks
+
+
+def _matrix(w, block):
+    rows, cols, slots, shape = block
+    matrix = np.zeros(shape)
+    matrix[rows, cols] = w[slots]
+    return matrix
 
 
 def _group_deltas(a, y, loss):
