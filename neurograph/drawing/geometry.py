@@ -106,6 +106,9 @@ class Geometry:
         ``{name: [j, …]}``: the outputs of each group activation (softmax).
     w : dict
         ``{(i, j): w_ij}`` of the edges drawn.
+    delays : dict
+        ``{(i, j): d}`` of the recurrent edges drawn (dotted, their label ending in "d=…";
+        a self-loop is a loop above its neuron).
     """
 
     where: dict
@@ -119,6 +122,7 @@ class Geometry:
     tie_of: dict
     groups: dict
     w: dict
+    delays: dict = None
 
     def bounds(self, margin=4.0):
         """(x0, x1, y0, y1) around the shown neurons, `margin` radii beyond them."""
@@ -126,6 +130,16 @@ class Geometry:
         ys = [self.where[j][1] for j in self.shown]
         pad = margin * self.radius
         return min(xs) - pad, max(xs) + pad, min(ys) - pad, max(ys) + pad
+
+    def tag(self, i, j):
+        """What an edge's label adds to the weight: its tied group " [k]" and its delay
+        " d=…" (while the edges are few enough to label)."""
+        if self.crowded:
+            return ""
+        tag = f" [{self.tie_of[i, j]}]" if (i, j) in self.tie_of else ""
+        if self.delays and (i, j) in self.delays:
+            tag += f" d={self.delays[i, j]}"
+        return tag
 
     def width(self, i, j):
         """The line width of edge (i, j), in points: 0.6 to 3 by |w_ij|."""
@@ -147,11 +161,19 @@ def geometry(net, pos=None, bias="label", weights=None):
     label_weights = len(edges) <= MAX_LABELLED_EDGES if weights is None else bool(weights)
     radius = _radius(where, shown)
     w = {e: net.w[e] for e in edges}
+    delays = net.delays
     column = {x: k for k, x in enumerate(sorted({round(x, 6) for x, _ in where.values()}))}
     bends, curves = {}, {}
     for i, j in edges:
         start, end = np.array(where[i]), np.array(where[j])
+        if i == j:  # a recurrent self-loop: a loop under the neuron (its bias label is above)
+            curves[i, j] = Curve(start + radius * np.array([-0.7, -0.8]),
+                                 start + radius * np.array([0.0, -3.4]),
+                                 start + radius * np.array([0.7, -0.95]), 0.5, False)
+            continue
         span = abs(column[round(end[0], 6)] - column[round(start[0], 6)])
+        if (i, j) in delays and span <= 1:  # bent wide, off the edges of one time step
+            span = 2
         control, order = _control_point(start, end, i, span, bends)
         # leave and enter each node along the curve's tangent, just outside the circle
         a = start + 1.08 * radius * _unit(control - start)
@@ -169,7 +191,7 @@ def geometry(net, pos=None, bias="label", weights=None):
                      len(edges) > MAX_LABELLED_EDGES,
                      max((abs(v) for v in w.values()), default=1.0) or 1.0,
                      {edge: k for k, group in enumerate(net.ties, start=1) for edge in group},
-                     groups, w)
+                     groups, w, {e: d for e, d in delays.items() if e in curves})
     return shape
 
 

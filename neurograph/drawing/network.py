@@ -220,10 +220,12 @@ def _draw_edges(ax, net, shape, digits, fontsize):
                                          mutation_scale=6 + 2 * width, linewidth=width,
                                          color=colour, alpha=0.9, zorder=1 if i else 0,
                                          linestyle="--" if i == 0 else
+                                         ":" if (i, j) in shape.delays else
                                          ("-." if (i, j) in shape.tie_of else "-"),
                                          gid=f"edge:{i},{j}"))
-        # a tied edge is labelled by its group, [1], [2], …: one weight for all of them
-        tag = f" [{shape.tie_of[i, j]}]" if (i, j) in shape.tie_of and not shape.crowded else ""
+        # a tied edge is labelled by its group, [1], [2], …: one weight for all of them; a
+        # recurrent edge by its delay, d=1 …
+        tag = shape.tag(i, j)
         if shape.label_weights or tag:
             text = (format_number(w_ij, digits) if shape.label_weights else "") + tag
             ax.text(*curve.at(curve.t), text.strip(), ha="center", va="center",

@@ -50,6 +50,7 @@ def svg_picture(net, digits=2, bias="label", weights=None):
         curve, w_ij = shape.curves[i, j], shape.w[i, j]
         sign = "positive" if w_ij >= 0 else "negative"
         kind = " bias-edge" if i == 0 else (" tied" if (i, j) in shape.tie_of else "")
+        kind += " delayed" if (i, j) in shape.delays else ""
         width = (0.15 + 0.75 * abs(w_ij) / shape.largest if shape.crowded
                  else shape.width(i, j)) * PIXELS / 72 * 1.3
         marker = "" if shape.crowded else f' marker-end="url(#arrow-{sign})"'
@@ -57,10 +58,9 @@ def svg_picture(net, digits=2, bias="label", weights=None):
                    f'd="M{px(curve.a)} Q{px(curve.control)} {px(curve.b)}" '
                    f'stroke-width="{width:.2f}"{marker}/>')
     for i, j in shape.edges:
-        if shape.label_weights or (i, j) in shape.tie_of:
+        if shape.label_weights or shape.tag(i, j):
             text = format_number(shape.w[i, j], digits) if shape.label_weights else ""
-            if (i, j) in shape.tie_of and not shape.crowded:
-                text = f"{text} [{shape.tie_of[i, j]}]".strip()
+            text = f"{text}{shape.tag(i, j)}".strip()
             curve = shape.curves[i, j]
             x, y = px(curve.at(curve.t)).split(",")
             out.append(f'<text class="weight" data-id="weight-{i}-{j}" x="{x}" y="{y}">'

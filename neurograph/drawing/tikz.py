@@ -161,6 +161,7 @@ class TikzPicture:
             r"  negative/.style={draw=negative},",
             r"  bias edge/.style={dashed},",
             r"  tied/.style={dash dot},",
+            r"  delayed/.style={densely dotted},",
             rf"  weight/.style={{fill=white, fill opacity=0.9, text opacity=1, inner sep=1pt, "
             rf"font={_font_command(0.85 * self.font_pt)}}},",
             rf"  bias label/.style={{anchor=south, text=black!75, inner sep=2pt, "
@@ -232,6 +233,8 @@ class TikzPicture:
     def path(self, i, j):
         """The edge's path between the nodes: straight, or the matplotlib curve as a cubic."""
         curve = self.shape.curves[i, j]
+        if i == j:  # a recurrent self-loop, under the neuron as matplotlib draws it
+            return f"(n{i}) to[out=-115, in=-65, looseness=7] (n{j})"
         if curve.straight:
             return f"(n{i}) -- (n{j})"
         p, q = self.shape.where[i], self.shape.where[j]
@@ -250,6 +253,8 @@ class TikzPicture:
             styles.append("bias edge")
         if (i, j) in shape.tie_of:
             styles.append("tied")
+        if (i, j) in shape.delays:
+            styles.append("delayed")
         width = (0.15 + 0.75 * abs(w_ij) / shape.largest if shape.crowded
                  else shape.width(i, j))
         styles.append(f"line width={width:.2f}pt")
@@ -259,9 +264,11 @@ class TikzPicture:
         if label:
             if text is None:
                 text = f"${self.formatted(w_ij)}$" if shape.label_weights else ""
-                if (i, j) in shape.tie_of and not shape.crowded:
-                    text = f"{text} [{shape.tie_of[i, j]}]".strip()
+                text = f"{text}{shape.tag(i, j)}".strip()
             node = f" node[weight, pos={shape.curves[i, j].t:.2f}] {{{text}}}"
+        if i == j:  # (the label goes on the loop, inside its `to`)
+            start, _, end = self.path(i, j).rpartition(" ")
+            return rf"\draw[{', '.join(styles)}] {start}{node} {end};"
         return rf"\draw[{', '.join(styles)}] {self.path(i, j)}{node};"
 
     def bias_label(self, j, number, style=None):
