@@ -43,6 +43,8 @@ EXPECTED = {
                             "the perceptron rule learns NAND in 5 epochs",
                             "(stopped: epochs) — not linearly separable"],
     "xor.py": ["One hidden layer (2-2-1): [0, 1, 1, 0]"],
+    "temporal_xor.py": ["the error drops on every third bit", "wrote temporal_xor.png",
+                        "wrote temporal_xor_network.png"],
     "symmetry.py": ["identical after 2000 epochs: True", "identical after 2000 epochs: False",
                     "XOR predictions [0, 1, 1, 0]"],
     "deep_vs_wide.py": ["2-6-1            18       7", "2-3-3-1          18       7"],
@@ -73,7 +75,7 @@ def check_digits(out):
 CHECKS = {"vanishing_gradients.py": check_vanishing, "regression.py": check_regression,
           "digits.py": check_digits}
 QUICK = {"sparse_autoencoder.py", "evolve_topologies.py", "architecture_search.py",
-         "self_taught.py"}
+         "self_taught.py", "temporal_xor.py"}
 """Examples run with ``--quick``: the same steps and checks on less data, fewer iterations."""
 
 

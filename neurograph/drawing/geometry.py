@@ -29,7 +29,8 @@ def network_layout(net):
     Inputs make the first column and outputs the last; every other neuron stands
     one column right of its deepest source. The bias neuron 0 sits under the inputs.
     Columns of more than ten neurons are packed closer and spread further apart,
-    so that a large network still makes a picture about as wide as it is tall.
+    so that a large network still makes a picture about as wide as it is tall; a recurrent
+    network's rows stand further apart, leaving room for its delay edges.
 
     Examples
     --------
@@ -47,6 +48,8 @@ def network_layout(net):
         columns.setdefault(depth[j], []).append(j)
     rows = max(len(ids) for ids in columns.values())
     dy = DY * min(1.0, MAX_ROWS / rows)
+    if net.delays:  # room for the recurrent edges and loops between the neurons of a column
+        dy *= 1.6
     dx = max(DX, 0.9 * rows * dy / max(len(columns) - 1, 1))
     pos = {}
     for d, ids in columns.items():
