@@ -158,3 +158,13 @@ def test_elman_and_jordan_networks_are_layered_networks_with_delay_edges():
     assert jordan.outputs == [6, 7]
     with pytest.raises(ng.NetworkError, match="needs a hidden layer"):
         ng.Network.elman([2, 1])
+
+
+def test_splitting_a_delay_edge_keeps_the_function():
+    net = ng.Network.elman([2, 3, 1], activation="tanh", seed=0)
+    X = np.random.default_rng(0).normal(size=(2, 4, 2))
+    before = net.predict(X)
+    for edge in ((3, 4), (5, 5)):  # an edge between neurons, and a self-loop
+        new = net.split_edge(*edge)
+        assert net.delays[new, edge[1]] == 1 and (edge[0], new) not in net.delays
+    assert np.allclose(net.predict(X), before, rtol=0, atol=1e-15)
