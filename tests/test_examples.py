@@ -43,6 +43,8 @@ EXPECTED = {
                             "the perceptron rule learns NAND in 5 epochs",
                             "(stopped: epochs) — not linearly separable"],
     "xor.py": ["One hidden layer (2-2-1): [0, 1, 1, 0]"],
+    "vanishing_in_time.py": ["the LSTM's memory carries the error back",
+                             "wrote vanishing_in_time.png"],
     "temporal_xor.py": ["the error drops on every third bit", "wrote temporal_xor.png",
                         "wrote temporal_xor_network.png"],
     "symmetry.py": ["identical after 2000 epochs: True", "identical after 2000 epochs: False",
