@@ -135,7 +135,8 @@ def fit(net, X, Y, lr=0.5, epochs=100, batch_size=1, loss="squared", weight_deca
         stepper = optimizers.make_optimizer(optimizer, options)
     bar = _progress_bar(progress, epochs)
     if in_time:
-        runner = sequences.SequenceRunner(net, X, Y, objective, stepper, truncate, engine)
+        runner = sequences.SequenceRunner(net, X, Y, objective, stepper, truncate, engine,
+                                          device)
     else:
         runner = RUNNERS[choose_engine(engine, plan, batch_size)](
             net, X, Y, objective, dropout, rng, stepper,

@@ -62,12 +62,9 @@ def refuse_extras(dropout=0.0, sparsity=None, rule="gradient", engine="auto"):
     if rule != "gradient":
         raise NetworkError(f"rule={rule!r} is for one example at a time; sequences train by "
                            f"BPTT (rule='gradient')")
-    if engine == "torch":
-        raise NetworkError("engine='torch' does not run sequences yet; use engine='reference' "
-                           "or 'vectorized'")
-    if engine not in ("auto", "reference", "vectorized"):
+    if engine not in ("auto", "reference", "vectorized", "torch"):
         raise NetworkError(f"unknown engine {describe(engine)}; expected one of: 'auto', "
-                           f"'reference', 'vectorized'")
+                           f"'reference', 'vectorized', 'torch'")
 
 
 AUTO_VECTORIZED_ABOVE = 300
@@ -76,21 +73,28 @@ loops cost less below it)."""
 
 
 def choose_engine(engine, plan, T):
-    """The engine for sequences of length T: "reference" or "vectorized"."""
-    if engine not in ("auto", "reference", "vectorized"):
+    """The engine for sequences of length T: "reference", "vectorized" or "torch"."""
+    if engine not in ("auto", "reference", "vectorized", "torch"):
         raise NetworkError(f"unknown engine {describe(engine)} for sequences; expected one of: "
-                           f"'auto', 'reference', 'vectorized'")
+                           f"'auto', 'reference', 'vectorized', 'torch'")
     if engine == "auto":
         edges = len(plan.edges) + len(plan.delayed)
         return "vectorized" if T * edges >= AUTO_VECTORIZED_ABOVE else "reference"
     return engine
 
 
-def run(plan, engine, X, Y, loss, truncate=None, gradient=True):
+def run(plan, engine, X, Y, loss, truncate=None, gradient=True, device=None):
     """(Σ_e Σ_t ℓ, its gradient over θ as an array or None, the outputs (n, T, outputs)) by
-    `engine`, "reference" (:func:`~neurograph.engines.sequence.sequences_pass`) or
-    "vectorized" (:class:`~neurograph.engines.sequence_batch.SequenceBatch`)."""
+    `engine`, "reference" (:func:`~neurograph.engines.sequence.sequences_pass`),
+    "vectorized" (:class:`~neurograph.engines.sequence_batch.SequenceBatch`) or "torch"
+    (:class:`~neurograph.engines.sequence_torch.SequenceTorch`, on `device`)."""
     seq = sequence.sequence_plan(plan)
+    if engine == "torch":
+        from ..engines.sequence_torch import SequenceTorch
+        key = ("sequence torch", device)
+        if key not in plan.kernels:
+            plan.kernels[key] = SequenceTorch(sequence_batch.sequence_batch(plan, seq), device)
+        return plan.kernels[key].run(plan.store.array(), X, Y, loss, truncate, gradient)
     if engine == "vectorized":
         batch = sequence_batch.sequence_batch(plan, seq)
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
@@ -105,16 +109,22 @@ class SequenceRunner(Stepper):
     sequence, or in numpy over a batch of sequences, every update through the run's optimizer
     (:class:`~.runners.Stepper`)."""
 
-    def __init__(self, net, X, Y, objective, optimizer=None, truncate=None, engine="auto"):
+    def __init__(self, net, X, Y, objective, optimizer=None, truncate=None, engine="auto",
+                 device=None):
         self.plan, self.objective, self.loss = net.plan(), objective, objective.loss
         sequence.sequence_plan(self.plan)  # (refuses what sequences cannot have)
         self.engine = choose_engine(engine, self.plan, X.shape[1])
+        if self.engine == "torch" and truncate is not None:
+            raise NetworkError("truncated BPTT runs on engine='reference' or 'vectorized'; the "
+                               "torch engine computes full BPTT")
+        self.device = device
         self.X, self.Y, self.optimizer, self.truncate = X, Y, optimizer, truncate
         self.outputs = None
 
     def cost_and_gradient(self, indices=None, remember=False):
         X, Y = (self.X, self.Y) if indices is None else (self.X[indices], self.Y[indices])
-        total, grad, outputs = run(self.plan, self.engine, X, Y, self.loss, self.truncate)
+        total, grad, outputs = run(self.plan, self.engine, X, Y, self.loss, self.truncate,
+                                   device=self.device)
         self.outputs = outputs if indices is None else None
         return total / len(X), grad / len(X)
 
@@ -129,7 +139,8 @@ class SequenceRunner(Stepper):
 
     def evaluate(self, X, Y):
         X, Y = (self.X, self.Y) if X is None else (X, Y)
-        total, _, outputs = run(self.plan, self.engine, X, Y, self.loss, gradient=False)
+        total, _, outputs = run(self.plan, self.engine, X, Y, self.loss, gradient=False,
+                                device=self.device)
         return total / len(X), outputs
 
     def largest_weight(self):

@@ -189,11 +189,14 @@ def test_the_numpy_engine_equals_the_reference_through_time(case, loss, truncate
                                       truncate=truncate)
     assert close(J_np, J) and close(grad_np, grad)
     assert close(net.predict(X, engine="vectorized"), net.predict(X, engine="reference"))
+    if truncate is None:  # (truncation stays with the numpy engines)
+        J_torch, grad_torch = net.cost_and_grad(theta, X, Y, loss=loss, engine="torch")
+        assert close(J_torch, J) and close(grad_torch, grad)
 
 
 @pytest.mark.parametrize("optimizer", ["sgd", "adam"])
-def test_training_on_sequences_gives_the_same_weights_in_both_engines(optimizer):
-    def trained(engine):
+def test_training_on_sequences_gives_the_same_weights_in_every_engine(optimizer):
+    def trained(engine, truncate=3):
         net = ng.Network.elman([2, 3, 3], activation="tanh", output_activation="softmax", seed=4)
         net.set_aggregation(4, "product")
         net.connect(1, 6, 0.3, delay=2)
@@ -202,7 +205,10 @@ def test_training_on_sequences_gives_the_same_weights_in_both_engines(optimizer)
         Y = np.eye(3)[rng.integers(0, 3, (5, 6))]
         Y[:, :3] = np.nan  # targets at the last three steps only
         net.fit(X, Y, loss="log", lr=0.1, epochs=4, batch_size=2, optimizer=optimizer,
-                engine=engine, truncate=3)
+                engine=engine, truncate=truncate)
         return net.theta()
 
     assert close(trained("vectorized"), trained("reference"))
+    assert close(trained("torch", None), trained("reference", None))
+    with pytest.raises(ng.NetworkError, match="truncated BPTT runs on engine='reference'"):
+        trained("torch")
