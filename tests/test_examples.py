@@ -43,6 +43,7 @@ EXPECTED = {
                             "the perceptron rule learns NAND in 5 epochs",
                             "(stopped: epochs) — not linearly separable"],
     "xor.py": ["One hidden layer (2-2-1): [0, 1, 1, 0]"],
+    "time_delay.py": ["held-out accuracy of y(t) = x(t − 1) XOR x(t − 2): 1.000"],
     "vanishing_in_time.py": ["the LSTM's memory carries the error back",
                              "wrote vanishing_in_time.png"],
     "temporal_xor.py": ["the error drops on every third bit", "wrote temporal_xor.png",
