@@ -106,10 +106,11 @@ class SequenceBatch:
                 for _, into, _, activations in self.levels]
 
     def forward(self, w, blocks, X):
-        """A, IN (time × sequences × neurons, the first D + 1 times the initial state) and the
-        max/product slopes {(t, level, group): (neurons × sequences × terms)}."""
+        """A, IN (time × sequences × neurons, the first D + 1 times the initial state, D the
+        longest delay but at most T: an older a_i is 0 all the same) and the max/product
+        slopes {(t, level, group): (neurons × sequences × terms)}."""
         n, T = X.shape[:2]
-        D, seq = self.D, self.seq
+        D, seq = min(self.D, T), self.seq
         A = np.zeros((D + T + 1, n, self.P))
         IN = np.zeros((D + T + 1, n, self.P))
         A[D + 1:, :, 0] = 1.0
@@ -122,10 +123,10 @@ class SequenceBatch:
                     # in_j(t) = Σ_d A(t − d)[:, sources] @ W_d[sources, j]
                     z = np.zeros((n, len(summed)))
                     for d, src, W in blocks[L][0]:
-                        z += A[r - d][:, src] @ W
+                        z += A[max(r - d, 0)][:, src] @ W
                     IN[r][:, summed] = z
                 for G, (combine, js, src, slot, delay, _, _) in enumerate(gated):
-                    terms = w[slot][:, :, None] * A[r - delay, :, src]  # (k × m × n)
+                    terms = w[slot][:, :, None] * A[np.maximum(r - delay, 0), :, src]
                     rows = terms.transpose(0, 2, 1).reshape(-1, terms.shape[1])
                     IN[r][:, js] = combine.combine_rows(rows).reshape(len(js), n).T
                     slopes[t, L, G] = combine.slopes_rows(rows).reshape(len(js), n, -1)
@@ -143,8 +144,9 @@ class SequenceBatch:
         if not len(steps):
             return 0.0
         y = Y[seqs, steps]
-        a = A[self.D + 1:, :, self.outputs][steps, seqs]
-        z = IN[self.D + 1:, :, self.outputs][steps, seqs]
+        first = A.shape[0] - Y.shape[1]  # the row of t = 1
+        a = A[first:, :, self.outputs][steps, seqs]
+        z = IN[first:, :, self.outputs][steps, seqs]
         if loss.check is not None:
             for k, g in enumerate(self.output_g):
                 loss.check(y[:, k], a[:, k], g)
@@ -167,9 +169,9 @@ class SequenceBatch:
         through the time steps first … last (Δ = 0 outside); the max/product neurons' part of
         the gradient is added to `grad` on the way."""
         n, T = Y.shape[:2]
-        D, last = self.D, T if last is None else last
-        DELTA = np.zeros((T + D + 2, n, self.P))
-        BACK = np.zeros((T + D + 2, self.P, n))  # Σ w_jk c_jk Δ_k from max/product neurons k
+        D, last = A.shape[0] - T - 1, T if last is None else last
+        DELTA = np.zeros((T + 2, n, self.P))  # Δ(t) = 0 for t > T: row T + 1
+        BACK = np.zeros((T + 2, self.P, n))  # Σ w_jk c_jk Δ_k from max/product neurons k
         for t in range(last, first - 1, -1):
             r, y = D + t, Y[:, t - 1]
             has = ~np.isnan(y[:, :1])  # (n × 1): the sequences with a target at t
@@ -184,7 +186,7 @@ class SequenceBatch:
                     # Δ_j(t) = g′(in_j(t)) Σ_d Δ(t + d)[:, k] @ W_d[j, k]ᵀ (+ output Δ)
                     total = BACK[t][js].T.copy()
                     for d, dst, W in back:
-                        total += DELTA[t + d][:, dst] @ W.T
+                        total += DELTA[min(t + d, T + 1)][:, dst] @ W.T
                     a, z = A[r][:, js], IN[r][:, js]
                     g_prime = g.dg_from_a(a) if g.dg_from_a is not None else g.dg(z)
                     delta = g_prime * total
@@ -196,7 +198,8 @@ class SequenceBatch:
                 for G, (_, js, src, slot, delay, mine, by_delay) in enumerate(gated):
                     weighted = slopes[t, L, G] * delta_t[:, js].T[:, :, None]  # c_ik Δ_k (t)
                     # ∂J/∂w_ik += Σ_e Δ_k(t) c_ik(t) a_i(t − d)
-                    terms = np.einsum("knm,kmn->km", weighted, A[r - delay, :, src])
+                    terms = np.einsum("knm,kmn->km", weighted,
+                                      A[np.maximum(r - delay, 0), :, src])
                     np.add.at(grad, slot[mine], terms[mine])
                     sent = w[slot][:, :, None] * weighted.transpose(0, 2, 1)  # (k × m × n)
                     for d, hit, sources, repeated in by_delay:
@@ -210,12 +213,18 @@ class SequenceBatch:
     def gradient(self, A, DELTA, grad, first=1, last=None):
         """Add ∂J/∂w_ij = Σ_t Δ_j(t) a_i(t − d) for the trainable edges into sum neurons, over
         the time steps first … last, to `grad` (over θ)."""
-        D, n = self.D, A.shape[1]
-        last = A.shape[0] - D - 1 if last is None else last
+        n, T = A.shape[1], DELTA.shape[0] - 2
+        D = A.shape[0] - T - 1
+        last = T if last is None else last
         steps = last - first + 1
         deltas = DELTA[first:last + 1].reshape(steps * n, self.P)
         for d, (src, dst, rows, cols, slots) in self.sum_edges.items():
-            sources = A[D + first - d:D + last + 1 - d].reshape(steps * n, self.P)
+            if d >= last:  # a_i(t − d) = 0 for every t ≤ last
+                continue
+            start = D + first - d
+            rows_of = slice(start, start + steps) if start >= 0 else \
+                np.maximum(np.arange(start, start + steps), 0)
+            sources = A[rows_of].reshape(steps * n, self.P)
             G = sources[:, src].T @ deltas[:, dst]
             np.add.at(grad, slots, G[rows, cols])
         return grad
@@ -224,7 +233,7 @@ class SequenceBatch:
         """(Σ ℓ, Σ ∂ℓ/∂θ or None, outputs (n, T, outputs)) over the sequences X, Y."""
         blocks = self.weights(w)
         A, IN, slopes = self.forward(w, blocks, X)
-        outputs = A[self.D + 1:][:, :, self.outputs].transpose(1, 0, 2).copy()
+        outputs = A[A.shape[0] - X.shape[1]:][:, :, self.outputs].transpose(1, 0, 2).copy()
         if Y is None:
             return 0.0, None, outputs
         total = self.loss(A, IN, Y, loss)

@@ -212,3 +212,17 @@ def test_training_on_sequences_gives_the_same_weights_in_every_engine(optimizer)
     assert close(trained("torch", None), trained("reference", None))
     with pytest.raises(ng.NetworkError, match="truncated BPTT runs on engine='reference'"):
         trained("torch")
+
+
+def test_a_delay_longer_than_the_sequence_reads_the_initial_state_in_every_engine():
+    net = ng.Network.elman([1, 2, 1], activation="tanh", seed=0)
+    net.connect(1, 4, 0.7, delay=2 ** 20)  # the longest delay: never reached in 4 steps
+    net.set_aggregation(4, "product")
+    X = np.random.default_rng(0).normal(size=(3, 4, 1))
+    Y = np.random.default_rng(1).normal(size=(3, 4, 1))
+    J, grad = net.cost_and_grad(net.theta(), X, Y, engine="reference")
+    for engine in ("vectorized", "torch"):  # (no engine allocates 2²⁰ time steps)
+        J_e, grad_e = net.cost_and_grad(net.theta(), X, Y, engine=engine)
+        assert close(J_e, J) and close(grad_e, grad)
+    assert grad[net.theta_edges().index((1, 4))] == 0.0
+    assert np.all(net.predict(X, engine="vectorized")[:, :, 0] == 0.0)  # a product with a 0

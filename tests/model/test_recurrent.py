@@ -145,6 +145,10 @@ def test_sequences_of_the_wrong_shape_are_refused_and_change_nothing():
         net.fit(X, np.zeros((3, 4, 1)), truncate=0)
     with pytest.raises(ng.NetworkError, match="T, a whole number ≥ 1"):
         net.unroll(0)
+    with pytest.raises(ng.NetworkError, match="gradcheck checks BPTT on sequences"):
+        ng.gradcheck(net, [1.0, 2.0], [0.5])
+    with pytest.raises(ng.NetworkError, match="delay edges"):
+        net.to_torch()
     assert snapshot(net) == before
 
 
