@@ -20,7 +20,7 @@ def bits(n, T, rng):
 
 
 rng = np.random.default_rng(0)
-X, Y = bits(100, 12, rng)
+X, Y = bits(60, 12, rng)
 X_test, Y_test = bits(50, 12, rng)
 
 # neuron 1: x(t); taps 2 and 3: x(t − 1), x(t − 2); hidden 4 … 7 (tanh); output 8 (logistic)
@@ -36,14 +36,14 @@ for tap in taps:
     net.freeze(1, tap)
 net.initialize("uniform", seed=1, epsilon=1.0)
 print("delay edges:", net.delays)
-net.fit(X, Y, loss="log", optimizer="adam", lr=0.05, epochs=150, batch_size=20, seed=0)
+net.fit(X, Y, loss="log", optimizer="adam", lr=0.1, epochs=60, batch_size=20, seed=0)
 
 P = net.predict(X_test)[:, 2:, 0]
 accuracy = float(np.mean((P >= 0.5) == (Y_test[:, 2:, 0] == 1)))
 print(f"held-out accuracy of y(t) = x(t − 1) XOR x(t − 2): {accuracy:.3f}")
 assert accuracy > 0.99, accuracy
 feedforward = ng.Network.layered([1, 4, 1], activation="tanh", output_activation="logistic")
-feedforward.fit(X, Y, loss="log", optimizer="adam", lr=0.05, epochs=30, batch_size=20, seed=0)
+feedforward.fit(X, Y, loss="log", optimizer="adam", lr=0.05, epochs=10, batch_size=20, seed=0)
 chance = float(np.mean((feedforward.predict(X_test)[:, 2:, 0] >= 0.5) == (Y_test[:, 2:, 0] == 1)))
 print(f"the same task for a network that sees only x(t): {chance:.3f} (chance: 0.5)")
 assert chance < 0.65
