@@ -57,7 +57,8 @@ class SequenceBatch:
             for j, _, rows, combine in members:
                 if combine is not None:
                     gated.setdefault((combine, len(rows)), []).append((j, rows))
-            gated = [_gated(combine, group) for (combine, _), group in gated.items()]
+            gated = [_gated(combine, group, self.trainable)
+                     for (combine, _), group in gated.items()]
             by_g = {}
             for j, g, _, _ in members:
                 if j not in grouped:
@@ -70,7 +71,6 @@ class SequenceBatch:
                 outs = [(pos, y_index[j]) for pos, j in enumerate(js) if j in y_index]
                 activations.append((g, np.array(js), [p for p, _ in outs],
                                     [k for _, k in outs], back))
-            gated = [(*group[:5], group[3] < self.trainable, group[6]) for group in gated]
             self.levels.append((np.array([j for j, _ in summed], dtype=int), into, gated,
                                 activations))
         edges = {}
@@ -255,10 +255,10 @@ class SequenceBatch:
         return total, grad, outputs
 
 
-def _gated(combine, group):
+def _gated(combine, group, trainable):
     """A group of max/product neurons with as many terms each: (aggregation, their ids, and
     as (neurons × terms) arrays their terms' sources, slots and delays; which slots are
-    trainable; and per delay d the terms of that delay, their sources, and whether a source
+    trainable (below `trainable`); and per delay d the terms of that delay, their sources, and whether a source
     repeats among them)."""
     js = np.array([j for j, _ in group], dtype=int)
     src, slot, delay = (np.array([[row[part] for row in rows] for _, rows in group], dtype=int)
@@ -267,7 +267,7 @@ def _gated(combine, group):
     for d in np.unique(delay):
         hit = delay == d
         by_delay.append((int(d), hit, src[hit], len(np.unique(src[hit])) < hit.sum()))
-    return combine, js, src, slot, delay, None, by_delay
+    return combine, js, src, slot, delay, slot < trainable, by_delay
 
 
 def _blocks(edges, sources, size):
