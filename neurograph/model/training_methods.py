@@ -232,10 +232,15 @@ class TrainingMethods:
     def classify(self, X, engine="auto"):
         """The class of each example: the index of its highest output (Lecture 07-4c).
 
-        With one output neuron: 1 if a ≥ 0.5, else 0.
+        With one output neuron: 1 if a ≥ 0.5, else 0. For sequences, the class at each time
+        step: an array (n, T).
         """
         from ..data import classes
-        return classes(self.predict(X, engine=engine))
+        outputs = self.predict(X, engine=engine)
+        if outputs.ndim == 3:  # sequences: a class per time step
+            n, T, k = outputs.shape
+            return classes(outputs.reshape(n * T, k)).reshape(n, T)
+        return classes(outputs)
 
     def initialize(self, method="uniform", seed=0, epsilon=0.5, value=0.0):
         """Draw fresh initial weights for every edge that is not frozen.

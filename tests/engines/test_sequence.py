@@ -176,6 +176,7 @@ def test_every_optimizer_trains_a_recurrent_network_keeping_frozen_and_tied_weig
     assert history.loss[-1] < before
     assert net.w[3, 3] == frozen and net.w[3, 4] == net.w[4, 3]
     assert net.delays[3, 4] == 1
+    assert net.classify(X).shape == (6, 5)  # a class at each time step
 
 
 @settings(max_examples=60, deadline=None)
