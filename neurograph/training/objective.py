@@ -35,6 +35,9 @@ def decayed(plan, decay_bias):
                                               bool, len(plan.parameters))
     for edge, _, is_bias in plan.shared:  # a tied group is a bias only if all its edges are
         mask[plan.index[edge]] = not is_bias
+    for _, edge, _, _ in plan.delayed:  # (a delay edge is never a bias edge)
+        if edge in plan.index:
+            mask[plan.index[edge]] = True
     return mask
 
 

@@ -172,3 +172,13 @@ def test_splitting_a_delay_edge_keeps_the_function():
         new = net.split_edge(*edge)
         assert net.delays[new, edge[1]] == 1 and (edge[0], new) not in net.delays
     assert np.allclose(net.predict(X), before, rtol=0, atol=1e-15)
+
+
+def test_a_tied_group_with_a_delay_edge_is_no_bias_for_the_weight_decay():
+    net = ng.Network.from_weights({(0, 2): 0.3, (1, 2): 0.5, (2, 2): 0.3}, delays={(2, 2): 1})
+    net.tie([(0, 2), (2, 2)])
+    X = np.zeros((1, 3, 1))
+    Y = np.full((1, 3, 1), np.nan)  # no targets: J is the decay term alone
+    J, grad = net.cost_and_grad(net.theta(), X, Y, weight_decay=0.1, decay_bias=False)
+    assert J == pytest.approx(0.1 * (0.3 ** 2 + 0.5 ** 2))  # both weights decayed
+    assert grad.tolist() == pytest.approx([2 * 0.1 * 0.3, 2 * 0.1 * 0.5])
