@@ -356,9 +356,9 @@ def predict(net, X, engine="auto"):
     Whichever engine runs, the neurons keep the values they had.
     """
     plan = net.plan()
-    engine = check_engine(engine)
-    if sequences.is_sequence_data(net, X):
+    if sequences.is_sequence_data(net, X):  # (every engine, the torch one included)
         return sequences.predict(net, X, engine)
+    engine = check_engine(engine)
     X = checks.matrix(X, len(plan.inputs), "X")
     if choose_engine(engine, plan, len(X)) == "vectorized":
         engine = batch.compile_batch(net)

@@ -28,7 +28,7 @@ def test_from_torch_computes_the_modules_h_of_t(name, make):
     X = torch.randn(3, 7, 3, dtype=torch.float64)
     h, _ = m(X)
     expected = h.detach().numpy()
-    for engine in ("reference", "vectorized"):
+    for engine in ("reference", "vectorized", "torch"):
         assert np.max(np.abs(net.predict(X.numpy(), engine=engine) - expected)) < 1e-12
     assert np.max(np.abs(net.forward_sequence(X[1].numpy()) - expected[1])) < 1e-12
 
