@@ -19,9 +19,9 @@ import numpy as np
 
 from .errors import NetworkError, describe
 
-__all__ = ["BATCH_NORM", "MAX_DELAY", "MAX_ID", "OPTIONS", "WEIGHT_LIMIT", "Count", "Number", "array",
-           "delay", "edge", "flag", "generator", "matrix", "named", "neuron_id", "option", "parse_real",
-           "parse_whole", "real", "reals", "vector", "weight", "weights"]
+__all__ = ["BATCH_NORM", "MAX_DELAY", "MAX_ID", "OPTIONS", "WEIGHT_LIMIT", "Count", "Number",
+           "array", "delay", "edge", "flag", "generator", "matrix", "named", "neuron_id", "option",
+           "parse_real", "parse_whole", "real", "reals", "vector", "weight", "weights"]
 
 MAX_ID = 2 ** 31 - 1
 """The largest neuron id: ids are 0 … 2³¹ − 1, so that every file format can hold them."""

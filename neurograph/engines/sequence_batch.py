@@ -79,7 +79,8 @@ class SequenceBatch:
                 for i, ij, d in rows:
                     if ij < self.trainable:
                         edges.setdefault(d, []).append((i, ij, j))
-        self.sum_edges = {}  # d → (sources, targets, rows, cols, slots): G = A[:, sources]ᵀ Δ[:, targets]
+        # d → (sources, targets, rows, cols, slots): G = A[:, sources]ᵀ Δ[:, targets]
+        self.sum_edges = {}
         for d, group in edges.items():
             src, dst = sorted({i for i, _, _ in group}), sorted({j for _, _, j in group})
             row, col = {i: r for r, i in enumerate(src)}, {j: c for c, j in enumerate(dst)}
@@ -258,8 +259,8 @@ class SequenceBatch:
 def _gated(combine, group, trainable):
     """A group of max/product neurons with as many terms each: (aggregation, their ids, and
     as (neurons × terms) arrays their terms' sources, slots and delays; which slots are
-    trainable (below `trainable`); and per delay d the terms of that delay, their sources, and whether a source
-    repeats among them)."""
+    trainable (below `trainable`); and per delay d the terms of that delay, their sources,
+    and whether a source repeats among them)."""
     js = np.array([j for j, _ in group], dtype=int)
     src, slot, delay = (np.array([[row[part] for row in rows] for _, rows in group], dtype=int)
                         for part in range(3))

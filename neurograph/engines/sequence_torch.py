@@ -81,8 +81,9 @@ class SequenceTorch:
                     in_t = in_t.index_copy(1, self.index(summed), z)
                 for combine, js, src, slot, delay, _, _ in gated:
                     k, m = src.shape
-                    columns = [theta[int(slot[a, b])] * (a_t if delay[a, b] == 0
-                                                         else A[r - int(delay[a, b])])[:, int(src[a, b])]
+                    columns = [theta[int(slot[a, b])]
+                               * (a_t if delay[a, b] == 0 else A[r - int(delay[a, b])])[
+                                   :, int(src[a, b])]
                                for a in range(k) for b in range(m)]
                     terms = torch.stack(columns, dim=1).reshape(n, k, m)  # (n × k × m)
                     rows = terms.permute(1, 0, 2).reshape(k * n, m)

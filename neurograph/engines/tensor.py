@@ -21,8 +21,8 @@ from .. import checks
 from ..errors import NetworkError, describe, excerpt
 from .batch import BatchEngine
 
-__all__ = ["TorchNetwork", "activation_function", "fingerprint", "import_torch", "module_state", "torch_loss",
-           "where_to"]
+__all__ = ["TorchNetwork", "activation_function", "fingerprint", "import_torch", "module_state",
+           "torch_loss", "where_to"]
 
 
 def import_torch():

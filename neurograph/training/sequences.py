@@ -18,8 +18,8 @@ from ..errors import NetworkError, describe
 from ..model.recurrent import sequence_inputs, sequence_targets
 from .runners import Stepper, largest
 
-__all__ = ["SequenceRunner", "is_sequence_data", "sequence_data", "check_truncate", "refuse_extras",
-           "predict"]
+__all__ = ["SequenceRunner", "is_sequence_data", "sequence_data", "check_truncate",
+           "refuse_extras", "predict"]
 
 
 def is_sequence_data(net, X):
