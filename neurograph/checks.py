@@ -19,9 +19,9 @@ import numpy as np
 
 from .errors import NetworkError, describe
 
-__all__ = ["BATCH_NORM", "MAX_ID", "OPTIONS", "WEIGHT_LIMIT", "Count", "Number", "array",
-           "edge", "flag", "generator", "matrix", "named", "neuron_id", "option", "parse_real",
-           "parse_whole", "real", "reals", "vector", "weight", "weights"]
+__all__ = ["BATCH_NORM", "MAX_DELAY", "MAX_ID", "OPTIONS", "WEIGHT_LIMIT", "Count", "Number",
+           "array", "delay", "edge", "flag", "generator", "matrix", "named", "neuron_id", "option",
+           "parse_real", "parse_whole", "real", "reals", "vector", "weight", "weights"]
 
 MAX_ID = 2 ** 31 - 1
 """The largest neuron id: ids are 0 … 2³¹ − 1, so that every file format can hold them."""
@@ -57,6 +57,32 @@ def edge(value, what="an edge"):
         raise NetworkError(f"{what} must be a pair (i, j) of neuron ids; "
                            f"received {describe(value)}")
     return neuron_id(value[0], f"i in {what} (i, j)"), neuron_id(value[1], f"j in {what} (i, j)")
+
+
+MAX_DELAY = 2 ** 20
+"""The longest delay an edge may have (time steps): enough for any sequence a network is
+given, and small enough that the initial state a delay needs fits in memory."""
+
+
+def delay(value, what="a delay"):
+    """An edge's delay d: an int from 0 to :data:`MAX_DELAY` (numpy integers accepted; bools,
+    floats — even 1.0 — and negative numbers refused).
+
+    >>> delay(1), delay(0)
+    (1, 0)
+    >>> delay(0.5, "the delay of edge (3, 3)")
+    Traceback (most recent call last):
+    ...
+    neurograph.errors.NetworkError: the delay of edge (3, 3) must be a whole number of time \
+steps from 0 to 1048576 (0: an ordinary edge); received 0.5
+    """
+    if type(value) is int and 0 <= value <= MAX_DELAY:
+        return value
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral) \
+            or not 0 <= int(value) <= MAX_DELAY:
+        raise NetworkError(f"{what} must be a whole number of time steps from 0 to {MAX_DELAY} "
+                           f"(0: an ordinary edge); received {describe(value)}")
+    return int(value)
 
 
 def real(value, what="a number"):

@@ -213,3 +213,63 @@ def batch_norms_are_conditioned(net, X, least=1e-3):
     engine = vectorized.compile_batch(net)
     P = engine.forward(np.asarray(X, dtype=float), train=True)
     return all(float(np.min(var)) >= least for _, var, _, _ in P.statistics.values())
+
+
+@st.composite
+def recurrent_dags(draw, aggregations=True, ties=True, frozen=True, max_delay=3):
+    """A random recurrent network: a :func:`rich_dags` network (no batch norms) plus random
+    delay edges — from any input or processing neuron into any processing neuron, self-loops
+    and edges against the order included, delays 1 … `max_delay` — some of them tied or
+    frozen along with the ordinary edges."""
+    net = draw(rich_dags(aggregations=aggregations, norms=False, ties=False))
+    sources = net.inputs + net.hidden + net.outputs
+    targets = net.hidden + net.outputs
+    pairs = [(i, j) for i in sources for j in targets if not net.has_edge(i, j)]
+    chosen = draw(st.lists(st.sampled_from(pairs), min_size=1, max_size=4, unique=True))
+    for i, j in chosen:
+        net.connect(i, j, draw(weights), delay=draw(st.integers(1, max_delay)))
+    if ties and len(net.w) >= 2:
+        edges = draw(st.permutations(list(net.w)))
+        size = draw(st.integers(0, min(4, len(edges))))
+        if size >= 2:
+            net.tie(edges[:size])
+    if frozen:
+        for edge in draw(st.lists(st.sampled_from(sorted(net.w)), max_size=2, unique=True)):
+            net.freeze(*edge)
+    return net
+
+
+@st.composite
+def recurrent_dags_with_sequences(draw, n=(1, 3), T=(1, 5), nan_rows=True, **kwargs):
+    """(net, X, Y): a :func:`recurrent_dags` network, sequences X (n, T, inputs) and targets Y
+    (n, T, outputs) in [0, 1], some time steps without a target (NaN rows) when `nan_rows`."""
+    net = draw(recurrent_dags(**kwargs))
+    n, T = draw(st.integers(*n)), draw(st.integers(*T))
+    seed = draw(st.integers(0, 2 ** 32 - 1))
+    rng = np.random.default_rng(seed)
+    X = rng.uniform(-2, 2, (n, T, len(net.inputs)))
+    Y = rng.uniform(0, 1, (n, T, len(net.outputs)))
+    if nan_rows:
+        Y[rng.random((n, T)) < 0.3] = np.nan
+    return net, X, Y
+
+
+def maxima_are_clear_in_time(net, X, gap=1e-3):
+    """:func:`maxima_are_clear` for sequences: every max neuron's largest term beats the next
+    by `gap` at every time step of every sequence."""
+    from neurograph.engines import sequence
+    plan = net.plan()
+    seq = sequence.sequence_plan(plan)
+    w = plan.store.memory
+    maxed = [(j, rows) for j, _, rows, combine in seq.forward if combine == "max"]
+    if not maxed:
+        return True
+    for x in X:
+        a, _, _ = sequence.forward_through_time(seq, w, np.asarray(x).tolist())
+        D = seq.longest
+        for t in range(1, len(x) + 1):
+            for j, rows in maxed:
+                terms = sorted((w[ij] * a[D + t - d][i] for i, ij, d in rows), reverse=True)
+                if len(terms) > 1 and terms[0] - terms[1] < gap:
+                    return False
+    return True

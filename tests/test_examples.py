@@ -45,6 +45,12 @@ EXPECTED = {
                             "the perceptron rule learns NAND in 5 epochs",
                             "(stopped: epochs) — not linearly separable"],
     "xor.py": ["One hidden layer (2-2-1): [0, 1, 1, 0]"],
+    "adding_problem.py": ["the LSTM adds the marked values"],
+    "time_delay.py": ["held-out accuracy of y(t) = x(t − 1) XOR x(t − 2): 1.000"],
+    "vanishing_in_time.py": ["the LSTM's memory carries the error back",
+                             "wrote vanishing_in_time.png"],
+    "temporal_xor.py": ["the error drops on every third bit", "wrote temporal_xor.png",
+                        "wrote temporal_xor_network.png"],
     "symmetry.py": ["identical after 2000 epochs: True", "identical after 2000 epochs: False",
                     "XOR predictions [0, 1, 1, 0]"],
     "deep_vs_wide.py": ["2-6-1            18       7", "2-3-3-1          18       7"],
@@ -75,7 +81,7 @@ def check_digits(out):
 CHECKS = {"vanishing_gradients.py": check_vanishing, "regression.py": check_regression,
           "digits.py": check_digits}
 QUICK = {"sparse_autoencoder.py", "evolve_topologies.py", "architecture_search.py",
-         "self_taught.py", "search_spirals.py"}
+         "self_taught.py", "search_spirals.py", "temporal_xor.py", "adding_problem.py"}
 """Examples run with ``--quick``: the same steps and checks on less data, fewer iterations."""
 
 

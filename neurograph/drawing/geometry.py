@@ -92,6 +92,9 @@ class Geometry:
         The keys of the labels that found no free spot (the note says how many).
     column_em : float or None
         The font size of the column names, in layout units (None: no column names).
+    delays : dict
+        ``{(i, j): d}`` of the recurrent edges drawn (dotted, their label ending in "d=…";
+        a self-loop is a loop under its neuron).
     """
 
     where: dict
@@ -109,6 +112,7 @@ class Geometry:
     spots: dict = field(default_factory=dict)
     left_out: list = field(default_factory=list)
     column_em: float = None
+    delays: dict = field(default_factory=dict)
 
     def bounds(self, margin=1.6):
         """(x0, x1, y0, y1) around everything drawn: the neurons (`margin` radii beyond
@@ -134,6 +138,16 @@ class Geometry:
         width, height = x1 - x0 + 0.4, y1 - y0 + 0.4
         scale = min(1.3, 14.0 / width, 11.0 / height)
         return max(width * scale, 4.0), max(height * scale, 2.5)
+
+    def tag(self, i, j):
+        """What an edge's label adds to the weight: its tied group " [k]" and its delay
+        " d=…" (while the edges are few enough to label)."""
+        if self.crowded:
+            return ""
+        tag = f" [{self.tie_of[i, j]}]" if (i, j) in self.tie_of else ""
+        if (i, j) in self.delays:
+            tag += f" d={self.delays[i, j]}"
+        return tag
 
     def width(self, i, j):
         """The line width of edge (i, j), in points: 0.6 to 3 by |w_ij|."""
@@ -182,9 +196,17 @@ def geometry(net, pos=None, bias="label", weights=None, *, values=None, digits=2
     bends, curves = {}, {}
     # a curve that would pass over a neuron bends the other way, or further (few edges only)
     others = np.array([where[j] for j in shown]) if len(edges) <= MAX_AVOIDED else None
+    delays = net.delays
     for i, j in edges:
         start, end = np.array(where[i]), np.array(where[j])
+        if i == j:  # a recurrent self-loop: a loop under the neuron (its bias label is above)
+            curves[i, j] = Curve(start + radius * np.array([-0.7, -0.8]),
+                                 start + radius * np.array([0.0, -3.4]),
+                                 start + radius * np.array([0.7, -0.95]), 0.5, False)
+            continue
         span = abs(column[round(end[0], 6)] - column[round(start[0], 6)])
+        if (i, j) in delays and span <= 1:  # bent wide, off the edges of one time step
+            span = 2
         control, order = _control_point(start, end, i, span, bends)
         if others is not None and not straight_between(span, i):
             control = _clear(start, end, control, others, radius)
@@ -204,7 +226,7 @@ def geometry(net, pos=None, bias="label", weights=None, *, values=None, digits=2
                      len(edges) > MAX_LABELLED_EDGES,
                      max((abs(v) for v in w.values()), default=1.0) or 1.0,
                      {edge: k for k, group in enumerate(net.ties, start=1) for edge in group},
-                     groups, w)
+                     groups, w, delays={e: d for e, d in delays.items() if e in curves})
     if em is None:  # 11 pt at the scale the picture's own figure will have
         inches = shape.inches()
         x0, x1, y0, y1 = shape.bounds()
@@ -268,7 +290,7 @@ def _place_labels(shape, net, bias, values, digits, column_em, room):
         put(("group", name), name,
             lambda wd, ht: [(middle, bottom - ht / 2 - k * ht) for k in range(4)], size=1.0)
     for i, j in shape.edges:
-        tie = f" [{shape.tie_of[i, j]}]" if (i, j) in shape.tie_of and not shape.crowded else ""
+        tie = shape.tag(i, j)  # its tied group [k] and its delay d=…
         if shape.label_weights or tie:
             text = (format_number(shape.w[i, j], digits) if shape.label_weights else "") + tie
             curve = shape.curves[i, j]

@@ -60,6 +60,8 @@ def network_layout(net, neurons=None):
         columns = _ordered(net, columns, neurons)
     rows = max(len(ids) for ids in columns.values())
     dy = DY * min(1.0, MAX_ROWS / rows)
+    if net.delays:  # room for the recurrent edges and loops between the neurons of a column
+        dy *= 1.6
     count = max(len(columns) - 1, 1)
     dx = max(DX, 0.9 * rows * dy / count)
     if count > 6 and rows <= 3:  # a long, narrow chain: closer columns, not a thin strip

@@ -311,9 +311,11 @@ def _draw_edges(ax, net, shape, digits, fontsize):
                                          mutation_scale=6 + 2 * width, linewidth=width,
                                          color=colour, alpha=0.9, zorder=1 if i else 0,
                                          linestyle="--" if i == 0 else
+                                         ":" if (i, j) in shape.delays else
                                          ("-." if (i, j) in shape.tie_of else "-"),
                                          gid=f"edge:{i},{j}"))
-        # a tied edge is labelled by its group, [1], [2], …: one weight for all of them
+        # a tied edge is labelled by its group, [1], [2], …: one weight for all of them; a
+        # recurrent edge by its delay, d=1 …
         spot = shape.spots.get(("weight", i, j))
         if spot is not None:
             ax.text(spot.x, spot.y, spot.text, ha="center", va="center",

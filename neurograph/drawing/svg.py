@@ -59,6 +59,7 @@ def svg_picture(net, digits=2, bias="label", weights=None, room=None):
         first, second = curve.cubic()  # the same curve, its control points inside the picture
         sign = "positive" if w_ij >= 0 else "negative"
         kind = " bias-edge" if i == 0 else (" tied" if (i, j) in shape.tie_of else "")
+        kind += " delayed" if (i, j) in shape.delays else ""
         width = (0.15 + 0.75 * abs(w_ij) / shape.largest if shape.crowded
                  else shape.width(i, j)) * PIXELS / 72 * 1.3
         marker = "" if shape.crowded else f' marker-end="url(#arrow-{sign})"'
@@ -69,8 +70,7 @@ def svg_picture(net, digits=2, bias="label", weights=None, room=None):
         if kind == "weight":
             i, j = ids
             text = format_number(shape.w[i, j], digits) if shape.label_weights else ""
-            if (i, j) in shape.tie_of and not shape.crowded:
-                text = f"{text} [{shape.tie_of[i, j]}]".strip()
+            text = f"{text}{shape.tag(i, j)}".strip()
             out.append(f'<text class="weight" data-id="weight-{i}-{j}" '
                        f'{at(spot)}>{html_text(text)}</text>')
     for j in shape.shown:

@@ -180,6 +180,7 @@ class TikzPicture:
             r"  negative/.style={draw=negative},",
             r"  bias edge/.style={dashed},",
             r"  tied/.style={dash dot},",
+            r"  delayed/.style={densely dotted},",
             rf"  weight/.style={{fill=white, fill opacity=0.9, text opacity=1, inner sep=1pt, "
             rf"font={_font_command(0.85 * self.label_pt)}}},",
             rf"  bias label/.style={{text=black!75, inner sep=0pt, "
@@ -221,7 +222,7 @@ class TikzPicture:
         out.append("% edges: one line each, labelled with the weight")
         for i, j in shape.edges:
             out.append(self.edge(i, j, label=labels and (shape.label_weights
-                                                        or (i, j) in shape.tie_of)))
+                                                        or bool(shape.tag(i, j)))))
         out.extend(self._marks())
         if self.bias == "label" and shape.label_weights and labels:
             out.append("% bias weights w_0j, above their neurons")
@@ -253,6 +254,8 @@ class TikzPicture:
     def path(self, i, j):
         """The edge's path between the nodes: straight, or the matplotlib curve as a cubic."""
         curve = self.shape.curves[i, j]
+        if i == j:  # a recurrent self-loop, under the neuron as matplotlib draws it
+            return f"(n{i}) to[out=-115, in=-65, looseness=7] (n{j})"
         if curve.straight:
             return f"(n{i}) -- (n{j})"
         p, q = self.shape.where[i], self.shape.where[j]
@@ -271,6 +274,8 @@ class TikzPicture:
             styles.append("bias edge")
         if (i, j) in shape.tie_of:
             styles.append("tied")
+        if (i, j) in shape.delays:
+            styles.append("delayed")
         width = (0.15 + 0.75 * abs(w_ij) / shape.largest if shape.crowded
                  else shape.width(i, j))
         styles.append(f"line width={width:.2f}pt")
@@ -280,8 +285,7 @@ class TikzPicture:
         if label:
             if text is None:
                 text = f"${self.formatted(w_ij)}$" if shape.label_weights else ""
-                if (i, j) in shape.tie_of and not shape.crowded:
-                    text = f"{text} [{shape.tie_of[i, j]}]".strip()
+                text = f"{text}{shape.tag(i, j)}".strip()
             line += self.weight_label(i, j, text)
         return line
 

@@ -11,8 +11,10 @@ import numpy as np
 
 from .. import checks
 from ..data import classes
-from ..engines import reference
+from ..engines import reference, sequence
 from ..errors import NetworkError, describe
+from ..model.losses import get_loss
+from ..model.recurrent import sequence_inputs, sequence_targets
 from ..training.history import History
 from .network import network_layout
 
@@ -280,7 +282,36 @@ def plot_neuron_outputs(net, X=None, extent=None, resolution=60, neurons=None, f
     return axes
 
 
-def plot_deltas(net, x, y, loss="squared", ax=None, label=None):
+def _deltas_in_time(net, X, Y, loss, ax, label, neurons):
+    """plot_deltas for one sequence: the geometric mean of |Δ_j(t)| at each t."""
+    plan = net.plan()
+    seq = sequence.sequence_plan(plan)
+    X = sequence_inputs(X, len(plan.inputs), "x", single=True)
+    Y = sequence_targets(np.asarray(Y, dtype=float)[None], (1, len(X), len(plan.outputs)),
+                         "y")[0]
+    chosen = net.hidden if neurons is None else [net.neuron(j).id for j in neurons]
+    if not chosen:
+        raise NetworkError("plot_deltas needs neurons to show: the network has no hidden "
+                           "neuron; name some with neurons=[…]")
+    trace = sequence.forward_through_time(seq, plan.store.memory, X.tolist())
+    delta = sequence.back_propagate_through_time(seq, plan.store.memory, trace,
+                                                 sequence.as_rows(Y), get_loss(loss))
+    at = {j: p for p, j in enumerate(seq.ids)}
+    steps = list(range(1, len(X) + 1))
+    means = [math.exp(np.mean([math.log(max(abs(delta[t][at[j]]), 1e-300)) for j in chosen]))
+             for t in steps]
+    ax = _axes(ax)
+    ax.plot(steps, means, marker="o", markersize=3, label=label, gid=f"deltas:{label}")
+    ax.set_yscale("log")
+    ax.set_xlabel("time step t")
+    ax.set_ylabel("$|\\Delta_j(t)|$ (geometric mean)")
+    if label is not None:
+        ax.legend(frameon=False)
+    ax.spines[["top", "right"]].set_visible(False)
+    return ax
+
+
+def plot_deltas(net, x, y, loss="squared", ax=None, label=None, neurons=None):
     """|Δ_j| of one example by depth: how the gradient shrinks towards the inputs.
 
     Depth is the neuron's column in :func:`network_layout` (1 = first processing
@@ -290,10 +321,17 @@ def plot_deltas(net, x, y, loss="squared", ax=None, label=None):
     not 0, and the line joins the columns' non-zero values. Call it again with the same
     `ax` and another `label` to compare networks.
 
+    For a sequence (a recurrent network, or `x` of shape (T, n_inputs); `y` (T, n_outputs),
+    NaN rows for no target): |Δ_j(t)| over the time steps, the geometric mean over `neurons`
+    (default: the hidden neurons) — how BPTT's gradient vanishes through time, and how an
+    LSTM's memory neurons (``Network.cell_ids("lstm", …)["c"]``) keep it.
+
     Returns
     -------
     matplotlib.axes.Axes
     """
+    if net.delays or np.ndim(x) == 2:
+        return _deltas_in_time(net, x, y, loss, ax, label, neurons)
     twin = net.copy()
     twin.forward(x)
     twin.backward(y, loss=loss)

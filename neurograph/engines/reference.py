@@ -114,6 +114,10 @@ class Plan:
     places : dict
         ``{neuron j: {neuron i: place}}``: where each term stands among a max/product
         neuron's terms (the index into its slopes).
+    delayed : list of (Neuron, Edge, Neuron, int)
+        A recurrent network's delay edges (neuron i, edge, neuron j, d), by ascending j then
+        i: not among the rows above, which are one time step; θ holds their weights (in
+        `parameters`) and :mod:`neurograph.engines.sequence` reads them.
     depth : dict
         ``{j: depth}``: 0 for the inputs, and for a processing neuron one more than
         its deepest source other than the bias neuron (1 if it has none). Pictures
@@ -124,10 +128,10 @@ class Plan:
                  "_steps", "edges",
                  "weights", "biases", "trainable", "shared", "parameters", "norms", "slopes",
                  "places", "depth", "output_activations", "group", "unrolled", "kernels",
-                 "_index")
+                 "_index", "delayed")
 
     def __init__(self, order, bias, inputs, outputs, forward, backward, tied=frozenset(),
-                 store=None):
+                 store=None, delayed=()):
         self.store = store
         self.order, self.bias = order, bias
         self.inputs = inputs
@@ -137,6 +141,7 @@ class Plan:
         self.edges = [(neuron_i, edge, neuron_j) for neuron_j, _, incoming, _, _ in forward
                       for neuron_i, edge in incoming]
         self.trainable = [triple for triple in self.edges if not triple[1].frozen]
+        self.delayed = list(delayed)
         self.places = gated = {
             neuron_j: {neuron_i: pos for pos, (neuron_i, _) in enumerate(incoming)}
             for neuron_j, _, incoming, combine, _ in forward if combine is not None}
@@ -152,6 +157,10 @@ class Plan:
                        for edge, uses in members.items()]
         parameters = sorted(((neuron_i.id, neuron_j.id), edge)
                             for neuron_i, edge, neuron_j in self.trainable)
+        if self.delayed:  # θ holds the delay edges' weights too (engines/sequence.py uses them)
+            parameters = sorted(parameters + [((n_i.id, n_j.id), edge)
+                                              for n_i, edge, n_j, _ in self.delayed
+                                              if not edge.frozen])
         if tied:  # a tied group is one parameter, named by its first edge
             seen = set()
             parameters = [(key, edge) for key, edge in parameters
@@ -188,6 +197,7 @@ class Plan:
         for slot in norms:  # a norm new to this network brings its γ_j, β_j into θ
             slot.move_to(self.store)
         frozen = {id(edge): edge for _, edge, _ in self.edges if edge.frozen}
+        frozen.update((id(edge), edge) for _, edge, _, _ in self.delayed if edge.frozen)
         self.store.pack([edge for _, edge in self.parameters] + norms + list(frozen.values()))
 
     def with_activations(self, replacements):
@@ -238,6 +248,11 @@ class Plan:
         return self._steps[1]
 
     @property
+    def delayed_steps(self):
+        """The delay edges as plain tuples (neuron i, slot ij in θ, neuron j, d)."""
+        return [(n_i, edge.slot, n_j, d) for n_i, edge, n_j, d in self.delayed]
+
+    @property
     def index(self):
         """``{Edge: its place in θ}`` (built on first use)."""
         if self._index is None:
@@ -268,14 +283,17 @@ def _output_activations(forward, outputs):
     return [g_of[neuron] for neuron in outputs]
 
 
-def compile_plan(neurons, pred, succ, inputs, outputs, order, tied=frozenset(), store=None):
+def compile_plan(neurons, pred, succ, inputs, outputs, order, tied=frozenset(), store=None,
+                 delayed=()):
     """Read a network's structure into a :class:`Plan`.
 
     `neurons` maps ids to Neurons, `pred[j]` and `succ[i]` map neighbours to Edges
     (tied edges share one Edge), `inputs`/`outputs` are id lists and `order` every id
     in topological order. Linear in the edges (plus sorting each neuron's neighbours).
     `tied` holds the Edges that tied groups share; `store` is the θ array the Edges'
-    slots index.
+    slots index. `delayed` lists a recurrent network's delay edges as (neuron i, Edge,
+    neuron j, d), kept out of `pred` and `succ`: the plan's rows are one time step, and
+    :mod:`neurograph.engines.sequence` adds the delay edges between steps.
     """
     if not outputs:
         raise NetworkError("the network has no output neuron; add one with "
@@ -298,7 +316,7 @@ def compile_plan(neurons, pred, succ, inputs, outputs, order, tied=frozenset(), 
                 outgoing.append((succ[n.id][k], neurons[k]))
         backward.append(BackwardRow(n, n.activation, outgoing, gated, y_index.get(n.id), n.norm))
     return Plan(order, neurons[0], [neurons[j] for j in inputs], [neurons[k] for k in outputs],
-                forward, backward, tied, store)
+                forward, backward, tied, store, delayed)
 
 
 def forward_propagate(plan, x):

@@ -21,8 +21,8 @@ from .. import checks
 from ..errors import NetworkError, describe, excerpt
 from .batch import BatchEngine
 
-__all__ = ["TorchNetwork", "fingerprint", "import_torch", "module_state", "torch_loss",
-           "where_to"]
+__all__ = ["TorchNetwork", "activation_function", "fingerprint", "import_torch", "module_state",
+           "torch_loss", "where_to"]
 
 
 def import_torch():
@@ -56,6 +56,12 @@ def _activation_function(torch):
 
         _ACTIVATE["function"] = Activate
     return _ACTIVATE["function"]
+
+
+def activation_function(torch):
+    """The torch.autograd.Function a = g(in) with the lecture's g′ (for the other torch
+    engines: :mod:`neurograph.engines.sequence_torch`)."""
+    return _activation_function(torch)
 
 
 def where_to(torch, dtype, device):

@@ -25,10 +25,11 @@ __all__ = ["FORMAT", "VERSION", "TEXT_SUFFIXES", "to_document", "contents", "rbm
 
 FORMAT, VERSION = "neurograph", 2
 VERSIONS = (1, 2)
-"""Version 2 adds aggregations, batch normalization and tied edges; a network without them
+"""Version 2 adds aggregations, batch normalization, tied edges and delays; a network without them
 is written as version 1, which earlier readers still read (and a version-1 file holding
 them is refused)."""
-NEWER = {"ties": "ties", "aggregation": "aggregations", "batch_norm": "batch norms"}
+NEWER = {"ties": "ties", "aggregation": "aggregations", "batch_norm": "batch norms",
+         "delay": "delays"}
 """What version 2 added, by key: none of it may stand in a version-1 document."""
 
 TEXT_SUFFIXES = (".txt", ".edges", ".edgelist")
@@ -57,13 +58,16 @@ def to_document(net):
             entry["batch_norm"] = {name: getattr(n.norm, name) for name in NORM_FIELDS}
             newer = True
         neurons.append(entry)
-    frozen = set(net.frozen)
+    frozen, delays = set(net.frozen), net.delays
     edges = []
     for (i, j), w_ij in net.w.items():
         edge = {"from": i, "to": j, "weight": w_ij}
         if (i, j) in frozen:
             edge["frozen"] = True
+        if (i, j) in delays:
+            edge["delay"] = delays[i, j]
         edges.append(edge)
+    newer = newer or bool(delays)
     doc = {"format": FORMAT, "version": VERSION if newer else 1, "neurons": neurons,
            "inputs": net.inputs, "outputs": net.outputs, "edges": edges}
     if net.ties:
@@ -143,7 +147,7 @@ def contents(doc, source="the network", consume=False):
     inputs = [_id(v, f"inputs[{k}]", fail) for k, v in enumerate(doc["inputs"])]
     outputs = [_id(v, f"outputs[{k}]", fail) for k, v in enumerate(doc["outputs"])]
 
-    edges, frozen, entries = {}, set(), doc["edges"]
+    edges, frozen, delays, entries = {}, set(), {}, doc["edges"]
     for k, entry in enumerate(entries):
         if consume:
             entries[k] = None
@@ -168,6 +172,14 @@ def contents(doc, source="the network", consume=False):
             fail(f"{where}.frozen", f"expected true or false; received {_short(is_frozen)}")
         if is_frozen:
             frozen.add((i, j))
+        if "delay" in entry:
+            if version < 2:
+                _older(f"{where}.delay", "delay", fail)
+            d = entry["delay"]
+            if type(d) is not int or not 1 <= d <= checks.MAX_DELAY:
+                fail(f"{where}.delay", f"expected a whole number of time steps from 1 to "
+                                       f"{checks.MAX_DELAY}; received {_short(d)}")
+            delays[i, j] = d
     ties = []
     if "ties" in doc:
         if version < 2:
@@ -180,6 +192,7 @@ def contents(doc, source="the network", consume=False):
             ties.append([_edge(pair, f"ties[{k}][{m}]", fail) for m, pair in enumerate(group)])
     return dict(edges=edges, kinds=kinds, inputs=inputs, outputs=outputs, activations=chosen,
                 frozen=frozen, source=source, aggregations=aggregations, norms=norms, ties=ties,
+                delays=delays,
                 place_of=lambda edge: f"edges[{list(edges).index(edge)}]",
                 neuron_place=lambda j: f"neurons[{listed_at[j]}].activation")
 
@@ -256,12 +269,14 @@ def json_pieces(doc, edges_per_piece=20_000):
         lines.append(f' "ties": {json.dumps(doc["ties"])},')
     lines.append(' "edges": [')
     yield "\n".join(lines) + "\n"
-    frozen = ', "frozen": true'
+    frozen, delay = ', "frozen": true', ', "delay": '
     edges = doc["edges"]
     for start in range(0, len(edges), edges_per_piece):
         piece = ",\n".join(
             f'  {{"from": {e["from"]}, "to": {e["to"]}, "weight": {float(e["weight"])!r}'
-            f'{frozen if e.get("frozen") else ""}}}' for e in edges[start:start + edges_per_piece])
+            f'{frozen if e.get("frozen") else ""}'
+            f'{delay + str(e["delay"]) if "delay" in e else ""}}}'
+            for e in edges[start:start + edges_per_piece])
         yield piece + (",\n" if start + edges_per_piece < len(edges) else "\n")
     yield " ]\n}\n"
 

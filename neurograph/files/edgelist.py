@@ -13,6 +13,7 @@
     batchnorm 4 gamma=1.5 beta=0   # optional: normalize a_4 (any of gamma, beta, eps,
                                    # momentum, running_mean, running_var)
     tie 1 3 2 4              # optional: edges (1, 3) and (2, 4) share one weight
+    delay 3 3 1              # optional: edge (3, 3) reads a_3(t − 1) (a recurrent edge)
     0 3 5
     1 3 1
     2 3 -2
@@ -31,7 +32,7 @@ by the same rules as every network.
 import math
 from collections import Counter
 
-from ..checks import MAX_ID, parse_real, weight
+from ..checks import MAX_DELAY, MAX_ID, parse_real, weight
 from ..errors import NetworkError, excerpt
 from .fields import NORM_FIELDS
 
@@ -50,7 +51,7 @@ def contents(text, source="the edge list"):
     """
     state = {"default": "logistic", "overrides": {}, "inputs": None, "outputs": None,
              "hidden": [], "edges": {}, "frozen": set(), "aggregations": {}, "norms": {},
-             "ties": [], "given": {}}
+             "ties": [], "given": {}, "delays": {}}
     for number, raw in enumerate(text.splitlines(), start=1):
         words = raw.split("#", 1)[0].split()
         if words:
@@ -73,6 +74,7 @@ def contents(text, source="the edge list"):
                 outputs=state["outputs"], activation=state["default"],
                 activations=state["overrides"], frozen=state["frozen"], source=source,
                 aggregations=state["aggregations"], norms=state["norms"], ties=state["ties"],
+                delays={edge: d for edge, (_, d) in state["delays"].items()},
                 place_of=lambda edge: f"line {edges[edge][0]}")
 
 
@@ -120,10 +122,22 @@ def _read_line(words, number, state):
             raise _LineError("expected 'tie I J I J …' (two edges or more)")
         ids = [_integer(word) for word in words[1:]]
         state["ties"].append(list(zip(ids[::2], ids[1::2])))
+    elif head == "delay":
+        if len(words) != 4:
+            raise _LineError("expected 'delay I J D' (D ≥ 1 time steps)")
+        key = (_integer(words[1]), _integer(words[2]))
+        if key in state["delays"]:
+            raise _LineError(f"edge {key}'s delay is given twice (first on line "
+                             f"{state['delays'][key][0]})")
+        d = words[3]
+        if not (d.isascii() and d.isdigit() and len(d) <= 7 and 1 <= int(d) <= MAX_DELAY):
+            raise _LineError(f"expected a delay D, a whole number from 1 to {MAX_DELAY}; "
+                             f"received {excerpt(d, 30)!r}")
+        state["delays"][key] = (number, int(d))
     else:
         if len(words) != 3:
             raise _LineError("expected an edge 'i j w' (or activation, inputs, outputs, hidden, "
-                             "frozen, aggregation, batchnorm, tie)")
+                             "frozen, aggregation, batchnorm, tie, delay)")
         i, j = _integer(words[0]), _integer(words[1])
         w_ij = _number(words[2], f"the weight {excerpt(words[2], 30)!r}")
         if (i, j) in state["edges"]:
@@ -190,5 +204,6 @@ def format_edge_list(doc):
     lines += ["tie " + " ".join(f"{i} {j}" for i, j in group) for group in doc.get("ties", [])]
     edges = doc["edges"]
     lines += [f"frozen {e['from']} {e['to']}" for e in edges if e.get("frozen")]
+    lines += [f"delay {e['from']} {e['to']} {e['delay']}" for e in edges if "delay" in e]
     lines += [f"{e['from']} {e['to']} {float(e['weight'])!r}" for e in edges]
     return "\n".join(lines) + "\n"

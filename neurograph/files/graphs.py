@@ -2,7 +2,7 @@
 
 import networkx as nx
 
-from ..checks import flag, neuron_id, weight
+from ..checks import delay, flag, neuron_id, weight
 from ..errors import NetworkError, describe
 
 __all__ = ["from_document", "contents"]
@@ -11,7 +11,7 @@ __all__ = ["from_document", "contents"]
 def from_document(doc):
     """A new ``networkx.DiGraph``: nodes with ``kind`` and ``activation`` (a name, or None),
     and ``aggregation`` and ``batch_norm`` where set; edges with ``weight`` (and ``frozen``
-    when set); ``G.graph`` holds inputs, outputs and any ``ties``."""
+    and ``delay`` when set); ``G.graph`` holds inputs, outputs and any ``ties``."""
     G = nx.DiGraph(inputs=list(doc["inputs"]), outputs=list(doc["outputs"]))
     if doc.get("ties"):
         G.graph["ties"] = [[tuple(edge) for edge in group] for group in doc["ties"]]
@@ -20,7 +20,8 @@ def from_document(doc):
         G.add_node(entry["id"], kind=entry["kind"], activation=entry.get("activation"), **extra)
     for edge in doc["edges"]:
         G.add_edge(edge["from"], edge["to"], weight=edge["weight"],
-                   **({"frozen": True} if edge.get("frozen") else {}))
+                   **({"frozen": True} if edge.get("frozen") else {}),
+                   **({"delay": edge["delay"]} if "delay" in edge else {}))
     return G
 
 
@@ -49,15 +50,18 @@ def contents(G, activation="logistic", inputs=None, outputs=None):
             norms[ids[j]] = data["batch_norm"]
     inputs = inputs if inputs is not None else G.graph.get("inputs")
     outputs = outputs if outputs is not None else G.graph.get("outputs")
-    edges, frozen = {}, set()
+    edges, frozen, delays = {}, set(), {}
     for i, j, data in G.edges(data=True):
         if "weight" not in data:
             raise NetworkError(f"edge ({i}, {j}) of the graph has no 'weight' attribute")
         edges[ids[i], ids[j]] = weight(data["weight"], f"the weight of edge ({i}, {j})")
         if flag(data.get("frozen", False), f"the 'frozen' attribute of edge ({i}, {j})"):
             frozen.add((ids[i], ids[j]))
+        if data.get("delay", 0):  # (a delay of 0 or None: an ordinary edge)
+            delays[ids[i], ids[j]] = delay(data["delay"], f"the 'delay' attribute of edge "
+                                                          f"({i}, {j})")
     order = list(edges)
     return dict(edges=edges, hints=hints, inputs=inputs, outputs=outputs, activation=activation,
                 activations=activations, frozen=frozen, source="the graph",
                 aggregations=aggregations, norms=norms, ties=list(G.graph.get("ties", [])),
-                place_of=lambda edge: f"edges[{order.index(edge)}]")
+                delays=delays, place_of=lambda edge: f"edges[{order.index(edge)}]")

@@ -49,11 +49,12 @@ def check_edge_count(count, what):
 
 
 def weights_blueprint(weights, activation="logistic", activations=None, inputs=None,
-                      outputs=None, aggregations=None):
+                      outputs=None, aggregations=None, delays=None):
     """The Blueprint of ``Network.from_weights``: exactly the edges and weights given."""
     return Blueprint(edges=_parse_weights(weights), inputs=inputs, outputs=outputs,
                      activation=activation, activations=_overrides(activations),
-                     aggregations=_overrides(aggregations, "aggregations"))
+                     aggregations=_overrides(aggregations, "aggregations"),
+                     delays=_delays(delays))
 
 
 def layered_blueprint(sizes, activation="logistic", output_activation=None, skip=False):
@@ -169,6 +170,15 @@ def _overrides(values, what="activations"):
         raise NetworkError(f"{what} must be a mapping {{j: {what[:-1]}}}; "
                            f"received {describe(values)}")
     return {checks.neuron_id(j, f"each key of {what}"): g for j, g in values.items()}
+
+
+def _delays(values):
+    """``{(i, j): d}`` as given (the structure's rules check each edge and delay)."""
+    if values is None:
+        return {}
+    if not isinstance(values, Mapping):
+        raise NetworkError(f"delays must be a mapping {{(i, j): d}}; received {describe(values)}")
+    return dict(values)
 
 
 def _layer_sizes(sizes):

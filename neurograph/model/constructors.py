@@ -24,7 +24,7 @@ class Constructors:
 
     @classmethod
     def from_weights(cls, weights, activation="logistic", activations=None, inputs=None,
-                     outputs=None, aggregations=None):
+                     outputs=None, aggregations=None, delays=None):
         """Build a network with exactly the edges and weights given.
 
         Parameters
@@ -45,6 +45,9 @@ class Constructors:
         aggregations : mapping, optional
             ``{j: "max" | "product"}`` for neurons that do not sum their terms
             (see :meth:`set_aggregation`).
+        delays : mapping, optional
+            ``{(i, j): d}``: recurrent edges, a_i(t − d) feeding in_j(t) (d ≥ 1; see
+            :meth:`connect` and :meth:`forward_sequence`). They may close cycles.
 
         Raises
         ------
@@ -57,7 +60,7 @@ class Constructors:
         with builders.building():
             return cls.from_blueprint(builders.weights_blueprint(weights, activation,
                                                                  activations, inputs, outputs,
-                                                                 aggregations))
+                                                                 aggregations, delays))
 
     @classmethod
     def layered(cls, sizes, activation="logistic", output_activation=None, seed=0, epsilon=0.5,

@@ -29,6 +29,7 @@ class Editing:
     _neurons: dict  # j → Neuron
     _succ: dict  # i → {j: Edge}
     _pred: dict  # j → {i: Edge}
+    _delays: dict  # (i, j) → d ≥ 1: the recurrent edges
     _inputs: list  # input ids, in the order of x
     _outputs: list  # output ids, in the order of y
     _insert: Callable  # (j, kind, activation, aggregation, norm): a neuron with no edges yet
@@ -93,34 +94,94 @@ class Editing:
                 self._succ[0][j] = self._pred[j][0] = Edge(self.parameters, bias_weight)
         self._structure_changed()
 
-    def connect(self, i, j, w):
-        """Add the edge (i, j) with weight `w`.
+    def connect(self, i, j, w, delay=0):
+        """Add the edge (i, j) with weight `w`; with ``delay=d`` ≥ 1, a recurrent edge.
+
+        A delay edge feeds a_i(t − d) into in_j(t) (a_i(t) = 0 for t ≤ 0, the initial state
+        of every sequence): it may close a cycle or be a self-loop, since it reads an earlier
+        time step, and it runs through :meth:`forward_sequence`.
 
         Raises
         ------
         NetworkError
-            If either neuron does not exist, the edge exists already, it is a
-            self-loop, or it would enter neuron 0 or an input neuron.
+            If either neuron does not exist, the edge exists already, it is a self-loop
+            without a delay, it would enter neuron 0 or an input neuron, or the delay is
+            not a whole number ≥ 0 (or is given on a bias edge).
         CycleError
-            If it would close a directed cycle (the message names the cycle).
+            If an ordinary edge would close a directed cycle (the message names it).
+
+        Examples
+        --------
+        >>> import neurograph as ng
+        >>> net = ng.Network.from_weights({(1, 2): 1.0}, activation="identity")
+        >>> net.connect(2, 2, 0.5, delay=1)          # a_2(t) = x(t) + 0.5 a_2(t − 1)
+        >>> net.delays
+        {(2, 2): 1}
+        >>> net.forward_sequence([[1.0], [0.0], [0.0]]).ravel().tolist()
+        [1.0, 0.5, 0.25]
         """
         i, j = checks.edge((i, j), "the new edge")
         w = checks.weight(w, f"w_{i},{j}")
+        delay = checks.delay(delay, f"the delay of edge ({i}, {j})")
         for n in (i, j):
             self.neuron(n)
         source = self._neurons[i]
-        fault = edge_fault(i, j, self._neurons[j].kind) or (
+        fault = edge_fault(i, j, self._neurons[j].kind, delay) or (
             source.activation is not None and group_fault(i, source.kind, source.activation, True))
         if fault:
             raise NetworkError(fault)
         if j in self._succ[i]:
             raise NetworkError(f"edge ({i}, {j}) exists already (w_{i},{j} = "
                                f"{self._succ[i][j].weight}); set net.w[{i}, {j}] to change it")
-        cycle = closing_cycle(lambda u: self._succ[u], i, j)
-        if cycle:
-            raise cycle_error(cycle)
+        if not delay:
+            cycle = closing_cycle(self._ordinary_successors, i, j)
+            if cycle:
+                raise cycle_error(cycle)
         self._succ[i][j] = self._pred[j][i] = Edge(self.parameters, w)
+        if delay:
+            self._delays[i, j] = delay
         self._structure_changed()
+
+    def set_delay(self, i, j, delay):
+        """Give the existing edge (i, j) the delay `delay` (0: make it an ordinary edge).
+
+        Refused, changing nothing, where an ordinary edge would close a cycle of ordinary
+        edges or be a self-loop.
+
+        Examples
+        --------
+        >>> import neurograph as ng
+        >>> net = ng.Network.from_weights({(1, 2): 1.0, (2, 3): 1.0})
+        >>> net.set_delay(1, 2, 2)
+        >>> net.delays
+        {(1, 2): 2}
+        """
+        key = checks.edge((i, j), "the edge")
+        self._edge(key)
+        delay = checks.delay(delay, f"the delay of edge {key}")
+        fault = edge_fault(*key, self._neurons[key[1]].kind, delay)
+        if fault:
+            raise NetworkError(fault)
+        if not delay and key in self._delays:
+            cycle = closing_cycle(self._ordinary_successors, *key)
+            if cycle:
+                raise cycle_error(cycle)
+        if delay:
+            self._delays[key] = delay
+        else:
+            self._delays.pop(key, None)
+        self._structure_changed()
+
+    @property
+    def delays(self):
+        """``{(i, j): d}`` for every edge with a delay d ≥ 1, ascending (a copy)."""
+        return dict(sorted(self._delays.items()))
+
+    def _ordinary_successors(self, u):
+        """The k with an ordinary (undelayed) edge (u, k)."""
+        if not self._delays:
+            return self._succ[u]
+        return [k for k in self._succ[u] if (u, k) not in self._delays]
 
     def disconnect(self, i, j):
         """Remove the edge (i, j)."""
@@ -129,6 +190,7 @@ class Editing:
             raise UnknownEdgeError(f"there is no edge ({i}, {j}) to remove")
         self._forget_ties({(i, j)})
         del self._succ[i][j], self._pred[j][i]
+        self._delays.pop((i, j), None)
         self._structure_changed()
 
     def remove_neuron(self, j):
@@ -139,8 +201,10 @@ class Editing:
         self._forget_ties({(i, j) for i in self._pred[j]} | {(j, k) for k in self._succ[j]})
         for i in self._pred.pop(j):
             del self._succ[i][j]
-        for k in self._succ.pop(j):
+            self._delays.pop((i, j), None)
+        for k in self._succ.pop(j):  # (a delayed self-loop went with the predecessors)
             del self._pred[k][j]
+            self._delays.pop((j, k), None)
         del self._neurons[j]
         for ids in (self._inputs, self._outputs):
             if j in ids:

@@ -18,6 +18,8 @@ class Handoffs:
     """Explaining, saving, drawing and changing the topology (a base class of
     :class:`~neurograph.model.network.Network`)."""
 
+    _one_time_step: object  # (what): refuses a feedforward call on a recurrent network
+
     # ------------------------------------------------------ explaining (teaching/)
 
     def explain(self, x, y=None, lr=None, loss="squared", digits=4, carry_rounded=False,
@@ -75,10 +77,37 @@ class Handoffs:
         a_5 = g(in_5) = σ(1.54) = 0.82
         """
         from ..teaching import explain
+        self._one_time_step("explain(x)")
         return explain.explain(self, x, y=y, lr=lr, loss=loss, digits=digits,
                                carry_rounded=carry_rounded, weight_decay=weight_decay,
                                decay_bias=decay_bias, sparsity=sparsity, batch=batch,
                                significant=significant)
+
+    def explain_sequence(self, X, Y=None, lr=None, loss="squared", digits=4):
+        """Backpropagation through time on one sequence, worked by hand.
+
+        One line per neuron per time step: in_j(t) = Σ_i w_ij a_i(t − d_ij) and
+        a_j(t) = g(in_j(t)) forward from the zero state; with targets `Y` (a row of NaN: no
+        target at that step), Δ_j(t) = g′(in_j(t)) (Σ_k w_jk Δ_k(t + d_jk)) [+ ∂ℓ/∂in_j(t)]
+        backward from t = T, then ∂J/∂w_ij = Σ_t Δ_j(t) a_i(t − d_ij); with `lr`, the
+        updates. Returns an :class:`~neurograph.teaching.explanation.Explanation` (text,
+        Markdown, LaTeX); the network is left as it was.
+
+        Examples
+        --------
+        >>> import neurograph as ng
+        >>> net = ng.Network.from_weights({(1, 2): 0.5, (2, 2): -1.0}, delays={(2, 2): 1},
+        ...                               activation="identity")
+        >>> steps = net.explain_sequence([[1.0], [2.0]], [[float("nan")], [1.0]], lr=0.1)
+        >>> print(str(steps).splitlines()[5])
+          in_2(2) = w_1,2·a_1(2) + w_2,2·a_2(1) = 0.5·2 + (−1)·0.5 = 0.5
+        >>> print(str(steps).splitlines()[10])
+          Δ_2(1) = g′(0.5)·(−1·Δ_2(2)) = 1
+        >>> steps.values["Δ_2(2)"], steps.values["dJ/dw_2,2"], steps.values["w_2,2"]
+        (-1.0, -0.5, -0.95)
+        """
+        from ..teaching import sequence_steps
+        return sequence_steps.explain_sequence(self, X, Y, lr=lr, loss=loss, digits=digits)
 
     def layers(self):
         """The layer notation of Lectures 23, 25 and #L3 for a layered network.

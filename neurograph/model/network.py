@@ -33,6 +33,7 @@ from .neuron import Edge, Neuron
 from .normalization import BatchNorm
 from .parameters import Parameters
 from .propagation import Propagation
+from .recurrent import Recurrent
 from .structure import Blueprint, check, group_fault, ids_text, norm_fault, topological_order
 from .training_methods import TrainingMethods
 from .views import GradView, GraphView, WeightView
@@ -40,7 +41,7 @@ from .views import GradView, GraphView, WeightView
 __all__ = ["Network", "load"]
 
 
-class Network(Constructors, Editing, Propagation, TrainingMethods, Handoffs):
+class Network(Constructors, Editing, Recurrent, Propagation, TrainingMethods, Handoffs):
     """A feedforward network, one neuron at a time, in the notation of the lectures.
 
     Neuron 0 is the bias neuron (a_0 = 1); input neuron j passes x_j on; every
@@ -79,6 +80,7 @@ class Network(Constructors, Editing, Propagation, TrainingMethods, Handoffs):
         """Compiled forms of the network kept by the engines (by name); emptied whenever
         the structure or an activation changes."""
         self._ties = []  # the tied groups: sorted lists of (i, j) sharing one Edge
+        self._delays = {}  # (i, j) → d ≥ 1: the recurrent edges, a_i(t − d) feeding in_j(t)
         self.parameters = Parameters()
         """θ: every weight, in one float64 array (see :mod:`neurograph.model.parameters`);
         each Edge reads and writes its slot."""
@@ -108,6 +110,7 @@ class Network(Constructors, Editing, Propagation, TrainingMethods, Handoffs):
             succ[i][j].frozen = True
         for group in bp.ties:
             self._share(group)
+        self._delays = dict(bp.delays)
         return self
 
     def _share(self, group):
@@ -130,7 +133,8 @@ class Network(Constructors, Editing, Propagation, TrainingMethods, Handoffs):
                                        if n.aggregation is not None and not n.aggregation.is_sum},
                          norms={j: BatchNorm(**n.norm.state()) for j, n in self._neurons.items()
                                 if n.norm is not None},
-                         ties=[list(group) for group in self._ties])
+                         ties=[list(group) for group in self._ties],
+                         delays=dict(self._delays))
 
     # ------------------------------------------------------------------ reading
 
@@ -139,7 +143,8 @@ class Network(Constructors, Editing, Propagation, TrainingMethods, Handoffs):
         """The network as a live, read-only ``networkx.DiGraph``.
 
         Nodes are neuron ids (attributes ``kind``, ``activation``); edges carry
-        ``weight`` (and ``frozen``); ``G.graph`` has ``inputs`` and ``outputs``.
+        ``weight`` (and ``frozen``, and ``delay`` for a recurrent edge); ``G.graph`` has
+        ``inputs`` and ``outputs``.
         Writing through it raises a NetworkError: change weights with ``net.w``
         and the structure with :meth:`add_neuron`, :meth:`connect`,
         :meth:`disconnect` and :meth:`remove_neuron`. ``net.graph.copy()`` or
@@ -147,7 +152,8 @@ class Network(Constructors, Editing, Propagation, TrainingMethods, Handoffs):
         """
         if self._graph is None:
             self._graph = GraphView(self._neurons, self._succ, self._pred,
-                                    lambda: self._inputs, lambda: self._outputs)
+                                    lambda: self._inputs, lambda: self._outputs,
+                                    lambda: self._delays)
         return self._graph
 
     @property
@@ -305,11 +311,20 @@ class Network(Constructors, Editing, Propagation, TrainingMethods, Handoffs):
         cached until the structure or an activation changes."""
         if self._plan is None:
             with builders.building():
-                order = topological_order(self._neurons, self._succ.__getitem__)
+                succ, pred, delayed = self._succ, self._pred, []
+                if self._delays:  # the delay edges stand apart: they read earlier time steps
+                    delays = self._delays
+                    succ = {i: {j: e for j, e in out.items() if (i, j) not in delays}
+                            for i, out in succ.items()}
+                    pred = {j: {i: e for i, e in into.items() if (i, j) not in delays}
+                            for j, into in pred.items()}
+                    delayed = [(self._neurons[i], self._succ[i][j], self._neurons[j], d)
+                               for (i, j), d in sorted(delays.items(), key=_by_target)]
+                order = topological_order(self._neurons, succ.__getitem__)
                 tied = {self._succ[i][j] for (i, j), *_ in self._ties}
-                plan = reference.compile_plan(self._neurons, self._pred, self._succ,
+                plan = reference.compile_plan(self._neurons, pred, succ,
                                               self._inputs, self._outputs, order, tied,
-                                              self.parameters)
+                                              self.parameters, delayed)
                 self._plan = plan
         return self._plan
 
@@ -374,7 +389,7 @@ class Network(Constructors, Editing, Propagation, TrainingMethods, Handoffs):
     # ------------------------------------------------------------ J(θ) (training/)
 
     def cost_and_grad(self, theta, X, Y, loss="squared", weight_decay=0.0, decay_bias=True,
-                      sparsity=None, engine="auto", sparsity_neurons=None):
+                      sparsity=None, engine="auto", sparsity_neurons=None, truncate=None):
         """J(θ) and ∇J(θ) on the whole data set: what scipy.optimize.minimize wants (Lecture 25).
 
         J(θ) = (1/n) Σ_e ℓ(y^(e), h_θ(x^(e))) + λ Σ w_ij² over the decayed weights (the
@@ -396,6 +411,12 @@ class Network(Constructors, Editing, Propagation, TrainingMethods, Handoffs):
             ρ̂_j the mean of a_j over the n examples (the sparse autoencoder of “Multi-level
             networks” and Lecture 25).
         engine : {"auto", "reference", "vectorized"}, default "auto"
+        truncate : int, optional
+            Sequences only: truncated BPTT, k time steps back (its gradient is then not J's).
+
+        For sequences (a recurrent network, or X of shape (n, T, n_inputs); Y (n, T,
+        n_outputs), NaN rows for no target): J(θ) = (1/n) Σ_sequences Σ_t ℓ(y(t), a(t)) over
+        the time steps with a target, and ∇J by backpropagation through time.
 
         Returns
         -------
@@ -438,7 +459,7 @@ class Network(Constructors, Editing, Propagation, TrainingMethods, Handoffs):
         from ..training import objective
         return objective.cost_and_grad(self, theta, X, Y, loss=loss, weight_decay=weight_decay,
                                        decay_bias=decay_bias, sparsity=sparsity, engine=engine,
-                                       sparsity_neurons=sparsity_neurons)
+                                       sparsity_neurons=sparsity_neurons, truncate=truncate)
     # ----------------------------------------------------------------- internal
 
     def _insert(self, j, kind, activation, aggregation="sum", norm=None):
@@ -503,11 +524,25 @@ class Network(Constructors, Editing, Propagation, TrainingMethods, Handoffs):
             raise NetworkError(fault)
         self._structure_changed()
 
+    def _one_time_step(self, what):
+        """Refuse `what`, a feedforward call of one example, on a recurrent network."""
+        if self._delays:
+            raise NetworkError(f"{what} is for one example of a feedforward network; this one "
+                               f"has delay edges {ids_text(sorted(self._delays), 4)}: use "
+                               f"forward_sequence(X) for a sequence, and predict, fit and "
+                               f"cost_and_grad with sequences (n, T, n_inputs)")
+
     def _structure_changed(self, values=True):
         self._plan = None
         self.cache.clear()
         if values:
             self.clear_values()
+
+
+def _by_target(item):
+    """A delay edge's place in the plan: by j, then i."""
+    (i, j), _ = item
+    return j, i
 
 
 def load(path, activations=None):

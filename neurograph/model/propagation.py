@@ -26,6 +26,7 @@ class Propagation:
 
     # the state, as model/network.py defines it:
     _plan: object  # the compiled Plan, or None until plan() compiles it
+    _one_time_step: object  # (what): refuses a feedforward call on a recurrent network
 
     def forward(self, x):
         """Forward propagation of one example: set in_j and a_j of every neuron.
@@ -41,6 +42,7 @@ class Propagation:
             The output activations a_k, in the order of ``net.outputs``.
         """
         plan = self.plan()
+        self._one_time_step("forward(x)")
         x = checks.vector(x, len(plan.inputs), "x")
         saved = self.values()
         reference.forward_propagate(plan, x)
@@ -67,6 +69,7 @@ class Propagation:
             ℓ, this example's loss.
         """
         plan = self.plan()
+        self._one_time_step("backward(y)")
         y = checks.vector(y, len(plan.outputs), "y")
         loss = get_loss(loss)
         if self._stage is None:
@@ -115,6 +118,8 @@ class Propagation:
         [0.2121, 0.1449, 0.1561]
         """
         plan = self._plan or self.plan()  # (cached: this runs once per example)
+        if plan.delayed:
+            self._one_time_step("sgd_step(x, y)")
         if plan.norms:
             raise NetworkError(f"neurons {[n.id for n, _ in plan.norms]} are batch-normalized: "
                                f"training needs mini-batches of at least 2 examples, not one; "

@@ -7,6 +7,9 @@ processing neuron (hidden or output). The rules:
 - no self-loop, no edge into neuron 0 or an input, no edge given twice;
 - no directed cycle (tested in linear time by a topological sort; only when that
   fails is a cycle looked for, and it is named);
+- a recurrent network's delay edges (``delays``: a_i(t − d) feeds in_j(t), d ≥ 1) are
+  the one exception: they may close cycles and be self-loops, since a cycle through one
+  reads an earlier time step; they leave neither the bias neuron nor enter an input;
 - the inputs and outputs are listed once each, the inputs without incoming
   edges, the outputs among the processing neurons;
 - activations belong to processing neurons; a group activation (softmax) belongs to
@@ -22,6 +25,7 @@ fault gets the same words wherever it enters.
 import heapq
 from dataclasses import dataclass, field
 
+from ..checks import delay as delay_count
 from ..checks import edge as edge_key
 from ..checks import neuron_id
 from ..errors import CycleError, NetworkError, describe
@@ -73,6 +77,9 @@ class Blueprint:
     ties : list of list of (int, int)
         Groups of edges that share one weight (each group ≥ 2 edges, an edge in one
         group at most, equal weights, all frozen or none).
+    delays : dict
+        ``{(i, j): d}``: the edges whose source is read d ≥ 1 time steps back (a delay of
+        0 is an ordinary edge and is dropped).
     """
 
     edges: dict
@@ -90,6 +97,7 @@ class Blueprint:
     aggregations: dict = field(default_factory=dict)
     norms: dict = field(default_factory=dict)
     ties: list = field(default_factory=list)
+    delays: dict = field(default_factory=dict)
 
     def prefix(self, edge=None, place=None):
         """"source: place: " for a message, with what is known of either."""
@@ -134,14 +142,18 @@ def check(blueprint):
                             edge=(i, j))
     inputs = set(bp.inputs or ())
     inputs.update(j for j, kind in (bp.kinds or bp.hints).items() if kind == "input")
+    _check_delays(bp)
     for (i, j) in bp.edges:
-        if i == j or j == 0 or j in inputs:
-            bp.fail(edge_fault(i, j, "input" if j in inputs else None), edge=(i, j))
-    order = topological_order(ids, _successors(bp.edges))
+        if i == j or j == 0 or j in inputs or (i == 0 and (i, j) in bp.delays):
+            fault = edge_fault(i, j, "input" if j in inputs else None, bp.delays.get((i, j), 0))
+            if fault:
+                bp.fail(fault, edge=(i, j))
+    order = topological_order(ids, _successors(bp.edges, bp.delays))
     if len(order) < len(ids):
         _raise_cycle(bp, ids, order)
     if bp.kinds is None:
-        _derive_kinds(bp, ids, has_in, has_out)
+        # (an output may feed earlier layers through delay edges: Jordan's network)
+        _derive_kinds(bp, ids, has_in, {i for i, j in bp.edges if (i, j) not in bp.delays})
     _check_inputs_outputs(bp)
     _resolve_activations(bp, has_out)
     for (i, j) in bp.frozen:
@@ -226,10 +238,16 @@ def _check_norms(bp):
             bp.fail(f"neuron {j}'s batch norm: {error}")
 
 
-def edge_fault(i, j, kind_of_j):
-    """What is wrong with an edge (i, j) into a neuron of kind `kind_of_j`, or None."""
-    if i == j:
-        return f"edge ({i}, {j}) is a self-loop; feedforward networks have none"
+def edge_fault(i, j, kind_of_j, delay=0):
+    """What is wrong with an edge (i, j) into a neuron of kind `kind_of_j`, or None; a
+    self-loop is right when it has a `delay` ≥ 1 (a_j(t − d) feeds in_j(t)), and a delay edge
+    never leaves the bias neuron."""
+    if i == j and not delay:
+        return (f"edge ({i}, {j}) is a self-loop; feedforward networks have none (a recurrent "
+                f"self-loop reads an earlier time step: give it delay=1 or more)")
+    if i == 0 and delay and j != 0:
+        return (f"edge (0, {j}) cannot have a delay: the bias neuron's a_0 = 1 at every time "
+                f"step, so its edge is an ordinary bias edge")
     if j == 0:
         return (f"edge ({i}, 0) enters the bias neuron 0, which has a_0 = 1 and takes no "
                 f"incoming edges")
@@ -355,10 +373,13 @@ def ids_text(ids, most=12):
 # ---------------------------------------------------------------- the parts
 
 
-def _successors(edges):
+def _successors(edges, delays=None):
+    """Successors along the ordinary edges (a delay edge reads an earlier time step, so it
+    takes no part in the order within one)."""
     succ = {}
     for (i, j) in edges:
-        succ.setdefault(i, []).append(j)
+        if not delays or (i, j) not in delays:
+            succ.setdefault(i, []).append(j)
     empty = ()
     return lambda u: succ.get(u, empty)
 
@@ -373,7 +394,7 @@ def _raise_cycle(bp, ids, order):
     left = set(ids) - set(order)
     pred = {}
     for (i, j) in bp.edges:
-        if i in left and j in left:
+        if i in left and j in left and (i, j) not in bp.delays:
             pred.setdefault(j, []).append(i)
     u, seen, walk = min(left), {}, []
     while u not in seen:  # every neuron left has a predecessor left: walk back until one repeats
@@ -388,6 +409,29 @@ def _raise_cycle(bp, ids, order):
     cycle = cycle[start:] + cycle[:start]
     cycle.append(cycle[0])
     raise cycle_error(cycle, bp.prefix(edge=(cycle[-2], cycle[-1])))
+
+
+def _check_delays(bp):
+    """Each delay names an edge and is a whole number of steps; delays of 0 are dropped."""
+    if not isinstance(bp.delays, dict):
+        bp.fail(f"delays must map edges (i, j) to whole numbers of time steps; received "
+                f"{describe(bp.delays)}")
+    delays = {}
+    for key, d in bp.delays.items():
+        key = edge_key(key, "each delayed edge")
+        if key not in bp.edges:
+            bp.fail(f"delayed edge {key} is not among the edges", place="delays")
+        d = _delay(d, f"the delay of edge {key}", bp, key)
+        if d:
+            delays[key] = d
+    bp.delays = delays
+
+
+def _delay(d, what, bp, key):
+    try:
+        return delay_count(d, what)
+    except NetworkError as error:
+        bp.fail(str(error), edge=key)
 
 
 def _derive_kinds(bp, ids, has_in, has_out):

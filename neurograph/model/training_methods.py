@@ -17,11 +17,13 @@ class TrainingMethods:
     """Training, prediction and the torch bridge (a base class of
     :class:`~neurograph.model.network.Network`)."""
 
+    _one_time_step: object  # (what): refuses a feedforward call on a recurrent network
+
     def fit(self, X, Y, lr=0.5, epochs=100, batch_size=1, loss="squared", weight_decay=0.0,
             decay_bias=True, dropout=0.0, shuffle=True, seed=0, validation=None,
             error_tol=None, min_delta=None, patience=1, progress=False, engine="auto",
             rule="gradient", optimizer="sgd", sparsity=None, sparsity_neurons=None,
-            device=None, tol=None, options=None):
+            device=None, tol=None, options=None, truncate=None):
         """Train by gradient descent: NEURALNETTRAIN (Lecture 07-4a) and its mini-batch variants.
 
         Parameters
@@ -102,6 +104,15 @@ class TrainingMethods:
             :mod:`neurograph.training.sparsity`.
         sparsity_neurons : sequence of int, optional
             The neurons the sparsity penalty reaches (default: every hidden neuron).
+        truncate : int, optional
+            For sequences: truncated BPTT, each target's error flowing back `truncate` time
+            steps at most (None: full BPTT).
+
+        Sequences (a recurrent network, one with delay edges, or X of 3 dimensions) train
+        by backpropagation through time: X is (n_sequences, T, n_inputs), Y is
+        (n_sequences, T, n_outputs) with a row of NaN where a time step has no target, and J
+        sums ℓ over the time steps with a target and averages over the sequences (see
+        :meth:`forward_sequence`). A batch is `batch_size` sequences; every optimizer works.
 
         Batch-normalized neurons (:meth:`add_batch_norm`) need ``batch_size`` ≥ 2 (a last
         batch of one joins the one before); γ_j and β_j train with the weights, and
@@ -140,7 +151,7 @@ class TrainingMethods:
                         min_delta=min_delta, patience=patience, progress=progress,
                         engine=engine, rule=rule, optimizer=optimizer, sparsity=sparsity,
                         sparsity_neurons=sparsity_neurons, device=device, tol=tol,
-                        options=options)
+                        options=options, truncate=truncate)
 
     def to_torch(self, dtype=None, device="cpu"):
         """The network as a ``torch.nn.Module`` computing the same function.
@@ -165,6 +176,7 @@ class TrainingMethods:
         True
         """
         from ..engines import tensor
+        self._one_time_step("to_torch")
         return tensor.TorchNetwork(self.plan(), dtype=dtype, device=device)
 
     def load_torch(self, module):
@@ -210,6 +222,8 @@ class TrainingMethods:
     def predict(self, X, engine="auto"):
         """The output activations for each example: an array n × len(net.outputs).
 
+        For sequences (X of shape (n, T, n_inputs), or any X of a recurrent network): an array
+        (n, T, n_outputs), each sequence from the zero state (:meth:`forward_sequence`).
         The neurons keep the values they had (whichever engine runs).
         """
         from ..training import loop
@@ -218,10 +232,15 @@ class TrainingMethods:
     def classify(self, X, engine="auto"):
         """The class of each example: the index of its highest output (Lecture 07-4c).
 
-        With one output neuron: 1 if a ≥ 0.5, else 0.
+        With one output neuron: 1 if a ≥ 0.5, else 0. For sequences, the class at each time
+        step: an array (n, T).
         """
         from ..data import classes
-        return classes(self.predict(X, engine=engine))
+        outputs = self.predict(X, engine=engine)
+        if outputs.ndim == 3:  # sequences: a class per time step
+            n, T, k = outputs.shape
+            return classes(outputs.reshape(n * T, k)).reshape(n, T)
+        return classes(outputs)
 
     def initialize(self, method="uniform", seed=0, epsilon=0.5, value=0.0):
         """Draw fresh initial weights for every edge that is not frozen.

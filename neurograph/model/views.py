@@ -79,25 +79,28 @@ class _ReadOnly(Mapping):
 
 
 class _EdgeData(_ReadOnly):
-    """The attributes of one edge: ``weight``, and ``frozen`` when set."""
+    """The attributes of one edge: ``weight``, and ``frozen`` and ``delay`` when set."""
 
-    __slots__ = ("_edge",)
+    __slots__ = ("_edge", "_delay")
 
-    def __init__(self, edge):
-        self._edge = edge
+    def __init__(self, edge, delay=0):
+        self._edge, self._delay = edge, delay
 
     def __getitem__(self, key):
         if key == "weight":
             return self._edge.weight
         if key == "frozen" and self._edge.frozen:
             return True
+        if key == "delay" and self._delay:
+            return self._delay
         raise KeyError(key)
 
     def __iter__(self):
-        return iter(("weight", "frozen") if self._edge.frozen else ("weight",))
+        return iter(("weight",) + (("frozen",) if self._edge.frozen else ())
+                    + (("delay",) if self._delay else ()))
 
     def __len__(self):
-        return 2 if self._edge.frozen else 1
+        return 1 + bool(self._edge.frozen) + bool(self._delay)
 
     def __repr__(self):
         return repr(dict(self))
@@ -130,6 +133,33 @@ class _Shown(_ReadOnly):
 def _neighbours(edges):
     """A neuron's neighbours (successors or predecessors), each with its edge's data."""
     return _Shown(edges, _EdgeData)
+
+
+class _Adjacency(_ReadOnly):
+    """``G._adj`` or ``G._pred`` of a network with delay edges: each neighbour's edge data
+    with its delay (`delays`: a callable giving the network's ``{(i, j): d}``)."""
+
+    __slots__ = ("_mapping", "_delays", "_outgoing")
+
+    def __init__(self, mapping, delays, outgoing):
+        self._mapping, self._delays, self._outgoing = mapping, delays, outgoing
+
+    def __getitem__(self, u):
+        delays, edges = self._delays(), self._mapping[u]
+        if not delays:
+            return _Shown(edges, _EdgeData)
+        key = (lambda v: (u, v)) if self._outgoing else (lambda v: (v, u))
+        return _Shown({v: (edge, delays.get(key(v), 0)) for v, edge in edges.items()},
+                      lambda pair: _EdgeData(*pair))
+
+    def __iter__(self):
+        return iter(self._mapping)
+
+    def __len__(self):
+        return len(self._mapping)
+
+    def __contains__(self, key):
+        return key in self._mapping
 
 
 class _NodeData(_ReadOnly):
@@ -182,19 +212,25 @@ class GraphView(nx.DiGraph):
     """``net.graph``: the network as a live, read-only ``networkx.DiGraph``.
 
     Nodes are neuron ids with ``kind`` and ``activation``; edges carry ``weight``
-    (and ``frozen``); ``G.graph`` holds ``inputs`` and ``outputs``. Every networkx
+    (and ``frozen``, and a recurrent edge's ``delay``); ``G.graph`` holds ``inputs`` and
+    ``outputs``. Every networkx
     algorithm that reads a graph works on it; every write raises a NetworkError.
     ``copy()`` gives an ordinary, editable DiGraph.
     """
 
-    def __init__(self, neurons=None, succ=None, pred=None, inputs=None, outputs=None):
+    def __init__(self, neurons=None, succ=None, pred=None, inputs=None, outputs=None,
+                 delays=None):
         if neurons is None:  # networkx makes empty graphs of a graph's class for its views
             super().__init__()
             return
         self.graph = _GraphData(inputs, outputs)
         self._node = _Shown(neurons, _NodeData)
-        self._adj = _Shown(succ, _neighbours)
-        self._pred = _Shown(pred, _neighbours)
+        if delays is None:
+            self._adj = _Shown(succ, _neighbours)
+            self._pred = _Shown(pred, _neighbours)
+        else:
+            self._adj = _Adjacency(succ, delays, outgoing=True)
+            self._pred = _Adjacency(pred, delays, outgoing=False)
         self.__networkx_cache__ = {}
 
     add_node = add_nodes_from = remove_node = remove_nodes_from = _refuse

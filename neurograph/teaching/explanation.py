@@ -20,7 +20,7 @@ LATEX_SYMBOLS = {"Δ": r"\Delta", "ℓ": r"\ell", "α": r"\alpha", "λ": r"\lamb
                  "exp": r"\exp",
                  "g′": "g'", "log": r"\log", "max": r"\max", "γ": r"\gamma", "β": r"\beta",
                  "ε": r"\epsilon", "â": r"\hat a", "μ̂": r"\hat\mu", "σ̂²": r"\hat\sigma^2",
-                 "√": r"\sqrt", "ρ": r"\rho", "ρ̂": r"\hat\rho",
+                 "√": r"\sqrt", "ρ": r"\rho", "ρ̂": r"\hat\rho", "Σ": r"\sum",
                  **{g.shown_as: g.tex for g in ACTIVATIONS.values() if g.tex}}
 TEXT_OPS = {"+": " + ", "−": " − ", "·": "·", "=": " = ", "←": " ← ", "(": "(", ")": ")",
             "/": "/", "²": "²", ",": ", "}
@@ -44,6 +44,11 @@ def op(symbol):
 def fn(name):
     """A function name applied to what follows, e.g. σ, tanh, g′."""
     return ("fn", name)
+
+
+def at_time(t):
+    """The time step a value belongs to, written after its symbol: a_3(2), Δ_5(t + 1)."""
+    return ("time", int(t))
 
 
 def remark(text):
@@ -117,6 +122,8 @@ def _render(tokens, digits, latex):
         elif kind == "op":
             unary = token[1] == "−" and (previous is None or previous[1] in ("=", "←", "("))
             out.append(("-" if latex else "−") if unary else ops[token[1]])
+        elif kind == "time":
+            out.append(f"({token[1]})")
         elif kind == "text":
             words = token[1].replace(" ", r"\ ")
             out.append(rf"\ \mathrm{{{words}}}" if latex else f" {token[1]}")

@@ -33,6 +33,7 @@ STYLE = """
 .neurograph-steps .edge.negative { stroke: #D55E00; }
 .neurograph-steps .edge.bias-edge { stroke-dasharray: 6 4; }
 .neurograph-steps .edge.tied { stroke-dasharray: 8 3 2 3; }
+.neurograph-steps .edge.delayed { stroke-dasharray: 1.5 3; }
 .neurograph-steps .edge.current { stroke: #CC79A7; stroke-width: 5px; opacity: 1; }
 .neurograph-steps .neuron circle { stroke: #333; stroke-width: 1.2; }
 .neurograph-steps .neuron.current circle { stroke: #CC79A7; stroke-width: 5; }

@@ -38,11 +38,11 @@ def split_edge(net, i, j, activation="identity", new_id=None):
     new = max(net.graph) + 1 if new_id is None else checks.neuron_id(new_id, "new_id")
     if new in net.graph:
         raise NetworkError(f"neuron {new} exists already; choose an unused new_id")
-    w_ij, frozen = net.w[i, j], (i, j) in net.frozen
+    w_ij, frozen, delay = net.w[i, j], (i, j) in net.frozen, net.delays.get((i, j), 0)
     net.add_neuron(new, activation=activation, bias=0.0)  # checks the activation first
     net.disconnect(i, j)
     net.connect(i, new, 1.0)
-    net.connect(new, j, w_ij)
+    net.connect(new, j, w_ij, delay=delay)  # a delay edge's delay stays on the edge into j
     if frozen:
         net.freeze(new, j)
     return new

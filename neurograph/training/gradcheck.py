@@ -75,7 +75,9 @@ def gradcheck(net, x, y, loss="squared", eps=1e-4, weight_decay=0.0, decay_bias=
     one weight, named by its first edge, whose gradient is the sum over the group).
     Afterwards the neurons hold the forward and backward pass of (x, y).
 
-    For a batch (X 2-D, one row per example, Lecture 25's way): for every entry θ_i of
+    For sequences (X 3-D, (n, T, n_inputs); a recurrent network takes nothing else) the check is
+    the batch's, on J(θ) of BPTT. For a batch (X 2-D, one row per example, Lecture 25's way):
+    for every entry θ_i of
     ``net.theta()``,
     :math:`\frac{J(\theta + \epsilon e_i) - J(\theta - \epsilon e_i)}{2\epsilon}` against
     ∇J(θ)_i of :meth:`Network.cost_and_grad` — the mean loss over the batch plus the
@@ -127,6 +129,10 @@ def gradcheck(net, x, y, loss="squared", eps=1e-4, weight_decay=0.0, decay_bias=
     if _is_batch(x):
         return _batch_gradcheck(net, x, y, loss, eps, weight_decay, decay_bias, sparsity,
                                 sparsity_neurons, choose, progress)
+    if net.delays:
+        raise NetworkError(f"this network has delay edges: gradcheck checks BPTT on sequences, "
+                           f"X of shape (n, T, n_inputs) and Y (n, T, n_outputs); received x of "
+                           f"{np.ndim(x)} dimension(s)")
     if sparsity is not None or weight_decay:
         raise NetworkError("weight decay and sparsity are parts of a batch's J(θ): give X and Y "
                            "as 2-D arrays (one row per example), even for one example")
@@ -169,9 +175,9 @@ def gradcheck(net, x, y, loss="squared", eps=1e-4, weight_decay=0.0, decay_bias=
 
 
 def _is_batch(x):
-    """Whether x is a batch: rows of numbers (a 2-D array)."""
+    """Whether x is a batch: rows of numbers (a 2-D array), or sequences (3-D)."""
     try:
-        return np.ndim(x) == 2
+        return np.ndim(x) in (2, 3)
     except ValueError:  # ragged rows: not an array at all (checks.vector says so)
         return False
 

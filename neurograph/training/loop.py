@@ -22,7 +22,7 @@ from ..engines.unrolled import unrolled_step
 from ..errors import DivergedError, NetworkError, describe
 from ..model.losses import get_loss
 from ..model.propagation import first_overflow, overflow_message
-from . import optimizers, perceptron
+from . import optimizers, perceptron, sequences
 from .history import History, labels_of
 from .objective import Objective
 from .sparsity import sparsity_of
@@ -47,7 +47,7 @@ def fit(net, X, Y, lr=0.5, epochs=100, batch_size=1, loss="squared", weight_deca
         decay_bias=True, dropout=0.0, shuffle=True, seed=0, validation=None, error_tol=None,
         min_delta=None, patience=1, progress=False, engine="auto", rule="gradient",
         optimizer="sgd", sparsity=None, sparsity_neurons=None, device=None, tol=None,
-        options=None):
+        options=None, truncate=None):
     """Train `net`; see :meth:`Network.fit` for the parameters."""
     if rule not in RULES:
         raise NetworkError(f"unknown rule {describe(rule)}; expected one of: "
@@ -60,8 +60,24 @@ def fit(net, X, Y, lr=0.5, epochs=100, batch_size=1, loss="squared", weight_deca
     engine = check_engine(engine, FIT_ENGINES)
     if device is not None and engine != "torch":
         raise NetworkError(f"device={describe(device)} is for engine='torch'")
-    X, Y = examples(X, Y, plan, "")
-    held_out = None if validation is None else _validation(validation, plan)
+    in_time = sequences.is_sequence_data(net, X)  # sequences: BPTT (training/sequences.py)
+    if in_time:
+        sequences.refuse_extras(dropout, sparsity, rule, engine)
+        truncate = sequences.check_truncate(truncate)
+        X, Y = sequences.sequence_data(X, Y, plan)
+        if validation is not None and (not isinstance(validation, (tuple, list))
+                                       or len(validation) != 2):
+            raise NetworkError(f"validation must be a pair (X_val, Y_val); "
+                               f"received {describe(validation)}")
+        held_out = None if validation is None else (
+            *sequences.sequence_data(*validation, plan, "the validation "), None)
+    else:
+        if truncate is not None:
+            raise NetworkError(f"truncate is truncated BPTT, for sequences (X of shape "
+                               f"(n, T, n_inputs)); received truncate={describe(truncate)} with "
+                               f"X of {np.ndim(X)} dimensions")
+        X, Y = examples(X, Y, plan, "")
+        held_out = None if validation is None else _validation(validation, plan)
     loss = get_loss(loss)
     lr, epochs = checks.option("lr", lr), checks.option("epochs", epochs)
     batch_size = len(X) if batch_size is None else checks.option("batch_size", batch_size)
@@ -118,10 +134,14 @@ def fit(net, X, Y, lr=0.5, epochs=100, batch_size=1, loss="squared", weight_deca
     else:
         stepper = optimizers.make_optimizer(optimizer, options)
     bar = _progress_bar(progress, epochs)
-    runner = RUNNERS[choose_engine(engine, plan, batch_size)](
-        net, X, Y, objective, dropout, rng, stepper,
-        **({} if engine != "torch" else {"device": device}))
-    history, labels = History(), labels_of(Y)
+    if in_time:
+        runner = sequences.SequenceRunner(net, X, Y, objective, stepper, truncate, engine,
+                                          device)
+    else:
+        runner = RUNNERS[choose_engine(engine, plan, batch_size)](
+            net, X, Y, objective, dropout, rng, stepper,
+            **({} if engine != "torch" else {"device": device}))
+    history, labels = History(), None if in_time else labels_of(Y)
     runner.expect(epochs)
     before, calm = (runner.snapshot(), net.values()), 0
     if full_batch:
@@ -377,6 +397,8 @@ def predict(net, X, engine="auto"):
     Whichever engine runs, the neurons keep the values they had.
     """
     plan = net.plan()
+    if sequences.is_sequence_data(net, X):  # (every engine, the torch one included)
+        return sequences.predict(net, X, engine)
     engine = check_engine(engine)
     X = checks.matrix(X, len(plan.inputs), "X")
     if choose_engine(engine, plan, len(X)) == "vectorized":
@@ -424,8 +446,12 @@ def _held_out(runner, held_out):
 
 
 def _largest_error(Y, outputs):
-    """max |y_k − a_k| over every example and output (NaN counts as large)."""
-    return float(np.max(np.abs(Y - outputs), initial=0.0))
+    """max |y_k − a_k| over every example and output (NaN counts as large; a sequence's
+    time step without a target, a NaN row of Y, counts for nothing)."""
+    errors = np.abs(Y - outputs)
+    if Y.ndim == 3:
+        errors = errors[~np.isnan(Y).all(axis=-1)]
+    return float(np.max(errors, initial=0.0))
 
 
 def diverged_error(epoch, history):

@@ -35,6 +35,9 @@ def decayed(plan, decay_bias):
                                               bool, len(plan.parameters))
     for edge, _, is_bias in plan.shared:  # a tied group is a bias only if all its edges are
         mask[plan.index[edge]] = not is_bias
+    for _, edge, _, _ in plan.delayed:  # (a delay edge is never a bias edge)
+        if edge in plan.index:
+            mask[plan.index[edge]] = True
     return mask
 
 
@@ -86,24 +89,35 @@ class Objective:
 
 
 def cost_and_grad(net, theta, X, Y, loss="squared", weight_decay=0.0, decay_bias=True,
-                  sparsity=None, engine="auto", sparsity_neurons=None):
+                  sparsity=None, engine="auto", sparsity_neurons=None, truncate=None):
     """(J(θ), ∇J(θ)) on the examples (X, Y); see :meth:`Network.cost_and_grad`."""
-    from . import loop, runners
+    from . import loop, runners, sequences
     plan = net.plan()
     theta = checks.array(theta, plan.size, "theta")
-    X, Y = loop.examples(X, Y, plan)
+    in_time = sequences.is_sequence_data(net, X)
+    if in_time:  # sequences: BPTT
+        sequences.refuse_extras(sparsity=sparsity, engine=engine)
+        truncate = sequences.check_truncate(truncate)
+        X, Y = sequences.sequence_data(X, Y, plan)
+    elif truncate is not None:
+        raise NetworkError("truncate is truncated BPTT, for sequences (X of shape "
+                           "(n, T, n_inputs))")
+    else:
+        X, Y = loop.examples(X, Y, plan)
     objective = Objective(plan, get_loss(loss), checks.option("weight_decay", weight_decay),
                           checks.flag(decay_bias, "decay_bias"),
                           sparsity_of(net, sparsity, sparsity_neurons))
     if plan.norms and len(X) < 2:
         raise NetworkError("batch normalization takes its statistics over the examples: "
                            "J(θ) needs at least 2 of them")
-    engine = loop.choose_engine(loop.check_engine(engine), plan, len(X))
+    engine = engine if in_time else loop.choose_engine(loop.check_engine(engine), plan, len(X))
     before = plan.theta()  # the engines read the network's θ, which gets its values back
     values = net.values()  # and the neurons theirs, should J(θ) be refused
     plan.set_theta(theta)
     try:
-        runner = runners.RUNNERS[engine](net, X, Y, objective)
+        runner = sequences.SequenceRunner(net, X, Y, objective, truncate=truncate,
+                                          engine=engine) \
+            if in_time else runners.RUNNERS[engine](net, X, Y, objective)
         try:
             with batch.quiet():
                 cost, grad = runner.cost_and_gradient()

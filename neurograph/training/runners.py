@@ -17,7 +17,7 @@ from ..model.activations import ACTIVATIONS
 from .dropout import Dropout
 from .optimizers import SGD
 
-__all__ = ["Runner", "ReferenceRunner", "BatchRunner", "TorchRunner", "RUNNERS"]
+__all__ = ["Runner", "Stepper", "ReferenceRunner", "BatchRunner", "TorchRunner", "RUNNERS"]
 
 
 KERNELS = tuple(g.kernel for g in ACTIVATIONS.values() if g.kernel)
@@ -111,6 +111,10 @@ class _Stepper:
             raise DivergedError("this update would take a parameter beyond ±1e100 or make it "
                                 "NaN; the weights were left as they were")
         self.set_theta(new)
+
+
+Stepper = _Stepper
+"""The shared update, for runners of other modules (:mod:`neurograph.training.sequences`)."""
 
 
 class ReferenceRunner(_Stepper):

@@ -69,7 +69,8 @@ WAYS = [through_from_weights, through_connect, through_json, through_edge_list,
 
 FAULTS = {  # name: (edges in order, inputs, outputs, the message)
     "self-loop": ([(1, 2, 1.0), (2, 2, 0.5)], [1], [2],
-                  "edge (2, 2) is a self-loop; feedforward networks have none"),
+                  "edge (2, 2) is a self-loop; feedforward networks have none (a recurrent "
+                  "self-loop reads an earlier time step: give it delay=1 or more)"),
     "into the bias": ([(1, 2, 1.0), (1, 0, 0.5)], [1], [2],
                       "edge (1, 0) enters the bias neuron 0, which has a_0 = 1 and takes no "
                       "incoming edges"),
