@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from test_hostile import ENV  # the package these tests import, on the examples' PYTHONPATH
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.py"))
 
@@ -86,8 +88,9 @@ QUICK = {"sparse_autoencoder.py", "evolve_topologies.py", "architecture_search.p
 
 
 def run(script, *args, cwd):
+    """Run an example with the package these tests import (not whatever is installed)."""
     return subprocess.run([sys.executable, str(script), *args], cwd=cwd, capture_output=True,
-                          text=True)
+                          text=True, env=ENV)
 
 
 def test_there_are_examples():
