@@ -17,7 +17,7 @@ from ..model.activations import ACTIVATIONS
 from .dropout import Dropout
 from .optimizers import SGD
 
-__all__ = ["Runner", "Stepper", "ReferenceRunner", "BatchRunner", "TorchRunner", "RUNNERS"]
+__all__ = ["Runner", "Stepper", "InPlace", "ReferenceRunner", "BatchRunner", "TorchRunner", "RUNNERS"]
 
 
 KERNELS = tuple(g.kernel for g in ACTIVATIONS.values() if g.kernel)
@@ -82,7 +82,7 @@ def batches(order, batch_size, merge_single):
     return [order[first:end] for first, end in zip(starts, ends)]
 
 
-class _Stepper:
+class Stepper:
     """The update every runner shares when it is not plain SGD on a plain network:
     θ ← the optimizer's step on ∇J = (1/|B|) Σ ∂ℓ/∂θ + 2λθ, refused beyond ±WEIGHT_LIMIT."""
 
@@ -113,11 +113,27 @@ class _Stepper:
         self.set_theta(new)
 
 
-Stepper = _Stepper
-"""The shared update, for runners of other modules (:mod:`neurograph.training.sequences`)."""
+class InPlace(Stepper):
+    """A runner whose weights are the network's own θ array (the plan's), read and written in
+    place: nothing to copy back at the end."""
+
+    def largest_weight(self):
+        return largest(self.plan.store.array())
+
+    def snapshot(self):
+        return self.theta()
+
+    def restore(self, saved):
+        self.set_theta(saved)
+
+    def finish(self):
+        """The weights are in θ already."""
+
+    def close(self):
+        """Nothing to undo (dropout works on plans of its own)."""
 
 
-class ReferenceRunner(_Stepper):
+class ReferenceRunner(InPlace):
     """Training steps and evaluation by the reference engine, one neuron at a time."""
 
     def __init__(self, net, X, Y, objective, dropout=0.0, rng=None, optimizer=None):
@@ -252,23 +268,7 @@ class ReferenceRunner(_Stepper):
             cost += self.sparsity.terms([s / len(examples) for s in sums])[0]
         return cost, np.array(outputs)
 
-    def largest_weight(self):
-        return largest(self.plan.store.array())
-
-    def snapshot(self):
-        return self.theta()
-
-    def restore(self, saved):
-        self.set_theta(saved)
-
-    def finish(self):
-        """The weights are on the edges already."""
-
-    def close(self):
-        """Nothing to undo: dropout works on plans of its own."""
-
-
-class BatchRunner(_Stepper):
+class BatchRunner(Stepper):
     """Training steps and evaluation by the batch engine, a mini-batch at a time.
 
     Dropout draws the same random numbers in the same order as the reference runner.
@@ -377,7 +377,7 @@ RUNNERS = {"reference": ReferenceRunner, "vectorized": BatchRunner}
 """The runner of each engine, by the name ``fit(engine=…)`` takes."""
 
 
-class TorchRunner(_Stepper):
+class TorchRunner(Stepper):
     """Training steps by the torch engine (:mod:`neurograph.engines.tensor`) on `device`.
 
     Plain SGD updates θ on the device; the other optimizers take the gradient to the host

@@ -16,7 +16,7 @@ import numpy as np
 from ..engines import sequence, sequence_batch
 from ..errors import NetworkError, describe
 from ..model.recurrent import sequence_inputs, sequence_targets
-from .runners import Stepper, largest
+from .runners import InPlace
 
 __all__ = ["SequenceRunner", "is_sequence_data", "sequence_data", "check_truncate",
            "refuse_extras", "predict"]
@@ -104,7 +104,7 @@ def run(plan, engine, X, Y, loss, truncate=None, gradient=True, device=None):
     return total, None if grad is None else np.asarray(grad), outputs
 
 
-class SequenceRunner(Stepper):
+class SequenceRunner(InPlace):
     """The training loop's runner for sequences: BPTT by the reference engine, sequence by
     sequence, or in numpy over a batch of sequences, every update through the run's optimizer
     (:class:`~.runners.Stepper`)."""
@@ -143,20 +143,6 @@ class SequenceRunner(Stepper):
                                 device=self.device)
         return total / len(X), outputs
 
-    def largest_weight(self):
-        return largest(self.plan.store.array())
-
-    def snapshot(self):
-        return self.theta()
-
-    def restore(self, saved):
-        self.set_theta(saved)
-
-    def finish(self):
-        """The weights are in θ already."""
-
-    def close(self):
-        """Nothing to undo."""
 
 
 def predict(net, X, engine="auto"):
