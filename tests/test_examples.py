@@ -121,7 +121,8 @@ def test_readme_pictures_script_draws_every_picture(tmp_path):
     result = run(ROOT / "scripts" / "readme_pictures.py", "--out", str(tmp_path), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     names = {"lecture_network.png", "skip_dag.png", "xor_training.png", "xor_neurons.png",
-             "digits_network.png", "nand_adder.png", "skip_dag_tikz.png"}
+             "digits_network.png", "nand_adder.png", "skip_dag_tikz.png", "exercise_sheet.png",
+             "slide_16_9.png"}
     assert {p.name for p in tmp_path.iterdir()} == names
     assert all((tmp_path / name).read_bytes().startswith(b"\x89PNG") for name in names)
     readme = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -33,8 +33,7 @@ import numpy as np
 from .csr import CsrGenerations
 from .generation import Generation, derivative, index
 from .passes import Buffers, Propagation
-from .storage import descend_in_place
-from .reference import decay_rate
+from .storage import Step, descend_in_place
 
 __all__ = ["BatchEngine", "compile_batch", "quiet"]
 
@@ -181,35 +180,31 @@ class BatchEngine(Propagation):
             delta = self.group_deltas(Y, loss, A, sums_to_one)
         else:
             delta = loss.output_delta(Y, a, z, g, dg(a, z))
-        decay = decay_rate(lr, weight_decay)
-        bias_decay = decay if decay_bias else 0.0
-        batch = X.shape[0]
+        step, bias_step = _steps(lr, X.shape[0], weight_decay, decay_bias)
         for b in range(len(self.generations), 0, -1):
             gen = self.generations[b - 1]
             # with the weights before the update
             S = gen.weights.sums(delta) if b > 1 else None
-            gen.step(A[b - 1], delta, lr, batch, decay, bias_decay)
+            gen.step(A[b - 1], delta, step, bias_step)
             if S is not None:
                 below = self.generations[b - 2]
                 delta = below.groups[0][2](A[b - 1], Z[b - 2]) * S
 
     def step(self, P, D, lr, batch, weight_decay, decay_bias):
         """One SGD step after :meth:`backward` (P: the forward pass, D: its Δ)."""
-        decay = decay_rate(lr, weight_decay)
-        bias_decay = decay if decay_bias else 0.0
+        step, bias_step = _steps(lr, batch, weight_decay, decay_bias)
         if self.layered:
             for gen, source, delta in zip(self.generations, self.kept_sources(P), D[1:]):
-                gen.step(source, delta, lr, batch, decay, bias_decay)
+                gen.step(source, delta, step, bias_step)
             return
-        rate = lr / batch
         if self.csr is not None:  # the CSR generations' weights, all at once
-            self.csr.step(P.rows, D.rows, rate, decay)
+            self.csr.step(P.rows, D.rows, step)
         for gen, source, delta in zip(self.generations, self.kept_sources(P), D[1:]):
             if not gen.csr:
-                gen.step(source, delta, lr, batch, decay, bias_decay, bias=False)
+                gen.step(source, delta, step, bias_step, bias=False)
         processing = slice(self.offsets[1], self.total)  # every bias, all at once
-        descend_in_place(self.bias[processing], D.rows[processing].sum(axis=1), rate,
-                         bias_decay, self.bias_mask[processing] > 0.0)
+        descend_in_place(self.bias[processing], D.rows[processing].sum(axis=1), bias_step,
+                         self.bias_mask[processing] > 0.0)
 
     def _place_theta(self, plan):
         """Where each entry of θ (``net.theta()``) lives in the generations' arrays."""
@@ -372,3 +367,9 @@ def compile_batch(net):
         engine = net.cache["batch"] = BatchEngine(net.plan())
     engine.read_weights()
     return engine
+
+
+def _steps(lr, batch, weight_decay, decay_bias):
+    """The :class:`~.storage.Step` of the weights and that of the biases (λ = 0 for them when
+    `decay_bias` is False)."""
+    return Step(lr, batch, weight_decay), Step(lr, batch, weight_decay if decay_bias else 0.0)

@@ -109,6 +109,6 @@ class CsrGenerations:
                 np.take(delta_rows @ A[sources].T, entries, out=grad[flat])
         return grad
 
-    def step(self, A, D, rate, decay):
-        """w_ij ← w_ij − rate Σ_e Δ_j a_i − decay w_ij for every trainable edge."""
-        descend_in_place(self.w, self.gradients(A, D), rate, decay, self.trainable)
+    def step(self, A, D, step):
+        """An SGD :class:`~.storage.Step` of every trainable edge (Σ_e Δ_j a_i summed)."""
+        descend_in_place(self.w, self.gradients(A, D), step, self.trainable)

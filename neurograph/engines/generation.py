@@ -253,11 +253,11 @@ class Generation:
         else:
             S[self.layer] = sums
 
-    def step(self, source, delta, lr, batch, decay, bias_decay, bias=True):
-        """w_ij ← w_ij − α (1/|B|) Σ_e Δ_j a_i − 2αλ w_ij, for the trainable edges (the bias
-        edges too unless `bias` is False: the engine steps them together then)."""
-        rate = lr / batch
+    def step(self, source, delta, step, bias_step, bias=True):
+        """w_ij ← w_ij − α ((1/|B|) Σ_e Δ_j a_i + 2λ w_ij) for the trainable edges (`step`, a
+        :class:`~.storage.Step`; the bias edges by `bias_step` too unless `bias` is False:
+        the engine steps them together then)."""
         if not self.csr:  # (the engine steps the CSR ones together)
-            self.weights.step(source, delta, rate, decay)
+            self.weights.step(source, delta, step)
         if bias:
-            self.bias.step(delta, rate, bias_decay)
+            self.bias.step(delta, bias_step)

@@ -1,4 +1,4 @@
-"""BPTT: FORWARDPROPAGATE and BACKPROPAGATE with the time step t added (seeds 001, 003).
+"""BPTT: FORWARDPROPAGATE and BACKPROPAGATE with the time step t added (Lectures 001 and 003).
 
 A recurrent network is the network of one time step plus its delay edges: an edge (i, j)
 with delay d feeds a_i(t − d) into in_j(t), and a_i(t) = 0 for t ≤ 0 (the initial state of

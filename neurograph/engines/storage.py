@@ -18,18 +18,35 @@ compute the weighted sums (:meth:`weighted_sum`) and push Σ_k w_jk Δ_k back
 (:meth:`sums`).
 """
 
+from typing import NamedTuple
+
 import numpy as np
 
 from .reference import descend
 
-__all__ = ["Bias", "CsrRows", "Dense", "EdgeList", "Gated", "PublicCsr", "descend_in_place"]
+__all__ = ["Bias", "CsrRows", "Dense", "EdgeList", "Gated", "PublicCsr", "Step",
+           "descend_in_place"]
 
 
-def descend_in_place(w, grad, rate, decay, trained=None):
-    """w ← :func:`~neurograph.engines.reference.descend` (w, grad, rate, decay), the one update
-    rule, on an array of weights in place (other arrays may be views of it), for the entries
-    where the boolean array `trained` is True (every entry when it is None)."""
-    new = descend(w, grad, rate, decay)
+class Step(NamedTuple):
+    """One SGD step on a mini-batch: its learning rate α, the batch's size |B| and the weight
+    decay λ of the weights it steps (0 for biases that are not decayed)."""
+
+    lr: float
+    batch: int
+    weight_decay: float
+
+
+def descend_in_place(w, total, step, trained=None):
+    """w ← :func:`~neurograph.engines.reference.descend` (w, g, α, 0) with the mini-batch's
+    ∇J, g = Σ_e ∂ℓ_e/∂w / |B| + 2λw (`total` is the sum over the batch): the one update
+    rule, in the arithmetic of the optimizers' step on θ (so the batch engine trains as the
+    reference engine does), on an array of weights in place (other arrays may be views of
+    it), for the entries where the boolean array `trained` is True (every entry when None)."""
+    grad = total / step.batch
+    if step.weight_decay:
+        grad = grad + 2.0 * step.weight_decay * w
+    new = descend(w, grad, step.lr, 0.0)
     if trained is None:
         w[...] = new
     else:
@@ -108,10 +125,9 @@ class Dense(Edges):
     def gradients(self, source, delta):
         return (source.T @ delta)[self.rows, self.cols]
 
-    def step(self, source, delta, rate, decay):
-        """w_ij ← w_ij − rate Σ_e Δ_j a_i − decay w_ij, for the trainable edges."""
-        descend_in_place(self.W, source.T @ delta, rate, decay,
-                         None if self.full else self.mask > 0.0)
+    def step(self, source, delta, step):
+        """An SGD :class:`Step` of the trainable edges, Σ_e Δ_j a_i their summed gradient."""
+        descend_in_place(self.W, source.T @ delta, step, None if self.full else self.mask > 0.0)
 
 
 class EdgeList(Edges):
@@ -146,9 +162,9 @@ class EdgeList(Edges):
             return np.zeros(0)
         return np.einsum("be,be->e", source[:, self.rows], delta[:, self.cols])
 
-    def step(self, source, delta, rate, decay):
+    def step(self, source, delta, step):
         if self.edges:
-            descend_in_place(self.w, self.gradients(source, delta), rate, decay, self.trainable)
+            descend_in_place(self.w, self.gradients(source, delta), step, self.trainable)
 
 
 class PublicCsr:
@@ -226,9 +242,8 @@ class Bias:
     def gradients(self, delta):
         return delta.sum(axis=0)[self.cols]
 
-    def step(self, delta, rate, decay):
-        descend_in_place(self.b, delta.sum(axis=0), rate, decay,
-                         None if self.full else self.mask > 0.0)
+    def step(self, delta, step):
+        descend_in_place(self.b, delta.sum(axis=0), step, None if self.full else self.mask > 0.0)
 
 
 class Gated:
