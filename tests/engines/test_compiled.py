@@ -32,6 +32,7 @@ KERNELED = [name for name, g in ACTIVATIONS.items() if g.kernel]
 @given(st.sampled_from(KERNELED),
        st.one_of(st.floats(-800, 800), st.sampled_from([0.0, -0.0, 1e-300, -1e-300, 36.7])))
 @example("logistic", -745.5)
+@example("gaussian", 2.4)  # numpy's exp and math.exp differ in the last place there
 def test_each_kernel_form_is_g_and_g_prime_to_the_bit(name, z):
     """What a kernel writes is what the reference engine computes (in Python: bit for bit)."""
     g = ACTIVATIONS[name]
