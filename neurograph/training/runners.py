@@ -87,6 +87,8 @@ class Stepper:
     θ ← the optimizer's step on ∇J = (1/|B|) Σ ∂ℓ/∂θ + 2λθ, refused beyond ±WEIGHT_LIMIT."""
 
     outputs = None
+    writes_neurons = False
+    """Whether its passes leave values (in_j, a_j, Δ_j) on the network's neurons."""
 
     def expect(self, epochs):
         """Told how many epochs at most fit will run (a runner may prepare for them)."""
@@ -135,6 +137,8 @@ class InPlace(Stepper):
 
 class ReferenceRunner(InPlace):
     """Training steps and evaluation by the reference engine, one neuron at a time."""
+
+    writes_neurons = True
 
     def __init__(self, net, X, Y, objective, dropout=0.0, rng=None, optimizer=None):
         self.plan, self.objective = net.plan(), objective
