@@ -104,7 +104,7 @@ def test_the_compiled_epoch_is_the_pure_loop():
 
 
 def test_the_torch_module_computes_them():
-    torch = pytest.importorskip("torch")  # the optional extra neurograph[torch]
+    import torch  # the test extra has it: never skipped
     net = ng.Network.from_weights(
         {(0, 3): 0.2, (1, 3): 1.1, (2, 4): -0.7, (1, 4): 0.4, (3, 5): 0.9, (4, 5): -1.2,
          (1, 6): 0.5, (3, 6): 0.3, (5, 6): 0.8, (4, 7): 1.5, (2, 7): -0.2},
