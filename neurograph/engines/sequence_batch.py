@@ -1,20 +1,27 @@
 """BPTT in numpy: a batch of sequences through time, one time step's levels at a time.
 
 The same sums as :mod:`neurograph.engines.sequence` (the reference, which the tests hold this
-to 1e-12), on arrays: ``A[D + t]`` is the (sequences × neurons) matrix of a_j(t), rows
-``A[0 … D]`` the zero initial state. Within a time step the processing neurons fall into
-levels (one more than the deepest ordinary source), and a level's sum neurons are one matrix
-product per delay d::
+to 1e-12), on arrays. The neurons are laid out in *lanes*: column 0 the bias neuron, then the
+inputs, then the processing neurons level by level (a level: one more than the deepest
+ordinary source), and within a level the sum neurons, then the max/product neurons, each
+kind grouped by activation g. A level, a group of one activation, a group of max/product
+neurons are so each a contiguous run of columns, read and written as slices, and the sources
+of a block of weights are a slice too wherever they lie close together. ``A[D + t]`` is the
+(sequences × lanes) matrix of a_j(t), rows ``A[0 … D]`` the zero initial state. A level's sum
+neurons are one matrix product per delay d::
 
-    IN(t)[:, L] = Σ_d A(t − d) @ W_d[:, L]        (W_d: the weights of the edges of delay d)
+    IN(t)[:, L] = Σ_d A(t − d)[:, sources] @ W_d[sources, L]   (W_d: the edges of delay d)
 
-Max and product neurons take their terms one edge at a time, as the batch engine does.
-Backward, from t = T down, levels in reverse::
+Max and product neurons take their terms one term position at a time, through their
+aggregation's array form. Backward, from t = T down, levels in reverse, one product per
+delay for the whole level::
 
-    Δ(t)[:, L] = g′(IN(t)[:, L]) ⊙ Σ_d Δ(t + d) @ W_d[L, :]ᵀ  (+ the loss's output Δ)
+    Δ(t)[:, L] = g′(IN(t)[:, L]) ⊙ Σ_d Δ(t + d)[:, targets] @ W_d[L, targets]ᵀ
+                 (+ the loss's output Δ, + what max/product neurons send back)
 
-and ∂J/∂W_d = Σ_t A(t − d)ᵀ Δ(t), one product per delay over all the time steps at once.
-No unrolled graph is built: memory is linear in T × neurons × sequences.
+and ∂J/∂W_d = Σ_t A(t − d)ᵀ Δ(t), one product per level and delay over all the time steps at
+once. The arrays are allocated once per call and reused from step to step; no unrolled graph
+is built: memory is linear in T × neurons × sequences.
 """
 
 import numpy as np
@@ -22,121 +29,198 @@ import numpy as np
 __all__ = ["SequenceBatch", "sequence_batch"]
 
 
-class SequenceBatch:
-    """A :class:`~neurograph.engines.sequence.SequencePlan` compiled to arrays.
+class Level:
+    """One level's lanes (``start … stop``) and what computes them.
 
-    Each level holds: its sum neurons and, per delay d, the block of W_d that feeds them
-    (forward); its max/product neurons, grouped by aggregation and number of terms, with
-    their sources, slots and delays as (neurons × terms) arrays; and its neurons grouped by
-    activation, each group with the blocks of W_d that carry Δ back to it (backward) and
-    its outputs.
+    Attributes
+    ----------
+    sums : slice
+        The lanes of its sum neurons.
+    into : list of (int, slice or array, tuple)
+        Per delay d: the source lanes and the block (rows, cols, slots, shape) of W_d that
+        feeds the sum neurons.
+    gradient : list of (int, slice or array, array, array, array)
+        The same blocks' trainable entries (d, sources, rows, cols, slots), for ∂J/∂W_d.
+    gated : list of Gated
+        Its max/product neurons, by aggregation, number of terms and the terms' delays.
+    runs : list of (Activation, int, int, array, array)
+        Its neurons by activation (the softmax group's aside): g, the lanes lo … hi, and
+        which of them are outputs (positions within the run, indices in y).
+    back : list of (int, slice or array, tuple)
+        Per delay d: the target lanes (sum neurons) and the block of W_d, (targets × level),
+        that carries Δ back to the level.
+    """
+
+    def __init__(self, start, stop, sums):
+        self.start, self.stop, self.sums = start, stop, sums
+        self.into, self.gradient, self.gated, self.runs, self.back = [], [], [], [], []
+
+
+class Gated:
+    """Max or product neurons (lanes lo … hi) with as many terms each and the same delay at
+    each term position m: per m, (d, source lanes, slots (one per neuron), whether a source
+    lane repeats); `trainable` per m, the neurons whose term-m weight is a parameter."""
+
+    def __init__(self, combine, lo, hi, terms, trainable):
+        self.combine, self.lo, self.hi, self.terms, self.trainable = \
+            combine, lo, hi, terms, trainable
+
+
+class SequenceBatch:
+    """A :class:`~neurograph.engines.sequence.SequencePlan` compiled to lanes and blocks.
+
+    Attributes: `P` lanes, `D` the longest delay, `trainable` the number of parameters,
+    `lane` (the lane of each of the plan's positions), `inputs` and `outputs` (lanes),
+    `levels` (:class:`Level`), `group` and `group_k` (the softmax outputs' lanes and indices
+    in y), `output_g` and `output_groups` (the outputs by activation, the group's aside).
     """
 
     def __init__(self, seq):
         self.seq, self.P, self.D = seq, seq.size, seq.longest
         self.trainable = seq.n_parameters
-        level = {}
+        depth = {}
         for j, _, rows, _ in seq.forward:
-            level[j] = 1 + max((level[i] for i, _, d in rows if d == 0 and i in level),
+            depth[j] = 1 + max((depth[i] for i, _, d in rows if d == 0 and i in depth),
                                default=0)
-        out_edges = {}  # i → (d, j, ij) of its edges into sum neurons
-        for j, _, rows, combine in seq.forward:
-            if combine is None:
-                for i, ij, d in rows:
-                    out_edges.setdefault(i, []).append((d, j, ij))
+        order = [0, *seq.inputs]
         grouped = {j for j, _ in seq.group}
+        by_depth = {}
+        for j, g, rows, combine in seq.forward:
+            by_depth.setdefault(depth[j], []).append((j, g, rows, combine))
+        gate_keys, g_keys = {}, {}
+        spans = []
+        for L in sorted(by_depth):
+            members = by_depth[L]
+
+            def key(member):
+                j, g, rows, combine = member
+                g_key = g_keys.setdefault(id(g) if j not in grouped else None, len(g_keys))
+                if combine is None:
+                    return (0, 0, g_key, j)
+                shape = (id(combine), tuple(d for _, _, d in rows))
+                return (1, gate_keys.setdefault(shape, len(gate_keys)), g_key, j)
+
+            members.sort(key=key)
+            spans.append((len(order), members, [key(m) for m in members]))
+            order.extend(j for j, *_ in members)
+        self.lane = np.empty(self.P, dtype=int)
+        self.lane[order] = np.arange(self.P)
+        lane = self.lane
+        self.inputs = lane[seq.inputs]
+        self.outputs = lane[seq.outputs]
         y_index = {j: k for k, j in enumerate(seq.outputs)}
-        self.levels = []
-        for depth in sorted(set(level.values())):
-            members = [(j, g, rows, combine) for j, g, rows, combine in seq.forward
-                       if level[j] == depth]
-            summed = [(j, rows) for j, _, rows, combine in members if combine is None]
-            into = _blocks([(i, c, ij, d) for c, (_, rows) in enumerate(summed)
-                            for i, ij, d in rows], sources=True, size=len(summed))
-            gated = {}  # (aggregation, number of terms) → its neurons
-            for j, _, rows, combine in members:
-                if combine is not None:
-                    gated.setdefault((combine, len(rows)), []).append((j, rows))
-            gated = [_gated(combine, group, self.trainable)
-                     for (combine, _), group in gated.items()]
-            by_g = {}
-            for j, g, _, _ in members:
-                if j not in grouped:
-                    by_g.setdefault(g, []).append(j)
-            activations = []
-            for g, js in by_g.items():
-                back = _blocks([(k, r, ij, d) for r, i in enumerate(js)
-                                for d, k, ij in out_edges.get(i, ())], sources=False,
-                               size=len(js))
-                outs = [(pos, y_index[j]) for pos, j in enumerate(js) if j in y_index]
-                activations.append((g, np.array(js), [p for p, _ in outs],
-                                    [k for _, k in outs], back))
-            self.levels.append((np.array([j for j, _ in summed], dtype=int), into, gated,
-                                activations))
-        edges = {}
+        out_edges = {}  # i → (d, lane of j, ij) of its edges into sum neurons
         for j, _, rows, combine in seq.forward:
             if combine is None:
                 for i, ij, d in rows:
-                    if ij < self.trainable:
-                        edges.setdefault(d, []).append((i, ij, j))
-        # d → (sources, targets, rows, cols, slots): G = A[:, sources]ᵀ Δ[:, targets]
-        self.sum_edges = {}
-        for d, group in edges.items():
-            src, dst = sorted({i for i, _, _ in group}), sorted({j for _, _, j in group})
-            row, col = {i: r for r, i in enumerate(src)}, {j: c for c, j in enumerate(dst)}
-            self.sum_edges[d] = (np.array(src), np.array(dst),
-                                 np.array([row[i] for i, _, _ in group]),
-                                 np.array([col[j] for _, _, j in group]),
-                                 np.array([ij for _, ij, _ in group]))
-        self.outputs = np.array(seq.outputs, dtype=int)
+                    out_edges.setdefault(i, []).append((d, lane[j], ij))
+        self.levels = []
+        for start, members, keys in spans:
+            stop = start + len(members)
+            n_sums = sum(1 for m in members if m[3] is None)
+            level = Level(start, stop, slice(start, start + n_sums))
+            edges = [(lane[i], start + c, ij, d) for c, (_, _, rows, combine) in
+                     enumerate(members) if combine is None for i, ij, d in rows]
+            level.into = _blocks(edges, start, n_sums)
+            for d, cols, (rows, cols_, slots, _) in level.into:
+                mine = slots < self.trainable
+                if mine.any():
+                    level.gradient.append((d, cols, rows[mine], cols_[mine], slots[mine]))
+            c = n_sums
+            while c < len(members):
+                end = c
+                while end < len(members) and keys[end][:2] == keys[c][:2]:
+                    end += 1
+                level.gated.append(self._gated(members[c:end], start + c, start + end))
+                c = end
+            c = 0
+            while c < len(members):
+                end = c
+                while end < len(members) and keys[end][:3] == keys[c][:3]:
+                    end += 1
+                j, g = members[c][0], members[c][1]
+                if j not in grouped:
+                    outs = [(p, y_index[members[c + p][0]]) for p in range(end - c)
+                            if members[c + p][0] in y_index]
+                    level.runs.append((g, start + c, start + end,
+                                       np.array([p for p, _ in outs], dtype=int),
+                                       np.array([k for _, k in outs], dtype=int)))
+                c = end
+            level.back = _blocks([(t_lane, lane[i], ij, d) for i in (m[0] for m in members)
+                                  for d, t_lane, ij in out_edges.get(i, ())],
+                                 start, stop - start)
+            self.levels.append(level)
         self.output_g = seq.output_g
         by_g = {}
         for k, g in enumerate(seq.output_g):
             if not g.group:
                 by_g.setdefault(g, []).append(k)
         self.output_groups = [(g, np.array(ks)) for g, ks in by_g.items()]
-        self.group = np.array([j for j, _ in seq.group], dtype=int)
+        self.group = np.array([lane[j] for j, _ in seq.group], dtype=int)
         self.group_k = np.array([k for _, k in seq.group], dtype=int)
 
-    def weights(self, w):
-        """The blocks of W_d from θ (`w`, an array), level by level: (forward blocks, backward
-        blocks of each activation group), each block (d, the other side's ids, matrix)."""
-        return [([(d, ids, _matrix(w, block)) for d, ids, block in into],
-                 [[(d, ids, _matrix(w, block)) for d, ids, block in back]
-                  for _, _, _, _, back in activations])
-                for _, into, _, activations in self.levels]
+    def _gated(self, members, lo, hi):
+        terms, trainable = [], []
+        for m in range(len(members[0][2])):
+            sources = np.array([self.lane[rows[m][0]] for _, _, rows, _ in members], dtype=int)
+            slots = np.array([rows[m][1] for _, _, rows, _ in members], dtype=int)
+            cols = _as_slice(sources) or sources
+            terms.append((members[0][2][m][2], cols, slots,
+                          len(np.unique(sources)) < len(sources)))
+            trainable.append(slots < self.trainable)
+        return Gated(members[0][3], lo, hi, terms, trainable)
 
-    def forward(self, w, blocks, X):
-        """A, IN (time × sequences × neurons, the first D + 1 times the initial state, D the
+    def weights(self, w):
+        """From θ (`w`, an array), per level: the blocks of W_d forward, (d, sources, matrix),
+        and backward, (d, targets, matrix), and the weights of each max/product group's terms
+        (one vector per term position)."""
+        return [([(d, cols, _matrix(w, block)) for d, cols, block in level.into],
+                 [(d, cols, _matrix(w, block)) for d, cols, block in level.back],
+                 [[w[slots] for _, _, slots, _ in gate.terms] for gate in level.gated])
+                for level in self.levels]
+
+    def forward(self, blocks, X):
+        """A, IN (time × sequences × lanes, the first D + 1 times the initial state, D the
         longest delay but at most T: an older a_i is 0 all the same) and the max/product
-        slopes {(t, level, group): (neurons × sequences × terms)}."""
+        slopes, one array (time × sequences × neurons × terms) per group."""
         n, T = X.shape[:2]
-        D, seq = min(self.D, T), self.seq
+        D = min(self.D, T)
         A = np.zeros((D + T + 1, n, self.P))
         IN = np.zeros((D + T + 1, n, self.P))
         A[D + 1:, :, 0] = 1.0
-        A[D + 1:, :, seq.inputs] = X.transpose(1, 0, 2)
-        slopes = {}
+        A[D + 1:, :, self.inputs] = X.transpose(1, 0, 2)
+        slopes = [[np.empty((T + 1, n, gate.hi - gate.lo, len(gate.terms)))
+                   for gate in level.gated] for level in self.levels]
+        terms = [[np.empty((n, gate.hi - gate.lo, len(gate.terms))) for gate in level.gated]
+                 for level in self.levels]
         for t in range(1, T + 1):
             r = D + t
-            for L, (summed, _, gated, activations) in enumerate(self.levels):
-                if len(summed):
+            A_t, IN_t = A[r], IN[r]
+            for L, level in enumerate(self.levels):
+                into, _, gate_w = blocks[L]
+                if into:
                     # in_j(t) = Σ_d A(t − d)[:, sources] @ W_d[sources, j]
-                    z = np.zeros((n, len(summed)))
-                    for d, src, W in blocks[L][0]:
-                        z += A[max(r - d, 0)][:, src] @ W
-                    IN[r][:, summed] = z
-                for G, (combine, js, src, slot, delay, _, _) in enumerate(gated):
-                    terms = w[slot][:, :, None] * A[np.maximum(r - delay, 0), :, src]
-                    rows = terms.transpose(0, 2, 1).reshape(-1, terms.shape[1])
-                    IN[r][:, js] = combine.combine_rows(rows).reshape(len(js), n).T
-                    slopes[t, L, G] = combine.slopes_rows(rows).reshape(len(js), n, -1)
-                for g, js, _, _, _ in activations:
-                    A[r][:, js] = g.g(IN[r][:, js])
+                    z = IN_t[:, level.sums]
+                    for k, (d, cols, W) in enumerate(into):
+                        product = A[max(r - d, 0)][:, cols] @ W
+                        if k:
+                            z += product
+                        else:
+                            z[...] = product
+                for G, gate in enumerate(level.gated):
+                    # in_j(t) = max_i or Π_i of w_ij a_i(t − d_ij), and the slopes c_ij(t)
+                    both = terms[L][G]
+                    for m, (d, cols, _, _) in enumerate(gate.terms):
+                        np.multiply(A[max(r - d, 0)][:, cols], gate_w[G][m], out=both[:, :, m])
+                    rows = both.reshape(-1, both.shape[2])
+                    IN_t[:, gate.lo:gate.hi] = gate.combine.combine_rows(rows).reshape(n, -1)
+                    slopes[L][G][t] = gate.combine.slopes_rows(rows).reshape(both.shape)
+                for g, lo, hi, _, _ in level.runs:
+                    A_t[:, lo:hi] = g.g(IN_t[:, lo:hi])
             if len(self.group):
-                z = IN[r][:, self.group]
+                z = IN_t[:, self.group]
                 e = np.exp(z - z.max(axis=1, keepdims=True))
-                A[r][:, self.group] = e / e.sum(axis=1, keepdims=True)
+                A_t[:, self.group] = e / e.sum(axis=1, keepdims=True)
         return A, IN, slopes
 
     def loss(self, A, IN, Y, loss):
@@ -165,75 +249,93 @@ class SequenceBatch:
                                                  self.output_g[ks[0]])))
         return total
 
-    def backward(self, w, blocks, A, IN, slopes, Y, loss, grad, first=1, last=None):
-        """Δ (time × sequences × neurons) for the targets Y (n, T, outputs; NaN rows: none),
-        through the time steps first … last (Δ = 0 outside); the max/product neurons' part of
-        the gradient is added to `grad` on the way."""
+    def backward(self, blocks, A, IN, slopes, Y, loss, DELTA, BACK, first=1, last=None):
+        """Δ into `DELTA` (time × sequences × lanes) for the targets Y (n, T, outputs; NaN
+        rows: none), through the time steps first … last (Δ = 0 outside: a later row reads
+        as row T + 1, which stays 0); `BACK` gathers Σ w_jk c_jk Δ_k sent back by max/product
+        neurons k. Returns, per max/product group, c_ik Δ_k (time × sequences × neurons ×
+        terms) where a term's weight is trainable, else None."""
         n, T = Y.shape[:2]
         D, last = A.shape[0] - T - 1, T if last is None else last
-        DELTA = np.zeros((T + 2, n, self.P))  # Δ(t) = 0 for t > T: row T + 1
-        BACK = np.zeros((T + 2, self.P, n))  # Σ w_jk c_jk Δ_k from max/product neurons k
+        DELTA[first:last + 1] = 0.0
+        BACK[first:last + 1] = 0.0
+        sent = [[np.zeros((T + 1, n, gate.hi - gate.lo, len(gate.terms)))
+                 if any(mine.any() for mine in gate.trainable) else None
+                 for gate in level.gated] for level in self.levels]
         for t in range(last, first - 1, -1):
             r, y = D + t, Y[:, t - 1]
             has = ~np.isnan(y[:, :1])  # (n × 1): the sequences with a target at t
             y = np.where(has, y, 0.0)
-            delta_t = DELTA[t]
+            delta_t, A_t, IN_t = DELTA[t], A[r], IN[r]
             if len(self.group):
-                delta_t[:, self.group] = has * _group_deltas(A[r][:, self.group],
+                delta_t[:, self.group] = has * _group_deltas(A_t[:, self.group],
                                                              y[:, self.group_k], loss)
             for L in range(len(self.levels) - 1, -1, -1):
-                _, _, gated, activations = self.levels[L]
-                for (g, js, out_pos, out_k, _), back in zip(activations, blocks[L][1]):
-                    # Δ_j(t) = g′(in_j(t)) Σ_d Δ(t + d)[:, k] @ W_d[j, k]ᵀ (+ output Δ)
-                    total = BACK[t][js].T.copy()
-                    for d, dst, W in back:
-                        total += DELTA[min(t + d, T + 1)][:, dst] @ W.T
-                    a, z = A[r][:, js], IN[r][:, js]
+                level, (_, back, gate_w) = self.levels[L], blocks[L]
+                start = level.start
+                # Σ_d Δ(t + d)[:, k] @ W_d[j, k]ᵀ, plus what max/product neurons sent back
+                total = BACK[t][:, start:level.stop]
+                for d, cols, W in back:
+                    later = t + d if t + d <= last else T + 1
+                    total += DELTA[later][:, cols] @ W
+                for g, lo, hi, out_pos, out_k in level.runs:
+                    # Δ_j(t) = g′(in_j(t)) Σ … (+ the loss's output Δ)
+                    a, z = A_t[:, lo:hi], IN_t[:, lo:hi]
                     g_prime = g.dg_from_a(a) if g.dg_from_a is not None else g.dg(z)
-                    delta = g_prime * total
-                    if out_pos:
+                    delta = g_prime * total[:, lo - start:hi - start]
+                    if len(out_pos):
                         out = loss.output_delta(y[:, out_k], a[:, out_pos], z[:, out_pos], g,
                                                 g_prime[:, out_pos])
                         delta[:, out_pos] += np.where(has, out, 0.0)
-                    delta_t[:, js] = delta
-                for G, (_, js, src, slot, delay, mine, by_delay) in enumerate(gated):
-                    weighted = slopes[t, L, G] * delta_t[:, js].T[:, :, None]  # c_ik Δ_k (t)
-                    # ∂J/∂w_ik += Σ_e Δ_k(t) c_ik(t) a_i(t − d)
-                    terms = np.einsum("knm,kmn->km", weighted,
-                                      A[np.maximum(r - delay, 0), :, src])
-                    np.add.at(grad, slot[mine], terms[mine])
-                    sent = w[slot][:, :, None] * weighted.transpose(0, 2, 1)  # (k × m × n)
-                    for d, hit, sources, repeated in by_delay:
-                        if t - d >= first:
-                            if repeated:
-                                np.add.at(BACK[t - d], sources, sent[hit])
-                            else:
-                                BACK[t - d][sources] += sent[hit]
-        return DELTA
+                    delta_t[:, lo:hi] = delta
+                for G, gate in enumerate(level.gated):
+                    weighted = slopes[L][G][t] * delta_t[:, gate.lo:gate.hi, None]  # c_ik Δ_k
+                    if sent[L][G] is not None:
+                        sent[L][G][t] = weighted
+                    for m, (d, cols, _, repeated) in enumerate(gate.terms):
+                        if t - d < first:
+                            continue
+                        back_m = weighted[:, :, m] * gate_w[G][m]  # w_ik c_ik Δ_k
+                        if repeated:
+                            np.add.at(BACK[t - d], (slice(None), cols), back_m)
+                        else:
+                            BACK[t - d][:, cols] += back_m
+        return sent
 
-    def gradient(self, A, DELTA, grad, first=1, last=None):
-        """Add ∂J/∂w_ij = Σ_t Δ_j(t) a_i(t − d) for the trainable edges into sum neurons, over
+    def gradient(self, A, DELTA, sent, grad, first=1, last=None):
+        """Add ∂J/∂w_ij = Σ_t Δ_j(t) c_ij(t) a_i(t − d) (c_ij = 1 into a sum neuron), over
         the time steps first … last, to `grad` (over θ)."""
         n, T = A.shape[1], DELTA.shape[0] - 2
         D = A.shape[0] - T - 1
         last = T if last is None else last
         steps = last - first + 1
         deltas = DELTA[first:last + 1].reshape(steps * n, self.P)
-        for d, (src, dst, rows, cols, slots) in self.sum_edges.items():
-            if d >= last:  # a_i(t − d) = 0 for every t ≤ last
-                continue
-            start = D + first - d
-            rows_of = slice(start, start + steps) if start >= 0 else \
-                np.maximum(np.arange(start, start + steps), 0)
-            sources = A[rows_of].reshape(steps * n, self.P)
-            G = sources[:, src].T @ deltas[:, dst]
-            np.add.at(grad, slots, G[rows, cols])
+        for L, level in enumerate(self.levels):
+            for d, cols, rows, cols_, slots in level.gradient:
+                if d >= last:  # a_i(t − d) = 0 for every t ≤ last
+                    continue
+                start = D + first - d
+                sources = A[start:start + steps].reshape(steps * n, self.P)
+                G = sources[:, cols].T @ deltas[:, level.sums]
+                grad += np.bincount(slots, G[rows, cols_], minlength=len(grad))
+            for G, gate in enumerate(level.gated):
+                if sent[L][G] is None:
+                    continue
+                for m, (d, cols, slots, _) in enumerate(gate.terms):
+                    mine = gate.trainable[m]
+                    if d >= last or not mine.any():
+                        continue
+                    start = D + first - d
+                    sources = A[start:start + steps][:, :, cols]
+                    terms = np.einsum("tek,tek->k", sent[L][G][first:last + 1, :, :, m],
+                                      sources)
+                    np.add.at(grad, slots[mine], terms[mine])
         return grad
 
     def run(self, w, X, Y, loss, truncate=None, gradient=True):
         """(Σ ℓ, Σ ∂ℓ/∂θ or None, outputs (n, T, outputs)) over the sequences X, Y."""
         blocks = self.weights(w)
-        A, IN, slopes = self.forward(w, blocks, X)
+        A, IN, slopes = self.forward(blocks, X)
         outputs = A[A.shape[0] - X.shape[1]:][:, :, self.outputs].transpose(1, 0, 2).copy()
         if Y is None:
             return 0.0, None, outputs
@@ -241,63 +343,59 @@ class SequenceBatch:
         if not gradient:
             return total, None, outputs
         grad = np.zeros(self.trainable)
+        n, T = Y.shape[:2]
+        DELTA, BACK = np.zeros((T + 2, n, self.P)), np.zeros((T + 2, n, self.P))
         if truncate is None:
-            DELTA = self.backward(w, blocks, A, IN, slopes, Y, loss, grad)
-            self.gradient(A, DELTA, grad)
+            sent = self.backward(blocks, A, IN, slopes, Y, loss, DELTA, BACK)
+            self.gradient(A, DELTA, sent, grad)
             return total, grad, outputs
-        for tau in range(1, Y.shape[1] + 1):  # truncated: each target time on its own
+        for tau in range(1, T + 1):  # truncated: each target time on its own
             if np.isnan(Y[:, tau - 1, 0]).all():
                 continue
             only = np.full_like(Y, np.nan)
             only[:, tau - 1] = Y[:, tau - 1]
             first = max(1, tau - truncate + 1)
-            DELTA = self.backward(w, blocks, A, IN, slopes, only, loss, grad, first, tau)
-            self.gradient(A, DELTA, grad, first, tau)
+            sent = self.backward(blocks, A, IN, slopes, only, loss, DELTA, BACK, first, tau)
+            self.gradient(A, DELTA, sent, grad, first, tau)
         return total, grad, outputs
 
 
-def _gated(combine, group, trainable):
-    """A group of max/product neurons with as many terms each: (aggregation, their ids, and
-    as (neurons × terms) arrays their terms' sources, slots and delays; which slots are
-    trainable (below `trainable`); and per delay d the terms of that delay, their sources,
-    and whether a source repeats among them)."""
-    js = np.array([j for j, _ in group], dtype=int)
-    src, slot, delay = (np.array([[row[part] for row in rows] for _, rows in group], dtype=int)
-                        for part in range(3))
-    by_delay = []
-    for d in np.unique(delay):
-        hit = delay == d
-        by_delay.append((int(d), hit, src[hit], len(np.unique(src[hit])) < hit.sum()))
-    return combine, js, src, slot, delay, slot < trainable, by_delay
+def _as_slice(lanes):
+    """`lanes` (sorted, distinct, consecutive) as a slice, else None."""
+    if len(lanes) and np.array_equal(lanes, np.arange(lanes[0], lanes[0] + len(lanes))):
+        return slice(int(lanes[0]), int(lanes[0]) + len(lanes))
+    return None
 
 
-def _blocks(edges, sources, size):
-    """Matrix blocks, one per delay d, of `edges` (i, c, ij, d): i the other side's id, c the
-    index on this side. Each block is (d, the other side's ids, (rows, cols, slots, shape)):
-    for `sources` the rows are the sources (forward: a block is W_d[sources, this level]),
-    else the columns are the targets (backward: W_d[this group, targets]); `size` is this
-    side's number of neurons."""
+def _blocks(edges, start, size):
+    """Blocks of weights, one per delay d, of `edges` (i, c, ij, d): i the other side's lane,
+    c this side's lane (`size` lanes from `start`). Each block is (d, the other side's lanes, (rows, cols, slots, shape)),
+    rows indexing the other side's lanes and cols this side's: the other side's lanes are
+    a slice when they span at most twice their number (the lanes between get zero rows),
+    else an array of the lanes."""
     by_delay = {}
     for i, c, ij, d in edges:
-        by_delay.setdefault(d, []).append((i, c, ij))
+        by_delay.setdefault(d, []).append((i, c - start, ij))
     blocks = []
     for d, group in sorted(by_delay.items()):
         ids = sorted({i for i, _, _ in group})
-        at = {i: p for p, i in enumerate(ids)}
-        other = np.array([at[i] for i, _, _ in group], dtype=int)
+        if ids[-1] - ids[0] + 1 <= 2 * len(ids):
+            cols = slice(ids[0], ids[-1] + 1)
+            at = {i: i - ids[0] for i in ids}
+            height = ids[-1] - ids[0] + 1
+        else:
+            cols, at, height = np.array(ids), {i: p for p, i in enumerate(ids)}, len(ids)
+        rows = np.array([at[i] for i, _, _ in group], dtype=int)
         here = np.array([c for _, c, _ in group], dtype=int)
         slots = np.array([ij for _, _, ij in group], dtype=int)
-        if sources:
-            blocks.append((d, np.array(ids), (other, here, slots, (len(ids), size))))
-        else:
-            blocks.append((d, np.array(ids), (here, other, slots, (size, len(ids)))))
+        blocks.append((d, cols, (rows, here, slots, (height, size))))
     return blocks
 
 
 def _matrix(w, block):
     rows, cols, slots, shape = block
     matrix = np.zeros(shape)
-    matrix[rows, cols] = w[slots]
+    matrix[rows, cols] = w[slots]  # (one edge i → j: no two entries meet)
     return matrix
 
 
