@@ -26,6 +26,8 @@ is built: memory is linear in T × neurons × sequences.
 
 import numpy as np
 
+from .generation import array_function
+
 __all__ = ["SequenceBatch", "sequence_batch"]
 
 
@@ -43,9 +45,9 @@ class Level:
         The same blocks' trainable entries (d, sources, rows, cols, slots), for ∂J/∂W_d.
     gated : list of Gated
         Its max/product neurons, by aggregation, number of terms and the terms' delays.
-    runs : list of (Activation, int, int, array, array)
-        Its neurons by activation (the softmax group's aside): g, the lanes lo … hi, and
-        which of them are outputs (positions within the run, indices in y).
+    runs : list of (Activation, callable, int, int, array, array)
+        Its neurons by activation (the softmax group's aside): g, g for arrays, the lanes
+        lo … hi, and which of them are outputs (positions within the run, indices in y).
     back : list of (int, slice or array, tuple)
         Per delay d: the target lanes (sum neurons) and the block of W_d, (targets × level),
         that carries Δ back to the level.
@@ -108,6 +110,7 @@ class SequenceBatch:
         lane = self.lane
         self.inputs = lane[seq.inputs]
         self.outputs = lane[seq.outputs]
+        self.output_cols = _as_slice(self.outputs) or self.outputs
         y_index = {j: k for k, j in enumerate(seq.outputs)}
         out_edges = {}  # i → (d, lane of j, ij) of its edges into sum neurons
         for j, _, rows, combine in seq.forward:
@@ -142,7 +145,7 @@ class SequenceBatch:
                 if j not in grouped:
                     outs = [(p, y_index[members[c + p][0]]) for p in range(end - c)
                             if members[c + p][0] in y_index]
-                    level.runs.append((g, start + c, start + end,
+                    level.runs.append((g, array_function(g), start + c, start + end,
                                        np.array([p for p, _ in outs], dtype=int),
                                        np.array([k for _, k in outs], dtype=int)))
                 c = end
@@ -215,8 +218,8 @@ class SequenceBatch:
                     rows = both.reshape(-1, both.shape[2])
                     IN_t[:, gate.lo:gate.hi] = gate.combine.combine_rows(rows).reshape(n, -1)
                     slopes[L][G][t] = gate.combine.slopes_rows(rows).reshape(both.shape)
-                for g, lo, hi, _, _ in level.runs:
-                    A_t[:, lo:hi] = g.g(IN_t[:, lo:hi])
+                for g, g_array, lo, hi, _, _ in level.runs:
+                    A_t[:, lo:hi] = IN_t[:, lo:hi] if g.is_identity else g_array(IN_t[:, lo:hi])
             if len(self.group):
                 z = IN_t[:, self.group]
                 e = np.exp(z - z.max(axis=1, keepdims=True))
@@ -225,13 +228,17 @@ class SequenceBatch:
 
     def loss(self, A, IN, Y, loss):
         """Σ over sequences and the time steps with a target of ℓ(y(t), a(t))."""
-        steps, seqs = np.nonzero(~np.isnan(Y[:, :, 0]).T)  # every (t − 1, e) with a target
-        if not len(steps):
-            return 0.0
-        y = Y[seqs, steps]
         first = A.shape[0] - Y.shape[1]  # the row of t = 1
-        a = A[first:, :, self.outputs][steps, seqs]
-        z = IN[first:, :, self.outputs][steps, seqs]
+        a, z = A[first:, :, self.output_cols], IN[first:, :, self.output_cols]
+        given = ~np.isnan(Y[:, :, 0]).T  # (t − 1, e) with a target
+        if given.all():
+            y = Y.transpose(1, 0, 2).reshape(-1, Y.shape[2])
+            a, z = a.reshape(len(y), -1), z.reshape(len(y), -1)
+        else:
+            steps, seqs = np.nonzero(given)
+            if not len(steps):
+                return 0.0
+            y, a, z = Y[seqs, steps], a[steps, seqs], z[steps, seqs]
         if loss.check is not None:
             for k, g in enumerate(self.output_g):
                 loss.check(y[:, k], a[:, k], g)
@@ -265,7 +272,9 @@ class SequenceBatch:
         for t in range(last, first - 1, -1):
             r, y = D + t, Y[:, t - 1]
             has = ~np.isnan(y[:, :1])  # (n × 1): the sequences with a target at t
-            y = np.where(has, y, 0.0)
+            every = has.all()
+            if not every:
+                y = np.where(has, y, 0.0)
             delta_t, A_t, IN_t = DELTA[t], A[r], IN[r]
             if len(self.group):
                 delta_t[:, self.group] = has * _group_deltas(A_t[:, self.group],
@@ -278,16 +287,22 @@ class SequenceBatch:
                 for d, cols, W in back:
                     later = t + d if t + d <= last else T + 1
                     total += DELTA[later][:, cols] @ W
-                for g, lo, hi, out_pos, out_k in level.runs:
+                for g, _, lo, hi, out_pos, out_k in level.runs:
                     # Δ_j(t) = g′(in_j(t)) Σ … (+ the loss's output Δ)
                     a, z = A_t[:, lo:hi], IN_t[:, lo:hi]
-                    g_prime = g.dg_from_a(a) if g.dg_from_a is not None else g.dg(z)
-                    delta = g_prime * total[:, lo - start:hi - start]
+                    delta = delta_t[:, lo:hi]
+                    if g.is_identity:  # g′ = 1
+                        g_prime = None
+                        delta[...] = total[:, lo - start:hi - start]
+                    else:
+                        g_prime = g.dg_from_a(a) if g.dg_from_a is not None else g.dg(z)
+                        np.multiply(g_prime, total[:, lo - start:hi - start], out=delta)
                     if len(out_pos):
+                        if g_prime is None:
+                            g_prime = np.ones_like(z)
                         out = loss.output_delta(y[:, out_k], a[:, out_pos], z[:, out_pos], g,
                                                 g_prime[:, out_pos])
-                        delta[:, out_pos] += np.where(has, out, 0.0)
-                    delta_t[:, lo:hi] = delta
+                        delta[:, out_pos] += out if every else np.where(has, out, 0.0)
                 for G, gate in enumerate(level.gated):
                     weighted = slopes[L][G][t] * delta_t[:, gate.lo:gate.hi, None]  # c_ik Δ_k
                     if sent[L][G] is not None:
@@ -336,7 +351,7 @@ class SequenceBatch:
         """(Σ ℓ, Σ ∂ℓ/∂θ or None, outputs (n, T, outputs)) over the sequences X, Y."""
         blocks = self.weights(w)
         A, IN, slopes = self.forward(blocks, X)
-        outputs = A[A.shape[0] - X.shape[1]:][:, :, self.outputs].transpose(1, 0, 2).copy()
+        outputs = A[A.shape[0] - X.shape[1]:, :, self.output_cols].transpose(1, 0, 2).copy()
         if Y is None:
             return 0.0, None, outputs
         total = self.loss(A, IN, Y, loss)

@@ -90,7 +90,7 @@ class SequenceTorch:
                     rows = terms.reshape(-1, terms.shape[2])
                     combined = gate.combine.combine_columns(rows, torch).reshape(n, -1)
                     in_t = in_t.index_copy(1, span(gate.lo, gate.hi), combined)
-                for g, lo, hi, _, _ in level.runs:
+                for g, _, lo, hi, _, _ in level.runs:
                     a_t = a_t.index_copy(1, span(lo, hi), Activate.apply(in_t[:, lo:hi], g))
             if len(batch.group):
                 at = self.index(batch.group)

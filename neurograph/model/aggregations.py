@@ -198,16 +198,13 @@ def _product_rows(T):
 
 
 def _product_slopes_rows(T):
+    # before_k × after_k, each running product taken in the order _product_slopes takes it
     n, d = T.shape
-    C = np.zeros((n, d))
-    before = np.ones((n, d))
-    for k in range(1, d):
-        before[:, k] = before[:, k - 1] * T[:, k - 1]
-    running = np.ones(n)
-    for k in range(d - 1, -1, -1):
-        C[:, k] = before[:, k] * running
-        running = running * T[:, k]
-    return C
+    before, after = np.ones((n, d)), np.ones((n, d))
+    if d > 1:
+        np.cumprod(T[:, :-1], axis=1, out=before[:, 1:])
+        np.cumprod(T[:, :0:-1], axis=1, out=after[:, -2::-1])
+    return np.multiply(before, after, out=before)
 
 
 AGGREGATIONS = {
