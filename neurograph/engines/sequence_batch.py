@@ -26,158 +26,23 @@ is built: memory is linear in T × neurons × sequences.
 
 import numpy as np
 
-from .generation import array_function
+from .sequence_lanes import SequenceLanes
 
 __all__ = ["SequenceBatch", "sequence_batch"]
 
 
-class Level:
-    """One level's lanes (``start … stop``) and what computes them.
-
-    Attributes
-    ----------
-    sums : slice
-        The lanes of its sum neurons.
-    into : list of (int, slice or array, tuple)
-        Per delay d: the source lanes and the block (rows, cols, slots, shape) of W_d that
-        feeds the sum neurons.
-    gradient : list of (int, slice or array, array, array, array)
-        The same blocks' trainable entries (d, sources, rows, cols, slots), for ∂J/∂W_d.
-    gated : list of Gated
-        Its max/product neurons, by aggregation, number of terms and the terms' delays.
-    runs : list of (Activation, callable, int, int, array, array)
-        Its neurons by activation (the softmax group's aside): g, g for arrays, the lanes
-        lo … hi, and which of them are outputs (positions within the run, indices in y).
-    back : list of (int, slice or array, tuple)
-        Per delay d: the target lanes (sum neurons) and the block of W_d, (targets × level),
-        that carries Δ back to the level.
-    """
-
-    def __init__(self, start, stop, sums):
-        self.start, self.stop, self.sums = start, stop, sums
-        self.into, self.gradient, self.gated, self.runs, self.back = [], [], [], [], []
-
-
-class Gated:
-    """Max or product neurons (lanes lo … hi) with as many terms each and the same delay at
-    each term position m: per m, (d, source lanes, slots (one per neuron), whether a source
-    lane repeats); `trainable` per m, the neurons whose term-m weight is a parameter."""
-
-    def __init__(self, combine, lo, hi, terms, trainable):
-        self.combine, self.lo, self.hi, self.terms, self.trainable = \
-            combine, lo, hi, terms, trainable
-
-
-class SequenceBatch:
-    """A :class:`~neurograph.engines.sequence.SequencePlan` compiled to lanes and blocks.
-
-    Attributes: `P` lanes, `D` the longest delay, `trainable` the number of parameters,
-    `lane` (the lane of each of the plan's positions), `inputs` and `outputs` (lanes),
-    `levels` (:class:`Level`), `group` and `group_k` (the softmax outputs' lanes and indices
-    in y), `output_g` and `output_groups` (the outputs by activation, the group's aside).
-    """
-
-    def __init__(self, seq):
-        self.seq, self.P, self.D = seq, seq.size, seq.longest
-        self.trainable = seq.n_parameters
-        depth = {}
-        for j, _, rows, _ in seq.forward:
-            depth[j] = 1 + max((depth[i] for i, _, d in rows if d == 0 and i in depth),
-                               default=0)
-        order = [0, *seq.inputs]
-        grouped = {j for j, _ in seq.group}
-        by_depth = {}
-        for j, g, rows, combine in seq.forward:
-            by_depth.setdefault(depth[j], []).append((j, g, rows, combine))
-        gate_keys, g_keys = {}, {}
-        spans = []
-        for L in sorted(by_depth):
-            members = by_depth[L]
-
-            def key(member):
-                j, g, rows, combine = member
-                g_key = g_keys.setdefault(id(g) if j not in grouped else None, len(g_keys))
-                if combine is None:
-                    return (0, 0, g_key, j)
-                shape = (id(combine), tuple(d for _, _, d in rows))
-                return (1, gate_keys.setdefault(shape, len(gate_keys)), g_key, j)
-
-            members.sort(key=key)
-            spans.append((len(order), members, [key(m) for m in members]))
-            order.extend(j for j, *_ in members)
-        self.lane = np.empty(self.P, dtype=int)
-        self.lane[order] = np.arange(self.P)
-        lane = self.lane
-        self.inputs = lane[seq.inputs]
-        self.outputs = lane[seq.outputs]
-        self.output_cols = _as_slice(self.outputs) or self.outputs
-        y_index = {j: k for k, j in enumerate(seq.outputs)}
-        out_edges = {}  # i → (d, lane of j, ij) of its edges into sum neurons
-        for j, _, rows, combine in seq.forward:
-            if combine is None:
-                for i, ij, d in rows:
-                    out_edges.setdefault(i, []).append((d, lane[j], ij))
-        self.levels = []
-        for start, members, keys in spans:
-            stop = start + len(members)
-            n_sums = sum(1 for m in members if m[3] is None)
-            level = Level(start, stop, slice(start, start + n_sums))
-            edges = [(lane[i], start + c, ij, d) for c, (_, _, rows, combine) in
-                     enumerate(members) if combine is None for i, ij, d in rows]
-            level.into = _blocks(edges, start, n_sums)
-            for d, cols, (rows, cols_, slots, _) in level.into:
-                mine = slots < self.trainable
-                if mine.any():
-                    level.gradient.append((d, cols, rows[mine], cols_[mine], slots[mine]))
-            c = n_sums
-            while c < len(members):
-                end = c
-                while end < len(members) and keys[end][:2] == keys[c][:2]:
-                    end += 1
-                level.gated.append(self._gated(members[c:end], start + c, start + end))
-                c = end
-            c = 0
-            while c < len(members):
-                end = c
-                while end < len(members) and keys[end][:3] == keys[c][:3]:
-                    end += 1
-                j, g = members[c][0], members[c][1]
-                if j not in grouped:
-                    outs = [(p, y_index[members[c + p][0]]) for p in range(end - c)
-                            if members[c + p][0] in y_index]
-                    level.runs.append((g, array_function(g), start + c, start + end,
-                                       np.array([p for p, _ in outs], dtype=int),
-                                       np.array([k for _, k in outs], dtype=int)))
-                c = end
-            level.back = _blocks([(t_lane, lane[i], ij, d) for i in (m[0] for m in members)
-                                  for d, t_lane, ij in out_edges.get(i, ())],
-                                 start, stop - start)
-            self.levels.append(level)
-        self.output_g = seq.output_g
-        by_g = {}
-        for k, g in enumerate(seq.output_g):
-            if not g.group:
-                by_g.setdefault(g, []).append(k)
-        self.output_groups = [(g, np.array(ks)) for g, ks in by_g.items()]
-        self.group = np.array([lane[j] for j, _ in seq.group], dtype=int)
-        self.group_k = np.array([k for _, k in seq.group], dtype=int)
-
-    def _gated(self, members, lo, hi):
-        terms, trainable = [], []
-        for m in range(len(members[0][2])):
-            sources = np.array([self.lane[rows[m][0]] for _, _, rows, _ in members], dtype=int)
-            slots = np.array([rows[m][1] for _, _, rows, _ in members], dtype=int)
-            cols = _as_slice(sources) or sources
-            terms.append((members[0][2][m][2], cols, slots,
-                          len(np.unique(sources)) < len(sources)))
-            trainable.append(slots < self.trainable)
-        return Gated(members[0][3], lo, hi, terms, trainable)
+class SequenceBatch(SequenceLanes):
+    """BPTT over a batch of sequences on the lanes of a
+    :class:`~neurograph.engines.sequence_lanes.SequenceLanes` (made from a
+    :class:`~neurograph.engines.sequence.SequencePlan`)."""
 
     def weights(self, w):
         """From θ (`w`, an array), per level: the blocks of W_d forward, (d, sources, matrix),
-        and backward, (d, targets, matrix), and the weights of each max/product group's terms
-        (one vector per term position)."""
+        from the sources that are not free and from those that are, and backward, (d,
+        targets, matrix), and the weights of each max/product group's terms (one vector per
+        term position)."""
         return [([(d, cols, _matrix(w, block)) for d, cols, block in level.into],
+                 [(d, cols, _matrix(w, block)) for d, cols, block in level.into_free],
                  [(d, cols, _matrix(w, block)) for d, cols, block in level.back],
                  [[w[slots] for _, _, slots, _ in gate.terms] for gate in level.gated])
                 for level in self.levels]
@@ -185,7 +50,9 @@ class SequenceBatch:
     def forward(self, blocks, X):
         """A, IN (time × sequences × lanes, the first D + 1 times the initial state, D the
         longest delay but at most T: an older a_i is 0 all the same) and the max/product
-        slopes, one array (time × sequences × neurons × terms) per group."""
+        slopes, one array (time × sequences × neurons × terms) per group. The free levels
+        and the free sources' part of the others' sums go first, over all the time steps at
+        once; then the time steps, one after another."""
         n, T = X.shape[:2]
         D = min(self.D, T)
         A = np.zeros((D + T + 1, n, self.P))
@@ -194,37 +61,46 @@ class SequenceBatch:
         A[D + 1:, :, self.inputs] = X.transpose(1, 0, 2)
         slopes = [[np.empty((T + 1, n, gate.hi - gate.lo, len(gate.terms)))
                    for gate in level.gated] for level in self.levels]
-        terms = [[np.empty((n, gate.hi - gate.lo, len(gate.terms))) for gate in level.gated]
-                 for level in self.levels]
+        every = slice(1, T + 1)
+        for L, level in enumerate(self.levels):
+            if level.free:
+                self._forward_level(level, blocks[L], A, IN, slopes[L], every, D)
+            elif blocks[L][1]:
+                _add_sums(IN[D + 1:, :, level.sums], blocks[L][1], A, _rows(every, D))
+        stepped = [L for L, level in enumerate(self.levels) if not level.free]
         for t in range(1, T + 1):
-            r = D + t
-            A_t, IN_t = A[r], IN[r]
-            for L, level in enumerate(self.levels):
-                into, _, gate_w = blocks[L]
-                if into:
-                    # in_j(t) = Σ_d A(t − d)[:, sources] @ W_d[sources, j]
-                    z = IN_t[:, level.sums]
-                    for k, (d, cols, W) in enumerate(into):
-                        product = A[max(r - d, 0)][:, cols] @ W
-                        if k:
-                            z += product
-                        else:
-                            z[...] = product
-                for G, gate in enumerate(level.gated):
-                    # in_j(t) = max_i or Π_i of w_ij a_i(t − d_ij), and the slopes c_ij(t)
-                    both = terms[L][G]
-                    for m, (d, cols, _, _) in enumerate(gate.terms):
-                        np.multiply(A[max(r - d, 0)][:, cols], gate_w[G][m], out=both[:, :, m])
-                    rows = both.reshape(-1, both.shape[2])
-                    IN_t[:, gate.lo:gate.hi] = gate.combine.combine_rows(rows).reshape(n, -1)
-                    slopes[L][G][t] = gate.combine.slopes_rows(rows).reshape(both.shape)
-                for g, g_array, lo, hi, _, _ in level.runs:
-                    A_t[:, lo:hi] = IN_t[:, lo:hi] if g.is_identity else g_array(IN_t[:, lo:hi])
+            for L in stepped:
+                self._forward_level(self.levels[L], blocks[L], A, IN, slopes[L], t, D)
             if len(self.group):
-                z = IN_t[:, self.group]
+                A_t, z = A[D + t], IN[D + t][:, self.group]
                 e = np.exp(z - z.max(axis=1, keepdims=True))
                 A_t[:, self.group] = e / e.sum(axis=1, keepdims=True)
         return A, IN, slopes
+
+    @staticmethod
+    def _forward_level(level, blocks, A, IN, slopes, t, D):
+        """in_j(t) and a_j(t) of one level, at the time step t or at the steps of a slice."""
+        into, _, _, gate_w = blocks
+        r = _rows(t, D)
+        A_t, IN_t = A[r], IN[r]
+        if into:
+            # in_j(t) = Σ_d A(t − d)[:, sources] @ W_d[sources, j]
+            _add_sums(IN_t[..., level.sums], into, A, r)
+        for G, gate in enumerate(level.gated):
+            # in_j(t) = max_i or Π_i of w_ij a_i(t − d_ij), and the slopes c_ij(t)
+            both = np.empty(IN_t.shape[:-1] + (gate.hi - gate.lo, len(gate.terms)))
+            for m, (d, cols, _, _) in enumerate(gate.terms):
+                earlier = _earlier(A, r, d)
+                if earlier is None:
+                    both[..., m] = 0.0
+                else:
+                    np.multiply(earlier[..., cols], gate_w[G][m], out=both[..., m])
+            rows = both.reshape(-1, both.shape[-1])
+            IN_t[..., gate.lo:gate.hi] = gate.combine.combine_rows(rows).reshape(both.shape[:-1])
+            slopes[G][t] = gate.combine.slopes_rows(rows).reshape(both.shape)
+        for g, g_array, lo, hi, _, _ in level.runs:
+            # a_j(t) = g(in_j(t))
+            A_t[..., lo:hi] = IN_t[..., lo:hi] if g.is_identity else g_array(IN_t[..., lo:hi])
 
     def loss(self, A, IN, Y, loss):
         """Σ over sequences and the time steps with a target of ℓ(y(t), a(t))."""
@@ -258,10 +134,12 @@ class SequenceBatch:
 
     def backward(self, blocks, A, IN, slopes, Y, loss, DELTA, BACK, first=1, last=None):
         """Δ into `DELTA` (time × sequences × lanes) for the targets Y (n, T, outputs; NaN
-        rows: none), through the time steps first … last (Δ = 0 outside: a later row reads
-        as row T + 1, which stays 0); `BACK` gathers Σ w_jk c_jk Δ_k sent back by max/product
-        neurons k. Returns, per max/product group, c_ik Δ_k (time × sequences × neurons ×
-        terms) where a term's weight is trainable, else None."""
+        rows: none), through the time steps first … last (Δ = 0 outside: what lies later
+        reads as 0); `BACK` gathers Σ w_jk c_jk Δ_k sent back by max/product neurons k. The
+        levels that are not free go time step by time step, from last down; then the free
+        levels, in reverse, over all the steps at once. Returns, per max/product group,
+        c_ik Δ_k (time × sequences × neurons × terms) where a term's weight is trainable,
+        else None."""
         n, T = Y.shape[:2]
         D, last = A.shape[0] - T - 1, T if last is None else last
         DELTA[first:last + 1] = 0.0
@@ -269,53 +147,73 @@ class SequenceBatch:
         sent = [[np.zeros((T + 1, n, gate.hi - gate.lo, len(gate.terms)))
                  if any(mine.any() for mine in gate.trainable) else None
                  for gate in level.gated] for level in self.levels]
+        stepped = [L for L in range(len(self.levels) - 1, -1, -1) if not self.levels[L].free]
         for t in range(last, first - 1, -1):
-            r, y = D + t, Y[:, t - 1]
-            has = ~np.isnan(y[:, :1])  # (n × 1): the sequences with a target at t
-            every = has.all()
-            if not every:
-                y = np.where(has, y, 0.0)
-            delta_t, A_t, IN_t = DELTA[t], A[r], IN[r]
+            y, has, every = _targets(Y, t)
             if len(self.group):
-                delta_t[:, self.group] = has * _group_deltas(A_t[:, self.group],
-                                                             y[:, self.group_k], loss)
-            for L in range(len(self.levels) - 1, -1, -1):
-                level, (_, back, gate_w) = self.levels[L], blocks[L]
-                start = level.start
-                # Σ_d Δ(t + d)[:, k] @ W_d[j, k]ᵀ, plus what max/product neurons sent back
-                total = BACK[t][:, start:level.stop]
-                for d, cols, W in back:
-                    later = t + d if t + d <= last else T + 1
-                    total += DELTA[later][:, cols] @ W
-                for g, _, lo, hi, out_pos, out_k in level.runs:
-                    # Δ_j(t) = g′(in_j(t)) Σ … (+ the loss's output Δ)
-                    a, z = A_t[:, lo:hi], IN_t[:, lo:hi]
-                    delta = delta_t[:, lo:hi]
-                    if g.is_identity:  # g′ = 1
-                        g_prime = None
-                        delta[...] = total[:, lo - start:hi - start]
-                    else:
-                        g_prime = g.dg_from_a(a) if g.dg_from_a is not None else g.dg(z)
-                        np.multiply(g_prime, total[:, lo - start:hi - start], out=delta)
-                    if len(out_pos):
-                        if g_prime is None:
-                            g_prime = np.ones_like(z)
-                        out = loss.output_delta(y[:, out_k], a[:, out_pos], z[:, out_pos], g,
-                                                g_prime[:, out_pos])
-                        delta[:, out_pos] += out if every else np.where(has, out, 0.0)
-                for G, gate in enumerate(level.gated):
-                    weighted = slopes[L][G][t] * delta_t[:, gate.lo:gate.hi, None]  # c_ik Δ_k
-                    if sent[L][G] is not None:
-                        sent[L][G][t] = weighted
-                    for m, (d, cols, _, repeated) in enumerate(gate.terms):
-                        if t - d < first:
-                            continue
-                        back_m = weighted[:, :, m] * gate_w[G][m]  # w_ik c_ik Δ_k
-                        if repeated:
-                            np.add.at(BACK[t - d], (slice(None), cols), back_m)
-                        else:
-                            BACK[t - d][:, cols] += back_m
+                r = D + t
+                DELTA[t][:, self.group] = has * _group_deltas(A[r][:, self.group],
+                                                              y[:, self.group_k], loss)
+            for L in stepped:
+                self._backward_level(self.levels[L], blocks[L], A, IN, slopes[L], sent[L],
+                                     (y, has, every), loss, DELTA, BACK, t, first, last)
+        steps = slice(first, last + 1)
+        targets = _targets(Y, steps)
+        for L in range(len(self.levels) - 1, -1, -1):
+            if self.levels[L].free:
+                self._backward_level(self.levels[L], blocks[L], A, IN, slopes[L], sent[L],
+                                     targets, loss, DELTA, BACK, steps, first, last)
         return sent
+
+    @staticmethod
+    def _backward_level(level, blocks, A, IN, slopes, sent, targets, loss, DELTA, BACK, t,
+                        first, last):
+        """Δ_j(t) of one level, at the time step t or at the steps of a slice (first …
+        last), and what its max/product neurons send back."""
+        (_, _, back, gate_w), (y, has, every) = blocks, targets
+        r, start = _rows(t, A.shape[0] - DELTA.shape[0] + 1), level.start
+        A_t, IN_t, delta_t = A[r], IN[r], DELTA[t]
+        # Σ_d Δ(t + d)[:, k] @ W_d[j, k]ᵀ, plus what max/product neurons sent back
+        total = BACK[t][..., start:level.stop]
+        for d, cols, W in back:
+            if isinstance(t, slice):
+                if d <= last - first:
+                    total[:len(total) - d] += DELTA[first + d:last + 1][..., cols] @ W
+            elif t + d <= last:
+                total += DELTA[t + d][:, cols] @ W
+        for g, _, lo, hi, out_pos, out_k in level.runs:
+            # Δ_j(t) = g′(in_j(t)) Σ … (+ the loss's output Δ)
+            a, z, delta = A_t[..., lo:hi], IN_t[..., lo:hi], delta_t[..., lo:hi]
+            if g.is_identity:  # g′ = 1
+                g_prime = None
+                delta[...] = total[..., lo - start:hi - start]
+            else:
+                g_prime = g.dg_from_a(a) if g.dg_from_a is not None else g.dg(z)
+                np.multiply(g_prime, total[..., lo - start:hi - start], out=delta)
+            if len(out_pos):
+                if g_prime is None:
+                    g_prime = np.ones_like(z)
+                out = loss.output_delta(y[..., out_k], a[..., out_pos], z[..., out_pos], g,
+                                        g_prime[..., out_pos])
+                delta[..., out_pos] += out if every else np.where(has, out, 0.0)
+        for G, gate in enumerate(level.gated):
+            weighted = slopes[G][t] * delta_t[..., gate.lo:gate.hi, None]  # c_ik Δ_k
+            if sent[G] is not None:
+                sent[G][t] = weighted
+            for m, (d, cols, _, repeated) in enumerate(gate.terms):
+                if isinstance(t, slice):  # the steps t − d ≥ first
+                    if d > last - first:
+                        continue
+                    into, back_m = BACK[first:last + 1 - d], weighted[d:, ..., m] * gate_w[G][m]
+                elif t - d >= first:
+                    into, back_m = BACK[t - d], weighted[..., m] * gate_w[G][m]
+                else:
+                    continue
+                # w_ik c_ik Δ_k, sent back to a_i(t − d)
+                if repeated:
+                    np.add.at(into, (Ellipsis, cols), back_m)
+                else:
+                    into[..., cols] += back_m
 
     def gradient(self, A, DELTA, sent, grad, first=1, last=None):
         """Add ∂J/∂w_ij = Σ_t Δ_j(t) c_ij(t) a_i(t − d) (c_ij = 1 into a sum neuron), over
@@ -375,36 +273,36 @@ class SequenceBatch:
         return total, grad, outputs
 
 
-def _as_slice(lanes):
-    """`lanes` (sorted, distinct, consecutive) as a slice, else None."""
-    if len(lanes) and np.array_equal(lanes, np.arange(lanes[0], lanes[0] + len(lanes))):
-        return slice(int(lanes[0]), int(lanes[0]) + len(lanes))
-    return None
+def _rows(t, D):
+    """The rows of A and IN of the time step t, or of the steps of a slice."""
+    return D + t if not isinstance(t, slice) else slice(D + t.start, D + t.stop)
 
 
-def _blocks(edges, start, size):
-    """Blocks of weights, one per delay d, of `edges` (i, c, ij, d): i the other side's lane,
-    c this side's lane (`size` lanes from `start`). Each block is (d, the other side's lanes, (rows, cols, slots, shape)),
-    rows indexing the other side's lanes and cols this side's: the other side's lanes are
-    a slice when they span at most twice their number (the lanes between get zero rows),
-    else an array of the lanes."""
-    by_delay = {}
-    for i, c, ij, d in edges:
-        by_delay.setdefault(d, []).append((i, c - start, ij))
-    blocks = []
-    for d, group in sorted(by_delay.items()):
-        ids = sorted({i for i, _, _ in group})
-        if ids[-1] - ids[0] + 1 <= 2 * len(ids):
-            cols = slice(ids[0], ids[-1] + 1)
-            at = {i: i - ids[0] for i in ids}
-            height = ids[-1] - ids[0] + 1
-        else:
-            cols, at, height = np.array(ids), {i: p for p, i in enumerate(ids)}, len(ids)
-        rows = np.array([at[i] for i, _, _ in group], dtype=int)
-        here = np.array([c for _, c, _ in group], dtype=int)
-        slots = np.array([ij for _, _, ij in group], dtype=int)
-        blocks.append((d, cols, (rows, here, slots, (height, size))))
-    return blocks
+def _earlier(A, r, d):
+    """A's rows d time steps before the rows `r` (an index or a slice), or None where a slice
+    reaches before the first row: a delay longer than the sequences, all of whose a_i(t − d)
+    are the initial state's 0."""
+    if not isinstance(r, slice):
+        return A[max(r - d, 0)]
+    return None if r.start < d else A[r.start - d:r.stop - d]
+
+
+def _add_sums(z, blocks, A, r):
+    """z += Σ_d A(t − d)[:, sources] @ W_d, for the rows `r` of A."""
+    for d, cols, W in blocks:
+        earlier = _earlier(A, r, d)
+        if earlier is not None:
+            z += earlier[..., cols] @ W
+
+
+def _targets(Y, t):
+    """y(t) (sequences × outputs), or (steps × sequences × outputs) for a slice of steps,
+    with 0 where a row has no target; which rows have one; whether all do."""
+    y = Y[:, t - 1] if not isinstance(t, slice) else \
+        Y[:, t.start - 1:t.stop - 1].transpose(1, 0, 2)
+    has = ~np.isnan(y[..., :1])
+    every = bool(has.all())
+    return (y if every else np.where(has, y, 0.0)), has, every
 
 
 def _matrix(w, block):

@@ -74,7 +74,8 @@ class SequenceTorch:
             return self.index(np.arange(lo, hi))
 
         blocks = [[(d, lanes(cols), _matrix(torch, theta, block, zero))
-                   for d, cols, block in level.into] for level in batch.levels]
+                   for d, cols, block in level.into + level.into_free]
+                  for level in batch.levels]
         for t in range(1, T + 1):
             r = D + t
             a_t = zero.index_fill(1, self.index([0]), 1.0).index_copy(1, inputs, X[:, t - 1])

@@ -198,13 +198,21 @@ def _product_rows(T):
 
 
 def _product_slopes_rows(T):
-    # before_k × after_k, each running product taken in the order _product_slopes takes it
+    # (product of the terms before) × (product of the terms after), column by column in the
+    # order _product_slopes multiplies
     n, d = T.shape
-    before, after = np.ones((n, d)), np.ones((n, d))
+    C = np.empty((n, d))
+    if d:
+        C[:, 0] = 1.0
+    for k in range(1, d):
+        np.multiply(C[:, k - 1], T[:, k - 1], out=C[:, k])
     if d > 1:
-        np.cumprod(T[:, :-1], axis=1, out=before[:, 1:])
-        np.cumprod(T[:, :0:-1], axis=1, out=after[:, -2::-1])
-    return np.multiply(before, after, out=before)
+        running = T[:, d - 1].copy()
+        for k in range(d - 2, -1, -1):
+            C[:, k] *= running
+            if k:
+                running *= T[:, k]
+    return C
 
 
 AGGREGATIONS = {
