@@ -40,11 +40,11 @@ class SequenceBatch(SequenceLanes):
         """From θ (`w`, an array), per level: the blocks of W_d forward, (d, sources, matrix),
         from the sources that are not free and from those that are, and backward, (d,
         targets, matrix), and the weights of each max/product group's terms (one vector per
-        term position)."""
+        part of its terms)."""
         return [([(d, cols, _matrix(w, block)) for d, cols, block in level.into],
                  [(d, cols, _matrix(w, block)) for d, cols, block in level.into_free],
                  [(d, cols, _matrix(w, block)) for d, cols, block in level.back],
-                 [[w[slots] for _, _, slots, _ in gate.terms] for gate in level.gated])
+                 [[w[part[5]] for part in gate.parts] for gate in level.gated])
                 for level in self.levels]
 
     def forward(self, blocks, X):
@@ -59,7 +59,7 @@ class SequenceBatch(SequenceLanes):
         IN = np.zeros((D + T + 1, n, self.P))
         A[D + 1:, :, 0] = 1.0
         A[D + 1:, :, self.inputs] = X.transpose(1, 0, 2)
-        slopes = [[np.empty((T + 1, n, gate.hi - gate.lo, len(gate.terms)))
+        slopes = [[np.empty((T + 1, n, gate.hi - gate.lo, gate.n_terms))
                    for gate in level.gated] for level in self.levels]
         every = slice(1, T + 1)
         for L, level in enumerate(self.levels):
@@ -88,13 +88,13 @@ class SequenceBatch(SequenceLanes):
             _add_sums(IN_t[..., level.sums], into, A, r)
         for G, gate in enumerate(level.gated):
             # in_j(t) = max_i or Π_i of w_ij a_i(t − d_ij), and the slopes c_ij(t)
-            both = np.empty(IN_t.shape[:-1] + (gate.hi - gate.lo, len(gate.terms)))
-            for m, (d, cols, _, _) in enumerate(gate.terms):
+            both = np.empty(IN_t.shape[:-1] + (gate.hi - gate.lo, gate.n_terms))
+            for (m, a, b, d, cols, _, _, _), w in zip(gate.parts, gate_w[G]):
                 earlier = _earlier(A, r, d)
                 if earlier is None:
-                    both[..., m] = 0.0
+                    both[..., a:b, m] = 0.0
                 else:
-                    np.multiply(earlier[..., cols], gate_w[G][m], out=both[..., m])
+                    np.multiply(earlier[..., cols], w, out=both[..., a:b, m])
             rows = both.reshape(-1, both.shape[-1])
             IN_t[..., gate.lo:gate.hi] = gate.combine.combine_rows(rows).reshape(both.shape[:-1])
             slopes[G][t] = gate.combine.slopes_rows(rows).reshape(both.shape)
@@ -144,8 +144,8 @@ class SequenceBatch(SequenceLanes):
         D, last = A.shape[0] - T - 1, T if last is None else last
         DELTA[first:last + 1] = 0.0
         BACK[first:last + 1] = 0.0
-        sent = [[np.zeros((T + 1, n, gate.hi - gate.lo, len(gate.terms)))
-                 if any(mine.any() for mine in gate.trainable) else None
+        sent = [[np.zeros((T + 1, n, gate.hi - gate.lo, gate.n_terms))
+                 if gate.trainable else None
                  for gate in level.gated] for level in self.levels]
         stepped = [L for L in range(len(self.levels) - 1, -1, -1) if not self.levels[L].free]
         for t in range(last, first - 1, -1):
@@ -200,13 +200,13 @@ class SequenceBatch(SequenceLanes):
             weighted = slopes[G][t] * delta_t[..., gate.lo:gate.hi, None]  # c_ik Δ_k
             if sent[G] is not None:
                 sent[G][t] = weighted
-            for m, (d, cols, _, repeated) in enumerate(gate.terms):
+            for (m, a, b, d, cols, _, repeated, _), w in zip(gate.parts, gate_w[G]):
                 if isinstance(t, slice):  # the steps t − d ≥ first
                     if d > last - first:
                         continue
-                    into, back_m = BACK[first:last + 1 - d], weighted[d:, ..., m] * gate_w[G][m]
+                    into, back_m = BACK[first:last + 1 - d], weighted[d:, ..., a:b, m] * w
                 elif t - d >= first:
-                    into, back_m = BACK[t - d], weighted[..., m] * gate_w[G][m]
+                    into, back_m = BACK[t - d], weighted[..., a:b, m] * w
                 else:
                     continue
                 # w_ik c_ik Δ_k, sent back to a_i(t − d)
@@ -234,13 +234,12 @@ class SequenceBatch(SequenceLanes):
             for G, gate in enumerate(level.gated):
                 if sent[L][G] is None:
                     continue
-                for m, (d, cols, slots, _) in enumerate(gate.terms):
-                    mine = gate.trainable[m]
+                for m, a, b, d, cols, slots, _, mine in gate.parts:
                     if d >= last or not mine.any():
                         continue
                     start = D + first - d
                     sources = A[start:start + steps][:, :, cols]
-                    terms = np.einsum("tek,tek->k", sent[L][G][first:last + 1, :, :, m],
+                    terms = np.einsum("tek,tek->k", sent[L][G][first:last + 1, :, a:b, m],
                                       sources)
                     np.add.at(grad, slots[mine], terms[mine])
         return grad

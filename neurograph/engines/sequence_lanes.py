@@ -39,7 +39,7 @@ class Level:
     gradient : list of (int, slice or array, array, array, array)
         The same blocks' trainable entries (d, sources, rows, cols, slots), for ∂J/∂W_d.
     gated : list of Gated
-        Its max/product neurons, by aggregation, number of terms and the terms' delays.
+        Its max/product neurons, by aggregation and number of terms.
     runs : list of (Activation, callable, int, int, array, array)
         Its neurons by activation (the softmax group's aside): g, g for arrays, the lanes
         lo … hi, and which of them are outputs (positions within the run, indices in y).
@@ -55,13 +55,18 @@ class Level:
 
 
 class Gated:
-    """Max or product neurons (lanes lo … hi) with as many terms each and the same delay at
-    each term position m: per m, (d, source lanes, slots (one per neuron), whether a source
-    lane repeats); `trainable` per m, the neurons whose term-m weight is a parameter."""
+    """Max or product neurons (lanes lo … hi) with as many terms each, `n_terms`.
 
-    def __init__(self, combine, lo, hi, terms, trainable):
-        self.combine, self.lo, self.hi, self.terms, self.trainable = \
-            combine, lo, hi, terms, trainable
+    Their terms come in `parts`: (m, a, b, d, sources, slots, repeated, mine), the term m of
+    the group's neurons a … b (counted from lo), all of delay d: their source lanes (a slice
+    or an array), their weights' slots, whether a source lane repeats among them, and which
+    of the weights are parameters. `trainable`: whether any is.
+    """
+
+    def __init__(self, combine, lo, hi, n_terms, parts):
+        self.combine, self.lo, self.hi, self.n_terms, self.parts = \
+            combine, lo, hi, n_terms, parts
+        self.trainable = any(part[7].any() for part in parts)
 
 
 class SequenceLanes:
@@ -104,8 +109,9 @@ class SequenceLanes:
             g_key = g_keys.setdefault(id(g) if j not in grouped else None, len(g_keys))
             if combine is None:
                 return (0, 0, g_key, j)
-            shape = (id(combine), tuple(d for _, _, d in rows))
-            return (1, gate_keys.setdefault(shape, len(gate_keys)), g_key, j)
+            shape = (id(combine), len(rows))
+            return (1, gate_keys.setdefault(shape, len(gate_keys)), g_key,
+                    tuple(d for _, _, d in rows), j)
 
         order, spans = [0, *seq.inputs], []
         for L in sorted(by_depth):
@@ -163,15 +169,21 @@ class SequenceLanes:
         return level
 
     def _gated(self, members, lo, hi):
-        terms, trainable = [], []
+        parts = []
         for m in range(len(members[0][2])):
-            sources = np.array([self.lane[rows[m][0]] for _, _, rows, _ in members], dtype=int)
-            slots = np.array([rows[m][1] for _, _, rows, _ in members], dtype=int)
-            cols = _as_slice(sources) or sources
-            terms.append((members[0][2][m][2], cols, slots,
-                          len(np.unique(sources)) < len(sources)))
-            trainable.append(slots < self.trainable)
-        return Gated(members[0][3], lo, hi, terms, trainable)
+            delays = [rows[m][2] for _, _, rows, _ in members]
+            a = 0
+            while a < len(members):  # the runs of neurons whose term m has one delay
+                b = a
+                while b < len(members) and delays[b] == delays[a]:
+                    b += 1
+                sources = np.array([self.lane[rows[m][0]] for _, _, rows, _ in members[a:b]],
+                                   dtype=int)
+                slots = np.array([rows[m][1] for _, _, rows, _ in members[a:b]], dtype=int)
+                parts.append((m, a, b, delays[a], _as_slice(sources) or sources, slots,
+                              len(np.unique(sources)) < len(sources), slots < self.trainable))
+                a = b
+        return Gated(members[0][3], lo, hi, len(members[0][2]), parts)
 
 
 def _runs(keys, first, width):

@@ -85,9 +85,12 @@ class SequenceTorch:
                     z = sum((a_t if d == 0 else A[r - d])[:, cols] @ W for d, cols, W in into)
                     in_t = in_t.index_copy(1, span(level.sums.start, level.sums.stop), z)
                 for gate in level.gated:
-                    terms = torch.stack(
-                        [theta[self.index(slots)] * (a_t if d == 0 else A[r - d])[:, lanes(cols)]
-                         for d, cols, slots, _ in gate.terms], dim=2)  # (n × k × m)
+                    terms = [[] for _ in range(gate.n_terms)]
+                    for m, _, _, d, cols, slots, _, _ in gate.parts:
+                        earlier = a_t if d == 0 else A[r - d]
+                        terms[m].append(theta[self.index(slots)] * earlier[:, lanes(cols)])
+                    terms = torch.stack([torch.cat(parts, dim=1) for parts in terms],
+                                        dim=2)  # (n × k × m)
                     rows = terms.reshape(-1, terms.shape[2])
                     combined = gate.combine.combine_columns(rows, torch).reshape(n, -1)
                     in_t = in_t.index_copy(1, span(gate.lo, gate.hi), combined)
