@@ -36,6 +36,32 @@ class SequenceBatch(SequenceLanes):
     :class:`~neurograph.engines.sequence_lanes.SequenceLanes` (made from a
     :class:`~neurograph.engines.sequence.SequencePlan`)."""
 
+    KEPT = 4
+    """How many shapes (sequences, T) of working arrays a SequenceBatch keeps."""
+
+    def work(self, n, T):
+        """The working arrays for n sequences of T steps, made on the first call with this
+        shape and kept (the last :attr:`KEPT` shapes): A and IN ((D + T + 1) × n × lanes, D
+        the longest delay but at most T), DELTA and BACK ((T + 2) × n × lanes), and per
+        max/product group its slopes and, where a weight is trainable, its c_ik Δ_k
+        ((T + 1) × n × neurons × terms). Memory stays linear in T × neurons × sequences,
+        and the pages are touched once, not at every call."""
+        kept = self.__dict__.setdefault("_kept", {})
+        if (n, T) not in kept:
+            if len(kept) >= self.KEPT:
+                kept.pop(next(iter(kept)))
+            D = min(self.D, T)
+
+            def per_group(made=lambda gate: True):
+                return [[np.empty((T + 1, n, gate.hi - gate.lo, gate.n_terms))
+                         if made(gate) else None for gate in level.gated]
+                        for level in self.levels]
+
+            kept[n, T] = (np.zeros((D + T + 1, n, self.P)), np.zeros((D + T + 1, n, self.P)),
+                          np.zeros((T + 2, n, self.P)), np.zeros((T + 2, n, self.P)),
+                          per_group(), per_group(lambda gate: gate.trainable))
+        return kept[n, T]
+
     def weights(self, w):
         """From θ (`w`, an array), per level: the blocks of W_d forward, (d, sources, matrix),
         from the sources that are not free and from those that are, and backward, (d,
@@ -55,12 +81,10 @@ class SequenceBatch(SequenceLanes):
         once; then the time steps, one after another."""
         n, T = X.shape[:2]
         D = min(self.D, T)
-        A = np.zeros((D + T + 1, n, self.P))
-        IN = np.zeros((D + T + 1, n, self.P))
+        A, IN, _, _, slopes, _ = self.work(n, T)
+        IN[D + 1:] = 0.0  # (A's rows of t ≥ 1 are written whole; those of t ≤ 0 stay 0)
         A[D + 1:, :, 0] = 1.0
         A[D + 1:, :, self.inputs] = X.transpose(1, 0, 2)
-        slopes = [[np.empty((T + 1, n, gate.hi - gate.lo, gate.n_terms))
-                   for gate in level.gated] for level in self.levels]
         every = slice(1, T + 1)
         for L, level in enumerate(self.levels):
             if level.free:
@@ -144,12 +168,13 @@ class SequenceBatch(SequenceLanes):
         D, last = A.shape[0] - T - 1, T if last is None else last
         DELTA[first:last + 1] = 0.0
         BACK[first:last + 1] = 0.0
-        sent = [[np.zeros((T + 1, n, gate.hi - gate.lo, gate.n_terms))
-                 if gate.trainable else None
-                 for gate in level.gated] for level in self.levels]
+        sent = self.work(n, T)[5]
         stepped = [L for L in range(len(self.levels) - 1, -1, -1) if not self.levels[L].free]
+        steps = slice(first, last + 1)
+        y_all, has_all, _ = targets = _targets(Y, steps)
+        every_t = has_all.all(axis=(1, 2))
         for t in range(last, first - 1, -1):
-            y, has, every = _targets(Y, t)
+            y, has, every = y_all[t - first], has_all[t - first], every_t[t - first]
             if len(self.group):
                 r = D + t
                 DELTA[t][:, self.group] = has * _group_deltas(A[r][:, self.group],
@@ -157,8 +182,6 @@ class SequenceBatch(SequenceLanes):
             for L in stepped:
                 self._backward_level(self.levels[L], blocks[L], A, IN, slopes[L], sent[L],
                                      (y, has, every), loss, DELTA, BACK, t, first, last)
-        steps = slice(first, last + 1)
-        targets = _targets(Y, steps)
         for L in range(len(self.levels) - 1, -1, -1):
             if self.levels[L].free:
                 self._backward_level(self.levels[L], blocks[L], A, IN, slopes[L], sent[L],
@@ -178,7 +201,9 @@ class SequenceBatch(SequenceLanes):
         for d, cols, W in back:
             if isinstance(t, slice):
                 if d <= last - first:
-                    total[:len(total) - d] += DELTA[first + d:last + 1][..., cols] @ W
+                    later = DELTA[first + d:last + 1]
+                    total[:len(total) - d] += (later.reshape(-1, later.shape[-1])[:, cols]
+                                               @ W).reshape(later.shape[:-1] + (-1,))
             elif t + d <= last:
                 total += DELTA[t + d][:, cols] @ W
         for g, _, lo, hi, out_pos, out_k in level.runs:
@@ -190,7 +215,7 @@ class SequenceBatch(SequenceLanes):
             else:
                 g_prime = g.dg_from_a(a) if g.dg_from_a is not None else g.dg(z)
                 np.multiply(g_prime, total[..., lo - start:hi - start], out=delta)
-            if len(out_pos):
+            if out_pos is not None:
                 if g_prime is None:
                     g_prime = np.ones_like(z)
                 out = loss.output_delta(y[..., out_k], a[..., out_pos], z[..., out_pos], g,
@@ -256,7 +281,7 @@ class SequenceBatch(SequenceLanes):
             return total, None, outputs
         grad = np.zeros(self.trainable)
         n, T = Y.shape[:2]
-        DELTA, BACK = np.zeros((T + 2, n, self.P)), np.zeros((T + 2, n, self.P))
+        _, _, DELTA, BACK, _, _ = self.work(n, T)
         if truncate is None:
             sent = self.backward(blocks, A, IN, slopes, Y, loss, DELTA, BACK)
             self.gradient(A, DELTA, sent, grad)
@@ -287,18 +312,18 @@ def _earlier(A, r, d):
 
 
 def _add_sums(z, blocks, A, r):
-    """z += Σ_d A(t − d)[:, sources] @ W_d, for the rows `r` of A."""
+    """z += Σ_d A(t − d)[:, sources] @ W_d, for the rows `r` of A (many time steps: one
+    product over all their rows)."""
     for d, cols, W in blocks:
         earlier = _earlier(A, r, d)
         if earlier is not None:
-            z += earlier[..., cols] @ W
+            z += (earlier.reshape(-1, earlier.shape[-1])[:, cols] @ W).reshape(z.shape)
 
 
 def _targets(Y, t):
-    """y(t) (sequences × outputs), or (steps × sequences × outputs) for a slice of steps,
-    with 0 where a row has no target; which rows have one; whether all do."""
-    y = Y[:, t - 1] if not isinstance(t, slice) else \
-        Y[:, t.start - 1:t.stop - 1].transpose(1, 0, 2)
+    """y(t) (steps × sequences × outputs) for the time steps of the slice t, with 0 where a
+    row has no target; which rows have one; whether all do."""
+    y = Y[:, t.start - 1:t.stop - 1].transpose(1, 0, 2)
     has = ~np.isnan(y[..., :1])
     every = bool(has.all())
     return (y if every else np.where(has, y, 0.0)), has, every

@@ -40,9 +40,10 @@ class Level:
         The same blocks' trainable entries (d, sources, rows, cols, slots), for ∂J/∂W_d.
     gated : list of Gated
         Its max/product neurons, by aggregation and number of terms.
-    runs : list of (Activation, callable, int, int, array, array)
+    runs : list of (Activation, callable, int, int, slice or array, slice or array)
         Its neurons by activation (the softmax group's aside): g, g for arrays, the lanes
-        lo … hi, and which of them are outputs (positions within the run, indices in y).
+        lo … hi, and which of them are outputs (positions within the run, indices in y;
+        None where none is).
     back : list of (int, slice or array, tuple)
         Per delay d: the target lanes (sum neurons) and the block of W_d, (targets × level),
         that carries Δ back to the level.
@@ -161,9 +162,10 @@ class SequenceLanes:
             if j not in grouped:
                 outs = [(p, y_index[members[c + p][0]]) for p in range(end - c)
                         if members[c + p][0] in y_index]
+                out_pos, out_k = (np.array(part, dtype=int) for part in zip(*outs)) \
+                    if outs else (None, None)
                 level.runs.append((g, array_function(g), start + c, start + end,
-                                   np.array([p for p, _ in outs], dtype=int),
-                                   np.array([k for _, k in outs], dtype=int)))
+                                   _slice_or(out_pos), _slice_or(out_k)))
         level.back = _blocks([(t_lane, lane[i], ij, d) for i in (m[0] for m in members)
                               for d, t_lane, ij in out_edges.get(i, ())], start, stop - start)
         return level
@@ -198,8 +200,13 @@ def _runs(keys, first, width):
         c = end
 
 
+def _slice_or(lanes):
+    """`lanes` as a slice where they run consecutively, else as they are."""
+    return lanes if lanes is None else _as_slice(lanes) or lanes
+
+
 def _as_slice(lanes):
-    """`lanes` (sorted, distinct, consecutive) as a slice, else None."""
+    """`lanes` (sorted, distinct, consecutive) as a slice, else None (also for none)."""
     if len(lanes) and np.array_equal(lanes, np.arange(lanes[0], lanes[0] + len(lanes))):
         return slice(int(lanes[0]), int(lanes[0]) + len(lanes))
     return None
