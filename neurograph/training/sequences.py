@@ -68,7 +68,7 @@ def refuse_extras(dropout=0.0, sparsity=None, rule="gradient", engine="auto"):
                            f"'reference', 'vectorized', 'torch'")
 
 
-AUTO_VECTORIZED_ABOVE = 3000
+AUTO_VECTORIZED_ABOVE = 2000
 """engine="auto" runs BPTT in numpy once sequences × T × edges of a call reaches this (the
 reference engine's loops, or its unrolled code, cost less below it)."""
 
