@@ -125,9 +125,9 @@ def main():
     quick = parser.parse_args().quick
     torch.set_num_threads(1)
     with threadpool_limits(1):
-        lstm(64 if quick else 256, 3 if quick else 7)
+        lstm(32 if quick else 256, 2 if quick else 7)
         memory((10, 20) if quick else (50, 100, 200))
-        elman(50 if quick else 200, 3 if quick else 7)
+        elman(30 if quick else 200, 2 if quick else 7)
 
 
 if __name__ == "__main__":
