@@ -1,14 +1,11 @@
-"""BPTT in numpy: a batch of sequences through time, one time step's levels at a time.
+"""BPTT in numpy: a batch of sequences through time, level by level.
 
 The same sums as :mod:`neurograph.engines.sequence` (the reference, which the tests hold this
-to 1e-12), on arrays. The neurons are laid out in *lanes*: column 0 the bias neuron, then the
-inputs, then the processing neurons level by level (a level: one more than the deepest
-ordinary source), and within a level the sum neurons, then the max/product neurons, each
-kind grouped by activation g. A level, a group of one activation, a group of max/product
-neurons are so each a contiguous run of columns, read and written as slices, and the sources
-of a block of weights are a slice too wherever they lie close together. ``A[D + t]`` is the
-(sequences × lanes) matrix of a_j(t), rows ``A[0 … D]`` the zero initial state. A level's sum
-neurons are one matrix product per delay d::
+to 1e-12), on arrays whose columns are the lanes of
+:mod:`neurograph.engines.sequence_lanes`: each level, each group of one activation and each
+group of max/product neurons a contiguous run of columns. ``A[D + t]`` is the (sequences ×
+lanes) matrix of a_j(t), rows ``A[0 … D]`` the zero initial state. A level's sum neurons are
+one matrix product per delay d::
 
     IN(t)[:, L] = Σ_d A(t − d)[:, sources] @ W_d[sources, L]   (W_d: the edges of delay d)
 
@@ -20,8 +17,10 @@ delay for the whole level::
                  (+ the loss's output Δ, + what max/product neurons send back)
 
 and ∂J/∂W_d = Σ_t A(t − d)ᵀ Δ(t), one product per level and delay over all the time steps at
-once. The arrays are allocated once per call and reused from step to step; no unrolled graph
-is built: memory is linear in T × neurons × sequences.
+once. The free levels (no loop reaches them) and the free sources' share of the other sums
+go over all the time steps at once, forward and backward; the rest goes step by step. The
+working arrays are kept per shape and reused from call to call and step to step; no unrolled
+graph is built: memory is linear in T × neurons × sequences.
 """
 
 import numpy as np
