@@ -72,28 +72,30 @@ class SequenceBatch(SequenceLanes):
                  [[w[part[5]] for part in gate.parts] for gate in level.gated])
                 for level in self.levels]
 
-    def forward(self, blocks, X):
+    def forward(self, blocks, X, slopes_too=True):
         """A, IN (time × sequences × lanes, the first D + 1 times the initial state, D the
         longest delay but at most T: an older a_i is 0 all the same) and the max/product
-        slopes, one array (time × sequences × neurons × terms) per group. The free levels
+        slopes, one array (time × sequences × neurons × terms) per group (without
+        `slopes_too`, for a pass with no backward, they are left unwritten). The free levels
         and the free sources' part of the others' sums go first, over all the time steps at
         once; then the time steps, one after another."""
         n, T = X.shape[:2]
         D = min(self.D, T)
         A, IN, _, _, slopes, _ = self.work(n, T)
+        slopes_or_none = slopes if slopes_too else [None] * len(self.levels)
         IN[D + 1:] = 0.0  # (A's rows of t ≥ 1 are written whole; those of t ≤ 0 stay 0)
         A[D + 1:, :, 0] = 1.0
         A[D + 1:, :, self.inputs] = X.transpose(1, 0, 2)
         every = slice(1, T + 1)
         for L, level in enumerate(self.levels):
             if level.free:
-                self._forward_level(level, blocks[L], A, IN, slopes[L], every, D)
+                self._forward_level(level, blocks[L], A, IN, slopes_or_none[L], every, D)
             elif blocks[L][1]:
                 _add_sums(IN[D + 1:, :, level.sums], blocks[L][1], A, _rows(every, D))
         stepped = [L for L, level in enumerate(self.levels) if not level.free]
         for t in range(1, T + 1):
             for L in stepped:
-                self._forward_level(self.levels[L], blocks[L], A, IN, slopes[L], t, D)
+                self._forward_level(self.levels[L], blocks[L], A, IN, slopes_or_none[L], t, D)
             if len(self.group):
                 A_t, z = A[D + t], IN[D + t][:, self.group]
                 e = np.exp(z - z.max(axis=1, keepdims=True))
@@ -102,7 +104,8 @@ class SequenceBatch(SequenceLanes):
 
     @staticmethod
     def _forward_level(level, blocks, A, IN, slopes, t, D):
-        """in_j(t) and a_j(t) of one level, at the time step t or at the steps of a slice."""
+        """in_j(t) and a_j(t) of one level, at the time step t or at the steps of a slice, and
+        its max/product neurons' slopes into `slopes` (None: not needed)."""
         into, _, _, gate_w = blocks
         r = _rows(t, D)
         A_t, IN_t = A[r], IN[r]
@@ -120,7 +123,8 @@ class SequenceBatch(SequenceLanes):
                     np.multiply(earlier[..., cols], w, out=both[..., a:b, m])
             rows = both.reshape(-1, both.shape[-1])
             IN_t[..., gate.lo:gate.hi] = gate.combine.combine_rows(rows).reshape(both.shape[:-1])
-            slopes[G][t] = gate.combine.slopes_rows(rows).reshape(both.shape)
+            if slopes is not None:
+                slopes[G][t] = gate.combine.slopes_rows(rows).reshape(both.shape)
         for g, g_array, lo, hi, _, _ in level.runs:
             # a_j(t) = g(in_j(t))
             A_t[..., lo:hi] = IN_t[..., lo:hi] if g.is_identity else g_array(IN_t[..., lo:hi])
@@ -271,7 +275,7 @@ class SequenceBatch(SequenceLanes):
     def run(self, w, X, Y, loss, truncate=None, gradient=True):
         """(Σ ℓ, Σ ∂ℓ/∂θ or None, outputs (n, T, outputs)) over the sequences X, Y."""
         blocks = self.weights(w)
-        A, IN, slopes = self.forward(blocks, X)
+        A, IN, slopes = self.forward(blocks, X, slopes_too=Y is not None and gradient)
         outputs = A[A.shape[0] - X.shape[1]:, :, self.output_cols].transpose(1, 0, 2).copy()
         if Y is None:
             return 0.0, None, outputs
