@@ -319,7 +319,11 @@ def _add_sums(z, blocks, A, r):
     product over all their rows)."""
     for d, cols, W in blocks:
         earlier = _earlier(A, r, d)
-        if earlier is not None:
+        if earlier is None:
+            continue
+        if earlier.ndim == 2:
+            z += earlier[:, cols] @ W
+        else:
             z += (earlier.reshape(-1, earlier.shape[-1])[:, cols] @ W).reshape(z.shape)
 
 
