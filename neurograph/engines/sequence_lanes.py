@@ -13,6 +13,25 @@ max/product neurons, each kind grouped by activation g. A level, a group of one 
 and a group of max/product neurons are so each a contiguous run of lanes, read and written
 as slices, and the sources of a block of weights are a slice too wherever they lie close
 together.
+
+An LSTM cell (:meth:`~neurograph.Network.lstm`) has five levels, none free (every gate reads
+h(t − 1)): the gates i, f, o (logistic) and g (tanh); the products p = i·g and
+q = f·c(t − 1), one group whose second terms differ in delay; the memory c; tc = tanh(c);
+and the output h = o·tc:
+
+>>> import neurograph as ng
+>>> from neurograph.engines import sequence
+>>> net = ng.Network.lstm(n_inputs=2, n_hidden=3, seed=0)
+>>> lanes = SequenceLanes(sequence.sequence_plan(net.plan()))
+>>> for level in lanes.levels:
+...     print(level.stop - level.start, [g.name for g, *_ in level.runs], len(level.gated))
+12 ['logistic', 'tanh'] 0
+6 ['identity'] 1
+3 ['identity'] 0
+3 ['tanh'] 0
+3 ['identity'] 1
+>>> any(level.free for level in lanes.levels)
+False
 """
 
 import numpy as np
