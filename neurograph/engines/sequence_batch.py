@@ -41,7 +41,7 @@ class SequenceBatch(SequenceLanes):
     def work(self, n, T):
         """The working arrays for n sequences of T steps, made on the first call with this
         shape and kept (the last :attr:`KEPT` shapes): A and IN ((D + T + 1) × n × lanes, D
-        the longest delay but at most T), DELTA and BACK ((T + 2) × n × lanes), and per
+        the longest delay but at most T), DELTA ((T + 2) × n × lanes), and per
         max/product group its slopes and, where a weight is trainable, its c_ik Δ_k
         ((T + 1) × n × neurons × terms). Memory stays linear in T × neurons × sequences,
         and the pages are touched once, not at every call."""
@@ -57,8 +57,8 @@ class SequenceBatch(SequenceLanes):
                         for level in self.levels]
 
             kept[n, T] = (np.zeros((D + T + 1, n, self.P)), np.zeros((D + T + 1, n, self.P)),
-                          np.zeros((T + 2, n, self.P)), np.zeros((T + 2, n, self.P)),
-                          per_group(), per_group(lambda gate: gate.trainable))
+                          np.zeros((T + 2, n, self.P)), per_group(),
+                          per_group(lambda gate: gate.trainable))
         return kept[n, T]
 
     def weights(self, w):
@@ -81,7 +81,7 @@ class SequenceBatch(SequenceLanes):
         once; then the time steps, one after another."""
         n, T = X.shape[:2]
         D = min(self.D, T)
-        A, IN, _, _, slopes, _ = self.work(n, T)
+        A, IN, _, slopes, _ = self.work(n, T)
         slopes_or_none = slopes if slopes_too else [None] * len(self.levels)
         IN[D + 1:] = 0.0  # (A's rows of t ≥ 1 are written whole; those of t ≤ 0 stay 0)
         A[D + 1:, :, 0] = 1.0
@@ -159,19 +159,19 @@ class SequenceBatch(SequenceLanes):
                                                  self.output_g[ks[0]])))
         return total
 
-    def backward(self, blocks, A, IN, slopes, Y, loss, DELTA, BACK, first=1, last=None):
+    def backward(self, blocks, A, IN, slopes, Y, loss, DELTA, first=1, last=None):
         """Δ into `DELTA` (time × sequences × lanes) for the targets Y (n, T, outputs; NaN
         rows: none), through the time steps first … last (Δ = 0 outside: what lies later
-        reads as 0); `BACK` gathers Σ w_jk c_jk Δ_k sent back by max/product neurons k. The
-        levels that are not free go time step by time step, from last down; then the free
-        levels, in reverse, over all the steps at once. Returns, per max/product group,
+        reads as 0). A neuron's lane gathers first the Σ w_jk c_jk Δ_k that max/product
+        neurons k send back, then the sums from sum neurons, and is then multiplied by g′.
+        The levels that are not free go time step by time step, from last down; then the
+        free levels, in reverse, over all the steps at once. Returns, per max/product group,
         c_ik Δ_k (time × sequences × neurons × terms) where a term's weight is trainable,
         else None."""
         n, T = Y.shape[:2]
         D, last = A.shape[0] - T - 1, T if last is None else last
         DELTA[first:last + 1] = 0.0
-        BACK[first:last + 1] = 0.0
-        sent = self.work(n, T)[5]
+        sent = self.work(n, T)[4]
         stepped = [L for L in range(len(self.levels) - 1, -1, -1) if not self.levels[L].free]
         steps = slice(first, last + 1)
         y_all, has_all, _ = targets = _targets(Y, steps)
@@ -184,23 +184,23 @@ class SequenceBatch(SequenceLanes):
                                                               y[:, self.group_k], loss)
             for L in stepped:
                 self._backward_level(self.levels[L], blocks[L], A, IN, slopes[L], sent[L],
-                                     (y, has, every), loss, DELTA, BACK, t, first, last)
+                                     (y, has, every), loss, DELTA, t, first, last)
         for L in range(len(self.levels) - 1, -1, -1):
             if self.levels[L].free:
                 self._backward_level(self.levels[L], blocks[L], A, IN, slopes[L], sent[L],
-                                     targets, loss, DELTA, BACK, steps, first, last)
+                                     targets, loss, DELTA, steps, first, last)
         return sent
 
     @staticmethod
-    def _backward_level(level, blocks, A, IN, slopes, sent, targets, loss, DELTA, BACK, t,
-                        first, last):
+    def _backward_level(level, blocks, A, IN, slopes, sent, targets, loss, DELTA, t, first,
+                        last):
         """Δ_j(t) of one level, at the time step t or at the steps of a slice (first …
         last), and what its max/product neurons send back."""
         (_, _, back, gate_w), (y, has, every) = blocks, targets
         r, start = _rows(t, A.shape[0] - DELTA.shape[0] + 1), level.start
         A_t, IN_t, delta_t = A[r], IN[r], DELTA[t]
-        # Σ_d Δ(t + d)[:, k] @ W_d[j, k]ᵀ, plus what max/product neurons sent back
-        total = BACK[t][..., start:level.stop]
+        # what max/product neurons sent back, plus Σ_d Δ(t + d)[:, k] @ W_d[j, k]ᵀ
+        total = delta_t[..., start:level.stop]
         for d, cols, W in back:
             if isinstance(t, slice):
                 if d <= last - first:
@@ -211,13 +211,12 @@ class SequenceBatch(SequenceLanes):
                 total += DELTA[t + d][:, cols] @ W
         for g, _, lo, hi, out_pos, out_k in level.runs:
             # Δ_j(t) = g′(in_j(t)) Σ … (+ the loss's output Δ)
-            a, z, delta = A_t[..., lo:hi], IN_t[..., lo:hi], delta_t[..., lo:hi]
+            a, z, delta = A_t[..., lo:hi], IN_t[..., lo:hi], delta_t[..., lo:hi]  # (Σ so far)
             if g.is_identity:  # g′ = 1
                 g_prime = None
-                delta[...] = total[..., lo - start:hi - start]
             else:
                 g_prime = g.dg_from_a(a) if g.dg_from_a is not None else g.dg(z)
-                np.multiply(g_prime, total[..., lo - start:hi - start], out=delta)
+                delta *= g_prime
             if out_pos is not None:
                 if g_prime is None:
                     g_prime = np.ones_like(z)
@@ -232,9 +231,9 @@ class SequenceBatch(SequenceLanes):
                 if isinstance(t, slice):  # the steps t − d ≥ first
                     if d > last - first:
                         continue
-                    into, back_m = BACK[first:last + 1 - d], weighted[d:, ..., a:b, m] * w
+                    into, back_m = DELTA[first:last + 1 - d], weighted[d:, ..., a:b, m] * w
                 elif t - d >= first:
-                    into, back_m = BACK[t - d], weighted[..., a:b, m] * w
+                    into, back_m = DELTA[t - d], weighted[..., a:b, m] * w
                 else:
                     continue
                 # w_ik c_ik Δ_k, sent back to a_i(t − d)
@@ -284,9 +283,9 @@ class SequenceBatch(SequenceLanes):
             return total, None, outputs
         grad = np.zeros(self.trainable)
         n, T = Y.shape[:2]
-        _, _, DELTA, BACK, _, _ = self.work(n, T)
+        DELTA = self.work(n, T)[2]
         if truncate is None:
-            sent = self.backward(blocks, A, IN, slopes, Y, loss, DELTA, BACK)
+            sent = self.backward(blocks, A, IN, slopes, Y, loss, DELTA)
             self.gradient(A, DELTA, sent, grad)
             return total, grad, outputs
         for tau in range(1, T + 1):  # truncated: each target time on its own
@@ -295,7 +294,7 @@ class SequenceBatch(SequenceLanes):
             only = np.full_like(Y, np.nan)
             only[:, tau - 1] = Y[:, tau - 1]
             first = max(1, tau - truncate + 1)
-            sent = self.backward(blocks, A, IN, slopes, only, loss, DELTA, BACK, first, tau)
+            sent = self.backward(blocks, A, IN, slopes, only, loss, DELTA, first, tau)
             self.gradient(A, DELTA, sent, grad, first, tau)
         return total, grad, outputs
 

@@ -94,8 +94,8 @@ def test_the_working_arrays_are_kept_per_shape_and_grow_linearly_with_T():
     assert first[0] == again[0] and np.array_equal(first[1], again[1])
 
     def size(T):
-        A, IN, DELTA, BACK, slopes, sent = batch.work(4, T)
-        return sum(a.nbytes for a in (A, IN, DELTA, BACK)) + sum(
+        A, IN, DELTA, slopes, sent = batch.work(4, T)
+        return sum(a.nbytes for a in (A, IN, DELTA)) + sum(
             s.nbytes for level in slopes + sent for s in level if s is not None)
 
     assert size(40) - size(20) == size(60) - size(40)  # the same bytes per time step
