@@ -42,22 +42,23 @@ CHUNK = 64
 """Terms per line of a long sum (Python's parser nests a long chain of + deeply)."""
 
 
-def unrolled_sequence(plan, seq, T):
+def unrolled_sequence(plan, seq, T, gradient=True):
     """BPTT of one sequence of T steps of `plan`'s network as one function, or None where
     it does not apply (max/product neurons, a softmax group, more than :data:`MOST_TERMS`
-    terms). Made once per plan and T and kept on the plan.
+    terms). Made once per plan, T and `gradient` and kept on the plan.
 
     The function is ``bptt(x, y, loss)``: x the T input rows (lists of floats), y the T
     target rows (lists, or None for a step without a target), `loss` a Loss. It returns
     (Σ_t ℓ, ∂/∂θ of it as a tuple over the trainable parameters, the outputs as a tuple of
     T rows) — what :func:`~neurograph.engines.sequence.sequences_pass` gives for one
-    sequence.
+    sequence. Without `gradient` it stops after J: FORWARDPROPAGATE and ℓ only, and the
+    gradient is an empty tuple.
     """
-    key = ("sequence unrolled", T)
+    key = ("sequence unrolled", T, gradient)
     if key not in plan.kernels:
         applies = (not seq.group and all(combine is None for *_, combine in seq.forward)
                    and T * sum(len(rows) for _, _, rows, _ in seq.forward) <= MOST_TERMS)
-        plan.kernels[key] = _make(plan, seq, T) if applies else None
+        plan.kernels[key] = _make(plan, seq, T, gradient) if applies else None
     return plan.kernels[key]
 
 
@@ -85,8 +86,9 @@ class _Lines:
             self.add(f"{target} += {' + '.join(terms[first:first + CHUNK])}", depth)
 
 
-def _make(plan, seq, T):
-    """Write BPTT's source for `seq` and T, and compile it."""
+def _make(plan, seq, T, gradient):
+    """Write BPTT's source for `seq` and T (without `gradient`: its forward pass and J),
+    and compile it."""
     src = _Lines()
     unpack = struct.Struct(f"{plan.store.size}d").unpack_from
 
@@ -117,7 +119,7 @@ def _make(plan, seq, T):
                     2)
     # BACKPROPAGATE through time: Δ_j(t) ← g′(in_j(t)) Σ_k w_jk Δ_k(t + d_jk) (+ output Δ)
     is_output = {j: k for k, j, _ in outputs}
-    for t in range(T, 0, -1):
+    for t in range(T, 0, -1) if gradient else ():
         src.add(f"y_t = y[{t - 1}]")
         for j, g, outgoing, k in seq.backward:
             terms = [f"w[{jk}] * delta{k_}_{t + d}" for jk, k_, d, _ in outgoing if t + d <= T]
@@ -140,7 +142,7 @@ def _make(plan, seq, T):
         by_slot.setdefault(ij, []).extend(f"delta{j}_{t} * {a(i, t - d)}"
                                           for t in range(1, T + 1) if t - d >= 1)
     grads = []
-    for ij in range(seq.n_parameters):
+    for ij in range(seq.n_parameters) if gradient else ():
         src.total(f"G{ij}", by_slot.get(ij, []))
         grads.append(f"G{ij}")
     rows = ", ".join("(" + "".join(f"a{j}_{t}, " for j in is_output) + ")"

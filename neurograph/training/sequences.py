@@ -92,7 +92,7 @@ def choose_engine(engine, plan, T, n=1):
 def run(plan, engine, X, Y, loss, truncate=None, gradient=True, device=None, unrolled=False):
     """(Σ_e Σ_t ℓ, its gradient over θ as an array or None, the outputs (n, T, outputs)) by
     `engine`, "reference" (:func:`~neurograph.engines.sequence.sequences_pass`, or with
-    `unrolled` the network's BPTT written out for T,
+    `unrolled` and targets the network's BPTT — or its J — written out for T,
     :func:`~neurograph.engines.sequence_unrolled.unrolled_sequence`, where it applies),
     "vectorized" (:class:`~neurograph.engines.sequence_batch.SequenceBatch`) or "torch"
     (:class:`~neurograph.engines.sequence_torch.SequenceTorch`, on `device`)."""
@@ -107,10 +107,11 @@ def run(plan, engine, X, Y, loss, truncate=None, gradient=True, device=None, unr
         batch = sequence_batch.sequence_batch(plan, seq)
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             return batch.run(plan.store.values, X, Y, loss, truncate, gradient)
-    bptt = unrolled_sequence(plan, seq, X.shape[1]) \
-        if unrolled and gradient and truncate is None and Y is not None else None
+    bptt = unrolled_sequence(plan, seq, X.shape[1], gradient) \
+        if unrolled and truncate is None and Y is not None else None
     if bptt is not None:
-        return _unrolled_pass(bptt, X, Y, loss)
+        total, grad, outputs = _unrolled_pass(bptt, X, Y, loss)
+        return total, grad if gradient else None, outputs
     total, grad, outputs = sequence.sequences_pass(seq, plan.store.memory, X, Y, loss, truncate,
                                                    gradient)
     return total, None if grad is None else np.asarray(grad), outputs
@@ -142,19 +143,31 @@ class SequenceRunner(InPlace):
         if self.engine == "torch" and truncate is not None:
             raise NetworkError("truncated BPTT runs on engine='reference' or 'vectorized'; the "
                                "torch engine computes full BPTT")
-        self.asked, self.device, self.unrolled = engine, device, False
+        self.asked, self.device, self.unrolled, self.one = engine, device, False, None
         self.X, self.Y, self.optimizer, self.truncate = X, Y, optimizer, truncate
         self.outputs = None
 
     def expect(self, epochs):
-        """A run of at least :data:`UNROLL_FROM` single sequences' passes unrolls BPTT."""
+        """A run of at least :data:`UNROLL_FROM` single sequences' passes unrolls BPTT; where
+        one sequence goes to the reference engine, its rows are made lists once, for the
+        unrolled function to take them as they are."""
         self.unrolled = epochs * len(self.X) >= UNROLL_FROM
+        if self.unrolled and self.truncate is None and self.engine_for(1) == "reference":
+            self.one = unrolled_sequence(self.plan, sequence.sequence_plan(self.plan),
+                                         self.X.shape[1])
+            if self.one is not None:
+                missing = np.isnan(self.Y).all(axis=2).tolist()
+                self.rows = [(x, [None if no else row for row, no in zip(y, none)])
+                             for x, y, none in zip(self.X.tolist(), self.Y.tolist(), missing)]
 
     def engine_for(self, n):
         """The engine of a call on n sequences: engine="auto" chooses by its size."""
         return choose_engine(self.asked, self.plan, self.X.shape[1], n)
 
     def cost_and_gradient(self, indices=None, remember=False):
+        if self.one is not None and indices is not None and len(indices) == 1:
+            ell, grad, _ = self.one(*self.rows[indices[0]], self.loss)  # (one sequence)
+            return ell, np.array(grad)
         X, Y = (self.X, self.Y) if indices is None else (self.X[indices], self.Y[indices])
         total, grad, outputs = run(self.plan, self.engine_for(len(X)), X, Y, self.loss,
                                    self.truncate, device=self.device, unrolled=self.unrolled)
@@ -173,7 +186,7 @@ class SequenceRunner(InPlace):
     def evaluate(self, X, Y):
         X, Y = (self.X, self.Y) if X is None else (X, Y)
         total, _, outputs = run(self.plan, self.engine_for(len(X)), X, Y, self.loss,
-                                gradient=False, device=self.device)
+                                gradient=False, device=self.device, unrolled=self.unrolled)
         return total / len(X), outputs
 
 

@@ -30,6 +30,9 @@ def test_unrolled_bptt_gives_the_reference_s_numbers(case):
     J, grad, outputs = sequence.sequences_pass(seq, plan.store.memory, X, Y, loss)
     J_u, grad_u, outputs_u = sequences.run(plan, "reference", X, Y, loss, unrolled=True)
     assert close(J_u, J) and close(grad_u, grad) and close(outputs_u, outputs)
+    J_f, none, outputs_f = sequences.run(plan, "reference", X, Y, loss, gradient=False,
+                                         unrolled=True)  # J only
+    assert close(J_f, J) and none is None and close(outputs_f, outputs)
 
 
 def test_max_and_product_neurons_and_long_sources_are_left_to_the_loops():
