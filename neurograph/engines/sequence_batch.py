@@ -36,30 +36,42 @@ class SequenceBatch(SequenceLanes):
     :class:`~neurograph.engines.sequence.SequencePlan`)."""
 
     KEPT = 4
-    """How many shapes (sequences, T) of working arrays a SequenceBatch keeps."""
+    """How many sets of working arrays (forward or backward, of one shape) a SequenceBatch
+    keeps."""
 
-    def work(self, n, T):
-        """The working arrays for n sequences of T steps, made on the first call with this
-        shape and kept (the last :attr:`KEPT` shapes): A and IN ((D + T + 1) × n × lanes, D
-        the longest delay but at most T), DELTA ((T + 2) × n × lanes), and per
-        max/product group its slopes and, where a weight is trainable, its c_ik Δ_k
-        ((T + 1) × n × neurons × terms). Memory stays linear in T × neurons × sequences,
-        and the pages are touched once, not at every call."""
+    KEPT_BYTES = 2 ** 26
+    """The largest set of working arrays kept (64 MiB); a larger one is made for its call
+    and let go after it."""
+
+    def work(self, n, T, backward=False):
+        """The working arrays for n sequences of T steps: forward, A and IN ((D + T + 1) × n ×
+        lanes, D the longest delay but at most T) and per max/product group its slopes
+        ((T + 1) × n × neurons × terms); `backward`, DELTA ((T + 2) × n × lanes) and per
+        max/product group with a trainable weight its c_ik Δ_k (as the slopes). Made on the
+        first call with this shape and kept (the last :attr:`KEPT` sets, each of at most
+        :attr:`KEPT_BYTES`), so that their pages are touched once, not at every call. Memory
+        stays linear in T × neurons × sequences."""
         kept = self.__dict__.setdefault("_kept", {})
-        if (n, T) not in kept:
+        if (n, T, backward) in kept:
+            return kept[n, T, backward]
+        D = min(self.D, T)
+
+        def per_group(made):
+            return [[np.empty((T + 1, n, gate.hi - gate.lo, gate.n_terms))
+                     if made(gate) else None for gate in level.gated]
+                    for level in self.levels]
+
+        if backward:
+            arrays = (np.zeros((T + 2, n, self.P)), per_group(lambda gate: gate.trainable))
+        else:
+            arrays = (np.zeros((D + T + 1, n, self.P)), np.zeros((D + T + 1, n, self.P)),
+                      per_group(lambda gate: True))
+        size = sum(part.nbytes for part in _flat(arrays))
+        if size <= self.KEPT_BYTES:
             if len(kept) >= self.KEPT:
                 kept.pop(next(iter(kept)))
-            D = min(self.D, T)
-
-            def per_group(made=lambda gate: True):
-                return [[np.empty((T + 1, n, gate.hi - gate.lo, gate.n_terms))
-                         if made(gate) else None for gate in level.gated]
-                        for level in self.levels]
-
-            kept[n, T] = (np.zeros((D + T + 1, n, self.P)), np.zeros((D + T + 1, n, self.P)),
-                          np.zeros((T + 2, n, self.P)), per_group(),
-                          per_group(lambda gate: gate.trainable))
-        return kept[n, T]
+            kept[n, T, backward] = arrays
+        return arrays
 
     def weights(self, w):
         """From θ (`w`, an array), per level: the blocks of W_d forward, (d, sources, matrix),
@@ -81,7 +93,7 @@ class SequenceBatch(SequenceLanes):
         once; then the time steps, one after another."""
         n, T = X.shape[:2]
         D = min(self.D, T)
-        A, IN, _, slopes, _ = self.work(n, T)
+        A, IN, slopes = self.work(n, T)
         slopes_or_none = slopes if slopes_too else [None] * len(self.levels)
         IN[D + 1:] = 0.0  # (A's rows of t ≥ 1 are written whole; those of t ≤ 0 stay 0)
         A[D + 1:, :, 0] = 1.0
@@ -159,19 +171,17 @@ class SequenceBatch(SequenceLanes):
                                                  self.output_g[ks[0]])))
         return total
 
-    def backward(self, blocks, A, IN, slopes, Y, loss, DELTA, first=1, last=None):
+    def backward(self, blocks, A, IN, slopes, Y, loss, DELTA, sent, first=1, last=None):
         """Δ into `DELTA` (time × sequences × lanes) for the targets Y (n, T, outputs; NaN
         rows: none), through the time steps first … last (Δ = 0 outside: what lies later
         reads as 0). A neuron's lane gathers first the Σ w_jk c_jk Δ_k that max/product
         neurons k send back, then the sums from sum neurons, and is then multiplied by g′.
         The levels that are not free go time step by time step, from last down; then the
-        free levels, in reverse, over all the steps at once. Returns, per max/product group,
-        c_ik Δ_k (time × sequences × neurons × terms) where a term's weight is trainable,
-        else None."""
+        free levels, in reverse, over all the steps at once. Per max/product group with a
+        trainable weight, `sent` gets its c_ik Δ_k (time × sequences × neurons × terms)."""
         n, T = Y.shape[:2]
         D, last = A.shape[0] - T - 1, T if last is None else last
         DELTA[first:last + 1] = 0.0
-        sent = self.work(n, T)[4]
         stepped = [L for L in range(len(self.levels) - 1, -1, -1) if not self.levels[L].free]
         steps = slice(first, last + 1)
         y_all, has_all, _ = targets = _targets(Y, steps)
@@ -189,7 +199,6 @@ class SequenceBatch(SequenceLanes):
             if self.levels[L].free:
                 self._backward_level(self.levels[L], blocks[L], A, IN, slopes[L], sent[L],
                                      targets, loss, DELTA, steps, first, last)
-        return sent
 
     @staticmethod
     def _backward_level(level, blocks, A, IN, slopes, sent, targets, loss, DELTA, t, first,
@@ -283,9 +292,9 @@ class SequenceBatch(SequenceLanes):
             return total, None, outputs
         grad = np.zeros(self.trainable)
         n, T = Y.shape[:2]
-        DELTA = self.work(n, T)[2]
+        DELTA, sent = self.work(n, T, backward=True)
         if truncate is None:
-            sent = self.backward(blocks, A, IN, slopes, Y, loss, DELTA)
+            self.backward(blocks, A, IN, slopes, Y, loss, DELTA, sent)
             self.gradient(A, DELTA, sent, grad)
             return total, grad, outputs
         for tau in range(1, T + 1):  # truncated: each target time on its own
@@ -294,9 +303,18 @@ class SequenceBatch(SequenceLanes):
             only = np.full_like(Y, np.nan)
             only[:, tau - 1] = Y[:, tau - 1]
             first = max(1, tau - truncate + 1)
-            sent = self.backward(blocks, A, IN, slopes, only, loss, DELTA, first, tau)
+            self.backward(blocks, A, IN, slopes, only, loss, DELTA, sent, first, tau)
             self.gradient(A, DELTA, sent, grad, first, tau)
         return total, grad, outputs
+
+
+def _flat(arrays):
+    """The arrays in nested lists and tuples of arrays (and None)."""
+    for part in arrays:
+        if isinstance(part, np.ndarray):
+            yield part
+        elif part is not None:
+            yield from _flat(part)
 
 
 def _rows(t, D):

@@ -88,18 +88,20 @@ def test_the_working_arrays_are_kept_per_shape_and_grow_linearly_with_T():
     rng = np.random.default_rng(2)
     X, Y = rng.normal(size=(4, 5, 2)), rng.uniform(0, 1, (4, 5, 3))
     first = net.cost_and_grad(net.theta(), X, Y, engine="vectorized")
-    kept = batch.work(4, 5)
+    kept = batch.work(4, 5), batch.work(4, 5, backward=True)
     again = net.cost_and_grad(net.theta(), X, Y, engine="vectorized")
-    assert batch.work(4, 5) is kept
+    assert batch.work(4, 5) is kept[0] and batch.work(4, 5, backward=True) is kept[1]
     assert first[0] == again[0] and np.array_equal(first[1], again[1])
 
     def size(T):
-        A, IN, DELTA, slopes, sent = batch.work(4, T)
-        return sum(a.nbytes for a in (A, IN, DELTA)) + sum(
-            s.nbytes for level in slopes + sent for s in level if s is not None)
+        (A, IN, slopes), (DELTA, sent) = batch.work(4, T), batch.work(4, T, backward=True)
+        return A.nbytes + IN.nbytes + DELTA.nbytes + sum(
+            array.nbytes for level in slopes + sent for array in level if array is not None)
 
     assert size(40) - size(20) == size(60) - size(40)  # the same bytes per time step
     assert len(batch.__dict__["_kept"]) <= batch.KEPT
+    T = batch.KEPT_BYTES // (4 * batch.P * 8)  # A alone fills the limit
+    assert batch.work(4, T) is not batch.work(4, T)  # made for its call, not kept
 
 
 @pytest.mark.parametrize("delay", [1, 3])
