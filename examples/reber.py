@@ -102,15 +102,15 @@ figure, axes = plt.subplots(1, 2, figsize=(10, 3.8), sharey=True)
 for (name, runs), colour in zip(results.items(), ["tab:gray", "tab:blue", "tab:red"]):
     for k, (_, curve) in enumerate(runs):
         seen, accepted, penultimate = np.array(curve).T
-        axes[0].plot(seen, accepted, color=colour, alpha=0.7, label=name if k == 0 else None)
-        axes[1].plot(seen, penultimate, color=colour, alpha=0.7)
+        axes[0].plot(seen, accepted, color=colour, alpha=0.7)
+        axes[1].plot(seen, penultimate, color=colour, alpha=0.7, label=name if k == 0 else None)
 axes[0].set_ylabel("share of 256 held-out strings")
 axes[0].set_title("every next symbol right (the paper's criterion)")
 axes[1].set_title("the penultimate symbol (T or P) right")
 for ax in axes:
     ax.set_xlabel("training sequences seen")
     ax.set_ylim(-0.02, 1.02)
-axes[0].legend(loc="upper left", fontsize=8)
+axes[1].legend(loc="lower right", fontsize=8)
 figure.suptitle(f"Embedded Reber grammar: {len(seeds)} runs per network, ~600 weights each")
 figure.tight_layout()
 figure.savefig("reber.png", dpi=100)
