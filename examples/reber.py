@@ -111,7 +111,8 @@ for ax in axes:
     ax.set_xlabel("training sequences seen")
     ax.set_ylim(-0.02, 1.02)
 axes[1].legend(loc="lower right", fontsize=8)
-figure.suptitle(f"Embedded Reber grammar: {len(seeds)} runs per network, ~600 weights each")
+runs = f"{len(seeds)} runs" if len(seeds) > 1 else "1 run"
+figure.suptitle(f"Embedded Reber grammar: {runs} per network, ~600 weights each")
 figure.tight_layout()
 figure.savefig("reber.png", dpi=100)
 print("wrote reber.png")
