@@ -256,6 +256,15 @@ class Reber(namedtuple("Reber", "X Y possible strings")):
         Schmidhuber's (1997) criterion: at every step, the outputs of the k symbols the grammar
         allows next are the k most active ones.
 
+        Parameters
+        ----------
+        P : array_like (n, T, 7)
+            The outputs over time, as ``net.predict(data.X)`` gives them.
+
+        Returns
+        -------
+        ndarray of bool (n,)
+
         Examples
         --------
         >>> import neurograph as ng
@@ -276,6 +285,14 @@ class Reber(namedtuple("Reber", "X Y possible strings")):
     def penultimate_right(self, P):
         """Whether the prediction of each string's next-to-last symbol (the T or P that repeats
         the second symbol, in the embedded grammar) is the most active output.
+
+        Parameters
+        ----------
+        P : array_like (n, T, 7)
+
+        Returns
+        -------
+        ndarray of bool (n,)
 
         Examples
         --------
