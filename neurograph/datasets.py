@@ -251,7 +251,7 @@ class Reber(namedtuple("Reber", "X Y possible strings")):
     strings : list of str
     """
 
-    def accepted(self, P):
+    def accepted(self, P, threshold=None):
         """Which strings a network's predictions `P` (n, T, 7) get right, by Hochreiter and
         Schmidhuber's (1997) criterion: at every step, the outputs of the k symbols the grammar
         allows next are the k most active ones.
@@ -260,6 +260,9 @@ class Reber(namedtuple("Reber", "X Y possible strings")):
         ----------
         P : array_like (n, T, 7)
             The outputs over time, as ``net.predict(data.X)`` gives them.
+        threshold : float or None, default None
+            None: the paper's criterion. A number: at every step, the outputs of the allowed
+            symbols are above it and every other output is below it.
 
         Returns
         -------
@@ -271,6 +274,8 @@ class Reber(namedtuple("Reber", "X Y possible strings")):
         >>> data = ng.datasets.reber(3, seed=0)
         >>> data.accepted(data.possible * 1.0).tolist()   # a perfect predictor
         [True, True, True]
+        >>> data.accepted(data.possible * 0.2, threshold=0.3).tolist()
+        [False, False, False]
         """
         P = np.asarray(P, dtype=float)
         if P.shape != self.possible.shape:
@@ -279,8 +284,12 @@ class Reber(namedtuple("Reber", "X Y possible strings")):
         k = self.possible.sum(axis=2)
         lowest_allowed = np.where(self.possible, P, np.inf).min(axis=2)
         highest_other = np.where(self.possible, -np.inf, P).max(axis=2)
-        right = (k == 0) | (lowest_allowed > highest_other)
-        return right.all(axis=1)
+        if threshold is None:
+            right = lowest_allowed > highest_other
+        else:
+            threshold = checks.weight(threshold, "threshold")
+            right = (lowest_allowed > threshold) & (highest_other < threshold)
+        return ((k == 0) | right).all(axis=1)
 
     def penultimate_right(self, P):
         """Whether the prediction of each string's next-to-last symbol (the T or P that repeats

@@ -126,6 +126,20 @@ def test_the_success_criterion_of_hochreiter_and_schmidhuber():
     assert not data.accepted(np.nan_to_num(swapped)).any()
 
 
+def test_the_criterion_with_a_threshold():
+    data = ng.datasets.reber(30, seed=2)
+    P = np.where(data.possible, 0.45, 0.02)  # two allowed symbols at 0.45 each, as a softmax
+    assert data.accepted(P, threshold=0.3).all() and data.accepted(P).all()
+    assert not data.accepted(P, threshold=0.5).any()  # 0.45 is not above it
+    e, t = 4, 5
+    P[e, t, ~data.possible[e, t]] = 0.35  # others above the threshold, below the allowed
+    accepted = data.accepted(P, threshold=0.3)
+    assert not accepted[e] and accepted.sum() == 29 and data.accepted(P).all()
+    for bad in ("high", float("nan"), [0.3]):
+        with pytest.raises(ng.NetworkError, match="threshold"):
+            data.accepted(P, threshold=bad)
+
+
 @pytest.mark.parametrize("bad, match", [
     (dict(n=0), "number of examples"), (dict(n=2.5), "number of examples"),
     (dict(n=3, seed=-1), "seed"), (dict(n=3, embedded="yes"), "embedded")])
