@@ -48,6 +48,9 @@ EXPECTED = {
                             "(stopped: epochs) — not linearly separable"],
     "xor.py": ["One hidden layer (2-2-1): [0, 1, 1, 0]"],
     "adding_problem.py": ["the LSTM adds the marked values"],
+    "reber.py": ["Elman 7-18-7, no BPTT: 601 trainable weights",
+                 "LSTM, 8 cells: 575 trainable weights",
+                 "the Elman network without BPTT stays at chance", "wrote reber.png"],
     "time_delay.py": ["held-out accuracy of y(t) = x(t − 1) XOR x(t − 2): 1.000"],
     "vanishing_in_time.py": ["the LSTM's memory carries the error back",
                              "wrote vanishing_in_time.png"],
@@ -83,7 +86,8 @@ def check_digits(out):
 CHECKS = {"vanishing_gradients.py": check_vanishing, "regression.py": check_regression,
           "digits.py": check_digits}
 QUICK = {"sparse_autoencoder.py", "evolve_topologies.py", "architecture_search.py",
-         "self_taught.py", "search_spirals.py", "temporal_xor.py", "adding_problem.py"}
+         "self_taught.py", "search_spirals.py", "temporal_xor.py", "adding_problem.py",
+         "reber.py"}
 """Examples run with ``--quick``: the same steps and checks on less data, fewer iterations."""
 
 
