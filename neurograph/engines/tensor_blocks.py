@@ -1,0 +1,197 @@
+"""The torch engine's packed path: each depth of the network one dense weight block, with the
+backward pass written out (no autograd graph).
+
+PyTorch spends 5–10 µs on any operation, however small, on the CPU; the autograd module of
+:mod:`neurograph.engines.tensor` makes about 30 of them per generation forward and backward.
+:class:`TorchBlocks` makes a network's depth d (the neurons one more than their deepest
+source, :attr:`Plan.depth`) a few: its sources gathered from one buffer of activations (a
+slice where they lie in a row, as in a layered network), one ``addmm`` with the block
+W_d (neurons × sources; an absent edge a zero) and the bias column, and g on each run of
+neurons of one activation (the depth's neurons are ordered by activation, so that a run is
+a slice). Backwards, the lecture's Δ_j = g′(in_j) Σ_k w_jk Δ_k depth by depth: Δ of the
+depth from ∂J/∂a_j and the activation's own g′ (:meth:`Activation.dg_xp`), the block's
+∂J/∂w_ij = Σ_examples Δ_j a_i as one matrix product, and ∂J/∂a_i of its sources as another.
+The gradient of each θ entry is then gathered from the blocks (a tied weight's edges summed,
+frozen edges left out). In float64 it equals the reference engine's to 1e-12.
+
+What it cannot pack — batch normalization, max and product neurons, a softmax group, delay
+edges, a loss or an activation without array forms — :func:`unpacked_reason` names, and
+``fit`` then takes the autograd module and warns a :class:`~neurograph.SlowPathWarning`.
+"""
+
+import numpy as np
+
+__all__ = ["TorchBlocks", "unpacked_reason"]
+
+
+def unpacked_reason(plan, loss):
+    """Why the network of `plan` trained with `loss` cannot be packed into blocks (a phrase
+    for a warning), or None where it can."""
+    if plan.delayed:
+        return "it has delay edges (a recurrent network)"
+    if plan.norms:
+        return f"neuron {plan.norms[0][0].id} has a batch norm"
+    for neuron, g, _, combine, _ in plan.forward:
+        if combine is not None:
+            return f"neuron {neuron.id} has the {combine} aggregation"
+        if g.group:
+            return f"neuron {neuron.id} is in a {g.name} group"
+        if not g.on_any_array:
+            return f"neuron {neuron.id}'s activation {g.name!r} has no array forms"
+    if loss.array_value is None or (
+            loss.array_error is None
+            and not all(loss.exact(g) for g in plan.output_activations)):
+        return f"the loss {loss.name!r} has no array forms (array_value, array_error)"
+    return None
+
+
+class TorchBlocks:
+    """The network of `plan` as one dense weight block per depth, on torch tensors.
+
+    Parameters
+    ----------
+    plan : Plan
+        A network :func:`unpacked_reason` accepts.
+    loss : Loss
+    torch : module
+    dtype, device
+        Checked already (:func:`neurograph.engines.tensor.where_to`).
+
+    Attributes
+    ----------
+    weights : torch.Tensor
+        θ, then the frozen weights, then a 0 (what an absent edge of a block reads).
+    theta : torch.Tensor
+        θ: the first ``plan.size`` entries of `weights`, a view (written in place).
+    """
+
+    def __init__(self, plan, loss, torch, dtype, device):
+        self.torch, self.loss = torch, loss
+        kind = dict(dtype=dtype, device=device)
+        long = dict(dtype=torch.long, device=device)
+        size = plan.size
+        memory = np.asarray(plan.store.values[:plan.store.size], dtype=float)
+        zero = len(memory)
+        self.weights = torch.tensor(np.append(memory, 0.0), **kind)
+        self.theta = self.weights[:size]
+        depths = {}
+        for row in plan.forward:
+            depths.setdefault(plan.depth[row[0].id], []).append(row)
+        position = {neuron.id: k for k, neuron in enumerate(plan.inputs)}
+        gather, self.levels = [], []
+        top = len(plan.inputs)
+        for depth in sorted(depths):
+            rows = sorted(depths[depth], key=lambda row: (row[1].name, row[0].id))
+            for k, row in enumerate(rows):
+                position[row[0].id] = top + k
+            width = len(rows)
+            sources = sorted({position[neuron_i.id] for row in rows
+                              for neuron_i, _ in row[2] if neuron_i.id != 0})
+            column = {row_i: c for c, row_i in enumerate(sources)}
+            W = np.full((width, len(sources)), zero)
+            b = np.full(width, zero)
+            for r, (_, _, incoming, _, _) in enumerate(rows):
+                for neuron_i, edge in incoming:
+                    if neuron_i.id == 0:
+                        b[r] = edge.slot
+                    else:
+                        W[r, column[position[neuron_i.id]]] = edge.slot
+            at = sum(len(part) for part in gather)
+            gather += [W.ravel(), b]
+            if sources and sources == list(range(sources[0], sources[-1] + 1)):
+                read = slice(sources[0], sources[-1] + 1)  # in a row: a view, no gather
+            else:
+                read = torch.tensor(sources, **long)
+            runs, first = [], 0
+            for k in range(1, width + 1):
+                if k == width or rows[k][1] is not rows[first][1]:
+                    runs.append((rows[first][1], slice(top + first, top + k)))
+                    first = k
+            self.levels.append((slice(top, top + width), read, len(sources), at, runs,
+                                depth > 1 or any(s >= len(plan.inputs) for s in sources)))
+            top += width
+        self.total, self.n_inputs = top, len(plan.inputs)
+        self.output_rows = torch.tensor([position[neuron.id] for neuron in plan.outputs],
+                                        **long)
+        self.outputs_at = [position[neuron.id] for neuron in plan.outputs]
+        self.output_activations = list(plan.output_activations)
+        gs = self.output_activations
+        self.common = gs[0] if gs and all(g is gs[0] for g in gs) else None
+        self.exact = torch.tensor([loss.exact(g) for g in gs], device=device)
+        self.exact_at = [(k, row) for k, (g, row) in enumerate(zip(gs, self.outputs_at))
+                         if loss.exact(g)]
+        self.all_exact = bool(gs) and all(loss.exact(g) for g in gs)
+        slots = np.concatenate(gather) if gather else np.zeros(0, dtype=int)
+        self.gather = torch.tensor(slots, **long)
+        trainable = np.flatnonzero(slots < size)  # the block entries that are θ's
+        self.from_block = torch.tensor(trainable, **long)
+        self.into_theta = torch.tensor(slots[trainable], **long)
+        self.size, self.n_block = size, len(slots)
+
+    def forward(self, X):
+        """(A, IN): a_j and in_j of every neuron (rows, in the blocks' order) for each
+        example (columns) of X (examples × inputs)."""
+        torch = self.torch
+        n = X.shape[0]
+        A = X.new_empty((self.total, n))
+        IN = X.new_empty((self.total, n))
+        A[:self.n_inputs] = X.T
+        flat = self.weights[self.gather]
+        for span, read, n_sources, at, runs, _ in self.levels:
+            width = span.stop - span.start
+            W = flat[at:at + width * n_sources].view(width, n_sources)
+            b = flat[at + width * n_sources:at + width * (n_sources + 1)].view(width, 1)
+            source = A[read] if isinstance(read, slice) else A.index_select(0, read)
+            torch.addmm(b, W, source, out=IN[span])
+            for g, rows in runs:
+                A[rows] = g.g_xp(IN[rows], torch)
+        return A, IN
+
+    def outputs(self, A):
+        """a_k of the outputs, examples × outputs."""
+        return A.index_select(0, self.output_rows).T
+
+    def cost(self, A, IN, Y):
+        """J: the mean over the examples of Σ_k ℓ (the loss's array form)."""
+        a, z = self.outputs(A), IN.index_select(0, self.output_rows).T
+        ell = self.loss.array_value(Y, a, z, self.common, self.torch,
+                                    lambda g, in_: g.g_xp(in_, self.torch))
+        return ell.sum(dim=1).mean()
+
+    def gradient(self, X, A, IN, Y):
+        """∂J/∂θ (J the mean over the examples) from a forward pass's (A, IN), backwards
+        depth by depth."""
+        torch = self.torch
+        n = X.shape[0]
+        a = self.outputs(A)
+        dA = torch.zeros_like(A)  # ∂J/∂a_j, summed as the depths above are done
+        if not self.all_exact:
+            error = self.loss.array_error(Y, a, torch) / n
+            dA.index_copy_(0, self.output_rows, error.T)
+        exact = None
+        if self.exact_at:  # Δ_k = a_k − y_k itself (the log loss of a logistic output)
+            exact = torch.where(self.exact, (a - Y) / n, a.new_zeros(())).T
+        delta = torch.empty_like(A)
+        G = A.new_empty(self.n_block)  # ∂J/∂w of every block entry, laid out as the blocks
+        flat = self.weights[self.gather]
+        for span, read, n_sources, at, runs, onwards in reversed(self.levels):
+            for g, rows in runs:
+                torch.mul(dA[rows], g.dg_xp(A[rows], IN[rows], torch), out=delta[rows])
+            if exact is not None:
+                for k, row in self.exact_at:
+                    if span.start <= row < span.stop:
+                        delta[row] += exact[k]
+            D = delta[span]
+            width = span.stop - span.start
+            end = at + width * n_sources
+            source = A[read] if isinstance(read, slice) else A.index_select(0, read)
+            torch.mm(D, source.T, out=G[at:end].view(width, n_sources))
+            torch.sum(D, dim=1, out=G[end:end + width])
+            if onwards:  # ∂J/∂a_i of the sources: Σ_k w_ik Δ_k
+                W = flat[at:end].view(width, n_sources)
+                if isinstance(read, slice):
+                    dA[read].addmm_(W.T, D)
+                else:
+                    dA.index_add_(0, read, W.T @ D)
+        return self.theta.new_zeros(self.size).index_add_(0, self.into_theta,
+                                                           G[self.from_block])
