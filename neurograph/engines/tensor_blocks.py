@@ -127,24 +127,52 @@ class TorchBlocks:
         self.from_block = torch.tensor(trainable, **long)
         self.into_theta = torch.tensor(slots[trainable], **long)
         self.size, self.n_block = size, len(slots)
+        # every block W_d and bias column b_d: views of one vector, gathered from `weights`
+        # at the start of each forward pass (and read by the backward pass that follows it)
+        self.flat = self.weights.new_empty(len(slots))
+        self.G = self.weights.new_empty(len(slots))  # ∂J/∂(each block entry), laid out alike
+        self.blocks = []
+        for span, _, n_sources, at, _, _ in self.levels:
+            width, end = span.stop - span.start, at + (span.stop - span.start) * n_sources
+            self.blocks.append(tuple(vector[a:b].view(width, -1) for vector in (self.flat, self.G)
+                                     for a, b in ((at, end), (end, end + width))))
+        self.spaces = {}
+
+    def _space(self, n):
+        """The buffers of a pass over n examples and their views, made once for each n:
+        A (a_j), IN (in_j), dA (∂J/∂a_j), delta (Δ_j), neurons × examples."""
+        if n not in self.spaces:
+            A, IN, dA, delta = (self.weights.new_empty((self.total, n)) for _ in range(4))
+            levels = []
+            for (span, read, n_sources, at, runs, onwards), block in zip(self.levels,
+                                                                         self.blocks):
+                here = [(k, row - span.start) for k, row in self.exact_at
+                        if span.start <= row < span.stop]
+                levels.append((
+                    IN[span], delta[span], read,
+                    A[read] if isinstance(read, slice) else None,
+                    dA[read] if isinstance(read, slice) else None,
+                    [(g, A[rows], IN[rows], dA[rows], delta[rows]) for g, rows in runs],
+                    block, onwards, here))
+            if len(self.spaces) > 4:  # a few sizes at a time (the batch, the last, all)
+                self.spaces.clear()
+            self.spaces[n] = (A, IN, dA, levels)
+        return self.spaces[n]
 
     def forward(self, X):
         """(A, IN): a_j and in_j of every neuron (rows, in the blocks' order) for each
-        example (columns) of X (examples × inputs)."""
+        example (columns) of X (examples × inputs). Both are buffers of this object, written
+        again by the next pass over as many examples."""
         torch = self.torch
-        n = X.shape[0]
-        A = X.new_empty((self.total, n))
-        IN = X.new_empty((self.total, n))
+        A, IN, _, levels = self._space(X.shape[0])
         A[:self.n_inputs] = X.T
-        flat = self.weights[self.gather]
-        for span, read, n_sources, at, runs, _ in self.levels:
-            width = span.stop - span.start
-            W = flat[at:at + width * n_sources].view(width, n_sources)
-            b = flat[at + width * n_sources:at + width * (n_sources + 1)].view(width, 1)
-            source = A[read] if isinstance(read, slice) else A.index_select(0, read)
-            torch.addmm(b, W, source, out=IN[span])
-            for g, rows in runs:
-                A[rows] = g.g_xp(IN[rows], torch)
+        torch.index_select(self.weights, 0, self.gather, out=self.flat)
+        for in_, _, read, source, _, runs, (W, b, _, _), _, _ in levels:
+            if source is None:
+                source = A.index_select(0, read)
+            torch.addmm(b, W, source, out=in_)  # in_j = Σ_i w_ij a_i + w_0j, a depth at once
+            for g, a, z, _, _ in runs:
+                g.torch_g(z, a, torch)
         return A, IN
 
     def outputs(self, A):
@@ -159,39 +187,34 @@ class TorchBlocks:
         return ell.sum(dim=1).mean()
 
     def gradient(self, X, A, IN, Y):
-        """∂J/∂θ (J the mean over the examples) from a forward pass's (A, IN), backwards
-        depth by depth."""
+        """∂J/∂θ (J the mean over the examples) from the forward pass just made, (A, IN),
+        backwards depth by depth."""
         torch = self.torch
         n = X.shape[0]
+        _, _, dA, levels = self._space(n)
         a = self.outputs(A)
-        dA = torch.zeros_like(A)  # ∂J/∂a_j, summed as the depths above are done
+        dA.zero_()  # ∂J/∂a_j, summed as the depths above are done
         if not self.all_exact:
-            error = self.loss.array_error(Y, a, torch) / n
-            dA.index_copy_(0, self.output_rows, error.T)
-        exact = None
-        if self.exact_at:  # Δ_k = a_k − y_k itself (the log loss of a logistic output)
-            exact = torch.where(self.exact, (a - Y) / n, a.new_zeros(())).T
-        delta = torch.empty_like(A)
-        G = A.new_empty(self.n_block)  # ∂J/∂w of every block entry, laid out as the blocks
-        flat = self.weights[self.gather]
-        for span, read, n_sources, at, runs, onwards in reversed(self.levels):
-            for g, rows in runs:
-                torch.mul(dA[rows], g.dg_xp(A[rows], IN[rows], torch), out=delta[rows])
-            if exact is not None:
-                for k, row in self.exact_at:
-                    if span.start <= row < span.stop:
-                        delta[row] += exact[k]
-            D = delta[span]
-            width = span.stop - span.start
-            end = at + width * n_sources
-            source = A[read] if isinstance(read, slice) else A.index_select(0, read)
-            torch.mm(D, source.T, out=G[at:end].view(width, n_sources))
-            torch.sum(D, dim=1, out=G[end:end + width])
-            if onwards:  # ∂J/∂a_i of the sources: Σ_k w_ik Δ_k
-                W = flat[at:end].view(width, n_sources)
-                if isinstance(read, slice):
-                    dA[read].addmm_(W.T, D)
+            dA.index_copy_(0, self.output_rows, self.loss.array_error(Y, a, torch).T / n)
+        exact = (a - Y).T / n if self.exact_at else None  # Δ_k = a_k − y_k (log, logistic)
+        for _, delta, read, source, d_source, runs, (W, _, GW, Gb), onwards, here \
+                in reversed(levels):
+            if len(runs) == 1:  # Δ_j = g′(in_j) ∂J/∂a_j
+                g, a_j, in_j, d_a, _ = runs[0]
+                delta = g.torch_delta(d_a, a_j, in_j, torch)
+            else:
+                for g, a_j, in_j, d_a, delta_j in runs:
+                    delta_j.copy_(g.torch_delta(d_a, a_j, in_j, torch))
+            for k, row in here:
+                delta[row] += exact[k]
+            if source is None:
+                source = A.index_select(0, read)
+            torch.mm(delta, source.T, out=GW)  # ∂J/∂w_ij = Σ_examples Δ_j a_i
+            torch.sum(delta, dim=1, keepdim=True, out=Gb)
+            if onwards:  # ∂J/∂a_i of the sources: Σ_j w_ij Δ_j
+                if d_source is not None:
+                    d_source.addmm_(W.T, delta)
                 else:
-                    dA.index_add_(0, read, W.T @ D)
+                    dA.index_add_(0, read, W.T @ delta)
         return self.theta.new_zeros(self.size).index_add_(0, self.into_theta,
-                                                           G[self.from_block])
+                                                           self.G[self.from_block])
