@@ -15,13 +15,14 @@ The gradient of each θ entry is then gathered from the blocks (a tied weight's 
 frozen edges left out). In float64 it equals the reference engine's to 1e-12.
 
 What it cannot pack — batch normalization, max and product neurons, a softmax group, delay
-edges, a loss or an activation without array forms — :func:`unpacked_reason` names, and
+edges, a loss or an activation without array forms, depths so sparse that dense blocks would
+waste memory (:data:`SPARSE_BEYOND`) — :func:`unpacked_reason` names, and
 ``fit`` then takes the autograd module and warns a :class:`~neurograph.SlowPathWarning`.
 """
 
 import numpy as np
 
-__all__ = ["TorchBlocks", "unpacked_reason"]
+__all__ = ["SPARSE_BEYOND", "TorchBlocks", "block_entries", "unpacked_reason"]
 
 
 def unpacked_reason(plan, loss):
@@ -42,7 +43,29 @@ def unpacked_reason(plan, loss):
             loss.array_error is None
             and not all(loss.exact(g) for g in plan.output_activations)):
         return f"the loss {loss.name!r} has no array forms (array_value, array_error)"
+    entries = block_entries(plan)
+    if entries > SPARSE_BEYOND * len(plan.edges) + 4096:
+        return (f"its depths are sparse: their dense blocks would hold {entries:,} entries "
+                f"for {len(plan.edges):,} edges")
     return None
+
+
+SPARSE_BEYOND = 8
+"""A network whose depths' dense blocks would hold more than this many entries per edge (and
+4,096 more) is left to the autograd module, which keeps sparse generations as edge lists: a
+deep non-layered DAG's depths draw on most of the neurons before them."""
+
+
+def block_entries(plan):
+    """How many numbers the dense blocks of `plan` would hold: Σ over the depths of
+    width × (distinct sources + 1 for the bias)."""
+    widths, sources = {}, {}
+    for neuron_j, _, incoming, _, _ in plan.forward:
+        depth = plan.depth[neuron_j.id]
+        widths[depth] = widths.get(depth, 0) + 1
+        sources.setdefault(depth, set()).update(neuron_i.id for neuron_i, _ in incoming
+                                                if neuron_i.id != 0)
+    return sum(width * (len(sources[depth]) + 1) for depth, width in widths.items())
 
 
 class TorchBlocks:

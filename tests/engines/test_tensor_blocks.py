@@ -102,7 +102,9 @@ def unpackable():
     maxed.set_aggregation(4, "max")
     group = ng.Network.layered([2, 3, 2], output_activation="softmax", seed=0)
     custom = ng.Loss("mine", ng.get_loss("squared").value, ng.get_loss("squared").delta)
+    sparse = ng.Network.from_weights({(i, 100 + i): 0.1 for i in range(1, 101)})  # 100 × 1
     return [(normed, "squared", "neuron 3 has a batch norm"),
+            (sparse, "squared", "dense blocks would hold 10,100 entries for 100 edges"),
             (maxed, "squared", "neuron 4 has the max aggregation"),
             (group, "cross_entropy", "is in a softmax group"),
             (ng.Network.layered([2, 2, 1], seed=0), custom, "the loss 'mine' has no array")]
@@ -110,8 +112,9 @@ def unpackable():
 
 @pytest.mark.parametrize("net, loss, reason", unpackable())
 def test_what_cannot_be_packed_trains_through_autograd_and_says_why(net, loss, reason):
-    X = np.array([[0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
-    Y = np.eye(2)[[0, 1, 0]] if len(net.outputs) == 2 else np.array([[1.0], [0.0], [1.0]])
+    rng = np.random.default_rng(0)
+    X = rng.uniform(size=(3, len(net.inputs)))
+    Y = np.eye(2)[[0, 1, 0]] if len(net.outputs) == 2 else rng.uniform(size=(3, len(net.outputs)))
     twin = net.copy()
     if isinstance(loss, ng.Loss):  # a user-made loss has no array form for autograd either
         with pytest.warns(ng.SlowPathWarning, match=reason), \
