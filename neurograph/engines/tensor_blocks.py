@@ -22,7 +22,8 @@ waste memory (:data:`SPARSE_BEYOND`) — :func:`unpacked_reason` names, and
 
 import numpy as np
 
-__all__ = ["SPARSE_BEYOND", "TorchBlocks", "block_entries", "unpacked_reason"]
+__all__ = ["SPARSE_BEYOND", "TorchBlocks", "activate", "block_entries", "delta_of",
+           "unpacked_reason"]
 
 
 def unpacked_reason(plan, loss):
@@ -66,6 +67,42 @@ def block_entries(plan):
         sources.setdefault(depth, set()).update(neuron_i.id for neuron_i, _ in incoming
                                                 if neuron_i.id != 0)
     return sum(width * (len(sources[depth]) + 1) for depth, width in widths.items())
+
+
+def activate(g, in_, out, torch):
+    """a = g(in_) written into the tensor `out`: PyTorch's own kernel where the activation
+    names one (:attr:`Activation.torch_kernels`), else its array form (:meth:`Activation.g_xp`).
+
+    Examples
+    --------
+    >>> import math, torch
+    >>> import neurograph as ng
+    >>> a = torch.empty(2, dtype=torch.float64)
+    >>> activate(ng.get_activation("tanh"), torch.tensor([0.0, 1.0], dtype=torch.float64), a,
+    ...          torch).tolist() == [0.0, math.tanh(1.0)]
+    True
+    """
+    if g.torch_kernels:
+        return getattr(torch, g.torch_kernels[0])(in_, out=out)
+    return out.copy_(g.g_xp(in_, torch))
+
+
+def delta_of(g, d_a, a, in_, torch):
+    """Δ = ∂J/∂a · g′(in_) on tensors, g′ as the lecture takes it (:meth:`Activation.dg_xp`):
+    one PyTorch kernel where the activation names one.
+
+    Examples
+    --------
+    >>> import torch
+    >>> import neurograph as ng
+    >>> a = torch.tensor([0.5, 0.25], dtype=torch.float64)   # a_j = σ(in_j)
+    >>> delta_of(ng.get_activation("logistic"), torch.ones(2, dtype=torch.float64), a, None,
+    ...          torch).tolist()   # a (1 − a)
+    [0.25, 0.1875]
+    """
+    if g.torch_kernels:
+        return getattr(torch.ops.aten, g.torch_kernels[1])(d_a, a)
+    return d_a * g.dg_xp(a, in_, torch)
 
 
 class TorchBlocks:
@@ -140,7 +177,6 @@ class TorchBlocks:
         self.output_activations = list(plan.output_activations)
         gs = self.output_activations
         self.common = gs[0] if gs and all(g is gs[0] for g in gs) else None
-        self.exact = torch.tensor([loss.exact(g) for g in gs], device=device)
         self.exact_at = [(k, row) for k, (g, row) in enumerate(zip(gs, self.outputs_at))
                          if loss.exact(g)]
         self.all_exact = bool(gs) and all(loss.exact(g) for g in gs)
@@ -195,7 +231,7 @@ class TorchBlocks:
                 source = A.index_select(0, read)
             torch.addmm(b, W, source, out=in_)  # in_j = Σ_i w_ij a_i + w_0j, a depth at once
             for g, a, z, _, _ in runs:
-                g.torch_g(z, a, torch)
+                activate(g, z, a, torch)
         return A, IN
 
     def outputs(self, A):
@@ -224,10 +260,10 @@ class TorchBlocks:
                 in reversed(levels):
             if len(runs) == 1:  # Δ_j = g′(in_j) ∂J/∂a_j
                 g, a_j, in_j, d_a, _ = runs[0]
-                delta = g.torch_delta(d_a, a_j, in_j, torch)
+                delta = delta_of(g, d_a, a_j, in_j, torch)
             else:
                 for g, a_j, in_j, d_a, delta_j in runs:
-                    delta_j.copy_(g.torch_delta(d_a, a_j, in_j, torch))
+                    delta_j.copy_(delta_of(g, d_a, a_j, in_j, torch))
             for k, row in here:
                 delta[row] += exact[k]
             if source is None:

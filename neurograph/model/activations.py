@@ -104,7 +104,7 @@ class Activation:
         g and its backward as PyTorch's own kernels, by name: ``torch.<g>(in_, out=a)`` and
         ``torch.ops.aten.<backward>(∂J/∂a, a)`` = ∂J/∂a · g′ with g′ from a_j as the lecture
         takes it (logistic: ``("sigmoid", "sigmoid_backward")``, a(1 − a)). The torch engine's
-        packed path (:meth:`torch_g`, :meth:`torch_delta`) then makes one operation of each
+        packed path (:mod:`neurograph.engines.tensor_blocks`) then makes one operation of each
         where :meth:`g_xp` and :meth:`dg_xp` make several; without it, it uses those.
 
     The name must be a plain word (letters, digits, underscores), so that files
@@ -193,40 +193,6 @@ class Activation:
         if self.dg_from_a is not None:
             return self.dg_from_a(a)
         return self.array_dg(in_, xp)
-
-    def torch_g(self, in_, out, torch):
-        """a = g(in_) written into the tensor `out`: PyTorch's own kernel where
-        `torch_kernels` names one, else :meth:`g_xp`.
-
-        Examples
-        --------
-        >>> import torch
-        >>> import neurograph as ng
-        >>> a = torch.empty(2, dtype=torch.float64)
-        >>> ng.get_activation("tanh").torch_g(torch.tensor([0.0, 1.0], dtype=torch.float64), a,
-        ...                                   torch).tolist() == [0.0, math.tanh(1.0)]
-        True
-        """
-        if self.torch_kernels:
-            return getattr(torch, self.torch_kernels[0])(in_, out=out)
-        return out.copy_(self.g_xp(in_, torch))
-
-    def torch_delta(self, d_a, a, in_, torch):
-        """Δ = ∂J/∂a · g′(in_) on tensors, g′ as the lecture takes it (:meth:`dg_xp`): one
-        PyTorch kernel where `torch_kernels` names one.
-
-        Examples
-        --------
-        >>> import torch
-        >>> import neurograph as ng
-        >>> a = torch.tensor([0.5, 0.25], dtype=torch.float64)   # a_j = σ(in_j)
-        >>> ng.get_activation("logistic").torch_delta(torch.ones(2, dtype=torch.float64), a,
-        ...                                           None, torch).tolist()   # a (1 − a)
-        [0.25, 0.1875]
-        """
-        if self.torch_kernels:
-            return getattr(torch.ops.aten, self.torch_kernels[1])(d_a, a)
-        return d_a * self.dg_xp(a, in_, torch)
 
 
 def _array(z):

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import neurograph as ng
-from neurograph.engines.tensor_blocks import TorchBlocks, unpacked_reason
+from neurograph.engines.tensor_blocks import TorchBlocks, activate, delta_of, unpacked_reason
 from support import dags
 
 checked = settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
@@ -131,15 +131,15 @@ def test_what_cannot_be_packed_trains_through_autograd_and_says_why(net, loss, r
 
 
 def test_each_activations_torch_kernels_are_its_array_forms():
-    """torch_g and torch_delta (PyTorch's own kernels where named) against g_xp and dg_xp."""
+    """activate and delta_of (PyTorch's own kernels where named) against g_xp and dg_xp."""
     z = torch.linspace(-4, 4, 17, dtype=torch.float64)
     for g in ng.ACTIVATIONS.values():
         if g.group or not g.on_any_array:
             continue
-        a = g.torch_g(z, torch.empty_like(z), torch)
+        a = activate(g, z, torch.empty_like(z), torch)
         agree(a.numpy(), g.g_xp(z, torch).numpy())
         d_a = torch.linspace(-1, 1, 17, dtype=torch.float64)
-        agree(g.torch_delta(d_a, a, z, torch).numpy(), (d_a * g.dg_xp(a, z, torch)).numpy())
+        agree(delta_of(g, d_a, a, z, torch).numpy(), (d_a * g.dg_xp(a, z, torch)).numpy())
 
 
 def test_torch_kernels_must_name_two_functions():
