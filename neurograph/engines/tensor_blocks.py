@@ -193,8 +193,10 @@ class TorchBlocks:
         self.blocks = []
         for span, _, n_sources, at, _, _ in self.levels:
             width, end = span.stop - span.start, at + (span.stop - span.start) * n_sources
-            self.blocks.append(tuple(vector[a:b].view(width, -1) for vector in (self.flat, self.G)
-                                     for a, b in ((at, end), (end, end + width))))
+            self.blocks.append(tuple(vector[a:b].view(width, columns)
+                                     for vector in (self.flat, self.G)
+                                     for a, b, columns in ((at, end, n_sources),
+                                                           (end, end + width, 1))))
         self.spaces = {}
 
     def _space(self, n):

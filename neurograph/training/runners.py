@@ -528,10 +528,11 @@ def torch_runner(net, X, Y, objective, dropout=0.0, rng=None, optimizer=None, de
     :class:`~neurograph.SlowPathWarning` that says why."""
     import warnings
 
-    from ..engines import tensor_blocks
+    from ..engines import tensor, tensor_blocks
     from ..errors import SlowPathWarning
     from .tensor_runner import BlockRunner
     refuse_for_torch(dropout, objective)
+    tensor.where_to(tensor.import_torch(), dtype, device)  # refused before any warning
     reason = tensor_blocks.unpacked_reason(net.plan(), objective.loss)
     if reason is None:
         return BlockRunner(net, X, Y, objective, optimizer, device, dtype)

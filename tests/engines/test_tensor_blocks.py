@@ -47,6 +47,11 @@ def packable(draw, rows=(1, 6)):
 @example(case=(ng.Network.from_weights({(1, 2): 0.5, (2, 3): -1.0, (1, 3): 0.3},
                                        activations={2: "relu", 3: "logistic"}),
                np.zeros((2, 1)), np.array([[1.0], [0.0]]), "log"))  # in_j = 0: relu's kink
+@example(case=(ng.Network.from_weights({(0, 3): 0.5, (1, 3): 0.2, (0, 4): -0.3, (3, 5): 0.7,
+                                        (4, 5): 0.1, (2, 5): 0.4},
+                                       activations={3: "tanh", 4: "logistic"}),
+               np.array([[0.5, -1.0], [1.0, 2.0]]), np.array([[0.2], [0.9]]),
+               "squared"))  # neuron 4 has the bias edge alone: a block of no columns
 def test_the_blocks_give_the_reference_engines_outputs_J_and_gradient(case):
     net, X, Y, loss = case
     plan = net.plan()
