@@ -14,8 +14,9 @@ depth from ∂J/∂a_j and the activation's own g′ (:meth:`Activation.dg_xp`),
 The gradient of each θ entry is then gathered from the blocks (a tied weight's edges summed,
 frozen edges left out). In float64 it equals the reference engine's to 1e-12.
 
-What it cannot pack — batch normalization, max and product neurons, a softmax group, delay
-edges, a loss or an activation without array forms, depths so sparse that dense blocks would
+A softmax group (whose neurons feed no other) is packed where it is every output, trained with
+cross-entropy, at one depth. What it cannot pack — batch normalization, max and product
+neurons, another softmax group, delay edges, a loss or an activation without array forms, depths so sparse that dense blocks would
 waste memory (:data:`SPARSE_BEYOND`) — :func:`unpacked_reason` names, and
 ``fit`` then takes the autograd module and warns a :class:`~neurograph.SlowPathWarning`.
 """
@@ -36,14 +37,20 @@ def unpacked_reason(plan, loss):
     for neuron, g, _, combine, _ in plan.forward:
         if combine is not None:
             return f"neuron {neuron.id} has the {combine} aggregation"
-        if g.group:
-            return f"neuron {neuron.id} is in a {g.name} group"
-        if not g.on_any_array:
+        if not g.group and not g.on_any_array:
             return f"neuron {neuron.id}'s activation {g.name!r} has no array forms"
     if loss.array_value is None or (
             loss.array_error is None
             and not all(loss.exact(g) for g in plan.output_activations)):
         return f"the loss {loss.name!r} has no array forms (array_value, array_error)"
+    if plan.group:
+        members = {neuron.id for neuron, _ in plan.group}
+        depths = {plan.depth[j] for j in members}
+        if not loss.group_exact or len(members) != len(plan.outputs):
+            return (f"its softmax group is trained with the loss {loss.name!r} or beside "
+                    f"other outputs (packed: every output in the group, with cross-entropy)")
+        if len(depths) > 1:
+            return f"its softmax group is spread over {len(depths)} depths"
     entries = block_entries(plan)
     if entries > SPARSE_BEYOND * len(plan.edges) + 4096:
         return (f"its depths are sparse: their dense blocks would hold {entries:,} entries "
@@ -82,6 +89,8 @@ def activate(g, in_, out, torch):
     ...          torch).tolist() == [0.0, math.tanh(1.0)]
     True
     """
+    if g.group:  # softmax: over the group, which is these rows (a depth's neurons)
+        return out.copy_(torch.softmax(in_, dim=0))
     if g.torch_kernels:
         return getattr(torch, g.torch_kernels[0])(in_, out=out)
     return out.copy_(g.g_xp(in_, torch))
@@ -100,6 +109,8 @@ def delta_of(g, d_a, a, in_, torch):
     ...          torch).tolist()   # a (1 − a)
     [0.25, 0.1875]
     """
+    if g.group:  # the group's Δ is the loss's exact one alone (nothing else feeds it)
+        return torch.zeros_like(a)
     if g.torch_kernels:
         return getattr(torch.ops.aten, g.torch_kernels[1])(d_a, a)
     return d_a * g.dg_xp(a, in_, torch)
@@ -180,6 +191,7 @@ class TorchBlocks:
         self.exact_at = [(k, row) for k, (g, row) in enumerate(zip(gs, self.outputs_at))
                          if loss.exact(g)]
         self.all_exact = bool(gs) and all(loss.exact(g) for g in gs)
+        self.group = bool(plan.group)  # then every output is in it (unpacked_reason)
         slots = np.concatenate(gather) if gather else np.zeros(0, dtype=int)
         self.gather = torch.tensor(slots, **long)
         trainable = np.flatnonzero(slots < size)  # the block entries that are θ's
@@ -243,6 +255,8 @@ class TorchBlocks:
     def cost(self, A, IN, Y):
         """J: the mean over the examples of Σ_k ℓ (the loss's array form)."""
         a, z = self.outputs(A), IN.index_select(0, self.output_rows).T
+        if self.group:  # −Σ_k y_k log softmax(in)_k, from in_k as the other engines take it
+            return -(Y * self.torch.log_softmax(z, dim=1)).sum(dim=1).mean()
         ell = self.loss.array_value(Y, a, z, self.common, self.torch,
                                     lambda g, in_: g.g_xp(in_, self.torch))
         return ell.sum(dim=1).mean()
@@ -257,7 +271,9 @@ class TorchBlocks:
         dA.zero_()  # ∂J/∂a_j, summed as the depths above are done
         if not self.all_exact:
             dA.index_copy_(0, self.output_rows, self.loss.array_error(Y, a, torch).T / n)
-        exact = (a - Y).T / n if self.exact_at else None  # Δ_k = a_k − y_k (log, logistic)
+        exact = None  # Δ_k = a_k − y_k (log, logistic), a_k Σ_m y_m − y_k (softmax group)
+        if self.exact_at:
+            exact = ((a * Y.sum(dim=1, keepdim=True) if self.group else a) - Y).T / n
         for _, delta, read, source, d_source, runs, (W, _, GW, Gb), onwards, here \
                 in reversed(levels):
             if len(runs) == 1:  # Δ_j = g′(in_j) ∂J/∂a_j

@@ -6,7 +6,7 @@ import warnings
 import numpy as np
 import pytest
 import torch
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 import neurograph as ng
@@ -69,6 +69,32 @@ def test_the_blocks_give_the_reference_engines_outputs_J_and_gradient(case):
 
 
 @checked
+@given(net=dags(output_activations=["logistic"]), data=st.data())
+def test_a_softmax_group_at_one_depth_is_packed_and_any_other_says_why(net, data):
+    feeding = {i for i, _ in net.w}
+    assume(not feeding & set(net.outputs))  # (a softmax output feeds no other neuron)
+    for k in net.outputs:
+        net.neuron(k).activation = "softmax"
+    n = data.draw(st.integers(1, 5))
+    X = np.array([[data.draw(st.floats(-2, 2)) for _ in net.inputs] for _ in range(n)])
+    Y = np.array([[data.draw(st.floats(0, 1)) for _ in net.outputs] for _ in range(n)])
+    reason = unpacked_reason(net.plan(), ng.get_loss("cross_entropy"))
+    options = dict(lr=0.2, epochs=2, batch_size=2, loss="cross_entropy", seed=1)
+    twin = net.copy()
+    reference = net.fit(X, Y, engine="reference", **options)
+    if reason is None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", ng.SlowPathWarning)
+            packed = twin.fit(X, Y, engine="torch", **options)
+    else:
+        assert "softmax group" in reason
+        with pytest.warns(ng.SlowPathWarning, match="softmax group"):
+            packed = twin.fit(X, Y, engine="torch", **options)
+    agree(twin.theta(), net.theta())
+    agree(packed.loss, reference.loss)
+
+
+@checked
 @given(case=packable(rows=(2, 7)), data=st.data())
 def test_fit_on_the_packed_path_trains_as_the_reference_engine(case, data):
     net, X, Y, loss = case
@@ -105,13 +131,14 @@ def unpackable():
     normed.add_batch_norm(3)
     maxed = ng.Network.layered([2, 3, 1], seed=0)
     maxed.set_aggregation(4, "max")
-    group = ng.Network.layered([2, 3, 2], output_activation="softmax", seed=0)
+    group = ng.Network.from_weights({(1, 3): 0.5, (2, 4): -0.5, (4, 5): 0.3},
+                                    activations={3: "softmax", 5: "softmax"})  # 2 depths
     custom = ng.Loss("mine", ng.get_loss("squared").value, ng.get_loss("squared").delta)
     sparse = ng.Network.from_weights({(i, 100 + i): 0.1 for i in range(1, 101)})  # 100 × 1
     return [(normed, "squared", "neuron 3 has a batch norm"),
             (sparse, "squared", "dense blocks would hold 10,100 entries for 100 edges"),
             (maxed, "squared", "neuron 4 has the max aggregation"),
-            (group, "cross_entropy", "is in a softmax group"),
+            (group, "cross_entropy", "softmax group is spread over 2 depths"),
             (ng.Network.layered([2, 2, 1], seed=0), custom, "the loss 'mine' has no array")]
 
 
