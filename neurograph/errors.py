@@ -24,8 +24,9 @@ class SlowPathWarning(UserWarning):
 
     ``fit(engine="torch")`` packs each depth of a network into dense weight blocks with the
     backward pass written out (:mod:`neurograph.engines.tensor_blocks`); a network it cannot
-    pack (batch norm, max or product neurons, a softmax group, delay edges, a loss or
-    activation without array forms) trains through autograd instead, several times slower on
+    pack (batch norm, max or product neurons, a softmax group over several depths or without
+    cross-entropy, delay edges, a loss or activation without array forms, very sparse
+    depths) trains through autograd instead, several times slower on
     small networks, and this warning says which part stopped the packing. The numbers are the
     same either way. Silence it with ``warnings.simplefilter("ignore", ng.SlowPathWarning)``.
     """
