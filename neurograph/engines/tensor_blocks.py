@@ -16,9 +16,10 @@ frozen edges left out). In float64 it equals the reference engine's to 1e-12.
 
 A softmax group (whose neurons feed no other) is packed where it is every output, trained with
 cross-entropy, at one depth. What it cannot pack — batch normalization, max and product
-neurons, another softmax group, delay edges, a loss or an activation without array forms, depths so sparse that dense blocks would
-waste memory (:data:`SPARSE_BEYOND`) — :func:`unpacked_reason` names, and
-``fit`` then takes the autograd module and warns a :class:`~neurograph.SlowPathWarning`.
+neurons, another softmax group, delay edges, a loss or an activation without array forms,
+depths so sparse that dense blocks would waste memory (:data:`SPARSE_BEYOND`) —
+:func:`unpacked_reason` names, and ``fit`` then takes the autograd module and warns a
+:class:`~neurograph.SlowPathWarning`.
 """
 
 import numpy as np
