@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import neurograph as ng
 from neurograph.engines.tensor_blocks import TorchBlocks, activate, delta_of, unpacked_reason
-from support import dags
+from support import dags, deep_dags
 
 checked = settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
 LOSSES = ["squared", "half_squared", "log", "cross_entropy"]
@@ -177,3 +177,36 @@ def test_each_activations_torch_kernels_are_its_array_forms():
 def test_torch_kernels_must_name_two_functions():
     with pytest.raises(ng.NetworkError, match="torch_kernels must be two names"):
         ng.Activation("mine", g=lambda z: z, dg=lambda z: 1.0, torch_kernels=("tanh",))
+
+
+@settings(max_examples=5, deadline=None, suppress_health_check=list(HealthCheck))
+@given(net=deep_dags(), data=st.data())
+def test_deep_dags_too(net, data):
+    """50 to 80 depths, each with its own block."""
+    X = np.array([[data.draw(st.floats(-2, 2)) for _ in net.inputs] for _ in range(3)])
+    Y = np.array([[data.draw(st.floats(0, 1)) for _ in net.outputs] for _ in range(3)])
+    plan, loss = net.plan(), ng.get_loss("half_squared")
+    assert unpacked_reason(plan, loss) is None
+    blocks = TorchBlocks(plan, loss, torch, torch.float64, torch.device("cpu"))
+    Xt, Yt = torch.tensor(X), torch.tensor(Y)
+    A, IN = blocks.forward(Xt)
+    agree(blocks.gradient(Xt, A, IN, Yt).numpy(),
+          net.cost_and_grad(net.theta(), X, Y, loss="half_squared", engine="reference")[1])
+
+
+def test_a_divergence_and_a_refusal_leave_the_weights_as_the_reference_engine_does():
+    net = ng.Network.layered([2, 3, 1], activation="tanh", output_activation="identity", seed=0)
+    X, Y = np.array([[1.0, 2.0], [3.0, -1.0]]), np.array([[1e60], [-1e60]])
+    twin = net.copy()
+    with pytest.raises(ng.DivergedError) as reference:
+        net.fit(X, Y, lr=1e50, epochs=3, batch_size=1, engine="reference", seed=0)
+    with pytest.raises(ng.DivergedError) as packed:
+        twin.fit(X, Y, lr=1e50, epochs=3, batch_size=1, engine="torch", seed=0)
+    agree(twin.theta(), net.theta())
+    assert len(packed.value.history.loss) == len(reference.value.history.loss)
+    fresh = ng.Network.layered([2, 3, 1], output_activation="identity", seed=0)
+    fresh.w[0, 6] = 5.0  # a_k well above 1, where the log loss is not defined
+    before = fresh.theta()
+    with pytest.raises(ng.NetworkError, match="log loss needs outputs 0 < a_k < 1"):
+        fresh.fit(X, np.array([[0.0], [1.0]]), lr=0.1, epochs=2, loss="log", engine="torch")
+    np.testing.assert_array_equal(fresh.theta(), before)
