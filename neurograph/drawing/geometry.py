@@ -241,11 +241,14 @@ def geometry(net, pos=None, bias="label", weights=None, *, values=None, digits=2
 def _place_labels(shape, net, bias, values, digits, column_em, room):
     """Every label's spot (see :class:`Geometry`), placed in order of how fixed it is."""
     r, em, where = shape.radius, shape.em, shape.where
-    placer = Placer([(*where[j], RING * r) for j in shape.shown])
+    placer = Placer([(*where[j], RING * r) for j in shape.shown]
+                    # a self-loop's loop under its neuron: labels keep off it too
+                    + [(where[i][0], where[i][1] - 1.5 * r, 0.85 * r)
+                       for i, j in shape.edges if i == j])
     spots, left_out = shape.spots, shape.left_out
 
-    def put(key, text, candidates, size=0.8, pad=0.0):
-        sizes = [text_size(t, size * em) for t in [text, *room.get(key, ())]]
+    def put(key, text, candidates, size=0.8, pad=0.0, tag=""):
+        sizes = [text_size(t, size * em) for t in [text, *(t + tag for t in room.get(key, ()))]]
         width = max(w for w, _ in sizes) + 2 * pad * size * em
         height = max(h for _, h in sizes) + 2 * pad * size * em
         spot = placer.place(candidates(width, height), width, height, text)
@@ -295,7 +298,7 @@ def _place_labels(shape, net, bias, values, digits, column_em, room):
             text = (format_number(shape.w[i, j], digits) if shape.label_weights else "") + tie
             curve = shape.curves[i, j]
             put(("weight", i, j), text.strip(), lambda wd, ht: along(curve, curve.t, ht),
-                size=0.85, pad=0.12)
+                size=0.85, pad=0.12, tag=tie)  # the room's numbers keep the tag too
     if column_em is not None:
         _place_columns(shape, placer, column_em)
     if left_out:

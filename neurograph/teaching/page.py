@@ -53,6 +53,8 @@ STYLE = """
 .neurograph-steps .fresh { fill: #A0457A; font-weight: bold; }
 .neurograph-steps .controls { display: flex; gap: 0.5rem; align-items: center; margin: 0.5rem 0; }
 .neurograph-steps button { font-size: 1rem; padding: 0.3rem 0.8rem; }
+.neurograph-steps .times button { border-radius: 1rem; padding: 0.2rem 0.7rem; }
+.neurograph-steps .times button.now { background: #A0457A; color: white; font-weight: bold; }
 .neurograph-steps .formula { font-size: 1.25rem; min-height: 2em; font-family: serif; }
 .neurograph-steps ol { font-family: serif; color: #555; max-height: 30vh; overflow: auto; }
 .neurograph-steps li.todo { display: none; }
@@ -68,7 +70,7 @@ SCRIPT = """
   const steps = Array.from(root.querySelectorAll("li[data-step]"));
   let k = 0;
   function write(label) {
-    const [id, base, sub, number] = label, el = find(id);
+    const [id, base, sub, number, time] = label, el = find(id);
     if (!el) return;
     el.textContent = "";
     if (base) {
@@ -76,9 +78,9 @@ SCRIPT = """
       t.setAttribute("class", "sub");
       t.setAttribute("baseline-shift", "sub");
       t.textContent = sub;
-      el.append(base, t, " = ");
+      el.append(base, t, time ? "(" + time + ")" : "", " = ");
     }
-    el.append(number);
+    el.append(number, el.dataset.tag || "");  // an edge keeps its tie [k] and delay d=…
   }
   function show(n) {
     k = Math.max(0, Math.min(n, data.scenes.length));
@@ -103,12 +105,23 @@ SCRIPT = """
     root.querySelector(".counter").textContent = "step " + k + " of " + data.scenes.length;
     root.querySelector("[data-action='back']").disabled = k === 0;
     root.querySelector("[data-action='next']").disabled = k === data.scenes.length;
+    root.querySelectorAll("button[data-time]").forEach((b) => {
+      b.classList.toggle("now", scene !== null && String(scene.time) === b.dataset.time);
+    });
     root.dataset.step = k;
+  }
+  function jump(time) {  // to time t's first step in the pass under way (forward at first)
+    const now = k > 0 ? data.scenes[k - 1] : null;
+    const pass = now && now.time !== null ? now.pass : data.scenes[0].pass;
+    const m = data.scenes.findIndex((s) => s.time === time && s.pass === pass);
+    if (m >= 0) show(m + 1);
   }
   const moves = { next: () => show(k + 1), back: () => show(k - 1),
                   start: () => show(0), end: () => show(data.scenes.length) };
   root.querySelectorAll("button[data-action]").forEach(
     (b) => b.addEventListener("click", moves[b.dataset.action]));
+  root.querySelectorAll("button[data-time]").forEach(
+    (b) => b.addEventListener("click", () => jump(Number(b.dataset.time))));
   const keys = { ArrowRight: "next", ArrowLeft: "back", Home: "start", End: "end" };
   (root.dataset.keys === "page" ? document : root).addEventListener("keydown", (event) => {
     if (keys[event.key]) { moves[keys[event.key]](); event.preventDefault(); }
@@ -155,6 +168,7 @@ def fragment(explanation, keys="focus"):
     data = {"start": "Press next (→) to start: the network before the first step.",
             "initial": _initial(explanation.network, explanation.digits),
             "scenes": [{"section": headings[scene.step.section],
+                        "pass": scene.step.section, "time": scene.time,
                         "text": _html(scene.step.text(precision)),
                         "neurons": list(scene.neurons),
                         "edges": [f"{i}-{j}" for i, j in scene.edges],
@@ -176,12 +190,23 @@ def fragment(explanation, keys="focus"):
         '<button type="button" data-action="back" title="back (←)">◀ back</button>',
         '<button type="button" data-action="next" title="next (→)">next ▶</button>',
         '<button type="button" data-action="end" title="end (End)">▶▶</button>',
-        '<span class="counter"></span>', "</div>",
+        '<span class="counter"></span>', "</div>", *_chips(played),
         '<div class="section"></div>', '<div class="formula"></div>',
         f"<ol>{listing}</ol>",
         f'<script type="application/json">{payload}</script>',
         f"<script>{SCRIPT % {'root': json.dumps(root)}}</script>",
         "</div>"])
+
+
+def _chips(played):
+    """A sequence's time chips, t = 1 … T: each jumps to its time step in the pass under way
+    (none for an explanation without time steps)."""
+    times = sorted({scene.time for scene in played if scene.time is not None})
+    if not times:
+        return []
+    chips = " ".join(f'<button type="button" data-time="{t}" title="jump to t = {t}">{t}'
+                     f"</button>" for t in times)
+    return [f'<div class="controls times"><span>time step t:</span> {chips}</div>']
 
 
 def _html(text):
@@ -216,19 +241,18 @@ def _label(where, label, precision):
     alone, elsewhere with its symbol (∂J/∂w_0,j and w_0,j share the place above neuron j)."""
     number = precision.format(label.value)
     if label.place[0] == "edge":
-        return [where(label.place), "", "", number]
-    return [where(label.place), label.base, label.sub, number]
+        return [where(label.place), "", "", number, None]
+    return [where(label.place), label.base, label.sub, number, label.time]
 
 
 def _initial(net, digits):
-    """The weights and bias weights as the picture first shows them."""
+    """The weights and bias weights as the picture first shows them (an edge's tie and delay
+    are the picture's own, written after each number by the script)."""
     out = []
-    ties = {edge: k for k, group in enumerate(net.ties, start=1) for edge in group}
     for i, j in net.edges():
         number = format_number(net.w[i, j], digits)
         if i == 0:
-            out.append([f"bias-{j}", "w", f"0,{j}", number])
+            out.append([f"bias-{j}", "w", f"0,{j}", number, None])
         else:
-            tag = f" [{ties[i, j]}]" if (i, j) in ties else ""
-            out.append([f"weight-{i}-{j}", "", "", number + tag])
+            out.append([f"weight-{i}-{j}", "", "", number, None])
     return out

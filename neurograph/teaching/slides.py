@@ -78,8 +78,9 @@ def beamer(explanation, title=None, standalone=True, aspect="4:3"):
               + rf"\par\medskip {{\small {tex_text(explanation.title)}}}" + "\n" + r"\end{frame}"]
     for heading, steps in explanation.sections():
         first = next(k for k, scene in enumerate(played) if scene.step is steps[0])
-        frames.append(_frame(picture, heading, played[first:first + len(steps)], shown,
-                             precision))
+        for time, section in _by_time(played[first:first + len(steps)]):
+            title = heading_tex(heading) + ("" if time is None else f", $t = {time}$")
+            frames.append(_frame(picture, title, section, shown, precision))
     body = "\n\n".join(frames) + "\n"
     if not standalone:
         return body
@@ -95,9 +96,8 @@ def _initial_labels(picture):
     shape, shown = picture.shape, {}
     if not shape.label_weights:
         return shown
-    for i, j in shape.edges:
-        tag = f" [{shape.tie_of[i, j]}]" if (i, j) in shape.tie_of else ""
-        shown["edge", i, j] = f"{picture.formatted(shape.w[i, j])}{tag}"
+    for i, j in shape.edges:  # the number alone: its tie and delay are written after it
+        shown["edge", i, j] = picture.formatted(shape.w[i, j])
     if picture.bias == "label":
         for j in picture.net.graph.successors(0):
             shown["bias", j] = f"w_{{0,{j}}}={picture.formatted(picture.net.w[0, j])}"
@@ -108,11 +108,24 @@ def _label_text(label, precision, number_only):
     number = precision.format(label.value, True)
     if number_only:
         return number
-    return f"{TEX_BASES.get(label.base, label.base)}_{{{label.sub}}}={number}"
+    time = "" if label.time is None else f"({label.time})"
+    return f"{TEX_BASES.get(label.base, label.base)}_{{{label.sub}}}{time}={number}"
 
 
-def _frame(picture, heading, section, shown, precision):
-    """One frame: the picture, what each place shows overlay by overlay, and the formulas."""
+def _by_time(section):
+    """A section's scenes cut where their time step changes: [(t, scenes)], one frame each
+    (a sequence's forward and backward passes: one frame per time step; t None: no time)."""
+    out = []
+    for scene in section:
+        if not out or out[-1][0] != scene.time:
+            out.append((scene.time, []))
+        out[-1][1].append(scene)
+    return out
+
+
+def _frame(picture, title, section, shown, precision):
+    """One frame under `title` (TeX): the picture, what each place shows overlay by overlay,
+    and the formulas."""
     timeline = {place: [(1, text, None)] for place, text in shown.items()}
     highlights = ["% each step: its neuron and edges highlighted"]
     radius = RING * picture.shape.radius
@@ -144,7 +157,7 @@ def _frame(picture, heading, section, shown, precision):
     formulas = [rf"\only<{k}>{{\resizebox{{\ifdim\width>\linewidth\linewidth\else\width\fi}}"
                 rf"{{!}}{{${scene.step.latex(precision)}$}}}}"
                 for k, scene in enumerate(section, start=1)]
-    return "\n".join([rf"\begin{{frame}}{{{heading_tex(heading)}}}", r"\centering",
+    return "\n".join([rf"\begin{{frame}}{{{title}}}", r"\centering",
                       *picture.lines([*labels, *highlights], labels=False), r"\par\medskip",
                       *formulas, r"\end{frame}"])
 
@@ -175,8 +188,9 @@ def _label(picture, place, text, style=None):
     shape = picture.shape
     if kind in ("value", "delta") and ids[0] in shape.shown:
         return picture.label_at((kind, ids[0]), f"${text}$", "value", style)
-    if kind == "edge" and tuple(ids) in shape.curves:
-        return picture.label_at(("weight", *ids), f"${text}$", "weight", style)
+    if kind == "edge" and tuple(ids) in shape.curves:  # the number, then its tie and delay
+        return picture.label_at(("weight", *ids), f"${text}${shape.tag(*ids)}", "weight",
+                                style)
     if kind == "bias" and ids[0] in shape.shown:
         if (0, ids[0]) in shape.curves:  # the bias drawn as a node: label its edge
             return _label(picture, ("edge", 0, ids[0]), text, style)
