@@ -35,9 +35,11 @@ and over a neuron moved clear of the ring that highlights it (`gap`: the ring's 
 RING, RING_LINE = 1.15, 2.2
 """The highlight ring's radius (times the neuron's) and its line width (pt)."""
 POINTS_PER_CM = 72.27 / 2.54
-MATH = re.compile(r"∂J/∂w_ij = Δ_j a_i|[xy] = \([^)]*\)|[αλ] = [^,\s]+")
+MATH = re.compile(r"∂J/∂w_ij = Δ_j a_i|∂J/∂w_ij = Σ_t Δ_j\(t\) a_i\(t − d_ij\)"
+                  r"|[xy] = \([^)]*\)|[αλ] = [^,\s]+|\b[TJ] = [^,\s]+|a_j\(t ≤ 0\) = 0")
 """The parts of a heading that are mathematics."""
 MATH_SYMBOLS = {"∂": r"\partial ", "Δ": r"\Delta ", "α": r"\alpha", "λ": r"\lambda",
+                "Σ_t": r"\sum_t ", "≤": r"\le ",
                 "−": "-", "_ij": "_{ij}", "_j": "_j", "_i": "_i"}
 
 
@@ -79,8 +81,8 @@ def beamer(explanation, title=None, standalone=True, aspect="4:3"):
     for heading, steps in explanation.sections():
         first = next(k for k, scene in enumerate(played) if scene.step is steps[0])
         for time, section in _by_time(played[first:first + len(steps)]):
-            title = heading_tex(heading) + ("" if time is None else f", $t = {time}$")
-            frames.append(_frame(picture, title, section, shown, precision))
+            frames.append(_frame(picture, _frame_title(heading, time), section, shown,
+                                 precision))
     body = "\n\n".join(frames) + "\n"
     if not standalone:
         return body
@@ -112,6 +114,19 @@ def _label_text(label, precision, number_only):
     return f"{TEX_BASES.get(label.base, label.base)}_{{{label.sub}}}{time}={number}"
 
 
+def _frame_title(heading, time):
+    r"""A frame's ``{title}``, or ``{title}{subtitle}`` for a time step t of a sequence: the
+    pass and t above, the rest of the section's heading (T, J, …) under it.
+
+    >>> print(_frame_title("Backpropagation through time, squared loss, J = 0.5", 2))
+    {Backpropagation through time, $t = 2$}{squared loss, $J = 0.5$}
+    """
+    if time is None:
+        return f"{{{heading_tex(heading)}}}"
+    name, _, rest = heading.partition(", ")
+    return f"{{{heading_tex(name)}, $t = {time}$}}{{{heading_tex(rest)}}}"
+
+
 def _by_time(section):
     """A section's scenes cut where their time step changes: [(t, scenes)], one frame each
     (a sequence's forward and backward passes: one frame per time step; t None: no time)."""
@@ -124,7 +139,7 @@ def _by_time(section):
 
 
 def _frame(picture, title, section, shown, precision):
-    """One frame under `title` (TeX): the picture, what each place shows overlay by overlay,
+    """One frame under `title` (TeX, braced): the picture, what each place shows overlay by overlay,
     and the formulas."""
     timeline = {place: [(1, text, None)] for place, text in shown.items()}
     highlights = ["% each step: its neuron and edges highlighted"]
@@ -157,7 +172,7 @@ def _frame(picture, title, section, shown, precision):
     formulas = [rf"\only<{k}>{{\resizebox{{\ifdim\width>\linewidth\linewidth\else\width\fi}}"
                 rf"{{!}}{{${scene.step.latex(precision)}$}}}}"
                 for k, scene in enumerate(section, start=1)]
-    return "\n".join([rf"\begin{{frame}}{{{title}}}", r"\centering",
+    return "\n".join([rf"\begin{{frame}}{title}", r"\centering",
                       *picture.lines([*labels, *highlights], labels=False), r"\par\medskip",
                       *formulas, r"\end{frame}"])
 
