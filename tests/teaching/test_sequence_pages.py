@@ -1,0 +1,151 @@
+"""explain_sequence as the step-through page (in headless Chromium) and as Beamer frames
+(compiled with pdflatex, rendered with pdftoppm), and `neurograph explain` on a recurrent
+network's file. Never skipped: the tools come from Debian's packages (.ci/run)."""
+
+import math
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import neurograph as ng
+from support import snapshot
+from test_browser import browser, highlighted, open_page, press, requests_made  # noqa: F401
+from test_slides import assert_drawn, compile_tex, pages
+
+X, Y = [[1.0], [2.0], [4.0]], [[math.nan], [0.0], [6.0]]
+
+
+def small_rnn():
+    """in_2(t) = 0.1 + 0.5 x(t) − a_2(t − 1), a_3(t) = 2 a_2(t) (identity neurons)."""
+    return ng.Network.from_weights({(0, 2): 0.1, (1, 2): 0.5, (2, 2): -1.0, (2, 3): 2.0},
+                                   delays={(2, 2): 1}, activation="identity")
+
+
+def label(browser, data_id):
+    return browser.execute_script(
+        f"return document.querySelector(\"[data-id='{data_id}']\").textContent")
+
+
+def chips(browser):
+    """{t: whether its chip is lit} of the time chips."""
+    return browser.execute_script(
+        "return Object.fromEntries([...document.querySelectorAll('button[data-time]')]"
+        ".map(b => [b.dataset.time, b.classList.contains('now')]))")
+
+
+def counter(browser):
+    return browser.execute_script("return document.querySelector('.counter').textContent")
+
+
+def test_the_page_steps_through_each_neuron_at_each_time_and_the_chips_jump(tmp_path, browser):
+    net = small_rnn()
+    before = snapshot(net)
+    steps = net.explain_sequence(X, Y, lr=0.1)
+    assert snapshot(net) == before
+    text = lambda value: steps.precision.format(value)  # noqa: E731
+    open_page(browser, steps.save(tmp_path / "bptt.html"))
+    assert chips(browser) == {"1": False, "2": False, "3": False}
+    n = len(steps.steps)
+    for k, step in enumerate(steps.steps, start=1):
+        press(browser, "next")
+        name = re.fullmatch(r"(in|a|Δ)_(\d+)\((\d+)\)", step.name)
+        if name:  # the neuron lit, its value under it with the time it belongs to
+            symbol, j, t = name.groups()
+            assert highlighted(browser) == [int(j)], step.name
+            place = "delta" if symbol == "Δ" else "value"
+            assert label(browser, f"{place}-{j}") == f"{symbol}{j}({t}) = {text(step.value)}"
+            assert chips(browser) == {s: s == t for s in ("1", "2", "3")}
+        assert counter(browser) == f"step {k} of {n}"
+    # the end: each edge shows its new weight, the delay edge still says d=1
+    assert label(browser, "weight-2-2") == f"{text(steps.values['w_2,2'])} d=1"
+    assert label(browser, "weight-2-3") == text(steps.values["w_2,3"])
+    # a chip jumps to its time step in the pass under way: from the start, forward
+    press(browser, "start")
+    browser.find_element("css selector", "button[data-time='2']").click()
+    names = [step.name for step in steps.steps]
+    assert counter(browser) == f"step {names.index('in_2(2)') + 1} of {n}"
+    assert label(browser, "value-2") == f"in2(2) = {text(steps.values['in_2(2)'])}"
+    assert label(browser, "weight-2-2") == "−1 d=1"  # the weights as they were
+    # … and from inside backpropagation, backward: Δ_3(3) is its first step at t = 3
+    press(browser, "start")
+    press(browser, "next", names.index("Δ_2(1)") + 1)
+    browser.find_element("css selector", "button[data-time='3']").click()
+    assert counter(browser) == f"step {names.index('Δ_3(3)') + 1} of {n}"
+    assert label(browser, "delta-3") == f"Δ3(3) = {text(steps.values['Δ_3(3)'])}"
+    assert label(browser, "delta-2") == ""  # Δ_2 not yet reached at this step
+    if os.environ.get("NEUROGRAPH_SCREENSHOTS"):
+        browser.save_screenshot(str(Path(os.environ["NEUROGRAPH_SCREENSHOTS"])
+                                    / "bptt_step_through.png"))
+    assert requests_made(browser) == []
+    html = (tmp_path / "bptt.html").read_text(encoding="utf-8")
+    assert ('content="default-src \'none\'; style-src \'unsafe-inline\'; '
+            'script-src \'unsafe-inline\'"') in html
+    assert 'class="edge negative delayed" data-id="edge-2-2"' in html
+
+
+def test_the_beamer_frames_compile_in_both_aspects_one_frame_per_time_step(tmp_path):
+    steps = small_rnn().explain_sequence(X, Y, lr=0.1)
+    for aspect, ratio in (("4:3", "43"), ("16:9", "169")):
+        path = steps.save(tmp_path / f"bptt{ratio}.tex", aspect=aspect)
+        tex = path.read_text(encoding="utf-8")
+        assert rf"\documentclass[aspectratio={ratio}]{{beamer}}" in tex
+        titles = re.findall(r"\\begin\{frame\}\{(.*?)\}(?:\{(.*?)\})?$", tex, re.M)
+        # the title frame; forward t = 1, 2, 3; backward t = 3, 2, 1; ∂J/∂w; the updates
+        assert [t[0] for t in titles[1:7]] == [
+            *(f"Forward propagation through time, $t = {t}$" for t in (1, 2, 3)),
+            *(f"Backpropagation through time, $t = {t}$" for t in (3, 2, 1))]
+        assert titles[1][1] == r"$T = 3$, $a_j(t \le  0) = 0$"
+        assert len(titles) == 9
+        # a_2(2) written with its time; the delay edge's new weight keeps its d=1
+        assert re.search(r"\{\$a_\{2\}\(2\)=0\.5\$\}", tex)
+        new = steps.precision.format(steps.values["w_2,2"], True)
+        assert re.search(r"\\node\[weight, news\] at \([-0-9.,]+\) \{\$" + re.escape(new)
+                         + r"\$ d=1\}", tex)
+        images = pages(compile_tex(path), dpi=20)
+        assert len(images) == 1 + len(steps.steps)  # a page per step, and the title's
+        assert_drawn(images[5])
+        for image in tmp_path.glob("page-*.png"):
+            image.unlink()
+
+
+def run_cli(*args, cwd):
+    """`python -m neurograph`, with this checkout's package first on the path."""
+    root = Path(ng.__file__).resolve().parents[1]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    env.pop("NEUROGRAPH_DEBUG", None)
+    return subprocess.run([sys.executable, "-m", "neurograph", *map(str, args)], cwd=cwd,
+                          capture_output=True, text=True, stdin=subprocess.DEVNULL, env=env)
+
+
+def test_neurograph_explain_takes_a_recurrent_network_and_a_sequence(tmp_path):
+    small_rnn().save(tmp_path / "rnn.json")
+    result = run_cli("explain", "rnn.json", "--x", 1, 2, 4, "--y", "nan", 0, 6, "--lr", 0.1,
+                     cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(small_rnn().explain_sequence(X, Y, lr=0.1))
+    result = run_cli("explain", "rnn.json", "--x", 1, 2, 4, "--y", "nan", 0, 6, "--format",
+                     "html", "-o", "bptt.html", cwd=tmp_path)
+    assert result.returncode == 0 and "data-time=\"3\"" in (tmp_path / "bptt.html").read_text()
+    before = sorted(p.name for p in tmp_path.iterdir())
+    for args, says in [
+            (("--x", 1, 2, 4, "--y", 0, 6), "--y holds 1 target(s) per time step for the 3 "
+                                            "steps of --x (3 values, nan for a step without "
+                                            "a target); received 2 values"),
+            (("--x", 1, 2, 4, "--significant", 3), "--significant is for a feedforward"),
+            (("--x", 1, 2, "--carry-rounded"), "--carry-rounded is for a feedforward"),
+            (("--x", 1, 2, "--lr", 0.1), "an update needs the targets"),
+            (("--x", 1, "inf"), "finite")]:
+        result = run_cli("explain", "rnn.json", *args, "--format", "beamer", "-o", "x.tex",
+                         cwd=tmp_path)
+        assert result.returncode == 1 and "Traceback" not in result.stderr
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and says in lines[0], result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == before  # nothing written
+    ng.Network.from_weights({(1, 3): 1.0, (2, 3): 1.0, (3, 3): 0.5},
+                            delays={(3, 3): 1}).save(tmp_path / "two.json")
+    result = run_cli("explain", "two.json", "--x", 1, 2, 3, cwd=tmp_path)
+    assert result.returncode == 1 and result.stderr.strip().splitlines() == [
+        "neurograph explain: error: --x of a recurrent network is its sequence, 2 value(s) "
+        "per time step (x_1(1) … x_2(1) x_1(2) …); received 3 values"]
