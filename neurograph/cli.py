@@ -98,8 +98,10 @@ def parser():
                               description="A fully connected layered network numbered as the "
                               "lectures number it; 'skip' also joins every layer to every "
                               "later one.")
-    new.add_argument("shape", choices=("layered", "skip"),
-                     help="layered: each layer joined to the next; skip: to every later one")
+    new.add_argument("shape", choices=("layered", "skip", "elman", "jordan"),
+                     help="layered: each layer joined to the next; skip: to every later one; "
+                          "elman, jordan: layered with delay-1 edges hidden → hidden (Elman) "
+                          "or output → first hidden layer (Jordan)")
     new.add_argument("sizes", nargs="+", type=_whole, metavar="SIZE",
                      help="neurons per layer, inputs first, e.g. 2 2 1")
     new.add_argument("-o", "--output", required=True, help="the file (.json or .txt)")
@@ -239,9 +241,12 @@ def _new(args):
     from .model.network import Network
     from .teaching.exercises import on_grid
     _will_write(args.output, "network")
-    net = Network.layered(args.sizes, activation=args.activation,
-                          output_activation=args.output_activation, seed=args.seed,
-                          epsilon=args.epsilon, init=args.init, skip=args.shape == "skip")
+    options = dict(activation=args.activation, output_activation=args.output_activation,
+                   seed=args.seed, epsilon=args.epsilon, init=args.init)
+    if args.shape in ("elman", "jordan"):
+        net = getattr(Network, args.shape)(args.sizes, **options)
+    else:
+        net = Network.layered(args.sizes, **options, skip=args.shape == "skip")
     if args.grid is not None:
         net.set_weights(on_grid(net.w, args.grid))
     path = net.save(args.output)

@@ -42,7 +42,8 @@ STYLE = """
 .neurograph-steps .id { font-weight: bold; }
 .neurograph-steps .weight { font-size: calc(0.85 * var(--font)); paint-order: stroke;
   stroke: white; stroke-width: 4px; }
-.neurograph-steps .bias, .neurograph-steps .value { font-size: calc(0.8 * var(--font)); }
+.neurograph-steps .bias, .neurograph-steps .value { font-size: calc(0.8 * var(--font));
+  paint-order: stroke; stroke: white; stroke-width: 3px; }
 .neurograph-steps .bias { fill: #444; }
 .neurograph-steps .mark { font-size: calc(0.75 * var(--font)); font-style: italic; }
 .neurograph-steps .note { font-size: calc(0.8 * var(--font)); font-style: italic; fill: #444; }
@@ -100,6 +101,10 @@ SCRIPT = """
     steps.forEach((li, m) => {
       li.className = m < k - 1 ? "done" : (m === k - 1 ? "now" : "todo");
     });
+    if (k > 0) {  // the list follows the step: the current line stays in view
+      const li = steps[k - 1], ol = li.parentElement;
+      ol.scrollTop = Math.max(0, li.offsetTop - ol.offsetTop - ol.clientHeight + li.offsetHeight + 8);
+    }
     root.querySelector(".section").textContent = scene ? scene.section : data.start;
     root.querySelector(".formula").innerHTML = scene ? scene.text : "";  // escaped in Python
     root.querySelector(".counter").textContent = "step " + k + " of " + data.scenes.length;

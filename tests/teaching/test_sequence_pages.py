@@ -75,14 +75,32 @@ def test_the_page_steps_through_each_neuron_at_each_time_and_the_chips_jump(tmp_
     assert counter(browser) == f"step {names.index('Δ_3(3)') + 1} of {n}"
     assert label(browser, "delta-3") == f"Δ3(3) = {text(steps.values['Δ_3(3)'])}"
     assert label(browser, "delta-2") == ""  # Δ_2 not yet reached at this step
-    if os.environ.get("NEUROGRAPH_SCREENSHOTS"):
-        browser.save_screenshot(str(Path(os.environ["NEUROGRAPH_SCREENSHOTS"])
-                                    / "bptt_step_through.png"))
     assert requests_made(browser) == []
     html = (tmp_path / "bptt.html").read_text(encoding="utf-8")
     assert ('content="default-src \'none\'; style-src \'unsafe-inline\'; '
             'script-src \'unsafe-inline\'"') in html
     assert 'class="edge negative delayed" data-id="edge-2-2"' in html
+
+
+def test_an_elman_networks_page_for_the_readme(tmp_path, browser):
+    """An Elman network [1, 2, 1] in backpropagation at t = 2 (NEUROGRAPH_SCREENSHOTS keeps
+    the README's picture): its four delay edges dotted and labelled d=1."""
+    net = ng.Network.elman([1, 2, 1], activation="tanh", output_activation="identity", seed=0)
+    net.set_weights({edge: round(w, 1) or 0.1 for edge, w in net.w.items()})
+    steps = net.explain_sequence([[1.0], [0.0], [1.0]], [[math.nan], [1.0], [0.0]], lr=0.5,
+                                 digits=3)
+    open_page(browser, steps.save(tmp_path / "elman.html"))
+    press(browser, "next", [s.name for s in steps.steps].index("Δ_4(3)") + 1)
+    browser.find_element("css selector", "button[data-time='2']").click()
+    press(browser, "next")  # from Δ_4(2) to Δ_3(2) = g′(in_3(2))·(…): 3 lit, its edges out
+    assert highlighted(browser) == [3] and chips(browser)["2"]
+    assert label(browser, "delta-3") == f"Δ3(2) = {steps.precision.format(steps.values['Δ_3(2)'])}"
+    for i, j in net.delays:
+        assert label(browser, f"weight-{i}-{j}").endswith(" d=1")
+    if os.environ.get("NEUROGRAPH_SCREENSHOTS"):
+        browser.save_screenshot(str(Path(os.environ["NEUROGRAPH_SCREENSHOTS"])
+                                    / "bptt_step_through.png"))
+    assert requests_made(browser) == []
 
 
 def test_the_beamer_frames_compile_in_both_aspects_one_frame_per_time_step(tmp_path):
@@ -143,8 +161,9 @@ def test_neurograph_explain_takes_a_recurrent_network_and_a_sequence(tmp_path):
         lines = result.stderr.strip().splitlines()
         assert len(lines) == 1 and says in lines[0], result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == before  # nothing written
-    ng.Network.from_weights({(1, 3): 1.0, (2, 3): 1.0, (3, 3): 0.5},
-                            delays={(3, 3): 1}).save(tmp_path / "two.json")
+    result = run_cli("new", "elman", 2, 2, 1, "--seed", 3, "-o", "two.json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert ng.load(tmp_path / "two.json").delays == ng.Network.elman([2, 2, 1]).delays
     result = run_cli("explain", "two.json", "--x", 1, 2, 3, cwd=tmp_path)
     assert result.returncode == 1 and result.stderr.strip().splitlines() == [
         "neurograph explain: error: --x of a recurrent network is its sequence, 2 value(s) "
