@@ -168,3 +168,28 @@ def test_neurograph_explain_takes_a_recurrent_network_and_a_sequence(tmp_path):
     assert result.returncode == 1 and result.stderr.strip().splitlines() == [
         "neurograph explain: error: --x of a recurrent network is its sequence, 2 value(s) "
         "per time step (x_1(1) … x_2(1) x_1(2) …); received 3 values"]
+
+
+def test_an_lstms_frames_list_the_values_beside_the_picture_where_labels_would_be_tiny(
+        tmp_path):
+    from neurograph.drawing.tikz import TikzPicture
+    from neurograph.teaching.slides import CROWDED_PT
+    net = ng.Network.lstm(n_inputs=1, n_hidden=1, seed=0)
+    steps = net.explain_sequence([[0.5]], [[0.2]])
+    # on the picture, its labels would be set under 8 pt in a frame (the reason for the table)
+    assert TikzPicture(net, digits=4, width=9.3).label_pt < CROWDED_PT
+    for aspect in ("4:3", "16:9"):
+        tex = steps.to_beamer(aspect=aspect)
+        frames = tex.split(r"\begin{frame}")[2:]
+        forward = frames[0]
+        assert r"\node[value" not in forward and "\\scriptsize\n\\begin{tabular}" in forward
+        for j in net.hidden + net.outputs:  # every neuron's a_j(1) listed, ids on the picture
+            assert f"$a_{{{j}}}(1)=" in forward and f"(n{j}) at" in forward
+            assert re.search(rf"\(n{j}\) at \([-0-9.,]+\) \{{{j}\}};", forward)
+        # ∂J/∂w_ij listed with its symbol (on the picture an edge's number stood alone)
+        assert r"$\partial J/\partial w_{1,2}=" in frames[-1]
+    path = tmp_path / "lstm.tex"
+    path.write_text(tex, encoding="utf-8")
+    images = pages(compile_tex(path), dpi=50)
+    assert len(images) == 1 + len(steps.steps)  # no overlay past a frame's last step
+    assert_drawn(images[3])
