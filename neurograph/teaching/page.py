@@ -18,7 +18,7 @@ from ..drawing.svg import svg_picture
 from ..errors import NetworkError, describe
 from ..markup import html_text
 from ..numbers import format_number
-from .storyboard import room, scenes
+from .storyboard import default_title, room, scenes
 
 __all__ = ["fragment", "page"]
 
@@ -147,7 +147,7 @@ def page(explanation, title=None):
     >>> html.startswith("<!DOCTYPE html>"), set(re.findall(r"https?://[\w./]+", html))
     (True, {'http://www.w3.org/2000/svg'})
     """
-    title = _title(title)
+    title = default_title(explanation) if title is None else _title(title)
     return "\n".join([
         "<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
@@ -220,8 +220,6 @@ def _html(text):
 
 
 def _title(title):
-    if title is None:
-        return "Forward and backpropagation, step by step"
     if not isinstance(title, str):
         raise NetworkError(f"title must be text; received {describe(title)}")
     return title

@@ -14,7 +14,7 @@ import re
 from ..drawing.tikz import PREAMBLE, TikzPicture
 from ..errors import NetworkError, describe
 from ..markup import tex_text
-from .storyboard import room, scenes
+from .storyboard import default_title, room, scenes
 
 __all__ = ["beamer", "ASPECTS"]
 
@@ -84,7 +84,7 @@ def beamer(explanation, title=None, standalone=True, aspect="4:3"):
     precision = explanation.precision
     played = scenes(explanation)
     shown = _initial_labels(picture)  # place → the label written there so far
-    title = title if title is not None else "Forward and backpropagation, step by step"
+    title = title if title is not None else default_title(explanation)
     frames = [rf"\begin{{frame}}{{{tex_text(title)}}}" + "\n" + r"\centering"
               + "\n" + "\n".join(picture.lines()) + "\n"
               + rf"\par\medskip {{\small {tex_text(explanation.title)}}}" + "\n" + r"\end{frame}"]

@@ -10,7 +10,7 @@ the step-through page (:mod:`.page`) both play these scenes.
 import re
 from dataclasses import dataclass
 
-__all__ = ["Label", "Scene", "scenes", "room"]
+__all__ = ["Label", "Scene", "scenes", "room", "default_title"]
 
 NEURON_STEP = re.compile(r"^(in|a|â|Δ|ρ̂)_(\d+)$|^g′\(in_(\d+)\)$|^y − a_(\d+)$|^∂â_(\d+)/∂a_\d+$")
 EDGE_STEP = re.compile(r"^(dJ/dw|w)_(\d+),(\d+)$")
@@ -64,6 +64,14 @@ def scenes(explanation):
         neurons, edges, labels = _staging(net, name, step.value, time)
         out.append(Scene(index, step, neurons, edges, labels, time))
     return out
+
+
+def default_title(explanation):
+    """The page's and the slides' title when none is given: backpropagation through time
+    for a sequence's steps, else forward and backpropagation."""
+    if any(TIMED.match(step.name) for step in explanation.steps):
+        return "Backpropagation through time, step by step"
+    return "Forward and backpropagation, step by step"
 
 
 def room(explanation):

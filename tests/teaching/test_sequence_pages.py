@@ -46,6 +46,7 @@ def test_the_page_steps_through_each_neuron_at_each_time_and_the_chips_jump(tmp_
     assert snapshot(net) == before
     text = lambda value: steps.precision.format(value)  # noqa: E731
     open_page(browser, steps.save(tmp_path / "bptt.html"))
+    assert browser.title == "Backpropagation through time, step by step"
     assert chips(browser) == {"1": False, "2": False, "3": False}
     n = len(steps.steps)
     for k, step in enumerate(steps.steps, start=1):
