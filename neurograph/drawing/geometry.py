@@ -273,6 +273,12 @@ def _place_labels(shape, net, bias, values, digits, column_em, room):
             put(("bn", j), "BN", lambda wd, ht: [
                 (x - corner - wd / 2, y - corner), (x - corner - wd / 2, y + corner),
                 (x - corner - wd / 2, y)], size=0.75)
+    if bias == "label":  # above its neuron, before the values take the room there
+        for j in net.successors(0) if 0 in net.graph else ():
+            if j in shape.shown and (shape.label_weights or ("bias", j) in room):
+                x, y = where[j]
+                put(("bias", j), f"w_{{0,{j}}}={format_number(net.w[0, j], digits)}",
+                    lambda wd, ht: around(x, y, r, wd, ht, "above"))
     for j in shape.shown:
         if j == 0 or (values is None and ("value", j) not in room) or (
                 values in ("in", "delta") and not net.neuron(j).is_processing):
@@ -284,12 +290,6 @@ def _place_labels(shape, net, bias, values, digits, column_em, room):
             below = spots["value", j]
             put(("delta", j), "", lambda wd, ht: [(x, below.y - below.height / 2 - ht / 2),
                                                   *around(x, y, r, wd, ht, "below")])
-    if bias == "label":
-        for j in net.successors(0) if 0 in net.graph else ():
-            if j in shape.shown and (shape.label_weights or ("bias", j) in room):
-                x, y = where[j]
-                put(("bias", j), f"w_{{0,{j}}}={format_number(net.w[0, j], digits)}",
-                    lambda wd, ht: around(x, y, r, wd, ht, "above"))
     for name, members in shape.groups.items():
         xs = [where[j][0] for j in members]
         ys = [where[j][1] for j in members]

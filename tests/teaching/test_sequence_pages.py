@@ -98,9 +98,11 @@ def test_an_elman_networks_page_for_the_readme(tmp_path, browser):
     assert label(browser, "delta-3") == f"Δ3(2) = {steps.precision.format(steps.values['Δ_3(2)'])}"
     for i, j in net.delays:
         assert label(browser, f"weight-{i}-{j}").endswith(" d=1")
-    if os.environ.get("NEUROGRAPH_SCREENSHOTS"):
+    if os.environ.get("NEUROGRAPH_SCREENSHOTS"):  # tall enough to show the list's line
+        browser.set_window_size(1200, 1400)
         browser.save_screenshot(str(Path(os.environ["NEUROGRAPH_SCREENSHOTS"])
                                     / "bptt_step_through.png"))
+        browser.set_window_size(1200, 1000)
     assert requests_made(browser) == []
 
 
