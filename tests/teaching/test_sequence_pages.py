@@ -2,6 +2,7 @@
 (compiled with pdflatex, rendered with pdftoppm), and `neurograph explain` on a recurrent
 network's file. Never skipped: the tools come from Debian's packages (.ci/run)."""
 
+import json
 import math
 import os
 import re
@@ -9,8 +10,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from hypothesis import HealthCheck, given, settings
+
 import neurograph as ng
-from support import snapshot
+from support import recurrent_dags_with_sequences, snapshot
 from test_browser import browser, highlighted, open_page, press, requests_made  # noqa: F401
 from test_slides import assert_drawn, compile_tex, pages
 
@@ -196,3 +199,41 @@ def test_an_lstms_frames_list_the_values_beside_the_picture_where_labels_would_b
     images = pages(compile_tex(path), dpi=50)
     assert len(images) == 1 + len(steps.steps)  # no overlay past a frame's last step
     assert_drawn(images[3])
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
+@given(case=recurrent_dags_with_sequences(n=(1, 1), T=(1, 3)))
+def test_random_recurrent_networks_page_and_frames_follow_the_steps(case):
+    """Random recurrent DAGs (delay edges of 1 to 3 steps, self-loops, max and product
+    neurons, ties, frozen edges): each step of the page's script is its step, at its time;
+    each Beamer frame holds one time step of one pass, one overlay per step and no more."""
+    net, X, Y = case
+    steps = net.explain_sequence(X[0], Y[0], lr=0.1)
+    T = len(X[0])
+    html = steps.to_html()
+    data = json.loads(re.search(r'<script type="application/json">(.*?)</script>', html,
+                                re.S)[1])
+    assert len(data["scenes"]) == len(steps.steps)
+    assert re.findall(r'data-time="(\d+)"', html) == [str(t) for t in range(1, T + 1)]
+    for scene, step in zip(data["scenes"], steps.steps):
+        timed = re.fullmatch(r"(.+)\((\d+)\)", step.name)
+        assert scene["time"] == (int(timed[2]) if timed else None)
+        for place, base, sub, number, time in scene["labels"]:
+            # written where the picture has the place, or the picture says it left it out
+            assert f'data-id="{place}"' in html or "left out: no free room" in html
+            assert number == steps.precision.format(step.value)
+            if place.startswith(("value-", "delta-")):
+                assert f"{base}_{sub}({time})" == step.name
+    for (i, j), d in net.delays.items():
+        tag = re.search(rf'data-id="weight-{i}-{j}" data-tag="([^"]*)"', html)
+        assert tag is None or tag[1].endswith(f"d={d}")
+    tex = steps.to_beamer()
+    frames = tex.split(r"\begin{frame}")[2:]
+    groups = [(step.section, re.search(r"\((\d+)\)$", step.name)) for step in steps.steps]
+    runs = [[groups[0]]]
+    for (section, t), previous in zip(groups[1:], groups):
+        same = section == previous[0] and (t and t[1]) == (previous[1] and previous[1][1])
+        runs[-1].append(section) if same else runs.append([section])
+    assert [frame.count(r"\resizebox") for frame in frames] == [len(run) for run in runs]
+    for frame, run in zip(frames, runs):  # no overlay past the last step (no extra page)
+        assert max(map(int, re.findall(r"\\only<(\d+)", frame))) == len(run)
