@@ -194,10 +194,10 @@ def test_an_lstms_frames_list_the_values_beside_the_picture_where_labels_would_b
             assert re.search(rf"\(n{j}\) at \([-0-9.,]+\) \{{{j}\}};", forward)
         # ∂J/∂w_ij listed with its symbol (on the picture an edge's number stood alone)
         assert r"$\partial J/\partial w_{1,2}=" in frames[-1]
-    path = tmp_path / "lstm.tex"
-    path.write_text(tex, encoding="utf-8")
+    forward = net.explain_sequence([[0.5]])  # compiled: its forward frame (time kept short)
+    path = forward.save(tmp_path / "lstm.tex", aspect="16:9")
     images = pages(compile_tex(path), dpi=50)
-    assert len(images) == 1 + len(steps.steps)  # no overlay past a frame's last step
+    assert len(images) == 1 + len(forward.steps)  # no overlay past a frame's last step
     assert_drawn(images[3])
 
 
