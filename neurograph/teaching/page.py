@@ -105,7 +105,7 @@ SCRIPT = """
       const li = steps[k - 1], ol = li.parentElement;
       ol.scrollTop = Math.max(0, li.offsetTop - ol.offsetTop - ol.clientHeight + li.offsetHeight + 8);
     }
-    root.querySelector(".section").textContent = scene ? scene.section : data.start;
+    root.querySelector(".section").innerHTML = scene ? scene.section : data.start;  // escaped
     root.querySelector(".formula").innerHTML = scene ? scene.text : "";  // escaped in Python
     root.querySelector(".counter").textContent = "step " + k + " of " + data.scenes.length;
     root.querySelector("[data-action='back']").disabled = k === 0;
@@ -172,7 +172,7 @@ def fragment(explanation, keys="focus"):
     headings = {steps[0].section: heading for heading, steps in explanation.sections()}
     data = {"start": "Press next (→) to start: the network before the first step.",
             "initial": _initial(explanation.network, explanation.digits),
-            "scenes": [{"section": headings[scene.step.section],
+            "scenes": [{"section": _html(headings[scene.step.section], letters=True),
                         "pass": scene.step.section, "time": scene.time,
                         "text": _html(scene.step.text(precision)),
                         "neurons": list(scene.neurons),
@@ -214,9 +214,11 @@ def _chips(played):
     return [f'<div class="controls times"><span>time step t:</span> {chips}</div>']
 
 
-def _html(text):
-    """A step's text as HTML: escaped, then its subscripts (in_3, w_0,3) set as <sub>."""
-    return re.sub(r"_(\d+(?:,\d+)?)", r"<sub>\1</sub>", html_text(text))
+def _html(text, letters=False):
+    """A step's text as HTML: escaped, then its subscripts (in_3, w_0,3) set as <sub>; with
+    `letters`, a heading's too (∂J/∂w_ij, Δ_j, a_j(t ≤ 0), Σ_t)."""
+    subscript = r"_(\d+(?:,\d+)?|[ijkt]{1,2}\b)" if letters else r"_(\d+(?:,\d+)?)"
+    return re.sub(subscript, r"<sub>\1</sub>", html_text(text))
 
 
 def _title(title):

@@ -72,6 +72,8 @@ def test_the_page_steps_through_each_neuron_at_each_time_and_the_chips_jump(tmp_
     assert counter(browser) == f"step {names.index('in_2(2)') + 1} of {n}"
     assert label(browser, "value-2") == f"in2(2) = {text(steps.values['in_2(2)'])}"
     assert label(browser, "weight-2-2") == "−1 d=1"  # the weights as they were
+    assert browser.execute_script("return document.querySelector('.section').innerHTML") == \
+        "Forward propagation through time, T = 3, a<sub>j</sub>(t ≤ 0) = 0"
     # … and from inside backpropagation, backward: Δ_3(3) is its first step at t = 3
     press(browser, "start")
     press(browser, "next", names.index("Δ_2(1)") + 1)
