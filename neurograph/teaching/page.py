@@ -6,8 +6,10 @@ Content-Security-Policy forbids it). "next" (→) and "back" (←) move one step
 Home and End go to the start and the end. Each step highlights its neuron and
 edges, shows its formula, and writes its value on the picture: a_j under neuron j
 in the forward pass, Δ_j under that in the backward pass, ∂J/∂w_ij and then the
-new w_ij on the edges. :func:`fragment` is the same without the page around it,
-for Jupyter (``Explanation._repr_html_``).
+new w_ij on the edges. A sequence's steps (:func:`~neurograph.teaching.sequence_steps.
+explain_sequence`) write a_j(t) and Δ_j(t) with their time, and chips t = 1 … T jump to a time
+step's first line in the pass under way. :func:`fragment` is the same without the page around
+it, for Jupyter (``Explanation._repr_html_``).
 """
 
 import hashlib
@@ -103,7 +105,8 @@ SCRIPT = """
     });
     if (k > 0) {  // the list follows the step: the current line stays in view
       const li = steps[k - 1], ol = li.parentElement;
-      ol.scrollTop = Math.max(0, li.offsetTop - ol.offsetTop - ol.clientHeight + li.offsetHeight + 8);
+      const below = li.offsetTop - ol.offsetTop + li.offsetHeight + 8;
+      ol.scrollTop = Math.max(0, below - ol.clientHeight);
     }
     root.querySelector(".section").innerHTML = scene ? scene.section : data.start;  // escaped
     root.querySelector(".formula").innerHTML = scene ? scene.text : "";  // escaped in Python

@@ -100,7 +100,8 @@ def test_an_elman_networks_page_for_the_readme(tmp_path, browser):
     browser.find_element("css selector", "button[data-time='2']").click()
     press(browser, "next")  # from Δ_4(2) to Δ_3(2) = g′(in_3(2))·(…): 3 lit, its edges out
     assert highlighted(browser) == [3] and chips(browser)["2"]
-    assert label(browser, "delta-3") == f"Δ3(2) = {steps.precision.format(steps.values['Δ_3(2)'])}"
+    delta = steps.precision.format(steps.values["Δ_3(2)"])
+    assert label(browser, "delta-3") == f"Δ3(2) = {delta}"
     for i, j in net.delays:
         assert label(browser, f"weight-{i}-{j}").endswith(" d=1")
     if os.environ.get("NEUROGRAPH_SCREENSHOTS"):  # tall enough to show the list's line
