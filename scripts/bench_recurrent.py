@@ -16,12 +16,16 @@ Ratios are printed against the baseline measured in the same run; nothing is ass
 
 import argparse
 import contextlib
+import sys
 import time
+from pathlib import Path
 
 import numpy as np
 import torch
 
-import neurograph as ng
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this checkout's neurograph first
+
+import neurograph as ng  # noqa: E402
 
 
 def best_of(run, repeats):
