@@ -518,10 +518,18 @@ def _cached(source):
     """Whether numba's cache holds the machine code of `source`'s training kernel."""
     try:
         folder, name = cache_folder(), _name(source)  # (numba's index: beside the source,
-        return (folder / f"{name}.py").is_file() and \
+        if (folder, name) in _FOUND:  # (a search of the folder: 0.2 ms, each small fit)
+            return True
+        found = (folder / f"{name}.py").is_file() and \
             any(folder.parent.rglob(f"{name}.train-*.nbi"))  # or under NUMBA_CACHE_DIR)
     except (OSError, ImportError):
         return False
+    if found:
+        _FOUND.add((folder, name))
+    return found
+
+
+_FOUND = set()  # (folder, name) of the kernels found in numba's cache by this process
 
 
 def cache_folder():
