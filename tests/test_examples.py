@@ -147,3 +147,12 @@ def test_benchmark_script_runs_and_prints_its_ratios(tmp_path):
                  cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "neurograph Network.sgd_step" in result.stdout and "× hand loop" in result.stdout
+
+
+def test_recurrent_benchmark_runs_and_prints_its_ratios(tmp_path):
+    result = run(ROOT / "scripts" / "bench_recurrent.py", "--quick", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    for heading in ("1. LSTM, 32 hidden", "2. Peak memory", "3. Elman [2, 4, 1]"):
+        assert heading in result.stdout
+    assert "torch.nn.LSTM + autograd" in result.stdout and "KiB per time step" in result.stdout
+    assert result.stdout.count("per-sequence BPTT") == 2
