@@ -365,7 +365,7 @@ def loss_sum(theta, X, Y, outputs, first, in_start, in_from, in_slot, codes, out
                 w_ij, i = theta[in_slot[q]], in_from[q]
                 for l in range(LANES):
                     IN[j, l] += w_ij * A[i, l]
-            for l in range(LANES):
+            for l in range(width):  # (g only where there is an example)
                 A[j, l] = g_of(code, IN[j, l])
         for l in range(width):
             ell = 0.0
@@ -380,7 +380,7 @@ def loss_sum(theta, X, Y, outputs, first, in_start, in_from, in_slot, codes, out
 
 def evaluate(theta, X, Y, outputs, first, size, in_start, in_from, in_slot, out_start, out_to,
              out_slot, codes, k, up_from, up_to, up_slot, up_bias, out_place):
-    A, IN = np.empty((size, LANES)), np.empty((size, LANES))
+    A, IN = np.zeros((size, LANES)), np.empty((size, LANES))  # (finite in every lane)
     return loss_sum(theta, X, Y, outputs, first, in_start, in_from, in_slot, codes, out_place,
                     A, IN)
 
@@ -414,7 +414,7 @@ def train(theta, X, Y, orders, lr, decay, bias_decay, weight_decay, decayed, lab
           up_slot, up_bias, out_place):
     n = X.shape[0]
     a, in_, delta = np.empty(size), np.empty(size), np.empty(size)
-    A, IN = np.empty((size, LANES)), np.empty((size, LANES))
+    A, IN = np.zeros((size, LANES)), np.empty((size, LANES))  # (finite in every lane)
     old, start = np.empty(up_slot.shape[0]), np.empty(decayed.shape[0])
     outputs = np.empty((n, Y.shape[1]))
     for t in range(orders.shape[0]):
