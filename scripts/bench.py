@@ -37,9 +37,11 @@ import networkx as nx
 
 import numpy as np
 
-import neurograph as ng
-from neurograph.engines import batch as vectorized
-from neurograph.engines import layout as costs
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this checkout's neurograph first
+
+import neurograph as ng  # noqa: E402
+from neurograph.engines import batch as vectorized  # noqa: E402
+from neurograph.engines import layout as costs  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_sgd  # noqa: E402

@@ -44,9 +44,12 @@ installed has its rows left out, and the script says so):
 6. ``evolve`` and ``cascade_correlation``, which train many small networks, with the
    compiled kernels as ``fit`` chooses them and with the pure loop forced.
 
-Run:  python scripts/bench_peers.py [--quick] [--torch]     (--quick: fewer runs, seeds and
-epochs; --torch: section 4 alone)
-Each contender is timed alternately with the others, best of several runs.
+Run:  python scripts/bench_peers.py [--quick] [--sections 1,2] [--torch]
+(--quick: fewer runs, seeds and epochs; --sections: only those sections, default all;
+--torch: section 4 alone)
+Sections 1, 2 and 4 time each contender alternately with the others and give the median CPU
+time of this process over the rounds (the peers run in it too); the others, best of several
+runs.
 """
 
 import argparse
@@ -61,12 +64,27 @@ from pathlib import Path
 
 import numpy as np
 
-import neurograph as ng
-from neurograph.engines import compiled
-from neurograph.training.optimizers import one_scipy_blas_thread
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this checkout's neurograph first
+
+import neurograph as ng  # noqa: E402
+from neurograph.engines import compiled  # noqa: E402
+from neurograph.training.optimizers import one_scipy_blas_thread  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench import best_of, random_dag  # noqa: E402
+
+
+def median_cpu(contenders, repeats):
+    """{name: median CPU seconds of a run}, running the contenders in turn `repeats` times
+    (CPU time of this process, so that other jobs on a loaded machine count less; each
+    peer runs in this process too)."""
+    times = {name: [] for name in contenders}
+    for _ in range(repeats):
+        for name, run in contenders.items():
+            start = time.process_time()
+            run()
+            times[name].append(time.process_time() - start)
+    return {name: statistics.median(each) for name, each in times.items()}
 
 try:
     from fann2 import libfann
@@ -208,7 +226,7 @@ def sgd_case(name, X, Y, sizes, lr, repeats, inner):
 
         contenders["FANN train_epoch (incremental)"] = fann_epochs
         contenders["FANN train(x, y) per example"] = fann_steps
-    times = best_of(contenders, repeats)
+    times = median_cpu(contenders, repeats)
     return name, len(start.w), len(X), {k: t / inner for k, t in times.items()}, gap
 
 
@@ -309,7 +327,7 @@ def lbfgs_case(name, start, twin, X, Y, repeats, starts):
             results[label] = runners[label](weights0)
         return run
 
-    times = best_of({label: timed(label) for label in runners}, repeats)
+    times = median_cpu({label: timed(label) for label in runners}, repeats)
     rows = {k: (times[k], results[k][0], results[k][1]()) for k in runners}
     rng = np.random.default_rng(0)
     nudged = [weights0 * (1 + 1e-14 * rng.standard_normal(len(weights0)))
@@ -554,6 +572,22 @@ def small_networks_rows(quick):
 # ------------------------------------------------------------ report
 
 
+SECTIONS = frozenset(range(1, 7))
+"""The script's sections, by number."""
+
+
+def sections_of(text):
+    """The set of section numbers in `text` ("1,2"), for --sections."""
+    try:
+        chosen = {int(part) for part in text.split(",")}
+    except ValueError:
+        chosen = set()
+    if not chosen or not chosen <= SECTIONS:
+        raise argparse.ArgumentTypeError(f"expected section numbers from 1 to 6 separated by "
+                                         f"commas, such as 1,2; received {text!r}")
+    return frozenset(chosen)
+
+
 def ratio(value, floor, unit=""):
     """value / floor as a column, or blanks where the peer was not run."""
     return f"{value / floor:8.2f}{unit}" if floor else " " * (8 + len(unit))
@@ -562,11 +596,13 @@ def ratio(value, floor, unit=""):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer runs, seeds and epochs")
+    parser.add_argument("--sections", type=sections_of, default=SECTIONS,
+                        help="the sections to run, comma-separated (default: all, 1,2,3,4,5,6)")
     parser.add_argument("--torch", action="store_true", help="section 4 alone (torch)")
     arguments = parser.parse_args()
-    quick = arguments.quick
+    quick, chosen = arguments.quick, arguments.sections
     if arguments.torch:
-        return torch_report(2 if quick else 15, quick)
+        chosen = frozenset({4})
     repeats = 2 if quick else 15
     versions = [f"Python {sys.version.split()[0]}", f"numpy {np.__version__}"]
     if libfann is not None:
@@ -575,6 +611,19 @@ def main():
         versions.append(f"ffnet {ffnet_module.version}")
     print(", ".join(versions))
 
+    if 1 in chosen:
+        sgd_report(repeats, quick)
+    if 2 in chosen:
+        lbfgs_report(repeats, quick)
+    if 3 in chosen:
+        dag_report(quick)
+    if 4 in chosen:
+        torch_report(repeats, quick)
+    if chosen & {5, 6}:
+        cascade_report(quick, chosen)
+
+
+def sgd_report(repeats, quick):
     print("\n1. Per-example SGD, one epoch in the order given (loss='half_squared' = FANN's "
           "linear error): µs per epoch")
     cases = [("XOR 2-2-1, lr 0.5", *ng.datasets.xor(), [2, 2, 1], 0.5, 20 if quick else 500),
@@ -592,6 +641,8 @@ def main():
             print(f"      {label:42} {seconds * 1e6:10.1f} µs "
                   f"{ratio(seconds, floor, ' × FANN')}".rstrip())
 
+
+def lbfgs_report(repeats, quick):
     print("\n2. L-BFGS-B from the same weights (ffnet's start, numpy seed 2, for the sine), "
           "each to its own stopping rule")
     if ffnet_module is None:
@@ -615,6 +666,8 @@ def main():
                 print(f"      {label:34} {reached[0]:10.3e} {statistics.median(reached):10.3e} "
                       f"{reached[-1]:10.3e}")
 
+
+def dag_report(quick):
     edges, times, gaps, build = dag_call(3 if quick else 30, quick)
     print(f"\n3. J(θ) and ∇J(θ) on the {edges:,}-edge random DAG (bench.py section 3, "
           f"logistic), half-squared: ms per call")
@@ -632,14 +685,21 @@ def main():
         print(f"   {who:32} {one * 1e3:10.3f} {ratio(one, base[0])} {many * 1e3:13.3f} "
               f"{ratio(many, base[1])}".rstrip())
 
-    torch_report(repeats, quick)
-
-    cascade_report(quick)
 
 
-def cascade_report(quick):
-    """Section 5, printed (``python -c "import bench_peers; bench_peers.cascade_report(False)"``
-    from scripts/ runs it alone)."""
+def cascade_report(quick, chosen=frozenset({5, 6})):
+    """Sections 5 and 6 (those of them in `chosen`), printed."""
+    if 5 in chosen:
+        cascade_table(quick)
+    if 6 in chosen and compiled.available():
+        print("\n6. Many small networks: seconds with the pure loop forced, and with fit's own "
+              "choice of the compiled kernels (best of two, alternately)")
+        for label, (pure, default) in small_networks_rows(quick).items():
+            print(f"   {label:80} {pure:7.2f} s {default:7.2f} s {pure / default:6.2f} ×")
+
+
+def cascade_table(quick):
+    """Section 5, printed."""
     seeds = [0] if quick else [0, 1, 2, 3, 4]
     max_hidden = 3 if quick else 40
     rows, examples = cascade_rows(seeds, max_hidden)
@@ -656,12 +716,6 @@ def cascade_report(quick):
         print(f"   {label:31} median {medians[0]:4.0f} hidden {medians[1]:7.2f} s "
               f"{ratio(medians[1], floor, ' × FANN')} {medians[2]:4.0f} wrong "
               f"{medians[3]:5.0%} between   {each}")
-
-    if compiled.available():
-        print("\n6. Many small networks: seconds with the pure loop forced, and with fit's own "
-              "choice of the compiled kernels (best of two, alternately)")
-        for label, (pure, default) in small_networks_rows(quick).items():
-            print(f"   {label:80} {pure:7.2f} s {default:7.2f} s {pure / default:6.2f} ×")
 
 
 if __name__ == "__main__":

@@ -12,11 +12,15 @@ Prints microseconds per step (best of R runs of N steps) and the ratios.
 import argparse
 import math
 import platform
+import sys
 import time
+from pathlib import Path
 
 import numpy as np
 
-import neurograph as ng
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this checkout's neurograph first
+
+import neurograph as ng  # noqa: E402
 
 # Lecture 07-2c's 2-2-1 network and a handful of training examples.
 WEIGHTS = {(0, 3): 5.0, (1, 3): 1.0, (2, 3): -2.0, (0, 4): 3.0, (1, 4): -4.0, (2, 4): 2.0,

@@ -13,12 +13,16 @@ included), hidden neurons and wall seconds. The tasks:
 """
 
 import argparse
+import sys
 import time
+from pathlib import Path
 
 import numpy as np
 
-import neurograph as ng
-from neurograph.topology.evolution import COMPOSITIONAL
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this checkout's neurograph first
+
+import neurograph as ng  # noqa: E402
+from neurograph.topology.evolution import COMPOSITIONAL  # noqa: E402
 
 SPIRAL_SCALE = 0.7
 

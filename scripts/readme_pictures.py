@@ -5,6 +5,7 @@ Run:  python scripts/readme_pictures.py [--out docs/images]
 
 import argparse
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -12,6 +13,8 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this checkout's neurograph first
 
 import neurograph as ng  # noqa: E402
 from neurograph.teaching import lectures  # noqa: E402

@@ -13,12 +13,16 @@ Ratios are against the plain run of the same seed, measured in the same process.
 """
 
 import argparse
+import sys
 import time
+from pathlib import Path
 
 import numpy as np
 
-import neurograph as ng
-from neurograph.topology.evolution import COMPOSITIONAL
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this checkout's neurograph first
+
+import neurograph as ng  # noqa: E402
+from neurograph.topology.evolution import COMPOSITIONAL  # noqa: E402
 
 VARIANTS = {"plain": {}, "subset=0.5": {"subset": 0.5}, "early_stop": {"early_stop": True},
             "halving": {"halving": True}}

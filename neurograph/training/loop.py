@@ -280,13 +280,20 @@ def _fit_scipy(net, runner, minimize, method, X, Y, epochs, objective, history, 
     start, values = runner.theta(), net.values()  # (the neurons' values, for a refused start)
     norms = bool(net.plan().norms)
     last = {}  # the last point J(θ) was computed at: θ, J, ∇J and the outputs
+    full_batch = runner.full_batch()  # (J, ∇J and the outputs in one call, where it has one)
 
     def evaluate(theta):
-        if "theta" in last and np.array_equal(theta, last["theta"]):
+        known = last.get("theta")
+        if known is not None and known.shape == theta.shape and (known == theta).all():
             return last["cost"], last["grad"]
-        runner.set_theta(theta)
-        cost, grad = objective.with_penalty(*runner.cost_and_gradient(), theta)
-        last.update(theta=theta.copy(), cost=cost, grad=grad, outputs=runner.outputs)
+        if full_batch is None:
+            runner.set_theta(theta)
+            cost, grad = runner.cost_and_gradient()
+            outputs = runner.outputs
+        else:
+            cost, grad, outputs = full_batch(theta)
+        cost, grad = objective.with_penalty(cost, grad, theta)
+        last.update(theta=theta.copy(), cost=cost, grad=grad, outputs=outputs)
         return cost, grad
 
     try:
@@ -309,7 +316,7 @@ def _fit_scipy(net, runner, minimize, method, X, Y, epochs, objective, history, 
 
     def scaled_cost_and_grad(theta):
         cost, grad = evaluate(theta)
-        if not (math.isfinite(cost) and np.all(np.isfinite(grad))):
+        if not (math.isfinite(cost) and np.isfinite(grad).all()):
             return math.inf, np.zeros_like(theta)
         return cost / scale, grad / scale
 

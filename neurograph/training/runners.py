@@ -98,6 +98,13 @@ class Stepper:
         J and the stopping rules included, without returning to Python between them."""
         return False
 
+    def full_batch(self):
+        """A function θ ↦ (J, ∇J, outputs) of the data term over the whole training set, the
+        runner's θ set to θ, with no more Python per call than a few array operations; or
+        None, where only :meth:`cost_and_gradient` does it (then θ is set with
+        :meth:`set_theta` and the outputs are :attr:`outputs`)."""
+        return None
+
     def epoch(self, order, batch_size, lr):
         """One epoch: an update for each run of `batch_size` examples of `order` (see
         :func:`batches`)."""
@@ -233,6 +240,24 @@ class ReferenceRunner(InPlace):
                 outputs.append([neuron.a for neuron in plan.outputs])
             self.outputs = np.array(outputs) if indices is None else None
         return total / len(chosen), np.asarray(grad) / len(chosen)
+
+    def full_batch(self):
+        """The compiled J and ∇J (``compiled_kernels``' ``gradient``) over every example, in
+        one call, where ``expect`` compiled them: the numbers of :meth:`cost_and_gradient`."""
+        if self.kernels is None:
+            return None
+        run, values, size, X, Y = self.kernels.gradient, self.plan.store.values, \
+            self.plan.size, self.X, self.Y
+        n, order, shape = len(X), np.arange(len(X)), (len(X), len(self.plan.outputs))
+
+        def cost_and_gradient(theta):
+            values[:size] = theta
+            grad, outputs = np.empty(size), np.empty(shape)
+            total = run(values, X, Y, order, grad, outputs)
+            grad /= n
+            return total / n, grad, outputs
+
+        return cost_and_gradient
 
     def update(self, indices, lr):
         if self.fused and len(indices) == 1:  # NEURALNETTRAIN: the lecture's loop, edge by edge

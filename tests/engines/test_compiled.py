@@ -98,6 +98,24 @@ def test_the_compiled_epoch_is_the_pure_loop(case):
     np.testing.assert_allclose(outcome[-2], twin_outcome[-2], rtol=1e-12)
 
 
+@settings(max_examples=6, deadline=None)
+@given(dags(hidden_activations=WITH_STEPS, output_activations=WITH_STEPS),
+       st.integers(compiled.LANES + 1, 3 * compiled.LANES), st.integers(0, 3),
+       st.sampled_from(["sgd", "lbfgs"]))
+def test_j_over_more_examples_than_run_side_by_side_is_the_pure_loops(net, n, seed, optimizer):
+    """J's pass over the training set runs compiled.LANES examples side by side: whole
+    blocks and a last, partial one give every J, accuracy and weight the pure loop gives."""
+    assert compiled.compiled_kernels(net.plan(), ng.get_loss("squared"), KERNELS) is not None
+    rng = np.random.default_rng(seed)
+    X = rng.uniform(-2, 2, (n, len(net.inputs)))
+    Y = rng.integers(0, 2, (n, len(net.outputs))).astype(float)
+    (theta, outcome), (twin_theta, twin_outcome) = fit_both(
+        net, X, Y, lr=0.5, epochs=4, optimizer=optimizer, seed=seed)
+    np.testing.assert_allclose(theta, twin_theta, rtol=1e-12, atol=1e-300)
+    assert outcome[:-2] == twin_outcome[:-2] and outcome[-1] == twin_outcome[-1]
+    np.testing.assert_allclose(outcome[-2], twin_outcome[-2], rtol=1e-12)
+
+
 def test_many_epochs_run_in_one_compiled_call_with_the_loops_numbers(monkeypatch):
     """A long per-example run spans several calls of the compiled epochs (a small block
     here), stops on error_tol where the loop stops, and records what the loop records."""

@@ -118,6 +118,12 @@ def test_history_has_an_entry_per_iteration_and_says_why_it_stopped():
     (lambda m: m.fit(X, Y, tol=1e-6), r"tol is scipy's tolerance, for optimizer='lbfgs'"),
     (lambda m: m.fit(X, Y, optimizer="cg", tol=-1.0), r"tol \(scipy's tolerance\) must be positive"),
     (lambda m: m.fit(X, Y, optimizer="cg", tol="tight"), r"tol \(scipy's tolerance\)"),
+    (lambda m: m.fit(X, Y, optimizer="lbfgs", tol=math.nan),
+     r"tol \(scipy's tolerance\) must be finite; received nan"),
+    (lambda m: m.fit(X, Y, optimizer="lbfgs", tol=True),
+     r"tol \(scipy's tolerance\) must be a real number; received True"),
+    (lambda m: m.fit(X, Y, optimizer="lbfgs", options={1: 2}),
+     r"options must be a dict of option names \(str\) and values for optimizer='lbfgs'"),
     (lambda m: m.fit(X, Y, optimizer="lbfgs", options=[1]), r"options must be a dict"),
     (lambda m: m.fit(X, Y, optimizer="lbfgs", options={"maxiter": 5}),
      r"options may not set 'maxiter': fit sets it \(use epochs"),
@@ -172,6 +178,30 @@ def test_lbfgs_goes_on_past_the_plateau_to_a_minimum_and_says_so_in_scipys_words
     assert history.stopped == "converged" and history.epochs < 5000
     assert history.message.startswith("CONVERGENCE")  # scipy's reason, word for word
     assert model.cost_and_grad(model.theta(), x, y, loss="half_squared")[0] == history.loss[-1]
+
+
+FFNET_START = {(0, 2): -0.21543016833527306, (1, 2): -1.5956508949840684,
+               (0, 3): 0.16715537242195566, (1, 3): -0.21769371990775865,
+               (0, 4): -0.2680283036088944, (1, 4): -0.5710638573330964,
+               (0, 5): -0.9941019796336636, (1, 5): 0.40144559134087965,
+               (0, 6): -0.6743279648011757, (1, 6): -0.7848193512215395,
+               (0, 7): 0.21793319786727572, (1, 7): 0.05242985921563792,
+               (2, 7): -0.6574312003111966, (3, 7): 0.02442854585563692,
+               (4, 7): -0.5677276746453866, (5, 7): 0.5133495721715652,
+               (6, 7): 0.6368408043180717}
+"""ffnet 0.8.6's own start for the sine: ``numpy.random.seed(2); ffnet(tmlgraph((1, 5, 1)))``
+(its weights, by edge; scripts/bench_peers.py section 2 starts both from them)."""
+
+
+def test_lbfgs_from_ffnets_start_on_the_sine_reaches_j_of_1e_4():
+    """Issue 25's done-when: from the start where ffnet's train_bfgs stops at ½SSE 7.8e-4
+    (J = ½SSE / 21 = 3.7e-5), fit's L-BFGS goes on to a minimum with J ≤ 1e-4."""
+    _, x, y = sine()
+    model = ng.Network.from_weights(FFNET_START)
+    assert sorted(model.w) == sorted(ng.Network.layered([1, 5, 1], skip=True).w)
+    history = model.fit(x, y, optimizer="lbfgs", epochs=15000, loss="half_squared")
+    assert history.stopped == "converged" and history.loss[-1] <= 1e-4
+    assert history.loss[0] > 1e-2  # (from well above it)
 
 
 def test_scipy_sees_j_scaled_to_one_at_the_start_so_the_scale_of_j_changes_nothing():
