@@ -57,8 +57,9 @@ def fit_both(net, X, Y, **kwargs):
                 outcome = model.fit(X, Y, **{**kwargs, "seed": rng})
             outcome = ("ok", outcome.stopped, outcome.accuracy, outcome.loss)
         except ng.NetworkError as error:
-            history = error.history
-            outcome = (type(error).__name__, str(error), history.accuracy, history.loss)
+            history = getattr(error, "history", None)   # a refusal before training has none
+            outcome = (type(error).__name__, str(error), *((history.accuracy, history.loss)
+                                                           if history else ((), ())))
         outcomes.append((model.theta(), outcome + (rng.random(),)))
     return outcomes
 
@@ -86,8 +87,18 @@ def cases(draw):
                            optimizer=draw(st.sampled_from(["sgd", "sgd", "lbfgs", "adam"])))
 
 
+def _all_frozen():
+    net = ng.Network.from_weights({(1, 3): 0.5}, inputs=[1, 2], outputs=[3])
+    net.freeze(1, 3)
+    return net
+
+
 @settings(max_examples=12, deadline=None)
 @given(cases())
+@example((_all_frozen(), [[0.0, 0.0]], [[0.0]],   # L-BFGS refuses: no weight to train
+          dict(lr=0.05, epochs=1, shuffle=False, error_tol=None, min_delta=None, patience=1,
+               loss="squared", weight_decay=0.0, decay_bias=False, seed=0,
+               optimizer="lbfgs")))
 def test_the_compiled_epoch_is_the_pure_loop(case):
     """Per-example SGD, and J and ∇J for L-BFGS and Adam (compiled.gradient)."""
     net, X, Y, kwargs = case
