@@ -4,7 +4,8 @@ Otoro's "Backprop NEAT" solves Playground's spiral with small networks whose neu
 sin, gaussian, abs or square; Lecture 07-5c lists "gradient descent in network architecture
 space". Here ``evolve`` runs :data:`~neurograph.topology.evolution.COMPOSITIONAL` — sin
 neurons, each network starting as a random 60-edge DAG over 10 hidden neurons in two tiers,
-each child trained 200 Adam epochs on its parent's weights — on the 194 benchmark points
+each child trained 200 Adam epochs on its parent's weights, at most 40 generations, the best
+refitted 200 epochs on all the training points — on the 194 benchmark points
 (scaled by 0.7), and is tested on the 194 points halfway between them. ``gradient_search``
 trains gates on every edge of a dense two-tier DAG over 12 sin neurons with an L1 price,
 prunes to 60 edges and retrains. The picture: evolution's network and its boundary, then
