@@ -58,7 +58,7 @@ each network starting as a random 60-edge DAG over 10 hidden neurons in two tier
 trained 200 full-batch Adam epochs on top of its parent's weights, at most 40 generations,
 the best refitted 200 epochs on all the examples:
 ``evolve(X, Y, stop_error=0.0, **COMPOSITIONAL)``. Weight decay (λ = 1e-4) and speciation
-(δ_t = 0.5) did not help there; they are off. The README's "Search that solves the
+(δ_t = 0.3 or 0.5) did not help there; they are off. The README's "Search that solves the
 spirals" gives the figures and the command. The function's own defaults stay NEAT's (a
 minimal start, a few SGD epochs), which solve XOR."""
 
