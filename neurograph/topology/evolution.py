@@ -11,7 +11,9 @@ backpropagation for a few epochs, and scored on a validation split:
 Lecture 07-5c's speed-ups (training on a subset, early stopping from the learning curve,
 successive halving: :mod:`~neurograph.topology.budgets`), Playground's input features
 (:mod:`~neurograph.topology.features`) and a start from random DAGs over many neurons
-(``start_hidden``) are options; :data:`COMPOSITIONAL` is what solves the two spirals.
+(``start_hidden``) are options, and so are NEAT's speciation (:mod:`~neurograph.topology.species`)
+and a last refit of the best network on all the examples (``refit``); :data:`COMPOSITIONAL`
+is what solves the two spirals.
 
 Every random choice is drawn from `seed` in a fixed order, and each child from a
 seed of its own, so the result is the same for any `n_jobs`; children are trained
