@@ -47,6 +47,18 @@ def test_evolution_with_species_is_the_same_for_any_n_jobs_and_counts_them():
     assert "species" not in ng.evolve(X, Y, population=4, generations=2).history[0]
 
 
+def test_evolution_with_species_and_refit_on_a_dask_cluster_gives_the_same_result():
+    from dask.distributed import Client, LocalCluster
+    X, Y = ng.datasets.xor()
+    options = dict(population=8, generations=2, seed=6, species=0.3, refit=5, weight_decay=1e-3)
+    alone = ng.evolve(X, Y, **options)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                      dashboard_address=None) as cluster, Client(cluster):
+        on_cluster = ng.evolve(X, Y, n_jobs=2, backend="dask", **options)
+    assert on_cluster.history == alone.history
+    assert on_cluster.best.to_document() == alone.best.to_document()
+
+
 def test_refit_trains_the_best_further_on_all_the_examples():
     X, Y = ng.datasets.spirals()
     X, Y = X[::4] * 0.7, Y[::4]  # 49 examples: a validation split is held out
