@@ -20,7 +20,7 @@ EXPECTED = {
     "cascade_spirals.py": ["100% of the 194 training points classified correctly"],
     "evolve_topologies.py": ["XOR: solved at generation", "spirals: after 3 generations",
                              "wrote evolution.png"],
-    "search_spirals.py": ["evolve: 2 generations", "gradient_search: 87 candidate edges",
+    "search_spirals.py": ["evolve, seed 0: 2 generations", "gradient_search: 87 candidate edges",
                           "wrote search_spirals.png"],
     "architecture_search.py": ["2-3-3-1 by hand: depth 3, 25 edges",
                                "wrote architecture_search.png"],
