@@ -202,7 +202,8 @@ def test_the_gates_gradient_is_the_chain_rule():
 
 
 @pytest.mark.parametrize("options, words", [
-    ({"neurons": 0}, "neurons"), ({"penalty": -1.0}, "penalty"), ({"threshold": 1.0}, "threshold"),
+    ({"neurons": 0}, "neurons"), ({"penalty": 1e-3}, "strength="), ({"penalty": "l2"}, "'l0'"),
+    ({"penalty": True}, "penalty"), ({"strength": -1.0}, "strength"), ({"threshold": 1.0}, "threshold"),
     ({"max_edges": 0}, "max_edges"), ({"activations": "sin"}, "sequence"),
     ({"activations": ("softmax",)}, "one\\s+neuron"), ({"loss": "log", "output_activation": "tanh"}, "log"),
     ({"epochs": 0}, "epochs"), ({"features": ("x5^2",)}, "x5"), ({"depth": 13}, "depth"),
