@@ -129,8 +129,9 @@ def summary(paths):
                 if line.strip():
                     row = json.loads(line)
                     runs[row["task"], row["search"], row["seed"]] = row
-    print("| task | search | seeds | held-out accuracy | edges | hidden neurons | seconds |")
-    print("|---|---|---|---|---|---|---|")
+    print("| task | search | seeds | held-out accuracy | edges | hidden neurons | seconds | "
+          "CPU seconds |")
+    print("|---|---|---|---|---|---|---|---|")
     for task in TASKS:
         for name in SEARCHES:
             rows = [runs[key] for key in sorted(runs) if key[:2] == (task, name)]
@@ -142,10 +143,10 @@ def summary(paths):
                 sd = values.std(ddof=1) if len(values) > 1 else 0.0
                 return f"{values.mean():.{digits}f} ± {sd:.{digits}f}{percent}"
 
-            seeds = ",".join(str(r["seed"]) for r in rows)
+            seeds = " ".join(str(r["seed"]) for r in rows)
             print(f"| {TASK_NAMES[task]} | {name} | {seeds} | {cell('accuracy', 100, 1, '%')} | "
                   f"{cell('edges', digits=0)} | {cell('hidden', digits=1)} | "
-                  f"{cell('seconds', digits=0)} |")
+                  f"{cell('seconds', digits=0)} | {cell('cpu_seconds', digits=1)} |")
 
 
 def main():
