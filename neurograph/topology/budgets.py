@@ -64,7 +64,8 @@ def early_stop_rule(value):
     if isinstance(value, str):
         if value == "learned":
             return value
-        raise NetworkError(f"early_stop must be True, False or 'learned'; received {describe(value)}")
+        raise NetworkError(f"early_stop must be True, False or 'learned'; "
+                           f"received {describe(value)}")
     try:
         return checks.flag(value, "early_stop")
     except NetworkError:

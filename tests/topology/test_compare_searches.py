@@ -27,7 +27,8 @@ def test_runs_are_appended_and_the_summary_counts_the_last_of_each_seed(tmp_path
                                                                   ("parity", "cascade", 1)] * 2
     assert all(r["accuracy"] == 1.0 and r["cpu_seconds"] >= 0.0 for r in rows)
     table = compare("--summary", "runs.jsonl", cwd=tmp_path).splitlines()
-    assert len(table) == 3 and table[2].startswith("| parity (5 bits) | cascade | 0 1 | 100.0 ± 0.0% |")
+    assert len(table) == 3
+    assert table[2].startswith("| parity (5 bits) | cascade | 0 1 | 100.0 ± 0.0% |")
 
 
 def test_the_readme_table_is_what_the_summary_prints_from_the_kept_runs():

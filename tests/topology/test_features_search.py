@@ -202,8 +202,8 @@ def test_the_gates_gradient_is_the_chain_rule():
 
 
 @pytest.mark.parametrize("options, words", [
-    ({"neurons": 0}, "neurons"), ({"penalty": 1e-3}, "strength="), ({"penalty": "l2"}, "'l0'"),
-    ({"penalty": True}, "penalty"), ({"strength": -1.0}, "strength"), ({"threshold": 1.0}, "threshold"),
+    ({"neurons": 0}, "neurons"), ({"penalty": 1e-3}, "strength="),
+    ({"penalty": "l2"}, "'l0'"), ({"penalty": True}, "penalty"), ({"strength": -1.0}, "strength"), ({"threshold": 1.0}, "threshold"),
     ({"max_edges": 0}, "max_edges"), ({"activations": "sin"}, "sequence"),
     ({"activations": ("softmax",)}, "one\\s+neuron"), ({"loss": "log", "output_activation": "tanh"}, "log"),
     ({"epochs": 0}, "epochs"), ({"features": ("x5^2",)}, "x5"), ({"depth": 13}, "depth"),
@@ -226,7 +226,8 @@ def test_the_learned_estimate_stops_a_child_predicted_not_to_beat_the_best():
     from neurograph.topology.budgets import fit_estimate, train_with_estimate
     estimate = fit_estimate([[1.0, r, r ** 2, r ** 3, r ** 4] for r in np.linspace(0.5, 0.9, 8)])
     assert estimate[1][1] < 1e-6
-    for to_beat, epochs_trained, seen in [(0.1, 10, [1.0, 0.6]), (0.2, 40, [1.0, 0.6, 0.36, 0.216])]:
+    for to_beat, epochs_trained, seen in [(0.1, 10, [1.0, 0.6]),
+                                          (0.2, 40, [1.0, 0.6, 0.36, 0.216])]:
         trained, losses = [], iter([0.6, 0.36, 0.216])
         got, curve = train_with_estimate(trained.append, lambda: next(losses), 40, 1.0, to_beat,
                                          estimate)

@@ -48,7 +48,8 @@ def test_the_gated_gradient_is_central_differences_of_the_gated_cost(gate, seed,
 
 def test_the_hard_concrete_gate_by_hand():
     """β = 2/3, γ = −0.1, ζ = 1.1: at log α = 0 and u = ½, s = σ(0) = ½, s̄ = ½·1.2 − 0.1 = 0.5,
-    ∂z/∂log α = 1.2 · ¼ / (2/3) = 0.45; the price σ(0 − (2/3) log(0.1/1.1)) = σ(1.598597) = 0.831822."""
+    ∂z/∂log α = 1.2 · ¼ / (2/3) = 0.45; the price σ(0 − (2/3) log(0.1/1.1)) = σ(1.598597)
+    = 0.831822."""
     gate = HardConcreteGate()
     half = np.array([0.5])
     assert gate.value(np.array([0.0]), half) == pytest.approx([0.5])
