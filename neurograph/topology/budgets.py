@@ -18,9 +18,9 @@ epochs", and Hyperband's successive halving.
   trained to the end (never stopped) is kept. After each generation, for each checkpoint
   c < C, a least-squares line is fitted over those curves from the features
   (1, log L_c, log L_{c−1} − log L_c) to log L_C, the final loss (:func:`fit_estimate`), with
-  σ_c the standard deviation of its residuals. A child at checkpoint c stops when even one
-  σ_c below the prediction, exp(prediction − σ_c), is above the best validation loss of the
-  previous generation (:func:`train_with_estimate`). Until :data:`MIN_CURVES` curves are
+  σ_c the standard deviation of its residuals. A child at checkpoint c stops when even
+  :data:`SIGMAS` (one) σ_c below the prediction, exp(prediction − σ_c), is above the best
+  validation loss of the previous generation (:func:`train_with_estimate`). Until :data:`MIN_CURVES` curves are
   known, the trend rule above decides. The curves all come from children that went on, so
   the estimate learns the curves that looked promising; one σ of benefit of the doubt keeps
   it from stopping children on a fit that knows little. Successive halving trains no child
@@ -37,11 +37,15 @@ import numpy as np
 from .. import checks
 from ..errors import NetworkError, describe
 
-__all__ = ["CHECKPOINTS", "HALVING", "MIN_CURVES", "early_stop_rule", "fit_estimate",
+__all__ = ["CHECKPOINTS", "HALVING", "MIN_CURVES", "SIGMAS", "early_stop_rule", "fit_estimate",
            "predicted_final", "subset_rows", "train_watching_the_trend", "train_with_estimate"]
 
 CHECKPOINTS = 4
 """Chunks of a child's training between which early stopping looks at its learning curve."""
+
+SIGMAS = 1.0
+"""The learned estimate's benefit of the doubt: a child stops only when its predicted final
+loss less this many residual standard deviations is above the best."""
 
 MIN_CURVES = 8
 """Learning curves of children trained to the end that the learned estimate needs before it
@@ -162,7 +166,7 @@ def train_with_estimate(train, score, epochs, start_loss, to_beat, estimate=None
         usable = len(chunks) == CHECKPOINTS and min(curve) > 0.0 and np.isfinite(curve).all()
         if estimate is not None and usable:
             beta, sigma = estimate[len(curve) - 1]
-            hoped = float(np.exp(_features(curve, len(curve) - 1) @ beta - sigma))
+            hoped = float(np.exp(_features(curve, len(curve) - 1) @ beta - SIGMAS * sigma))
         else:
             hoped = curve[-1] - remaining * max(0.0, curve[-2] - curve[-1])
         if hoped > to_beat:
