@@ -478,8 +478,7 @@ def _child(document, seed, mutated, epochs, settings):
                 pass  # diverged: fit kept the weights from before the epoch; the score tells
 
         curve = None
-        if settings["early_stop"] == "learned" or (settings["early_stop"]
-                                                   and np.isfinite(settings["to_beat"])):
+        if settings["early_stop"] and np.isfinite(settings["to_beat"]):  # True or "learned"
             score = lambda: _score(net, X_val, Y_val, settings["loss"])[0]  # noqa: E731
             trained, curve = train_with_estimate(train, score, epochs, score(),
                                                  settings["to_beat"], settings["estimate"])
@@ -488,7 +487,8 @@ def _child(document, seed, mutated, epochs, settings):
             trained = epochs
         loss, error = _score(net, X_val, Y_val, settings["loss"])
         fitness = -loss - settings["size_penalty"] * len(net.w)
-        full = settings["early_stop"] == "learned" and trained == settings["epochs"]
+        full = (settings["early_stop"] == "learned" and curve is not None
+                and trained == settings["epochs"])
         return (net.to_document(), float(fitness), float(loss), float(error), trained,
                 [*curve, float(loss)] if full else None)
     finally:

@@ -253,7 +253,7 @@ def test_learned_early_stopping_gives_the_same_search_for_any_n_jobs_and_saves_e
     one = ng.evolve(X, Y, **options)
     two = ng.evolve(X, Y, n_jobs=2, **options)
     assert one.history == two.history
-    # the first generation trains everyone to the end (its curves are the first data)
+    # the first generation trains everyone in one go; the later ones stop some children
     assert one.history[0]["epochs"] == 10 * 40
     assert sum(h["epochs"] for h in one.history[1:]) < 8 * 40 * (len(one.history) - 1)
 
