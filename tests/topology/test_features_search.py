@@ -246,11 +246,22 @@ def test_the_learned_estimate_waits_for_enough_curves_and_the_trend_decides_mean
     assert train_with_estimate(lambda _: None, lambda: next(losses), 40, 1.0, 0.5)[0] == 10
 
 
-def test_learned_early_stopping_gives_the_same_search_for_any_n_jobs_and_saves_epochs():
+def test_learned_early_stopping_gives_the_same_search_for_any_n_jobs_and_saves_epochs(
+        monkeypatch):
+    from neurograph.topology import budgets, evolution
+    fitted = []
+
+    def spy(curves):
+        estimate = budgets.fit_estimate(curves)
+        fitted.append(estimate is not None)
+        return estimate
+
+    monkeypatch.setattr(evolution, "fit_estimate", spy)
     X, Y = ng.datasets.xor()
-    options = dict(population=10, generations=4, seed=3, start_hidden=3, max_edges=12,
+    options = dict(population=10, generations=6, seed=3, start_hidden=3, max_edges=12,
                    start_depth=2, epochs=40, early_stop="learned")
     one = ng.evolve(X, Y, **options)
+    assert fitted == [False, False, False, True, True, True]  # the estimate decides in 4 and 5
     two = ng.evolve(X, Y, n_jobs=2, **options)
     assert one.history == two.history
     # the first generation trains everyone in one go; the later ones stop some children
