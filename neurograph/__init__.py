@@ -22,8 +22,8 @@ from .drawing.network import network_layout, plot_network
 from .drawing.tikz import to_tikz
 from .drawing.training import (plot_decision_boundary, plot_deltas, plot_history,
                                plot_neuron_outputs)
-from .errors import (CycleError, DivergedError, NetworkError, UnknownEdgeError,
-                     UnknownNeuronError)
+from .errors import (CycleError, DivergedError, NetworkError, SlowPathWarning,
+                     UnknownEdgeError, UnknownNeuronError)
 from .model.activations import ACTIVATIONS, Activation, get_activation
 from .model.losses import LOSSES, Loss, get_loss
 from .model.network import Network, load
@@ -69,6 +69,7 @@ __all__ = [
     "NetworkError",
     "Neuron",
     "RBM",
+    "SlowPathWarning",
     "UnknownEdgeError",
     "UnknownNeuronError",
     "check_answers",

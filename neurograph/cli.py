@@ -98,8 +98,10 @@ def parser():
                               description="A fully connected layered network numbered as the "
                               "lectures number it; 'skip' also joins every layer to every "
                               "later one.")
-    new.add_argument("shape", choices=("layered", "skip"),
-                     help="layered: each layer joined to the next; skip: to every later one")
+    new.add_argument("shape", choices=("layered", "skip", "elman", "jordan"),
+                     help="layered: each layer joined to the next; skip: to every later one; "
+                          "elman, jordan: layered with delay-1 edges hidden → hidden (Elman) "
+                          "or output → first hidden layer (Jordan)")
     new.add_argument("sizes", nargs="+", type=_whole, metavar="SIZE",
                      help="neurons per layer, inputs first, e.g. 2 2 1")
     new.add_argument("-o", "--output", required=True, help="the file (.json or .txt)")
@@ -216,9 +218,11 @@ def parser():
 
 def _example_arguments(command, required_x):
     command.add_argument("--x", type=_real, nargs="+", required=required_x, metavar="X",
-                         help="the input, one value per input neuron")
+                         help="the input, one value per input neuron (a recurrent network's "
+                              "explain: the sequence, time step after time step)")
     command.add_argument("--y", type=_real, nargs="+", metavar="Y",
-                         help="the target, one value per output neuron")
+                         help="the target, one value per output neuron (a recurrent "
+                              "network's explain: per time step, nan for no target)")
     command.add_argument("--loss", default="squared", choices=LOSS_NAMES,
                          help="the loss ℓ for Δ (default squared)")
 
@@ -237,9 +241,12 @@ def _new(args):
     from .model.network import Network
     from .teaching.exercises import on_grid
     _will_write(args.output, "network")
-    net = Network.layered(args.sizes, activation=args.activation,
-                          output_activation=args.output_activation, seed=args.seed,
-                          epsilon=args.epsilon, init=args.init, skip=args.shape == "skip")
+    options = dict(activation=args.activation, output_activation=args.output_activation,
+                   seed=args.seed, epsilon=args.epsilon, init=args.init)
+    if args.shape in ("elman", "jordan"):
+        net = getattr(Network, args.shape)(args.sizes, **options)
+    else:
+        net = Network.layered(args.sizes, **options, skip=args.shape == "skip")
     if args.grid is not None:
         net.set_weights(on_grid(net.w, args.grid))
     path = net.save(args.output)
@@ -253,8 +260,12 @@ def _explain(args):
     elif args.format == "html":
         raise NetworkError("--format html writes a page: give its file name with -o x.html")
     net = _network(args.network, "explain")
-    explanation = net.explain(args.x, args.y, lr=args.lr, loss=args.loss, digits=args.digits,
-                              carry_rounded=args.carry_rounded, significant=args.significant)
+    if net.delays:
+        explanation = _explain_sequence(net, args)
+    else:
+        explanation = net.explain(args.x, args.y, lr=args.lr, loss=args.loss,
+                                  digits=args.digits, carry_rounded=args.carry_rounded,
+                                  significant=args.significant)
     if args.output is not None:
         return f"wrote {explanation.save(args.output, format=args.format, aspect=args.aspect)}"
     if args.format == "beamer":
@@ -264,6 +275,34 @@ def _explain(args):
     if args.format == "latex":
         return explanation.to_latex()
     return str(explanation)
+
+
+def _explain_sequence(net, args):
+    """BPTT on one sequence for a recurrent network (one with delay edges): --x holds the
+    sequence step after step, x_1(1) … x_n(1) x_1(2) …, so T = len(--x) / n_inputs; --y the
+    targets likewise, nan for a time step without one."""
+    from .errors import NetworkError
+    for option, given in (("--carry-rounded", args.carry_rounded),
+                          ("--significant", args.significant is not None)):
+        if given:
+            raise NetworkError(f"{option} is for a feedforward network; {args.network} is "
+                               f"recurrent (delay edges), explained with exact values to "
+                               f"--digits decimal places")
+    n_in, n_out = len(net.inputs), len(net.outputs)
+    if len(args.x) % n_in:
+        raise NetworkError(f"--x of a recurrent network is its sequence, {n_in} value(s) per "
+                           f"time step (x_1(1) … x_{n_in}(1) x_1(2) …); received "
+                           f"{len(args.x)} values")
+    T = len(args.x) // n_in
+    X = [args.x[t * n_in:(t + 1) * n_in] for t in range(T)]
+    Y = None
+    if args.y is not None:
+        if len(args.y) != T * n_out:
+            raise NetworkError(f"--y holds {n_out} target(s) per time step for the {T} steps "
+                               f"of --x ({T * n_out} values, nan for a step without a "
+                               f"target); received {len(args.y)} values")
+        Y = [args.y[t * n_out:(t + 1) * n_out] for t in range(T)]
+    return net.explain_sequence(X, Y, lr=args.lr, loss=args.loss, digits=args.digits)
 
 
 def _draw(args):

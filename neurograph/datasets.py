@@ -8,6 +8,8 @@
 - The benchmarks of topology experiments, made by code here and seeded: the
   two spirals (Lang & Witbrock 1988), n-bit parity, and TensorFlow Playground's
   moons, circles and two Gaussians.
+- Sequences for recurrent networks: the embedded Reber grammar (Cleeremans, Servan-Schreiber
+  and McClelland 1989; Hochreiter and Schmidhuber 1997, Experiment 1), seeded.
 """
 
 from collections import namedtuple
@@ -17,8 +19,8 @@ import numpy as np
 from . import checks
 from .errors import NetworkError, describe
 
-__all__ = ["Split", "and_", "circles", "digits", "gauss", "moons", "nand", "or_", "parity",
-           "spirals", "truth_table", "xor"]
+__all__ = ["Reber", "Split", "and_", "circles", "digits", "gauss", "moons", "nand", "or_",
+           "parity", "reber", "spirals", "truth_table", "xor"]
 
 INPUTS = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 TRUTH_TABLES = {"xor": [0, 1, 1, 0], "and": [0, 0, 0, 1], "or": [0, 1, 1, 1], "nand": [1, 1, 1, 0]}
@@ -219,3 +221,172 @@ def gauss(n=200, noise=0.5, seed=0):
 def _shuffled(X, Y, rng):
     order = rng.permutation(len(X))
     return X[order], Y[order]
+
+
+# ------------------------------------------------------------------ sequences
+
+
+REBER_SYMBOLS = "BTPSXVE"
+"""The seven symbols of the Reber grammar, in the order of the one-hot columns."""
+
+REBER_GRAMMAR = {1: [("T", 2), ("P", 3)], 2: [("S", 2), ("X", 4)], 3: [("T", 3), ("V", 5)],
+                 4: [("X", 3), ("S", 6)], 5: [("P", 4), ("V", 6)], 6: [("E", None)]}
+"""Reber's finite-state grammar: state → [(symbol, next state)], each arc taken with
+probability 1/2; a string is B, then the arcs from state 1 until E."""
+
+
+class Reber(namedtuple("Reber", "X Y possible strings")):
+    """Reber strings as sequences for next-symbol prediction (:func:`reber`).
+
+    Attributes
+    ----------
+    X : ndarray (n, T, 7)
+        Symbol t of each string, one-hot in the order ``BTPSXVE``; zero rows after its end
+        (T is the longest string's length).
+    Y : ndarray (n, T, 7)
+        The next symbol, one-hot: the target at step t is symbol t + 1. NaN rows where no
+        symbol follows (the final E, and the padding), so they carry no target.
+    possible : ndarray of bool (n, T, 7)
+        Which symbols the grammar allows next, knowing the string so far.
+    strings : list of str
+    """
+
+    def accepted(self, P, threshold=None):
+        """Which strings a network's predictions `P` (n, T, 7) get right, by Hochreiter and
+        Schmidhuber's (1997) criterion: at every step, the outputs of the k symbols the grammar
+        allows next are the k most active ones.
+
+        Parameters
+        ----------
+        P : array_like (n, T, 7)
+            The outputs over time, as ``net.predict(data.X)`` gives them.
+        threshold : float or None, default None
+            None: the paper's criterion. A number: at every step, the outputs of the allowed
+            symbols are above it and every other output is below it.
+
+        Returns
+        -------
+        ndarray of bool (n,)
+
+        Examples
+        --------
+        >>> import neurograph as ng
+        >>> data = ng.datasets.reber(3, seed=0)
+        >>> data.accepted(data.possible * 1.0).tolist()   # a perfect predictor
+        [True, True, True]
+        >>> data.accepted(data.possible * 0.2, threshold=0.3).tolist()
+        [False, False, False]
+        """
+        P = np.asarray(P, dtype=float)
+        if P.shape != self.possible.shape:
+            raise NetworkError(f"the predictions must have the shape of the targets, "
+                               f"{self.possible.shape}; received {describe(P)}")
+        k = self.possible.sum(axis=2)
+        lowest_allowed = np.where(self.possible, P, np.inf).min(axis=2)
+        highest_other = np.where(self.possible, -np.inf, P).max(axis=2)
+        if threshold is None:
+            right = lowest_allowed > highest_other
+        else:
+            threshold = checks.weight(threshold, "threshold")
+            right = (lowest_allowed > threshold) & (highest_other < threshold)
+        return ((k == 0) | right).all(axis=1)
+
+    def penultimate_right(self, P):
+        """Whether the prediction of each string's next-to-last symbol (the T or P that repeats
+        the second symbol, in the embedded grammar) is the most active output.
+
+        Parameters
+        ----------
+        P : array_like (n, T, 7)
+
+        Returns
+        -------
+        ndarray of bool (n,)
+
+        Examples
+        --------
+        >>> import neurograph as ng
+        >>> data = ng.datasets.reber(2, seed=0)
+        >>> data.penultimate_right(data.Y).tolist()
+        [True, True]
+        """
+        P = np.asarray(P, dtype=float)
+        if P.shape != self.possible.shape:
+            raise NetworkError(f"the predictions must have the shape of the targets, "
+                               f"{self.possible.shape}; received {describe(P)}")
+        rows = np.arange(len(self.strings))
+        step = np.array([len(s) - 3 for s in self.strings])  # sees symbol −3, predicts −2
+        wanted = [REBER_SYMBOLS.index(s[-2]) for s in self.strings]
+        return P[rows, step].argmax(axis=1) == np.array(wanted)
+
+
+def reber(n, seed=0, embedded=True):
+    """`n` strings of the (embedded) Reber grammar, as one-hot sequences with next-symbol
+    targets.
+
+    A Reber string is B, a walk through Reber's grammar (:data:`REBER_GRAMMAR`, each branch
+    taken with probability 1/2), E: BTXSE, BPVVE, BTSSXXTVVE … An embedded string is
+    B, T or P, a Reber string, the same T or P again, E: to predict the next-to-last symbol a
+    network must remember the second across the whole inner string. Hochreiter and
+    Schmidhuber (1997, Experiment 1) report the LSTM learning it where Elman networks and
+    RTRL mostly fail.
+
+    Parameters
+    ----------
+    n : int
+        How many strings.
+    seed : int or numpy.random.Generator or None, default 0
+    embedded : bool, default True
+        False gives plain Reber strings (an Elman network learns those).
+
+    Returns
+    -------
+    Reber
+        ``(X, Y, possible, strings)``, and the success criterion :meth:`Reber.accepted`.
+
+    Examples
+    --------
+    >>> import neurograph as ng
+    >>> data = ng.datasets.reber(2, seed=0)
+    >>> data.strings
+    ['BPBPVPXTTTTVVEPE', 'BPBPVVEPE']
+    >>> data.X.shape, data.Y[0, 0].tolist()   # after B comes P
+    ((2, 16, 7), [0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0])
+    >>> "".join(ng.datasets.REBER_SYMBOLS[k] for k in range(7) if data.possible[0, 0, k])
+    'TP'
+    """
+    n = checks.option("examples", n)
+    rng = checks.generator(seed)
+    embedded = checks.flag(embedded, "embedded")
+    walks = [_reber_walk(rng, embedded) for _ in range(n)]
+    T = max(len(symbols) for symbols, _ in walks)
+    X = np.zeros((n, T, 7))
+    Y = np.full((n, T, 7), np.nan)
+    possible = np.zeros((n, T, 7), dtype=bool)
+    for e, (symbols, allowed) in enumerate(walks):
+        codes = [REBER_SYMBOLS.index(s) for s in symbols]
+        X[e, np.arange(len(codes)), codes] = 1.0
+        Y[e, :len(codes) - 1] = X[e, 1:len(codes)]
+        for t, after in enumerate(allowed):
+            possible[e, t, [REBER_SYMBOLS.index(s) for s in after]] = True
+    return Reber(X, Y, possible, ["".join(symbols) for symbols, _ in walks])
+
+
+def _reber_walk(rng, embedded):
+    """(the symbols of one string, for each symbol the symbols allowed after it)."""
+    symbols, allowed = ["B"], []
+    if embedded:
+        outer = "TP"[rng.integers(2)]
+        allowed += ["TP", "B"]
+        symbols += [outer, "B"]
+    state = 1
+    while state is not None:
+        arcs = REBER_GRAMMAR[state]
+        allowed.append("".join(symbol for symbol, _ in arcs))
+        symbol, state = arcs[rng.integers(len(arcs))] if len(arcs) > 1 else arcs[0]
+        symbols.append(symbol)
+    if embedded:
+        allowed += [outer, "E"]
+        symbols += [outer, "E"]
+    allowed.append("")
+    return symbols, allowed

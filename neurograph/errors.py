@@ -5,7 +5,7 @@ All of them derive from :class:`NetworkError`, itself a :class:`ValueError`, so
 """
 
 __all__ = ["NetworkError", "CycleError", "DivergedError", "UnknownNeuronError",
-           "UnknownEdgeError", "describe", "excerpt"]
+           "UnknownEdgeError", "SlowPathWarning", "describe", "excerpt"]
 
 
 class NetworkError(ValueError):
@@ -17,6 +17,19 @@ class NetworkError(ValueError):
 
     # Subclasses that are also KeyErrors would otherwise print their message in quotes.
     __str__ = BaseException.__str__
+
+
+class SlowPathWarning(UserWarning):
+    """A computation runs on a slower path than the one asked for usually takes, and why.
+
+    ``fit(engine="torch")`` packs each depth of a network into dense weight blocks with the
+    backward pass written out (:mod:`neurograph.engines.tensor_blocks`); a network it cannot
+    pack (batch norm, max or product neurons, a softmax group over several depths or without
+    cross-entropy, delay edges, a loss or activation without array forms, very sparse
+    depths) trains through autograd instead, several times slower on
+    small networks, and this warning says which part stopped the packing. The numbers are the
+    same either way. Silence it with ``warnings.simplefilter("ignore", ng.SlowPathWarning)``.
+    """
 
 
 class CycleError(NetworkError):

@@ -32,8 +32,10 @@ installed has its rows left out, and the script says so):
 3. ``cost_and_grad`` with one example (and with 256) on the 11,000-edge random DAG of
    scripts/bench.py section 3, made logistic for ffnet: against ffnet's Fortran J and ∇J
    (func2, what its trainers call) and its public ``sqgrad``.
-4. ``fit(engine="torch", device="cpu")`` (one thread) against ``fit(engine="vectorized")``:
-   6 inputs, 20 hidden layers of 6, one output; 512 examples in batches of 32, one epoch.
+4. ``fit(engine="torch", device="cpu")`` (one thread) against ``fit(engine="vectorized")``
+   and the autograd module (``net.to_torch()`` with ``torch.optim.SGD``): 6 inputs, 20 hidden
+   layers of 6, one output; 512 examples in batches of 32, one epoch; median CPU time.
+   ``--torch`` runs this section alone.
 5. Cascade-correlation on the spirals: ``ng.cascade_correlation`` (the default call, and a
    pool of 8 tanh candidates) against FANN's Cascade2 (``cascadetrain_on_data``, stopping
    when no output is 0.35 or more off), seeds 0–4 in turn: hidden neurons installed,
@@ -42,7 +44,8 @@ installed has its rows left out, and the script says so):
 6. ``evolve`` and ``cascade_correlation``, which train many small networks, with the
    compiled kernels as ``fit`` chooses them and with the pure loop forced.
 
-Run:  python scripts/bench_peers.py [--quick]     (--quick: fewer runs, seeds and epochs)
+Run:  python scripts/bench_peers.py [--quick] [--torch]     (--quick: fewer runs, seeds and
+epochs; --torch: section 4 alone)
 Each contender is timed alternately with the others, best of several runs.
 """
 
@@ -384,28 +387,71 @@ def dag_call(repeats, quick):
 
 
 def torch_rows(repeats, quick):
+    """CPU seconds (median over `repeats` alternating rounds) of one epoch: fit on the batch
+    engine, fit on the torch engine (the packed path), and the autograd module by hand."""
     try:
         import torch
     except ImportError:
         return None
-    torch.set_num_threads(1)
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # the hand-written loop too (fit sets it for itself)
     sizes = [6] + [6] * (5 if quick else 20) + [1]
     rng = np.random.default_rng(1)
     X = rng.uniform(-1, 1, (512, 6))
     Y = rng.uniform(0.2, 0.8, (512, 1))
     start = ng.Network.layered(sizes, seed=0)
-    nets = {"vectorized": start.copy(), "torch": start.copy()}
+    nets = {"vectorized": start.copy(), "torch": start.copy(), "autograd": start.copy()}
 
     def epoch(engine):
         extra = {"device": "cpu"} if engine == "torch" else {}
-        return lambda: nets[engine].fit(X, Y, lr=0.5, epochs=1, batch_size=32,
-                                        loss="half_squared", engine=engine, seed=0, **extra)
+        return lambda: nets[engine].fit(X, Y, lr=0.5, epochs=1, batch_size=32, shuffle=False,
+                                        loss="half_squared", engine=engine, **extra)
 
-    for engine in nets:
-        epoch(engine)()
-    gap = max(abs(nets["vectorized"].w[e] - nets["torch"].w[e]) for e in start.w)
-    times = best_of({f"fit(engine='{e}')": epoch(e) for e in nets}, repeats)
-    return sizes, len(start.w), times, gap, torch.__version__
+    def by_hand():  # net.to_torch() and torch.optim.SGD: autograd's graph, the same epoch
+        net = nets["autograd"]
+        module = net.to_torch(dtype=torch.float64)
+        optimizer = torch.optim.SGD(module.parameters(), lr=0.5)
+        Xt, Yt = torch.tensor(X), torch.tensor(Y)
+        for first in range(0, len(X), 32):
+            optimizer.zero_grad()
+            error = module(Xt[first:first + 32]) - Yt[first:first + 32]
+            (0.5 * (error ** 2).sum(dim=1).mean()).backward()
+            optimizer.step()
+        net.load_torch(module)
+
+    runs = {"fit(engine='vectorized')": epoch("vectorized"),
+            "fit(engine='torch'), packed": epoch("torch"),
+            "to_torch() + optim.SGD, autograd": by_hand}
+    for run in runs.values():
+        run()
+    gap = max(abs(nets["vectorized"].w[e] - nets[other].w[e]) for e in start.w
+              for other in ("torch", "autograd"))
+    times = {name: [] for name in runs}
+    for _ in range(repeats):
+        for name, run in runs.items():
+            begun = time.process_time()
+            run()
+            times[name].append(time.process_time() - begun)
+    torch.set_num_threads(threads)
+    return sizes, len(start.w), {name: statistics.median(t) for name, t in times.items()}, \
+        gap, torch.__version__, threads
+
+
+def torch_report(repeats, quick):
+    """Section 4, printed."""
+    result = torch_rows(repeats, quick)
+    if result is None:
+        print("\n4. PyTorch is not installed: the torch engine's row is left out")
+        return
+    sizes, edges, times, gap, version, threads = result
+    print(f"\n4. fit, one epoch of 512 examples in batches of 32, layered {len(sizes) - 2} "
+          f"hidden layers × 6 ({edges} weights); PyTorch {version} CPU on one thread (of "
+          f"{threads} by default here); median CPU time of {repeats} alternating rounds; the "
+          f"three agree to {gap:.0e}")
+    floor = times["fit(engine='vectorized')"]
+    for label, seconds in times.items():
+        print(f"   {label:34} {seconds * 1e3:9.2f} ms {ratio(seconds, floor)} × the batch "
+              f"engine")
 
 
 # ------------------------------------------------------------ 5: cascade
@@ -516,7 +562,11 @@ def ratio(value, floor, unit=""):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer runs, seeds and epochs")
-    quick = parser.parse_args().quick
+    parser.add_argument("--torch", action="store_true", help="section 4 alone (torch)")
+    arguments = parser.parse_args()
+    quick = arguments.quick
+    if arguments.torch:
+        return torch_report(2 if quick else 15, quick)
     repeats = 2 if quick else 15
     versions = [f"Python {sys.version.split()[0]}", f"numpy {np.__version__}"]
     if libfann is not None:
@@ -582,18 +632,7 @@ def main():
         print(f"   {who:32} {one * 1e3:10.3f} {ratio(one, base[0])} {many * 1e3:13.3f} "
               f"{ratio(many, base[1])}".rstrip())
 
-    result = torch_rows(repeats, quick)
-    if result is None:
-        print("\n4. PyTorch is not installed: the torch engine's row is left out")
-    else:
-        sizes, edges, times, gap, version = result
-        print(f"\n4. fit, one epoch of 512 examples in batches of 32, layered {len(sizes) - 2} "
-              f"hidden layers × 6 ({edges} weights); PyTorch {version} CPU, one thread; "
-              f"the two agree to {gap:.0e}")
-        floor = times["fit(engine='vectorized')"]
-        for label, seconds in times.items():
-            print(f"   {label:28} {seconds * 1e3:9.2f} ms {ratio(seconds, floor)} × the batch "
-                  f"engine")
+    torch_report(repeats, quick)
 
     cascade_report(quick)
 

@@ -67,3 +67,89 @@ def test_digits_are_split_stratified_and_seeded():
     assert not np.array_equal(split.y_test, other.y_test)
     with pytest.raises(ng.NetworkError, match="test_size must be between 0 and 1"):
         ng.datasets.digits(test_size=1.0)
+
+
+# ------------------------------------------------------------------ the Reber grammar
+
+def is_reber(string):
+    """Reber's grammar written out as its own little automaton (not the dataset's table)."""
+    arcs = {1: {"T": 2, "P": 3}, 2: {"S": 2, "X": 4}, 3: {"T": 3, "V": 5},
+            4: {"X": 3, "S": 6}, 5: {"P": 4, "V": 6}, 6: {"E": 0}}
+    if not string.startswith("B"):
+        return False
+    state = 1
+    for symbol in string[1:]:
+        if state == 0 or symbol not in arcs[state]:
+            return False
+        state = arcs[state][symbol]
+    return state == 0
+
+
+def test_embedded_reber_strings_follow_the_grammar_and_the_targets_are_the_next_symbol():
+    data = ng.datasets.reber(300, seed=3)
+    for e, string in enumerate(data.strings):
+        assert string[0] == "B" and string[1] in "TP" and string[-2:] == string[1] + "E"
+        assert is_reber(string[2:-2]), string
+        T = len(string)
+        symbols = "".join("BTPSXVE"[k] for k in data.X[e, :T].argmax(axis=1))
+        assert symbols == string and not data.X[e, T:].any()  # zero padding after the end
+        np.testing.assert_array_equal(data.Y[e, :T - 1], data.X[e, 1:T])
+        assert np.isnan(data.Y[e, T - 1:]).all()  # no target after the final E
+        assert all(data.possible[e, t, "BTPSXVE".index(string[t + 1])] for t in range(T - 1))
+        assert data.possible[e, T - 3].sum() == 1  # the repeated T or P: one choice only
+    assert {s[1] for s in data.strings} == {"T", "P"}
+    assert max(len(s) for s in data.strings) == data.X.shape[1]
+
+
+def test_plain_reber_strings_and_seeds():
+    data = ng.datasets.reber(50, seed=0, embedded=False)
+    assert all(is_reber(s) for s in data.strings)
+    assert "".join(c for c in "BTPSXVE" if data.possible[0, 0, "BTPSXVE".index(c)]) == "TP"
+    assert ng.datasets.reber(20, seed=7).strings == ng.datasets.reber(20, seed=7).strings
+    assert ng.datasets.reber(20, seed=7).strings != ng.datasets.reber(20, seed=8).strings
+
+
+def test_the_success_criterion_of_hochreiter_and_schmidhuber():
+    data = ng.datasets.reber(40, seed=1)
+    assert data.accepted(data.possible * 0.5 + 0.1).all()  # allowed symbols most active
+    assert data.penultimate_right(data.Y).all()
+    wrong = data.possible * 1.0
+    wrong[5, len(data.strings[5]) - 3] = [0, 1, 1, 0, 0, 0, 0]  # T and P tie: not decided
+    accepted = data.accepted(wrong)
+    assert not accepted[5] and accepted.sum() == 39
+    guess = np.where(np.isnan(data.Y), 0.0, 1.0) / 7  # every symbol alike: nothing decided
+    assert not data.accepted(guess).any()
+    swapped = data.Y.copy()
+    for e, s in enumerate(data.strings):  # the penultimate T and P exchanged
+        swapped[e, len(s) - 3, 1:3] = swapped[e, len(s) - 3, 2:0:-1]
+    assert not data.penultimate_right(swapped).any()
+    assert not data.accepted(np.nan_to_num(swapped)).any()
+
+
+def test_the_criterion_with_a_threshold():
+    data = ng.datasets.reber(30, seed=2)
+    P = np.where(data.possible, 0.45, 0.02)  # two allowed symbols at 0.45 each, as a softmax
+    assert data.accepted(P, threshold=0.3).all() and data.accepted(P).all()
+    assert not data.accepted(P, threshold=0.5).any()  # 0.45 is not above it
+    e, t = 4, 5
+    P[e, t, ~data.possible[e, t]] = 0.35  # others above the threshold, below the allowed
+    accepted = data.accepted(P, threshold=0.3)
+    assert not accepted[e] and accepted.sum() == 29 and data.accepted(P).all()
+    for bad in ("high", float("nan"), [0.3]):
+        with pytest.raises(ng.NetworkError, match="threshold"):
+            data.accepted(P, threshold=bad)
+
+
+@pytest.mark.parametrize("bad, match", [
+    (dict(n=0), "number of examples"), (dict(n=2.5), "number of examples"),
+    (dict(n=3, seed=-1), "seed"), (dict(n=3, embedded="yes"), "embedded")])
+def test_reber_refuses_bad_arguments(bad, match):
+    with pytest.raises(ng.NetworkError, match=match):
+        ng.datasets.reber(**bad)
+
+
+def test_the_criterion_refuses_predictions_of_another_shape():
+    data = ng.datasets.reber(4, seed=0)
+    for method in (data.accepted, data.penultimate_right):
+        with pytest.raises(ng.NetworkError, match=r"shape of the targets, \(4, "):
+            method(np.zeros((4, 3, 7)))

@@ -50,6 +50,9 @@ EXPECTED = {
                             "(stopped: epochs) — not linearly separable"],
     "xor.py": ["One hidden layer (2-2-1): [0, 1, 1, 0]"],
     "adding_problem.py": ["the LSTM adds the marked values"],
+    "reber.py": ["Elman 7-18-7, no BPTT: 601 trainable weights",
+                 "LSTM, 8 cells: 575 trainable weights",
+                 "the Elman network without BPTT stays at chance", "wrote reber.png"],
     "time_delay.py": ["held-out accuracy of y(t) = x(t − 1) XOR x(t − 2): 1.000"],
     "vanishing_in_time.py": ["the LSTM's memory carries the error back",
                              "wrote vanishing_in_time.png"],
@@ -86,7 +89,7 @@ CHECKS = {"vanishing_gradients.py": check_vanishing, "regression.py": check_regr
           "digits.py": check_digits}
 QUICK = {"sparse_autoencoder.py", "evolve_topologies.py", "architecture_search.py",
          "self_taught.py", "search_spirals.py", "temporal_xor.py", "adding_problem.py",
-         "gradient_search_gates.py"}
+         "reber.py", "gradient_search_gates.py"}
 """Examples run with ``--quick``: the same steps and checks on less data, fewer iterations."""
 
 
@@ -150,3 +153,12 @@ def test_benchmark_script_runs_and_prints_its_ratios(tmp_path):
                  cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "neurograph Network.sgd_step" in result.stdout and "× hand loop" in result.stdout
+
+
+def test_recurrent_benchmark_runs_and_prints_its_ratios(tmp_path):
+    result = run(ROOT / "scripts" / "bench_recurrent.py", "--quick", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    for heading in ("1. LSTM, 32 hidden", "2. Peak memory", "3. Elman [2, 4, 1]"):
+        assert heading in result.stdout
+    assert "torch.nn.LSTM + autograd" in result.stdout and "KiB per time step" in result.stdout
+    assert result.stdout.count("per-sequence BPTT") == 2

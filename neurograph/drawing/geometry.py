@@ -241,19 +241,44 @@ def geometry(net, pos=None, bias="label", weights=None, *, values=None, digits=2
 def _place_labels(shape, net, bias, values, digits, column_em, room):
     """Every label's spot (see :class:`Geometry`), placed in order of how fixed it is."""
     r, em, where = shape.radius, shape.em, shape.where
-    placer = Placer([(*where[j], RING * r) for j in shape.shown])
+    placer = Placer([(*where[j], RING * r) for j in shape.shown]
+                    # a self-loop's loop under its neuron: labels keep off it too
+                    + [(where[i][0], where[i][1] - 1.5 * r, 0.85 * r)
+                       for i, j in shape.edges if i == j])
     spots, left_out = shape.spots, shape.left_out
 
-    def put(key, text, candidates, size=0.8, pad=0.0):
-        sizes = [text_size(t, size * em) for t in [text, *room.get(key, ())]]
+    # points along every edge: a neuron's labels keep off the edges where they can
+    on_edges = np.array([shape.curves[e].at(t) for e in shape.edges
+                         for t in np.linspace(0.0, 1.0, 15)]).reshape(-1, 2)
+
+    def put(key, text, candidates, size=0.8, pad=0.0, tag=""):
+        sizes = [text_size(t, size * em) for t in [text, *(t + tag for t in room.get(key, ()))]]
         width = max(w for w, _ in sizes) + 2 * pad * size * em
         height = max(h for _, h in sizes) + 2 * pad * size * em
-        spot = placer.place(candidates(width, height), width, height, text)
+        avoid = on_edges if key[0] in ("value", "delta", "bias") else None
+        spot = placer.place(candidates(width, height), width, height, text, avoid)
         if spot is None:
             left_out.append(key)
         else:
             spots[key] = spot
 
+    for j in shape.shown:  # the marks Π, max and BN first: they have three spots each
+        neuron, (x, y) = net.neuron(j), where[j]
+        corner = RING * r
+        if neuron.aggregation is not None and not neuron.aggregation.is_sum:
+            put(("aggregation", j), neuron.aggregation.symbol, lambda wd, ht: [
+                (x + corner + wd / 2, y - corner), (x + corner + wd / 2, y + corner),
+                (x + corner + wd / 2, y)], size=0.75)
+        if neuron.norm is not None:
+            put(("bn", j), "BN", lambda wd, ht: [
+                (x - corner - wd / 2, y - corner), (x - corner - wd / 2, y + corner),
+                (x - corner - wd / 2, y)], size=0.75)
+    if bias == "label":  # above its neuron, before the values take the room there
+        for j in net.successors(0) if 0 in net.graph else ():
+            if j in shape.shown and (shape.label_weights or ("bias", j) in room):
+                x, y = where[j]
+                put(("bias", j), f"w_{{0,{j}}}={format_number(net.w[0, j], digits)}",
+                    lambda wd, ht: around(x, y, r, wd, ht, "above"))
     for j in shape.shown:
         if j == 0 or (values is None and ("value", j) not in room) or (
                 values in ("in", "delta") and not net.neuron(j).is_processing):
@@ -265,23 +290,6 @@ def _place_labels(shape, net, bias, values, digits, column_em, room):
             below = spots["value", j]
             put(("delta", j), "", lambda wd, ht: [(x, below.y - below.height / 2 - ht / 2),
                                                   *around(x, y, r, wd, ht, "below")])
-    if bias == "label":
-        for j in net.successors(0) if 0 in net.graph else ():
-            if j in shape.shown and (shape.label_weights or ("bias", j) in room):
-                x, y = where[j]
-                put(("bias", j), f"w_{{0,{j}}}={format_number(net.w[0, j], digits)}",
-                    lambda wd, ht: around(x, y, r, wd, ht, "above"))
-    for j in shape.shown:
-        neuron, (x, y) = net.neuron(j), where[j]
-        corner = RING * r
-        if neuron.aggregation is not None and not neuron.aggregation.is_sum:
-            put(("aggregation", j), neuron.aggregation.symbol, lambda wd, ht: [
-                (x + corner + wd / 2, y - corner), (x + corner + wd / 2, y + corner),
-                (x + corner + wd / 2, y)], size=0.75)
-        if neuron.norm is not None:
-            put(("bn", j), "BN", lambda wd, ht: [
-                (x - corner - wd / 2, y - corner), (x - corner - wd / 2, y + corner),
-                (x - corner - wd / 2, y)], size=0.75)
     for name, members in shape.groups.items():
         xs = [where[j][0] for j in members]
         ys = [where[j][1] for j in members]
@@ -295,7 +303,7 @@ def _place_labels(shape, net, bias, values, digits, column_em, room):
             text = (format_number(shape.w[i, j], digits) if shape.label_weights else "") + tie
             curve = shape.curves[i, j]
             put(("weight", i, j), text.strip(), lambda wd, ht: along(curve, curve.t, ht),
-                size=0.85, pad=0.12)
+                size=0.85, pad=0.12, tag=tie)  # the room's numbers keep the tag too
     if column_em is not None:
         _place_columns(shape, placer, column_em)
     if left_out:

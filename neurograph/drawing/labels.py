@@ -99,10 +99,22 @@ class Placer:
         self.taken.append(spot)
         return spot
 
-    def place(self, candidates, width, height, text=""):
-        """The first free spot among `candidates` (centres), held; None if none is free."""
-        for x, y in candidates:
-            spot = Spot(float(x), float(y), width, height, text)
+    def place(self, candidates, width, height, text="", avoid=None):
+        """The first free spot among `candidates` (centres), held; None if none is free.
+
+        `avoid`: points (an array, one row each) the label should rather not cover, such as
+        points along the edges: the first free spot that covers none of them, else the
+        first free spot.
+        """
+        spots = [Spot(float(x), float(y), width, height, text) for x, y in candidates]
+        if avoid is not None and len(avoid):
+            for spot in spots:
+                x0, x1, y0, y1 = spot.box()
+                inside = ((x0 < avoid[:, 0]) & (avoid[:, 0] < x1)
+                          & (y0 < avoid[:, 1]) & (avoid[:, 1] < y1))
+                if not inside.any() and self.free(spot.box()):
+                    return self.take(spot)
+        for spot in spots:
             if self.free(spot.box()):
                 return self.take(spot)
         return None

@@ -70,9 +70,10 @@ def svg_picture(net, digits=2, bias="label", weights=None, room=None):
         if kind == "weight":
             i, j = ids
             text = format_number(shape.w[i, j], digits) if shape.label_weights else ""
-            text = f"{text}{shape.tag(i, j)}".strip()
-            out.append(f'<text class="weight" data-id="weight-{i}-{j}" '
-                       f'{at(spot)}>{html_text(text)}</text>')
+            tag = shape.tag(i, j)  # kept by a script that rewrites the number
+            data = f' data-tag="{html_text(tag)}"' if tag else ""
+            out.append(f'<text class="weight" data-id="weight-{i}-{j}"{data} '
+                       f'{at(spot)}>{html_text(f"{text}{tag}".strip())}</text>')
     for j in shape.shown:
         neuron = net.neuron(j)
         colour = {"bias": BIAS_COLOUR, "input": INPUT_COLOUR}.get(neuron.kind, PROCESSING_COLOUR)

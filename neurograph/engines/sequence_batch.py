@@ -1,153 +1,159 @@
-"""BPTT in numpy: a batch of sequences through time, one time step's levels at a time.
+"""BPTT in numpy: a batch of sequences through time, level by level.
 
 The same sums as :mod:`neurograph.engines.sequence` (the reference, which the tests hold this
-to 1e-12), on arrays: ``A[D + t]`` is the (sequences × neurons) matrix of a_j(t), rows
-``A[0 … D]`` the zero initial state. Within a time step the processing neurons fall into
-levels (one more than the deepest ordinary source), and a level's sum neurons are one matrix
-product per delay d::
+to 1e-12), on arrays whose columns are the lanes of
+:mod:`neurograph.engines.sequence_lanes`: each level, each group of one activation and each
+group of max/product neurons a contiguous run of columns. ``A[D + t]`` is the (sequences ×
+lanes) matrix of a_j(t), rows ``A[0 … D]`` the zero initial state. A level's sum neurons are
+one matrix product per delay d::
 
-    IN(t)[:, L] = Σ_d A(t − d) @ W_d[:, L]        (W_d: the weights of the edges of delay d)
+    IN(t)[:, L] = Σ_d A(t − d)[:, sources] @ W_d[sources, L]   (W_d: the edges of delay d)
 
-Max and product neurons take their terms one edge at a time, as the batch engine does.
-Backward, from t = T down, levels in reverse::
+Max and product neurons take their terms one term position at a time, through their
+aggregation's array form. Backward, from t = T down, levels in reverse, one product per
+delay for the whole level::
 
-    Δ(t)[:, L] = g′(IN(t)[:, L]) ⊙ Σ_d Δ(t + d) @ W_d[L, :]ᵀ  (+ the loss's output Δ)
+    Δ(t)[:, L] = g′(IN(t)[:, L]) ⊙ Σ_d Δ(t + d)[:, targets] @ W_d[L, targets]ᵀ
+                 (+ the loss's output Δ, + what max/product neurons send back)
 
-and ∂J/∂W_d = Σ_t A(t − d)ᵀ Δ(t), one product per delay over all the time steps at once.
-No unrolled graph is built: memory is linear in T × neurons × sequences.
+and ∂J/∂W_d = Σ_t A(t − d)ᵀ Δ(t), one product per level and delay over all the time steps at
+once. The free levels (no loop reaches them) and the free sources' share of the other sums
+go over all the time steps at once, forward and backward; the rest goes step by step. The
+working arrays are kept per shape and reused from call to call and step to step; no unrolled
+graph is built: memory is linear in T × neurons × sequences.
 """
 
 import numpy as np
 
+from .sequence_lanes import SequenceLanes
+
 __all__ = ["SequenceBatch", "sequence_batch"]
 
 
-class SequenceBatch:
-    """A :class:`~neurograph.engines.sequence.SequencePlan` compiled to arrays.
+class SequenceBatch(SequenceLanes):
+    """BPTT over a batch of sequences on the lanes of a
+    :class:`~neurograph.engines.sequence_lanes.SequenceLanes` (made from a
+    :class:`~neurograph.engines.sequence.SequencePlan`)."""
 
-    Each level holds: its sum neurons and, per delay d, the block of W_d that feeds them
-    (forward); its max/product neurons, grouped by aggregation and number of terms, with
-    their sources, slots and delays as (neurons × terms) arrays; and its neurons grouped by
-    activation, each group with the blocks of W_d that carry Δ back to it (backward) and
-    its outputs.
-    """
+    KEPT = 4
+    """How many sets of working arrays (forward or backward, of one shape) a SequenceBatch
+    keeps."""
 
-    def __init__(self, seq):
-        self.seq, self.P, self.D = seq, seq.size, seq.longest
-        self.trainable = seq.n_parameters
-        level = {}
-        for j, _, rows, _ in seq.forward:
-            level[j] = 1 + max((level[i] for i, _, d in rows if d == 0 and i in level),
-                               default=0)
-        out_edges = {}  # i → (d, j, ij) of its edges into sum neurons
-        for j, _, rows, combine in seq.forward:
-            if combine is None:
-                for i, ij, d in rows:
-                    out_edges.setdefault(i, []).append((d, j, ij))
-        grouped = {j for j, _ in seq.group}
-        y_index = {j: k for k, j in enumerate(seq.outputs)}
-        self.levels = []
-        for depth in sorted(set(level.values())):
-            members = [(j, g, rows, combine) for j, g, rows, combine in seq.forward
-                       if level[j] == depth]
-            summed = [(j, rows) for j, _, rows, combine in members if combine is None]
-            into = _blocks([(i, c, ij, d) for c, (_, rows) in enumerate(summed)
-                            for i, ij, d in rows], sources=True, size=len(summed))
-            gated = {}  # (aggregation, number of terms) → its neurons
-            for j, _, rows, combine in members:
-                if combine is not None:
-                    gated.setdefault((combine, len(rows)), []).append((j, rows))
-            gated = [_gated(combine, group, self.trainable)
-                     for (combine, _), group in gated.items()]
-            by_g = {}
-            for j, g, _, _ in members:
-                if j not in grouped:
-                    by_g.setdefault(g, []).append(j)
-            activations = []
-            for g, js in by_g.items():
-                back = _blocks([(k, r, ij, d) for r, i in enumerate(js)
-                                for d, k, ij in out_edges.get(i, ())], sources=False,
-                               size=len(js))
-                outs = [(pos, y_index[j]) for pos, j in enumerate(js) if j in y_index]
-                activations.append((g, np.array(js), [p for p, _ in outs],
-                                    [k for _, k in outs], back))
-            self.levels.append((np.array([j for j, _ in summed], dtype=int), into, gated,
-                                activations))
-        edges = {}
-        for j, _, rows, combine in seq.forward:
-            if combine is None:
-                for i, ij, d in rows:
-                    if ij < self.trainable:
-                        edges.setdefault(d, []).append((i, ij, j))
-        # d → (sources, targets, rows, cols, slots): G = A[:, sources]ᵀ Δ[:, targets]
-        self.sum_edges = {}
-        for d, group in edges.items():
-            src, dst = sorted({i for i, _, _ in group}), sorted({j for _, _, j in group})
-            row, col = {i: r for r, i in enumerate(src)}, {j: c for c, j in enumerate(dst)}
-            self.sum_edges[d] = (np.array(src), np.array(dst),
-                                 np.array([row[i] for i, _, _ in group]),
-                                 np.array([col[j] for _, _, j in group]),
-                                 np.array([ij for _, ij, _ in group]))
-        self.outputs = np.array(seq.outputs, dtype=int)
-        self.output_g = seq.output_g
-        by_g = {}
-        for k, g in enumerate(seq.output_g):
-            if not g.group:
-                by_g.setdefault(g, []).append(k)
-        self.output_groups = [(g, np.array(ks)) for g, ks in by_g.items()]
-        self.group = np.array([j for j, _ in seq.group], dtype=int)
-        self.group_k = np.array([k for _, k in seq.group], dtype=int)
+    KEPT_BYTES = 2 ** 26
+    """The largest set of working arrays kept (64 MiB); a larger one is made for its call
+    and let go after it."""
+
+    def work(self, n, T, backward=False):
+        """The working arrays for n sequences of T steps: forward, A and IN ((D + T + 1) × n ×
+        lanes, D the longest delay but at most T) and per max/product group its slopes
+        ((T + 1) × n × neurons × terms); `backward`, DELTA ((T + 2) × n × lanes) and per
+        max/product group with a trainable weight its c_ik Δ_k (as the slopes). Made on the
+        first call with this shape and kept (the last :attr:`KEPT` sets, each of at most
+        :attr:`KEPT_BYTES`), so that their pages are touched once, not at every call. Memory
+        stays linear in T × neurons × sequences."""
+        kept = self.__dict__.setdefault("_kept", {})
+        if (n, T, backward) in kept:
+            return kept[n, T, backward]
+        D = min(self.D, T)
+
+        def per_group(made):
+            return [[np.empty((T + 1, n, gate.hi - gate.lo, gate.n_terms))
+                     if made(gate) else None for gate in level.gated]
+                    for level in self.levels]
+
+        if backward:
+            arrays = (np.zeros((T + 2, n, self.P)), per_group(lambda gate: gate.trainable))
+        else:
+            arrays = (np.zeros((D + T + 1, n, self.P)), np.zeros((D + T + 1, n, self.P)),
+                      per_group(lambda gate: True))
+        size = sum(part.nbytes for part in _flat(arrays))
+        if size <= self.KEPT_BYTES:
+            if len(kept) >= self.KEPT:
+                kept.pop(next(iter(kept)))
+            kept[n, T, backward] = arrays
+        return arrays
 
     def weights(self, w):
-        """The blocks of W_d from θ (`w`, an array), level by level: (forward blocks, backward
-        blocks of each activation group), each block (d, the other side's ids, matrix)."""
-        return [([(d, ids, _matrix(w, block)) for d, ids, block in into],
-                 [[(d, ids, _matrix(w, block)) for d, ids, block in back]
-                  for _, _, _, _, back in activations])
-                for _, into, _, activations in self.levels]
+        """From θ (`w`, an array), per level: the blocks of W_d forward, (d, sources, matrix),
+        from the sources that are not free and from those that are, and backward, (d,
+        targets, matrix), and the weights of each max/product group's terms (one vector per
+        part of its terms)."""
+        return [([(d, cols, _matrix(w, block)) for d, cols, block in level.into],
+                 [(d, cols, _matrix(w, block)) for d, cols, block in level.into_free],
+                 [(d, cols, _matrix(w, block)) for d, cols, block in level.back],
+                 [[w[part[5]] for part in gate.parts] for gate in level.gated])
+                for level in self.levels]
 
-    def forward(self, w, blocks, X):
-        """A, IN (time × sequences × neurons, the first D + 1 times the initial state, D the
+    def forward(self, blocks, X, slopes_too=True):
+        """A, IN (time × sequences × lanes, the first D + 1 times the initial state, D the
         longest delay but at most T: an older a_i is 0 all the same) and the max/product
-        slopes {(t, level, group): (neurons × sequences × terms)}."""
+        slopes, one array (time × sequences × neurons × terms) per group (without
+        `slopes_too`, for a pass with no backward, they are left unwritten). The free levels
+        and the free sources' part of the others' sums go first, over all the time steps at
+        once; then the time steps, one after another."""
         n, T = X.shape[:2]
-        D, seq = min(self.D, T), self.seq
-        A = np.zeros((D + T + 1, n, self.P))
-        IN = np.zeros((D + T + 1, n, self.P))
+        D = min(self.D, T)
+        A, IN, slopes = self.work(n, T)
+        slopes_or_none = slopes if slopes_too else [None] * len(self.levels)
+        IN[D + 1:] = 0.0  # (A's rows of t ≥ 1 are written whole; those of t ≤ 0 stay 0)
         A[D + 1:, :, 0] = 1.0
-        A[D + 1:, :, seq.inputs] = X.transpose(1, 0, 2)
-        slopes = {}
+        A[D + 1:, :, self.inputs] = X.transpose(1, 0, 2)
+        every = slice(1, T + 1)
+        for L, level in enumerate(self.levels):
+            if level.free:
+                self._forward_level(level, blocks[L], A, IN, slopes_or_none[L], every, D)
+            elif blocks[L][1]:
+                _add_sums(IN[D + 1:, :, level.sums], blocks[L][1], A, _rows(every, D))
+        stepped = [L for L, level in enumerate(self.levels) if not level.free]
         for t in range(1, T + 1):
-            r = D + t
-            for L, (summed, _, gated, activations) in enumerate(self.levels):
-                if len(summed):
-                    # in_j(t) = Σ_d A(t − d)[:, sources] @ W_d[sources, j]
-                    z = np.zeros((n, len(summed)))
-                    for d, src, W in blocks[L][0]:
-                        z += A[max(r - d, 0)][:, src] @ W
-                    IN[r][:, summed] = z
-                for G, (combine, js, src, slot, delay, _, _) in enumerate(gated):
-                    terms = w[slot][:, :, None] * A[np.maximum(r - delay, 0), :, src]
-                    rows = terms.transpose(0, 2, 1).reshape(-1, terms.shape[1])
-                    IN[r][:, js] = combine.combine_rows(rows).reshape(len(js), n).T
-                    slopes[t, L, G] = combine.slopes_rows(rows).reshape(len(js), n, -1)
-                for g, js, _, _, _ in activations:
-                    A[r][:, js] = g.g(IN[r][:, js])
+            for L in stepped:
+                self._forward_level(self.levels[L], blocks[L], A, IN, slopes_or_none[L], t, D)
             if len(self.group):
-                z = IN[r][:, self.group]
+                A_t, z = A[D + t], IN[D + t][:, self.group]
                 e = np.exp(z - z.max(axis=1, keepdims=True))
-                A[r][:, self.group] = e / e.sum(axis=1, keepdims=True)
+                A_t[:, self.group] = e / e.sum(axis=1, keepdims=True)
         return A, IN, slopes
+
+    @staticmethod
+    def _forward_level(level, blocks, A, IN, slopes, t, D):
+        """in_j(t) and a_j(t) of one level, at the time step t or at the steps of a slice, and
+        its max/product neurons' slopes into `slopes` (None: not needed)."""
+        into, _, _, gate_w = blocks
+        r = _rows(t, D)
+        A_t, IN_t = A[r], IN[r]
+        if into:
+            # in_j(t) = Σ_d A(t − d)[:, sources] @ W_d[sources, j]
+            _add_sums(IN_t[..., level.sums], into, A, r)
+        for G, gate in enumerate(level.gated):
+            # in_j(t) = max_i or Π_i of w_ij a_i(t − d_ij), and the slopes c_ij(t)
+            both = np.empty(IN_t.shape[:-1] + (gate.hi - gate.lo, gate.n_terms))
+            for (m, a, b, d, cols, _, _, _), w in zip(gate.parts, gate_w[G]):
+                earlier = _earlier(A, r, d)
+                if earlier is None:
+                    both[..., a:b, m] = 0.0
+                else:
+                    np.multiply(earlier[..., cols], w, out=both[..., a:b, m])
+            rows = both.reshape(-1, both.shape[-1])
+            IN_t[..., gate.lo:gate.hi] = gate.combine.combine_rows(rows).reshape(both.shape[:-1])
+            if slopes is not None:
+                slopes[G][t] = gate.combine.slopes_rows(rows).reshape(both.shape)
+        for g, g_array, lo, hi, _, _ in level.runs:
+            # a_j(t) = g(in_j(t))
+            A_t[..., lo:hi] = IN_t[..., lo:hi] if g.is_identity else g_array(IN_t[..., lo:hi])
 
     def loss(self, A, IN, Y, loss):
         """Σ over sequences and the time steps with a target of ℓ(y(t), a(t))."""
-        steps, seqs = np.nonzero(~np.isnan(Y[:, :, 0]).T)  # every (t − 1, e) with a target
-        if not len(steps):
-            return 0.0
-        y = Y[seqs, steps]
         first = A.shape[0] - Y.shape[1]  # the row of t = 1
-        a = A[first:, :, self.outputs][steps, seqs]
-        z = IN[first:, :, self.outputs][steps, seqs]
+        a, z = A[first:, :, self.output_cols], IN[first:, :, self.output_cols]
+        given = ~np.isnan(Y[:, :, 0]).T  # (t − 1, e) with a target
+        if given.all():
+            y = Y.transpose(1, 0, 2).reshape(-1, Y.shape[2])
+            a, z = a.reshape(len(y), -1), z.reshape(len(y), -1)
+        else:
+            steps, seqs = np.nonzero(given)
+            if not len(steps):
+                return 0.0
+            y, a, z = Y[seqs, steps], a[steps, seqs], z[steps, seqs]
         if loss.check is not None:
             for k, g in enumerate(self.output_g):
                 loss.check(y[:, k], a[:, k], g)
@@ -165,139 +171,192 @@ class SequenceBatch:
                                                  self.output_g[ks[0]])))
         return total
 
-    def backward(self, w, blocks, A, IN, slopes, Y, loss, grad, first=1, last=None):
-        """Δ (time × sequences × neurons) for the targets Y (n, T, outputs; NaN rows: none),
-        through the time steps first … last (Δ = 0 outside); the max/product neurons' part of
-        the gradient is added to `grad` on the way."""
+    def backward(self, blocks, A, IN, slopes, Y, loss, DELTA, sent, first=1, last=None):
+        """Δ into `DELTA` (time × sequences × lanes) for the targets Y (n, T, outputs; NaN
+        rows: none), through the time steps first … last (Δ = 0 outside: what lies later
+        reads as 0). A neuron's lane gathers first the Σ w_jk c_jk Δ_k that max/product
+        neurons k send back, then the sums from sum neurons, and is then multiplied by g′.
+        The levels that are not free go time step by time step, from last down; then the
+        free levels, in reverse, over all the steps at once. Per max/product group with a
+        trainable weight, `sent` gets its c_ik Δ_k (time × sequences × neurons × terms)."""
         n, T = Y.shape[:2]
         D, last = A.shape[0] - T - 1, T if last is None else last
-        DELTA = np.zeros((T + 2, n, self.P))  # Δ(t) = 0 for t > T: row T + 1
-        BACK = np.zeros((T + 2, self.P, n))  # Σ w_jk c_jk Δ_k from max/product neurons k
+        DELTA[first:last + 1] = 0.0
+        stepped = [L for L in range(len(self.levels) - 1, -1, -1) if not self.levels[L].free]
+        steps = slice(first, last + 1)
+        y_all, has_all, _ = targets = _targets(Y, steps)
+        every_t = has_all.all(axis=(1, 2))
         for t in range(last, first - 1, -1):
-            r, y = D + t, Y[:, t - 1]
-            has = ~np.isnan(y[:, :1])  # (n × 1): the sequences with a target at t
-            y = np.where(has, y, 0.0)
-            delta_t = DELTA[t]
+            y, has, every = y_all[t - first], has_all[t - first], every_t[t - first]
             if len(self.group):
-                delta_t[:, self.group] = has * _group_deltas(A[r][:, self.group],
-                                                             y[:, self.group_k], loss)
-            for L in range(len(self.levels) - 1, -1, -1):
-                _, _, gated, activations = self.levels[L]
-                for (g, js, out_pos, out_k, _), back in zip(activations, blocks[L][1]):
-                    # Δ_j(t) = g′(in_j(t)) Σ_d Δ(t + d)[:, k] @ W_d[j, k]ᵀ (+ output Δ)
-                    total = BACK[t][js].T.copy()
-                    for d, dst, W in back:
-                        total += DELTA[min(t + d, T + 1)][:, dst] @ W.T
-                    a, z = A[r][:, js], IN[r][:, js]
-                    g_prime = g.dg_from_a(a) if g.dg_from_a is not None else g.dg(z)
-                    delta = g_prime * total
-                    if out_pos:
-                        out = loss.output_delta(y[:, out_k], a[:, out_pos], z[:, out_pos], g,
-                                                g_prime[:, out_pos])
-                        delta[:, out_pos] += np.where(has, out, 0.0)
-                    delta_t[:, js] = delta
-                for G, (_, js, src, slot, delay, mine, by_delay) in enumerate(gated):
-                    weighted = slopes[t, L, G] * delta_t[:, js].T[:, :, None]  # c_ik Δ_k (t)
-                    # ∂J/∂w_ik += Σ_e Δ_k(t) c_ik(t) a_i(t − d)
-                    terms = np.einsum("knm,kmn->km", weighted,
-                                      A[np.maximum(r - delay, 0), :, src])
-                    np.add.at(grad, slot[mine], terms[mine])
-                    sent = w[slot][:, :, None] * weighted.transpose(0, 2, 1)  # (k × m × n)
-                    for d, hit, sources, repeated in by_delay:
-                        if t - d >= first:
-                            if repeated:
-                                np.add.at(BACK[t - d], sources, sent[hit])
-                            else:
-                                BACK[t - d][sources] += sent[hit]
-        return DELTA
+                r = D + t
+                DELTA[t][:, self.group] = has * _group_deltas(A[r][:, self.group],
+                                                              y[:, self.group_k], loss)
+            for L in stepped:
+                self._backward_level(self.levels[L], blocks[L], A, IN, slopes[L], sent[L],
+                                     (y, has, every), loss, DELTA, t, first, last)
+        for L in range(len(self.levels) - 1, -1, -1):
+            if self.levels[L].free:
+                self._backward_level(self.levels[L], blocks[L], A, IN, slopes[L], sent[L],
+                                     targets, loss, DELTA, steps, first, last)
 
-    def gradient(self, A, DELTA, grad, first=1, last=None):
-        """Add ∂J/∂w_ij = Σ_t Δ_j(t) a_i(t − d) for the trainable edges into sum neurons, over
+    @staticmethod
+    def _backward_level(level, blocks, A, IN, slopes, sent, targets, loss, DELTA, t, first,
+                        last):
+        """Δ_j(t) of one level, at the time step t or at the steps of a slice (first …
+        last), and what its max/product neurons send back."""
+        (_, _, back, gate_w), (y, has, every) = blocks, targets
+        r, start = _rows(t, A.shape[0] - DELTA.shape[0] + 1), level.start
+        A_t, IN_t, delta_t = A[r], IN[r], DELTA[t]
+        # what max/product neurons sent back, plus Σ_d Δ(t + d)[:, k] @ W_d[j, k]ᵀ
+        total = delta_t[..., start:level.stop]
+        for d, cols, W in back:
+            if isinstance(t, slice):
+                if d <= last - first:
+                    later = DELTA[first + d:last + 1]
+                    total[:len(total) - d] += (later.reshape(-1, later.shape[-1])[:, cols]
+                                               @ W).reshape(later.shape[:-1] + (-1,))
+            elif t + d <= last:
+                total += DELTA[t + d][:, cols] @ W
+        for g, _, lo, hi, out_pos, out_k in level.runs:
+            # Δ_j(t) = g′(in_j(t)) Σ … (+ the loss's output Δ)
+            a, z, delta = A_t[..., lo:hi], IN_t[..., lo:hi], delta_t[..., lo:hi]  # (Σ so far)
+            if g.is_identity:  # g′ = 1
+                g_prime = None
+            else:
+                g_prime = g.dg_from_a(a) if g.dg_from_a is not None else g.dg(z)
+                delta *= g_prime
+            if out_pos is not None:
+                if g_prime is None:
+                    g_prime = np.ones_like(z)
+                out = loss.output_delta(y[..., out_k], a[..., out_pos], z[..., out_pos], g,
+                                        g_prime[..., out_pos])
+                delta[..., out_pos] += out if every else np.where(has, out, 0.0)
+        for G, gate in enumerate(level.gated):
+            weighted = slopes[G][t] * delta_t[..., gate.lo:gate.hi, None]  # c_ik Δ_k
+            if sent[G] is not None:
+                sent[G][t] = weighted
+            for (m, a, b, d, cols, _, repeated, _), w in zip(gate.parts, gate_w[G]):
+                if isinstance(t, slice):  # the steps t − d ≥ first
+                    if d > last - first:
+                        continue
+                    into, back_m = DELTA[first:last + 1 - d], weighted[d:, ..., a:b, m] * w
+                elif t - d >= first:
+                    into, back_m = DELTA[t - d], weighted[..., a:b, m] * w
+                else:
+                    continue
+                # w_ik c_ik Δ_k, sent back to a_i(t − d)
+                if repeated:
+                    np.add.at(into, (Ellipsis, cols), back_m)
+                else:
+                    into[..., cols] += back_m
+
+    def gradient(self, A, DELTA, sent, grad, first=1, last=None):
+        """Add ∂J/∂w_ij = Σ_t Δ_j(t) c_ij(t) a_i(t − d) (c_ij = 1 into a sum neuron), over
         the time steps first … last, to `grad` (over θ)."""
         n, T = A.shape[1], DELTA.shape[0] - 2
         D = A.shape[0] - T - 1
         last = T if last is None else last
         steps = last - first + 1
         deltas = DELTA[first:last + 1].reshape(steps * n, self.P)
-        for d, (src, dst, rows, cols, slots) in self.sum_edges.items():
-            if d >= last:  # a_i(t − d) = 0 for every t ≤ last
-                continue
-            start = D + first - d
-            rows_of = slice(start, start + steps) if start >= 0 else \
-                np.maximum(np.arange(start, start + steps), 0)
-            sources = A[rows_of].reshape(steps * n, self.P)
-            G = sources[:, src].T @ deltas[:, dst]
-            np.add.at(grad, slots, G[rows, cols])
+        for L, level in enumerate(self.levels):
+            for d, cols, rows, cols_, slots in level.gradient:
+                if d >= last:  # a_i(t − d) = 0 for every t ≤ last
+                    continue
+                start = D + first - d
+                sources = A[start:start + steps].reshape(steps * n, self.P)
+                G = sources[:, cols].T @ deltas[:, level.sums]
+                grad += np.bincount(slots, G[rows, cols_], minlength=len(grad))
+            for G, gate in enumerate(level.gated):
+                if sent[L][G] is None:
+                    continue
+                for m, a, b, d, cols, slots, _, mine in gate.parts:
+                    if d >= last or not mine.any():
+                        continue
+                    start = D + first - d
+                    sources = A[start:start + steps][:, :, cols]
+                    terms = np.einsum("tek,tek->k", sent[L][G][first:last + 1, :, a:b, m],
+                                      sources)
+                    np.add.at(grad, slots[mine], terms[mine])
         return grad
 
     def run(self, w, X, Y, loss, truncate=None, gradient=True):
         """(Σ ℓ, Σ ∂ℓ/∂θ or None, outputs (n, T, outputs)) over the sequences X, Y."""
         blocks = self.weights(w)
-        A, IN, slopes = self.forward(w, blocks, X)
-        outputs = A[A.shape[0] - X.shape[1]:][:, :, self.outputs].transpose(1, 0, 2).copy()
+        A, IN, slopes = self.forward(blocks, X, slopes_too=Y is not None and gradient)
+        outputs = A[A.shape[0] - X.shape[1]:, :, self.output_cols].transpose(1, 0, 2).copy()
         if Y is None:
             return 0.0, None, outputs
         total = self.loss(A, IN, Y, loss)
         if not gradient:
             return total, None, outputs
         grad = np.zeros(self.trainable)
+        n, T = Y.shape[:2]
+        DELTA, sent = self.work(n, T, backward=True)
         if truncate is None:
-            DELTA = self.backward(w, blocks, A, IN, slopes, Y, loss, grad)
-            self.gradient(A, DELTA, grad)
+            self.backward(blocks, A, IN, slopes, Y, loss, DELTA, sent)
+            self.gradient(A, DELTA, sent, grad)
             return total, grad, outputs
-        for tau in range(1, Y.shape[1] + 1):  # truncated: each target time on its own
+        for tau in range(1, T + 1):  # truncated: each target time on its own
             if np.isnan(Y[:, tau - 1, 0]).all():
                 continue
             only = np.full_like(Y, np.nan)
             only[:, tau - 1] = Y[:, tau - 1]
             first = max(1, tau - truncate + 1)
-            DELTA = self.backward(w, blocks, A, IN, slopes, only, loss, grad, first, tau)
-            self.gradient(A, DELTA, grad, first, tau)
+            self.backward(blocks, A, IN, slopes, only, loss, DELTA, sent, first, tau)
+            self.gradient(A, DELTA, sent, grad, first, tau)
         return total, grad, outputs
 
 
-def _gated(combine, group, trainable):
-    """A group of max/product neurons with as many terms each: (aggregation, their ids, and
-    as (neurons × terms) arrays their terms' sources, slots and delays; which slots are
-    trainable (below `trainable`); and per delay d the terms of that delay, their sources,
-    and whether a source repeats among them)."""
-    js = np.array([j for j, _ in group], dtype=int)
-    src, slot, delay = (np.array([[row[part] for row in rows] for _, rows in group], dtype=int)
-                        for part in range(3))
-    by_delay = []
-    for d in np.unique(delay):
-        hit = delay == d
-        by_delay.append((int(d), hit, src[hit], len(np.unique(src[hit])) < hit.sum()))
-    return combine, js, src, slot, delay, slot < trainable, by_delay
+def _flat(arrays):
+    """The arrays in nested lists and tuples of arrays (and None)."""
+    for part in arrays:
+        if isinstance(part, np.ndarray):
+            yield part
+        elif part is not None:
+            yield from _flat(part)
 
 
-def _blocks(edges, sources, size):
-    """Matrix blocks, one per delay d, of `edges` (i, c, ij, d): i the other side's id, c the
-    index on this side. Each block is (d, the other side's ids, (rows, cols, slots, shape)):
-    for `sources` the rows are the sources (forward: a block is W_d[sources, this level]),
-    else the columns are the targets (backward: W_d[this group, targets]); `size` is this
-    side's number of neurons."""
-    by_delay = {}
-    for i, c, ij, d in edges:
-        by_delay.setdefault(d, []).append((i, c, ij))
-    blocks = []
-    for d, group in sorted(by_delay.items()):
-        ids = sorted({i for i, _, _ in group})
-        at = {i: p for p, i in enumerate(ids)}
-        other = np.array([at[i] for i, _, _ in group], dtype=int)
-        here = np.array([c for _, c, _ in group], dtype=int)
-        slots = np.array([ij for _, _, ij in group], dtype=int)
-        if sources:
-            blocks.append((d, np.array(ids), (other, here, slots, (len(ids), size))))
+def _rows(t, D):
+    """The rows of A and IN of the time step t, or of the steps of a slice."""
+    return D + t if not isinstance(t, slice) else slice(D + t.start, D + t.stop)
+
+
+def _earlier(A, r, d):
+    """A's rows d time steps before the rows `r` (an index or a slice), or None where a slice
+    reaches before the first row: a delay longer than the sequences, all of whose a_i(t − d)
+    are the initial state's 0."""
+    if not isinstance(r, slice):
+        return A[max(r - d, 0)]
+    return None if r.start < d else A[r.start - d:r.stop - d]
+
+
+def _add_sums(z, blocks, A, r):
+    """z += Σ_d A(t − d)[:, sources] @ W_d, for the rows `r` of A (many time steps: one
+    product over all their rows)."""
+    for d, cols, W in blocks:
+        earlier = _earlier(A, r, d)
+        if earlier is None:
+            continue
+        if earlier.ndim == 2:
+            z += earlier[:, cols] @ W
         else:
-            blocks.append((d, np.array(ids), (here, other, slots, (size, len(ids)))))
-    return blocks
+            z += (earlier.reshape(-1, earlier.shape[-1])[:, cols] @ W).reshape(z.shape)
+
+
+def _targets(Y, t):
+    """y(t) (steps × sequences × outputs) for the time steps of the slice t, with 0 where a
+    row has no target; which rows have one; whether all do."""
+    y = Y[:, t.start - 1:t.stop - 1].transpose(1, 0, 2)
+    has = ~np.isnan(y[..., :1])
+    every = bool(has.all())
+    return (y if every else np.where(has, y, 0.0)), has, every
 
 
 def _matrix(w, block):
     rows, cols, slots, shape = block
     matrix = np.zeros(shape)
-    matrix[rows, cols] = w[slots]
+    matrix[rows, cols] = w[slots]  # (one edge i → j: no two entries meet)
     return matrix
 
 

@@ -1,6 +1,6 @@
 """BPTT on PyTorch tensors: the numpy engine's pass through time, differentiated by autograd.
 
-The same levels, blocks of W_d and groups of max/product neurons as
+The same lanes, levels, blocks of W_d and groups of max/product neurons as
 :class:`~neurograph.engines.sequence_batch.SequenceBatch` (whose compiled structure it reads),
 computed with torch on any device; the gradient is autograd's, through each activation's own
 g′ (the torch engine's :func:`~neurograph.engines.tensor.activation_function`) and each
@@ -57,7 +57,7 @@ class SequenceTorch:
         return float(total.detach()), grad[:batch.trainable], outputs
 
     def forward(self, theta, X):
-        """a(t) and in(t) as lists of (sequences × neurons) tensors, t = 1 − D … T."""
+        """a(t) and in(t) as lists of (sequences × lanes) tensors, t = 1 − D … T."""
         torch, batch = self.torch, self.batch
         n, T = X.shape[:2]
         D, P = batch.D, batch.P
@@ -65,33 +65,37 @@ class SequenceTorch:
         zero = torch.zeros((n, P), dtype=self.dtype, device=self.device)
         A, IN = [zero] * (D + 1), [zero] * (D + 1)
         X = self.tensor(X)
-        inputs = self.index(batch.seq.inputs)
-        blocks = [([(d, self.index(src), _matrix(torch, theta, block, zero))
-                    for d, src, block in into], None)
-                  for _, into, _, _ in batch.levels]
+        inputs = self.index(batch.inputs)
+
+        def lanes(cols):
+            return cols if isinstance(cols, slice) else self.index(cols)
+
+        def span(lo, hi):
+            return self.index(np.arange(lo, hi))
+
+        blocks = [[(d, lanes(cols), _matrix(torch, theta, block, zero))
+                   for d, cols, block in level.into + level.into_free]
+                  for level in batch.levels]
         for t in range(1, T + 1):
             r = D + t
             a_t = zero.index_fill(1, self.index([0]), 1.0).index_copy(1, inputs, X[:, t - 1])
             in_t = zero
-            for L, (summed, _, gated, activations) in enumerate(batch.levels):
-                if len(summed):
-                    z = sum(A_rd.index_select(1, src) @ W for A_rd, (src, W) in
-                            ((a_t if d == 0 else A[r - d], (src, W))
-                             for d, src, W in blocks[L][0]))
-                    in_t = in_t.index_copy(1, self.index(summed), z)
-                for combine, js, src, slot, delay, _, _ in gated:
-                    k, m = src.shape
-                    columns = [theta[int(slot[a, b])]
-                               * (a_t if delay[a, b] == 0 else A[r - int(delay[a, b])])[
-                                   :, int(src[a, b])]
-                               for a in range(k) for b in range(m)]
-                    terms = torch.stack(columns, dim=1).reshape(n, k, m)  # (n × k × m)
-                    rows = terms.permute(1, 0, 2).reshape(k * n, m)
-                    combined = combine.combine_columns(rows, torch).reshape(k, n).T
-                    in_t = in_t.index_copy(1, self.index(js), combined)
-                for g, js, _, _, _ in activations:
-                    at = self.index(js)
-                    a_t = a_t.index_copy(1, at, Activate.apply(in_t.index_select(1, at), g))
+            for level, into in zip(batch.levels, blocks):
+                if into:
+                    z = sum((a_t if d == 0 else A[r - d])[:, cols] @ W for d, cols, W in into)
+                    in_t = in_t.index_copy(1, span(level.sums.start, level.sums.stop), z)
+                for gate in level.gated:
+                    terms = [[] for _ in range(gate.n_terms)]
+                    for m, _, _, d, cols, slots, _, _ in gate.parts:
+                        earlier = a_t if d == 0 else A[r - d]
+                        terms[m].append(theta[self.index(slots)] * earlier[:, lanes(cols)])
+                    terms = torch.stack([torch.cat(parts, dim=1) for parts in terms],
+                                        dim=2)  # (n × k × m)
+                    rows = terms.reshape(-1, terms.shape[2])
+                    combined = gate.combine.combine_columns(rows, torch).reshape(n, -1)
+                    in_t = in_t.index_copy(1, span(gate.lo, gate.hi), combined)
+                for g, _, lo, hi, _, _ in level.runs:
+                    a_t = a_t.index_copy(1, span(lo, hi), Activate.apply(in_t[:, lo:hi], g))
             if len(batch.group):
                 at = self.index(batch.group)
                 a_t = a_t.index_copy(1, at, torch.softmax(in_t.index_select(1, at), dim=1))

@@ -100,6 +100,12 @@ class Activation:
         with :mod:`math` — g′ from ``a`` where `dg_from_a` gives it — which a compiled
         engine writes into its code (:mod:`neurograph.engines.compiled`); the same numbers
         as `g` and `dg` for floats. Without it that engine leaves the network to the others.
+    torch_kernels : (str, str), optional
+        g and its backward as PyTorch's own kernels, by name: ``torch.<g>(in_, out=a)`` and
+        ``torch.ops.aten.<backward>(∂J/∂a, a)`` = ∂J/∂a · g′ with g′ from a_j as the lecture
+        takes it (logistic: ``("sigmoid", "sigmoid_backward")``, a(1 − a)). The torch engine's
+        packed path (:mod:`neurograph.engines.tensor_blocks`) then makes one operation of each
+        where :meth:`g_xp` and :meth:`dg_xp` make several; without it, it uses those.
 
     The name must be a plain word (letters, digits, underscores), so that files
     can hold it, and a user-made activation cannot take a built-in name: a file
@@ -134,6 +140,7 @@ class Activation:
     strictly_inside: bool = False
     kinks: tuple = ()
     kernel: tuple = ()
+    torch_kernels: tuple = ()
 
     def __post_init__(self):
         if not isinstance(self.name, str) or not PLAIN_WORD.fullmatch(self.name):
@@ -151,6 +158,14 @@ class Activation:
             if getattr(self, part) is not None and not callable(getattr(self, part)):
                 raise NetworkError(f"activation {self.name!r}: {part} must be callable or "
                                    f"None; received {describe(getattr(self, part))}")
+
+        if self.torch_kernels != () and not (
+                isinstance(self.torch_kernels, tuple) and len(self.torch_kernels) == 2
+                and all(isinstance(name, str) and PLAIN_WORD.fullmatch(name)
+                        for name in self.torch_kernels)):
+            raise NetworkError(f"activation {self.name!r}: torch_kernels must be two names of "
+                               f"PyTorch functions, such as ('sigmoid', 'sigmoid_backward'), "
+                               f"or (); received {describe(self.torch_kernels)}")
 
     def __repr__(self):
         return f"Activation({self.name!r})"
@@ -504,10 +519,12 @@ ACTIVATIONS = {
         Activation("logistic", logistic, logistic_derivative, r"\frac{1}{1 + e^{-in_j}}",
                    symbol="σ", dg_from_a=lambda a: a * (1.0 - a), dg_form="a(1-a)",
                    bounds=(0.0, 1.0), fast=logistic_textbook, array_g=logistic_textbook,
-                   strictly_inside=True, kernel=(LOGISTIC_KERNEL, "a * (1.0 - a)")),
+                   strictly_inside=True, kernel=(LOGISTIC_KERNEL, "a * (1.0 - a)"),
+                   torch_kernels=("sigmoid", "sigmoid_backward")),
         Activation("tanh", tanh, tanh_derivative, r"\tanh(in_j)", symbol="tanh", tex=r"\tanh",
                    dg_from_a=lambda a: 1.0 - a * a, dg_form="1-a^2", bounds=(-1.0, 1.0),
-                   array_g=tanh_xp, kernel=("math.tanh(z)", "1.0 - a * a")),
+                   array_g=tanh_xp, kernel=("math.tanh(z)", "1.0 - a * a"),
+                   torch_kernels=("tanh", "tanh_backward")),
         Activation("relu", relu, relu_derivative, r"\max\{0, in_j\}", symbol="ReLU",
                    bounds=(0.0, math.inf), array_g=relu_xp, array_dg=relu_derivative_xp,
                    kinks=(0.0,), kernel=("z if z > 0.0 else 0.0", "1.0 if z > 0.0 else 0.0")),

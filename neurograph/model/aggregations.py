@@ -198,15 +198,20 @@ def _product_rows(T):
 
 
 def _product_slopes_rows(T):
+    # (product of the terms before) × (product of the terms after), column by column in the
+    # order _product_slopes multiplies
     n, d = T.shape
-    C = np.zeros((n, d))
-    before = np.ones((n, d))
+    C = np.empty((n, d))
+    if d:
+        C[:, 0] = 1.0
     for k in range(1, d):
-        before[:, k] = before[:, k - 1] * T[:, k - 1]
-    running = np.ones(n)
-    for k in range(d - 1, -1, -1):
-        C[:, k] = before[:, k] * running
-        running = running * T[:, k]
+        np.multiply(C[:, k - 1], T[:, k - 1], out=C[:, k])
+    if d > 1:
+        running = T[:, d - 1].copy()
+        for k in range(d - 2, -1, -1):
+            C[:, k] *= running
+            if k:
+                running *= T[:, k]
     return C
 
 

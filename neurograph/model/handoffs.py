@@ -91,7 +91,8 @@ class Handoffs:
         target at that step), Δ_j(t) = g′(in_j(t)) (Σ_k w_jk Δ_k(t + d_jk)) [+ ∂ℓ/∂in_j(t)]
         backward from t = T, then ∂J/∂w_ij = Σ_t Δ_j(t) a_i(t − d_ij); with `lr`, the
         updates. Returns an :class:`~neurograph.teaching.explanation.Explanation` (text,
-        Markdown, LaTeX); the network is left as it was.
+        Markdown, LaTeX; ``to_html()`` the step-through page with time chips t = 1 … T,
+        ``to_beamer()`` one frame per time step of each pass); the network is left as it was.
 
         Examples
         --------
@@ -105,6 +106,8 @@ class Handoffs:
           Δ_2(1) = g′(0.5)·(−1·Δ_2(2)) = 1
         >>> steps.values["Δ_2(2)"], steps.values["dJ/dw_2,2"], steps.values["w_2,2"]
         (-1.0, -0.5, -0.95)
+        >>> steps.to_html().count('data-time="'), steps.to_beamer().count("begin{frame}")
+        (2, 7)
         """
         from ..teaching import sequence_steps
         return sequence_steps.explain_sequence(self, X, Y, lr=lr, loss=loss, digits=digits)

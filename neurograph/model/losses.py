@@ -72,6 +72,11 @@ class Loss:
         if they differ) and ``apply(g, z)`` computing an activation g as the engine does
         (with its g′). The torch engine computes ℓ so; a group paired exactly
         (:attr:`group_exact`) it computes from the group's in_k itself.
+    array_error : callable, optional
+        ``array_error(y, a, xp)``: ∂ℓ/∂a_k elementwise on arrays of the namespace `xp`. The
+        torch engine's packed path (:mod:`neurograph.engines.tensor_blocks`) starts its
+        backward pass from it (from a_k − y_k where the pairing is exact); a loss without
+        it trains on the torch engine's slower autograd path.
 
     The callables take floats or numpy arrays (elementwise).
 
@@ -97,6 +102,7 @@ class Loss:
     quadratic: float = 0.0
     error_form: tuple = ()
     array_value: Optional[Callable] = None
+    array_error: Optional[Callable] = None
 
     def output_delta(self, y, a, in_, activation, g_prime):
         """Δ_k when g′(in_k) is already known (the batch engine has it from a_k)."""
@@ -261,21 +267,37 @@ def cross_entropy_xp(y, a, in_, activation, xp, apply):
     return -xp.where(y > 0, y * xp.log(a), xp.zeros_like(y))
 
 
+def any_array(error):
+    """``error(y, a)`` written with arithmetic alone, as an `array_error` (any namespace)."""
+    def array_error(y, a, xp):
+        return error(y, a)
+    array_error.__doc__ = error.__doc__
+    return array_error
+
+
+def cross_entropy_error_xp(y, a, xp):
+    r""":math:`\partial \ell / \partial a_k = -y_k / a_k` (0 where y_k = 0) on arrays of any
+    namespace."""
+    return xp.where(y > 0, -y / a, xp.zeros_like(y))
+
+
 LOSSES = {
     loss.name: loss
     for loss in (
         Loss("squared", squared, squared_delta, r"\sum_k (y_k - a_k)^2",
-             error=squared_error, layer_factor=0.5, quadratic=1.0, array_value=squared_xp),
+             error=squared_error, layer_factor=0.5, quadratic=1.0, array_value=squared_xp,
+             array_error=any_array(squared_error)),
         Loss("half_squared", half_squared, half_squared_delta,
              r"\frac{1}{2} \sum_k (y_k - a_k)^2", error=half_squared_error, quadratic=0.5,
-             array_value=half_squared_xp),
+             array_value=half_squared_xp, array_error=any_array(half_squared_error)),
         Loss("log", log, log_delta,
              r"-\sum_k \left[ y_k \log a_k + (1 - y_k) \log(1 - a_k) \right]", check_log,
              error=log_error, exact_for=LOGISTIC.name, array_value=log_xp,
+             array_error=any_array(log_error),
              error_form=("(", "a", "−", "y", ")", "/", "(", "a", "(", 1.0, "−", "a", ")", ")")),
         Loss("cross_entropy", cross_entropy, cross_entropy_delta, r"-\sum_k y_k \log a_k",
              check_cross_entropy, error=cross_entropy_error, exact_for="softmax",
-             array_value=cross_entropy_xp),
+             array_value=cross_entropy_xp, array_error=cross_entropy_error_xp),
     )
 }
 """The named losses, by name."""

@@ -6,8 +6,10 @@ Content-Security-Policy forbids it). "next" (→) and "back" (←) move one step
 Home and End go to the start and the end. Each step highlights its neuron and
 edges, shows its formula, and writes its value on the picture: a_j under neuron j
 in the forward pass, Δ_j under that in the backward pass, ∂J/∂w_ij and then the
-new w_ij on the edges. :func:`fragment` is the same without the page around it,
-for Jupyter (``Explanation._repr_html_``).
+new w_ij on the edges. A sequence's steps (:func:`~neurograph.teaching.sequence_steps.
+explain_sequence`) write a_j(t) and Δ_j(t) with their time, and chips t = 1 … T jump to a time
+step's first line in the pass under way. :func:`fragment` is the same without the page around
+it, for Jupyter (``Explanation._repr_html_``).
 """
 
 import hashlib
@@ -18,7 +20,7 @@ from ..drawing.svg import svg_picture
 from ..errors import NetworkError, describe
 from ..markup import html_text
 from ..numbers import format_number
-from .storyboard import room, scenes
+from .storyboard import default_title, room, scenes
 
 __all__ = ["fragment", "page"]
 
@@ -42,7 +44,8 @@ STYLE = """
 .neurograph-steps .id { font-weight: bold; }
 .neurograph-steps .weight { font-size: calc(0.85 * var(--font)); paint-order: stroke;
   stroke: white; stroke-width: 4px; }
-.neurograph-steps .bias, .neurograph-steps .value { font-size: calc(0.8 * var(--font)); }
+.neurograph-steps .bias, .neurograph-steps .value { font-size: calc(0.8 * var(--font));
+  paint-order: stroke; stroke: white; stroke-width: 3px; }
 .neurograph-steps .bias { fill: #444; }
 .neurograph-steps .mark { font-size: calc(0.75 * var(--font)); font-style: italic; }
 .neurograph-steps .note { font-size: calc(0.8 * var(--font)); font-style: italic; fill: #444; }
@@ -53,6 +56,8 @@ STYLE = """
 .neurograph-steps .fresh { fill: #A0457A; font-weight: bold; }
 .neurograph-steps .controls { display: flex; gap: 0.5rem; align-items: center; margin: 0.5rem 0; }
 .neurograph-steps button { font-size: 1rem; padding: 0.3rem 0.8rem; }
+.neurograph-steps .times button { border-radius: 1rem; padding: 0.2rem 0.7rem; }
+.neurograph-steps .times button.now { background: #A0457A; color: white; font-weight: bold; }
 .neurograph-steps .formula { font-size: 1.25rem; min-height: 2em; font-family: serif; }
 .neurograph-steps ol { font-family: serif; color: #555; max-height: 30vh; overflow: auto; }
 .neurograph-steps li.todo { display: none; }
@@ -68,7 +73,7 @@ SCRIPT = """
   const steps = Array.from(root.querySelectorAll("li[data-step]"));
   let k = 0;
   function write(label) {
-    const [id, base, sub, number] = label, el = find(id);
+    const [id, base, sub, number, time] = label, el = find(id);
     if (!el) return;
     el.textContent = "";
     if (base) {
@@ -76,9 +81,9 @@ SCRIPT = """
       t.setAttribute("class", "sub");
       t.setAttribute("baseline-shift", "sub");
       t.textContent = sub;
-      el.append(base, t, " = ");
+      el.append(base, t, time ? "(" + time + ")" : "", " = ");
     }
-    el.append(number);
+    el.append(number, el.dataset.tag || "");  // an edge keeps its tie [k] and delay d=…
   }
   function show(n) {
     k = Math.max(0, Math.min(n, data.scenes.length));
@@ -98,17 +103,33 @@ SCRIPT = """
     steps.forEach((li, m) => {
       li.className = m < k - 1 ? "done" : (m === k - 1 ? "now" : "todo");
     });
-    root.querySelector(".section").textContent = scene ? scene.section : data.start;
+    if (k > 0) {  // the list follows the step: the current line stays in view
+      const li = steps[k - 1], ol = li.parentElement;
+      const below = li.offsetTop - ol.offsetTop + li.offsetHeight + 8;
+      ol.scrollTop = Math.max(0, below - ol.clientHeight);
+    }
+    root.querySelector(".section").innerHTML = scene ? scene.section : data.start;  // escaped
     root.querySelector(".formula").innerHTML = scene ? scene.text : "";  // escaped in Python
     root.querySelector(".counter").textContent = "step " + k + " of " + data.scenes.length;
     root.querySelector("[data-action='back']").disabled = k === 0;
     root.querySelector("[data-action='next']").disabled = k === data.scenes.length;
+    root.querySelectorAll("button[data-time]").forEach((b) => {
+      b.classList.toggle("now", scene !== null && String(scene.time) === b.dataset.time);
+    });
     root.dataset.step = k;
+  }
+  function jump(time) {  // to time t's first step in the pass under way (forward at first)
+    const now = k > 0 ? data.scenes[k - 1] : null;
+    const pass = now && now.time !== null ? now.pass : data.scenes[0].pass;
+    const m = data.scenes.findIndex((s) => s.time === time && s.pass === pass);
+    if (m >= 0) show(m + 1);
   }
   const moves = { next: () => show(k + 1), back: () => show(k - 1),
                   start: () => show(0), end: () => show(data.scenes.length) };
   root.querySelectorAll("button[data-action]").forEach(
     (b) => b.addEventListener("click", moves[b.dataset.action]));
+  root.querySelectorAll("button[data-time]").forEach(
+    (b) => b.addEventListener("click", () => jump(Number(b.dataset.time))));
   const keys = { ArrowRight: "next", ArrowLeft: "back", Home: "start", End: "end" };
   (root.dataset.keys === "page" ? document : root).addEventListener("keydown", (event) => {
     if (keys[event.key]) { moves[keys[event.key]](); event.preventDefault(); }
@@ -129,7 +150,7 @@ def page(explanation, title=None):
     >>> html.startswith("<!DOCTYPE html>"), set(re.findall(r"https?://[\w./]+", html))
     (True, {'http://www.w3.org/2000/svg'})
     """
-    title = _title(title)
+    title = default_title(explanation) if title is None else _title(title)
     return "\n".join([
         "<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
@@ -154,7 +175,8 @@ def fragment(explanation, keys="focus"):
     headings = {steps[0].section: heading for heading, steps in explanation.sections()}
     data = {"start": "Press next (→) to start: the network before the first step.",
             "initial": _initial(explanation.network, explanation.digits),
-            "scenes": [{"section": headings[scene.step.section],
+            "scenes": [{"section": _html(headings[scene.step.section], letters=True),
+                        "pass": scene.step.section, "time": scene.time,
                         "text": _html(scene.step.text(precision)),
                         "neurons": list(scene.neurons),
                         "edges": [f"{i}-{j}" for i, j in scene.edges],
@@ -176,7 +198,7 @@ def fragment(explanation, keys="focus"):
         '<button type="button" data-action="back" title="back (←)">◀ back</button>',
         '<button type="button" data-action="next" title="next (→)">next ▶</button>',
         '<button type="button" data-action="end" title="end (End)">▶▶</button>',
-        '<span class="counter"></span>', "</div>",
+        '<span class="counter"></span>', "</div>", *_chips(played),
         '<div class="section"></div>', '<div class="formula"></div>',
         f"<ol>{listing}</ol>",
         f'<script type="application/json">{payload}</script>',
@@ -184,14 +206,25 @@ def fragment(explanation, keys="focus"):
         "</div>"])
 
 
-def _html(text):
-    """A step's text as HTML: escaped, then its subscripts (in_3, w_0,3) set as <sub>."""
-    return re.sub(r"_(\d+(?:,\d+)?)", r"<sub>\1</sub>", html_text(text))
+def _chips(played):
+    """A sequence's time chips, t = 1 … T: each jumps to its time step in the pass under way
+    (none for an explanation without time steps)."""
+    times = sorted({scene.time for scene in played if scene.time is not None})
+    if not times:
+        return []
+    chips = " ".join(f'<button type="button" data-time="{t}" title="jump to t = {t}">{t}'
+                     f"</button>" for t in times)
+    return [f'<div class="controls times"><span>time step t:</span> {chips}</div>']
+
+
+def _html(text, letters=False):
+    """A step's text as HTML: escaped, then its subscripts (in_3, w_0,3) set as <sub>; with
+    `letters`, a heading's too (∂J/∂w_ij, Δ_j, a_j(t ≤ 0), Σ_t)."""
+    subscript = r"_(\d+(?:,\d+)?|[ijkt]{1,2}\b)" if letters else r"_(\d+(?:,\d+)?)"
+    return re.sub(subscript, r"<sub>\1</sub>", html_text(text))
 
 
 def _title(title):
-    if title is None:
-        return "Forward and backpropagation, step by step"
     if not isinstance(title, str):
         raise NetworkError(f"title must be text; received {describe(title)}")
     return title
@@ -216,19 +249,18 @@ def _label(where, label, precision):
     alone, elsewhere with its symbol (∂J/∂w_0,j and w_0,j share the place above neuron j)."""
     number = precision.format(label.value)
     if label.place[0] == "edge":
-        return [where(label.place), "", "", number]
-    return [where(label.place), label.base, label.sub, number]
+        return [where(label.place), "", "", number, None]
+    return [where(label.place), label.base, label.sub, number, label.time]
 
 
 def _initial(net, digits):
-    """The weights and bias weights as the picture first shows them."""
+    """The weights and bias weights as the picture first shows them (an edge's tie and delay
+    are the picture's own, written after each number by the script)."""
     out = []
-    ties = {edge: k for k, group in enumerate(net.ties, start=1) for edge in group}
     for i, j in net.edges():
         number = format_number(net.w[i, j], digits)
         if i == 0:
-            out.append([f"bias-{j}", "w", f"0,{j}", number])
+            out.append([f"bias-{j}", "w", f"0,{j}", number, None])
         else:
-            tag = f" [{ties[i, j]}]" if (i, j) in ties else ""
-            out.append([f"weight-{i}-{j}", "", "", number + tag])
+            out.append([f"weight-{i}-{j}", "", "", number, None])
     return out

@@ -79,7 +79,8 @@ def explain_sequence(net, X, Y=None, lr=None, loss="squared", digits=4):
                                    num(lr), op("·"), num(grad[ij]), op("="), num(new))))
             headings["update"] = f"Weight updates, α = {lr:g}"
     return Explanation(f"BPTT worked through one sequence (exact values, shown to "
-                       f"{Precision(digits).words()})", steps, [], [], digits, False, headings)
+                       f"{Precision(digits).words()})", steps, [], [], digits, False, headings,
+                       network=net.copy())
 
 
 def _forward_in(t, j, rows, combine, ids, w, a, in_j, D):

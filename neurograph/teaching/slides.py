@@ -14,7 +14,7 @@ import re
 from ..drawing.tikz import PREAMBLE, TikzPicture
 from ..errors import NetworkError, describe
 from ..markup import tex_text
-from .storyboard import room, scenes
+from .storyboard import default_title, room, scenes
 
 __all__ = ["beamer", "ASPECTS"]
 
@@ -32,12 +32,19 @@ ROOM_STYLES = (r"\tikzset{{value/.append style={{font=\small, yshift=-{gap:.1f}p
                r"news/.style={{text=values, font=\small\bfseries}}}}")
 """What a frame's labels are written in: a size read from the back of a room, the labels under
 and over a neuron moved clear of the ring that highlights it (`gap`: the ring's reach, pt)."""
+CROWDED_PT, TABLE_WIDTH, GAP = 8.0, 3.2, 0.2
+r"""A picture whose labels would be set under 8 pt (an LSTM's, a wide network's) is drawn
+narrower, without its numbers, and each frame lists its values in a table TABLE_WIDTH cm wide
+beside it (GAP cm apart), at \scriptsize: readable, where labels on the picture would be
+\tiny; the two together are centred on the frame's room (ASPECTS)."""
 RING, RING_LINE = 1.15, 2.2
 """The highlight ring's radius (times the neuron's) and its line width (pt)."""
 POINTS_PER_CM = 72.27 / 2.54
-MATH = re.compile(r"∂J/∂w_ij = Δ_j a_i|[xy] = \([^)]*\)|[αλ] = [^,\s]+")
+MATH = re.compile(r"∂J/∂w_ij = Δ_j a_i|∂J/∂w_ij = Σ_t Δ_j\(t\) a_i\(t − d_ij\)"
+                  r"|[xy] = \([^)]*\)|[αλ] = [^,\s]+|\b[TJ] = [^,\s]+|a_j\(t ≤ 0\) = 0")
 """The parts of a heading that are mathematics."""
 MATH_SYMBOLS = {"∂": r"\partial ", "Δ": r"\Delta ", "α": r"\alpha", "λ": r"\lambda",
+                "Σ_t": r"\sum_t ", "≤": r"\le ",
                 "−": "-", "_ij": "_{ij}", "_j": "_j", "_i": "_i"}
 
 
@@ -69,17 +76,23 @@ def beamer(explanation, title=None, standalone=True, aspect="4:3"):
     x0, x1, y0, y1 = probe.shape.bounds()
     width = min(room_width, room_height * (x1 - x0) / (y1 - y0))
     picture = TikzPicture(net, digits=explanation.digits, width=width, room=space)
+    table = picture.label_pt < CROWDED_PT
+    if table:  # the values in a table beside the picture, which keeps its ids and delays
+        width = min(room_width - TABLE_WIDTH - GAP, room_height * (x1 - x0) / (y1 - y0))
+        picture = TikzPicture(net, digits=explanation.digits, width=width, bias="hide",
+                              weights=False)
     precision = explanation.precision
     played = scenes(explanation)
     shown = _initial_labels(picture)  # place → the label written there so far
-    title = title if title is not None else "Forward and backpropagation, step by step"
+    title = title if title is not None else default_title(explanation)
     frames = [rf"\begin{{frame}}{{{tex_text(title)}}}" + "\n" + r"\centering"
               + "\n" + "\n".join(picture.lines()) + "\n"
               + rf"\par\medskip {{\small {tex_text(explanation.title)}}}" + "\n" + r"\end{frame}"]
     for heading, steps in explanation.sections():
         first = next(k for k, scene in enumerate(played) if scene.step is steps[0])
-        frames.append(_frame(picture, heading, played[first:first + len(steps)], shown,
-                             precision))
+        for time, section in _by_time(played[first:first + len(steps)]):
+            frames.append(_frame(picture, _frame_title(heading, time), section, shown,
+                                 precision, table))
     body = "\n\n".join(frames) + "\n"
     if not standalone:
         return body
@@ -95,9 +108,8 @@ def _initial_labels(picture):
     shape, shown = picture.shape, {}
     if not shape.label_weights:
         return shown
-    for i, j in shape.edges:
-        tag = f" [{shape.tie_of[i, j]}]" if (i, j) in shape.tie_of else ""
-        shown["edge", i, j] = f"{picture.formatted(shape.w[i, j])}{tag}"
+    for i, j in shape.edges:  # the number alone: its tie and delay are written after it
+        shown["edge", i, j] = picture.formatted(shape.w[i, j])
     if picture.bias == "label":
         for j in picture.net.graph.successors(0):
             shown["bias", j] = f"w_{{0,{j}}}={picture.formatted(picture.net.w[0, j])}"
@@ -108,11 +120,37 @@ def _label_text(label, precision, number_only):
     number = precision.format(label.value, True)
     if number_only:
         return number
-    return f"{TEX_BASES.get(label.base, label.base)}_{{{label.sub}}}={number}"
+    time = "" if label.time is None else f"({label.time})"
+    return f"{TEX_BASES.get(label.base, label.base)}_{{{label.sub}}}{time}={number}"
 
 
-def _frame(picture, heading, section, shown, precision):
-    """One frame: the picture, what each place shows overlay by overlay, and the formulas."""
+def _frame_title(heading, time):
+    r"""A frame's ``{title}``, or ``{title}{subtitle}`` for a time step t of a sequence: the
+    pass and t above, the rest of the section's heading (T, J, …) under it.
+
+    >>> print(_frame_title("Backpropagation through time, squared loss, J = 0.5", 2))
+    {Backpropagation through time, $t = 2$}{squared loss, $J = 0.5$}
+    """
+    if time is None:
+        return f"{{{heading_tex(heading)}}}"
+    name, _, rest = heading.partition(", ")
+    return f"{{{heading_tex(name)}, $t = {time}$}}{{{heading_tex(rest)}}}"
+
+
+def _by_time(section):
+    """A section's scenes cut where their time step changes: [(t, scenes)], one frame each
+    (a sequence's forward and backward passes: one frame per time step; t None: no time)."""
+    out = []
+    for scene in section:
+        if not out or out[-1][0] != scene.time:
+            out.append((scene.time, []))
+        out[-1][1].append(scene)
+    return out
+
+
+def _frame(picture, title, section, shown, precision, table=False):
+    """One frame under `title` (TeX, braced): the picture, what each place shows overlay by
+    overlay (on the picture, or with `table` in a table beside it), and the formulas."""
     timeline = {place: [(1, text, None)] for place, text in shown.items()}
     highlights = ["% each step: its neuron and edges highlighted"]
     radius = RING * picture.shape.radius
@@ -128,9 +166,18 @@ def _frame(picture, heading, section, shown, precision):
         for label in scene.labels:
             # on an edge only the number (the frame's title says what it is); above a
             # neuron its name, ∂J/∂w_0j or w_0j, which the two could not be told apart without
-            text = _label_text(label, precision, label.place[0] == "edge")
+            text = _label_text(label, precision, label.place[0] == "edge" and not table)
             timeline.setdefault(label.place, []).append((k, text, "news"))
             shown[label.place] = text
+    if table:
+        x0, x1, _, _ = picture.shape.bounds()
+        return "\n".join([rf"\begin{{frame}}{title}", r"\centering",
+                          rf"\definecolor{{values}}{{HTML}}{{{VALUE_COLOUR}}}",
+                          r"\makebox[\linewidth][c]{%",
+                          rf"\begin{{minipage}}[c]{{{(x1 - x0) * picture.unit:.2f}cm}}",
+                          *picture.lines(highlights), rf"\end{{minipage}}\hspace{{{GAP}cm}}%",
+                          *_table(section, timeline), r"}\par\medskip",
+                          *_formulas(section, precision), r"\end{frame}"])
     labels = ["% what each place shows, overlay by overlay (this frame's values coloured)",
               rf"\definecolor{{values}}{{HTML}}{{{VALUE_COLOUR}}}", ROOM_STYLES.format(gap=gap)]
     for place, writes in timeline.items():
@@ -141,12 +188,40 @@ def _frame(picture, heading, section, shown, precision):
                 continue  # nowhere to write it, or rewritten on the same overlay
             span = f"{k}-" if until is None else f"{k}-{until}"
             labels.append(written if span == "1-" else rf"\only<{span}>{{{written}}}")
-    formulas = [rf"\only<{k}>{{\resizebox{{\ifdim\width>\linewidth\linewidth\else\width\fi}}"
-                rf"{{!}}{{${scene.step.latex(precision)}$}}}}"
-                for k, scene in enumerate(section, start=1)]
-    return "\n".join([rf"\begin{{frame}}{{{heading_tex(heading)}}}", r"\centering",
+    return "\n".join([rf"\begin{{frame}}{title}", r"\centering",
                       *picture.lines([*labels, *highlights], labels=False), r"\par\medskip",
-                      *formulas, r"\end{frame}"])
+                      *_formulas(section, precision), r"\end{frame}"])
+
+
+def _formulas(section, precision):
+    """Each step's formula on its overlay, shrunk to the frame's width where it is wider."""
+    return [rf"\only<{k}>{{\resizebox{{\ifdim\width>\linewidth\linewidth\else\width\fi}}"
+            rf"{{!}}{{${scene.step.latex(precision)}$}}}}"
+            for k, scene in enumerate(section, start=1)]
+
+
+def _table(section, timeline):
+    r"""The values a frame writes, one row per place in the order first written, each row
+    what its place shows overlay by overlay (a value in colour on the overlay that writes it), in a
+    ``minipage`` TABLE_WIDTH cm wide."""
+    rows = []
+    for place in dict.fromkeys(label.place for scene in section for label in scene.labels):
+        writes, cells = timeline[place], []
+        for n, (k, text, style) in enumerate(writes):
+            until = writes[n + 1][0] - 1 if n + 1 < len(writes) else None
+            if until is not None and until < k:
+                continue
+            if style is not None:  # coloured on its own overlay, then black
+                cells.append(rf"\only<{k}>{{\textcolor{{values}}{{\boldmath${text}$}}}}")
+                k += 1
+                if (until is not None and until < k) or k > len(section):
+                    continue  # (an overlay past the frame's last would add a page)
+            span = f"{k}-" if until is None else f"{k}-{until}"
+            cells.append(f"${text}$" if span == "1-" else rf"\only<{span}>{{${text}$}}")
+        rows.append("".join(cells) + r" \\")
+    size = r"\scriptsize" if len(rows) <= 16 else r"\tiny"
+    return [rf"\begin{{minipage}}[c]{{{TABLE_WIDTH}cm}}{size}",
+            r"\begin{tabular}{@{}l@{}}", *rows, r"\end{tabular}\end{minipage}%"]
 
 
 def heading_tex(heading):
@@ -175,8 +250,9 @@ def _label(picture, place, text, style=None):
     shape = picture.shape
     if kind in ("value", "delta") and ids[0] in shape.shown:
         return picture.label_at((kind, ids[0]), f"${text}$", "value", style)
-    if kind == "edge" and tuple(ids) in shape.curves:
-        return picture.label_at(("weight", *ids), f"${text}$", "weight", style)
+    if kind == "edge" and tuple(ids) in shape.curves:  # the number, then its tie and delay
+        return picture.label_at(("weight", *ids), f"${text}${shape.tag(*ids)}", "weight",
+                                style)
     if kind == "bias" and ids[0] in shape.shown:
         if (0, ids[0]) in shape.curves:  # the bias drawn as a node: label its edge
             return _label(picture, ("edge", 0, ids[0]), text, style)

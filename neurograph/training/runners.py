@@ -393,9 +393,7 @@ class TorchRunner(Stepper):
                  device=None, dtype=None):
         from ..engines import tensor
         self.objective, loss = objective, objective.loss
-        if dropout or objective.sparsity is not None:
-            raise NetworkError("engine='torch' trains without dropout or a sparsity penalty; "
-                               "use engine='vectorized' for those")
+        refuse_for_torch(dropout, objective)
         self.torch = torch = tensor.import_torch()
         self.plan, self.loss, self.optimizer = net.plan(), loss, optimizer
         self.net = net
@@ -417,11 +415,8 @@ class TorchRunner(Stepper):
             not g.strictly_inside for g in self.plan.output_activations)
         self.fused = isinstance(optimizer, SGD)
         self.decayed = torch.as_tensor(objective.decayed, **kind)  # the decay's mask, there
-        self.threads = None  # torch's intra-op threads as found, while fit runs on one
-        if self.module.theta.device.type == "cpu" and \
-                len(X) * len(self.plan.edges) < ONE_TORCH_THREAD_BELOW:
-            self.threads = torch.get_num_threads()
-            torch.set_num_threads(1)
+        # torch's intra-op threads as found, while fit runs on one
+        self.threads = one_torch_thread(torch, self.module.theta.device, len(X), self.plan)
 
     def _forward(self, indices, train, remember):
         module = self.module
@@ -507,6 +502,46 @@ class TorchRunner(Stepper):
             self.threads = None
 
 
+def refuse_for_torch(dropout, objective):
+    """What engine='torch' does not train with, refused before anything is built."""
+    if dropout or objective.sparsity is not None:
+        raise NetworkError("engine='torch' trains without dropout or a sparsity penalty; "
+                           "use engine='vectorized' for those")
+
+
+def one_torch_thread(torch, device, n, plan):
+    """Put PyTorch on one intra-op thread for a run on the CPU whose examples × edges is below
+    :data:`ONE_TORCH_THREAD_BELOW`; returns the count found (for ``close`` to put back), or
+    None where it was left alone."""
+    if torch.device(device).type != "cpu" or n * len(plan.edges) >= ONE_TORCH_THREAD_BELOW:
+        return None
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    return threads
+
+
+def torch_runner(net, X, Y, objective, dropout=0.0, rng=None, optimizer=None, device=None,
+                 dtype=None):
+    """fit(engine="torch")'s runner: the network packed into one dense weight block per depth
+    with the backward pass written out (:mod:`neurograph.engines.tensor_blocks`), where it can
+    be packed; otherwise the autograd module (:class:`TorchRunner`), with a
+    :class:`~neurograph.SlowPathWarning` that says why."""
+    import warnings
+
+    from ..engines import tensor, tensor_blocks
+    from ..errors import SlowPathWarning
+    from .tensor_runner import BlockRunner
+    refuse_for_torch(dropout, objective)
+    tensor.where_to(tensor.import_torch(), dtype, device)  # refused before any warning
+    reason = tensor_blocks.unpacked_reason(net.plan(), objective.loss)
+    if reason is None:
+        return BlockRunner(net, X, Y, objective, optimizer, device, dtype)
+    warnings.warn(f"fit(engine='torch') trains this network through autograd, several times "
+                  f"slower on small networks than the packed path, because {reason}",
+                  SlowPathWarning, stacklevel=4)
+    return TorchRunner(net, X, Y, objective, dropout, rng, optimizer, device, dtype)
+
+
 ONE_TORCH_THREAD_BELOW = 1 << 24
 """fit(engine="torch") on the CPU runs PyTorch on one intra-op thread (and then puts its
 count back) when examples × edges is below this: a small network's operations are too small
@@ -514,4 +549,4 @@ to share, and PyTorch's threads, one per core by default, spin against each othe
 against everything else on a busy machine (five epochs of a 20-layer, 6-wide network in
 batches of 8: 2.44 s on two threads, 1.37 s on one, on this project's 2-core machine)."""
 
-RUNNERS["torch"] = TorchRunner
+RUNNERS["torch"] = torch_runner

@@ -14,6 +14,7 @@ conditions and every optimizer work on recurrent networks unchanged.
 import numpy as np
 
 from ..engines import sequence, sequence_batch
+from ..engines.sequence_unrolled import unrolled_sequence
 from ..errors import NetworkError, describe
 from ..model.recurrent import sequence_inputs, sequence_targets
 from .runners import InPlace
@@ -67,25 +68,32 @@ def refuse_extras(dropout=0.0, sparsity=None, rule="gradient", engine="auto"):
                            f"'reference', 'vectorized', 'torch'")
 
 
-AUTO_VECTORIZED_ABOVE = 300
-"""engine="auto" runs BPTT in numpy once T × edges reaches this (the reference engine's Python
-loops cost less below it)."""
+AUTO_VECTORIZED_ABOVE = 2000
+"""engine="auto" runs BPTT in numpy once sequences × T × edges of a call reaches this (the
+reference engine's loops, or its unrolled code, cost less below it)."""
+
+UNROLL_FROM = 100
+"""A training run unrolls BPTT for its network and T (engines/sequence_unrolled.py) where it
+expects at least this many passes over one sequence each by the reference engine: Python
+compiles the source in milliseconds, which they repay."""
 
 
-def choose_engine(engine, plan, T):
-    """The engine for sequences of length T: "reference", "vectorized" or "torch"."""
+def choose_engine(engine, plan, T, n=1):
+    """The engine for n sequences of length T: "reference", "vectorized" or "torch"."""
     if engine not in ("auto", "reference", "vectorized", "torch"):
         raise NetworkError(f"unknown engine {describe(engine)} for sequences; expected one of: "
                            f"'auto', 'reference', 'vectorized', 'torch'")
     if engine == "auto":
         edges = len(plan.edges) + len(plan.delayed)
-        return "vectorized" if T * edges >= AUTO_VECTORIZED_ABOVE else "reference"
+        return "vectorized" if n * T * edges >= AUTO_VECTORIZED_ABOVE else "reference"
     return engine
 
 
-def run(plan, engine, X, Y, loss, truncate=None, gradient=True, device=None):
+def run(plan, engine, X, Y, loss, truncate=None, gradient=True, device=None, unrolled=False):
     """(Σ_e Σ_t ℓ, its gradient over θ as an array or None, the outputs (n, T, outputs)) by
-    `engine`, "reference" (:func:`~neurograph.engines.sequence.sequences_pass`),
+    `engine`, "reference" (:func:`~neurograph.engines.sequence.sequences_pass`, or with
+    `unrolled` and targets the network's BPTT — or its J — written out for T,
+    :func:`~neurograph.engines.sequence_unrolled.unrolled_sequence`, where it applies),
     "vectorized" (:class:`~neurograph.engines.sequence_batch.SequenceBatch`) or "torch"
     (:class:`~neurograph.engines.sequence_torch.SequenceTorch`, on `device`)."""
     seq = sequence.sequence_plan(plan)
@@ -99,9 +107,27 @@ def run(plan, engine, X, Y, loss, truncate=None, gradient=True, device=None):
         batch = sequence_batch.sequence_batch(plan, seq)
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             return batch.run(plan.store.values, X, Y, loss, truncate, gradient)
+    bptt = unrolled_sequence(plan, seq, X.shape[1], gradient) \
+        if unrolled and truncate is None and Y is not None else None
+    if bptt is not None:
+        total, grad, outputs = _unrolled_pass(bptt, X, Y, loss)
+        return total, grad if gradient else None, outputs
     total, grad, outputs = sequence.sequences_pass(seq, plan.store.memory, X, Y, loss, truncate,
                                                    gradient)
     return total, None if grad is None else np.asarray(grad), outputs
+
+
+def _unrolled_pass(bptt, X, Y, loss):
+    """What :func:`~neurograph.engines.sequence.sequences_pass` returns, sequence by sequence
+    through the unrolled BPTT."""
+    missing = np.isnan(Y).all(axis=2)
+    total, grad, outputs = 0.0, 0.0, []
+    for x, y, none in zip(X.tolist(), Y.tolist(), missing.tolist()):
+        ell, g, out = bptt(x, [None if no else row for row, no in zip(y, none)], loss)
+        total += ell
+        grad = grad + np.array(g)
+        outputs.append(out)
+    return total, grad, np.array(outputs, dtype=float).reshape(*X.shape[:2], -1)
 
 
 class SequenceRunner(InPlace):
@@ -113,18 +139,38 @@ class SequenceRunner(InPlace):
                  device=None):
         self.plan, self.objective, self.loss = net.plan(), objective, objective.loss
         sequence.sequence_plan(self.plan)  # (refuses what sequences cannot have)
-        self.engine = choose_engine(engine, self.plan, X.shape[1])
+        self.engine = choose_engine(engine, self.plan, X.shape[1], len(X))
         if self.engine == "torch" and truncate is not None:
             raise NetworkError("truncated BPTT runs on engine='reference' or 'vectorized'; the "
                                "torch engine computes full BPTT")
-        self.device = device
+        self.asked, self.device, self.unrolled, self.one = engine, device, False, None
         self.X, self.Y, self.optimizer, self.truncate = X, Y, optimizer, truncate
         self.outputs = None
 
+    def expect(self, epochs):
+        """A run of at least :data:`UNROLL_FROM` single sequences' passes unrolls BPTT; where
+        one sequence goes to the reference engine, its rows are made lists once, for the
+        unrolled function to take them as they are."""
+        self.unrolled = epochs * len(self.X) >= UNROLL_FROM
+        if self.unrolled and self.truncate is None and self.engine_for(1) == "reference":
+            self.one = unrolled_sequence(self.plan, sequence.sequence_plan(self.plan),
+                                         self.X.shape[1])
+            if self.one is not None:
+                missing = np.isnan(self.Y).all(axis=2).tolist()
+                self.rows = [(x, [None if no else row for row, no in zip(y, none)])
+                             for x, y, none in zip(self.X.tolist(), self.Y.tolist(), missing)]
+
+    def engine_for(self, n):
+        """The engine of a call on n sequences: engine="auto" chooses by its size."""
+        return choose_engine(self.asked, self.plan, self.X.shape[1], n)
+
     def cost_and_gradient(self, indices=None, remember=False):
+        if self.one is not None and indices is not None and len(indices) == 1:
+            ell, grad, _ = self.one(*self.rows[indices[0]], self.loss)  # (one sequence)
+            return ell, np.array(grad)
         X, Y = (self.X, self.Y) if indices is None else (self.X[indices], self.Y[indices])
-        total, grad, outputs = run(self.plan, self.engine, X, Y, self.loss, self.truncate,
-                                   device=self.device)
+        total, grad, outputs = run(self.plan, self.engine_for(len(X)), X, Y, self.loss,
+                                   self.truncate, device=self.device, unrolled=self.unrolled)
         self.outputs = outputs if indices is None else None
         return total / len(X), grad / len(X)
 
@@ -139,8 +185,8 @@ class SequenceRunner(InPlace):
 
     def evaluate(self, X, Y):
         X, Y = (self.X, self.Y) if X is None else (X, Y)
-        total, _, outputs = run(self.plan, self.engine, X, Y, self.loss, gradient=False,
-                                device=self.device)
+        total, _, outputs = run(self.plan, self.engine_for(len(X)), X, Y, self.loss,
+                                gradient=False, device=self.device, unrolled=self.unrolled)
         return total / len(X), outputs
 
 
@@ -150,7 +196,7 @@ def predict(net, X, engine="auto"):
     :meth:`Network.predict`."""
     plan = net.plan()
     X = sequence_inputs(X, len(plan.inputs), "X")
-    _, _, outputs = run(plan, choose_engine(engine, plan, X.shape[1]), X, None, None,
+    _, _, outputs = run(plan, choose_engine(engine, plan, X.shape[1], len(X)), X, None, None,
                         gradient=False)
     if not np.all(np.isfinite(outputs)):
         raise NetworkError("for these sequences the sums in_j(t) overflowed (±∞ or not a "

@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import textwrap
+import warnings
 
 import numpy as np
 import pytest
@@ -123,7 +124,8 @@ def test_batch_norm_trains_alike_and_its_running_averages_come_back():
     X, Y = rng.normal(size=(8, 2)), rng.uniform(size=(8, 1))
     twin = net.copy()
     net.fit(X, Y, lr=0.1, epochs=4, batch_size=4, engine="reference", seed=0)
-    twin.fit(X, Y, lr=0.1, epochs=4, batch_size=4, engine="torch", seed=0)
+    with pytest.warns(ng.SlowPathWarning, match="neuron 3 has a batch norm"):
+        twin.fit(X, Y, lr=0.1, epochs=4, batch_size=4, engine="torch", seed=0)
     agree(list(twin.w.values()), list(net.w.values()))
     a, b = net.neuron(3).norm, twin.neuron(3).norm
     agree([b.gamma, b.beta, b.running_mean, b.running_var],
@@ -240,22 +242,30 @@ def test_distributed_data_parallel_replicas_end_as_one_process(tmp_path):
     assert single != net.theta().tolist()  # it did train
 
 
+@pytest.mark.parametrize("packed", [True, False])
 def test_fit_on_the_cpu_runs_a_small_network_on_one_torch_thread_and_puts_the_count_back(
-        monkeypatch):
+        monkeypatch, packed):
+    """Both paths: the packed blocks' backward pass, and autograd's (a batch norm)."""
+    from neurograph.engines.tensor_blocks import TorchBlocks
     seen = []
-    real = torch.Tensor.backward
+    owner, name = (TorchBlocks, "gradient") if packed else (torch.Tensor, "backward")
+    real = getattr(owner, name)
 
-    def backward(self, *args, **kwargs):
+    def spy(self, *args, **kwargs):
         seen.append(torch.get_num_threads())
         return real(self, *args, **kwargs)
 
-    monkeypatch.setattr(torch.Tensor, "backward", backward)
+    monkeypatch.setattr(owner, name, spy)
     before = torch.get_num_threads()
     torch.set_num_threads(2)
     try:
         net = ng.Network.layered([2, 3, 1], seed=0)
+        if not packed:
+            net.add_batch_norm(3)
         X, Y = ng.datasets.xor()
-        net.fit(X, Y, engine="torch", device="cpu", epochs=2, batch_size=2)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ng.SlowPathWarning)
+            net.fit(X, Y, engine="torch", device="cpu", epochs=2, batch_size=2)
         assert seen and set(seen) == {1}
         assert torch.get_num_threads() == 2
     finally:
