@@ -44,7 +44,8 @@ class GradientSearchResult:
         z_ij of every candidate edge (i, j) after the gated training (for ``"l0"`` the
         test-time gate, 0 for the edges the hard-concrete gates closed).
     history : dict
-        ``"gated"``: J(w, g) for each epoch of the gated training (the price included);
+        ``"gated"``: J(w, g) for each epoch of the gated training (the price included; for
+        ``"l0"`` at that epoch's noise);
         ``"retrain"``: the retraining's J per epoch; ``"seconds"``: the wall time of each
         phase ("gated", "prune", "retrain").
     """
