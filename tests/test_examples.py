@@ -22,6 +22,8 @@ EXPECTED = {
                              "wrote evolution.png"],
     "search_spirals.py": ["evolve, seed 0: 2 generations", "gradient_search: 87 candidate edges",
                           "wrote search_spirals.png"],
+    "gradient_search_gates.py": ["l1: 87 candidate edges", "l0: 87 candidate edges",
+                                 "wrote gradient_search_gates.png"],
     "architecture_search.py": ["2-3-3-1 by hand: depth 3, 25 edges",
                                "wrote architecture_search.png"],
     "forward_propagation.py": [  # the slide's rounding, then exact
@@ -87,7 +89,7 @@ CHECKS = {"vanishing_gradients.py": check_vanishing, "regression.py": check_regr
           "digits.py": check_digits}
 QUICK = {"sparse_autoencoder.py", "evolve_topologies.py", "architecture_search.py",
          "self_taught.py", "search_spirals.py", "temporal_xor.py", "adding_problem.py",
-         "reber.py"}
+         "reber.py", "gradient_search_gates.py"}
 """Examples run with ``--quick``: the same steps and checks on less data, fewer iterations."""
 
 

@@ -33,7 +33,7 @@ from ..training.optimizers import OPTIMIZERS, SCIPY_METHODS
 from ..model.network import Network
 from .features import add_features, feature_neurons
 from .operators import check_outputs_reachable
-from .budgets import HALVING, subset_rows, train_watching_the_trend
+from .budgets import HALVING, early_stop_rule, fit_estimate, subset_rows, train_with_estimate
 from .relaxation import dense_dag
 from .species import shared_fitness, speciate
 
@@ -169,9 +169,11 @@ def evolve(X, Y, population=50, generations=30, seed=0, n_jobs=1, backend=None,
     subset : float, optional
         Each child trains on this fraction (0 < subset ≤ 1) of the training examples, drawn
         from its own seed (:mod:`~neurograph.topology.budgets`).
-    early_stop : bool, default False
-        Stop a child whose learning curve, carried on straight, cannot reach the previous
-        generation's best validation loss (the rule: :mod:`~neurograph.topology.budgets`).
+    early_stop : bool or "learned", default False
+        Stop a child whose learning curve, carried on straight (True), or as a regression fitted
+        on the curves of the children trained to the end predicts it ("learned"), cannot reach
+        the previous generation's best validation loss (the rules:
+        :mod:`~neurograph.topology.budgets`).
     halving : bool, default False
         Successive halving of each generation's epochs: all children train epochs/4, the
         better half another epochs/4, the better half of those another epochs/2.
@@ -245,7 +247,7 @@ def evolve(X, Y, population=50, generations=30, seed=0, n_jobs=1, backend=None,
     if subset is not None:
         subset = checks.Number("subset", above=0.0, at_most=1.0,
                                rule="a fraction above 0, at most 1")(subset)
-    early_stop, halving = checks.flag(early_stop, "early_stop"), checks.flag(halving, "halving")
+    early_stop, halving = early_stop_rule(early_stop), checks.flag(halving, "halving")
     weight_decay = checks.option("weight_decay", weight_decay)
     refit = checks.Count("refit", minimum=0)(refit)
     if species is not None:
@@ -254,7 +256,9 @@ def evolve(X, Y, population=50, generations=30, seed=0, n_jobs=1, backend=None,
     settings = {"train": train, "valid": valid, "epochs": epochs, "lr": lr,
                 "batch_size": batch_size, "optimizer": optimizer, "loss": loss, "size_penalty": size_penalty,
                 "activations": activations, "max_edges": max_edges, "subset": subset,
-                "early_stop": early_stop, "to_beat": np.inf, "weight_decay": weight_decay}
+                "early_stop": early_stop, "to_beat": np.inf, "weight_decay": weight_decay,
+                "estimate": None}
+    curves = []  # early_stop="learned": the learning curves of children trained to the end
     run = (settings, n_jobs, backend, halving)
     p, K = X.shape[1], Y.shape[1]
     start_hidden = checks.Count("start_hidden", minimum=0)(start_hidden)
@@ -286,6 +290,9 @@ def evolve(X, Y, population=50, generations=30, seed=0, n_jobs=1, backend=None,
             shared = shared_fitness([s[1] for s in scored], kinds)
             history[-1]["species"] = len(representatives)
         settings["to_beat"] = best_loss
+        if early_stop == "learned":
+            curves += [s[5] for s in scored if len(s) > 5 and s[5] is not None]
+            settings["estimate"] = fit_estimate(curves)
         if generation == generations - 1 or (stop_error is not None and best_error <= stop_error):
             break
         children = []
@@ -469,8 +476,8 @@ def _generation(jobs, rng, settings, n_jobs, backend, halving):
 
 
 def _evaluate(jobs, settings, n_jobs, backend):
-    """[(document, fitness, loss, error, epochs)] of each (document, seed, mutate?, epochs)
-    job, in order."""
+    """[(document, fitness, loss, error, epochs, curve)] of each (document, seed, mutate?,
+    epochs) job, in order; curve: the learning curve with early_stop="learned", else None."""
     if n_jobs == 1 and backend is None:
         return [_child(*job, settings) for job in jobs]
     try:
@@ -515,16 +522,20 @@ def _child(document, seed, mutated, epochs, settings):
             except NetworkError:
                 pass  # diverged: fit kept the weights from before the epoch; the score tells
 
-        if settings["early_stop"] and np.isfinite(settings["to_beat"]):
+        curve = None
+        if settings["early_stop"] and np.isfinite(settings["to_beat"]):  # True or "learned"
             score = lambda: _score(net, X_val, Y_val, settings["loss"])[0]  # noqa: E731
-            trained = train_watching_the_trend(train, score, epochs, score(),
-                                               settings["to_beat"])
+            trained, curve = train_with_estimate(train, score, epochs, score(),
+                                                 settings["to_beat"], settings["estimate"])
         else:
             train(epochs)
             trained = epochs
         loss, error = _score(net, X_val, Y_val, settings["loss"])
         fitness = -loss - settings["size_penalty"] * len(net.w)
-        return net.to_document(), float(fitness), float(loss), float(error), trained
+        full = (settings["early_stop"] == "learned" and curve is not None
+                and trained == settings["epochs"])
+        return (net.to_document(), float(fitness), float(loss), float(error), trained,
+                [*curve, float(loss)] if full else None)
     finally:
         if limits is not None:
             limits.unregister()

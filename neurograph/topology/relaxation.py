@@ -3,20 +3,14 @@ descent in network architecture space").
 
 Every candidate edge of a dense DAG over a budget of hidden neurons — each hidden neuron fed
 by the bias, the inputs (and features) and every earlier hidden neuron, each output by all of
-them — carries a gate :math:`s_{ij}` besides its weight: the network computes with the
-effective weights :math:`w_{ij} s_{ij}`. Weights and gates are trained together on
-
-.. math:: J(w, s) = \frac{1}{n} \sum_e \ell\bigl(y^{(e)}, h_{w \circ s}(x^{(e)})\bigr)
-          + \lambda \sum_{(i,j)} |s_{ij}|,
-
-an L1 price on the gates (the lasso's relaxation of counting edges, L0), by Adam on the full
-batch, with :math:`\partial J / \partial w_{ij} = s_{ij}\, \partial J / \partial \theta_{ij}` and
-:math:`\partial J / \partial s_{ij} = w_{ij}\, \partial J / \partial \theta_{ij} + \lambda\,
-\mathrm{sign}(s_{ij})` from the network's own backprop at :math:`\theta = w \circ s`. Then the
-network is pruned to the edges that matter — the least important (smallest
-:math:`|w_{ij} s_{ij}|`) removed one at a time, never one that would cut every path to an
-output, dangling neurons with them, until at most `max_edges` remain and no gate left is below
-`threshold` of the largest — and the pruned network is retrained.
+them — carries a gate :math:`z_{ij}` besides its weight: the network computes with the
+effective weights :math:`w_{ij} z_{ij}`. Weights and gates are trained together, by Adam on the
+full batch, on the loss plus λ times the gates' price (:mod:`~neurograph.topology.gates`: an
+L1 price on :math:`|z_{ij}|`, or Louizos et al.'s hard-concrete L0 gates, priced by the
+expected number of edges kept). Then the network is pruned to the edges that matter — the
+least important (smallest :math:`|w_{ij} z_{ij}|`) removed one at a time, never one that would
+cut every path to an output, dangling neurons with them, until at most `max_edges` remain and
+no gate left is below `threshold` of the largest — and the pruned network is retrained.
 """
 
 import time
@@ -30,6 +24,7 @@ from ..model.activations import get_activation
 from ..model.network import Network
 from ..training.optimizers import make_optimizer
 from .features import add_features
+from .gates import GATES, gated_cost_and_grad
 from .operators import check_outputs_reachable
 
 __all__ = ["GradientSearchResult", "gradient_search", "dense_dag"]
@@ -46,9 +41,11 @@ class GradientSearchResult:
     gated : Network
         The dense DAG after the gated training, its weights the effective w_ij s_ij.
     gates : dict
-        s_ij of every candidate edge (i, j) after the gated training.
+        z_ij of every candidate edge (i, j) after the gated training (for ``"l0"`` the
+        test-time gate, 0 for the edges the hard-concrete gates closed).
     history : dict
-        ``"gated"``: J(w, s) for each epoch of the gated training (the penalty included);
+        ``"gated"``: J(w, g) for each epoch of the gated training (the price included; for
+        ``"l0"`` at that epoch's noise);
         ``"retrain"``: the retraining's J per epoch; ``"seconds"``: the wall time of each
         phase ("gated", "prune", "retrain").
     """
@@ -101,9 +98,10 @@ def dense_dag(p, K, neurons, activations=("sin",), output_activation="logistic",
 
 
 def gradient_search(X, Y, neurons=12, activations=("sin",), output_activation="logistic",
-                    loss="log", penalty=1e-3, epochs=2000, lr=0.02, max_edges=60,
+                    loss="log", penalty="l1", strength=1e-3, epochs=2000, lr=0.02, max_edges=60,
                     threshold=0.05, retrain_epochs=2000, seed=0, features=(), depth=None):
-    """Search a topology by gradient: gates on a dense DAG's edges, an L1 price, prune, retrain.
+    """Search a topology by gradient: gates on a dense DAG's edges, an L1 or L0 price, prune,
+    retrain.
 
     Parameters
     ----------
@@ -118,8 +116,11 @@ def gradient_search(X, Y, neurons=12, activations=("sin",), output_activation="l
         The hidden neurons' g, in turn (hidden neuron h computes ``activations[h % len]``).
     output_activation, loss : str
         As for :meth:`Network.fit`; default logistic outputs and the log loss.
-    penalty : float, default 1e-3
-        λ, the price of each unit of gate.
+    penalty : {"l1", "l0"}, default "l1"
+        The gates and their price (:mod:`~neurograph.topology.gates`): ``"l1"``, z = s priced
+        λ|s|; ``"l0"``, Louizos et al.'s hard-concrete gates priced λ P(z ≠ 0).
+    strength : float, default 1e-3
+        λ.
     epochs, lr : int, float
         The gated training: full-batch Adam with step size `lr`.
     max_edges : int, default 60
@@ -152,7 +153,8 @@ def gradient_search(X, Y, neurons=12, activations=("sin",), output_activation="l
     retrain_epochs = checks.Count("retrain_epochs", minimum=0)(retrain_epochs)
     lr = checks.option("lr", lr)
     max_edges = checks.Count("max_edges", minimum=1)(max_edges)
-    penalty = checks.Number("penalty", at_least=0.0, rule="a number ≥ 0")(penalty)
+    gate = _gate(penalty)
+    strength = checks.Number("strength", at_least=0.0, rule="a number ≥ 0")(strength)
     threshold = checks.Number("threshold", at_least=0.0, below=1.0,
                               rule="from 0 up to (not including) 1")(threshold)
     if isinstance(activations, (str, bytes)) or not hasattr(activations, "__iter__"):
@@ -166,20 +168,22 @@ def gradient_search(X, Y, neurons=12, activations=("sin",), output_activation="l
     start = time.perf_counter()
     if depth is not None:
         depth = checks.Count("depth", minimum=1, maximum=neurons)(depth)
+    rng = checks.generator(seed)
     net = dense_dag(X.shape[1], Y.shape[1], neurons, tuple(g.name for g in gs),
-                    output_activation, seed, features, depth)
+                    output_activation, rng, features, depth)
     net.cost_and_grad(net.theta(), X[:1], Y[:1], loss=loss)  # refuses a loss that does not fit
     edges = net.theta_edges()
-    w, s = net.theta(), np.ones(len(edges))
+    w, g = net.theta(), gate.start(len(edges))
     adam, history = make_optimizer("adam"), []
     for _ in range(epochs):
-        J, grad = net.cost_and_grad(w * s, X, Y, loss=loss)
-        history.append(float(J + penalty * np.abs(s).sum()))
-        step = adam.step(np.concatenate([w, s]),
-                         np.concatenate([grad * s, grad * w + penalty * np.sign(s)]), lr)
-        w, s = step[:len(w)], step[len(w):]
-    gates = {edge: float(s_ij) for edge, s_ij in zip(edges, s)}
-    net.set_theta(w * s)
+        u = gate.noise(len(g), rng)
+        J, grad_w, grad_g = gated_cost_and_grad(net, gate, w, g, u, X, Y, loss, strength)
+        history.append(J)
+        step = adam.step(np.concatenate([w, g]), np.concatenate([grad_w, grad_g]), lr)
+        w, g = step[:len(w)], step[len(w):]
+    z = gate.value(g)
+    gates = {edge: float(z_ij) for edge, z_ij in zip(edges, z)}
+    net.set_theta(w * z)
     seconds["gated"] = time.perf_counter() - start
     start = time.perf_counter()
     best = _pruned(net, gates, max_edges, threshold)
@@ -192,6 +196,18 @@ def gradient_search(X, Y, neurons=12, activations=("sin",), output_activation="l
     seconds["retrain"] = time.perf_counter() - start
     return GradientSearchResult(best, net, gates, {"gated": history, "retrain": list(retrained),
                                                    "seconds": seconds})
+
+
+def _gate(penalty):
+    """The gate `penalty` names; a number (what `penalty` took before) is pointed to strength=."""
+    if isinstance(penalty, (int, float, np.number)) and not isinstance(penalty, (bool, np.bool_)):
+        raise NetworkError(f"penalty names the gates' price, 'l1' or 'l0'; λ is strength= "
+                           f"(gradient_search(..., penalty='l1', strength=λ)); "
+                           f"received penalty={describe(penalty)}")
+    if not isinstance(penalty, str) or penalty not in GATES:
+        raise NetworkError(f"penalty must be one of {', '.join(map(repr, GATES))}; "
+                           f"received {describe(penalty)}")
+    return GATES[penalty]
 
 
 def _pruned(gated, gates, max_edges, threshold):

@@ -202,7 +202,8 @@ def test_the_gates_gradient_is_the_chain_rule():
 
 
 @pytest.mark.parametrize("options, words", [
-    ({"neurons": 0}, "neurons"), ({"penalty": -1.0}, "penalty"), ({"threshold": 1.0}, "threshold"),
+    ({"neurons": 0}, "neurons"), ({"penalty": 1e-3}, "strength="),
+    ({"penalty": "l2"}, "'l0'"), ({"penalty": True}, "penalty"), ({"strength": -1.0}, "strength"), ({"threshold": 1.0}, "threshold"),
     ({"max_edges": 0}, "max_edges"), ({"activations": "sin"}, "sequence"),
     ({"activations": ("softmax",)}, "one\\s+neuron"), ({"loss": "log", "output_activation": "tanh"}, "log"),
     ({"epochs": 0}, "epochs"), ({"features": ("x5^2",)}, "x5"), ({"depth": 13}, "depth"),
@@ -213,3 +214,63 @@ def test_gradient_search_refuses_bad_values(options, words):
     with pytest.raises(ng.NetworkError, match=words):
         ng.gradient_search(X, Y, **{"epochs": 2, "retrain_epochs": 0, **options})
 
+
+
+# ------------------------------------------------------------------ the learned estimate
+
+
+def test_the_learned_estimate_stops_a_child_predicted_not_to_beat_the_best():
+    """Curves L_c = r^c: the fit predicts L_4 = L_1⁴ exactly from the first checkpoint on
+    (σ ≈ 0), so a child at 0.6 after one chunk is predicted 0.1296 — stopped there against a
+    best of 0.1, trained to the end against a best of 0.2."""
+    from neurograph.topology.budgets import fit_estimate, train_with_estimate
+    estimate = fit_estimate([[1.0, r, r ** 2, r ** 3, r ** 4] for r in np.linspace(0.5, 0.9, 8)])
+    assert estimate[1][1] < 1e-6
+    for to_beat, epochs_trained, seen in [(0.1, 10, [1.0, 0.6]),
+                                          (0.2, 40, [1.0, 0.6, 0.36, 0.216])]:
+        trained, losses = [], iter([0.6, 0.36, 0.216])
+        got, curve = train_with_estimate(trained.append, lambda: next(losses), 40, 1.0, to_beat,
+                                         estimate)
+        assert got == epochs_trained == sum(trained) and curve == seen
+    # the trend rule alone would go on at 0.1: 0.6 − 3 · 0.4 < 0.1
+    losses = iter([0.6, 0.36, 0.216])
+    assert train_with_estimate(lambda _: None, lambda: next(losses), 40, 1.0, 0.1)[0] == 40
+
+
+def test_the_learned_estimate_waits_for_enough_curves_and_the_trend_decides_meanwhile():
+    from neurograph.topology.budgets import MIN_CURVES, fit_estimate, train_with_estimate
+    curve = [1.0, 0.9, 0.8, 0.7, 0.6]
+    assert fit_estimate([curve] * (MIN_CURVES - 1)) is None
+    assert fit_estimate([curve[:4]] * MIN_CURVES + [[1.0, 0.5, 0.0, 0.1, 0.1]]) is None
+    losses = iter([0.9, 0.85, 0.84])  # the trend test's curve: stopped after one chunk
+    assert train_with_estimate(lambda _: None, lambda: next(losses), 40, 1.0, 0.5)[0] == 10
+
+
+def test_learned_early_stopping_gives_the_same_search_for_any_n_jobs_and_saves_epochs(
+        monkeypatch):
+    from neurograph.topology import budgets, evolution
+    fitted = []
+
+    def spy(curves):
+        estimate = budgets.fit_estimate(curves)
+        fitted.append(estimate is not None)
+        return estimate
+
+    monkeypatch.setattr(evolution, "fit_estimate", spy)
+    X, Y = ng.datasets.xor()
+    options = dict(population=10, generations=6, seed=3, start_hidden=3, max_edges=12,
+                   start_depth=2, epochs=40, early_stop="learned")
+    one = ng.evolve(X, Y, **options)
+    assert fitted == [False, False, False, True, True, True]  # the estimate decides in 4 and 5
+    two = ng.evolve(X, Y, n_jobs=2, **options)
+    assert one.history == two.history
+    # the first generation trains everyone in one go; the later ones stop some children
+    assert one.history[0]["epochs"] == 10 * 40
+    assert sum(h["epochs"] for h in one.history[1:]) < 8 * 40 * (len(one.history) - 1)
+
+
+@pytest.mark.parametrize("value", ["yes", "Learned", 1, None])
+def test_early_stop_takes_true_false_or_learned(value):
+    X, Y = ng.datasets.xor()
+    with pytest.raises(ng.NetworkError, match="True, False or 'learned'"):
+        ng.evolve(X, Y, population=4, generations=1, early_stop=value)
