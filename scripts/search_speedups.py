@@ -4,7 +4,8 @@
                                       [--variants plain subset=0.5 early_stop learned halving]
 
 Runs :data:`neurograph.topology.evolution.COMPOSITIONAL` until the best misclassifies no
-validation point (``stop_error=0``) or 15 generations, as it is and with each speed-up:
+validation point (``stop_error=0``) or 40 generations (then refits the best 200 epochs), as it
+is and with each speed-up:
 ``subset=0.5`` (children train on half the training examples), ``early_stop=True`` (the
 learning-curve rule of :mod:`neurograph.topology.budgets`), ``early_stop="learned"`` (the
 learned estimate of the final loss, same module) and ``halving=True`` (successive halving).
