@@ -211,7 +211,7 @@ def evolve(X, Y, population=50, generations=30, seed=0, n_jobs=1, backend=None,
     lr = checks.option("lr", lr)
     tournament = checks.Count("tournament", minimum=1, maximum=population)(tournament)
     elite = checks.Count("elite", minimum=0, maximum=population - 1)(elite)
-    size_penalty = checks.option("weight_decay", size_penalty) if size_penalty else 0.0
+    size_penalty = checks.Number("size_penalty", at_least=0.0, rule="≥ 0")(size_penalty)
     g_out = get_activation(output_activation)
     if not (isinstance(loss, str) and loss in scored_losses(g_out)):
         raise NetworkError(f"loss must be one of {', '.join(map(repr, scored_losses(g_out)))} "
@@ -254,7 +254,8 @@ def evolve(X, Y, population=50, generations=30, seed=0, n_jobs=1, backend=None,
         species = checks.Number("species (the compatibility threshold δ_t)", above=0.0,
                                 rule="positive")(species)
     settings = {"train": train, "valid": valid, "epochs": epochs, "lr": lr,
-                "batch_size": batch_size, "optimizer": optimizer, "loss": loss, "size_penalty": size_penalty,
+                "batch_size": batch_size, "optimizer": optimizer, "loss": loss,
+                "size_penalty": size_penalty,
                 "activations": activations, "max_edges": max_edges, "subset": subset,
                 "early_stop": early_stop, "to_beat": np.inf, "weight_decay": weight_decay,
                 "estimate": None}

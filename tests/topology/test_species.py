@@ -85,6 +85,9 @@ def log_loss(net, X, Y):
     ({"weight_decay": float("nan")}, "weight_decay"), ({"species": 0.0}, "species"),
     ({"species": -1.0}, "species"), ({"species": float("inf")}, "species"),
     ({"species": "near"}, "species"),
+    ({"size_penalty": -1.0}, r"^size_penalty must be ≥ 0; received -1"),
+    ({"size_penalty": "a"}, r"^size_penalty must be a real number; received 'a'$"),
+    ({"size_penalty": None}, r"^size_penalty must be a real number; received None$"),
 ])
 def test_evolve_refuses_bad_refit_weight_decay_and_species(options, words):
     X, Y = ng.datasets.xor()
