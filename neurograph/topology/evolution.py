@@ -173,7 +173,7 @@ def evolve(X, Y, population=50, generations=30, seed=0, n_jobs=1, backend=None,
         Stop a child whose learning curve, carried on straight (True), or as a regression fitted
         on the curves of the children trained to the end predicts it ("learned"), cannot reach
         the previous generation's best validation loss (the rules:
-        :mod:`~neurograph.topology.budgets`).
+        :mod:`~neurograph.topology.budgets`). "learned" is refused with `halving`.
     halving : bool, default False
         Successive halving of each generation's epochs: all children train epochs/4, the
         better half another epochs/4, the better half of those another epochs/2.
@@ -248,6 +248,11 @@ def evolve(X, Y, population=50, generations=30, seed=0, n_jobs=1, backend=None,
         subset = checks.Number("subset", above=0.0, at_most=1.0,
                                rule="a fraction above 0, at most 1")(subset)
     early_stop, halving = early_stop_rule(early_stop), checks.flag(halving, "halving")
+    if early_stop == "learned" and halving:  # no child trains all `epochs` in one go
+        raise NetworkError("early_stop='learned' learns from the curves of children trained "
+                           "all the epochs in one run, and halving=True splits every child's "
+                           "epochs into rounds: use one of them; received early_stop='learned' "
+                           "with halving=True")
     weight_decay = checks.option("weight_decay", weight_decay)
     refit = checks.Count("refit", minimum=0)(refit)
     if species is not None:

@@ -87,6 +87,8 @@ def log_loss(net, X, Y):
     ({"species": "near"}, "species"),
     ({"size_penalty": -1.0}, r"^size_penalty must be ≥ 0; received -1"),
     ({"size_penalty": "a"}, r"^size_penalty must be a real number; received 'a'$"),
+    ({"early_stop": "learned", "halving": True}, r"use one of them; received "
+                                                  r"early_stop='learned' with halving=True$"),
     ({"size_penalty": None}, r"^size_penalty must be a real number; received None$"),
 ])
 def test_evolve_refuses_bad_refit_weight_decay_and_species(options, words):
