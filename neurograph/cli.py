@@ -9,6 +9,7 @@ leaves a file half-written. Negative numbers (``--x -1e-3 -inf``) are values, no
 """
 
 import argparse
+import math
 import os
 import re
 import sys
@@ -294,6 +295,9 @@ def _explain_sequence(net, args):
                                f"recurrent (delay edges), explained with exact values to "
                                f"--digits decimal places")
     n_in, n_out = len(net.inputs), len(net.outputs)
+    if not all(math.isfinite(x) for x in args.x):
+        raise NetworkError(f"--x must be finite numbers (nan only in --y, for a step without "
+                           f"a target); received {' '.join(map(str, args.x))}")
     if len(args.x) % n_in:
         raise NetworkError(f"--x of a recurrent network is its sequence, {n_in} value(s) per "
                            f"time step (x_1(1) … x_{n_in}(1) x_1(2) …); received "

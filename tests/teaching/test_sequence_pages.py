@@ -163,7 +163,9 @@ def test_neurograph_explain_takes_a_recurrent_network_and_a_sequence(tmp_path):
             (("--x", 1, 2, 4, "--significant", 3), "--significant is for a feedforward"),
             (("--x", 1, 2, "--carry-rounded"), "--carry-rounded is for a feedforward"),
             (("--x", 1, 2, "--lr", 0.1), "an update needs the targets"),
-            (("--x", 1, "inf"), "finite")]:
+            (("--x", 1, "inf"), "--x must be finite numbers (nan only in --y, for a step "
+                                "without a target); received 1.0 inf"),
+            (("--x", "nan", 2, "--y", 1), "--x must be finite numbers")]:
         result = run_cli("explain", "rnn.json", *args, "--format", "beamer", "-o", "x.tex",
                          cwd=tmp_path)
         assert result.returncode == 1 and "Traceback" not in result.stderr
