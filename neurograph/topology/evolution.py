@@ -107,8 +107,8 @@ class EvolutionResult:
 
 def evolve(X, Y, population=50, generations=30, seed=0, n_jobs=1, backend=None,
            validation=None, validation_fraction=0.25, epochs=20, lr=0.5, batch_size=None,
-           optimizer="sgd", loss="squared", size_penalty=1e-3, tournament=3, elite=2, max_edges=None,
-           activations=("logistic", "tanh", "relu"), output_activation="logistic",
+           optimizer="sgd", loss="squared", size_penalty=1e-3, tournament=3, elite=2,
+           max_edges=None, activations=("logistic", "tanh", "relu"), output_activation="logistic",
            stop_error=None, features=(), start_hidden=0, start_depth=None, subset=None,
            early_stop=False, halving=False, weight_decay=0.0, refit=0, species=None):
     """Search network topologies by evolution, each candidate trained by backprop.
@@ -575,8 +575,10 @@ def _split(X, Y, validation, fraction, rng):
         try:
             X_val, Y_val = validation
         except (TypeError, ValueError):
-            raise NetworkError("validation must be a pair (X_val, Y_val)") from None
-        return (X, Y), (checks.matrix(X_val, X.shape[1], "X_val"), checks.matrix(Y_val, Y.shape[1], "Y_val"))
+            raise NetworkError(f"validation must be a pair (X_val, Y_val); received "
+                               f"{describe(validation)}") from None
+        return (X, Y), (checks.matrix(X_val, X.shape[1], "X_val"),
+                        checks.matrix(Y_val, Y.shape[1], "Y_val"))
     if len(X) < 20:
         return (X, Y), (X, Y)
     order = rng.permutation(len(X))

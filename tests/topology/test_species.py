@@ -89,6 +89,7 @@ def log_loss(net, X, Y):
     ({"size_penalty": "a"}, r"^size_penalty must be a real number; received 'a'$"),
     ({"early_stop": "learned", "halving": True}, r"use one of them; received "
                                                   r"early_stop='learned' with halving=True$"),
+    ({"validation": 5}, r"^validation must be a pair \(X_val, Y_val\); received 5$"),
     ({"size_penalty": None}, r"^size_penalty must be a real number; received None$"),
 ])
 def test_evolve_refuses_bad_refit_weight_decay_and_species(options, words):
