@@ -41,7 +41,7 @@ from .. import checks
 from ..errors import NetworkError, describe
 
 __all__ = ["CHECKPOINTS", "HALVING", "MIN_CURVES", "SIGMAS", "early_stop_rule", "fit_estimate",
-           "predicted_final", "subset_rows", "train_watching_the_trend", "train_with_estimate"]
+           "predicted_final", "subset_rows", "train_with_estimate"]
 
 CHECKPOINTS = 4
 """Chunks of a child's training between which early stopping looks at its learning curve."""
@@ -175,9 +175,3 @@ def train_with_estimate(train, score, epochs, start_loss, to_beat, estimate=None
         if hoped > to_beat:
             break
     return trained, curve
-
-
-def train_watching_the_trend(train, score, epochs, start_loss, to_beat):
-    """Train in :data:`CHECKPOINTS` chunks, stopping when the trend says `to_beat` is out of
-    reach (:func:`train_with_estimate` without an estimate); returns the epochs trained."""
-    return train_with_estimate(train, score, epochs, start_loss, to_beat)[0]
