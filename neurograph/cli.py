@@ -9,6 +9,7 @@ leaves a file half-written. Negative numbers (``--x -1e-3 -inf``) are values, no
 """
 
 import argparse
+import math
 import os
 import re
 import sys
@@ -277,6 +278,11 @@ def _explain(args):
     return str(explanation)
 
 
+def _count(n, noun):
+    """'1 value', '3 values'."""
+    return f"{n} {noun}{'s' * (n != 1)}"
+
+
 def _explain_sequence(net, args):
     """BPTT on one sequence for a recurrent network (one with delay edges): --x holds the
     sequence step after step, x_1(1) … x_n(1) x_1(2) …, so T = len(--x) / n_inputs; --y the
@@ -289,18 +295,22 @@ def _explain_sequence(net, args):
                                f"recurrent (delay edges), explained with exact values to "
                                f"--digits decimal places")
     n_in, n_out = len(net.inputs), len(net.outputs)
+    if not all(math.isfinite(x) for x in args.x):
+        raise NetworkError(f"--x must be finite numbers (nan only in --y, for a step without "
+                           f"a target); received {' '.join(map(str, args.x))}")
     if len(args.x) % n_in:
         raise NetworkError(f"--x of a recurrent network is its sequence, {n_in} value(s) per "
                            f"time step (x_1(1) … x_{n_in}(1) x_1(2) …); received "
-                           f"{len(args.x)} values")
+                           f"{_count(len(args.x), 'value')}")
     T = len(args.x) // n_in
     X = [args.x[t * n_in:(t + 1) * n_in] for t in range(T)]
     Y = None
     if args.y is not None:
         if len(args.y) != T * n_out:
-            raise NetworkError(f"--y holds {n_out} target(s) per time step for the {T} steps "
-                               f"of --x ({T * n_out} values, nan for a step without a "
-                               f"target); received {len(args.y)} values")
+            raise NetworkError(f"--y holds {n_out} target(s) per time step for the "
+                               f"{_count(T, 'step')} of --x ({_count(T * n_out, 'value')}, "
+                               f"nan for a step without a target); received "
+                               f"{_count(len(args.y), 'value')}")
         Y = [args.y[t * n_out:(t + 1) * n_out] for t in range(T)]
     return net.explain_sequence(X, Y, lr=args.lr, loss=args.loss, digits=args.digits)
 

@@ -251,6 +251,16 @@ class Reber(namedtuple("Reber", "X Y possible strings")):
     strings : list of str
     """
 
+    def _predictions(self, P):
+        """`P` as a float array of the targets' shape, or a NetworkError naming both."""
+        array = checks.reals(P, "the predictions P", f"an array of numbers of the targets' "
+                             f"shape {self.possible.shape}")
+        if array.shape != self.possible.shape:
+            raise NetworkError(f"the predictions P must have the shape of the targets, "
+                               f"{self.possible.shape}; received shape {array.shape}: "
+                               f"{describe(P)}")
+        return array.astype(float)
+
     def accepted(self, P, threshold=None):
         """Which strings a network's predictions `P` (n, T, 7) get right, by Hochreiter and
         Schmidhuber's (1997) criterion: at every step, the outputs of the k symbols the grammar
@@ -277,10 +287,7 @@ class Reber(namedtuple("Reber", "X Y possible strings")):
         >>> data.accepted(data.possible * 0.2, threshold=0.3).tolist()
         [False, False, False]
         """
-        P = np.asarray(P, dtype=float)
-        if P.shape != self.possible.shape:
-            raise NetworkError(f"the predictions must have the shape of the targets, "
-                               f"{self.possible.shape}; received {describe(P)}")
+        P = self._predictions(P)
         k = self.possible.sum(axis=2)
         lowest_allowed = np.where(self.possible, P, np.inf).min(axis=2)
         highest_other = np.where(self.possible, -np.inf, P).max(axis=2)
@@ -310,10 +317,7 @@ class Reber(namedtuple("Reber", "X Y possible strings")):
         >>> data.penultimate_right(data.Y).tolist()
         [True, True]
         """
-        P = np.asarray(P, dtype=float)
-        if P.shape != self.possible.shape:
-            raise NetworkError(f"the predictions must have the shape of the targets, "
-                               f"{self.possible.shape}; received {describe(P)}")
+        P = self._predictions(P)
         rows = np.arange(len(self.strings))
         step = np.array([len(s) - 3 for s in self.strings])  # sees symbol −3, predicts −2
         wanted = [REBER_SYMBOLS.index(s[-2]) for s in self.strings]

@@ -153,3 +153,12 @@ def test_the_criterion_refuses_predictions_of_another_shape():
     for method in (data.accepted, data.penultimate_right):
         with pytest.raises(ng.NetworkError, match=r"shape of the targets, \(4, "):
             method(np.zeros((4, 3, 7)))
+
+
+@pytest.mark.parametrize("bad", ["abc", None, [["a"]], {"P": 1}])
+def test_the_criterion_refuses_predictions_that_are_not_numbers(bad):
+    data = ng.datasets.reber(4, seed=0)
+    for method in (data.accepted, data.penultimate_right):
+        with pytest.raises(ng.NetworkError, match=r"predictions P must be an array of numbers "
+                                                  r"of the targets' shape \(4, .*received"):
+            method(bad)

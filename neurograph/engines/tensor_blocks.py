@@ -29,8 +29,21 @@ __all__ = ["SPARSE_BEYOND", "TorchBlocks", "activate", "block_entries", "delta_o
 
 
 def unpacked_reason(plan, loss):
-    """Why the network of `plan` trained with `loss` cannot be packed into blocks (a phrase
-    for a warning), or None where it can."""
+    """Why the network of `plan` trained with `loss` cannot be packed into blocks.
+
+    Parameters
+    ----------
+    plan : Plan
+        ``net.plan()``.
+    loss : Loss
+        The loss it would be trained with.
+
+    Returns
+    -------
+    str or None
+        A phrase for the warning (``"neuron 3 has a batch norm"``), or None where it can be
+        packed.
+    """
     if plan.delayed:
         return "it has delay edges (a recurrent network)"
     if plan.norms:
@@ -66,8 +79,18 @@ deep non-layered DAG's depths draw on most of the neurons before them."""
 
 
 def block_entries(plan):
-    """How many numbers the dense blocks of `plan` would hold: Σ over the depths of
-    width × (distinct sources + 1 for the bias)."""
+    """How many numbers the dense blocks of `plan` would hold.
+
+    Parameters
+    ----------
+    plan : Plan
+        ``net.plan()``.
+
+    Returns
+    -------
+    int
+        Σ over the depths of width × (distinct sources + 1 for the bias).
+    """
     widths, sources = {}, {}
     for neuron_j, _, incoming, _, _ in plan.forward:
         depth = plan.depth[neuron_j.id]

@@ -345,7 +345,7 @@ class Recurrent:
             sizes = list(sizes)
         bp = builders.layered_blueprint(sizes, activation, output_activation)  # checks sizes
         if len(sizes) < 3:
-            raise NetworkError(f"an {kind.title()} network needs a hidden layer: sizes "
+            raise NetworkError(f"{kind.title()}'s network needs a hidden layer: sizes "
                                f"[inputs, hidden …, outputs]; received {describe(sizes)}")
         layers, first = [], 1
         for size in (int(s) for s in sizes):

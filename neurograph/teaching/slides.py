@@ -11,6 +11,7 @@ weights.
 
 import re
 
+from .. import checks
 from ..drawing.tikz import PREAMBLE, TikzPicture
 from ..errors import NetworkError, describe
 from ..markup import tex_text
@@ -65,7 +66,8 @@ def beamer(explanation, title=None, standalone=True, aspect="4:3"):
         raise NetworkError("this explanation was made without its network; make it with "
                            "net.explain(…) to draw it")
     if title is not None and not isinstance(title, str):
-        raise NetworkError(f"title must be text; received {type(title).__name__}")
+        raise NetworkError(f"title must be text; received {describe(title)}")
+    standalone = checks.flag(standalone, "standalone")
     if aspect not in ASPECTS:
         raise NetworkError(f"aspect must be one of {', '.join(ASPECTS)}; received "
                            f"{describe(aspect)}")

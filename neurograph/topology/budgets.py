@@ -41,7 +41,7 @@ from .. import checks
 from ..errors import NetworkError, describe
 
 __all__ = ["CHECKPOINTS", "HALVING", "MIN_CURVES", "SIGMAS", "early_stop_rule", "fit_estimate",
-           "predicted_final", "subset_rows", "train_watching_the_trend", "train_with_estimate"]
+           "predicted_final", "subset_rows", "train_with_estimate"]
 
 CHECKPOINTS = 4
 """Chunks of a child's training between which early stopping looks at its learning curve."""
@@ -60,7 +60,20 @@ better half of the children still training goes on."""
 
 
 def subset_rows(n, fraction, rng):
-    """Sorted indices of round(fraction · n) rows (at least one) drawn without replacement."""
+    """Sorted indices of round(fraction · n) rows (at least one) drawn without replacement.
+
+    Parameters
+    ----------
+    n : int
+        The number of rows.
+    fraction : float or None
+        The share to keep; None or ≥ 1: every row.
+    rng : numpy.random.Generator
+
+    Returns
+    -------
+    ndarray of int
+    """
     if fraction is None or fraction >= 1.0:
         return np.arange(n)
     return np.sort(rng.choice(n, size=max(1, int(round(fraction * n))), replace=False))
@@ -128,7 +141,19 @@ def fit_estimate(curves):
 
 
 def predicted_final(estimate, curve):
-    """The learned estimate's final loss for a child whose curve so far is L_0, …, L_c."""
+    """The learned estimate's final loss for a child whose curve so far is L_0, …, L_c.
+
+    Parameters
+    ----------
+    estimate : dict
+        From :func:`fit_estimate`.
+    curve : sequence of float
+        The child's validation losses L_0, …, L_c at the checkpoints so far (c ≥ 1).
+
+    Returns
+    -------
+    float
+    """
     beta, _ = estimate[len(curve) - 1]
     return float(np.exp(_features(curve, len(curve) - 1) @ beta))
 
@@ -175,9 +200,3 @@ def train_with_estimate(train, score, epochs, start_loss, to_beat, estimate=None
         if hoped > to_beat:
             break
     return trained, curve
-
-
-def train_watching_the_trend(train, score, epochs, start_loss, to_beat):
-    """Train in :data:`CHECKPOINTS` chunks, stopping when the trend says `to_beat` is out of
-    reach (:func:`train_with_estimate` without an estimate); returns the epochs trained."""
-    return train_with_estimate(train, score, epochs, start_loss, to_beat)[0]

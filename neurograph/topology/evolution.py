@@ -107,8 +107,8 @@ class EvolutionResult:
 
 def evolve(X, Y, population=50, generations=30, seed=0, n_jobs=1, backend=None,
            validation=None, validation_fraction=0.25, epochs=20, lr=0.5, batch_size=None,
-           optimizer="sgd", loss="squared", size_penalty=1e-3, tournament=3, elite=2, max_edges=None,
-           activations=("logistic", "tanh", "relu"), output_activation="logistic",
+           optimizer="sgd", loss="squared", size_penalty=1e-3, tournament=3, elite=2,
+           max_edges=None, activations=("logistic", "tanh", "relu"), output_activation="logistic",
            stop_error=None, features=(), start_hidden=0, start_depth=None, subset=None,
            early_stop=False, halving=False, weight_decay=0.0, refit=0, species=None):
     """Search network topologies by evolution, each candidate trained by backprop.
@@ -173,7 +173,7 @@ def evolve(X, Y, population=50, generations=30, seed=0, n_jobs=1, backend=None,
         Stop a child whose learning curve, carried on straight (True), or as a regression fitted
         on the curves of the children trained to the end predicts it ("learned"), cannot reach
         the previous generation's best validation loss (the rules:
-        :mod:`~neurograph.topology.budgets`).
+        :mod:`~neurograph.topology.budgets`). "learned" is refused with `halving`.
     halving : bool, default False
         Successive halving of each generation's epochs: all children train epochs/4, the
         better half another epochs/4, the better half of those another epochs/2.
@@ -211,7 +211,7 @@ def evolve(X, Y, population=50, generations=30, seed=0, n_jobs=1, backend=None,
     lr = checks.option("lr", lr)
     tournament = checks.Count("tournament", minimum=1, maximum=population)(tournament)
     elite = checks.Count("elite", minimum=0, maximum=population - 1)(elite)
-    size_penalty = checks.option("weight_decay", size_penalty) if size_penalty else 0.0
+    size_penalty = checks.Number("size_penalty", at_least=0.0, rule="≥ 0")(size_penalty)
     g_out = get_activation(output_activation)
     if not (isinstance(loss, str) and loss in scored_losses(g_out)):
         raise NetworkError(f"loss must be one of {', '.join(map(repr, scored_losses(g_out)))} "
@@ -248,13 +248,19 @@ def evolve(X, Y, population=50, generations=30, seed=0, n_jobs=1, backend=None,
         subset = checks.Number("subset", above=0.0, at_most=1.0,
                                rule="a fraction above 0, at most 1")(subset)
     early_stop, halving = early_stop_rule(early_stop), checks.flag(halving, "halving")
+    if early_stop == "learned" and halving:  # no child trains all `epochs` in one go
+        raise NetworkError("early_stop='learned' learns from the curves of children trained "
+                           "all the epochs in one run, and halving=True splits every child's "
+                           "epochs into rounds: use one of them; received early_stop='learned' "
+                           "with halving=True")
     weight_decay = checks.option("weight_decay", weight_decay)
     refit = checks.Count("refit", minimum=0)(refit)
     if species is not None:
         species = checks.Number("species (the compatibility threshold δ_t)", above=0.0,
                                 rule="positive")(species)
     settings = {"train": train, "valid": valid, "epochs": epochs, "lr": lr,
-                "batch_size": batch_size, "optimizer": optimizer, "loss": loss, "size_penalty": size_penalty,
+                "batch_size": batch_size, "optimizer": optimizer, "loss": loss,
+                "size_penalty": size_penalty,
                 "activations": activations, "max_edges": max_edges, "subset": subset,
                 "early_stop": early_stop, "to_beat": np.inf, "weight_decay": weight_decay,
                 "estimate": None}
@@ -569,8 +575,10 @@ def _split(X, Y, validation, fraction, rng):
         try:
             X_val, Y_val = validation
         except (TypeError, ValueError):
-            raise NetworkError("validation must be a pair (X_val, Y_val)") from None
-        return (X, Y), (checks.matrix(X_val, X.shape[1], "X_val"), checks.matrix(Y_val, Y.shape[1], "Y_val"))
+            raise NetworkError(f"validation must be a pair (X_val, Y_val); received "
+                               f"{describe(validation)}") from None
+        return (X, Y), (checks.matrix(X_val, X.shape[1], "X_val"),
+                        checks.matrix(Y_val, Y.shape[1], "Y_val"))
     if len(X) < 20:
         return (X, Y), (X, Y)
     order = rng.permutation(len(X))

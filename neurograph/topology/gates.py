@@ -30,11 +30,9 @@ whose gradient, from the network's own backprop at :math:`\theta = w \circ z`, i
 
 import numpy as np
 
+from ..model.activations import logistic as _sigmoid
+
 __all__ = ["GATES", "L1Gate", "HardConcreteGate", "gated_cost_and_grad"]
-
-
-def _sigmoid(x):
-    return 0.5 * (1.0 + np.tanh(0.5 * x))
 
 
 class L1Gate:

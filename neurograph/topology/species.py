@@ -40,7 +40,24 @@ C_WEIGHTS = 0.4
 
 
 def distance(a, b):
-    """NEAT's compatibility distance δ between two networks' weights ``{(i, j): w_ij}``."""
+    """NEAT's compatibility distance δ between two networks' weights ``{(i, j): w_ij}``.
+
+    Parameters
+    ----------
+    a, b : dict
+        Each network's weights ``{(i, j): w_ij}``.
+
+    Returns
+    -------
+    float
+        c_edges · (unshared edges) / (the larger edge count) + c_weights · (mean
+        |w_ij^a − w_ij^b| over the shared edges, 0 when none).
+
+    Examples
+    --------
+    >>> distance({(1, 3): 1.0}, {(1, 3): 0.5})   # no unshared edge; 0.4 · 0.5
+    0.2
+    """
     shared = a.keys() & b.keys()
     unshared = len(a.keys() ^ b.keys())
     size = max(len(a), len(b), 1)
@@ -88,7 +105,25 @@ def speciate(weights, threshold, representatives=()):
 
 
 def shared_fitness(fitness, species):
-    """Fitness sharing: (f − the worst f) / (the size of the network's species)."""
+    """Fitness sharing: (f − the worst f) / (the size of the network's species).
+
+    Parameters
+    ----------
+    fitness : array_like of float (n,)
+        Each network's fitness, higher is better.
+    species : array_like of int (n,)
+        Each network's species, as :func:`speciate` numbers them.
+
+    Returns
+    -------
+    ndarray of float (n,)
+        The shared fitness: 0 for the worst network, never negative.
+
+    Examples
+    --------
+    >>> shared_fitness([0.0, 1.0, 1.0], [0, 1, 1]).tolist()   # species 1 has two members
+    [0.0, 0.5, 0.5]
+    """
     fitness = np.asarray(fitness, dtype=float)
     species = np.asarray(species)
     sizes = np.bincount(species)[species]

@@ -160,8 +160,9 @@ def test_elman_and_jordan_networks_are_layered_networks_with_delay_edges():
     jordan = ng.Network.jordan([2, 3, 2], seed=0)
     assert jordan.delays == {(k, j): 1 for k in (6, 7) for j in (3, 4, 5)}
     assert jordan.outputs == [6, 7]
-    with pytest.raises(ng.NetworkError, match="needs a hidden layer"):
-        ng.Network.elman([2, 1])
+    for build, name in ((ng.Network.elman, "Elman"), (ng.Network.jordan, "Jordan")):
+        with pytest.raises(ng.NetworkError, match=f"^{name}'s network needs a hidden layer"):
+            build([2, 1])
 
 
 def test_splitting_a_delay_edge_keeps_the_function():

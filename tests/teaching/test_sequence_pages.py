@@ -163,7 +163,9 @@ def test_neurograph_explain_takes_a_recurrent_network_and_a_sequence(tmp_path):
             (("--x", 1, 2, 4, "--significant", 3), "--significant is for a feedforward"),
             (("--x", 1, 2, "--carry-rounded"), "--carry-rounded is for a feedforward"),
             (("--x", 1, 2, "--lr", 0.1), "an update needs the targets"),
-            (("--x", 1, "inf"), "finite")]:
+            (("--x", 1, "inf"), "--x must be finite numbers (nan only in --y, for a step "
+                                "without a target); received 1.0 inf"),
+            (("--x", "nan", 2, "--y", 1), "--x must be finite numbers")]:
         result = run_cli("explain", "rnn.json", *args, "--format", "beamer", "-o", "x.tex",
                          cwd=tmp_path)
         assert result.returncode == 1 and "Traceback" not in result.stderr
@@ -173,6 +175,10 @@ def test_neurograph_explain_takes_a_recurrent_network_and_a_sequence(tmp_path):
     result = run_cli("new", "elman", 2, 2, 1, "--seed", 3, "-o", "two.json", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert ng.load(tmp_path / "two.json").delays == ng.Network.elman([2, 2, 1]).delays
+    result = run_cli("explain", "two.json", "--x", 1, 2, "--y", 1, 0, cwd=tmp_path)
+    assert result.returncode == 1 and result.stderr.strip().splitlines() == [
+        "neurograph explain: error: --y holds 1 target(s) per time step for the 1 step of "
+        "--x (1 value, nan for a step without a target); received 2 values"]
     result = run_cli("explain", "two.json", "--x", 1, 2, 3, cwd=tmp_path)
     assert result.returncode == 1 and result.stderr.strip().splitlines() == [
         "neurograph explain: error: --x of a recurrent network is its sequence, 2 value(s) "

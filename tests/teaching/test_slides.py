@@ -312,3 +312,15 @@ def test_a_bias_gradient_says_what_it_is_where_the_bias_weight_stood():
     written = [label[:3] for scene in payload["scenes"] for label in scene["labels"]
                if label[0] == "bias-3"]
     assert written == [["bias-3", "∂J/∂w", "0,3"], ["bias-3", "w", "0,3"]]
+
+
+@pytest.mark.parametrize("bad, match", [
+    (dict(title=3), r"title must be text; received 3$"),
+    (dict(title=["a"]), r"title must be text; received \['a'\] \(a list\)"),
+    (dict(standalone="no"), r"standalone must be True or False; received 'no'")])
+def test_slides_refuse_a_bad_title_or_standalone_in_the_words_of_the_page(bad, match):
+    explanation = forward_network().explain([3, 4], [1], lr=0.5)
+    with pytest.raises(ng.NetworkError, match=match):
+        explanation.to_beamer(**bad)
+    with pytest.raises(ng.NetworkError, match=r"title must be text; received 3$"):
+        explanation.to_html(title=3)

@@ -123,15 +123,15 @@ def test_halving_trains_half_the_epochs_and_the_best_quarter_all_of_them():
 
 
 def test_the_trend_rule_stops_a_child_that_cannot_catch_the_best():
-    from neurograph.topology.budgets import train_watching_the_trend
+    from neurograph.topology.budgets import train_with_estimate
     trained = []
     curve = iter([0.9, 0.85, 0.84])  # from 1.0: −0.1, then −0.05; the best is 0.5
-    stopped = train_watching_the_trend(trained.append, lambda: next(curve), 40, 1.0, 0.5)
+    stopped, _ = train_with_estimate(trained.append, lambda: next(curve), 40, 1.0, 0.5)
     # after chunk 1: 0.9 − 3·0.1 = 0.6 > 0.5: stop after 10 of the 40 epochs
     assert stopped == 10 and trained == [10]
     curve = iter([0.7, 0.6, 0.52])  # 0.7 − 3·0.3, 0.6 − 2·0.1, 0.52 − 0.08: all below 0.5
     trained = []
-    assert train_watching_the_trend(trained.append, lambda: next(curve), 42, 1.0, 0.5) == 42
+    assert train_with_estimate(trained.append, lambda: next(curve), 42, 1.0, 0.5)[0] == 42
     assert trained == [11, 11, 10, 10]
 
 

@@ -85,6 +85,12 @@ def log_loss(net, X, Y):
     ({"weight_decay": float("nan")}, "weight_decay"), ({"species": 0.0}, "species"),
     ({"species": -1.0}, "species"), ({"species": float("inf")}, "species"),
     ({"species": "near"}, "species"),
+    ({"size_penalty": -1.0}, r"^size_penalty must be ≥ 0; received -1"),
+    ({"size_penalty": "a"}, r"^size_penalty must be a real number; received 'a'$"),
+    ({"early_stop": "learned", "halving": True}, r"use one of them; received "
+                                                  r"early_stop='learned' with halving=True$"),
+    ({"validation": 5}, r"^validation must be a pair \(X_val, Y_val\); received 5$"),
+    ({"size_penalty": None}, r"^size_penalty must be a real number; received None$"),
 ])
 def test_evolve_refuses_bad_refit_weight_decay_and_species(options, words):
     X, Y = ng.datasets.xor()
