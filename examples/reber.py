@@ -62,58 +62,65 @@ METHODS = {"Elman 7-18-7, no BPTT": (elman, 1), "Elman 7-18-7, BPTT": (elman, No
            "LSTM, 8 cells": (lambda seed: lstm(8, seed), None)}
 """name: (the network for a seed, truncate)."""
 
-test = ng.datasets.reber(256, seed=10_000)  # held out: no seed below draws these
-results = {}
-for name, (build, truncate) in METHODS.items():
-    results[name] = []
-    for seed in seeds:
-        net, strings = build(seed), np.random.default_rng(seed)
-        curve, seen, solved = [], 0, None
-        while seen < budget and solved is None:
-            data = ng.datasets.reber(ROUND, seed=strings)
-            net.fit(data.X, data.Y, loss="cross_entropy", optimizer="adam", lr=0.01, epochs=1,
-                    batch_size=16, seed=seen, truncate=truncate, engine="vectorized")
-            seen += ROUND
-            P = net.predict(test.X, engine="vectorized")
-            curve.append((seen, test.accepted(P).mean(), test.penultimate_right(P).mean()))
-            if curve[-1][1] == 1.0:
-                solved = seen
-        results[name].append((solved, curve))
-    weights = len(build(0).theta())
-    print(f"{name}: {weights} trainable weights; held-out penultimate symbol right: "
-          + ", ".join(f"{c[-1][2]:.2f}" for _, c in results[name]))
 
-print(f"\nsuccess on 256 held-out strings, {len(seeds)} runs of at most {budget:,} sequences:")
-print(f"{'':24}{'success':>9}  {'median sequences':>17}")
-for name, runs in results.items():
-    solved = [s for s, _ in runs if s is not None]
-    median = f"{np.median(solved):,.0f}" if solved else "—"
-    print(f"{name:24}{len(solved) / len(runs):>9.0%}  {median:>17}")
-print("paper (Table 1):        Elman nets 0%, RTRL and cascade-correlation some runs, "
-      "LSTM 97-100% (fastest: 8,440 sequences)")
+def main():
+    """Train each network of METHODS for each seed, print the table, draw reber.png."""
+    test = ng.datasets.reber(256, seed=10_000)  # held out: no seed below draws these
+    results = {}
+    for name, (build, truncate) in METHODS.items():
+        results[name] = []
+        for seed in seeds:
+            net, strings = build(seed), np.random.default_rng(seed)
+            curve, seen, solved = [], 0, None
+            while seen < budget and solved is None:
+                data = ng.datasets.reber(ROUND, seed=strings)
+                net.fit(data.X, data.Y, loss="cross_entropy", optimizer="adam", lr=0.01, epochs=1,
+                        batch_size=16, seed=seen, truncate=truncate, engine="vectorized")
+                seen += ROUND
+                P = net.predict(test.X, engine="vectorized")
+                curve.append((seen, test.accepted(P).mean(), test.penultimate_right(P).mean()))
+                if curve[-1][1] == 1.0:
+                    solved = seen
+            results[name].append((solved, curve))
+        weights = len(build(0).theta())
+        print(f"{name}: {weights} trainable weights; held-out penultimate symbol right: "
+              + ", ".join(f"{c[-1][2]:.2f}" for _, c in results[name]))
 
-no_bptt = results["Elman 7-18-7, no BPTT"]
-assert all(s is None for s, _ in no_bptt)  # never solved: it cannot carry T or P across
-assert all(c[-1][2] < 0.75 for _, c in no_bptt), [c[-1] for _, c in no_bptt]  # about chance
-if not quick:
-    assert sum(s is not None for s, _ in results["LSTM, 8 cells"]) > len(seeds) / 2
-print("the Elman network without BPTT stays at chance on the penultimate symbol")
+    print(f"\nsuccess on 256 held-out strings, {len(seeds)} runs of at most {budget:,} sequences:")
+    print(f"{'':24}{'success':>9}  {'median sequences':>17}")
+    for name, runs in results.items():
+        solved = [s for s, _ in runs if s is not None]
+        median = f"{np.median(solved):,.0f}" if solved else "—"
+        print(f"{name:24}{len(solved) / len(runs):>9.0%}  {median:>17}")
+    print("paper (Table 1):        Elman nets 0%, RTRL and cascade-correlation some runs, "
+          "LSTM 97-100% (fastest: 8,440 sequences)")
 
-figure, axes = plt.subplots(1, 2, figsize=(10, 3.8), sharey=True)
-for (name, runs), colour in zip(results.items(), ["tab:gray", "tab:blue", "tab:red"]):
-    for k, (_, curve) in enumerate(runs):
-        seen, accepted, penultimate = np.array(curve).T
-        axes[0].plot(seen, accepted, color=colour, alpha=0.7)
-        axes[1].plot(seen, penultimate, color=colour, alpha=0.7, label=name if k == 0 else None)
-axes[0].set_ylabel("share of 256 held-out strings")
-axes[0].set_title("every next symbol right (the paper's criterion)")
-axes[1].set_title("the penultimate symbol (T or P) right")
-for ax in axes:
-    ax.set_xlabel("training sequences seen")
-    ax.set_ylim(-0.02, 1.02)
-axes[1].legend(loc="lower right", fontsize=8)
-runs = f"{len(seeds)} runs" if len(seeds) > 1 else "1 run"
-figure.suptitle(f"Embedded Reber grammar: {runs} per network, ~600 weights each")
-figure.tight_layout()
-figure.savefig("reber.png", dpi=100)
-print("wrote reber.png")
+    no_bptt = results["Elman 7-18-7, no BPTT"]
+    assert all(s is None for s, _ in no_bptt)  # never solved: it cannot carry T or P across
+    assert all(c[-1][2] < 0.75 for _, c in no_bptt), [c[-1] for _, c in no_bptt]  # about chance
+    if not quick:
+        assert sum(s is not None for s, _ in results["LSTM, 8 cells"]) > len(seeds) / 2
+    print("the Elman network without BPTT stays at chance on the penultimate symbol")
+
+    figure, axes = plt.subplots(1, 2, figsize=(10, 3.8), sharey=True)
+    for (name, runs), colour in zip(results.items(), ["tab:gray", "tab:blue", "tab:red"]):
+        for k, (_, curve) in enumerate(runs):
+            seen, accepted, penultimate = np.array(curve).T
+            axes[0].plot(seen, accepted, color=colour, alpha=0.7)
+            axes[1].plot(seen, penultimate, color=colour, alpha=0.7, label=name if k == 0 else None)
+    axes[0].set_ylabel("share of 256 held-out strings")
+    axes[0].set_title("every next symbol right (the paper's criterion)")
+    axes[1].set_title("the penultimate symbol (T or P) right")
+    for ax in axes:
+        ax.set_xlabel("training sequences seen")
+        ax.set_ylim(-0.02, 1.02)
+    axes[1].legend(loc="lower right", fontsize=8)
+    runs = f"{len(seeds)} runs" if len(seeds) > 1 else "1 run"
+    figure.suptitle(f"Embedded Reber grammar: {runs} per network, ~600 weights each")
+    figure.tight_layout()
+    figure.savefig("reber.png", dpi=100)
+    print("wrote reber.png")
+
+
+if __name__ == "__main__":
+    main()

@@ -15,23 +15,11 @@ from pathlib import Path
 
 import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this checkout's neurograph first
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "examples")]  # this checkout's neurograph first
 
 import neurograph as ng  # noqa: E402
-
-
-def lstm(cells, seed):
-    """examples/reber.py's network: Network.lstm and 7 softmax outputs reading every h."""
-    net = ng.Network.lstm(n_inputs=7, n_hidden=cells, seed=seed)
-    ids = ng.Network.cell_ids("lstm", 7, cells)
-    first = max(n.id for n in net.neurons) + 1
-    for k in range(first, first + 7):
-        net.add_neuron(k, kind="output", activation="softmax")
-        for h in ids["h"]:
-            net.connect(h, k, 0.0)
-    for h in ids["h"]:
-        net.set_kind(h, "hidden")
-    return net
+from reber import lstm  # noqa: E402  (the example's network, as it trains it)
 
 
 def main():
