@@ -427,21 +427,10 @@ class TorchRunner(Stepper):
             self.module = tensor.TorchNetwork(self.plan, dtype=dtype, device=device)
         except (RuntimeError, AssertionError) as error:
             raise NetworkError(f"device {device!r} cannot be used: {error}") from None
-        kind = {"dtype": self.module.theta.dtype, "device": self.module.theta.device}
-        self.X, self.Y = torch.tensor(X, **kind), torch.tensor(Y, **kind)
+        torch_data(self, X, Y, {"dtype": self.module.theta.dtype,
+                                "device": self.module.theta.device})
         self.loss_of = lambda outputs, Y: tensor.torch_loss(torch, loss, outputs, Y,
                                                             self.module)
-        if loss.check is not None:  # the targets, as the other engines check them
-            for k, g in enumerate(self.plan.output_activations):
-                loss.check(Y[:, [k]], np.full((len(Y), 1), 0.5), g)
-        # … and the outputs, where their activation may leave the loss's domain (the log
-        # loss of an identity output): refused as the other engines refuse them
-        self.check_outputs = loss.check is not None and any(
-            not g.strictly_inside for g in self.plan.output_activations)
-        self.fused = isinstance(optimizer, SGD)
-        self.decayed = torch.as_tensor(objective.decayed, **kind)  # the decay's mask, there
-        # torch's intra-op threads as found, while fit runs on one
-        self.threads = one_torch_thread(torch, self.module.theta.device, len(X), self.plan)
 
     def _forward(self, indices, train, remember):
         module = self.module
@@ -532,6 +521,25 @@ def refuse_for_torch(dropout, objective):
     if dropout or objective.sparsity is not None:
         raise NetworkError("engine='torch' trains without dropout or a sparsity penalty; "
                            "use engine='vectorized' for those")
+
+
+def torch_data(runner, X, Y, kind):
+    """What both torch runners set up alike, on `runner` (with its `torch`, `plan`, `loss`,
+    `objective` and `optimizer`): X and Y as tensors of `kind` (dtype and device); the
+    targets checked as the other engines check them, and whether the outputs must be (an
+    activation that may leave the loss's domain, as the log loss of an identity output);
+    whether plain SGD steps θ on the device (`fused`); the decay's mask there; and torch's
+    intra-op threads as found, while fit runs on one (`threads`)."""
+    torch, loss, plan = runner.torch, runner.loss, runner.plan
+    runner.X, runner.Y = torch.tensor(X, **kind), torch.tensor(Y, **kind)
+    if loss.check is not None:
+        for k, g in enumerate(plan.output_activations):
+            loss.check(Y[:, [k]], np.full((len(Y), 1), 0.5), g)
+    runner.check_outputs = loss.check is not None and any(
+        not g.strictly_inside for g in plan.output_activations)
+    runner.fused = isinstance(runner.optimizer, SGD)
+    runner.decayed = torch.as_tensor(runner.objective.decayed, **kind)
+    runner.threads = one_torch_thread(torch, kind["device"], len(X), plan)
 
 
 def one_torch_thread(torch, device, n, plan):

@@ -8,13 +8,10 @@ give the reference engine's numbers to 1e-12 in float64.
 
 import math
 
-import numpy as np
-
 from ..engines import reference, tensor
 from ..engines.tensor_blocks import TorchBlocks
 from ..errors import DivergedError, NetworkError
-from .optimizers import SGD
-from .runners import Stepper, one_torch_thread
+from .runners import Stepper, torch_data
 
 __all__ = ["BlockRunner"]
 
@@ -33,17 +30,7 @@ class BlockRunner(Stepper):
             self.blocks = TorchBlocks(self.plan, loss, torch, dtype, device)
         except (RuntimeError, AssertionError) as error:
             raise NetworkError(f"device {str(device)!r} cannot be used: {error}") from None
-        kind = {"dtype": dtype, "device": device}
-        self.X, self.Y = torch.tensor(X, **kind), torch.tensor(Y, **kind)
-        if loss.check is not None:  # the targets, as the other engines check them
-            for k, g in enumerate(self.plan.output_activations):
-                loss.check(Y[:, [k]], np.full((len(Y), 1), 0.5), g)
-        # … and the outputs, where their activation may leave the loss's domain
-        self.check_outputs = loss.check is not None and any(
-            not g.strictly_inside for g in self.plan.output_activations)
-        self.fused = isinstance(optimizer, SGD)
-        self.decayed = torch.as_tensor(objective.decayed, **kind)
-        self.threads = one_torch_thread(torch, device, len(X), self.plan)
+        torch_data(self, X, Y, {"dtype": dtype, "device": device})
 
     def _pass(self, indices):
         """(X, A, IN, Y) of the examples `indices` (all: None), the outputs checked."""
