@@ -6,6 +6,8 @@ rewrite a label, and a test can read them. Text is escaped: a title or a name wi
 ``<`` or ``&`` shows as written.
 """
 
+import math
+
 from ..markup import html_text
 from ..numbers import format_number
 from .geometry import geometry
@@ -46,7 +48,7 @@ def svg_picture(net, digits=2, bias="label", weights=None, room=None, legible=No
         px, height = legible
         scale = px / (SMALLEST_TEXT * font)  # screen px per svg unit for legible text
         if (y1 - y0) * PIXELS * scale > height:
-            size = f' class="big" width="{(x1 - x0) * PIXELS * scale:.0f}"'
+            size = f' class="big" width="{math.ceil((x1 - x0) * PIXELS * scale)}"'
 
     def px(point):
         x, y = point

@@ -32,7 +32,7 @@ ROOM_STYLES = (r"\tikzset{{value/.append style={{font=\small, yshift=-{gap:.1f}p
                r"news/.style={{text=values, font=\small\bfseries}}}}")
 """What a frame's labels are written in: a size read from the back of a room, the labels under
 and over a neuron moved clear of the ring that highlights it (`gap`: the ring's reach, pt)."""
-CROWDED_PT, TABLE_WIDTH, GAP, COLUMN_WIDTH, ROWS = 8.0, 3.2, 0.2, 2.6, 16
+CROWDED_PT, TABLE_WIDTH, GAP, COLUMN_WIDTH, ROWS = 8.0, 3.2, 0.2, 2.5, 16
 r"""A picture whose labels would be set under 8 pt (an LSTM's, a wide network's) is drawn
 narrower, without its numbers, its neurons as large as their spacing allows (ids of 7 pt and
 more), and each frame lists its values in a table beside it (GAP cm apart, at least
