@@ -34,7 +34,7 @@ STYLE = """
 .neurograph-steps { font-family: system-ui, sans-serif; color: #222; max-width: 60rem; }
 .neurograph-steps:focus { outline: none; }
 .neurograph-steps svg { width: 100%; max-height: 60vh; }
-.neurograph-steps .picture { overflow: auto; max-height: 75vh; }
+.neurograph-steps .picture { overflow: auto; max-height: 62vh; }
 .neurograph-steps svg.big { width: auto; max-width: none; max-height: none; }
 .neurograph-steps .edge { fill: none; opacity: 0.9; }
 .neurograph-steps .edge.positive { stroke: #0072B2; }
