@@ -179,6 +179,8 @@ def geometry(net, pos=None, bias="label", weights=None, *, values=None, digits=2
     """
     if bias not in ("label", "node", "hide"):
         raise NetworkError(f"bias must be 'label', 'node' or 'hide'; received {describe(bias)}")
+    if radius not in (None, "largest"):
+        raise NetworkError(f"radius must be 'largest' or None; received {describe(radius)}")
     if neurons is None and (len(net.neurons) > MAX_DRAWN_NEURONS
                             or len(net.w) > MAX_DRAWN_EDGES):
         raise NetworkError(f"the network has {len(net.neurons):,} neurons and {len(net.w):,} "
