@@ -163,7 +163,7 @@ class Geometry:
 
 
 def geometry(net, pos=None, bias="label", weights=None, *, values=None, digits=2, em=None,
-             column_em=None, room=None, neurons=None):
+             column_em=None, room=None, neurons=None, radius=None):
     """Measure `net`'s picture; the arguments are those of :func:`plot_network`.
 
     `em` is the labels' font size in layout units: by default 11 points at the scale of
@@ -173,10 +173,14 @@ def geometry(net, pos=None, bias="label", weights=None, *, values=None, digits=2
     names), `room` the texts to make room for,
     by label (``{("bias", 4): ["∂J/∂w_{0,4}=−0.0275"], ("value", 4): [], …}``: a
     step-through writes them there later; a value or delta key asks for that label
-    even without `values`), `neurons` the ones to draw (default: all).
+    even without `values`), `neurons` the ones to draw (default: all), `radius` "largest" for
+    neurons as large as their spacing allows (a picture without labels on it; default: RADIUS
+    at most).
     """
     if bias not in ("label", "node", "hide"):
         raise NetworkError(f"bias must be 'label', 'node' or 'hide'; received {describe(bias)}")
+    if radius not in (None, "largest"):
+        raise NetworkError(f"radius must be 'largest' or None; received {describe(radius)}")
     if neurons is None and (len(net.neurons) > MAX_DRAWN_NEURONS
                             or len(net.w) > MAX_DRAWN_EDGES):
         raise NetworkError(f"the network has {len(net.neurons):,} neurons and {len(net.w):,} "
@@ -190,7 +194,7 @@ def geometry(net, pos=None, bias="label", weights=None, *, values=None, digits=2
     edges = sorted((i, j) for i, j in net.edges(sort=False)
                    if (i != 0 or bias == "node") and i in chosen and j in chosen)
     label_weights = len(edges) <= MAX_LABELLED_EDGES if weights is None else bool(weights)
-    radius = _radius(where, shown)
+    radius = _spaced_radius(where, shown) if radius == "largest" else _radius(where, shown)
     w = {e: net.w[e] for e in edges}
     column = {x: k for k, x in enumerate(sorted({round(x, 6) for x, _ in where.values()}))}
     bends, curves = {}, {}
@@ -354,6 +358,16 @@ def _positions(pos, net):
     if unknown:
         raise NetworkError(f"pos names neurons {unknown} that the network does not have")
     return out
+
+
+def _spaced_radius(where, shown):
+    """The radius that puts the two closest neurons 2.5 radii apart (RADIUS for one neuron)."""
+    points = np.array([where[j] for j in shown], dtype=float).reshape(-1, 2)
+    closest = math.inf
+    for k in range(len(points) - 1):  # a row at a time: memory grows with the neurons
+        gaps = np.hypot(*(points[k + 1:] - points[k]).T)
+        closest = min(closest, float(gaps[gaps > 0].min(initial=math.inf)))
+    return RADIUS if closest == math.inf else 0.4 * closest
 
 
 def _radius(where, shown):

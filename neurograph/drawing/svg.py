@@ -6,6 +6,8 @@ rewrite a label, and a test can read them. Text is escaped: a title or a name wi
 ``<`` or ``&`` shows as written.
 """
 
+import math
+
 from ..markup import html_text
 from ..numbers import format_number
 from .geometry import geometry
@@ -14,14 +16,21 @@ from .network import BIAS_COLOUR, INPUT_COLOUR, NEGATIVE, POSITIVE, PROCESSING_C
 __all__ = ["svg_picture"]
 
 PIXELS = 90.0  # per layout unit
+SMALLEST_TEXT = 0.75
+"""The smallest text's size, times the labels' font (the marks Σ, BN; the page's CSS)."""
 
 
-def svg_picture(net, digits=2, bias="label", weights=None, room=None):
+def svg_picture(net, digits=2, bias="label", weights=None, room=None, legible=None):
     """`net` as an ``<svg>`` element (a string), labels ready to be rewritten by a script.
 
     `room`: the texts each label will be rewritten to (see
     :func:`~neurograph.drawing.geometry.geometry`), so that each has room for its longest.
     A label that found no room is left out, and the picture says how many were.
+
+    `legible`: ``(px, height)``, the smallest text size a reader needs and the height the
+    page gives the picture (px). Where the picture that high would set its text smaller, it
+    is drawn at the width that sets its smallest text `px` high (``class="big"``): the page
+    lets it scroll.
 
     Examples
     --------
@@ -34,6 +43,12 @@ def svg_picture(net, digits=2, bias="label", weights=None, room=None):
     x0, x1, y0, y1 = shape.bounds()
     r = shape.radius * PIXELS
     font = min(15.0, shape.em * PIXELS)  # the labels'; the ids inside the neurons are larger
+    size = ""
+    if legible is not None:
+        px, height = legible
+        scale = px / (SMALLEST_TEXT * font)  # screen px per svg unit for legible text
+        if (y1 - y0) * PIXELS * scale > height:
+            size = f' class="big" width="{math.ceil((x1 - x0) * PIXELS * scale)}"'
 
     def px(point):
         x, y = point
@@ -44,7 +59,7 @@ def svg_picture(net, digits=2, bias="label", weights=None, room=None):
         return f'x="{x}" y="{y}"'
 
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {(x1 - x0) * PIXELS:.0f} '
-           f'{(y1 - y0) * PIXELS:.0f}" role="img" aria-label="the network" '
+           f'{(y1 - y0) * PIXELS:.0f}"{size} role="img" aria-label="the network" '
            f'style="--font:{font:.1f}px">',
            "<defs>"]
     for name, colour in (("positive", POSITIVE), ("negative", NEGATIVE),

@@ -98,11 +98,12 @@ def save_tikz(net, path, **kwargs):
 class TikzPicture:
     """A network's TikZ picture, and the pieces of it a Beamer frame highlights.
 
-    Parameters are those of :func:`to_tikz`. Neuron j is the node ``n{j}``.
+    Parameters are those of :func:`to_tikz`, with `room` and `radius` those of
+    :func:`~neurograph.drawing.geometry.geometry`. Neuron j is the node ``n{j}``.
     """
 
     def __init__(self, net, values=None, digits=2, bias="label", weights=None, pos=None,
-                 title=None, width=None, room=None):
+                 title=None, width=None, room=None, radius=None):
         if values not in (None, "a", "in", "delta"):
             raise NetworkError(f"values must be 'a', 'in', 'delta' or None; "
                                f"received {describe(values)}")
@@ -117,7 +118,7 @@ class TikzPicture:
                                   or not 0 < width <= 500):
             raise NetworkError(f"width must be a positive number of cm; "
                                f"received {describe(width)}")
-        measure = dict(values=values, digits=digits, em="radius", room=room)
+        measure = dict(values=values, digits=digits, em="radius", room=room, radius=radius)
         self.shape = geometry(net, pos, bias, weights, **measure)
         if values is not None:
             self._check_values()
@@ -128,7 +129,8 @@ class TikzPicture:
                                   column_em=8.0 / (self.unit * POINTS_PER_CM))
             self.unit = self._scale(width)
         radius_pt = self.shape.radius * self.unit * POINTS_PER_CM
-        self.font_pt = min(11.0, 0.95 * radius_pt)  # the ids
+        # the ids; as large as two digits fit in the ring where the neurons are drawn large
+        self.font_pt = min(11.0, (1.3 if radius == "largest" else 0.95) * radius_pt)
         self.label_pt = min(11.0, self.shape.em * self.unit * POINTS_PER_CM)
 
     def _scale(self, width):

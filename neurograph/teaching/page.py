@@ -24,12 +24,18 @@ from .storyboard import default_title, room, scenes
 
 __all__ = ["fragment", "page"]
 
+LEGIBLE = (12, 480)
+"""The smallest text on the picture (px), at the height the page gives it (px: 60vh of a
+1280×800 window); a picture that high with smaller text is drawn as wide as it needs, in a box
+that scrolls, the current neuron kept in view."""
 CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'"
 
 STYLE = """
 .neurograph-steps { font-family: system-ui, sans-serif; color: #222; max-width: 60rem; }
 .neurograph-steps:focus { outline: none; }
 .neurograph-steps svg { width: 100%; max-height: 60vh; }
+.neurograph-steps .picture { overflow: auto; max-height: 62vh; }
+.neurograph-steps svg.big { width: auto; max-width: none; max-height: none; }
 .neurograph-steps .edge { fill: none; opacity: 0.9; }
 .neurograph-steps .edge.positive { stroke: #0072B2; }
 .neurograph-steps .edge.negative { stroke: #D55E00; }
@@ -99,6 +105,17 @@ SCRIPT = """
       scene.neurons.forEach((j) => mark("neuron-" + j, "current"));
       scene.edges.forEach((e) => mark("edge-" + e, "current"));
       scene.labels.forEach((l) => mark(l[0], "fresh"));
+      const box = root.querySelector(".picture"), ring = root.querySelector(".neuron.current");
+      if (ring && (box.scrollHeight > box.clientHeight || box.scrollWidth > box.clientWidth)) {
+        const r = ring.getBoundingClientRect(), b = box.getBoundingClientRect();
+        // a big picture scrolls in its box: the current neuron (and its label) kept in view
+        if (r.left < b.left || r.right > b.right) {
+          box.scrollLeft += r.left + r.width / 2 - (b.left + b.width / 2);
+        }
+        if (r.top < b.top || r.bottom + 2 * r.height > b.bottom) {
+          box.scrollTop += r.top + r.height / 2 - (b.top + b.height / 2);
+        }
+      }
     }
     steps.forEach((li, m) => {
       li.className = m < k - 1 ? "done" : (m === k - 1 ? "now" : "todo");
@@ -192,7 +209,10 @@ def fragment(explanation, keys="focus"):
     return "\n".join([
         f'<div class="neurograph-steps" id="{root}" tabindex="0" data-keys="{keys}">',
         f"<style>{STYLE}</style>",
-        svg_picture(explanation.network, digits=explanation.digits, room=room(explanation)),
+        '<div class="picture">',
+        svg_picture(explanation.network, digits=explanation.digits, room=room(explanation),
+                    legible=LEGIBLE),
+        "</div>",
         '<div class="controls">',
         '<button type="button" data-action="start" title="start (Home)">◀◀</button>',
         '<button type="button" data-action="back" title="back (←)">◀ back</button>',

@@ -33,11 +33,13 @@ ROOM_STYLES = (r"\tikzset{{value/.append style={{font=\small, yshift=-{gap:.1f}p
                r"news/.style={{text=values, font=\small\bfseries}}}}")
 """What a frame's labels are written in: a size read from the back of a room, the labels under
 and over a neuron moved clear of the ring that highlights it (`gap`: the ring's reach, pt)."""
-CROWDED_PT, TABLE_WIDTH, GAP = 8.0, 3.2, 0.2
+CROWDED_PT, TABLE_WIDTH, GAP, COLUMN_WIDTH, ROWS = 8.0, 3.2, 0.2, 2.5, 16
 r"""A picture whose labels would be set under 8 pt (an LSTM's, a wide network's) is drawn
-narrower, without its numbers, and each frame lists its values in a table TABLE_WIDTH cm wide
-beside it (GAP cm apart), at \scriptsize: readable, where labels on the picture would be
-\tiny; the two together are centred on the frame's room (ASPECTS)."""
+narrower, without its numbers, its neurons as large as their spacing allows (ids of 7 pt and
+more), and each frame lists its values in a table beside it (GAP cm apart, at least
+TABLE_WIDTH cm wide: the room the picture leaves), at \scriptsize in columns COLUMN_WIDTH cm
+wide of ROWS rows each, or \tiny where those do not fit; the two together are centred on the
+frame's room (ASPECTS)."""
 RING, RING_LINE = 1.15, 2.2
 """The highlight ring's radius (times the neuron's) and its line width (pt)."""
 POINTS_PER_CM = 72.27 / 2.54
@@ -80,9 +82,11 @@ def beamer(explanation, title=None, standalone=True, aspect="4:3"):
     picture = TikzPicture(net, digits=explanation.digits, width=width, room=space)
     table = picture.label_pt < CROWDED_PT
     if table:  # the values in a table beside the picture, which keeps its ids and delays
+        drawn = dict(digits=explanation.digits, bias="hide", weights=False, radius="largest")
+        x0, x1, y0, y1 = TikzPicture(net, **drawn).shape.bounds()
         width = min(room_width - TABLE_WIDTH - GAP, room_height * (x1 - x0) / (y1 - y0))
-        picture = TikzPicture(net, digits=explanation.digits, width=width, bias="hide",
-                              weights=False)
+        picture = TikzPicture(net, width=width, **drawn)
+        table = room_width - width - GAP  # the table's width, cm
     precision = explanation.precision
     played = scenes(explanation)
     shown = _initial_labels(picture)  # place → the label written there so far
@@ -152,7 +156,8 @@ def _by_time(section):
 
 def _frame(picture, title, section, shown, precision, table=False):
     """One frame under `title` (TeX, braced): the picture, what each place shows overlay by
-    overlay (on the picture, or with `table` in a table beside it), and the formulas."""
+    overlay (on the picture, or with `table`, its width in cm, in a table beside it), and the
+    formulas."""
     timeline = {place: [(1, text, None)] for place, text in shown.items()}
     highlights = ["% each step: its neuron and edges highlighted"]
     radius = RING * picture.shape.radius
@@ -177,8 +182,9 @@ def _frame(picture, title, section, shown, precision, table=False):
                           rf"\definecolor{{values}}{{HTML}}{{{VALUE_COLOUR}}}",
                           r"\makebox[\linewidth][c]{%",
                           rf"\begin{{minipage}}[c]{{{(x1 - x0) * picture.unit:.2f}cm}}",
-                          *picture.lines(highlights), rf"\end{{minipage}}\hspace{{{GAP}cm}}%",
-                          *_table(section, timeline), r"}\par\medskip",
+                          *picture.lines(highlights, labels=False), *_delays(picture),
+                          rf"\end{{minipage}}\hspace{{{GAP}cm}}%",
+                          *_table(section, timeline, table), r"}\par\medskip",
                           *_formulas(section, precision), r"\end{frame}"])
     labels = ["% what each place shows, overlay by overlay (this frame's values coloured)",
               rf"\definecolor{{values}}{{HTML}}{{{VALUE_COLOUR}}}", ROOM_STYLES.format(gap=gap)]
@@ -202,10 +208,23 @@ def _formulas(section, precision):
             for k, scene in enumerate(section, start=1)]
 
 
-def _table(section, timeline):
+def _delays(picture):
+    r"""Under a picture without labels, what its dotted edges are: their delays, at
+    \scriptsize (on the edges "d=1" would be \tiny)."""
+    delays = picture.shape.delays
+    if not delays:
+        return []
+    if len(set(delays.values())) == 1:
+        said = f"$d={next(iter(delays.values()))}$"
+    else:
+        said = ", ".join(f"$w_{{{i},{j}}}$: $d={d}$" for (i, j), d in sorted(delays.items()))
+    return [rf"\par{{\scriptsize dotted edges: delayed, {said}\par}}"]
+
+
+def _table(section, timeline, width):
     r"""The values a frame writes, one row per place in the order first written, each row
     what its place shows overlay by overlay (a value in colour on the overlay that writes it), in a
-    ``minipage`` TABLE_WIDTH cm wide."""
+    ``minipage`` `width` cm wide, in columns of ROWS rows."""
     rows = []
     for place in dict.fromkeys(label.place for scene in section for label in scene.labels):
         writes, cells = timeline[place], []
@@ -220,10 +239,19 @@ def _table(section, timeline):
                     continue  # (an overlay past the frame's last would add a page)
             span = f"{k}-" if until is None else f"{k}-{until}"
             cells.append(f"${text}$" if span == "1-" else rf"\only<{span}>{{${text}$}}")
-        rows.append("".join(cells) + r" \\")
-    size = r"\scriptsize" if len(rows) <= 16 else r"\tiny"
-    return [rf"\begin{{minipage}}[c]{{{TABLE_WIDTH}cm}}{size}",
-            r"\begin{tabular}{@{}l@{}}", *rows, r"\end{tabular}\end{minipage}%"]
+        rows.append("".join(cells))
+    columns = max(1, -(-len(rows) // ROWS))
+    size = r"\scriptsize" if columns * COLUMN_WIDTH <= width else r"\tiny"
+    if size == r"\tiny":  # as many rows as the picture's height holds at 5 pt
+        columns = max(1, -(-len(rows) // (2 * ROWS)))
+    tall = -(-len(rows) // columns)
+    cut = [rows[k:k + tall] for k in range(0, len(rows), tall)]
+    cells = [" & ".join(column[n] if n < len(column) else "" for column in cut) + r" \\"
+             for n in range(tall)]
+    spec = r"l@{\hspace{1em}}" * (len(cut) - 1)
+    return [rf"\begin{{minipage}}[c]{{{width:.2f}cm}}{size}",
+            rf"\begin{{tabular}}{{@{{}}{spec}l@{{}}}}", *cells,
+            r"\end{tabular}\end{minipage}%"]
 
 
 def heading_tex(heading):

@@ -49,3 +49,23 @@ def test_plot_deltas_over_time_shows_bptts_deltas():
     assert np.allclose(shown, expected, rtol=1e-12)
     assert shown[0] < shown[-1]  # fading as it goes back
     plt.close("all")
+
+
+def test_neurons_drawn_as_large_as_their_spacing_allows_for_a_picture_without_labels():
+    """radius="largest" (the Beamer frames that list an LSTM's values in a table): the two
+    closest neurons 2.5 radii apart, more than the usual radius; anything else is refused."""
+    import itertools
+
+    import pytest
+
+    from neurograph.drawing.geometry import RADIUS, geometry
+    net = ng.Network.lstm(n_inputs=2, n_hidden=2, seed=0)
+    shape = geometry(net, bias="hide", weights=False, em="radius", radius="largest")
+    closest = min(np.hypot(*np.subtract(shape.where[i], shape.where[j]))
+                  for i, j in itertools.combinations(shape.shown, 2))
+    assert shape.radius == pytest.approx(closest / 2.5) and shape.radius > RADIUS
+    assert geometry(net, bias="hide", weights=False, em="radius").radius == RADIUS
+    one = ng.Network.from_weights({(0, 1): 0.5})  # a single neuron drawn: RADIUS
+    assert geometry(one, em="radius", radius="largest").radius == RADIUS
+    with pytest.raises(ng.NetworkError, match="radius must be 'largest' or None; received"):
+        geometry(net, radius=2.0)

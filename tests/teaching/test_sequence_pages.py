@@ -203,8 +203,11 @@ def test_an_lstms_frames_list_the_values_beside_the_picture_where_labels_would_b
             assert re.search(rf"\(n{j}\) at \([-0-9.,]+\) \{{{j}\}};", forward)
         # ∂J/∂w_ij listed with its symbol (on the picture an edge's number stood alone)
         assert r"$\partial J/\partial w_{1,2}=" in frames[-1]
-    forward = net.explain_sequence([[0.5]])  # compiled: its forward frame (time kept short)
-    path = forward.save(tmp_path / "lstm.tex", aspect="16:9")
+    # compiled: a 2-hidden LSTM's forward frame on 4:3, its table in two columns (the widest
+    # layout; 16:9 shares the code), one time step to keep it short
+    forward = ng.Network.lstm(n_inputs=2, n_hidden=2, seed=0).explain_sequence([[1.0, 0.5]])
+    path = forward.save(tmp_path / "lstm.tex", aspect="4:3")
+    assert r"\begin{tabular}{@{}l@{\hspace{1em}}l@{}}" in path.read_text(encoding="utf-8")
     images = pages(compile_tex(path), dpi=50)
     assert len(images) == 1 + len(forward.steps)  # no overlay past a frame's last step
     assert_drawn(images[3])
@@ -246,3 +249,52 @@ def test_random_recurrent_networks_page_and_frames_follow_the_steps(case):
     assert [frame.count(r"\resizebox") for frame in frames] == [len(run) for run in runs]
     for frame, run in zip(frames, runs):  # no overlay past the last step (no extra page)
         assert max(map(int, re.findall(r"\\only<(\d+)", frame))) == len(run)
+
+
+def test_an_lstms_page_draws_its_picture_big_enough_to_read_and_scrolls_to_the_step(
+        tmp_path, browser):
+    """An LSTM's page at 1280×800: every label on the picture rendered at 12 px or more (the
+    picture capped at 60 % of the window set them ~7 px), the box scrolling to the neuron lit."""
+    net = ng.Network.lstm(n_inputs=2, n_hidden=2, seed=0)
+    steps = net.explain_sequence([[1.0, 0.5], [0.0, -1.0]], [[0.1, 0.1], [0.1, 0.1]])
+    browser.set_window_size(1280, 800)
+    open_page(browser, steps.save(tmp_path / "lstm.html"))
+    press(browser, "end")  # every place written: values, deltas, weights with d=1
+    sizes = browser.execute_script(
+        "const svg = document.querySelector('svg'), s = svg.getBoundingClientRect().width"
+        " / svg.viewBox.baseVal.width;"
+        "return [...svg.querySelectorAll('text')].filter(t => t.textContent.trim())"
+        ".map(t => [t.textContent, s * parseFloat(getComputedStyle(t).fontSize)]);")
+    assert len(sizes) > 60 and any(" d=1" in text for text, _ in sizes)
+    assert min(size for _, size in sizes) >= 12, min(sizes, key=lambda s: s[1])
+    press(browser, "start")
+    press(browser, "next", [s.name for s in steps.steps].index("a_20(1)") + 1)
+    assert highlighted(browser) == [20]
+    assert browser.execute_script(  # the lit neuron inside the scrolled box
+        "const b = document.querySelector('.picture').getBoundingClientRect(),"
+        " r = document.querySelector('.neuron.current').getBoundingClientRect();"
+        "return r.left >= b.left && r.right <= b.right && r.top >= b.top"
+        " && r.bottom <= b.bottom;")
+    browser.set_window_size(1200, 1000)
+
+
+def test_an_lstms_4_3_frames_set_every_number_at_7_pt_or_more(tmp_path):
+    """On 4:3 frames an LSTM's ids were ~5 pt and its d=1 marks \\tiny: now the neurons are as
+    large as their spacing allows, the delays are said once under the picture, and the
+    values' table is \\scriptsize (7 pt) in as many columns as the frame's room holds."""
+    from neurograph.drawing.tikz import TikzPicture
+    net = ng.Network.lstm(n_inputs=2, n_hidden=2, seed=0)
+    steps = net.explain_sequence([[1.0, 0.5], [0.0, -1.0]], [[0.1, 0.1], [0.1, 0.1]])
+    tex = steps.to_beamer(aspect="4:3")
+    frames = tex.split(r"\begin{frame}")[2:]
+    width = float(re.search(r"\\begin\{minipage\}\[c\]\{([0-9.]+)cm\}", frames[0])[1])
+    picture = TikzPicture(net, width=width, digits=4, bias="hide", weights=False,
+                          radius="largest")
+    assert picture.show_ids and picture.font_pt >= 7
+    assert re.search(rf"minimum size={2 * picture.shape.radius * picture.unit:.3f}cm, "
+                     r"font=\\(scriptsize|footnotesize|small|normalsize)\\bfseries", frames[0])
+    for frame in frames[:4]:  # forward and backward: 18 rows, two columns at 7 pt
+        assert "d=1}" not in frame and r"{\scriptsize dotted edges: delayed, $d=1$\par}" in frame
+        assert "cm}\\scriptsize\n\\begin{tabular}{@{}l@{\\hspace{1em}}l@{}}" in frame
+        assert re.search(r"\(n19\) at \([-0-9.,]+\) \{19\};", frame)
+    # (compiled, two columns and all, in test_an_lstms_frames_list_the_values_beside_the_…)
