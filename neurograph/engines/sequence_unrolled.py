@@ -32,6 +32,8 @@ True
 
 import struct
 
+from .unrolled import Source
+
 __all__ = ["unrolled_sequence", "MOST_TERMS"]
 
 MOST_TERMS = 4000
@@ -62,21 +64,8 @@ def unrolled_sequence(plan, seq, T, gradient=True):
     return plan.kernels[key]
 
 
-class _Lines:
-    """Lines of Python, and the objects they name (passed to the function as defaults)."""
-
-    def __init__(self):
-        self.lines, self.names, self._known = [], {}, {}
-
-    def add(self, line, depth=1):
-        self.lines.append("    " * depth + line)
-
-    def name(self, obj, prefix):
-        """A local name bound to `obj` (the same object, the same name)."""
-        if id(obj) not in self._known:
-            self._known[id(obj)] = f"{prefix}{len(self._known)}"
-            self.names[self._known[id(obj)]] = obj
-        return self._known[id(obj)]
+class _Lines(Source):
+    """Source, with sums written CHUNK terms a line."""
 
     def total(self, target, terms, depth=1, start="0.0"):
         """`target` = start + the terms, CHUNK terms a line."""

@@ -31,7 +31,7 @@ import struct
 
 from .reference import WEIGHT_LIMIT, decay_rate, descent_source, refuse_step
 
-__all__ = ["unrolled_step", "MOST_EDGES"]
+__all__ = ["unrolled_step", "MOST_EDGES", "Source"]
 
 MOST_EDGES = 2000
 """The largest plan unrolled: Python compiles the source in time linear in its lines, and
@@ -61,8 +61,9 @@ def _applies(plan):
             and all(combine is None for _, _, _, combine, _ in plan.forward))
 
 
-class _Source:
-    """Lines of Python, and the objects they name (passed to the function as defaults)."""
+class Source:
+    """Lines of Python, and the objects they name (passed to the function as defaults):
+    what the unrolled step and the unrolled BPTT (:mod:`.sequence_unrolled`) are written in."""
 
     def __init__(self):
         self.lines, self.names, self._known = [], {}, {}
@@ -81,7 +82,7 @@ class _Source:
 
 def _make(plan):
     """Write the step's source for `plan` and compile it."""
-    src = _Source()
+    src = Source()
     size = plan.store.size
     packing = struct.Struct(f"{size}d")
     position = {neuron: p for p, neuron in enumerate([plan.bias, *plan.inputs]
