@@ -30,7 +30,10 @@ whose gradient, from the network's own backprop at :math:`\theta = w \circ z`, i
 
 import numpy as np
 
-from ..model.activations import logistic as _sigmoid
+from ..model.activations import ACTIVATIONS
+
+SIGMA = ACTIVATIONS["logistic"]
+"""σ and its σ′ = σ(1 − σ), from the activation table."""
 
 __all__ = ["GATES", "L1Gate", "HardConcreteGate", "gated_cost_and_grad"]
 
@@ -82,23 +85,25 @@ class HardConcreteGate:
 
     def _s(self, g, u):
         if u is None:
-            return _sigmoid(np.asarray(g, dtype=float))
-        return _sigmoid((np.log(u) - np.log1p(-u) + g) / self.beta)
+            return SIGMA.g(np.asarray(g, dtype=float))
+        return SIGMA.g((np.log(u) - np.log1p(-u) + g) / self.beta)
 
     def value(self, g, u=None):
         """z = min(1, max(0, s(ζ − γ) + γ)); u None: the test-time gate, s = σ(log α)."""
         return np.clip(self._s(g, u) * (self.zeta - self.gamma) + self.gamma, 0.0, 1.0)
 
     def derivative(self, g, u=None):
-        """∂z/∂log α: (ζ − γ) s(1 − s)/β where 0 < s̄ < 1 (without noise, /β is absent), else 0."""
+        """∂z/∂log α: (ζ − γ) s(1 − s)/β where 0 < s̄ < 1 (without noise, /β is absent),
+        else 0."""
         s = self._s(g, u)
         stretched = s * (self.zeta - self.gamma) + self.gamma
         inside = (stretched > 0.0) & (stretched < 1.0)
-        slope = s * (1.0 - s) * (self.zeta - self.gamma) / (self.beta if u is not None else 1.0)
+        slope = (SIGMA.dg_from_a(s) * (self.zeta - self.gamma)
+                 / (self.beta if u is not None else 1.0))
         return np.where(inside, slope, 0.0)
 
     def _open(self, g):
-        return _sigmoid(np.asarray(g, dtype=float) - self.beta * np.log(-self.gamma / self.zeta))
+        return SIGMA.g(np.asarray(g, dtype=float) - self.beta * np.log(-self.gamma / self.zeta))
 
     def price(self, g):
         """Σ P(z ≠ 0) = Σ σ(log α − β log(−γ/ζ)): the expected number of edges kept."""
@@ -106,8 +111,7 @@ class HardConcreteGate:
 
     def price_derivative(self, g):
         """σ′ of the same: p(1 − p)."""
-        p = self._open(g)
-        return p * (1.0 - p)
+        return SIGMA.dg_from_a(self._open(g))
 
 
 GATES = {"l1": L1Gate(), "l0": HardConcreteGate()}
